@@ -1,0 +1,39 @@
+# chukan-layout — the two commands: `make demo` and `make test`.
+# Both create .venv if missing and install what they need (Python 3.11+ and make only).
+
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+EXTRAS ?= dev,synth
+
+.PHONY: install demo test lint bench docs clean
+
+$(STAMP): pyproject.toml setup.py
+	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found %s)" % sys.version.split()[0])'
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[$(EXTRAS)]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/python -m chukan_layout.demo
+
+test: install
+	$(BIN)/python -m pytest -n 2 -q
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python -m pip install -q -e '.[$(EXTRAS),bench]'
+	$(BIN)/python benchmarks/run_all.py
+
+docs: install
+	$(BIN)/python -m chukan_layout.docs_gen
+
+clean:
+	rm -rf $(VENV) out build dist *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

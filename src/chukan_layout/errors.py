@@ -1,0 +1,126 @@
+"""The one exception tree of chukan-layout.
+
+Findings are data (see :mod:`chukan_layout.findings`); exceptions stop the run.
+Every exception carries the exit code the CLI returns for it (DESIGN §4.3)::
+
+    ChukanError (2)
+    ├── SpecError              a layout / code table / meta-format problem
+    │   └── SpecLoadError      one file could not be loaded (names file, item, problem)
+    ├── DefinitionError        a vendor record definition or adapter is wrong
+    ├── ReadError              input bytes could not be read under a strict policy
+    │   ├── DecodeError        undecodable bytes
+    │   └── FramingError       wrong record length, truncated record, bad RDW/BDW
+    ├── EncodingDetectionError no candidate encoding decodes the data
+    ├── GaijiError             a 外字 table or MJ index problem
+    ├── ValidationRunError     the validator could not run (not: the data has findings)
+    ├── AccountingError        records read != written + rejected (a bug: never ignore)
+    └── PluginError            a plugin failed to load (reported, not fatal to others)
+
+Exit codes: 0 clean, 1 findings at error severity (not an exception), 2 usage or run failure.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_FAILURE = 2
+
+
+class ChukanError(Exception):
+    """Base of every error raised by chukan-layout."""
+
+    exit_code: int = EXIT_FAILURE
+
+
+class SpecError(ChukanError):
+    """A layout, code table or meta-format problem."""
+
+
+class SpecLoadError(SpecError):
+    """A layout or code-table file could not be loaded.
+
+    The message is one line: ``file: item: problem``.
+    """
+
+    def __init__(self, file: str, problem: str, item: str | None = None, line: int | None = None) -> None:
+        self.file = file
+        self.item = item
+        self.problem = problem
+        self.line = line
+        where = file if line is None else f"{file}:{line}"
+        super().__init__(f"{where}: {item}: {problem}" if item else f"{where}: {problem}")
+
+
+class UnknownLayoutError(SpecError, KeyError):
+    """A layout id that is not registered; the message lists the valid ones."""
+
+    def __str__(self) -> str:  # KeyError quotes its message otherwise
+        return str(self.args[0]) if self.args else ""
+
+
+class DefinitionError(ChukanError):
+    """A vendor record definition or adapter file is wrong (found before reading data)."""
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None) -> None:
+        self.file = file
+        self.line = line
+        prefix = "" if file is None else (f"{file}: " if line is None else f"{file}:{line}: ")
+        super().__init__(prefix + message)
+
+
+class ReadError(ChukanError):
+    """Input could not be read under the ``strict`` policy.
+
+    Names the file, the 1-based record number, the byte offset and a hex excerpt.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        file: str,
+        record: int | None = None,
+        offset: int | None = None,
+        excerpt: bytes | None = None,
+    ) -> None:
+        self.reason = reason
+        self.file = file
+        self.record = record
+        self.offset = offset
+        self.excerpt = excerpt
+        parts = [file]
+        if record is not None:
+            parts.append(f"record {record}")
+        if offset is not None:
+            parts.append(f"byte offset {offset}")
+        msg = ", ".join(parts) + f": {reason}"
+        if excerpt:
+            msg += f" [hex: {excerpt[:32].hex(' ')}{' …' if len(excerpt) > 32 else ''}]"
+        super().__init__(msg)
+
+
+class DecodeError(ReadError):
+    """Bytes that the declared encoding cannot decode."""
+
+
+class FramingError(ReadError):
+    """Wrong record length, truncated record, bad RDW/BDW, trailing garbage."""
+
+
+class EncodingDetectionError(ChukanError):
+    """No candidate encoding decodes the data strictly."""
+
+
+class GaijiError(ChukanError):
+    """A 外字 mapping table or MJ index problem."""
+
+
+class ValidationRunError(ChukanError):
+    """The validator could not run (not: the data has findings)."""
+
+
+class AccountingError(ChukanError):
+    """Records read do not equal records written + rejected. Always a bug; never ignored."""
+
+
+class PluginError(ChukanError):
+    """A plugin (entry point) failed to load. Reported; other plugins still load."""

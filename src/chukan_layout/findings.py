@@ -1,0 +1,247 @@
+"""Findings are data: stable codes, counts per (code, file, item) and capped, masked samples.
+
+The engine never keeps one object per bad row. A :class:`FindingSet` holds, per key
+``(code, file, item)``, the number of occurrences and the *lowest-numbered* N samples
+(record number and masked value).  Keeping the lowest record numbers (rather than the
+first seen) makes :meth:`FindingSet.merge` associative and commutative, so worker and
+cluster partitions combine exactly and reports are deterministic (DESIGN §4.3, §4.9).
+
+Codes are registered once by the stage that raises them (:func:`register_code`) with a
+default severity and a one-line summary in English and Japanese; ``docs/findings.md`` is
+generated from that registry.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+
+
+class Severity(StrEnum):
+    """How bad a finding is. ``error`` findings make the run exit 1 and can reject records."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Sensitivity(StrEnum):
+    """What kind of personal data an item holds, for masking samples (DESIGN §4.8)."""
+
+    PERSONAL_ID = "personal_id"
+    NAME = "name"
+    ADDRESS = "address"
+    BIRTH_DATE = "birth_date"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class FindingCode:
+    """A registered finding code."""
+
+    code: str
+    severity: Severity
+    summary_en: str
+    summary_ja: str
+    stage: str
+    doc: str = ""
+
+
+_CODES: dict[str, FindingCode] = {}
+
+
+def register_code(
+    code: str,
+    severity: Severity | str,
+    summary_en: str,
+    summary_ja: str,
+    *,
+    stage: str,
+    doc: str = "",
+) -> FindingCode:
+    """Register a finding code (idempotent for identical re-registration)."""
+    fc = FindingCode(code, Severity(severity), summary_en, summary_ja, stage, doc)
+    old = _CODES.get(code)
+    if old is not None and (old.severity, old.summary_en, old.stage) != (fc.severity, fc.summary_en, fc.stage):
+        raise ValueError(f"finding code {code!r} registered twice with different meaning")
+    _CODES[code] = fc
+    return fc
+
+
+def get_code(code: str) -> FindingCode:
+    """The registered code; unknown codes list the valid ones."""
+    try:
+        return _CODES[code]
+    except KeyError:
+        raise KeyError(f"unknown finding code {code!r}; known: {', '.join(sorted(_CODES))}") from None
+
+
+def registered_codes() -> Mapping[str, FindingCode]:
+    """All registered codes (read-only view)."""
+    return dict(_CODES)
+
+
+# --- masking -------------------------------------------------------------------------
+
+_MASK = "＊"
+
+
+def mask_value(value: str | None, sensitivity: Sensitivity | str | None) -> str | None:
+    """Mask a sample value by the item's sensitivity.
+
+    >>> mask_value("123456789018", "personal_id")
+    '**********18'
+    >>> mask_value("山田　太郎", "name")
+    '山＊＊＊＊'
+    >>> mask_value("1985-04-12", "birth_date")
+    '1985-**-**'
+    """
+    if value is None or sensitivity is None:
+        return value
+    s = Sensitivity(sensitivity)
+    if s is Sensitivity.NONE or value == "":
+        return value
+    if s is Sensitivity.PERSONAL_ID:
+        keep = 2 if len(value) > 4 else 0
+        return "*" * (len(value) - keep) + value[len(value) - keep :]
+    if s is Sensitivity.NAME:
+        return value[:1] + _MASK * (len(value) - 1)
+    if s is Sensitivity.ADDRESS:
+        head = value[:4]
+        return head + _MASK * min(len(value) - len(head), 8)
+    # birth date: keep the year part only
+    if len(value) >= 4 and value[:4].isdigit():
+        return value[:4] + "".join("*" if c.isdigit() else c for c in value[4:])
+    return "*" * len(value)
+
+
+# --- the aggregate ---------------------------------------------------------------------
+
+Key = tuple[str, str, str]  # (code, file, item)  item "" = record/file level
+
+
+@dataclass(frozen=True, order=True)
+class Sample:
+    """One kept example of a finding: record number (0 = file level) and masked value."""
+
+    record: int
+    value: str | None = None
+    detail: str | None = None
+
+
+@dataclass
+class FindingSet:
+    """Counts per (code, file, item) plus the lowest-numbered samples; mergeable.
+
+    ``max_samples=None`` keeps every occurrence (tests with ground truth use it).
+    """
+
+    max_samples: int | None = 20
+    severity_overrides: dict[str, Severity] = field(default_factory=dict)
+    counts: dict[Key, int] = field(default_factory=dict)
+    samples: dict[Key, list[Sample]] = field(default_factory=dict)
+
+    # -- adding ------------------------------------------------------------------------
+    def add(
+        self,
+        code: str,
+        *,
+        file: str,
+        item: str = "",
+        records: Sequence[int] | np.ndarray | None = None,
+        values: Sequence[str | None] | None = None,
+        details: Sequence[str | None] | None = None,
+        count: int | None = None,
+        sensitivity: Sensitivity | str | None = None,
+        raw: bool = False,
+    ) -> None:
+        """Count occurrences of ``code`` and keep samples.
+
+        ``records`` is a vector of 1-based record numbers (0 for a file-level finding);
+        ``values`` the offending values at those records (masked here unless ``raw``).
+        """
+        get_code(code)  # unknown codes fail loudly
+        key = (code, file, item)
+        recs = np.asarray(records if records is not None else [0], dtype=np.int64)
+        n = int(count) if count is not None else int(recs.size)
+        if n == 0:
+            return
+        self.counts[key] = self.counts.get(key, 0) + n
+        k = recs.size if self.max_samples is None else min(self.max_samples, recs.size)
+        if k == 0:
+            return
+        order = np.argsort(recs, kind="stable")[:k]
+        new = [
+            Sample(
+                int(recs[i]),
+                None if values is None else (values[i] if raw else mask_value(values[i], sensitivity)),
+                None if details is None else details[i],
+            )
+            for i in order
+        ]
+        self._keep(key, new)
+
+    def _keep(self, key: Key, new: list[Sample]) -> None:
+        merged = list(heapq.merge(self.samples.get(key, []), new))
+        if self.max_samples is not None:
+            merged = merged[: self.max_samples]
+        self.samples[key] = merged
+
+    def merge(self, other: FindingSet) -> FindingSet:
+        """Fold ``other`` into this set (in place) and return self. Associative, commutative."""
+        for key, n in other.counts.items():
+            self.counts[key] = self.counts.get(key, 0) + n
+        for key, smp in other.samples.items():
+            self._keep(key, list(smp))
+        return self
+
+    # -- reading -----------------------------------------------------------------------
+    def severity(self, code: str) -> Severity:
+        """Severity of a code in this run (override, else the registered default)."""
+        return self.severity_overrides.get(code) or get_code(code).severity
+
+    def total(self, severity: Severity | str | None = None, file: str | None = None) -> int:
+        """Number of occurrences, optionally of one severity and/or one file."""
+        sev = None if severity is None else Severity(severity)
+        return sum(
+            n
+            for (code, f, _), n in self.counts.items()
+            if (sev is None or self.severity(code) is sev) and (file is None or f == file)
+        )
+
+    def has_errors(self) -> bool:
+        return self.total(Severity.ERROR) > 0
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """One dict per (code, file, item), sorted, with severity, count and samples."""
+        for key in sorted(self.counts):
+            code, file, item = key
+            yield {
+                "code": code,
+                "severity": str(self.severity(code)),
+                "file": file,
+                "item": item,
+                "count": self.counts[key],
+                "samples": [s.__dict__ for s in self.samples.get(key, [])],
+            }
+
+    def records_of(self, code: str | None = None, item: str | None = None) -> set[tuple[str, int, str, str]]:
+        """(file, record, item, code) of every kept sample (all of them with max_samples=None)."""
+        out: set[tuple[str, int, str, str]] = set()
+        for (c, f, it), smp in self.samples.items():
+            if (code is None or c == code) and (item is None or it == item):
+                out.update((f, s.record, it, c) for s in smp)
+        return out
+
+
+def merge_all(sets: Iterable[FindingSet], max_samples: int | None = 20) -> FindingSet:
+    """Merge many finding sets into a new one."""
+    out = FindingSet(max_samples=max_samples)
+    for s in sets:
+        out.merge(s)
+    return out

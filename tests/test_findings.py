@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chukan_layout.findings import FindingSet, Severity, mask_value, register_code
+
+register_code("test.bad", Severity.ERROR, "a test finding", "テスト用", stage="test")
+register_code("test.warn", Severity.WARNING, "a test warning", "テスト警告", stage="test")
+
+
+def _fs(pairs: list[tuple[int, int]], cap: int | None = 3) -> FindingSet:
+    fs = FindingSet(max_samples=cap)
+    for item, rec in pairs:
+        fs.add("test.bad", file="f", item=f"i{item}", records=[rec], values=[str(rec)])
+    return fs
+
+
+pairs = st.lists(st.tuples(st.integers(0, 2), st.integers(1, 50)), max_size=30)
+
+
+@given(pairs, pairs, pairs)
+def test_merge_is_associative_and_commutative(a, b, c):
+    left = _fs(a).merge(_fs(b)).merge(_fs(c))
+    right = _fs(a).merge(_fs(b).merge(_fs(c)))
+    swapped = _fs(c).merge(_fs(a)).merge(_fs(b))
+    assert left.counts == right.counts == swapped.counts
+    assert left.samples == right.samples == swapped.samples
+
+
+@given(pairs)
+def test_merge_equals_single_pass(a):
+    whole = _fs(a)
+    split = _fs(a[: len(a) // 2]).merge(_fs(a[len(a) // 2 :]))
+    assert whole.counts == split.counts and whole.samples == split.samples
+
+
+def test_samples_keep_lowest_records_and_mask():
+    fs = FindingSet(max_samples=2)
+    fs.add("test.bad", file="住民.csv", item="kojin_bango", records=[9, 3, 5],
+           values=["123456789018", "983205673214", "111111111118"], sensitivity="personal_id")
+    (row,) = list(fs.rows())
+    assert row["count"] == 3
+    assert [s["record"] for s in row["samples"]] == [3, 5]
+    assert row["samples"][0]["value"] == "**********14"
+    assert fs.has_errors() and fs.total(Severity.WARNING) == 0
+
+
+def test_severity_override():
+    fs = FindingSet(severity_overrides={"test.bad": Severity.WARNING})
+    fs.add("test.bad", file="f", records=[1])
+    assert not fs.has_errors()
+
+
+def test_masking_kinds():
+    assert mask_value("山田　太郎", "name") == "山＊＊＊＊"
+    assert mask_value("1985-04-12", "birth_date") == "1985-**-**"
+    assert mask_value("東京都千代田区千代田1-1", "address").startswith("東京都千")
+    assert mask_value("abc", "none") == "abc"
