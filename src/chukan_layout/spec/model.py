@@ -174,7 +174,8 @@ class Item(Strict):
     pattern: str | None = None
     check_digit: CheckDigit | None = None
     partial_date: PartialDate | None = None
-    era_range: bool = False  # date must fall inside a known era (明治1868-01-25 …)
+    era_range: bool = False  # date must fall inside a known era (明治 onwards), see spec/wareki.py
+    era_of: str | None = None  # this 元号コード item names the era of date item X; they must agree
     sensitivity: Sensitivity = Sensitivity.NONE
     description: str | None = None
     provenance: Provenance
