@@ -1,0 +1,125 @@
+"""The rejects file: every record that did not reach the output, with why and its bytes.
+
+One CSV row per rejected record (UTF-8, CRLF, RFC 4180, header row)::
+
+    source,record,offset,stage,code,reason,raw_hex,values
+
+- ``record`` is the 1-based record number in its source file, ``offset`` the byte offset
+  of the record's first byte (empty when the record was rejected after reading);
+- ``stage`` is read | adapt | gaiji | validate; ``code`` the finding code(s), ``;``-joined;
+- ``raw_hex`` the record's raw bytes (read rejects), ``values`` a JSON object of the
+  converted values (rejects after reading), so nothing is lost either way.
+
+Cells are guarded against spreadsheet formula injection (a leading ``= + - @`` TAB or CR
+gets a ``'`` prefix), because migration staff open these files in Excel.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .atomic import HashingWriter, temp_path_for
+
+COLUMNS = ["source", "record", "offset", "stage", "code", "reason", "raw_hex", "values"]
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_cell(value: str) -> str:
+    """Prefix a cell that a spreadsheet would evaluate as a formula.
+
+    >>> guard_cell("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> guard_cell("山田")
+    '山田'
+    """
+    return "'" + value if value.startswith(_DANGEROUS) else value
+
+
+class RejectsWriter:
+    """Append-only, atomic rejects CSV. Created lazily: no rejects, no file (unless ``always``)."""
+
+    def __init__(self, path: str | Path, *, always: bool = False) -> None:
+        self.path = Path(path)
+        self.count = 0
+        self._always = always
+        self._file: Any = None
+        self._out: HashingWriter | None = None
+        self._tmp = temp_path_for(self.path)
+
+    def __enter__(self) -> RejectsWriter:
+        if self._always:
+            self._open()
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+    def _open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = open(self._tmp, "wb")  # noqa: SIM115 - closed by close()/abort()
+        self._out = HashingWriter(self._file)
+        self._write_row(COLUMNS)
+
+    def _write_row(self, row: list[str]) -> None:
+        assert self._out is not None
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\r\n").writerow([guard_cell(c) for c in row])
+        self._out.write(buf.getvalue().encode("utf-8"))
+
+    def add(
+        self,
+        *,
+        source: str,
+        record: int,
+        stage: str,
+        code: str,
+        reason: str,
+        offset: int | None = None,
+        raw: bytes | None = None,
+        values: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Record one rejected record."""
+        if self._file is None:
+            self._open()
+        self._write_row(
+            [
+                source,
+                str(record),
+                "" if offset is None else str(offset),
+                stage,
+                code,
+                reason,
+                "" if raw is None else raw.hex(),
+                "" if values is None else json.dumps(dict(values), ensure_ascii=False, sort_keys=False),
+            ]
+        )
+        self.count += 1
+
+    def close(self) -> None:
+        import os
+
+        if self._file is None:
+            return
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        os.replace(self._tmp, self.path)
+        self._file = None
+
+    def abort(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._tmp.unlink(missing_ok=True)
+
+    @property
+    def sha256(self) -> str | None:
+        return None if self._out is None else self._out.sha256

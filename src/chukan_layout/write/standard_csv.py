@@ -1,0 +1,175 @@
+"""The standard-layout output profile (DESIGN §5): CSV, UTF-8, CRLF, a header row of
+項目名称, RFC 4180 quoting.
+
+The official file rules of the 中間標準レイアウト are not known (see
+docs/layout-format.md), so this is the documented default, every part configurable:
+
+- encoding ``utf-8`` (no BOM) or ``cp932`` for receivers that need Shift_JIS; a value
+  that the encoding cannot hold stops the run with the file, record and item named;
+- line ending CRLF; every field quoted (``"…"``, quotes doubled), which RFC 4180 allows
+  and keeps leading zeros and embedded commas/newlines unambiguous;
+- columns are the layout's items in layout order, header = 項目名称 (``header="id"`` for
+  the ASCII ids).
+
+Writing is columnar (Arrow's CSV writer) and atomic (temp file + rename).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from ..errors import ChukanError
+from ..spec.model import Layout
+from .atomic import HashingWriter, temp_path_for
+
+Header = Literal["name", "id", "none"]
+
+
+def _spec(layout: Any) -> Layout:
+    return layout if isinstance(layout, Layout) else layout.spec
+
+
+class OutputEncodingError(ChukanError):
+    """A value cannot be written in the requested output encoding."""
+
+
+class StandardCsvWriter:
+    """Stream record batches of one layout into a standard-layout CSV file, atomically.
+
+    Use as a context manager; the file appears under its name only when the block
+    ends without an exception. ``records`` counts data rows, ``sha256`` hashes the bytes.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        layout: Any,
+        *,
+        encoding: str = "utf-8",
+        eol: str = "\r\n",
+        header: Header = "name",
+    ) -> None:
+        self.path = Path(path)
+        self.layout = _spec(layout)
+        self.encoding = encoding
+        self.eol = eol
+        self.header = header
+        self.columns = self.layout.item_ids
+        self.records = 0
+        self._tmp = temp_path_for(self.path)
+        self._file: Any = None
+        self._out: HashingWriter | None = None
+        self._opts = pacsv.WriteOptions(include_header=False, quoting_style="all_valid", eol=eol)
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def __enter__(self) -> StandardCsvWriter:
+        self.open()
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+    def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = open(self._tmp, "wb")  # noqa: SIM115 - closed by close()/abort()
+        self._out = HashingWriter(self._file)
+        if self.header != "none":
+            names = [it.name if self.header == "name" else it.id for it in self.layout.items]
+            line = ",".join('"' + n.replace('"', '""') + '"' for n in names) + self.eol
+            self._emit(line.encode("utf-8"), first_record=None)
+
+    def close(self) -> None:
+        import os
+
+        assert self._file is not None
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        os.replace(self._tmp, self.path)
+        self._file = None
+
+    def abort(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._tmp.unlink(missing_ok=True)
+
+    @property
+    def sha256(self) -> str:
+        assert self._out is not None
+        return self._out.sha256
+
+    # -- writing -----------------------------------------------------------------------
+    def write(self, batch: pa.RecordBatch | pa.Table) -> None:
+        """Append rows; the batch must hold every layout item as a string column."""
+        missing = [c for c in self.columns if c not in batch.schema.names]
+        if missing:
+            raise ChukanError(f"{self.path.name}: batch lacks layout items {missing[:5]}")
+        if batch.num_rows == 0:
+            return
+        cols = [batch.column(c) for c in self.columns]
+        cols = [c if c.type == pa.string() else c.cast(pa.string()) for c in cols]
+        table = pa.Table.from_arrays(cols, names=self.columns)
+        buf = io.BytesIO()
+        pacsv.write_csv(table, buf, self._opts)
+        rec = batch.column("_record") if "_record" in batch.schema.names else None
+        self._emit(buf.getvalue(), first_record=rec, table=table)
+        self.records += batch.num_rows
+
+    def _emit(self, utf8: bytes, first_record: Any, table: pa.Table | None = None) -> None:
+        assert self._out is not None
+        if self.encoding.replace("-", "_").lower() in ("utf_8", "utf8"):
+            self._out.write(utf8)
+            return
+        try:
+            self._out.write(utf8.decode("utf-8").encode(self.encoding))
+        except UnicodeEncodeError:
+            raise self._encoding_error(table, first_record) from None
+
+    def _encoding_error(self, table: pa.Table | None, records: Any) -> OutputEncodingError:
+        if table is None:
+            return OutputEncodingError(f"{self.path.name}: header cannot be encoded in {self.encoding}")
+        for name in table.column_names:
+            for i, v in enumerate(table.column(name).to_pylist()):
+                if v is None:
+                    continue
+                try:
+                    v.encode(self.encoding)
+                except UnicodeEncodeError as e:
+                    rec = records[i].as_py() if records is not None else self.records + i + 1
+                    item = self.layout.item(name)
+                    start = e.start
+                    # an IVS/SVS selector cannot stand alone: name the whole sequence
+                    if start > 0 and (0xE0100 <= ord(v[start]) <= 0xE01EF or 0xFE00 <= ord(v[start]) <= 0xFE0F):
+                        start -= 1
+                    ch = v[start : e.end]
+                    cps = " ".join(f"U+{ord(c):04X}" for c in ch)
+                    return OutputEncodingError(
+                        f"{self.path.name}: record {rec}: {item.name} ({name}): character {cps} "
+                        f"cannot be written in {self.encoding}; map it in the 外字 stage or write UTF-8"
+                    )
+        return OutputEncodingError(f"{self.path.name}: a value cannot be encoded in {self.encoding}")
+
+
+def write_standard_csv(
+    path: str | Path,
+    layout: Any,
+    batches: Iterable[pa.RecordBatch | pa.Table],
+    *,
+    encoding: str = "utf-8",
+    header: Header = "name",
+) -> StandardCsvWriter:
+    """Write all ``batches`` to ``path`` (atomically); returns the closed writer (records, sha256)."""
+    with StandardCsvWriter(path, layout, encoding=encoding, header=header) as w:
+        for b in batches:
+            w.write(b)
+    return w
