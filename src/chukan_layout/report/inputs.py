@@ -1,0 +1,120 @@
+"""Plain inputs of :func:`chukan_layout.report.build.build_report`.
+
+The pipeline fills these simple dataclasses as it runs (no Pydantic, no hashing, no
+sorting needed); :func:`build_report` turns them into the :class:`~.model.Report`.
+Paths are shown in the report as given: pass them relative to something stable (e.g.
+the output folder or the working directory) if reports must compare byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class LayoutInfo:
+    """A layout used in the run. ``path`` (the YAML file) is hashed unless ``sha256`` is given.
+
+    ``LayoutInfo.of(layout, path)`` reads ``id``, ``spec_version`` and ``title.ja`` from a
+    :class:`chukan_layout.spec.model.Layout`.
+    """
+
+    id: str
+    spec_version: str
+    title_ja: str = ""
+    path: str | Path | None = None
+    sha256: str | None = None
+
+    @classmethod
+    def of(cls, layout: Any, path: str | Path | None = None) -> LayoutInfo:
+        title = getattr(getattr(layout, "title", None), "ja", "") or ""
+        return cls(id=layout.id, spec_version=layout.spec_version, title_ja=title, path=path)
+
+
+@dataclass
+class InputInfo:
+    """A file the run read. ``size``/``sha256`` are computed from ``path`` when not given.
+
+    ``file_id`` is the ``_source`` id findings and accounting use (default: the file name).
+    ``encoding_source`` is one of flag / adapter / detected / bom / default; ``encoding_evidence``
+    a one-line summary (e.g. "strict cp932 ok over 1.2 MB; utf-8 fails at byte 17").
+    ``framing`` describes records, e.g. "fixed 320 bytes + CRLF, header/trailer".
+    """
+
+    path: str | Path
+    role: str = "source"
+    file_id: str | None = None
+    encoding: str | None = None
+    encoding_source: str = "detected"
+    encoding_evidence: str = ""
+    framing: str = ""
+    size: int | None = None
+    sha256: str | None = None
+
+
+@dataclass
+class OutputInfo:
+    """A file the run wrote (standard CSV, rejects …) with its record count.
+
+    Give ``sha256``/``size`` from the writer (``HashingWriter``) or let them be computed.
+    """
+
+    path: str | Path
+    records: int
+    layout_id: str | None = None
+    role: str = "standard"
+    size: int | None = None
+    sha256: str | None = None
+
+
+@dataclass
+class FileCounts:
+    """Accounting of one source file. Must satisfy read == written + rejected + control_records.
+
+    ``rejected_by_reason`` counts rejected records per reason code (a record with several
+    reasons counts under each, so the sum may exceed ``rejected``).
+    """
+
+    file: str
+    records_read: int
+    written: int
+    rejected: int
+    control_records: int = 0
+    rejected_by_reason: Mapping[str, int] = field(default_factory=dict)
+    layout_id: str | None = None
+
+
+@dataclass
+class TrailerCheck:
+    """A trailer/header figure (record count or control total) vs. what was counted.
+
+    ``declared`` and ``counted`` are exact numbers (int, Decimal or decimal string); they
+    are compared numerically when both parse as decimals, else as text.
+    """
+
+    file: str
+    field: str
+    declared: int | Decimal | str
+    counted: int | Decimal | str
+    kind: str = "record_count"  # or "control_total"
+    label_ja: str = ""
+
+
+@dataclass
+class GaijiCounts:
+    """外字 outcome of the run.
+
+    ``by_status``: occurrences per status (exact / identified / degraded / unmapped / replaced);
+    ``unmapped``: source code (hex text, e.g. "F040") → occurrences;
+    ``not_storable``: character (with its IVS if any) → occurrences of characters the target
+    charset (``target_charset``, e.g. "cp932" or "JIS X 0213") cannot store.
+    """
+
+    by_status: Mapping[str, int] = field(default_factory=dict)
+    unmapped: Mapping[str, int] = field(default_factory=dict)
+    not_storable: Mapping[str, int] = field(default_factory=dict)
+    target_charset: str | None = None
