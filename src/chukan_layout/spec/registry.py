@@ -183,7 +183,7 @@ def load_layout(layout_id: str) -> LoadedLayout:
         for rel in layout.relations:
             if rel.layout in _index():
                 targets[rel.layout] = _CACHE[rel.layout].spec if rel.layout in _CACHE else _spec(rel.layout)[0]
-        data, node = loader.read_yaml(path)
+        _, node = loader.read_yaml(path)
         problems = loader.check_layout(layout, str(path), node, codes=codes, layouts=targets)
         if problems:
             raise problems[0]
