@@ -1,0 +1,82 @@
+"""``item.length``: value length outside [min, max] in characters or in encoded bytes.
+
+Bytes are counted without encoding anything: UTF-8 bytes are the Arrow buffer length;
+cp932 (Shift_JIS family) bytes are one per ASCII / 半角カナ character and two per any other
+character, also for characters cp932 cannot encode (the width a 外字 takes in the file).
+"""
+
+from __future__ import annotations
+
+import codecs
+
+import numpy as np
+import pyarrow.compute as pc
+
+from ..spec.model import Item, LengthUnit
+from .base import Check, CompileEnv, item_check
+from .context import BatchContext
+from .utf8 import byte_lengths
+
+SJIS_FAMILY = frozenset({"cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213"})
+UTF8_FAMILY = frozenset({"utf-8"})
+
+
+def encoding_family(encoding: str) -> str:
+    """``"sjis"`` or ``"utf-8"``; anything else is not a supported byte-length encoding."""
+    name = codecs.lookup(encoding).name
+    if name in SJIS_FAMILY:
+        return "sjis"
+    if name in UTF8_FAMILY:
+        return "utf-8"
+    raise ValueError(f"byte lengths are supported for cp932/Shift_JIS and UTF-8, not {encoding!r}")
+
+
+def sjis_byte_lengths(ctx: BatchContext, name: str) -> np.ndarray:
+    """cp932 byte width per value: characters + characters outside U+0000–007F and U+FF61–FF9F."""
+    key = ("sjis_len", name)
+    got = ctx.memo(key)
+    if got is None:
+        cp = ctx.code_points(name)
+        c = cp.cps
+        narrow = (c < 0x80) | ((c >= 0xFF61) & (c <= 0xFF9F))
+        got = cp.lengths() + cp.count_per_row(~narrow)
+        ctx.remember(key, got)
+    return got  # type: ignore[return-value]
+
+
+@item_check("item.length", "Value length outside the item's min/max", "桁数が範囲外")
+def build_length(item: Item, env: CompileEnv) -> list[Check]:
+    """The value's length is outside ``length.min``–``length.max``.
+
+    ``unit: chars`` counts code points (an IVS selector counts as one character);
+    ``unit: bytes`` counts bytes in the named encoding (cp932: 2 per 全角 character, 1 per
+    ASCII / 半角カナ). Blank values are not length-checked.
+
+    Bad: 氏名カナ (max 10 bytes cp932) ``"ヤマダ　タロウ"`` (14 bytes)
+    Good: ``"ﾔﾏﾀﾞ ﾀﾛｳ"`` (9 bytes)
+    """
+    if item.length is None:
+        return []
+    name = item.id
+    lo = item.length.min or 0
+    hi = item.length.max
+    if item.length.unit is LengthUnit.CHARS:
+
+        def measure(ctx: BatchContext) -> np.ndarray:
+            return np.asarray(pc.utf8_length(ctx.col(name)).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+    elif encoding_family(item.length.encoding or "") == "utf-8":
+
+        def measure(ctx: BatchContext) -> np.ndarray:
+            return byte_lengths(ctx.col(name))
+
+    else:
+
+        def measure(ctx: BatchContext) -> np.ndarray:
+            return sjis_byte_lengths(ctx, name)
+
+    def fn(ctx: BatchContext) -> np.ndarray:
+        n = measure(ctx)
+        return ctx.nonblank(name) & ((n < lo) | (n > hi))
+
+    return [Check("item.length", name, fn, item.sensitivity, name)]

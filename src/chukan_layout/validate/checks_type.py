@@ -1,0 +1,68 @@
+"""``item.type``: the value does not have its type's textual format.
+
+Formats are anchored RE2 regexes run by Arrow (``\\A…\\z``: no trailing-newline leniency).
+``text`` and ``code`` have no format; ``date`` is checked by ``item.date``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow.compute as pc
+
+from ..spec.model import Item, ItemType
+from .base import Check, CompileEnv, item_check
+from .context import BatchContext
+from .utf8 import to_bool
+
+FORMATS: dict[ItemType, str] = {
+    ItemType.DIGITS: r"[0-9]+",
+    ItemType.INTEGER: r"-?[0-9]+",
+    ItemType.FLAG: r"[01]",
+    ItemType.YEAR: r"[0-9]{4}",
+    ItemType.YEAR_MONTH: r"[0-9]{4}-(?:0[1-9]|1[0-2])",
+    ItemType.WAREKI_YEAR: r"[0-9]{2}",
+    ItemType.TIME: r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]",
+}
+
+
+def type_regex(item: Item) -> str | None:
+    """The anchored RE2 format of the item's type, or None when the type has none."""
+    if item.type is ItemType.DECIMAL:
+        scale = item.scale or 0
+        body = r"-?[0-9]+" + (rf"(?:\.[0-9]{{1,{scale}}})?" if scale > 0 else "")
+    else:
+        body = FORMATS.get(item.type)  # type: ignore[assignment]
+        if body is None:
+            return None
+    return rf"\A(?:{body})\z"
+
+
+def full_match(ctx: BatchContext, name: str, regex: str) -> np.ndarray:
+    """Rows whose value fully matches ``regex`` (already anchored), cached per batch."""
+    key = ("re", name, regex)
+    got = ctx.memo(key)
+    if got is None:
+        got = to_bool(pc.match_substring_regex(ctx.col(name), regex))
+        ctx.remember(key, got)
+    return got  # type: ignore[return-value]
+
+
+@item_check("item.type", "Value does not match the item type's format", "型の書式に合わない")
+def build_type(item: Item, env: CompileEnv) -> list[Check]:
+    """The value does not have the textual format of its type.
+
+    digits ``[0-9]+``, integer ``-?[0-9]+``, decimal ``-?[0-9]+(\\.[0-9]{1,scale})?``, flag ``[01]``,
+    year ``YYYY``, year_month ``YYYY-MM``, wareki_year ``YY``, time ``HH:MM:SS``.
+
+    Bad: 課税額 (integer) ``"12,000"``; 不詳フラグ (flag) ``"Y"``
+    Good: ``"12000"``; ``"1"``
+    """
+    regex = type_regex(item)
+    if regex is None:
+        return []
+    name = item.id
+
+    def fn(ctx: BatchContext) -> np.ndarray:
+        return ctx.nonblank(name) & ~full_match(ctx, name, regex)
+
+    return [Check("item.type", name, fn, item.sensitivity, name)]

@@ -1,0 +1,78 @@
+"""Per-batch column cache shared by all checks of one :meth:`CompiledLayout.check` call.
+
+Several checks read the same column (blank test, length, charset, date parse); the
+context computes each derived view once per batch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .utf8 import CodePoints, as_string_array, decode, to_bool
+
+
+class BatchContext:
+    """Lazy, cached views of one record batch's string columns."""
+
+    def __init__(self, batch: pa.RecordBatch | pa.Table) -> None:
+        self.batch = batch
+        self.n = batch.num_rows
+        self._cols: dict[str, pa.Array] = {}
+        self._blank: dict[str, np.ndarray] = {}
+        self._cps: dict[str, CodePoints] = {}
+        self._memo: dict[tuple[str, ...], object] = {}
+
+    def col(self, name: str) -> pa.Array:
+        """The column as one ``string`` array with nulls read as blank."""
+        c = self._cols.get(name)
+        if c is None:
+            names = self.batch.schema.names
+            if name in names:
+                c = as_string_array(self.batch.column(names.index(name)))
+            else:  # an item the batch does not carry reads as blank (the required check reports it)
+                c = pa.array([""] * self.n, type=pa.string())
+            self._cols[name] = c
+        return c
+
+    def blank(self, name: str) -> np.ndarray:
+        b = self._blank.get(name)
+        if b is None:
+            b = to_bool(pc.equal(pc.binary_length(self.col(name)), 0))
+            self._blank[name] = b
+        return b
+
+    def nonblank(self, name: str) -> np.ndarray:
+        return ~self.blank(name)
+
+    def code_points(self, name: str) -> CodePoints:
+        cp = self._cps.get(name)
+        if cp is None:
+            cp = decode(self.col(name))
+            self._cps[name] = cp
+        return cp
+
+    def equals(self, name: str, value: str) -> np.ndarray:
+        key = ("eq", name, value)
+        m = self._memo.get(key)
+        if m is None:
+            m = to_bool(pc.equal(self.col(name), value))
+            self._memo[key] = m
+        return m  # type: ignore[return-value]
+
+    def memo(self, key: tuple[str, ...]) -> object | None:
+        return self._memo.get(key)
+
+    def remember(self, key: tuple[str, ...], value: object) -> None:
+        self._memo[key] = value
+
+    def records(self) -> np.ndarray:
+        """The ``_record`` numbers (1-based); 1..n when the batch has none (library use)."""
+        names = self.batch.schema.names
+        if "_record" in names:
+            col = self.batch.column(names.index("_record"))
+            if isinstance(col, pa.ChunkedArray):
+                col = col.combine_chunks()
+            return np.asarray(col.to_numpy(zero_copy_only=False), dtype=np.int64)
+        return np.arange(1, self.n + 1, dtype=np.int64)

@@ -1,0 +1,26 @@
+"""Data-driven item check cases (cases.yaml): exact verdict per changed record, all in one batch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from chukan_layout.validate.compile import CompiledLayout
+
+from .fixtures.records import GOOD, batch_of
+
+CASES = yaml.safe_load((Path(__file__).parent / "cases.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def verdicts(jumin: CompiledLayout) -> list[dict[str, set[str]]]:
+    rows = [{**GOOD, **{k: str(v) for k, v in c["set"].items()}} for c in CASES]
+    return jumin.record_verdicts(batch_of(jumin.layout, rows))
+
+
+@pytest.mark.parametrize("k", range(len(CASES)), ids=[c["name"] for c in CASES])
+def test_case(k: int, verdicts: list[dict[str, set[str]]]) -> None:
+    expected = {item: set(codes) for item, codes in CASES[k]["expect"].items()}
+    assert verdicts[k] == expected
