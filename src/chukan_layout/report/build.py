@@ -141,8 +141,19 @@ def finding_rows(findings: FindingSet, item_names: ItemNames | None = None) -> l
     return rows
 
 
+def _chars(code_or_char: str) -> str:
+    """``U+845B U+E0100`` notation → the characters; anything else is taken as the characters."""
+    parts = code_or_char.split()
+    if parts and all(p.startswith("U+") for p in parts):
+        try:
+            return "".join(chr(int(p[2:], 16)) for p in parts)
+        except ValueError:
+            return code_or_char
+    return code_or_char
+
+
 def gaiji_summary(g: GaijiCounts | None, top_n: int = TOP_N) -> GaijiSummary:
-    """Counts by status (all five present), top unmapped codes and non-storable characters."""
+    """Counts by status (all present), top unmapped codes and non-storable characters."""
     if g is None:
         return GaijiSummary()
     unknown = set(g.by_status) - set(GAIJI_STATUSES)
@@ -150,14 +161,24 @@ def gaiji_summary(g: GaijiCounts | None, top_n: int = TOP_N) -> GaijiSummary:
         raise ValueError(f"unknown 外字 status {sorted(unknown)}; valid: {', '.join(GAIJI_STATUSES)}")
     by_status = {s: int(g.by_status.get(s, 0)) for s in GAIJI_STATUSES}
     top = sorted(((c, n) for c, n in g.unmapped.items() if n > 0), key=lambda t: (-t[1], t[0]))
-    ns = sorted(((c, n) for c, n in g.not_storable.items() if n > 0), key=lambda t: (-t[1], t[0]))
+    unmapped = [CodeCount(code=c, char=_chars(c) if c.startswith("U+") else "", count=n,
+                          items=sorted(g.items.get(c, ()))) for c, n in top[:top_n]]
+    ns_rows = []
+    for key, n in g.not_storable.items():
+        charset, code = key if isinstance(key, tuple) else (g.target_charset or "", key)
+        if n > 0:
+            ch = _chars(code)
+            ns_rows.append(CharCount(char=ch, codepoints=_codepoints(ch), charset=charset, count=n,
+                                     items=sorted(g.items.get(code, ()))))
+    ns_rows.sort(key=lambda c: (-c.count, c.codepoints, c.charset))
     return GaijiSummary(
         target_charset=g.target_charset,
         by_status=by_status,
+        by_item={k: int(v) for k, v in g.by_item.items()},
         unmapped_distinct=len(top),
-        top_unmapped=[CodeCount(code=c, count=n) for c, n in top[:top_n]],
-        not_storable_total=sum(n for _, n in ns),
-        not_storable=[CharCount(char=c, codepoints=_codepoints(c), count=n) for c, n in ns[:top_n]],
+        top_unmapped=unmapped,
+        not_storable_total=sum(c.count for c in ns_rows),
+        not_storable=ns_rows[:top_n],
     )
 
 

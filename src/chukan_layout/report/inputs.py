@@ -8,7 +8,7 @@ the output folder or the working directory) if reports must compare byte for byt
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -108,13 +108,36 @@ class TrailerCheck:
 class GaijiCounts:
     """外字 outcome of the run.
 
-    ``by_status``: occurrences per status (exact / identified / degraded / unmapped / replaced);
-    ``unmapped``: source code (hex text, e.g. "F040") → occurrences;
-    ``not_storable``: character (with its IVS if any) → occurrences of characters the target
-    charset (``target_charset``, e.g. "cp932" or "JIS X 0213") cannot store.
+    ``by_status``: occurrences per status (exact / identified / degraded / unmapped / replaced /
+    not_in_target); ``unmapped``: code → occurrences, the code in ``U+XXXX`` notation (PUA) or the
+    source system's hex (e.g. "F040"); ``not_storable``: character (or ``U+XXXX U+E0100``
+    notation), optionally keyed ``(charset, character)``, → occurrences of characters the
+    target charset cannot store; ``items``: code/character → item ids where it was seen.
+
+    :meth:`from_stage` takes the 外字 stage's counters (``GaijiStage.counters``) or their
+    ``as_dict()`` directly.
     """
 
     by_status: Mapping[str, int] = field(default_factory=dict)
     unmapped: Mapping[str, int] = field(default_factory=dict)
-    not_storable: Mapping[str, int] = field(default_factory=dict)
+    not_storable: Mapping[str | tuple[str, str], int] = field(default_factory=dict)
     target_charset: str | None = None
+    by_item: Mapping[str, int] = field(default_factory=dict)
+    items: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_stage(cls, summary: Any, target_charset: str | None = None) -> GaijiCounts:
+        """From ``chukan_layout.gaiji.summary.GaijiSummary`` (counters) or its ``as_dict()``."""
+        d = summary.as_dict(top=1 << 30) if hasattr(summary, "as_dict") else summary
+        items: dict[str, Sequence[str]] = {}
+        unmapped: dict[str, int] = {}
+        for u in d.get("top_unmapped", []):
+            unmapped[u["code"]] = unmapped.get(u["code"], 0) + int(u["count"])
+            items[u["code"]] = sorted({*items.get(u["code"], ()), *u.get("items", [])})
+        not_storable: dict[str | tuple[str, str], int] = {}
+        for c in d.get("not_storable", []):
+            key = (c.get("charset") or "", c["code"])
+            not_storable[key] = not_storable.get(key, 0) + int(c["count"])
+            items[c["code"]] = sorted({*items.get(c["code"], ()), *c.get("items", [])})
+        return cls(by_status=dict(d.get("by_status", {})), unmapped=unmapped, not_storable=not_storable,
+                   target_charset=target_charset, by_item=dict(d.get("by_item", {})), items=items)

@@ -25,10 +25,11 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 SCHEMA_VERSION: Final = "1.0"
 
-GAIJI_STATUSES: tuple[str, ...] = ("exact", "identified", "degraded", "unmapped", "replaced")
-"""外字 outcome per character occurrence: exact (Unicode as is), identified (mapped by a reviewed
-table), degraded (replaced by a reviewed simpler form), unmapped (no mapping: kept as PUA / flagged),
-replaced (substituted by a placeholder such as ＿ or 〓)."""
+GAIJI_STATUSES: tuple[str, ...] = ("exact", "identified", "degraded", "unmapped", "replaced", "not_in_target")
+"""外字 outcome per occurrence (as counted by the 外字 stage, :mod:`chukan_layout.gaiji.summary`):
+exact (Unicode as is), identified (mapped by a reviewed table), degraded (replaced by a reviewed
+simpler form), unmapped (no mapping: kept as PUA / flagged), replaced (substituted by a placeholder
+such as ＿ or 〓), not_in_target (left in the output although the target charset cannot store it)."""
 
 Outcome = Literal["ok", "warning", "fail"]
 VerdictStatus = Literal["pass", "pass_with_warnings", "fail"]
@@ -187,10 +188,12 @@ class FindingRow(_Model):
 
 
 class CodeCount(_Model):
-    """An unmapped source 外字 code (hex, as in the source system) and its occurrences."""
+    """An unmapped 外字 code (``U+E0A5`` for PUA, or the source system's hex) and its occurrences."""
 
     code: str
+    char: str = ""
     count: Annotated[int, Field(ge=1)]
+    items: list[str] = []
 
 
 class CharCount(_Model):
@@ -198,14 +201,17 @@ class CharCount(_Model):
 
     char: str
     codepoints: str
+    charset: str = ""
     count: Annotated[int, Field(ge=1)]
+    items: list[str] = []
 
 
 class GaijiSummary(_Model):
-    """外字 outcome: occurrences by status, the top unmapped codes, characters not storable."""
+    """外字 outcome: occurrences by status and by item, top unmapped codes, characters not storable."""
 
     target_charset: str | None = None
     by_status: SortedCounts = {s: 0 for s in GAIJI_STATUSES}
+    by_item: SortedCounts = {}
     unmapped_distinct: NonNegInt = 0
     top_unmapped: list[CodeCount] = []
     not_storable_total: NonNegInt = 0

@@ -27,7 +27,8 @@ _CTL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 SEVERITY_JA = {"error": "エラー", "warning": "警告", "info": "情報"}
 OUTCOME_JA = {"ok": ("適合", "OK"), "warning": ("注意", "Warning"), "fail": ("不適合", "Fail")}
 GAIJI_JA = {"exact": ("そのまま", "exact"), "identified": ("同定済", "identified"),
-            "degraded": ("縮退", "degraded"), "unmapped": ("未対応", "unmapped"), "replaced": ("代替置換", "replaced")}
+            "degraded": ("縮退", "degraded"), "unmapped": ("未対応", "unmapped"), "replaced": ("代替置換", "replaced"),
+            "not_in_target": ("格納不可", "not in target")}
 _OUTCOME_OF = {"pass": "ok", "pass_with_warnings": "warning", "fail": "fail"}
 ROLE_JA = {"source": "移行元", "standard": "標準レイアウト", "rejects": "不備データ", "reference": "参照"}
 ENCODING_SOURCE_JA = {"flag": "指定", "adapter": "アダプタ定義", "detected": "自動判定", "bom": "BOM", "default": "既定"}
@@ -166,14 +167,21 @@ def _gaiji(r: Report) -> str:
     g = r.gaiji
     head = [(ja, en, "n") for ja, en in (GAIJI_JA[s] for s in GAIJI_STATUSES)]
     html = _table(head, [[n(g.by_status.get(s, 0)) for s in GAIJI_STATUSES]])
+    if g.by_item:
+        html += _table([("項目", "Item", "code"), ("外字の出現数", "外字 occurrences", "n")],
+                       [[t(k), n(v)] for k, v in g.by_item.items()])
     html += "<h3>" + bi(f"未対応外字（上位、全 {g.unmapped_distinct} 種）",
                        f"Unmapped 外字 (top, {g.unmapped_distinct} distinct)") + "</h3>"
-    html += _table([("外字コード", "Source code", "mono"), ("件数", "Count", "n")],
-                   [[t(c.code), n(c.count)] for c in g.top_unmapped])
+    html += _table([("外字コード", "Code", "code"), ("文字", "Char", "v"), ("項目", "Items", "code"),
+                    ("件数", "Count", "n")],
+                   [[t(c.code), t(c.char), t(", ".join(c.items)), n(c.count)] for c in g.top_unmapped])
     target = g.target_charset or "—"
-    html += "<h3>" + bi(f"移行先文字集合（{target}）に格納できない文字", f"Not storable in target charset ({target})") + "</h3>"
-    html += _table([("文字", "Character", "v"), ("符号位置", "Code points", "mono"), ("件数", "Count", "n")],
-                   [[t(c.char), t(c.codepoints), n(c.count)] for c in g.not_storable])
+    html += "<h3>" + bi(f"移行先文字集合（{target}）に格納できない文字（全 {g.not_storable_total} 件）",
+                       f"Not storable in the target charset ({g.not_storable_total} occurrences)") + "</h3>"
+    html += _table([("文字", "Character", "v"), ("符号位置", "Code points", "code"), ("文字集合", "Charset", "code"),
+                    ("項目", "Items", "code"), ("件数", "Count", "n")],
+                   [[t(c.char), t(c.codepoints), t(c.charset), t(", ".join(c.items)), n(c.count)]
+                    for c in g.not_storable])
     return html
 
 
