@@ -1,0 +1,126 @@
+"""Registries of transforms and adapters: built-ins plus entry-point plugins.
+
+Plugins are declared by other packages::
+
+    [project.entry-points."chukan_layout.transforms"]
+    kanji_itaiji = "my_pkg.transforms:Itaiji"          # a Transform subclass
+    [project.entry-points."chukan_layout.adapters"]
+    vendor_q = "my_pkg.adapters:ADAPTER_PATH"          # path to an adapter YAML (or a callable returning one)
+
+Entry points are loaded lazily, one at a time, only when their name is asked for.  A plugin
+that fails to import raises :class:`PluginError` naming it — for that name only; every other
+transform and adapter keeps working (:func:`plugin_problems` lists the broken ones).
+An unknown name lists the valid ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from ..errors import DefinitionError, PluginError
+from .transforms.base import Transform, builtin_transforms
+
+TRANSFORM_GROUP = "chukan_layout.transforms"
+ADAPTER_GROUP = "chukan_layout.adapters"
+VENDORS_DIR = Path(__file__).resolve().parent / "vendors"
+
+_loaded: dict[tuple[str, str], Any] = {}
+
+
+def _entry_points(group: str) -> dict[str, metadata.EntryPoint]:
+    return {ep.name: ep for ep in metadata.entry_points(group=group)}
+
+
+def _load(group: str, name: str, check: Callable[[Any], Any]) -> Any:
+    key = (group, name)
+    if key in _loaded:
+        return _loaded[key]
+    ep = _entry_points(group).get(name)
+    if ep is None:
+        return None
+    try:
+        obj = check(ep.load())
+    except PluginError:
+        raise
+    except Exception as e:
+        raise PluginError(f"plugin {name!r} ({group} = {ep.value}) failed to load: {type(e).__name__}: {e}") from e
+    _loaded[key] = obj
+    return obj
+
+
+def _check_transform(obj: Any) -> type[Transform]:
+    if not (isinstance(obj, type) and issubclass(obj, Transform)):
+        raise PluginError(f"{obj!r} is not a Transform subclass")
+    return obj
+
+
+def transform_names() -> list[str]:
+    """Every transform name: built-ins and (unloaded) plugins."""
+    return sorted(set(builtin_transforms()) | set(_entry_points(TRANSFORM_GROUP)))
+
+
+def get_transform(name: str) -> type[Transform]:
+    """The transform class called ``name`` (built-in first, then the plugin of that name)."""
+    builtins = builtin_transforms()
+    if name in builtins:
+        return builtins[name]
+    cls = _load(TRANSFORM_GROUP, name, _check_transform)
+    if cls is None:
+        raise KeyError(f"unknown transform {name!r}; known: {', '.join(transform_names())}")
+    return cls  # type: ignore[no-any-return]
+
+
+def shipped_adapters() -> dict[str, Path]:
+    """The adapters shipped in ``adapt/vendors/*.yaml`` by name (file stem)."""
+    return {p.stem: p for p in sorted(VENDORS_DIR.glob("*.yaml"))}
+
+
+def adapter_names() -> list[str]:
+    return sorted(set(shipped_adapters()) | set(_entry_points(ADAPTER_GROUP)))
+
+
+def _check_adapter(obj: Any) -> Any:
+    if callable(obj) and not isinstance(obj, (str, Path)):
+        obj = obj()
+    if isinstance(obj, (str, Path)):
+        if not Path(obj).is_file():
+            raise PluginError(f"adapter file {obj} does not exist")
+        return Path(obj)
+    raise PluginError(f"an adapter entry point must give a path to an adapter YAML, got {type(obj).__name__}")
+
+
+def resolve_adapter(name_or_path: str | Path) -> Path:
+    """The adapter YAML for a name (shipped or plugin) or a path to a file."""
+    p = Path(name_or_path)
+    if p.suffix in (".yaml", ".yml") or p.is_file():
+        if not p.is_file():
+            raise DefinitionError(f"adapter file not found: {p}")
+        return p
+    name = str(name_or_path)
+    shipped = shipped_adapters()
+    if name in shipped:
+        return shipped[name]
+    path = _load(ADAPTER_GROUP, name, _check_adapter)
+    if path is None:
+        raise DefinitionError(f"unknown adapter {name!r}; known: {', '.join(adapter_names())} (or give a path)")
+    return path  # type: ignore[no-any-return]
+
+
+def plugin_problems() -> dict[str, str]:
+    """Load every plugin once and report the broken ones ({"group:name": message}); never raises."""
+    out: dict[str, str] = {}
+    for group, check in ((TRANSFORM_GROUP, _check_transform), (ADAPTER_GROUP, _check_adapter)):
+        for name in _entry_points(group):
+            try:
+                _load(group, name, check)
+            except PluginError as e:
+                out[f"{group}:{name}"] = str(e)
+    return out
+
+
+def clear_cache() -> None:
+    """Forget loaded plugins (tests)."""
+    _loaded.clear()

@@ -1,0 +1,105 @@
+"""YAML with line numbers: every error in an adapter names ``file:line``.
+
+:func:`load_yaml` returns the plain data (safe loader, so no tags, no ``eval``) and a
+:class:`LineMap` from *paths* (tuples of mapping keys and list indices) to the 1-based line
+of the node.  A Pydantic ``loc`` or a path built while checking the adapter is resolved to
+the nearest line that exists (a missing key points at its parent mapping).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ..errors import DefinitionError
+
+Path_ = tuple[Any, ...]
+
+
+class LineMap:
+    """Path → 1-based line of a loaded YAML document."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self._lines: dict[Path_, int] = {}
+
+    def add(self, path: Path_, line: int) -> None:
+        self._lines.setdefault(path, line)
+
+    def line(self, path: Sequence[Any]) -> int | None:
+        """The line of ``path`` or of its nearest ancestor; unknown components are skipped."""
+        best: int | None = self._lines.get(())
+        cur: Path_ = ()
+        for part in path:
+            for cand in (part, str(part)):
+                if (*cur, cand) in self._lines:
+                    cur = (*cur, cand)
+                    best = self._lines[cur]
+                    break
+            # a component the document lacks (e.g. a union tag in a Pydantic loc): skip it
+        return best
+
+    def error(self, path: Sequence[Any], message: str) -> DefinitionError:
+        """A :class:`DefinitionError` located at ``path``."""
+        return DefinitionError(message, file=self.file, line=self.line(path))
+
+
+def _walk(node: yaml.Node, path: Path_, lines: LineMap) -> None:
+    lines.add(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            key = k.value if isinstance(k, yaml.ScalarNode) else str(k)
+            lines.add((*path, key), k.start_mark.line + 1)
+            _walk(v, (*path, key), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            _walk(v, (*path, i), lines)
+
+
+def load_yaml(text: str, file: str) -> tuple[Any, LineMap]:
+    """Parse YAML text; syntax errors become :class:`DefinitionError` with the line."""
+    lines = LineMap(file)
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as e:
+        line = e.problem_mark.line + 1 if e.problem_mark else None
+        raise DefinitionError(f"YAML syntax: {e.problem or e}", file=file, line=line) from None
+    if node is not None:
+        _walk(node, (), lines)
+    return data, lines
+
+
+def load_yaml_file(path: str | Path) -> tuple[Any, LineMap]:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as e:
+        raise DefinitionError(f"cannot read: {e.strerror}", file=str(p)) from None
+    return load_yaml(text, str(p))
+
+
+def validation_error(err: ValidationError, lines: LineMap, prefix: Path_ = ()) -> DefinitionError:
+    """Turn a Pydantic error into one DefinitionError: the first problem with its line, then the rest."""
+    msgs = []
+    first_line = None
+    for e in err.errors():
+        loc = (*prefix, *e["loc"])
+        line = lines.line(loc)
+        first_line = first_line if first_line is not None else line
+        where = ".".join(str(p) for p in loc if not isinstance(p, int) or True)
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden":
+            msg = f"unknown key {loc[-1]!r}"
+        msgs.append(f"line {line}: {where}: {msg}" if line is not None else f"{where}: {msg}")
+    head = msgs[0].split(": ", 1)[1] if msgs and msgs[0].startswith("line ") else (msgs[0] if msgs else str(err))
+    rest = "".join(f"\n  {m}" for m in msgs[1:])
+    return DefinitionError(head + rest, file=lines.file, line=first_line)
