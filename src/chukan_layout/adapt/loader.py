@@ -180,7 +180,8 @@ def _compile_step(step: Any, path: tuple[Any, ...], tables: Mapping[str, Any], l
         raw = {}
     elif not isinstance(raw, dict):
         if cls.primary is None:
-            raise lines.error(path, f"transform {name!r} takes named arguments ({', '.join(args_cls.model_fields)})")
+            names = ", ".join(args_cls.model_fields)
+            raise lines.error(path, f"transform {name!r} takes " + (f"named arguments ({names})" if names else "no arguments"))
         raw = {cls.primary: raw}
     raw = dict(raw)
     for k, v in raw.items():  # a mapping argument may name an entry of the adapter's `tables:`
