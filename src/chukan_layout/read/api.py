@@ -1,0 +1,202 @@
+"""The streaming reader API: ``read(source, definition, …) -> Reader``.
+
+A :class:`Reader` iterates :class:`pyarrow.RecordBatch`\\ es of DATA records: string columns
+named by field (CSV: column names) plus ``_record`` (int64, 1-based number of the record in
+the file, counting header/trailer/rejected records too) and ``_source``. Every batch's schema
+metadata carries ``b"record_type"`` and ``b"source"``; a fixed-width file with several DATA
+record types yields one type per batch.
+
+Nothing is lost: every record is yielded, rejected (``reader.rejects``, also passed to
+``on_reject``) or is a control record (``reader.headers`` / ``trailers`` / ``ends``), and
+``reader.stats`` proves ``records_seen == records_yielded + records_rejected +
+control_records`` (checked at the end; a mismatch raises :class:`AccountingError`).
+
+Policies: ``"reject"`` (default) sends a bad record with its raw bytes, reason and finding
+code (``read.decode``, ``read.framing``, ``read.record_type``, ``read.csv_structure``) to the
+rejects and goes on; ``"strict"`` raises :class:`DecodeError` / :class:`FramingError` naming
+file, record number, byte offset and a hex excerpt.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, Literal
+
+import pyarrow as pa
+
+from ..errors import AccountingError, DecodeError, FramingError, ReadError
+from . import codes
+from .definition import CsvDefinition, FixedWidthDefinition
+
+Policy = Literal["strict", "reject"]
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A record that could not be read: where it is, its raw bytes and why."""
+
+    source: str
+    record: int  # 1-based record number in the file
+    offset: int  # byte offset of the record (its payload, or the framing unit) in the file
+    raw: bytes
+    code: str  # finding code: read.decode / read.framing / read.record_type / read.csv_structure
+    reason: str
+
+
+@dataclass
+class ReadStats:
+    """Counters of one read; ``records_seen == yielded + rejected + control``."""
+
+    records_seen: int = 0
+    records_yielded: int = 0
+    records_rejected: int = 0
+    control_records: int = 0
+    bytes_read: int = 0
+
+    def check(self) -> None:
+        """Raise :class:`AccountingError` if the counts do not add up."""
+        total = self.records_yielded + self.records_rejected + self.control_records
+        if self.records_seen != total:
+            raise AccountingError(
+                f"records seen {self.records_seen} != yielded {self.records_yielded} + rejected "
+                f"{self.records_rejected} + control {self.control_records}"
+            )
+
+
+_ERRORS: dict[str, type[ReadError]] = {
+    codes.DECODE: DecodeError,
+    codes.FRAMING: FramingError,
+    codes.RECORD_TYPE: FramingError,
+    codes.CSV_STRUCTURE: FramingError,
+}
+
+
+@dataclass
+class Reader:
+    """Iterator of DATA-record batches; collects control records, rejects and stats."""
+
+    source_id: str
+    policy: Policy
+    on_reject: Callable[[Reject], Any] | None = None
+    headers: list[dict[str, Any]] = field(default_factory=list)
+    trailers: list[dict[str, Any]] = field(default_factory=list)
+    ends: list[dict[str, Any]] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    stats: ReadStats = field(default_factory=ReadStats)
+    _batches: Iterator[pa.RecordBatch] | None = None
+    _close: Callable[[], None] | None = None
+    _done: bool = False
+
+    def __iter__(self) -> Reader:
+        return self
+
+    def __next__(self) -> pa.RecordBatch:
+        if self._batches is None or self._done:
+            raise StopIteration
+        try:
+            batch = next(self._batches)
+        except StopIteration:
+            self._finish()
+            raise
+        except BaseException:
+            self._done = True
+            if self._close:
+                self._close()
+            raise
+        self.stats.records_yielded += batch.num_rows
+        return batch
+
+    def _finish(self) -> None:
+        self._done = True
+        if self._close:
+            self._close()
+        self.stats.check()
+
+    def read_all(self) -> list[pa.RecordBatch]:
+        """Consume the reader (convenience for tests and small files)."""
+        return list(self)
+
+    # -- used by the format readers ------------------------------------------------------
+    def reject(self, record: int, offset: int, raw: bytes, code: str, reason: str) -> None:
+        """Record a bad record (policy reject) or raise (policy strict)."""
+        if self.policy == "strict":
+            raise _ERRORS.get(code, ReadError)(reason, self.source_id, record, offset, raw)
+        r = Reject(self.source_id, record, offset, raw, code, reason)
+        self.rejects.append(r)
+        self.stats.records_rejected += 1
+        if self.on_reject is not None:
+            self.on_reject(r)
+
+    def control(self, role: str, values: dict[str, Any]) -> None:
+        """Keep a header / trailer / end record (values + ``_record``)."""
+        self.stats.control_records += 1
+        {"header": self.headers, "trailer": self.trailers}.get(role, self.ends).append(values)
+
+
+def _open(source: str | Path | BinaryIO) -> tuple[BinaryIO, str, Callable[[], None] | None]:
+    if isinstance(source, str | Path):
+        f = open(source, "rb")  # noqa: SIM115 - closed by the reader when done
+        return f, Path(source).name, f.close
+    if isinstance(source, bytes | bytearray):
+        return io.BytesIO(source), "<bytes>", None
+    name = getattr(source, "name", None)
+    return source, Path(name).name if isinstance(name, str) else "<stream>", None
+
+
+class _Counting(io.RawIOBase):
+    """A read-only wrapper that counts bytes for ``stats.bytes_read``."""
+
+    def __init__(self, f: BinaryIO, stats: ReadStats) -> None:
+        self._f, self._stats = f, stats
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:  # type: ignore[override]
+        data = self._f.read(size)
+        self._stats.bytes_read += len(data)
+        return data
+
+    def readinto(self, b: Any) -> int:
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+
+def read(
+    source: str | Path | BinaryIO,
+    definition: FixedWidthDefinition | CsvDefinition,
+    *,
+    encoding: str | None = None,
+    batch_size: int = 65536,
+    policy: Policy = "reject",
+    source_id: str | None = None,
+    limit: int | None = None,
+    on_reject: Callable[[Reject], Any] | None = None,
+) -> Reader:
+    """Stream a legacy file as Arrow batches of strings (see the module docstring).
+
+    ``encoding`` overrides the definition's (an explicit encoding always wins);
+    ``limit`` stops after that many records (of any kind) have been seen.
+    """
+    if policy not in ("strict", "reject"):
+        raise ValueError(f"unknown policy {policy!r}; known: strict, reject")
+    if batch_size < 1:
+        raise ValueError("batch_size must be positive")
+    if encoding is not None:
+        definition = definition.model_copy(update={"encoding": encoding})
+    f, name, close = _open(source)
+    reader = Reader(source_id or name, policy, on_reject, _close=close)
+    counted = _Counting(f, reader.stats)
+    if isinstance(definition, CsvDefinition):
+        from .csv_reader import iter_csv
+
+        reader._batches = iter_csv(counted, definition, reader, batch_size, limit)
+    else:
+        from .fixed_width import iter_fixed
+
+        reader._batches = iter_fixed(counted, definition, reader, batch_size, limit)
+    return reader

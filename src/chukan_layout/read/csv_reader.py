@@ -1,0 +1,299 @@
+"""Streaming CSV into Arrow string batches with record numbers, without losing bad rows.
+
+Two paths over the same file:
+
+1. **Fast path** — ``pyarrow.csv.open_csv`` (all columns typed ``string``, quoted newlines
+   allowed, empty lines kept, transcoding via Python codecs). Row *i* of the stream is record
+   ``i + 1 + header``. Arrow stops at the first ragged row / undecodable byte and gives no row
+   number, so on any error (or a NUL byte, noticed by the byte-stream guard) the reader
+   switches to:
+2. **Careful path** — our own vectorized record splitter on the raw bytes: quote parity from
+   the positions of quote bytes (``searchsorted``), record ends = newlines at even parity,
+   field counts = delimiters at even parity per record. Bad records (undecodable, NUL, wrong
+   field count, unbalanced quote) are rejected with record number, byte offset and raw bytes;
+   the good records of each block are parsed by ``pyarrow.csv.read_csv``. It resumes after the
+   records the fast path already yielded, so numbering stays exact.
+
+An unbalanced quote is detected when a quoted field runs to the end of the file or past
+``MAX_RECORD_BYTES``: that *physical line* is rejected and scanning restarts on the next line.
+Byte-level scanning is valid for ASCII-compatible encodings (cp932, EUC-JP, UTF-8): their
+multibyte characters never contain ``"``, ``,``, CR or LF bytes. UTF-16 sources are transcoded
+to UTF-8 first; their reject offsets then refer to the UTF-8 text.
+"""
+
+from __future__ import annotations
+
+import codecs as pycodecs
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from . import codes
+from .api import Reader
+from .codecs import canonical_name
+from .definition import CsvDefinition
+from .fixed_width import constant_strings
+
+MAX_RECORD_BYTES = 1 << 20
+_BLOCK = 1 << 22
+
+
+class _NulFound(Exception):
+    pass
+
+
+class _Guard(io.RawIOBase):
+    """Byte stream for open_csv that aborts on NUL bytes (Arrow would read them as text)."""
+
+    def __init__(self, f: BinaryIO) -> None:
+        self._f = f
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:  # type: ignore[override]
+        data = self._f.read(size)
+        if b"\x00" in data:
+            raise _NulFound
+        return data
+
+    def readinto(self, b: Any) -> int:
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+
+def _py_encoding(enc: str) -> str:
+    e = enc.lower().replace("_", "-")
+    if e in ("utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-8"):
+        return e
+    return canonical_name(enc)
+
+
+def _schema(names: list[str], source: str) -> pa.Schema:
+    return pa.schema(
+        [pa.field(n, pa.string()) for n in names] + [pa.field("_record", pa.int64()), pa.field("_source", pa.string())],
+        metadata={b"record_type": b"csv", b"source": source.encode()},
+    )
+
+
+def _batch(table_or_batch: pa.RecordBatch | pa.Table, names: list[str], first: int, source: str) -> pa.RecordBatch:
+    n = table_or_batch.num_rows
+    cols = [table_or_batch.column(i) for i in range(len(names))]
+    cols = [c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c for c in cols]
+    recs = pa.array(np.arange(first, first + n, dtype=np.int64))
+    return pa.RecordBatch.from_arrays([*cols, recs, constant_strings(source, n)], schema=_schema(names, source))
+
+
+def iter_csv(
+    f: BinaryIO, d: CsvDefinition, reader: Reader, batch_size: int, limit: int | None
+) -> Iterator[pa.RecordBatch]:
+    """Yield batches of a CSV file (see module docstring)."""
+    enc = _py_encoding(d.encoding)
+    if not hasattr(f, "seek") or not f.seekable():
+        f = io.BytesIO(f.read())
+    start = f.tell()
+    names, header_records = _header(f, d, enc, reader)
+    data_rows = 0
+    try:
+        if limit is None or limit > header_records:
+            yield from _fast(f, d, enc, names, header_records, reader, batch_size, limit, counter := [0])
+            return
+    except (pa.ArrowInvalid, _NulFound, UnicodeDecodeError, ValueError):
+        data_rows = counter[0]
+    else:
+        return
+    f.seek(start)
+    yield from _careful(f, d, enc, names, header_records, data_rows, reader, batch_size, limit)
+
+
+def _header(f: BinaryIO, d: CsvDefinition, enc: str, reader: Reader) -> tuple[list[str], int]:
+    """Column names (from the definition or the first record) and the number of header records."""
+    if not d.header:
+        return list(d.columns or []), 0
+    pos = f.tell()
+    head = f.read(1 << 16)
+    text_enc = "utf-8" if enc == "utf-8-sig" else enc
+    raw = head
+    if enc.startswith("utf-16"):
+        line = head.decode(enc, "replace").splitlines()[0] if head else ""
+    else:
+        if enc in ("utf-8-sig", "utf-8") and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        line = raw.split(b"\n", 1)[0].rstrip(b"\r").decode(text_enc, "replace")
+    f.seek(pos)
+    names = next(csv.reader([line], delimiter=d.delimiter, quotechar=d.quote), [])
+    if d.columns:
+        names = list(d.columns)
+    seen: dict[str, int] = {}
+    for i, n in enumerate(names):  # duplicate / empty header names get a numeric suffix
+        key = n or f"column_{i + 1}"
+        seen[key] = seen.get(key, 0) + 1
+        names[i] = key if seen[key] == 1 else f"{key}_{seen[key]}"
+    reader.stats.records_seen += 1
+    reader.control("header", {"columns": names, "_record": 1})
+    return names, 1
+
+
+def _fast(
+    f: BinaryIO, d: CsvDefinition, enc: str, names: list[str], header: int, reader: Reader,
+    batch_size: int, limit: int | None, counter: list[int],
+) -> Iterator[pa.RecordBatch]:
+    ropts = pacsv.ReadOptions(
+        column_names=names, skip_rows=header, encoding=enc, block_size=1 << 22, use_threads=True
+    )
+    popts = pacsv.ParseOptions(
+        delimiter=d.delimiter, quote_char=d.quote, newlines_in_values=True, ignore_empty_lines=False
+    )
+    copts = pacsv.ConvertOptions(
+        column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
+    )
+    stream = pacsv.open_csv(_Guard(f), read_options=ropts, parse_options=popts, convert_options=copts)
+    for batch in stream:
+        for lo in range(0, batch.num_rows, batch_size):
+            part = batch.slice(lo, batch_size)
+            if limit is not None:
+                part = part.slice(0, max(0, limit - header - counter[0]))
+                if part.num_rows == 0:
+                    return
+            first = header + counter[0] + 1
+            counter[0] += part.num_rows
+            reader.stats.records_seen += part.num_rows
+            yield _batch(part, names, first, reader.source_id)
+
+
+def _careful(
+    f: BinaryIO, d: CsvDefinition, enc: str, names: list[str], header: int, skip: int, reader: Reader,
+    batch_size: int, limit: int | None,
+) -> Iterator[pa.RecordBatch]:
+    """The record-exact splitter (see module docstring)."""
+    transcode = enc.startswith("utf-16")
+    text_enc = "utf-8" if transcode or enc == "utf-8-sig" else enc
+    decoder = pycodecs.getincrementaldecoder(enc)() if transcode else None
+    quote, delim = ord(d.quote), ord(d.delimiter)
+    ncols = len(names)
+    pending, base, eof, force, first = b"", 0, False, False, True
+    record = 0  # records consumed so far (header included)
+    skip_upto = header + skip
+    while limit is None or record < limit:
+        if not eof and (force or len(pending) < _BLOCK):
+            more = f.read(_BLOCK)
+            eof, force = not more, False
+            if decoder is not None:
+                more = decoder.decode(more, final=eof).encode("utf-8")
+            pending += more
+        data = pending
+        if first:
+            first = False
+            if data.startswith(b"\xef\xbb\xbf"):
+                data, base = data[3:], 3
+        if not data:
+            return
+        buf = np.frombuffer(data, np.uint8)
+        qpos = np.flatnonzero(buf == quote)
+        nl = np.flatnonzero(buf == 0x0A)
+        ends = nl[np.searchsorted(qpos, nl) % 2 == 0]
+        tail_open = False
+        if eof and (len(ends) == 0 or ends[-1] != len(data) - 1):
+            tail_open = len(qpos) % 2 == 1
+            ends = np.concatenate([ends, [len(data)]])
+        if len(ends) == 0:
+            if len(data) <= MAX_RECORD_BYTES:
+                force = True
+                continue
+            tail_open = True
+            ends = np.array([len(data)])
+        starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64)
+        inner_nl = np.searchsorted(nl, ends) - np.searchsorted(nl, starts) > 0
+        body_end = ends - ((ends > starts) & (buf[np.maximum(ends - 1, 0)] == 0x0D))
+        dpos = np.flatnonzero(buf == delim)
+        dpos = dpos[np.searchsorted(qpos, dpos) % 2 == 0]
+        nfields = 1 + np.searchsorted(dpos, body_end) - np.searchsorted(dpos, starts)
+        broken = inner_nl & (nfields != ncols)  # a quote that swallowed line ends: unbalanced
+        if tail_open:
+            broken[-1] = True
+        k = int(np.argmax(broken)) if broken.any() else len(starts)
+        if k:
+            yield from _careful_block(data, starts[:k], body_end[:k], nfields[:k], base, record, skip_upto,
+                                      names, text_enc, quote, delim, reader, batch_size, limit)
+            record += k
+        if k < len(starts):
+            if limit is not None and record >= limit:
+                return
+            s0 = int(starts[k])
+            after = nl[nl >= s0]
+            cut = int(after[0]) + 1 if len(after) else len(data)
+            record += 1
+            if record > skip_upto:
+                reader.stats.records_seen += 1
+                line_end = len(data[s0:cut].rstrip(b"\r\n")) + s0
+                reader.reject(record, base + s0, data[s0:line_end], codes.CSV_STRUCTURE,
+                              "unbalanced quote: a quoted field is not closed on this line")
+            stop = cut
+        else:
+            stop = min(int(ends[-1]) + 1, len(data))
+        pending, base = data[stop:], base + stop
+        if eof and not pending:
+            return
+
+
+def _careful_block(
+    data: bytes, starts: np.ndarray, body_end: np.ndarray, nfields: np.ndarray, base: int, record0: int,
+    skip_upto: int, names: list[str], text_enc: str, quote: int, delim: int, reader: Reader,
+    batch_size: int, limit: int | None,
+) -> Iterator[pa.RecordBatch]:
+    """Reject ragged / undecodable records of one block, parse the rest with Arrow."""
+    recs = record0 + 1 + np.arange(len(starts), dtype=np.int64)
+    live = recs > skip_upto
+    if limit is not None:
+        live &= recs <= limit
+    if not live.any():
+        return
+    starts, body_end, nfields, recs = starts[live], body_end[live], nfields[live], recs[live]
+    n = len(starts)
+    reader.stats.records_seen += n
+    ncols = len(names)
+    why: dict[int, tuple[str, str]] = {}
+    for i in np.flatnonzero(nfields != ncols):
+        why[int(i)] = (codes.CSV_STRUCTURE, f"ragged row: {int(nfields[i])} fields, expected {ncols}")
+    # one decode for the whole block; record boundaries are re-found in UTF-8 (same quotes and newlines)
+    lo = int(starts[0])
+    region = data[lo : int(body_end[-1])].decode(text_enc, "surrogateescape")
+    utf8 = np.frombuffer(region.encode("utf-8", "surrogatepass"), np.uint8)
+    u_nl = np.flatnonzero(utf8 == 0x0A)
+    u_q = np.flatnonzero(utf8 == quote)
+    u_ends = np.concatenate([u_nl[np.searchsorted(u_q, u_nl) % 2 == 0], [len(utf8)]])[:n]
+    u_starts = np.concatenate([[0], u_ends[:-1] + 1])
+    bad_pos = np.concatenate([np.flatnonzero((utf8[:-1] == 0xED) & (utf8[1:] >= 0xA0)), np.flatnonzero(utf8 == 0)])
+    for r in np.unique(np.searchsorted(u_ends, bad_pos)):
+        if r < n and int(r) not in why:
+            why[int(r)] = (codes.DECODE, f"bytes not decodable as {text_enc} (or NUL)")
+    for i in sorted(why):
+        code, reason = why[i]
+        reader.reject(int(recs[i]), base + int(starts[i]), data[int(starts[i]) : int(body_end[i])], code, reason)
+    ok = np.setdiff1d(np.arange(n), np.fromiter(why, np.int64, len(why)))
+    popts = pacsv.ParseOptions(
+        delimiter=chr(delim), quote_char=chr(quote), newlines_in_values=True, ignore_empty_lines=False
+    )
+    copts = pacsv.ConvertOptions(
+        column_types={c: pa.string() for c in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
+    )
+    for lo_i in range(0, len(ok), batch_size):
+        part = ok[lo_i : lo_i + batch_size]
+        body = b"\n".join(utf8[u_starts[i] : u_ends[i]].tobytes() for i in part) + b"\n"
+        table = pacsv.read_csv(
+            io.BytesIO(body), read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
+            parse_options=popts, convert_options=copts,
+        )
+        if table.num_rows != len(part):
+            raise AssertionError(f"CSV block parse gave {table.num_rows} rows for {len(part)} records")
+        cols = [table.column(c).combine_chunks() for c in range(len(names))]
+        yield pa.RecordBatch.from_arrays(
+            [*cols, pa.array(recs[part]), constant_strings(reader.source_id, len(part))],
+            schema=_schema(names, reader.source_id),
+        )

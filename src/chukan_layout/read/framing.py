@@ -1,0 +1,192 @@
+"""Framing: cut a byte stream into records (fixed, LF/CRLF, RDW, VB), chunk by chunk.
+
+Each framer yields :class:`Chunk`\\ s of at most ``max_records`` records with the payload
+start/length of every record inside the chunk's buffer. Fixed-length records (and LF/CRLF
+files whose records all have the expected length) come as a *uniform* chunk (``stride``
+set), which the decoder reshapes into an ``(n, length)`` matrix without copying. Broken
+framing never drops bytes: a truncated last record, trailing garbage or a bad RDW/BDW
+becomes a record flagged with a framing problem, carrying its raw bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+import numpy as np
+
+from .definition import Framing
+
+_BLOCK = 1 << 22
+_RAW_CAP = 1 << 16  # raw bytes kept for one unframeable tail
+
+
+@dataclass
+class Chunk:
+    """Records of one read block: payloads are ``buf[starts[i] : starts[i] + lengths[i]]``."""
+
+    buf: np.ndarray
+    base: int  # file offset of buf[0]
+    starts: np.ndarray
+    lengths: np.ndarray
+    stride: int | None = None  # uniform chunk: starts[i] == i * stride, all lengths equal
+    problems: dict[int, str] = field(default_factory=dict)  # record index → framing problem
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def raw(self, i: int) -> bytes:
+        s = int(self.starts[i])
+        return self.buf[s : s + int(self.lengths[i])].tobytes()
+
+
+def _uniform(data: bytes, base: int, n: int, stride: int, length: int) -> Chunk:
+    buf = np.frombuffer(data, np.uint8)
+    starts = np.arange(n, dtype=np.int64) * stride
+    return Chunk(buf, base, starts, np.full(n, length, np.int64), stride)
+
+
+def _general(data: bytes, base: int, starts: list[int] | np.ndarray, lengths: list[int] | np.ndarray,
+             problems: dict[int, str] | None = None) -> Chunk:
+    return Chunk(np.frombuffer(data, np.uint8), base, np.asarray(starts, np.int64), np.asarray(lengths, np.int64),
+                 None, problems or {})
+
+
+def frame_fixed(f: BinaryIO, length: int, max_records: int) -> Iterator[Chunk]:
+    """Fixed-length records without separators (FB); a short tail is one framing problem."""
+    base = 0
+    while True:
+        data = f.read(length * max_records)
+        if not data:
+            return
+        n = len(data) // length
+        if n:
+            yield _uniform(data[: n * length], base, n, length, length)
+        tail = len(data) - n * length
+        if tail:
+            what = "truncated last record" if tail < length else "trailing bytes"
+            yield _general(data[n * length :], base + n * length, [0], [tail],
+                           {0: f"{what}: {tail} bytes, records are {length} bytes"})
+            return
+        base += len(data)
+
+
+def frame_lines(f: BinaryIO, length: int | None, crlf: bool, max_records: int) -> Iterator[Chunk]:
+    """LF/CRLF-terminated records. Uniform fast path when every record has ``length`` bytes."""
+    term = 2 if crlf else 1
+    stride = None if length is None else length + term
+    block = max(_BLOCK, (stride or 256) * max_records)
+    pending, base, eof, need_more = b"", 0, False, True
+    while True:
+        if not eof and (need_more or len(pending) < block):
+            more = f.read(block)
+            eof, need_more = not more, False
+            pending += more
+        data = pending
+        if not data:
+            return
+        if stride is not None and length is not None:
+            n = min(len(data) // stride, max_records)
+            if n:
+                arr = np.frombuffer(data, np.uint8)[: n * stride].reshape(n, stride)
+                ok = arr[:, -1] == 0x0A
+                if crlf:
+                    ok &= arr[:, -2] == 0x0D
+                if ok.all():
+                    yield _uniform(data[: n * stride], base, n, stride, length)
+                    pending, base = data[n * stride :], base + n * stride
+                    continue
+        buf = np.frombuffer(data, np.uint8)
+        nl = np.flatnonzero(buf == 0x0A)[:max_records]
+        if len(nl) == 0 and not eof:
+            need_more = True
+            continue
+        starts = np.concatenate([[0], nl[:-1] + 1]).astype(np.int64) if len(nl) else np.zeros(0, np.int64)
+        ends = nl.astype(np.int64)
+        if crlf and len(nl):
+            ends = ends - ((ends > starts) & (buf[np.maximum(ends - 1, 0)] == 0x0D))
+        consumed = int(nl[-1]) + 1 if len(nl) else 0
+        starts_l, lengths_l = list(starts), list(ends - starts)
+        problems: dict[int, str] = {}
+        if eof and len(nl) < max_records and consumed < len(data):  # last record without terminator
+            tail = len(data) - consumed
+            starts_l.append(consumed)
+            lengths_l.append(tail)
+            if length is not None and tail != length:
+                problems[len(starts_l) - 1] = f"truncated last record / trailing bytes: {tail} bytes, no newline"
+            consumed = len(data)
+        yield _general(data[:consumed], base, starts_l, lengths_l, problems)
+        pending, base = data[consumed:], base + consumed
+
+
+def frame_rdw(f: BinaryIO, blocked: bool, max_records: int) -> Iterator[Chunk]:
+    """z/OS variable records: RDW (length incl. itself, 2 zero bytes); VB adds a BDW per block."""
+    data = f.read()  # RDW/VB files are walked record by record; the walk needs random access
+    view = memoryview(data)
+    pos, n_total = 0, len(data)
+    starts: list[int] = []
+    lengths: list[int] = []
+    problems: dict[int, str] = {}
+    chunk_base = 0
+    block_end = n_total
+
+    def flush(upto: int) -> Chunk:
+        nonlocal starts, lengths, problems, chunk_base
+        c = _general(data[chunk_base:upto], chunk_base, [s - chunk_base for s in starts], lengths, problems)
+        starts, lengths, problems, chunk_base = [], [], {}, upto
+        return c
+
+    def bad(reason: str) -> None:
+        nonlocal pos
+        starts.append(pos)
+        lengths.append(min(n_total - pos, _RAW_CAP))
+        problems[len(starts) - 1] = f"{reason}; {n_total - pos} bytes from here not framed"
+        pos = n_total
+
+    if blocked:
+        block_end = pos
+    while pos < n_total:
+        if blocked and pos >= block_end:
+            if n_total - pos < 4:
+                bad(f"truncated BDW ({n_total - pos} bytes)")
+                break
+            bdw = int.from_bytes(view[pos : pos + 4], "big")
+            blen = (bdw & 0x7FFFFFFF) if bdw & 0x80000000 else bdw >> 16
+            if not bdw & 0x80000000 and view[pos + 2 : pos + 4] != b"\0\0" or blen < 4:
+                bad(f"bad BDW {view[pos:pos + 4].hex()}")
+                break
+            block_end = min(pos + blen, n_total)
+            if pos + blen > n_total:
+                bad(f"truncated block: BDW says {blen} bytes, {n_total - pos} left")
+                break
+            pos += 4
+            continue
+        if block_end - pos < 4:
+            bad(f"truncated RDW ({block_end - pos} bytes)")
+            break
+        rlen = int.from_bytes(view[pos : pos + 2], "big")
+        if view[pos + 2 : pos + 4] != b"\0\0" or rlen < 4:
+            bad(f"bad RDW {view[pos:pos + 4].hex()}")
+            break
+        if pos + rlen > block_end:
+            bad(f"truncated record: RDW says {rlen} bytes, {block_end - pos} left")
+            break
+        starts.append(pos + 4)
+        lengths.append(rlen - 4)
+        pos += rlen
+        if len(starts) >= max_records:
+            yield flush(pos)
+    if starts:
+        yield flush(n_total)
+
+
+def frame(f: BinaryIO, framing: Framing, length: int | None, max_records: int) -> Iterator[Chunk]:
+    """Dispatch to the framer; ``length`` is the record length when all types share one."""
+    if framing is Framing.FIXED:
+        if length is None:
+            raise ValueError("fixed framing needs one record length")
+        return frame_fixed(f, length, max_records)
+    if framing in (Framing.LF, Framing.CRLF):
+        return frame_lines(f, length, framing is Framing.CRLF, max_records)
+    return frame_rdw(f, framing is Framing.VB, max_records)
