@@ -18,8 +18,14 @@ COLOURS = {"error": "#b71c1c", "warning": "#e08a00", "info": "#1565c0"}
 _SEV_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
+def _char_width(c: str) -> int:
+    if unicodedata.category(c) in ("Mn", "Me", "Cf"):  # combining marks, variation selectors (IVS)
+        return 0
+    return 2 if unicodedata.east_asian_width(c) in "WF" else 1
+
+
 def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in s)
+    return sum(_char_width(c) for c in s)
 
 
 def shorten(s: str, max_width: int) -> str:
