@@ -38,8 +38,8 @@ if TYPE_CHECKING:
     from .mj_index import MJIndex
 
 COLUMNS = ["source_system", "source_code", "target", "mj_name", "status", "basis", "note"]
-_CP = re.compile(r"^U\+([0-9A-Fa-f]{4,6})$")
-_VENDOR = re.compile(r"^X'((?:[0-9A-Fa-f]{2})+)'$")
+_CP = re.compile(r"^[Uu]\+([0-9A-Fa-f]{4,6})$")
+_VENDOR = re.compile(r"^[Xx]'((?:[0-9A-Fa-f]{2})+)'$")
 _MJ = re.compile(r"^MJ\d{6}$")
 _SYSTEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import codecs
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -144,6 +144,11 @@ class TargetSet:
     name: str | None
     chars: frozenset[int] | None  # storable single code points above ASCII; None = everything
     mj_index: MJIndex | None = None
+    pattern: str = field(default="", compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # built once: the class of a JIS X 0213 set is ~60 kB of RE2 source
+        object.__setattr__(self, "pattern", self._build_pattern())
 
     def char_storable(self, cp: int) -> bool:
         if is_pua(cp):
@@ -170,6 +175,9 @@ class TargetSet:
 
     def suspicious_pattern(self) -> str:
         """RE2 class matching every character the stage must inspect in Python."""
+        return self.pattern
+
+    def _build_pattern(self) -> str:
         if self.chars is None:
             return re2_class(PUA_RANGES)
         allowed = list(self.chars)
