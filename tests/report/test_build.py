@@ -14,11 +14,12 @@ from chukan_layout.report import (
     FileCounts,
     GaijiCounts,
     InputInfo,
+    LayoutInfo,
     Thresholds,
     TrailerCheck,
     build_report,
 )
-from chukan_layout.report.build import clean_text, gaiji_summary
+from chukan_layout.report.build import clean_text, gaiji_summary, item_names_for
 
 from .conftest import make_findings
 
@@ -152,3 +153,21 @@ def test_undecodable_bytes_in_samples_stay_visible() -> None:
     fs.add("rpt.charset", file="X", item="shimei", records=np.array([1]), values=["A\udcff"], raw=True)
     r = build_report(fs, **_clean())  # type: ignore[arg-type]
     assert r.findings[0].samples[0].value == "A[0xFF]"
+
+
+def test_item_names_from_a_real_layout() -> None:
+    from chukan_layout.spec.registry import load_layout
+
+    loaded = load_layout("juki.jumin")
+    layout = loaded.spec
+    names = item_names_for({"住民.csv": loaded})
+    first = layout.items[0]
+    assert names("住民.csv", first.id) == first.name
+    assert names("other.csv", first.id) is None
+    if layout.rules:
+        assert names("住民.csv", f"rule:{layout.rules[0].id}") == layout.rules[0].message
+    assert names("住民.csv", "no_such_item") is None
+    info = LayoutInfo.of(loaded)
+    ref = build_report(FindingSet(), **_clean(layouts=[info])).layouts[0]  # type: ignore[arg-type]
+    assert (ref.id, ref.spec_version, ref.title_ja) == ("juki.jumin", layout.spec_version, layout.title.ja)
+    assert ref.sha256 == hashlib.sha256(loaded.path.read_bytes()).hexdigest()

@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .build import build_report, generated_at, sha256_file
+from .build import build_report, generated_at, item_names_for, sha256_file
 from .inputs import FileCounts, GaijiCounts, InputInfo, LayoutInfo, OutputInfo, TrailerCheck
 from .model import SCHEMA_VERSION, Report, Thresholds
 from .render_csv import render_csv
@@ -31,6 +31,7 @@ __all__ = [
     "TrailerCheck",
     "build_report",
     "generated_at",
+    "item_names_for",
     "load_report",
     "render_csv",
     "render_html",

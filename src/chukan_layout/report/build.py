@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
 from ..findings import FindingSet, get_code
@@ -120,6 +121,27 @@ def _resolve_name(item_names: ItemNames | None, file: str, item: str) -> str:
         return ""
     name = item_names(file, item) if callable(item_names) else item_names.get(item)
     return name or ""
+
+
+def item_names_for(layouts_by_file: Mapping[str, Any]) -> Callable[[str, str], str | None]:
+    """An ``item_names`` callable from ``{file id: LoadedLayout or Layout}``: 項目名称 of items, message of ``rule:<id>``.
+
+    Items joined with ``+`` (a finding on several items) get their names joined with ``・``.
+    """
+
+    def name(file: str, item: str) -> str | None:
+        layout = layouts_by_file.get(file)
+        layout = getattr(layout, "spec", layout)  # a LoadedLayout (registry) or a Layout (spec model)
+        if layout is None:
+            return None
+        if item.startswith("rule:"):
+            rid = item[5:]
+            return next((r.message for r in getattr(layout, "rules", []) if r.id == rid), None)
+        names = {it.id: it.name for it in layout.items}
+        parts = [names.get(p) for p in item.split("+")]
+        return "・".join(p for p in parts if p) or None
+
+    return name
 
 
 def finding_rows(findings: FindingSet, item_names: ItemNames | None = None) -> list[FindingRow]:

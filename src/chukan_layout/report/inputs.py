@@ -19,8 +19,8 @@ from typing import Any
 class LayoutInfo:
     """A layout used in the run. ``path`` (the YAML file) is hashed unless ``sha256`` is given.
 
-    ``LayoutInfo.of(layout, path)`` reads ``id``, ``spec_version`` and ``title.ja`` from a
-    :class:`chukan_layout.spec.model.Layout`.
+    ``LayoutInfo.of(load_layout("juki.jumin"))`` reads ``id``, ``spec_version``, ``title.ja``
+    and the YAML path from a loaded layout.
     """
 
     id: str
@@ -31,8 +31,11 @@ class LayoutInfo:
 
     @classmethod
     def of(cls, layout: Any, path: str | Path | None = None) -> LayoutInfo:
-        title = getattr(getattr(layout, "title", None), "ja", "") or ""
-        return cls(id=layout.id, spec_version=layout.spec_version, title_ja=title, path=path)
+        """From a ``LoadedLayout`` (``load_layout(...)``; its file is hashed) or a spec ``Layout``."""
+        spec = getattr(layout, "spec", layout)
+        path = path if path is not None else getattr(layout, "path", None)
+        title = getattr(getattr(spec, "title", None), "ja", "") or ""
+        return cls(id=spec.id, spec_version=spec.spec_version, title_ja=title, path=path)
 
 
 @dataclass
