@@ -93,7 +93,7 @@ def _header(r: Report) -> str:
 
 def _verdict(r: Report) -> str:
     v = r.verdict
-    reasons = [c for c in v.checks if c.outcome != "ok"]
+    reasons = [c for c in v.checks if c.outcome == "fail"] + [c for c in v.checks if c.outcome == "warning"]
     items = "".join(f"<li>{bi(c.label_ja, c.label_en)}: {t(c.actual)}</li>" for c in reasons)
     banner = (f'<div class="banner {t(v.status)}" role="status"><div class="big">判定：{t(v.label_ja)}'
               f'<span class="en">Verdict: {t(v.label_en)}</span></div>'
@@ -151,7 +151,7 @@ def _samples(r: Report) -> str:
     mask = bi("個人情報はマスク済み", "personal data masked") if r.options.masking else \
         '<strong class="o-fail">' + bi("マスクなし（生データ）", "NOT masked (raw values)") + "</strong>"
     head = [("コード", "Code", "code"), ("ファイル", "File", ""), ("項目", "Item", "code"),
-            ("レコード番号", "Record", "n"), ("値", "Value", "v"), ("詳細", "Detail", "")]
+            ("レコード番号", "Record", "n"), ("値", "Value", "v"), ("詳細", "Detail", "any")]
     rows = []
     for f in r.findings:
         for s in f.samples[:HTML_SAMPLES]:
@@ -186,14 +186,14 @@ def _gaiji(r: Report) -> str:
 
 
 def _files(r: Report) -> str:
-    ins = _table([("パス", "Path", ""), ("区分", "Role", ""), ("サイズ", "Size", "n"), ("文字コード", "Encoding", ""),
+    ins = _table([("パス", "Path", "any"), ("区分", "Role", ""), ("サイズ", "Size", "n"), ("文字コード", "Encoding", ""),
                   ("レコード形式", "Framing", ""), ("SHA-256", "SHA-256", "sha")],
                  [[t(i.path), t(ROLE_JA.get(i.role, i.role)), _size(i.size),
                    ("" if i.encoding is None else t(i.encoding.encoding) + " <span class=\"note\">("
                     + t(ENCODING_SOURCE_JA.get(i.encoding.source, i.encoding.source)) + ")</span>"
                     + (f'<br><span class="note">{t(i.encoding.evidence)}</span>' if i.encoding.evidence else "")),
                    t(i.framing), t(i.sha256)] for i in r.inputs])
-    outs = _table([("パス", "Path", ""), ("区分", "Role", ""), ("レイアウト", "Layout", ""), ("件数", "Records", "n"),
+    outs = _table([("パス", "Path", "any"), ("区分", "Role", ""), ("レイアウト", "Layout", ""), ("件数", "Records", "n"),
                    ("サイズ", "Size", "n"), ("SHA-256", "SHA-256", "sha")],
                   [[t(o.path), t(ROLE_JA.get(o.role, o.role)), t(o.layout_id or ""), n(o.records), _size(o.size),
                     t(o.sha256)] for o in r.outputs])
