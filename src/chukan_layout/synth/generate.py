@@ -1,0 +1,238 @@
+"""``generate()``: the synthetic municipality → golden standard files, vendor exports, 外字
+tables and a fault manifest, streamed chunk by chunk (memory flat in N).
+
+Output folder::
+
+    golden/<移行ファイル名>        the standard layouts, clean (what a perfect conversion writes)
+    standard/<移行ファイル名>      the standard layouts with golden-side faults (``--vendor standard``)
+    vendor_a/ vendor_b/ vendor_c/  the vendor exports + the vendor's 外字対応表 (TSV)
+    manifest.csv, manifest.json    every injected fault (and every small-kana record of vendor A)
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from ..write.standard_csv import StandardCsvWriter
+from . import golden_more  # noqa: F401 - registers the remaining layout builders
+from .faults import KINDS, MANIFEST_FIELDS, TARGETS, VENDOR_KINDS, ManifestRow, plan
+from .golden import BUILDERS, GAIJI_ITEMS, build
+from .profile import load_profile
+from .reference import pick_municipality
+from .vendors import VendorFileWriter, _corrupt
+from .world import World, load_layouts
+
+VENDORS = ("a", "b", "c", "standard")
+
+
+@dataclass
+class GenerateResult:
+    """What :func:`generate` wrote."""
+
+    out_dir: Path
+    municipality: str  # 団体コード6 + name
+    residents: int
+    golden: dict[str, Path] = field(default_factory=dict)  # layout id → golden file
+    standard: dict[str, Path] = field(default_factory=dict)  # layout id → faulty standard file
+    vendor_files: dict[str, list[Path]] = field(default_factory=dict)  # vendor → files (incl. 外字 table)
+    gaiji_tables: dict[str, Path] = field(default_factory=dict)
+    records: dict[str, int] = field(default_factory=dict)  # file (relative) → data records
+    manifest: list[ManifestRow] = field(default_factory=list)
+    manifest_csv: Path | None = None
+    manifest_json: Path | None = None
+
+    def faults(self, kind: str | None = None) -> list[ManifestRow]:
+        return [m for m in self.manifest if m.kind != "small_kana" and (kind is None or m.kind == kind)]
+
+
+def _vendor_list(vendors: str | Iterable[str]) -> list[str]:
+    items = [vendors] if isinstance(vendors, str) else list(vendors)
+    out: list[str] = []
+    for v in items:
+        for x in str(v).split(","):
+            x = x.strip().lower().removeprefix("vendor_")
+            if x == "all":
+                out += [y for y in VENDORS if y not in out]
+            elif x in VENDORS:
+                if x not in out:
+                    out.append(x)
+            elif x:
+                raise ValueError(f"unknown vendor {x!r}; known: {', '.join(VENDORS)}, all")
+    return out
+
+
+def generate(
+    out_dir: str | Path,
+    *,
+    vendors: str | Iterable[str] = "all",
+    residents: int = 1000,
+    faults: float = 0.0,
+    seed: int = 0,
+    gaiji_share: float = 0.02,
+    mj_list: str | Path | None = None,
+    municipality: str | None = None,
+    layouts: list[str] | None = None,
+    chunk_households: int = 4096,
+    progress: Callable[[int], None] | None = None,
+) -> GenerateResult:
+    """Generate a municipality of ``residents`` persons and write golden, vendor and manifest files.
+
+    Deterministic: the same arguments give byte-identical files. ``faults`` is the chance
+    per record of an injected fault (vendor and ``standard`` outputs only; golden stays clean).
+    """
+    out = Path(out_dir)
+    vlist = _vendor_list(vendors)
+    lids = layouts or sorted(BUILDERS)
+    profiles = [load_profile(v) for v in vlist if v != "standard"]
+    needed = set(lids) | {lid for p in profiles for f in p.files for lid in f.layouts}
+    lay = load_layouts(sorted(needed))
+    muni = pick_municipality(seed, municipality)
+    w = World.create(seed, muni, lay, [p.vendor for p in profiles], gaiji_share, mj_list)
+    res = GenerateResult(out, f"{muni.dantai_code} {muni.prefecture}{muni.city}", residents)
+    golden_w = {lid: StandardCsvWriter(out / "golden" / lay[lid].file_name, lay[lid]) for lid in sorted(needed)}
+    std_w = ({lid: StandardCsvWriter(out / "standard" / lay[lid].file_name, lay[lid]) for lid in sorted(needed)}
+             if "standard" in vlist else {})
+    manifest: list[ManifestRow] = []
+    writers = [VendorFileWriter(w, p, f, out / p.vendor, faults, manifest) for p in profiles for f in p.files]
+    for x in [*golden_w.values(), *std_w.values()]:
+        x.open()
+    for vw in writers:
+        vw.open()
+    rng_std = np.random.default_rng([seed, 0x57D])
+    try:
+        for c in w.pop.chunks(residents, chunk_households):
+            base = {lid: golden_w[lid].records for lid in golden_w}
+            gold = {lid: build(w, lid, c) for lid in sorted(needed)}
+            for lid, (batch, _rows) in gold.items():
+                golden_w[lid].write(batch)
+                if lid in std_w:
+                    std_w[lid].write(_standard_faults(w, lid, batch, faults, rng_std, c.number == 0, base[lid], manifest))
+            for p in profiles:
+                forms = {lid: _vendor_forms(w, lid, c, p.vendor) for lid in {x for f in p.files for x in f.layouts}}
+                for vw in writers:
+                    if vw.vendor == p.vendor:
+                        vw.write_chunk(gold, forms, base, c.number == 0)
+            if progress:
+                progress(c.n_persons)
+        for x in [*golden_w.values(), *std_w.values()]:
+            x.close()
+        for vw in writers:
+            vw.close()
+    except BaseException:
+        for x in [*golden_w.values(), *std_w.values()]:
+            x.abort()
+        raise
+    for lid, x in golden_w.items():
+        res.golden[lid] = x.path
+        res.records[f"golden/{x.path.name}"] = x.records
+    for lid, x in std_w.items():
+        res.standard[lid] = x.path
+        res.records[f"standard/{x.path.name}"] = x.records
+    for p in profiles:
+        table = w.gaiji.write_table(p.vendor, out / p.vendor / p.gaiji_table)
+        res.gaiji_tables[p.vendor] = table
+        res.vendor_files[p.vendor] = [vw.path for vw in writers if vw.vendor == p.vendor] + [table]
+        for vw in writers:
+            if vw.vendor == p.vendor:
+                res.records[f"{p.vendor}/{vw.path.name}"] = vw.data_records
+    res.manifest = manifest
+    res.manifest_csv, res.manifest_json = _write_manifest(out, res, dict(seed=seed, residents=residents, faults=faults,
+                                                          gaiji_share=gaiji_share, vendors=vlist,
+                                                          mj_list=str(mj_list) if mj_list else None))
+    return res
+
+
+def _vendor_forms(w: World, lid: str, c, vendor: str) -> dict[str, pa.Array]:  # type: ignore[no-untyped-def]
+    items = GAIJI_ITEMS.get(lid, ())
+    if not items:
+        return {}
+    rows = BUILDERS[lid](w, c, vendor)
+    return {i: rows.columns[i] for i in items if i in rows.columns}
+
+
+def _standard_faults(w: World, lid: str, batch: pa.RecordBatch, rate: float, rng: np.random.Generator, first: bool,
+                     base: int, manifest: list[ManifestRow]) -> pa.RecordBatch:
+    """Golden-side faults written straight into the standard layout (for validator tests)."""
+    targets = TARGETS.get(lid, {})
+    kinds = [k for k in VENDOR_KINDS["standard"] if k in targets]
+    if rate <= 0 or not kinds:
+        return batch
+    eligible = {}
+    for k in kinds:
+        v = np.asarray(batch.column(targets[k]).to_numpy(zero_copy_only=False), dtype=object)
+        ok = v != ""
+        if k == "duplicate_key":
+            ok &= v != ("1" if targets[k] == "rireki_no" else "2024")
+        if k == "unmapped_gaiji":
+            ok &= np.array([bool(x) and "\u4e00" <= x[0] <= "\u9fff" for x in v])
+        if k == "out_of_era":
+            ok &= np.array([x >= "2019-05-01" for x in v])
+        eligible[k] = ok
+    chosen = plan(rng, batch.num_rows, rate, kinds, eligible, first)
+    cols = {n: batch.column(n) for n in batch.schema.names}
+    mut: dict[str, np.ndarray] = {}
+    layout = w.layouts[lid]
+    for row, kind in chosen:
+        item = targets[kind]
+        if kind == "out_of_era":
+            era_item = next((it.id for it in layout.items if it.era_of == item), None)
+            if era_item is None:
+                continue
+            item = era_item
+        arr = mut.setdefault(item, np.asarray(cols[item].to_numpy(zero_copy_only=False), dtype=object).copy())
+        old = arr[row]
+        if kind == "unmapped_gaiji":
+            new = "\ue757" + old[1:]
+        elif kind == "hankaku_kana":
+            from .encode import hankaku
+
+            new = hankaku(pa.array([old]))[0].as_py()
+        elif kind == "out_of_era":
+            new = w.code("gengo", "平成")
+        else:
+            new = _corrupt(kind, old, w, row, arr)
+        arr[row] = new
+        expected = {"out_of_era": "item.era_mismatch", "unmapped_gaiji": "item.charset"}.get(kind, KINDS[kind])
+        manifest.append(ManifestRow("standard", layout.file_name, base + row + 1, item, lid, item, layout.file_name,
+                                    base + row + 1, kind, expected, f"{old} → {new}"))
+    for item, arr in mut.items():
+        cols[item] = pa.array(arr, pa.string())
+    return pa.RecordBatch.from_arrays([cols[n] for n in batch.schema.names], names=batch.schema.names)
+
+
+def _write_manifest(out: Path, res: GenerateResult, params: dict[str, object]) -> tuple[Path, Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    csv_path = out / "manifest.csv"
+    with open(csv_path, "w", encoding="utf-8", newline="") as f:
+        wr = csv.writer(f, lineterminator="\r\n")
+        wr.writerow(MANIFEST_FIELDS)
+        for m in res.manifest:
+            wr.writerow([getattr(m, k) for k in MANIFEST_FIELDS])
+    files = {}
+    for p in sorted(out.rglob("*")):
+        if p.is_file() and p.name not in ("manifest.csv", "manifest.json"):
+            rel = p.relative_to(out).as_posix()
+            files[rel] = {"bytes": p.stat().st_size, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+                          "records": res.records.get(rel)}
+    doc = {
+        "generator": "chukan-layout synth", "municipality": res.municipality, "params": params, "files": files,
+        "fault_counts": dict(sorted(Counter(m.kind for m in res.manifest).items())),
+        "expected_findings": {k: v for k, v in KINDS.items()},
+        "rows": [m.as_dict() for m in res.manifest] if len(res.manifest) <= 50_000 else "see manifest.csv",
+    }
+    json_path = out / "manifest.json"
+    json_path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return csv_path, json_path
+
+
+_ = sys

@@ -1,0 +1,311 @@
+"""Render golden rows as vendor exports (A fixed cp932, B CSV cp932, C EBCDIC RDW), with faults.
+
+One :class:`VendorFileWriter` per vendor file. Per chunk it derives every vendor field from
+the golden batch (profile encodings), injects the chunk's value faults, renders with the
+reader's renderer (:mod:`chukan_layout.read.render`), patches byte faults into the record
+matrix, frames and appends. Header and trailer (A) come from the profile; the trailer's
+count and control total are computed from what was written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..read.definition import CsvDefinition, FixedWidthDefinition, Framing
+from ..read.render import frame, record_matrix, render_csv
+from . import encode
+from .faults import FILE_KINDS, KINDS, TARGETS, VENDOR_KINDS, ManifestRow, plan
+from .golden import GAIJI_ITEMS, Rows
+from .profile import RecordMap, VendorFile, VendorProfile
+from .world import World
+
+UNDECODABLE_SJIS = b"\x85\x40"  # lead byte 0x85 is unassigned in cp932
+UNDECODABLE_EBCDIC = b"\xff\xff"  # not a DBCS code of IBM930
+_MARK = "◆◇UNDEC◇◆"  # placeholder replaced by undecodable bytes after CSV encoding (never in data)
+
+
+class VendorFileWriter:
+    """Streams one vendor file; collects manifest rows for what it injects."""
+
+    def __init__(self, world: World, profile: VendorProfile, vfile: VendorFile, out_dir: Path, rate: float,
+                 manifest: list[ManifestRow]) -> None:
+        self.w = world
+        self.profile = profile
+        self.vf = vfile
+        self.vendor = profile.vendor
+        self.path = out_dir / vfile.name
+        self.rate = rate
+        self.manifest = manifest
+        self.records = 0  # physical records written (header included)
+        self.data_records = 0
+        self.total = 0
+        self._last: tuple[int, str, int] | None = None  # (record, layout, golden record) of the last data row
+        self._out: Any = None
+        self.fixed = isinstance(vfile.definition, FixedWidthDefinition)
+        self.rng = np.random.default_rng([world.seed, 0xFA, hash(vfile.name) % 10_000])
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._out = open(self.path, "wb")  # noqa: SIM115 - closed in close()
+        if self.fixed and self.vf.header is not None:
+            vals = {"DANTAI_CODE": self.w.dantai6, **self.vf.header.values}
+            self._emit_fixed(self.vf.header.type, {k: [v] for k, v in vals.items()})
+            self.records += 1
+
+    def close(self) -> None:
+        d = self.vf.definition
+        kinds = FILE_KINDS[self.vendor] if self.rate > 0 else ()
+        if self.fixed and self.vf.trailer is not None:
+            assert isinstance(d, FixedWidthDefinition)
+            rt = d.record_type(self.vf.trailer.type)
+            count, total = self.data_records, self.total
+            self.records += 1
+            if "wrong_trailer_count" in kinds and self.vf.name == "SETAI.DAT":
+                count += 1
+                self._note(self.records, "KENSU", "", "", 0, "wrong_trailer_count", f"{count - 1} → {count}")
+            if "wrong_trailer_total" in kinds and self.vf.name == "KAZEI.DAT":
+                total += 1000
+                self._note(self.records, "GOKEI_NENGAKU", "", "", 0, "wrong_trailer_total", f"{total - 1000} → {total}")
+            cols = {rt.control.count: [str(count)]} if rt.control and rt.control.count else {}
+            for f in (rt.control.totals if rt.control else {}):
+                cols[f] = [str(total)]
+            self._emit_fixed(rt.name, cols)
+        self._out.close()
+        if "truncated_last_record" in kinds and self.vf.name in ("KAIGO.DAT", "keijidosha.csv", "KOKUHOH.EBC"):
+            self._truncate()
+
+    def _truncate(self) -> None:
+        size = self.path.stat().st_size
+        if size < 20 or self._last is None:
+            return
+        cut = 9
+        with open(self.path, "r+b") as f:
+            f.truncate(size - cut)
+        rec, layout, grec = (self.records, "", 0) if self.vf.trailer is not None else self._last
+        gfile = self.w.layouts[layout].file_name if layout else ""
+        self._note(rec, "", layout, "", grec, "truncated_last_record", f"last {cut} bytes cut", gfile)
+
+    # -- per chunk -------------------------------------------------------------------------
+    def write_chunk(self, golden: dict[str, tuple[pa.RecordBatch, Rows]], forms: dict[str, dict[str, pa.Array]],
+                    golden_base: dict[str, int], first_chunk: bool) -> None:
+        parts = []
+        for k, rm in enumerate(self.vf.records):
+            batch, rows = golden[rm.layout]
+            cols, faults = self._columns(rm, batch, forms.get(rm.layout, {}), first_chunk)
+            parts.append((k, rm, rows, cols, faults))
+        if self.fixed:
+            self._write_fixed(parts, golden_base)
+        else:
+            self._write_csv(parts, golden_base)
+
+    def _columns(self, rm: RecordMap, batch: pa.RecordBatch, vform: dict[str, pa.Array], first: bool
+                 ) -> tuple[dict[str, pa.Array], list[tuple[int, str, str, str, str]]]:
+        """Vendor columns of one record map, with value faults applied. Faults: (row, kind, field, item, detail)."""
+        n = batch.num_rows
+        g = {name: batch.column(name) for name in batch.schema.names}
+        gaiji_items = GAIJI_ITEMS.get(rm.layout, ())
+        field_of = {}
+        for fname in rm.map:
+            src = rm.source(fname)
+            if src.item:
+                field_of.setdefault(src.item, fname)
+        targets = TARGETS.get(rm.layout, {})
+        kinds = [k for k in VENDOR_KINDS[self.vendor] if k in targets and targets[k] in field_of]
+        eligible = {k: self._eligible(k, targets[k], g, rm) for k in kinds}
+        chosen = plan(self.rng, n, self.rate, kinds, eligible, first)
+        faults: list[tuple[int, str, str, str, str]] = []
+        golden_mut: dict[str, np.ndarray] = {}
+        vendor_mut: dict[str, tuple[int, str]] = {}
+        for row, kind in chosen:
+            item = targets[kind]
+            if kind in ("unmapped_gaiji", "undecodable_bytes", "hankaku_kana", "out_of_era"):
+                vendor_mut[f"{row}:{item}"] = (row, kind)
+                old = new = g[item][row].as_py()
+            else:
+                col = golden_mut.setdefault(item, np.asarray(g[item].to_numpy(zero_copy_only=False), dtype=object).copy())
+                old = col[row]
+                new = _corrupt(kind, old, self.w, row, col)
+                col[row] = new
+            faults.append((row, kind, field_of[item], item, f"{old} → {new}" if new != old else ""))
+            if kind == "duplicate_key" and item == "kazei_nendo" and "shotoku_nen" in g:
+                sn = golden_mut.setdefault("shotoku_nen", np.asarray(g["shotoku_nen"].to_numpy(zero_copy_only=False),
+                                                                       dtype=object).copy())
+                sn[row] = str(int(new) - 1)
+        for item, arr in golden_mut.items():
+            g[item] = pa.array(arr, pa.string())
+        cols: dict[str, pa.Array] = {}
+        for fname in rm.map:
+            src = rm.source(fname)
+            if src.enc == "const":
+                cols[fname] = pa.array([src.value or ""] * n, pa.string())
+                continue
+            if src.enc == "memo":
+                cols[fname] = encode.memo(np.arange(self.data_records, self.data_records + n))
+                continue
+            assert src.item is not None
+            v = vform.get(src.item, g[src.item]) if src.item in gaiji_items and src.item not in golden_mut else g[src.item]
+            if src.item in gaiji_items and src.item in golden_mut:
+                v = g[src.item]
+            if src.enc == "hankaku":
+                v = encode.hankaku(v)
+            elif src.enc == "wareki":
+                eras = self._era_names(rm, src.item, g)
+                v = encode.wareki(v, self.profile.era_codes, eras)
+            elif src.enc == "slash":
+                v = encode.slash(v)
+            elif src.enc == "compact":
+                v = encode.compact(v)
+            cols[fname] = v
+        # faults that live in the vendor encoding
+        for row, kind in vendor_mut.values():
+            item = targets[kind]
+            fname = field_of[item]
+            arr = np.asarray(cols[fname].to_numpy(zero_copy_only=False), dtype=object).copy()
+            if kind == "unmapped_gaiji":
+                arr[row] = self.w.gaiji.unmapped_code(self.vendor) + arr[row][1:]
+            elif kind == "hankaku_kana":
+                arr[row] = encode.hankaku(pa.array([arr[row]])).to_pylist()[0]
+            elif kind == "undecodable_bytes" and not self.fixed:
+                arr[row] = _MARK + arr[row]
+            elif kind == "out_of_era":
+                arr[row] = encode.wareki_forced(pa.array([g[item][row].as_py()]), self.profile.era_codes, "平成")[0].as_py()
+            cols[fname] = pa.array(arr, pa.string())
+        for fname in rm.map:
+            src = rm.source(fname)
+            if src.enc == "hankaku" and src.item:
+                for row in np.flatnonzero(encode.has_small_kana(g[src.item])):
+                    faults.append((int(row), "small_kana", fname, src.item, g[src.item][int(row)].as_py()))
+        return cols, faults
+
+    def _eligible(self, kind: str, item: str, g: dict[str, pa.Array], rm: RecordMap) -> np.ndarray:
+        v = g[item]
+        nonblank = np.asarray(pc.not_equal(v, "").to_numpy(zero_copy_only=False), dtype=bool)
+        if kind == "out_of_era":
+            return nonblank & np.asarray(pc.greater_equal(v, "2019-05-01").to_numpy(zero_copy_only=False), dtype=bool)
+        if kind == "unmapped_gaiji" or kind == "undecodable_bytes":
+            from .encode import has_small_kana  # noqa: F401 - keep import local
+
+            kanji = np.asarray(pc.match_substring_regex(v, "^[\u4e00-\u9fff]").to_numpy(zero_copy_only=False), dtype=bool)
+            return nonblank & kanji
+        if kind == "duplicate_key" and item == "rireki_no":
+            return np.asarray(pc.not_equal(v, "1").to_numpy(zero_copy_only=False), dtype=bool)
+        if kind == "duplicate_key" and item == "kazei_nendo":
+            return np.asarray(pc.equal(v, "2025").to_numpy(zero_copy_only=False), dtype=bool)
+        if kind == "hankaku_kana":
+            return nonblank & np.asarray(pc.match_substring_regex(v, "^[\u30a1-\u30fa]").to_numpy(
+                zero_copy_only=False), dtype=bool)
+        return nonblank
+
+    def _era_names(self, rm: RecordMap, item: str, g: dict[str, pa.Array]) -> pa.Array | None:
+        """Golden 元号 names for a date item that has an ``era_of`` companion (keeps 不詳 births' era)."""
+        layout = self.w.layouts[rm.layout]
+        for it in layout.items:
+            if it.era_of == item and it.id in g:
+                names = {v.code: v.name for v in self.w.codes[it.codes].values} if it.codes else {}
+                return pa.array([names.get(c, "") for c in g[it.id].to_pylist()])
+        return None
+
+    # -- fixed width -------------------------------------------------------------------------
+    def _emit_fixed(self, rtype: str, cols: dict[str, list[str]]) -> None:
+        d = self.vf.definition
+        assert isinstance(d, FixedWidthDefinition)
+        self._out.write(frame(record_matrix(d, rtype, cols), d.framing))
+
+    def _write_fixed(self, parts: list[Any], golden_base: dict[str, int]) -> None:
+        d = self.vf.definition
+        assert isinstance(d, FixedWidthDefinition)
+        mats, keys, meta = [], [], []
+        for k, rm, rows, cols, faults in parts:
+            rt = d.record_type(rm.type or "")
+            m = record_matrix(d, rt.name, cols)
+            for row, kind, fname, _item, _detail in faults:
+                if kind == "undecodable_bytes":
+                    f = next(x for x in rt.fields if x.name == fname)
+                    if d.encoding == "ibm930":
+                        m[row, f.start : f.start + 2] = np.frombuffer(UNDECODABLE_EBCDIC, np.uint8)
+                    else:
+                        m[row, f.start - 1 : f.start + 1] = np.frombuffer(UNDECODABLE_SJIS, np.uint8)
+            if "NENGAKU" in cols:
+                self.total += int(pc.sum(pc.cast(pc.if_else(pc.equal(cols["NENGAKU"], ""), "0", cols["NENGAKU"]),
+                                                 pa.int64())).as_py() or 0)
+            mats.append(m)
+            hh = rows.household if rows.household is not None else np.arange(m.shape[0])
+            keys.append(np.stack([hh, np.full(m.shape[0], k), np.arange(m.shape[0])], axis=1))
+            meta.append((rm, faults))
+        width = max(m.shape[1] for m in mats)
+        allm = np.concatenate([np.pad(m, ((0, 0), (0, width - m.shape[1])), constant_values=0x40 if d.encoding ==
+                                      "ibm930" else 0x20) for m in mats])
+        key = np.concatenate(keys)
+        order = np.lexsort((key[:, 2], key[:, 1], key[:, 0])) if len(parts) > 1 else np.arange(key.shape[0])
+        pos = np.empty_like(order)
+        pos[order] = np.arange(order.shape[0])
+        if d.framing is Framing.RDW and len(parts) == 1:
+            self._out.write(frame(allm[order], d.framing))
+        else:
+            self._out.write(frame(allm[order], d.framing))
+        offset = 0
+        for (rm, faults), m in zip(meta, mats, strict=True):
+            for row, kind, fname, item, detail in faults:
+                rec = self.records + int(pos[offset + row]) + 1
+                self._note(rec, fname, rm.layout, item, golden_base[rm.layout] + row + 1, kind, detail)
+            if m.shape[0]:
+                self._last = (self.records + int(pos[offset + m.shape[0] - 1]) + 1, rm.layout,
+                              golden_base[rm.layout] + m.shape[0])
+            offset += m.shape[0]
+        self.records += allm.shape[0]
+        self.data_records += allm.shape[0]
+
+    # -- CSV ---------------------------------------------------------------------------------
+    def _write_csv(self, parts: list[Any], golden_base: dict[str, int]) -> None:
+        d = self.vf.definition
+        assert isinstance(d, CsvDefinition)
+        ((_k, rm, _rows, cols, faults),) = parts
+        header = d.header and self.records == 0
+        dd = d.model_copy(update={"header": header})
+        data = render_csv(dd, cols)
+        if _MARK.encode(d.encoding) in data:
+            data = data.replace(_MARK.encode(d.encoding), UNDECODABLE_SJIS)
+        self._out.write(data)
+        if header:
+            self.records += 1
+        n = len(next(iter(cols.values()))) if cols else 0
+        for row, kind, fname, item, detail in faults:
+            self._note(self.records + row + 1, fname, rm.layout, item, golden_base[rm.layout] + row + 1, kind, detail)
+        if n:
+            self._last = (self.records + n, rm.layout, golden_base[rm.layout] + n)
+        self.records += n
+        self.data_records += n
+
+    def _note(self, record: int, field: str, layout: str, item: str, grec: int, kind: str, detail: str,
+              gfile: str | None = None) -> None:
+        if gfile is None:
+            gfile = self.w.layouts[layout].file_name if layout else ""
+        self.manifest.append(ManifestRow(self.vendor, self.vf.name, record, field, layout, item, gfile, grec, kind,
+                                         KINDS[kind], detail))
+
+
+def _corrupt(kind: str, old: str, w: World, row: int, col: np.ndarray) -> str:
+    """The golden-side corrupted value for a value fault."""
+    if kind == "bad_check_digit":
+        return old[:-1] + str((int(old[-1]) + 1) % 10)
+    if kind == "impossible_date":
+        return old[:4] + "-02-30"
+    if kind == "unknown_code":
+        return "9" * len(old) if old != "9" * len(old) else "8" * len(old)
+    if kind == "over_long":
+        return (old or "ハイツ") + "　" * 60
+    if kind == "duplicate_key":
+        return "2024" if old == "2025" else "1"
+    if kind == "orphan_reference":
+        from .ids import atena_mod11
+
+        width = len(old)
+        base = np.array([9 * 10 ** (width - 2) + row])
+        return str(int(atena_mod11(base, width - 1)[0]))
+    return old
