@@ -49,9 +49,9 @@ def test_cache_round_trip_outside_the_repo(tmp_path: Path, mj_index: MJIndex, mo
     path = mj_index.save()
     assert path == index_path() == tmp_path / "cache" / "mj-index.json"
     assert repo_root not in path.parents
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time: the test machine is shared, wall time is noisy
     again = MJIndex.load_cached()
-    elapsed = time.perf_counter() - t0
+    elapsed = time.process_time() - t0
     assert again is not None and len(again) == len(mj_index)
     assert again.names_for("葛\U000e0104") == ["MJ022340"] and again.is_registered_ivs("葛\U000e0100")
     assert again.char("MJ059399").ivs == mj_index.char("MJ059399").ivs
