@@ -24,3 +24,15 @@ def verdicts(jumin: CompiledLayout) -> list[dict[str, set[str]]]:
 def test_case(k: int, verdicts: list[dict[str, set[str]]]) -> None:
     expected = {item: set(codes) for item, codes in CASES[k]["expect"].items()}
     assert verdicts[k] == expected
+
+
+@pytest.mark.parametrize("k", range(len(CASES)), ids=[c["name"] for c in CASES])
+def test_case_agrees_with_oracle(k: int, jumin: CompiledLayout) -> None:
+    """The scalar oracle (spec.records.verdict) gives the same expected verdict."""
+    from chukan_layout.spec.records import verdict
+
+    from .fixtures.layouts import code_tables
+
+    rec = {**GOOD, **{key: str(v) for key, v in CASES[k]["set"].items()}}
+    expected = {item: set(codes) for item, codes in CASES[k]["expect"].items()}
+    assert verdict(jumin.layout, rec, code_tables()) == expected

@@ -16,7 +16,6 @@ import pyarrow as pa
 from ..spec.checkdigits import Algorithm, get_algorithm
 from ..spec.model import CheckDigit, Item
 from .base import Check, CompileEnv, item_check
-from .checks_type import full_match
 from .context import BatchContext
 from .utf8 import buffers
 
@@ -103,7 +102,6 @@ def build_check_digit(item: Item, env: CompileEnv) -> list[Check]:
 
     def fn(ctx: BatchContext) -> np.ndarray:
         col = ctx.col(name)
-        digits = full_match(ctx, name, r"\A(?:[0-9]+)\z")
-        return ctx.nonblank(name) & ~valid_numbers(col, alg, digits)
+        return ctx.nonblank(name) & ~valid_numbers(col, alg, ctx.ascii_digits(name))
 
     return [Check("item.check_digit", name, fn, item.sensitivity, name)]

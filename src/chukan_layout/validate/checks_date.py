@@ -116,7 +116,7 @@ def build_era_mismatch(item: Item, env: CompileEnv) -> list[Check]:
     """The item's 元号コード is not the era of the full date in the item it names (``era_of``).
 
     Boundaries per the 和暦 table: 1989-01-07 is 昭和 (昭和64年), 1989-01-08 平成; 2019-04-30 is
-    平成 (平成31年), 2019-05-01 令和. Checked only when both values are set and the date is full.
+    平成 (平成31年), 2019-05-01 令和. Checked only when both values are set and the date is a full date from 明治 on.
 
     Bad: 元号 ``"平成"``'s code with 生年月日 ``"1989-01-07"``
     Good: 元号 ``"昭和"``'s code with ``"1989-01-07"``; ``"令和"``'s code with ``"2019-05-01"``
@@ -124,7 +124,7 @@ def build_era_mismatch(item: Item, env: CompileEnv) -> list[Check]:
     if item.era_of is None:
         return []
     name, date_item = item.id, item.era_of
-    table = env.code_tables.get(item.codes or "gengo")
+    table = env.code_tables.get(item.codes) if item.codes else None
     code_of = wareki.era_codes(table)  # code → Era
     eras = list(wareki.ERAS)
     codes_per_era = [pa.array(sorted(c for c, e in code_of.items() if e == era), pa.string()) for era in eras]
@@ -135,7 +135,7 @@ def build_era_mismatch(item: Item, env: CompileEnv) -> list[Check]:
         full = p.full & ctx.nonblank(name)
         idx = np.searchsorted(starts, p.ordinal(), side="right") - 1
         col = ctx.col(name)
-        fire = full & (idx < 0)  # before 明治: no era can match
+        fire = np.zeros(ctx.n, dtype=bool)  # before 明治 (idx < 0): no era to compare with, no finding
         for k, allowed in enumerate(codes_per_era):
             rows = full & (idx == k)
             if rows.any():

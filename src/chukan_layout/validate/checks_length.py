@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from ..spec.model import Item, LengthUnit
 from .base import Check, CompileEnv, item_check
 from .context import BatchContext
-from .utf8 import byte_lengths
+from .utf8 import byte_lengths, sjis_widths
 
 SJIS_FAMILY = frozenset({"cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213"})
 UTF8_FAMILY = frozenset({"utf-8"})
@@ -36,10 +36,7 @@ def sjis_byte_lengths(ctx: BatchContext, name: str) -> np.ndarray:
     key = ("sjis_len", name)
     got = ctx.memo(key)
     if got is None:
-        cp = ctx.code_points(name)
-        c = cp.cps
-        narrow = (c < 0x80) | ((c >= 0xFF61) & (c <= 0xFF9F))
-        got = cp.lengths() + cp.count_per_row(~narrow)
+        got = sjis_widths(ctx.col(name))
         ctx.remember(key, got)
     return got  # type: ignore[return-value]
 

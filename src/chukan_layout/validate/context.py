@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .utf8 import CodePoints, as_string_array, decode, to_bool
+from .utf8 import as_string_array, to_bool
 
 
 class BatchContext:
@@ -21,7 +21,6 @@ class BatchContext:
         self.n = batch.num_rows
         self._cols: dict[str, pa.Array] = {}
         self._blank: dict[str, np.ndarray] = {}
-        self._cps: dict[str, CodePoints] = {}
         self._memo: dict[tuple[str, ...], object] = {}
 
     def col(self, name: str) -> pa.Array:
@@ -46,12 +45,14 @@ class BatchContext:
     def nonblank(self, name: str) -> np.ndarray:
         return ~self.blank(name)
 
-    def code_points(self, name: str) -> CodePoints:
-        cp = self._cps.get(name)
-        if cp is None:
-            cp = decode(self.col(name))
-            self._cps[name] = cp
-        return cp
+    def ascii_digits(self, name: str) -> np.ndarray:
+        """Non-blank values of ASCII digits only (Arrow's ``ascii_is_decimal``; blank → False)."""
+        key = ("digits", name)
+        m = self._memo.get(key)
+        if m is None:
+            m = to_bool(pc.ascii_is_decimal(self.col(name)))
+            self._memo[key] = m
+        return m  # type: ignore[return-value]
 
     def equals(self, name: str, value: str) -> np.ndarray:
         key = ("eq", name, value)

@@ -1,14 +1,12 @@
 """Zero-copy numpy views of Arrow string columns, and vectorized UTF-8 decoding.
 
-Several checks need per-character facts (charset membership, cp932 byte width). Rather
-than a Python loop per value, the whole column's UTF-8 buffer is decoded to code points
-in a handful of numpy passes, and per-row results are taken as differences of a cumulative
-sum at the row boundaries. Arrow guarantees valid UTF-8, so no error handling is needed.
+Some checks need per-character facts (the cp932 byte width of a value, the digits of a
+date or a check-digit number). Rather than a Python loop per value, they read the
+column's UTF-8 buffer with numpy: per-byte flags, summed per row as differences of a
+cumulative sum at the row offsets. Arrow guarantees valid UTF-8.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -43,48 +41,29 @@ def byte_lengths(arr: pa.Array) -> np.ndarray:
     return np.diff(offsets)
 
 
-@dataclass(frozen=True)
-class CodePoints:
-    """All code points of a column in order, and where each row's code points start/end."""
-
-    cps: np.ndarray  # uint32, one per character
-    row_offsets: np.ndarray  # int64, n+1: cps[row_offsets[i]:row_offsets[i+1]] are row i's characters
-
-    def count_per_row(self, flags: np.ndarray) -> np.ndarray:
-        """Number of flagged characters per row (``flags`` is one bool per code point)."""
-        cs = np.zeros(flags.size + 1, dtype=np.int64)
-        np.cumsum(flags, out=cs[1:])
-        return cs[self.row_offsets[1:]] - cs[self.row_offsets[:-1]]
-
-    def lengths(self) -> np.ndarray:
-        return np.diff(self.row_offsets)
+def per_row_sum(flags: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Sum of per-byte ``flags`` (aligned with ``data[offsets[0]:]``) within each row."""
+    cs = np.zeros(flags.size + 1, dtype=np.int64)
+    np.cumsum(flags, out=cs[1:])
+    rel = offsets - offsets[0]
+    return cs[rel[1:]] - cs[rel[:-1]]
 
 
-def decode(arr: pa.Array) -> CodePoints:
-    """Decode a (valid UTF-8) string array to code points with numpy."""
+def sjis_widths(arr: pa.Array) -> np.ndarray:
+    """cp932 byte width per value without encoding: 1 per U+0000–007F and U+FF61–FF9F, 2 per other.
+
+    Counted on the UTF-8 bytes: characters are the lead bytes; the wide ones are lead bytes
+    ≥ 0xC0 except the 半角カナ sequences EF BD A1–BF and EF BE 80–9F.
+    """
     offsets, data = buffers(arr)
-    start, end = int(offsets[0]), int(offsets[-1])
-    seg = data[start:end]
-    is_lead = (seg & 0xC0) != 0x80
-    lead_cum = np.zeros(seg.size + 1, dtype=np.int64)
-    np.cumsum(is_lead, out=lead_cum[1:])
-    row_offsets = lead_cum[offsets - start]
-    pos = np.flatnonzero(is_lead)
-    padded = np.concatenate([seg, np.zeros(3, np.uint8)]).astype(np.uint32)
-    b0 = padded[pos]
-    b1 = padded[pos + 1] & 0x3F
-    b2 = padded[pos + 2] & 0x3F
-    b3 = padded[pos + 3] & 0x3F
-    cps = np.where(
-        b0 < 0x80,
-        b0,
-        np.where(
-            b0 < 0xE0,
-            ((b0 & 0x1F) << 6) | b1,
-            np.where(b0 < 0xF0, ((b0 & 0x0F) << 12) | (b1 << 6) | b2, ((b0 & 0x07) << 18) | (b1 << 12) | (b2 << 6) | b3),
-        ),
-    ).astype(np.uint32)
-    return CodePoints(cps, row_offsets)
+    seg = data[int(offsets[0]) : int(offsets[-1])]
+    lead = (seg & 0xC0) != 0x80
+    weight = lead.astype(np.int8) + (seg >= 0xC0)  # 1 per character, +1 if not ASCII
+    ef = np.flatnonzero(seg[:-2] == 0xEF) if seg.size > 2 else np.zeros(0, np.int64)
+    if ef.size:
+        b1, b2 = seg[ef + 1], seg[ef + 2]
+        weight[ef[((b1 == 0xBD) & (b2 >= 0xA1)) | ((b1 == 0xBE) & (b2 <= 0x9F))]] -= 1
+    return per_row_sum(weight, offsets)
 
 
 def to_bool(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
