@@ -179,7 +179,10 @@ def convert(
                 acc = FileAccounting(Path(path).name, str(path), src.id, "data")
                 reader = _open_reader(path, src, rejects, fs, acc, encoding, batch_size, policy, limit)
                 seen = 0
+                engine.header_values = {}
                 for batch in reader:
+                    if reader.headers:
+                        engine.header_values = {k: str(v) for k, v in reader.headers[0].items() if k not in RESERVED}
                     rt = (batch.schema.metadata or {}).get(b"record_type")
                     res = engine.adapt(src.id, batch, fs, record_type=rt.decode() if rt else None, file=acc.file)
                     assert res.routed is not None

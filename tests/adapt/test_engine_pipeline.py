@@ -133,6 +133,6 @@ def test_accounting_error_when_a_record_goes_missing(tmp_path: Path, monkeypatch
 
     monkeypatch.setattr(AdaptEngine, "adapt", losing)
     monkeypatch.setattr(pipeline, "_reject_unrouted", lambda *a, **kw: None)
-    with pytest.raises(AccountingError, match="MAIN01.DAT: records read 5 != routed 4 \\+ unrouted 0"):
+    with pytest.raises(AccountingError, match=r"MAIN01\.DAT: records read 5 != routed 4 \+ unrouted 0"):
         pipeline.convert(FIX / "multi.yaml", files, tmp_path / "o3", layouts=provide)
     assert not (tmp_path / "o3" / "t_person.csv").exists()

@@ -52,7 +52,7 @@ def test_zenkaku_to_hankaku_leaves_kana_without_halfwidth_form() -> None:
     assert zenkaku_to_hankaku_kana(pa.array(["ヶ月ヵヰヱ", "ガギ"])).to_pylist() == ["ヶ月ヵヰヱ", "ｶﾞｷﾞ"]
 
 
-half_kana_text = st.text(alphabet=st.sampled_from(list(HALF_KANA) + [" ", "髙", "A", "\ue001"]), max_size=12)
+half_kana_text = st.text(alphabet=st.sampled_from([*list(HALF_KANA), " ", "髙", "A", "\ue001"]), max_size=12)
 
 
 @given(st.lists(half_kana_text, max_size=8))

@@ -104,7 +104,10 @@ class _Columns:
     def get(self, name: str) -> pa.Array:
         if name in self._cache:
             return self._cache[name]
-        if "." in name:
+        if name.startswith("header."):
+            v = self.engine.header_values.get(name.removeprefix("header."), "")
+            col = const_array(v.strip(" \u3000") if self.engine.adapter.sources[self.target.source].trim else v, self.n)
+        elif "." in name:
             lk, f = name.split(".", 1)
             idx = self._join(lk)
             col = self.engine.lookups[lk].columns[f].take(idx).fill_null("")
@@ -138,6 +141,7 @@ class AdaptEngine:
     def __init__(self, adapter: Adapter, lookups: dict[str, LookupTable] | None = None) -> None:
         self.adapter = adapter
         self.lookups = lookups or {}
+        self.header_values: dict[str, str] = {}  # the current file's header record (``header.FIELD``)
         self._by_source: dict[tuple[str, str | None], list[CompiledTarget]] = {}
         for t in adapter.targets:
             self._by_source.setdefault((t.source, t.record_type), []).append(t)

@@ -63,6 +63,13 @@ class SourceSpec:
         rt = d.record_type(record_type) if record_type else d.data_types[0]
         return [f.name for f in rt.fields]
 
+    def header_fields(self) -> list[str]:
+        """Fields of the header record type(s): ``header.FIELD`` puts a file-level value on every row."""
+        d = self.definition
+        if isinstance(d, CsvDefinition):
+            return []
+        return [f.name for r in d.record_types if r.role is RecordRole.HEADER for f in r.fields]
+
     def data_record_types(self) -> list[str | None]:
         d = self.definition
         if isinstance(d, CsvDefinition):
@@ -149,17 +156,32 @@ def _load_definition(src: Source, sid: str, base: Path, lines: LineMap) -> Fixed
         if not f.is_file():
             raise lines.error((*path, "definition_file"), f"definition file not found: {f}")
         data, dlines = load_yaml_file(f)
-        if src.definition_key:
-            if not isinstance(data, dict) or src.definition_key not in data:
-                raise lines.error((*path, "definition_key"), f"{f.name} has no key {src.definition_key!r}")
-            data = data[src.definition_key]
+        dpath: tuple[Any, ...] = ()
+        for part in (src.definition_key or "").split("/") if src.definition_key else []:
+            data, step = _descend(data, part)
+            if step is None:
+                raise lines.error((*path, "definition_key"), f"{f.name} has no {src.definition_key!r} (at {part!r})")
+            dpath = (*dpath, step)
         try:
             d = _DEF.validate_python(data)
         except ValidationError as e:
-            raise validation_error(e, dlines, (src.definition_key,) if src.definition_key else ()) from None
+            raise validation_error(e, dlines, dpath) from None
     if src.encoding:
         d = d.model_copy(update={"encoding": src.encoding})
     return d
+
+
+def _descend(data: Any, part: str) -> tuple[Any, Any]:
+    """One step of a ``definition_key`` path: a mapping key, a list index, or the list element named ``part``."""
+    if isinstance(data, dict) and part in data:
+        return data[part], part
+    if isinstance(data, list):
+        if part.isdigit() and int(part) < len(data):
+            return data[int(part)], int(part)
+        for i, el in enumerate(data):
+            if isinstance(el, dict) and el.get("name") == part:
+                return el, i
+    return None, None
 
 
 def _compile_step(step: Any, path: tuple[Any, ...], tables: Mapping[str, Any], lines: LineMap) -> Transform:
@@ -204,6 +226,11 @@ class _Checker:
         self.model, self.lines, self.sources = model, lines, sources
 
     def field_ok(self, name: str, t: Target, src: SourceSpec, path: tuple[Any, ...]) -> None:
+        if name.startswith("header."):
+            fields, fname = src.header_fields(), name.removeprefix("header.")
+            if fname not in fields:
+                raise self.lines.error(path, f"unknown header field {name!r}; header fields: {', '.join(fields) or 'none'}")
+            return
         if "." in name:
             lk, fname = name.split(".", 1)
             if lk not in t.lookups:

@@ -143,12 +143,13 @@ class Wareki(_DateBase):
     ``"3600214"`` → ``"1985-02-14"``; ``"3640107"`` (昭和64年1月7日) → ``"1989-01-07"``;
     ``"5010501"`` (令和元年) → ``"2019-05-01"``; ``"3100000"`` → ``"1935-00-00"`` and ``fusho`` = ``"1"``;
     ``"4310501"`` (平成31年5月1日) → ``"2019-05-01"`` plus finding ``adapt.era_overflow``.
-    Two inputs (era field, YYMMDD field) are joined first.
+    Two inputs (era field, YYMMDD field) are joined first. Shorthand: ``- wareki: eras`` (a ``tables:`` entry).
     """
 
     name = "wareki"
     arity = None
     era = True
+    primary = "eras"  # `- wareki: eras` names the era map in `tables:`
 
     class Args(_DateArgs):
         format: str = "GYYMMDD"
