@@ -20,6 +20,7 @@ from .errors import ChukanError
 COMMANDS: list[tuple[str, str]] = [
     ("chukan_layout.commands.report", "report"),
     ("chukan_layout.commands.inspect", "inspect"),
+    ("chukan_layout.commands.convert", "convert"),
 ]
 
 
