@@ -82,7 +82,14 @@ class _Pipe:
         self._queue: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self._events: list[dict[str, Any]] = []
         self._next = 0
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _get(self, deadline: float, waiting_for: str) -> dict[str, Any] | None:
+        try:
+            return self._queue.get(timeout=max(0.01, deadline - time.monotonic()))
+        except queue.Empty:
+            raise TimeoutError(f"Chromium did not answer {waiting_for} in time; log: {self.log}") from None
 
     def _read(self) -> None:
         buf = b""
@@ -94,7 +101,7 @@ class _Pipe:
         self._queue.put(None)
 
     def send(self, method: str, params: dict[str, Any] | None = None, session: str | None = None,
-             timeout: float = 30.0) -> dict[str, Any]:
+             timeout: float = 60.0) -> dict[str, Any]:
         self._next += 1
         msg: dict[str, Any] = {"id": self._next, "method": method, "params": params or {}}
         if session:
@@ -102,7 +109,7 @@ class _Pipe:
         os.write(self._to_w, json.dumps(msg).encode() + b"\0")
         deadline = time.monotonic() + timeout
         while True:
-            m = self._queue.get(timeout=max(0.01, deadline - time.monotonic()))
+            m = self._get(deadline, method)
             if m is None:
                 raise RuntimeError(f"Chromium exited: {self.log.read_text(errors='replace')[-800:]}")
             if m.get("id") == self._next:
@@ -111,13 +118,13 @@ class _Pipe:
                 return m.get("result", {})
             self._events.append(m)
 
-    def wait_event(self, method: str, timeout: float = 30.0) -> dict[str, Any]:
+    def wait_event(self, method: str, timeout: float = 60.0) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         for i, e in enumerate(self._events):
             if e.get("method") == method:
                 return self._events.pop(i)
         while True:
-            m = self._queue.get(timeout=max(0.01, deadline - time.monotonic()))
+            m = self._get(deadline, method)
             if m is None:
                 raise RuntimeError("Chromium exited while waiting for " + method)
             if m.get("method") == method:
@@ -144,6 +151,7 @@ class _Pipe:
             self.proc.wait()
         finally:
             os.close(self._to_w)
+            self._reader.join(timeout=10)  # Chromium is gone: the reader sees EOF; only then close its fd
             os.close(self._from_r)
 
 
