@@ -48,19 +48,59 @@ class _NulFound(Exception):
 
 
 class _Guard(io.RawIOBase):
-    """Byte stream for open_csv that aborts on NUL bytes (Arrow would read them as text)."""
+    """Byte stream for open_csv that aborts where Arrow would be silently wrong.
 
-    def __init__(self, f: BinaryIO) -> None:
+    NUL bytes (Arrow reads them as text) and empty lines (Arrow yields them as a row of empty
+    strings even in a multi-column file) send the read to the careful path, which judges them
+    record by record (an empty line inside a quoted value is fine there)."""
+
+    def __init__(
+        self, f: BinaryIO, check_empty_lines: bool, quote: int, delim: int, active: bool = True
+    ) -> None:
         self._f = f
+        self._check = check_empty_lines
+        self._tail = b""
+        self._quote, self._delim, self._active = quote, delim, active
+        self._nq = 0  # quotes seen so far (parity = inside a quoted field)
+        self._closing_at_end = False
 
     def readable(self) -> bool:
         return True
 
     def read(self, size: int = -1) -> bytes:  # type: ignore[override]
         data = self._f.read(size)
+        if not self._active or not data:
+            return data
         if b"\x00" in data:
             raise _NulFound
+        if self._check:
+            probe = self._tail + data
+            if b"\n\n" in probe or b"\n\r\n" in probe:
+                raise _NulFound
+            self._tail = data[-2:]
+        buf = np.frombuffer(data, np.uint8)
+        if self._closing_at_end and buf[0] not in (self._delim, self._quote, 0x0A, 0x0D):
+            raise _NulFound
+        if malformed_quotes(buf, self._nq, self._quote, self._delim).size:
+            raise _NulFound
+        q = int(np.count_nonzero(buf == self._quote))
+        self._closing_at_end = buf[-1] == self._quote and (self._nq + q) % 2 == 0
+        self._nq += q
         return data
+
+
+def malformed_quotes(buf: np.ndarray, quotes_before: int, quote: int, delim: int) -> np.ndarray:
+    """Positions of closing quotes followed by something other than delimiter / quote / line end.
+
+    RFC 4180: after a quoted field's closing quote comes a delimiter or the line end (or a
+    second quote, the escape). ``1,"abc,2\r\n3,"x`` closes the first quote on the next line and
+    then continues with ``x``: a sign that a quote was never closed where it should have been."""
+    q = np.flatnonzero(buf == quote)
+    closing = q[(quotes_before + np.arange(1, len(q) + 1)) % 2 == 0]
+    closing = closing[closing + 1 < len(buf)]
+    nxt = buf[closing + 1]
+    bad = (nxt != delim) & (nxt != quote) & (nxt != 0x0A) & (nxt != 0x0D)
+    return closing[bad]
 
     def readinto(self, b: Any) -> int:
         data = self.read(len(b))
@@ -77,17 +117,22 @@ def _py_encoding(enc: str) -> str:
 
 def _schema(names: list[str], source: str) -> pa.Schema:
     return pa.schema(
-        [pa.field(n, pa.string()) for n in names] + [pa.field("_record", pa.int64()), pa.field("_source", pa.string())],
+        [pa.field(n, pa.string()) for n in names]
+        + [pa.field("_record", pa.int64()), pa.field("_source", pa.string())],
         metadata={b"record_type": b"csv", b"source": source.encode()},
     )
 
 
-def _batch(table_or_batch: pa.RecordBatch | pa.Table, names: list[str], first: int, source: str) -> pa.RecordBatch:
+def _batch(
+    table_or_batch: pa.RecordBatch | pa.Table, names: list[str], first: int, source: str
+) -> pa.RecordBatch:
     n = table_or_batch.num_rows
     cols = [table_or_batch.column(i) for i in range(len(names))]
     cols = [c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c for c in cols]
     recs = pa.array(np.arange(first, first + n, dtype=np.int64))
-    return pa.RecordBatch.from_arrays([*cols, recs, constant_strings(source, n)], schema=_schema(names, source))
+    return pa.RecordBatch.from_arrays(
+        [*cols, recs, constant_strings(source, n)], schema=_schema(names, source)
+    )
 
 
 def iter_csv(
@@ -141,8 +186,15 @@ def _header(f: BinaryIO, d: CsvDefinition, enc: str, reader: Reader) -> tuple[li
 
 
 def _fast(
-    f: BinaryIO, d: CsvDefinition, enc: str, names: list[str], header: int, reader: Reader,
-    batch_size: int, limit: int | None, counter: list[int],
+    f: BinaryIO,
+    d: CsvDefinition,
+    enc: str,
+    names: list[str],
+    header: int,
+    reader: Reader,
+    batch_size: int,
+    limit: int | None,
+    counter: list[int],
 ) -> Iterator[pa.RecordBatch]:
     ropts = pacsv.ReadOptions(
         column_names=names, skip_rows=header, encoding=enc, block_size=1 << 22, use_threads=True
@@ -151,9 +203,16 @@ def _fast(
         delimiter=d.delimiter, quote_char=d.quote, newlines_in_values=True, ignore_empty_lines=False
     )
     copts = pacsv.ConvertOptions(
-        column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
+        column_types={n: pa.string() for n in names},
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
     )
-    stream = pacsv.open_csv(_Guard(f), read_options=ropts, parse_options=popts, convert_options=copts)
+    stream = pacsv.open_csv(
+        _Guard(f, len(names) > 1, ord(d.quote), ord(d.delimiter), not enc.startswith("utf-16")),
+        read_options=ropts,
+        parse_options=popts,
+        convert_options=copts,
+    )
     for batch in stream:
         for lo in range(0, batch.num_rows, batch_size):
             part = batch.slice(lo, batch_size)
@@ -168,8 +227,15 @@ def _fast(
 
 
 def _careful(
-    f: BinaryIO, d: CsvDefinition, enc: str, names: list[str], header: int, skip: int, reader: Reader,
-    batch_size: int, limit: int | None,
+    f: BinaryIO,
+    d: CsvDefinition,
+    enc: str,
+    names: list[str],
+    header: int,
+    skip: int,
+    reader: Reader,
+    batch_size: int,
+    limit: int | None,
 ) -> Iterator[pa.RecordBatch]:
     """The record-exact splitter (see module docstring)."""
     transcode = enc.startswith("utf-16")
@@ -215,12 +281,29 @@ def _careful(
         dpos = dpos[np.searchsorted(qpos, dpos) % 2 == 0]
         nfields = 1 + np.searchsorted(dpos, body_end) - np.searchsorted(dpos, starts)
         broken = inner_nl & (nfields != ncols)  # a quote that swallowed line ends: unbalanced
+        bad_q = malformed_quotes(buf, 0, quote, delim)
+        if bad_q.size:
+            broken[np.searchsorted(ends, bad_q)] = True
         if tail_open:
             broken[-1] = True
         k = int(np.argmax(broken)) if broken.any() else len(starts)
         if k:
-            yield from _careful_block(data, starts[:k], body_end[:k], nfields[:k], base, record, skip_upto,
-                                      names, text_enc, quote, delim, reader, batch_size, limit)
+            yield from _careful_block(
+                data,
+                starts[:k],
+                body_end[:k],
+                nfields[:k],
+                base,
+                record,
+                skip_upto,
+                names,
+                text_enc,
+                quote,
+                delim,
+                reader,
+                batch_size,
+                limit,
+            )
             record += k
         if k < len(starts):
             if limit is not None and record >= limit:
@@ -232,8 +315,13 @@ def _careful(
             if record > skip_upto:
                 reader.stats.records_seen += 1
                 line_end = len(data[s0:cut].rstrip(b"\r\n")) + s0
-                reader.reject(record, base + s0, data[s0:line_end], codes.CSV_STRUCTURE,
-                              "unbalanced quote: a quoted field is not closed on this line")
+                reader.reject(
+                    record,
+                    base + s0,
+                    data[s0:line_end],
+                    codes.CSV_STRUCTURE,
+                    "unbalanced quote: a quoted field is not closed on this line",
+                )
             stop = cut
         else:
             stop = min(int(ends[-1]) + 1, len(data))
@@ -243,9 +331,20 @@ def _careful(
 
 
 def _careful_block(
-    data: bytes, starts: np.ndarray, body_end: np.ndarray, nfields: np.ndarray, base: int, record0: int,
-    skip_upto: int, names: list[str], text_enc: str, quote: int, delim: int, reader: Reader,
-    batch_size: int, limit: int | None,
+    data: bytes,
+    starts: np.ndarray,
+    body_end: np.ndarray,
+    nfields: np.ndarray,
+    base: int,
+    record0: int,
+    skip_upto: int,
+    names: list[str],
+    text_enc: str,
+    quote: int,
+    delim: int,
+    reader: Reader,
+    batch_size: int,
+    limit: int | None,
 ) -> Iterator[pa.RecordBatch]:
     """Reject ragged / undecodable records of one block, parse the rest with Arrow."""
     recs = record0 + 1 + np.arange(len(starts), dtype=np.int64)
@@ -269,26 +368,34 @@ def _careful_block(
     u_q = np.flatnonzero(utf8 == quote)
     u_ends = np.concatenate([u_nl[np.searchsorted(u_q, u_nl) % 2 == 0], [len(utf8)]])[:n]
     u_starts = np.concatenate([[0], u_ends[:-1] + 1])
-    bad_pos = np.concatenate([np.flatnonzero((utf8[:-1] == 0xED) & (utf8[1:] >= 0xA0)), np.flatnonzero(utf8 == 0)])
+    bad_pos = np.concatenate(
+        [np.flatnonzero((utf8[:-1] == 0xED) & (utf8[1:] >= 0xA0)), np.flatnonzero(utf8 == 0)]
+    )
     for r in np.unique(np.searchsorted(u_ends, bad_pos)):
         if r < n and int(r) not in why:
             why[int(r)] = (codes.DECODE, f"bytes not decodable as {text_enc} (or NUL)")
     for i in sorted(why):
         code, reason = why[i]
-        reader.reject(int(recs[i]), base + int(starts[i]), data[int(starts[i]) : int(body_end[i])], code, reason)
+        reader.reject(
+            int(recs[i]), base + int(starts[i]), data[int(starts[i]) : int(body_end[i])], code, reason
+        )
     ok = np.setdiff1d(np.arange(n), np.fromiter(why, np.int64, len(why)))
     popts = pacsv.ParseOptions(
         delimiter=chr(delim), quote_char=chr(quote), newlines_in_values=True, ignore_empty_lines=False
     )
     copts = pacsv.ConvertOptions(
-        column_types={c: pa.string() for c in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
+        column_types={c: pa.string() for c in names},
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
     )
     for lo_i in range(0, len(ok), batch_size):
         part = ok[lo_i : lo_i + batch_size]
         body = b"\n".join(utf8[u_starts[i] : u_ends[i]].tobytes() for i in part) + b"\n"
         table = pacsv.read_csv(
-            io.BytesIO(body), read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
-            parse_options=popts, convert_options=copts,
+            io.BytesIO(body),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
+            parse_options=popts,
+            convert_options=copts,
         )
         if table.num_rows != len(part):
             raise AssertionError(f"CSV block parse gave {table.num_rows} rows for {len(part)} records")

@@ -214,4 +214,7 @@ def render_csv(definition: CsvDefinition, columns: Mapping[str, ColumnValues]) -
     from .codecs import canonical_name
 
     py = canonical_name(enc) if enc not in ("utf-8-sig", "utf-16", "utf-16-le", "utf-16-be") else enc
-    return text.decode("utf-8").encode(py)
+    try:
+        return text.decode("utf-8").encode(py)
+    except UnicodeEncodeError as e:
+        raise ValueError(f"{e.object[e.start]!r} (U+{ord(e.object[e.start]):04X}) is not encodable in {py}") from None
