@@ -21,6 +21,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("chukan_layout.commands.report", "report"),
     ("chukan_layout.commands.inspect", "inspect"),
     ("chukan_layout.commands.convert", "convert"),
+    ("chukan_layout.commands.generate", "generate"),
 ]
 
 

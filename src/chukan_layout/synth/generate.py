@@ -84,11 +84,13 @@ def generate(
     layouts: list[str] | None = None,
     chunk_households: int = 4096,
     progress: Callable[[int], None] | None = None,
+    capture: dict[str, list[dict[str, pa.Array]]] | None = None,
 ) -> GenerateResult:
     """Generate a municipality of ``residents`` persons and write golden, vendor and manifest files.
 
     Deterministic: the same arguments give byte-identical files. ``faults`` is the chance
     per record of an injected fault (vendor and ``standard`` outputs only; golden stays clean).
+    ``capture`` (tests) receives the vendor columns as rendered, keyed ``"FILE:RECORD_TYPE"``.
     """
     out = Path(out_dir)
     vlist = _vendor_list(vendors)
@@ -103,7 +105,7 @@ def generate(
     std_w = ({lid: StandardCsvWriter(out / "standard" / lay[lid].file_name, lay[lid]) for lid in sorted(needed)}
              if "standard" in vlist else {})
     manifest: list[ManifestRow] = []
-    writers = [VendorFileWriter(w, p, f, out / p.vendor, faults, manifest) for p in profiles for f in p.files]
+    writers = [VendorFileWriter(w, p, f, out / p.vendor, faults, manifest, capture) for p in profiles for f in p.files]
     for x in [*golden_w.values(), *std_w.values()]:
         x.open()
     for vw in writers:

@@ -33,7 +33,8 @@ class VendorFileWriter:
     """Streams one vendor file; collects manifest rows for what it injects."""
 
     def __init__(self, world: World, profile: VendorProfile, vfile: VendorFile, out_dir: Path, rate: float,
-                 manifest: list[ManifestRow]) -> None:
+                 manifest: list[ManifestRow], capture: dict[str, list[dict[str, pa.Array]]] | None = None) -> None:
+        self.capture = capture  # tests: the vendor columns as rendered, per record map, in file order
         self.w = world
         self.profile = profile
         self.vf = vfile
@@ -98,6 +99,8 @@ class VendorFileWriter:
         for k, rm in enumerate(self.vf.records):
             batch, rows = golden[rm.layout]
             cols, faults = self._columns(rm, batch, forms.get(rm.layout, {}), first_chunk)
+            if self.capture is not None:
+                self.capture.setdefault(f"{self.vf.name}:{rm.type or ''}", []).append(cols)
             parts.append((k, rm, rows, cols, faults))
         if self.fixed:
             self._write_fixed(parts, golden_base)
