@@ -8,7 +8,15 @@ Public entry points: :func:`read` (:mod:`.api`), the renderer :func:`render_fixe
 from __future__ import annotations
 
 from .api import Reader, ReadStats, Reject, read
-from .definition import CsvDefinition, FieldDef, FieldType, FixedWidthDefinition, Framing, RecordRole, RecordType
+from .definition import (
+    CsvDefinition,
+    FieldDef,
+    FieldType,
+    FixedWidthDefinition,
+    Framing,
+    RecordRole,
+    RecordType,
+)
 from .render import encode_field, render_csv, render_fixed
 
 __all__ = [

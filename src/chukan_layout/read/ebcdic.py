@@ -116,7 +116,7 @@ class EbcdicCodec(TextCodec):
         return [self._decode(cells, kind) for cells, kind in columns]
 
     def _decode(self, cells: np.ndarray, kind: FieldType) -> Decoded:
-        n, length = cells.shape
+        length = cells.shape[1]
         if kind is FieldType.DBCS and self._dbcs_name:
             return self._decode_dbcs_only(cells)
         if self._dbcs_name is None or kind is FieldType.DBCS:
@@ -143,7 +143,7 @@ class EbcdicCodec(TextCodec):
         return codepoints_to_strings(cps, emit), bad, self._why
 
     def _decode_dbcs_only(self, cells: np.ndarray) -> Decoded:
-        n, length = cells.shape
+        length = cells.shape[1]
         dec, _ = _dbcs(self._dbcs_name or "")
         pairs = cells[:, : length - length % 2].astype(np.uint16)
         codes = pairs[:, 0::2] << 8 | pairs[:, 1::2]

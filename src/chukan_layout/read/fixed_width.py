@@ -132,7 +132,10 @@ def iter_fixed(
         pending: list[tuple[int, int, bytes, str, str]] = []  # (record, offset, raw, code, reason)
         handled = np.zeros(n, bool)
 
-        def reject(i: int, code: str, reason: str, chunk: Chunk = chunk, records: np.ndarray = records) -> None:
+        def reject(
+            i: int, code: str, reason: str, chunk: Chunk = chunk, records: np.ndarray = records,
+            handled: np.ndarray = handled, pending: list = pending,
+        ) -> None:
             handled[i] = True
             pending.append((int(records[i]), chunk.base + int(chunk.starts[i]), chunk.raw(i), code, reason))
 

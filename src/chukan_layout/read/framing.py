@@ -153,7 +153,7 @@ def frame_rdw(f: BinaryIO, blocked: bool, max_records: int) -> Iterator[Chunk]:
                 break
             bdw = int.from_bytes(view[pos : pos + 4], "big")
             blen = (bdw & 0x7FFFFFFF) if bdw & 0x80000000 else bdw >> 16
-            if not bdw & 0x80000000 and view[pos + 2 : pos + 4] != b"\0\0" or blen < 4:
+            if (not bdw & 0x80000000 and view[pos + 2 : pos + 4] != b"\0\0") or blen < 4:
                 bad(f"bad BDW {view[pos:pos + 4].hex()}")
                 break
             block_end = min(pos + blen, n_total)

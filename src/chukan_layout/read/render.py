@@ -66,13 +66,12 @@ def text_matrix(
         raise ValueError(f"field {field}: {e}") from None
     lengths = np.diff(offsets)
     over = lengths > width
-    if over.any():
-        if overflow != "truncate":
-            i = int(np.flatnonzero(over)[0])
-            raise ValueError(
-                f"field {field}: row {i}: {vals[i]!r} is {int(lengths[i])} bytes in {codec.name}; "
-                f"the field holds {width} (use overflow='truncate' to cut it)"
-            )
+    if over.any() and overflow != "truncate":
+        i = int(np.flatnonzero(over)[0])
+        raise ValueError(
+            f"field {field}: row {i}: {vals[i]!r} is {int(lengths[i])} bytes in {codec.name}; "
+            f"the field holds {width} (use overflow='truncate' to cut it)"
+        )
     fit = np.where(over, 0, lengths)
     out = _pad_matrix(codec.pad_unit(kind), fit, width)
     if n and len(data):
@@ -123,6 +122,7 @@ def record_matrix(
     record_type_name: str,
     columns: Mapping[str, ColumnValues],
     overflow: Overflow = "raise",
+    count: int | None = None,
 ) -> np.ndarray:
     """The ``(n, record_length)`` payload bytes of one record type (no framing)."""
     rt = definition.record_type(record_type_name)
@@ -132,7 +132,9 @@ def record_matrix(
     lens = {len(v) for v in columns.values()}
     if len(lens) > 1:
         raise ValueError(f"record type {rt.name}: columns have different lengths {sorted(lens)}")
-    n = lens.pop() if lens else 0
+    n = lens.pop() if lens else (count or 0)
+    if count is not None and n != count:
+        raise ValueError(f"record type {rt.name}: count={count} but columns hold {n} values")
     codec = get_codec(definition.encoding)
     out = np.full((n, rt.record_length), codec.blank, np.uint8)
     for f in rt.fields:
@@ -183,14 +185,16 @@ def render_fixed(
     columns: Mapping[str, ColumnValues],
     *,
     overflow: Overflow = "raise",
+    count: int | None = None,
 ) -> bytes:
     """Render records of one type, framed per the definition.
 
     ``columns`` maps field names to equal-length sequences (or Arrow arrays) of strings;
     fields left out are blank. The record-type field is filled from the type's ``match``
-    unless a supplied column covers it. Concatenate calls to build header/data/trailer files.
+    unless a supplied column covers it. ``count`` gives the number of records when no column
+    is supplied (e.g. an end record). Concatenate calls to build header/data/trailer files.
     """
-    return frame(record_matrix(definition, record_type_name, columns, overflow), definition.framing)
+    return frame(record_matrix(definition, record_type_name, columns, overflow, count), definition.framing)
 
 
 def render_csv(definition: CsvDefinition, columns: Mapping[str, ColumnValues]) -> bytes:
