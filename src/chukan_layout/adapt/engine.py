@@ -165,9 +165,11 @@ class AdaptEngine:
     ) -> AdaptResult:  # fmt: skip
         """Standard-layout batches from one raw batch of one record type."""
         src = self.adapter.sources[source_id]
-        if record_type is None:
-            rts = src.data_record_types()
-            record_type = rts[0] if len(rts) == 1 else None
+        rts = src.data_record_types()
+        if rts == [None]:  # CSV: one kind of record whatever the reader calls it
+            record_type = None
+        elif record_type is None and len(rts) == 1:
+            record_type = rts[0]
         batch = self.prepare(src, batch)
         fname = file or (str(batch.column("_source")[0]) if batch.num_rows and "_source" in batch.schema.names
                          else source_id)  # fmt: skip

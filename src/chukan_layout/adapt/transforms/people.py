@@ -85,9 +85,15 @@ class Address(Transform):
         return Join(Join.Args(sep=a.sep, skip_blank=True)).apply([head, *inputs[len(inputs) - k :]], ctx)  # type: ignore[attr-defined]
 
 
-# i-row kana (and their voiced forms) followed by a large ﾔ/ﾕ/ﾖ: ｷﾖｳｺ is きょうこ more often than not,
-# but きよこ (ｷﾖｺ) is a real name, so this is a review flag, never a correction.
-_SMALL_KANA_RE = r"[ｷｼﾁﾆﾋﾐﾘ]ﾞ?ﾟ?[ﾔﾕﾖ]|[キシチニヒミリギジヂビピ][ヤユヨ]"
+# Where a large kana stands where a small one is usual.  きよこ (ｷﾖｺ) and マツダ are real names, so this
+# is a review flag, never a correction.  "likely": ｷﾖｳｺ (拗音), ﾂ before a voiceless consonant (促音),
+# ﾌｱ/ｼｴ/ﾁｴ (foreign sounds); "any" adds ｳｲ/ｳｴ/ｳｵ, ﾃｲ/ﾃﾞｲ and ﾄｳ/ﾄﾞｳ, which are very often genuine.
+_VOICELESS = "ｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾊﾋﾌﾍﾎ"
+SMALL_KANA_PATTERNS = {
+    "likely": rf"[ｷｼﾁﾆﾋﾐﾘ]ﾞ?ﾟ?[ﾔﾕﾖ]|ﾂ[{_VOICELESS}]|ﾌ[ｱｲｴｵ]|[ｼﾁ]ﾞ?ｴ|[キシチニヒミリギジヂビピ][ヤユヨ]",
+    "any": rf"[ｷｼﾁﾆﾋﾐﾘ]ﾞ?ﾟ?[ﾔﾕﾖ]|ﾂ[{_VOICELESS}]|ﾌ[ｱｲｴｵ]|[ｼﾁ]ﾞ?ｴ|ｳ[ｲｴｵ]|ﾃﾞ?ｲ|ﾄﾞ?ｳ"
+    r"|[キシチニヒミリギジヂビピ][ヤユヨ]",
+}
 
 
 @register_transform
@@ -95,17 +101,22 @@ class SmallKanaFlag(Transform):
     """Flag values where a small kana may have been written large (``ｷﾖｳｺ``); the value is unchanged.
 
     Example: ``- small_kana_flag`` — ``"ｷﾖｳｺ"`` → ``"ｷﾖｳｺ"`` plus finding ``adapt.small_kana``;
-    ``"ｷｮｳｺ"`` → unchanged, no finding. Never guesses きょうこ vs きようこ.
+    ``"ｷｮｳｺ"`` → unchanged, no finding. Never guesses きょうこ vs きようこ. ``level: likely`` (default)
+    flags 拗音/促音-like spots (ｷﾖ, ﾂｸ, ﾌｱ, ﾁｴ); ``level: any`` also ｳｲ, ﾃｲ, ﾄﾞｳ (for a vendor known to
+    enlarge every small kana; many more false alarms). ``pattern`` replaces the rule (RE2).
     """
 
     name = "small_kana_flag"
+    primary = "level"
 
     class Args(Args):
-        pattern: str = _SMALL_KANA_RE
+        level: Literal["likely", "any"] = "likely"
+        pattern: str | None = None
 
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
         s = as_str(inputs[0])
-        hit = pc.match_substring_regex(s, self.args.pattern)  # type: ignore[attr-defined]
+        a = self.args
+        hit = pc.match_substring_regex(s, a.pattern or SMALL_KANA_PATTERNS[a.level])  # type: ignore[attr-defined]
         mask = np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
         if mask.any():
             ctx.finding(codes.SMALL_KANA.code, mask, s)

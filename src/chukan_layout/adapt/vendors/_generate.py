@@ -16,12 +16,14 @@ from typing import Any
 
 import yaml
 
+from ..loader import default_layouts
+
 HERE = Path(__file__).resolve().parent
 PROFILES = HERE.parent.parent / "synth" / "profiles"
 
 STEPS: dict[str, list[Any]] = {
     "wareki": [{"wareki": {"eras": "eras"}}],
-    "hankaku": ["small_kana_flag", {"kana": "zenkaku"},
+    "hankaku": [{"small_kana_flag": "any"}, {"kana": "zenkaku"},  # the profiles enlarge every small kana
                 {"alnum": {"to": "zenkaku", "digits": False, "letters": False, "space": True}}],
     "slash": [{"date": "YYYY/MM/DD"}],
     "compact": [{"date": "YYYYMMDD"}],
@@ -48,13 +50,17 @@ def adapter_for(profile_path: Path) -> dict[str, Any]:
             "trim": True,
         }
         for rec in f["records"]:
+            layout = default_layouts(rec["layout"])
             items: dict[str, Any] = {}
             for field, src in rec["map"].items():
                 src = {"item": src} if isinstance(src, str) else src
                 enc = src.get("enc", "copy")
                 if enc in ("const", "memo") or not src.get("item"):
                     continue
-                items[src["item"]] = field if enc == "copy" else {"from": field, "steps": STEPS[enc]}
+                steps = list(STEPS.get(enc, []))
+                if layout.item(src["item"]).type.value in ("integer", "decimal"):
+                    steps.append("number")  # zoned/packed fields keep their leading zeros: 000000123 → 123
+                items[src["item"]] = {"from": field, "steps": steps} if steps else field
             head = {fd["name"] for rt in f["definition"].get("record_types", []) if rt.get("role") == "header"
                     for fd in rt["fields"]}  # fmt: skip
             if "dantai_code" not in items and "DANTAI_CODE" in head:
