@@ -35,7 +35,7 @@ _INDEX: dict[str, Path] | None = None
 _CODES: dict[Path, dict[str, CodeTable]] = {}
 
 
-@dataclass
+@dataclass(repr=False)
 class LoadedLayout:
     """A loaded layout: its spec, the code tables it uses, the generated record model."""
 
@@ -47,6 +47,9 @@ class LoadedLayout:
     @property
     def id(self) -> str:
         return self.spec.id
+
+    def __repr__(self) -> str:  # short: Hypothesis and logs print it
+        return f"<LoadedLayout {self.spec.id} ({len(self.spec.items)} items) from {self.path}>"
 
     @cached_property
     def checker(self) -> RecordChecker:

@@ -1,0 +1,324 @@
+"""Hypothesis strategies generated from a layout: valid records and targeted breakages.
+
+    from chukan_layout.spec.strategies import valid_records, mutations
+    @given(valid_records(load_layout("juki.jumin")))
+    def test_accepts(rec): layout.model.model_validate(rec)
+
+``valid_records`` builds records the layout's model accepts: valid check digits
+(:func:`~chukan_layout.spec.checkdigits.make_valid`), code values from the tables, 西暦
+dates (partial ``00`` dates with their 不詳 flag set), era codes agreeing with their
+date, Japanese text from the item's charset (髙/﨑/IVS where it allows them), lengths in
+the item's unit, and row rules satisfied by construction (a small solver repairs
+``==``/``in``/``is_set``/``is_blank`` conditions; the rest is filtered).
+``mutations`` yields ``(record, item_or_rule, expected_code)``: one targeted breakage.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+from functools import cache
+from typing import Any
+
+from hypothesis import assume
+from hypothesis import strategies as st
+
+from . import checkdigits, expr, wareki
+from .charsets import invalid_chars
+from .model import Charset, Item, ItemType, LengthUnit
+from .records import ItemChecker, full_date, value_length
+
+# Real-looking material: common surname kanji, 異体字 (髙 﨑 德 邊 澤 𠮷), kana, 〜 vs ～, 半角カナ with
+# dakuten pairs, an IVS sequence, a PUA 外字.
+_KANJI = "山田佐藤鈴木高橋中渡辺伊村小林加吉本斎松井上清水口阿部池森石川前藤岡後長谷近坂遠青西福太三原野"
+_UNITS: tuple[str, ...] = (
+    *_KANJI, "髙", "﨑", "德", "邊", "澤", "𠮷", "葛\U000E0100", "辻\U000E0101",
+    *"あいうえおかきくけこさしすせそたちつてとなにぬねのはまやらわんっゃゅょ",
+    *"アイウエオカキクケコサシスセソタチツテトナハマヤラワンッャュョヴー・ヶ",
+    *"ｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾅﾊﾏﾔﾗﾜﾝｯｬｭｮｰ", "ﾊﾟ", "ｶﾞ", "ﾀﾞ",
+    *"ABCXYZabcxyz0123456789", " ", "-", ".", "(", ")", "/",
+    "〜", "～", "１", "２", "丁", "目", "番", "地", "号", "－", "\u3000", "\ue000",
+)
+_MAX_DEFAULT = 12
+
+
+@cache
+def units_for(charset: Charset) -> tuple[str, ...]:
+    """The sample units (characters, or base + IVS selector) valid in ``charset``."""
+    return tuple(u for u in _UNITS if not invalid_chars(u, charset))
+
+
+def _bounds(it: Item, default_max: int = _MAX_DEFAULT) -> tuple[int, int]:
+    if it.length is None:
+        return 1, default_max
+    return max(1, it.length.min or 1), it.length.max
+
+
+def _digits(lo: int, hi: int) -> st.SearchStrategy[str]:
+    return st.text("0123456789", min_size=lo, max_size=hi)
+
+
+@cache
+def _text_of(charset: Charset, size: int) -> st.SearchStrategy[str]:
+    singles = "".join(u for u in units_for(charset) if len(u) == 1)
+    return st.text(singles, min_size=size, max_size=size)
+
+
+@cache
+def _size(lo: int, hi: int) -> st.SearchStrategy[int]:
+    # mostly short values, sometimes exactly the bounds
+    return st.one_of(st.integers(lo, min(hi, lo + 6)), st.sampled_from(sorted({lo, hi})))
+
+
+@st.composite
+def _text(draw: Any, it: Item) -> str:
+    units = units_for(it.charset)
+    assume(units)
+    multi = [u for u in units if len(u) > 1]
+    lo, hi = _bounds(it)
+    s = draw(_text_of(it.charset, draw(_size(lo, hi))))
+    if multi and draw(st.integers(0, 3)) == 0:  # an IVS sequence or ﾊﾟ-style pair
+        at = draw(st.integers(0, len(s)))
+        s = s[:at] + draw(st.sampled_from(multi)) + s[at:]
+    while s and value_length(s, it) > hi:
+        s = s[:-1]
+    assume(lo <= value_length(s, it) <= hi)
+    return s
+
+
+_FIRST = wareki.FIRST_DAY
+
+
+def _dates(lo: date = date(1900, 1, 1), hi: date = date(2030, 12, 31)) -> st.SearchStrategy[date]:
+    # weight the era boundaries: 昭和64年1月7日, 平成31年4月30日, 令和元年5月1日 …
+    edges = [e.start for e in wareki.ERAS if lo <= e.start <= hi]
+    edges += [d - timedelta(days=1) for d in edges]
+    return st.one_of(st.dates(lo, hi), st.sampled_from(sorted(edges))) if edges else st.dates(lo, hi)
+
+
+def _format_value(it: Item, codes: tuple[str, ...] | None) -> st.SearchStrategy[str]:
+    lo, hi = _bounds(it)
+    if it.check_digit is not None:
+        alg = checkdigits.get_algorithm(it.check_digit)
+        lens = sorted(alg.lengths) if alg.lengths else list(range(max(alg.min_length, lo), min(hi, 15) + 1))
+        lens = [n for n in lens if lo <= n <= hi] or lens
+        return st.sampled_from(lens).flatmap(lambda n: _digits(n - 1, n - 1)).map(
+            lambda b: checkdigits.make_valid(alg.name, b))
+    if codes is not None:
+        return st.sampled_from(codes)
+    if it.pattern is not None:
+        return st.from_regex(re.compile(it.pattern, re.ASCII), fullmatch=True)
+    t = it.type
+    if t is ItemType.DIGITS:
+        return _digits(lo, hi)
+    if t is ItemType.INTEGER:
+        return st.tuples(st.sampled_from(["", "", "-"]), _digits(1, hi)).map("".join)
+    if t is ItemType.DECIMAL:
+        frac = st.text("0123456789", min_size=1, max_size=it.scale or 1).map(lambda f: "." + f)
+        return st.tuples(st.sampled_from(["", "-"]), _digits(1, max(1, hi - 3)),
+                         frac if it.scale else st.just("") | st.just("")).map("".join)
+    if t is ItemType.FLAG:
+        return st.sampled_from(["0", "1"])
+    if t is ItemType.YEAR:
+        return st.integers(1868, 2030).map(lambda y: f"{y:04d}")
+    if t is ItemType.YEAR_MONTH:
+        return st.tuples(st.integers(1868, 2030), st.integers(1, 12)).map(lambda p: f"{p[0]:04d}-{p[1]:02d}")
+    if t is ItemType.WAREKI_YEAR:
+        return st.integers(1, 64).map(lambda y: f"{y:02d}")
+    if t is ItemType.TIME:
+        return st.tuples(st.integers(0, 23), st.integers(0, 59), st.integers(0, 59)).map(
+            lambda p: f"{p[0]:02d}:{p[1]:02d}:{p[2]:02d}")
+    if t is ItemType.DATE:
+        return _dates(_FIRST if it.era_range else date(1900, 1, 1)).map(date.isoformat)
+    return _text(it)
+
+
+_STRATEGIES: dict[tuple[int, str], st.SearchStrategy[str]] = {}
+
+
+def value_strategy(loaded: Any, item_id: str) -> st.SearchStrategy[str]:
+    """Non-blank values valid for one item on their own (record-independent checks pass)."""
+    key = (id(loaded.checker), item_id)
+    if key not in _STRATEGIES:
+        ic: ItemChecker = next(c for c in loaded.checker.items if c.item.id == item_id)
+        codes = tuple(sorted(ic.codes)) if ic.codes is not None else None
+        _STRATEGIES[key] = _format_value(ic.item, codes).filter(lambda v: v != "" and not ic.check(v, {}))
+    return _STRATEGIES[key]
+
+
+# --- record construction --------------------------------------------------------------
+
+
+def _fix_dates(draw: Any, loaded: Any, rec: dict[str, str]) -> None:
+    """Partial dates get their flag; era codes follow their date."""
+    for ic in loaded.checker.items:
+        it = ic.item
+        if it.partial_date is not None and rec.get(it.id):
+            d = rec[it.id]
+            if d.endswith("-00"):
+                rec[it.partial_date.flag_item] = "1"
+        if it.era_of is not None:
+            x = full_date(rec.get(it.era_of, ""))
+            if x is not None and x >= _FIRST and (rec.get(it.id) or it.required):
+                era = wareki.era_of(x)
+                codes = [c for c, e in ic.era_by_code.items() if e == era]
+                assume(codes)
+                rec[it.id] = codes[0]
+
+
+def _satisfy(draw: Any, loaded: Any, rec: dict[str, str], node: expr.Node, want: bool) -> None:
+    """Nudge ``rec`` so ``node`` evaluates to ``want`` (best effort; the caller re-checks)."""
+    items = {ic.item.id: ic.item for ic in loaded.checker.items}
+
+    def blank_or(x: str, fn: Callable[[], str]) -> None:
+        rec[x] = "" if not items[x].required else fn()
+
+    if isinstance(node, expr.Not):
+        return _satisfy(draw, loaded, rec, node.operand, not want)
+    if isinstance(node, expr.BoolOp):
+        if (node.op == "and") == want:
+            _satisfy(draw, loaded, rec, node.left, want)
+            _satisfy(draw, loaded, rec, node.right, want)
+        else:
+            side = node.left if draw(st.booleans()) else node.right
+            _satisfy(draw, loaded, rec, side, want)
+        return None
+    if isinstance(node, expr.Call) and node.func in ("is_set", "is_blank") and isinstance(node.args[0], expr.Name):
+        x = node.args[0].id
+        if (node.func == "is_set") == want:
+            rec[x] = draw(value_strategy(loaded, x))
+        elif not items[x].required:
+            rec[x] = ""
+        return None
+    if isinstance(node, expr.Compare) and node.op in ("==", "!=") and isinstance(node.left, expr.Name) \
+            and isinstance(node.right, expr.Str):
+        x, lit = node.left.id, node.right.value
+        if (node.op == "==") == want:
+            rec[x] = lit
+        elif rec.get(x, "") == lit:
+            blank_or(x, lambda: draw(value_strategy(loaded, x).filter(lambda v: v != lit)))
+        return None
+    if isinstance(node, expr.In) and isinstance(node.left, expr.Name) \
+            and all(isinstance(o, expr.Str) for o in node.options):
+        x = node.left.id
+        opts = [o.value for o in node.options if isinstance(o, expr.Str)]
+        if want != node.negated:
+            rec[x] = draw(st.sampled_from(opts))
+        elif rec.get(x, "") in opts:
+            blank_or(x, lambda: draw(value_strategy(loaded, x).filter(lambda v: v not in opts)))
+    return None
+
+
+@st.composite
+def valid_records(draw: Any, loaded: Any, blank_rate: float = 0.3) -> dict[str, str]:
+    """Records (item id → string) that ``loaded.model`` accepts."""
+    rec: dict[str, str] = {}
+    for ic in loaded.checker.items:
+        it = ic.item
+        blank = not it.required and draw(st.floats(0, 1)) < blank_rate
+        rec[it.id] = "" if blank else draw(value_strategy(loaded, it.id))
+        if it.partial_date is not None and rec[it.id] and draw(st.integers(0, 4)) == 0:
+            part = draw(st.sampled_from(it.partial_date.allow))
+            rec[it.id] = rec[it.id][:5] + "00-00" if part == "month" else rec[it.id][:8] + "00"
+    for _ in range(6):
+        _fix_dates(draw, loaded, rec)
+        failing = [rc for rc in loaded.checker.rules if rc.fails(rec)]
+        if not failing:
+            break
+        for rc in failing:
+            if rc.when is not None and draw(st.integers(0, 2)) == 0:
+                _satisfy(draw, loaded, rec, rc.when, False)
+            else:
+                _satisfy(draw, loaded, rec, rc.check, True)
+    _fix_dates(draw, loaded, rec)
+    assume(not any(rc.fails(rec) for rc in loaded.checker.rules))
+    return rec
+
+
+# --- targeted breakages ---------------------------------------------------------------
+
+_BAD_CHAR: dict[Charset, str] = {
+    Charset.DIGITS: "x", Charset.ALNUM: "-", Charset.ASCII: "あ", Charset.HANKAKU: "あ",
+    Charset.HANKAKU_KANA: "A", Charset.ZENKAKU: "A", Charset.ZENKAKU_KANA: "あ",
+    Charset.JIS_X0208: "髙", Charset.JIS_X0213: "髙", Charset.CP932: "\ue000", Charset.MJ: "\ue000",
+}
+
+
+def _applicable(loaded: Any) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for ic in loaded.checker.items:
+        it = ic.item
+        if it.required:
+            out.append((it.id, "item.required"))
+        if it.length is not None:
+            out.append((it.id, "item.length"))
+        if it.charset is not Charset.ANY:
+            out.append((it.id, "item.charset"))
+        if ic.type_re is not None:
+            out.append((it.id, "item.type"))
+        if it.type is ItemType.DATE:
+            out.append((it.id, "item.date"))
+        if ic.codes is not None:
+            out.append((it.id, "item.code"))
+        if it.pattern is not None:
+            out.append((it.id, "item.pattern"))
+        if it.check_digit is not None:
+            out.append((it.id, "item.check_digit"))
+        if it.era_of is not None and len(set(ic.era_by_code.values())) > 1:
+            out.append((it.id, "item.era_mismatch"))
+    out += [(f"rule:{rc.rule.id}", "row.rule") for rc in loaded.checker.rules]
+    return out
+
+
+@st.composite
+def mutations(draw: Any, loaded: Any) -> tuple[dict[str, str], str, str]:
+    """``(record, item id or rule:<id>, expected finding code)``: a valid record broken once."""
+    rec = draw(valid_records(loaded))
+    loc, code = draw(st.sampled_from(_applicable(loaded)))
+    if code == "row.rule":
+        rc = next(r for r in loaded.checker.rules if f"rule:{r.rule.id}" == loc)
+        if rc.when is not None:
+            _satisfy(draw, loaded, rec, rc.when, True)
+        _satisfy(draw, loaded, rec, rc.check, False)
+        assume(rc.fails(rec))
+        return rec, loc, code
+    ic = next(c for c in loaded.checker.items if c.item.id == loc)
+    it = ic.item
+    v = rec[loc] or draw(value_strategy(loaded, loc))
+    if code == "item.required":
+        v = ""
+    elif code == "item.length":
+        assert it.length is not None
+        filler = "1" if it.type is not ItemType.TEXT else (units_for(it.charset) or ("A",))[0]
+        if it.length.min is not None and it.length.min > 1 and draw(st.booleans()):
+            v = v[: it.length.min - 1] if it.length.unit is LengthUnit.CHARS else v[:0] or filler
+            assume(v != "" and value_length(v, it) < it.length.min)
+        while value_length(v, it) <= it.length.max:
+            v += filler
+    elif code == "item.charset":
+        v = _BAD_CHAR[it.charset] + v
+    elif code == "item.type":
+        v = "x" + v
+    elif code == "item.date":
+        v = draw(st.sampled_from(["2023-02-30", "1989-13-01", "19890107", "0000-01-01", "2019-00-05"]))
+    elif code == "item.code":
+        assert ic.codes is not None
+        v = next(c for c in ("ZZ", "99", "999", "X", "00", "0000") if c not in ic.codes)
+    elif code == "item.pattern":
+        assert it.pattern is not None
+        v = draw(st.sampled_from([v + "#", "#" + v, "#"]))
+        assume(not re.fullmatch(it.pattern, v, re.ASCII))
+    elif code == "item.check_digit":
+        i = 0 if checkdigits.get_algorithm(it.check_digit or "").cd_first else len(v) - 1
+        v = v[:i] + str((int(v[i]) + draw(st.integers(1, 9))) % 10) + v[i + 1 :]
+    elif code == "item.era_mismatch":
+        assert it.era_of is not None
+        x = full_date(rec.get(it.era_of, ""))
+        if x is None or x < _FIRST:
+            x = draw(_dates(_FIRST))
+            rec[it.era_of] = x.isoformat()
+        wrong = sorted(c for c, e in ic.era_by_code.items() if e != wareki.era_of(x))
+        v = draw(st.sampled_from(wrong))
+    rec[loc] = v
+    return rec, loc, code
