@@ -202,7 +202,7 @@ def _standard_faults(w: World, lid: str, batch: pa.RecordBatch, rate: float, rng
         elif kind == "out_of_era":
             new = w.code("gengo", "平成")
         else:
-            new = _corrupt(kind, old, w, row, arr)
+            new = _corrupt(kind, old, w, row, arr, layout.item(item))
         arr[row] = new
         expected = {"out_of_era": "item.era_mismatch", "unmapped_gaiji": "item.charset"}.get(kind, KINDS[kind])
         manifest.append(ManifestRow("standard", layout.file_name, base + row + 1, item, lid, item, layout.file_name,

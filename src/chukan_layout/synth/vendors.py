@@ -133,7 +133,7 @@ class VendorFileWriter:
             else:
                 col = golden_mut.setdefault(item, np.asarray(g[item].to_numpy(zero_copy_only=False), dtype=object).copy())
                 old = col[row]
-                new = _corrupt(kind, old, self.w, row, col)
+                new = _corrupt(kind, old, self.w, row, col, self.w.layouts[rm.layout].item(item))
                 col[row] = new
             faults.append((row, kind, field_of[item], item, f"{old} → {new}" if new != old else ""))
             if kind == "duplicate_key" and item == "kazei_nendo" and "shotoku_nen" in g:
@@ -293,14 +293,23 @@ class VendorFileWriter:
                                          KINDS[kind], detail))
 
 
-def _corrupt(kind: str, old: str, w: World, row: int, col: np.ndarray) -> str:
-    """The golden-side corrupted value for a value fault."""
+def _corrupt(kind: str, old: str, w: World, row: int, col: np.ndarray, item: Any = None) -> str:
+    """The golden-side corrupted value for a value fault (``item``: the layout item, for its rules)."""
+    codes = item.codes if item is not None else None
     if kind == "bad_check_digit":
-        return old[:-1] + str((int(old[-1]) + 1) % 10)
+        from ..spec.checkdigits import verify
+
+        for pos in (len(old) - 1, 0):
+            for delta in range(1, 10):
+                new = old[:pos] + str((int(old[pos]) + delta) % 10) + old[pos + 1 :]
+                if item is None or item.check_digit is None or not verify(item.check_digit, new):
+                    return new
+        return old
     if kind == "impossible_date":
         return old[:4] + "-02-30"
     if kind == "unknown_code":
-        return "9" * len(old) if old != "9" * len(old) else "8" * len(old)
+        valid = set(w.codes[codes].codes) if codes else {old}
+        return next(d * len(old) for d in "9876543210" if d * len(old) not in valid)
     if kind == "over_long":
         return (old or "ハイツ") + "　" * 60
     if kind == "duplicate_key":
