@@ -18,6 +18,7 @@ from .errors import ChukanError
 
 # (module, attribute) of every command; each module is owned by the stage it drives.
 COMMANDS: list[tuple[str, str]] = [
+    ("chukan_layout.commands.specs", "specs"),
     ("chukan_layout.commands.report", "report"),
     ("chukan_layout.commands.inspect", "inspect"),
     ("chukan_layout.commands.convert", "convert"),
