@@ -547,4 +547,4 @@ def rule_fails_arrow(when: Node | None, check: Node) -> Any:
     fails = pc.coalesce(pc.equal(to_arrow(check), pa.scalar(False)), pa.scalar(False))
     if when is None:
         return fails
-    return pc.and_(pc.coalesce(to_arrow(when), pa.scalar(False)), fails)
+    return pc.and_kleene(pc.coalesce(to_arrow(when), pa.scalar(False)), fails)

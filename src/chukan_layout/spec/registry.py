@@ -96,6 +96,15 @@ def register_layout_dir(path: Path | str) -> None:
         clear_cache()
 
 
+def unregister_layout_dir(path: Path | str) -> None:
+    """Remove a folder added with :func:`register_layout_dir` (no-op if absent)."""
+    p = Path(path).resolve()
+    with _LOCK:
+        if p in _USER_DIRS:
+            _USER_DIRS.remove(p)
+        clear_cache()
+
+
 def clear_cache() -> None:
     """Forget every loaded layout and code table (after files changed)."""
     global _INDEX
