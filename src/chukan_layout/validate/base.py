@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..findings import Sensitivity, Severity, register_code
+from ..findings import FindingSet, Sensitivity, Severity, register_code
 from .context import BatchContext
 
 if TYPE_CHECKING:
@@ -72,3 +72,42 @@ def get_builder(code: str) -> Builder:
         return BUILDERS[code]
     except KeyError:
         raise KeyError(f"unknown check {code!r}; known: {', '.join(sorted(BUILDERS))}") from None
+
+
+def report(
+    findings: FindingSet,
+    code: str,
+    *,
+    file: str,
+    item: str,
+    records: np.ndarray,
+    values: Callable[[np.ndarray], list[str | None]] | None = None,
+    details: Callable[[np.ndarray], list[str | None]] | str | None = None,
+    sensitivity: Sensitivity = Sensitivity.NONE,
+    raw: bool = False,
+) -> None:
+    """Count ``records.size`` occurrences; build sample values/details only for the kept samples.
+
+    ``values``/``details`` are called with the indices (into ``records``) of the samples kept:
+    the lowest record numbers, at most ``findings.max_samples`` — never one Python object per
+    bad row.
+    """
+    n = int(records.size)
+    if n == 0:
+        return
+    idx = np.arange(n)
+    k = n if findings.max_samples is None else min(findings.max_samples, n)
+    if k < n:
+        idx = np.argpartition(records, k - 1)[:k]
+    det = [details] * idx.size if isinstance(details, str) else (details(idx) if details is not None else None)
+    findings.add(
+        code,
+        file=file,
+        item=item,
+        records=records[idx],
+        values=values(idx) if values is not None else None,
+        details=det,
+        count=n,
+        sensitivity=sensitivity,
+        raw=raw,
+    )

@@ -28,7 +28,7 @@ from . import (  # noqa: F401  (importing registers the check builders and their
     checks_required,
     checks_type,
 )
-from .base import BUILDERS, Check, CompileEnv
+from .base import BUILDERS, Check, CompileEnv, report
 from .context import BatchContext
 from .rules import RuleSet
 
@@ -85,40 +85,19 @@ class CompiledLayout:
             sev = findings.severity_overrides.get(c.code) or c.severity or findings.severity(c.code)
             if sev is Severity.ERROR:
                 bad |= mask
-            self._add(findings, c, ctx, idx, records, file, raw_values)
+            col = c.value_column
+            report(
+                findings,
+                c.code,
+                file=file,
+                item=c.item,
+                records=records[idx],
+                values=None if col is None else (lambda k, col=col, idx=idx: ctx.col(col).take(pa.array(idx[k])).to_pylist()),
+                details=c.detail,
+                sensitivity=c.sensitivity,
+                raw=raw_values,
+            )
         return bad
-
-    @staticmethod
-    def _add(
-        findings: FindingSet,
-        c: Check,
-        ctx: BatchContext,
-        idx: np.ndarray,
-        records: np.ndarray,
-        file: str,
-        raw: bool,
-    ) -> None:
-        total = int(idx.size)
-        recs = records[idx]
-        k = idx.size if findings.max_samples is None else min(findings.max_samples, idx.size)
-        if k < idx.size:  # keep only the lowest record numbers (what FindingSet keeps anyway)
-            part = np.argpartition(recs, k - 1)[:k]
-            idx, recs = idx[part], recs[part]
-        values = None
-        if c.value_column is not None:
-            values = ctx.col(c.value_column).take(pa.array(idx)).to_pylist()
-        details = None if c.detail is None else [c.detail] * len(idx)
-        findings.add(
-            c.code,
-            file=file,
-            item=c.item,
-            records=recs,
-            values=values,
-            details=details,
-            count=total,
-            sensitivity=c.sensitivity,
-            raw=raw,
-        )
 
     def item_verdicts(self, batch: pa.RecordBatch | pa.Table) -> Verdicts:
         """item (or ``rule:<id>``) → code → bool per row, for every check that can fire."""

@@ -121,3 +121,18 @@ def key_codes(ctx: BatchContext, items: Sequence[str]) -> tuple[np.ndarray, np.n
 def is_exact(codes: np.ndarray) -> np.ndarray:
     """True where the code is an exact encoding (not a hash)."""
     return (codes & TOP) == 0
+
+
+def decode_exact(code: int, parts: int) -> list[str] | None:
+    """The key parts of an exact code (None for a hash code)."""
+    if code & (1 << 63):
+        return None
+    s = str(code)[1:]
+    if parts == 1:
+        return [s]
+    out = []
+    while s:
+        n = int(s[:2])
+        out.append(s[2 : 2 + n])
+        s = s[2 + n :]
+    return out
