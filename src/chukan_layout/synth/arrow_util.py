@@ -23,8 +23,18 @@ def s(x: np.ndarray | pa.Array) -> pa.Array:
     return pa.array(x, pa.string())
 
 
+_CONST: dict[tuple[str, int], pa.Array] = {}
+
+
 def const(value: str, n: int) -> pa.Array:
-    return pa.array([value], pa.string()).take(pa.array(np.zeros(n, dtype=np.int32)))
+    """``n`` copies of ``value`` (cached: chunks repeat the same constants at the same lengths)."""
+    key = (value, n)
+    arr = _CONST.get(key)
+    if arr is None:
+        if len(_CONST) > 4096:
+            _CONST.clear()
+        arr = _CONST[key] = pa.array([value], pa.string()).take(pa.array(np.zeros(n, dtype=np.int32)))
+    return arr
 
 
 def blank(n: int) -> pa.Array:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -134,6 +133,7 @@ def generate(
         for x in [*golden_w.values(), *std_w.values()]:
             x.abort()
         raise
+    known = {x.path: x.sha256 for x in [*golden_w.values(), *std_w.values()]}
     for lid, x in golden_w.items():
         res.golden[lid] = x.path
         res.records[f"golden/{x.path.name}"] = x.records
@@ -150,7 +150,7 @@ def generate(
     res.manifest = manifest
     res.manifest_csv, res.manifest_json = _write_manifest(out, res, dict(seed=seed, residents=residents, faults=faults,
                                                           gaiji_share=gaiji_share, vendors=vlist,
-                                                          mj_list=str(mj_list) if mj_list else None))
+                                                          mj_list=str(mj_list) if mj_list else None), known)
     return res
 
 
@@ -212,7 +212,16 @@ def _standard_faults(w: World, lid: str, batch: pa.RecordBatch, rate: float, rng
     return pa.RecordBatch.from_arrays([cols[n] for n in batch.schema.names], names=batch.schema.names)
 
 
-def _write_manifest(out: Path, res: GenerateResult, params: dict[str, object]) -> tuple[Path, Path]:
+def _sha256(p: Path) -> str:
+    h = hashlib.sha256()
+    with open(p, "rb") as f:
+        while block := f.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _write_manifest(out: Path, res: GenerateResult, params: dict[str, object], known: dict[Path, str]
+                    ) -> tuple[Path, Path]:
     out.mkdir(parents=True, exist_ok=True)
     csv_path = out / "manifest.csv"
     with open(csv_path, "w", encoding="utf-8", newline="") as f:
@@ -224,7 +233,7 @@ def _write_manifest(out: Path, res: GenerateResult, params: dict[str, object]) -
     for p in sorted(out.rglob("*")):
         if p.is_file() and p.name not in ("manifest.csv", "manifest.json"):
             rel = p.relative_to(out).as_posix()
-            files[rel] = {"bytes": p.stat().st_size, "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+            files[rel] = {"bytes": p.stat().st_size, "sha256": known.get(p) or _sha256(p),
                           "records": res.records.get(rel)}
     doc = {
         "generator": "chukan-layout synth", "municipality": res.municipality, "params": params, "files": files,
@@ -236,5 +245,3 @@ def _write_manifest(out: Path, res: GenerateResult, params: dict[str, object]) -
     json_path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return csv_path, json_path
 
-
-_ = sys

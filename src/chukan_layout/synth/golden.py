@@ -21,8 +21,19 @@ from .arrow_util import blank, const, date_or_blank, flag, join, pick, s, where,
 from .calendar import ERA_NAMES, iso, partial_iso, ymd
 from .linked import KAZEI_YEARS
 from .population import (
-    COHABITANT, FATHER, HEAD, LIVING, MOTHER, REF_DAY, ROW_BIRTH, ROW_DEATH, ROW_MOVE_IN,
-    ROW_MOVE_OUT, ROW_RELOCATE, SPOUSE, Chunk,
+    COHABITANT,
+    FATHER,
+    HEAD,
+    LIVING,
+    MOTHER,
+    REF_DAY,
+    ROW_BIRTH,
+    ROW_DEATH,
+    ROW_MOVE_IN,
+    ROW_MOVE_OUT,
+    ROW_RELOCATE,
+    SPOUSE,
+    Chunk,
 )
 from .world import World
 

@@ -148,7 +148,7 @@ def profile_c(layouts: dict[str, Layout], used: dict[str, list[str]]) -> dict[st
     files = []
     for fname, lid in C_FILES:
         prefix = fname.split(".")[0][:2]
-        fields, mapping = _fixed_fields(layouts[lid], used[lid], lambda it, s: _c_field(it, s, prefix), 1)
+        fields, mapping = _fixed_fields(layouts[lid], used[lid], lambda it, s, p=prefix: _c_field(it, s, p), 1)
         files.append({"name": fname,
                       "definition": {"kind": "fixed_width", "name": f"vendor_c {fname}", "encoding": "ibm930",
                                      "framing": "rdw", "record_types": [{"name": "REC", "fields": fields}]},
@@ -161,9 +161,9 @@ def profile_c(layouts: dict[str, Layout], used: dict[str, list[str]]) -> dict[st
 
 
 def main() -> None:
-    from .population import Population  # noqa: F401 - ensures the synth extra is importable
-    from .golden import BUILDERS, build
     from . import golden_more  # noqa: F401 - registers the other builders
+    from .golden import BUILDERS, build
+    from .population import Population  # noqa: F401 - ensures the synth extra is importable
     from .reference import pick_municipality
     from .world import World, load_layouts
 
