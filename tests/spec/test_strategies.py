@@ -1,0 +1,65 @@
+"""Strategies from a layout: valid records pass the model; each targeted mutation is rejected with its code."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from pydantic import ValidationError
+
+from chukan_layout.spec.registry import LoadedLayout, layout_ids, load_layout
+from chukan_layout.spec.strategies import mutations, valid_records
+
+_SHIPPED = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+_FIXTURE = settings(deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def _accepts(layout: LoadedLayout, rec: dict[str, str]) -> None:
+    layout.model.model_validate(rec)
+
+
+def _rejects(layout: LoadedLayout, case: tuple[dict[str, str], str, str]) -> None:
+    rec, loc, code = case
+    with pytest.raises(ValidationError) as ei:
+        layout.model.model_validate(rec)
+    got = {(str(e["loc"][0]), e["type"]) for e in ei.value.errors()}
+    assert (loc, code) in got, (rec.get(loc), got)
+
+
+def test_fixture_valid_records(jumin: LoadedLayout) -> None:
+    @_FIXTURE
+    @given(valid_records(jumin))
+    def check(rec: dict[str, str]) -> None:
+        _accepts(jumin, rec)
+
+    check()
+
+
+def test_fixture_mutations(jumin: LoadedLayout) -> None:
+    seen: set[str] = set()
+
+    @settings(_FIXTURE, max_examples=150)
+    @given(mutations(jumin))
+    def check(case: tuple[dict[str, str], str, str]) -> None:
+        _rejects(jumin, case)
+        seen.add(case[2])
+
+    check()
+    assert {"item.required", "item.length", "item.charset", "item.check_digit", "row.rule"} <= seen
+
+
+@pytest.mark.parametrize("layout_id", layout_ids())
+def test_shipped_valid_records_and_mutations(layout_id: str) -> None:
+    layout = load_layout(layout_id)
+
+    @_SHIPPED
+    @given(valid_records(layout))
+    def accepts(rec: dict[str, str]) -> None:
+        _accepts(layout, rec)
+
+    @_SHIPPED
+    @given(mutations(layout))
+    def rejects(case: tuple[dict[str, str], str, str]) -> None:
+        _rejects(layout, case)
+
+    accepts()
+    rejects()
