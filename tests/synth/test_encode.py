@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from chukan_layout.synth.encode import compact, has_small_kana, hankaku, slash, wareki, wareki_forced
+from chukan_layout.synth.encode import compact, hankaku, has_small_kana, slash, wareki, wareki_forced
 
 ERA_A = {"明治": "0", "大正": "1", "昭和": "2", "平成": "3", "令和": "4"}
 

@@ -18,7 +18,7 @@ from chukan_layout.spec.registry import load_layout
 from chukan_layout.synth.generate import generate
 from chukan_layout.synth.profile import load_profile
 
-from .conftest import N, SEED, files_of
+from .conftest import SEED, N, files_of
 
 
 def _golden_rows(path: Path, layout_id: str) -> list[dict[str, str]]:
