@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -96,10 +97,18 @@ def test_layout_specs_is_package_data(repo_root: Path) -> None:
 @pytest.mark.slow
 def test_wheel_contains_layout_specs(repo_root: Path, tmp_path: Path) -> None:
     t0 = time.monotonic()
+    # build from a copy: an in-tree build would leave build/ in the checkout
+    src = tmp_path / "src_copy"
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", ".venv", "build", "out")
+    for name in ("src", "layout_specs", "gaiji"):
+        shutil.copytree(repo_root / name, src / name, ignore=ignore)
+    for name in ("pyproject.toml", "setup.py", "README.md"):
+        if (repo_root / name).exists():
+            shutil.copy(repo_root / name, src / name)
     # without `wheel` installed the build needs isolation (setuptools + wheel from the pip cache / PyPI)
     isolation = [] if importlib.util.find_spec("wheel") is None else ["--no-build-isolation"]
     proc = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", *isolation, "-q", "-w", str(tmp_path), str(repo_root)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", *isolation, "-q", "-w", str(tmp_path), str(src)],
         capture_output=True, text=True, timeout=180)
     if proc.returncode != 0:
         if "Could not find a version" in proc.stderr or "NewConnectionError" in proc.stderr:
