@@ -136,3 +136,12 @@ def test_accounting_error_when_a_record_goes_missing(tmp_path: Path, monkeypatch
     with pytest.raises(AccountingError, match=r"MAIN01\.DAT: records read 5 != routed 4 \+ unrouted 0"):
         pipeline.convert(FIX / "multi.yaml", files, tmp_path / "o3", layouts=provide)
     assert not (tmp_path / "o3" / "t_person.csv").exists()
+
+
+def test_trim_column_fast_paths() -> None:
+    from chukan_layout.adapt.transforms.text import trim_column
+
+    cases = ["山田　   ", "  ｱ ", "123", "", "　髙　", "x\u3000 \u3000 ", "ｶﾞ"]
+    assert trim_column(pa.array(cases)).to_pylist() == [c.strip(" \u3000") for c in cases]
+    assert trim_column(pa.array(["1", "22"])).to_pylist() == ["1", "22"]
+    assert trim_column(pa.array(["a  ", " b"])).to_pylist() == ["a", "b"]

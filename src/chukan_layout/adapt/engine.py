@@ -22,6 +22,7 @@ from . import codes
 from .format import Condition
 from .loader import Adapter, CompiledItem, CompiledMapping, CompiledTarget, SourceSpec
 from .transforms.base import Context, as_str, const_array
+from .transforms.text import trim_column
 
 RESERVED = ("_record", "_source", "_type", "_offset")
 
@@ -154,7 +155,7 @@ class AdaptEngine:
         if not source.trim:
             return batch
         arrays = [
-            pc.utf8_trim(as_str(c), characters=" \u3000") if n not in RESERVED and pa.types.is_string(c.type) else c
+            trim_column(c) if n not in RESERVED and pa.types.is_string(c.type) else c
             for n, c in zip(batch.schema.names, batch.columns, strict=True)
         ]
         return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)

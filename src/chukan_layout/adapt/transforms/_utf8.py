@@ -21,11 +21,12 @@ import pyarrow as pa
 
 def utf8_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """(data bytes, offsets) of a string array, offsets rebased to the data slice (int64)."""
-    arr = arr.cast(pa.large_string()) if pa.types.is_string(arr.type) else arr
     if arr.null_count:
         arr = arr.fill_null("")
     bufs = arr.buffers()
-    offsets = np.frombuffer(bufs[1], dtype=np.int64, count=len(arr) + 1, offset=arr.offset * 8)
+    wide = pa.types.is_large_string(arr.type)
+    dtype, size = (np.int64, 8) if wide else (np.int32, 4)
+    offsets = np.frombuffer(bufs[1], dtype=dtype, count=len(arr) + 1, offset=arr.offset * size).astype(np.int64)
     start, end = int(offsets[0]), int(offsets[-1])
     data = (
         np.frombuffer(bufs[2], dtype=np.uint8, count=end - start, offset=start)

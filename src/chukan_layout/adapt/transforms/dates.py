@@ -21,7 +21,9 @@ from pydantic import Field, field_validator
 
 from ...spec import wareki
 from .. import codes
+from ._utf8 import from_buffers, utf8_buffers
 from .base import Args, Context, Transform, as_str, register_transform
+from .text import trim_column
 
 _TOKENS = [("GGGG", "g"), ("GGG", "g"), ("GG", "g"), ("G", "g"), ("YYYY", "y"), ("YY", "y"),
            ("MM", "m"), ("DD", "d"), ("M", "m"), ("D", "d")]  # fmt: skip
@@ -51,6 +53,28 @@ def format_regex(fmt: str, *, era: bool) -> str:
     if not era and "g" in seen:
         raise ValueError(f"format {fmt!r}: G (era) only in the wareki transform")
     return "^" + "".join(out) + "$"
+
+
+def _fixed_layout(fmt: str) -> tuple[int, dict[str, list]] | None:
+    """Byte positions of each part for a fixed-width format (no ``M``/``D`` single tokens), else None."""
+    pos: dict[str, list] = {"g": [], "y": [], "m": [], "d": [], "lit": []}
+    i = 0
+    while i < len(fmt):
+        for tok, group in _TOKENS:
+            if fmt.startswith(tok, i):
+                if len(tok) == 1 and group in ("m", "d"):
+                    return None
+                if group == "g" and len(tok) != 1:
+                    return None
+                pos[group] += list(range(i, i + len(tok)))
+                i += len(tok)
+                break
+        else:
+            if not fmt[i].isascii():
+                return None
+            pos["lit"].append((i, ord(fmt[i])))
+            i += 1
+    return len(fmt), pos
 
 
 def _ints(struct: pa.Array, name: str) -> np.ndarray:
@@ -102,9 +126,93 @@ class _DateBase(Transform):
         raise NotImplementedError  # only 和暦
 
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
-        a = self.args
         s = as_str(inputs[0]) if len(inputs) == 1 else pc.binary_join_element_wise(*map(as_str, inputs), "")
-        s = pc.utf8_trim(s, characters=" \u3000")
+        s = trim_column(s)
+        fast = self._fast(s)
+        if fast is None:
+            return self._slow(s, ctx)
+        out, flag, rest = fast
+        if rest.size:  # the few rows the fixed-width path did not settle: the general path, on them only
+            sub = Context(ctx.file, ctx.layout, ctx.item, ctx.records.take(pa.array(rest)), ctx.findings, ctx.sensitivity)
+            slow = self._slow(s.take(pa.array(rest)), sub)
+            mask = np.zeros(len(s), bool)
+            mask[rest] = True
+            out = pc.replace_with_mask(out, pa.array(mask), slow)
+            if flag is not None:
+                flag = pc.replace_with_mask(flag, pa.array(mask), sub.side[self.args.flag_item])  # type: ignore[attr-defined]
+        if flag is not None:
+            ctx.set_side(self.args.flag_item, flag)  # type: ignore[attr-defined]
+        return out
+
+    def _fast(self, s: pa.Array) -> tuple[pa.Array, pa.Array | None, np.ndarray] | None:
+        """Fixed-width formats (GYYMMDD, YYYYMMDD, YYYY/MM/DD): digits straight from the UTF-8 bytes.
+
+        Returns (dates, flag, rows left for the general path), or None when the format is not fixed.
+        Only rows that are complete, valid and inside their era are settled here; blank rows too.
+        """
+        a = self.args
+        layout = _fixed_layout(a.format)
+        if layout is None:
+            return None
+        width, pos = layout
+        data, offsets = utf8_buffers(s)
+        lens = np.diff(offsets)
+        cand = np.flatnonzero(lens == width)
+        idx = offsets[:-1][cand][:, None] + np.arange(width)[None, :]
+        mat = data[idx].astype(np.int64) if cand.size else np.zeros((0, width), np.int64)
+        ok = np.ones(cand.size, bool)
+        for p in pos.get("lit", []):
+            ok &= mat[:, p[0]] == p[1]
+        nums = {}
+        for key in ("y", "m", "d"):
+            cols = mat[:, pos[key]] - 0x30
+            ok &= ((cols >= 0) & (cols <= 9)).all(axis=1)
+            nums[key] = (cols * (10 ** np.arange(len(pos[key]) - 1, -1, -1))).sum(axis=1)
+        y, m, d = nums["y"], nums["m"], nums["d"]
+        if self.era:
+            table = self._era_table()
+            if table is None:
+                return None
+            lut, base, start, end = table
+            gi = lut[mat[:, pos["g"][0]] & 0xFF] if cand.size else np.zeros(0, np.int64)
+            ok &= (gi >= 0) & (y >= 1)
+            gi = np.where(gi >= 0, gi, 0)
+            y = base[gi] + y - 1
+            lo = y * 10000 + np.where(m == 0, 1, m) * 100 + np.where(d == 0, 1, d)
+            hi = y * 10000 + np.where(m == 0, 12, m) * 100 + np.where(d == 0, 31, d)
+            ok &= (hi >= start[gi]) & (lo <= end[gi])  # out-of-era rows are reported by the general path
+        ok &= _valid_calendar(y, m, d, a.partial)
+        if a.sentinels:
+            ok &= ~np.asarray(pc.is_in(s.take(pa.array(cand)), value_set=pa.array(a.sentinels, pa.string()))
+                              .to_numpy(zero_copy_only=False), bool)  # fmt: skip
+        good = cand[ok]
+        settled = lens == 0
+        settled[good] = True
+        rest = np.flatnonzero(~settled)
+        y, m, d = y[ok], m[ok], d[ok]
+        digits = np.stack([y // 1000 % 10, y // 100 % 10, y // 10 % 10, y % 10, m // 10, m % 10, d // 10, d % 10], 1)
+        out10 = np.full((good.size, 10), ord("-"), np.uint8)
+        out10[:, [0, 1, 2, 3, 5, 6, 8, 9]] = (digits + 0x30).astype(np.uint8)
+        out_len = np.zeros(len(s), np.int64)
+        out_len[good] = 10
+        out_off = np.zeros(len(s) + 1, np.int64)
+        np.cumsum(out_len, out=out_off[1:])
+        out = from_buffers(out10.reshape(-1), out_off)
+        flag = None
+        if a.flag_item:
+            on = np.zeros(len(s), bool)
+            on[good] = (m == 0) | (d == 0)
+            blank_v = a.flag_blank if a.flag_blank is not None else a.flag_values[0]
+            flag = pc.if_else(pa.array(on), a.flag_values[1],
+                              pc.if_else(pa.array(lens == 0), blank_v, a.flag_values[0]))  # fmt: skip
+        return out, flag, rest
+
+    def _era_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        return None
+
+    def _slow(self, s: pa.Array, ctx: Context) -> pa.Array:
+        """The general path: an RE2 parse of the format, for any row."""
+        a = self.args
         blank = np.asarray(pc.equal(s, "").to_numpy(zero_copy_only=False))
         sentinel = (
             np.asarray(pc.is_in(s, value_set=pa.array(a.sentinels, pa.string())).to_numpy(zero_copy_only=False))
@@ -167,6 +275,20 @@ class Wareki(_DateBase):
         def _fmt(cls, v: str) -> str:
             format_regex(v, era=True)
             return v
+
+    def _era_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        keys = list(self.args.eras)  # type: ignore[attr-defined]
+        if any(len(k) != 1 or not k.isascii() for k in keys):
+            return None
+        eras = [wareki.get_era(self.args.eras[k]) for k in keys]  # type: ignore[attr-defined]
+        lut = np.full(256, -1, np.int64)
+        for i, k in enumerate(keys):
+            lut[ord(k)] = i
+        base = np.array([e.start.year for e in eras], np.int64)
+        start = np.array([e.start.year * 10000 + e.start.month * 100 + e.start.day for e in eras], np.int64)
+        ends = [wareki.era_end(e) for e in eras]
+        end = np.array([99991231 if x is None else x.year * 10000 + x.month * 100 + x.day for x in ends], np.int64)
+        return lut, base, start, end
 
     def _era_years(
         self, g: pa.Array, yy: np.ndarray, m: np.ndarray, d: np.ndarray, parsed: np.ndarray, raw: pa.Array, ctx: Context
