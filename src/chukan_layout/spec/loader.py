@@ -169,7 +169,7 @@ def _problem(err: Mapping[str, Any], root: type[BaseModel]) -> tuple[str, Sequen
         return f"{field} {inp!r} must be {what}", loc, False
     msg = str(err.get("msg", typ))
     msg = msg.removeprefix("Value error, ")
-    if field:
+    if field and isinstance(loc[-1], str):  # model-level errors (loc ends in an index) need no field name
         msg = f"{field}: {msg}"
     if inp is not None and not isinstance(inp, dict | list) and typ != "value_error":
         msg += f" (got {inp!r})"
@@ -254,11 +254,15 @@ def check_layout(
     ids = layout.item_ids
     by_id = {it.id: it for it in layout.items}
     seen: set[str] = set()
+    names: dict[str, str] = {}
     for i, it in enumerate(layout.items):
         at = ("items", i)
         if it.id in seen:
             add(f"duplicate item id {it.id!r}", it.id, at)
         seen.add(it.id)
+        if it.name in names and names[it.name] != it.id:  # 項目名称 heads the CSV column and is a model alias
+            add(f"duplicate 項目名称 {it.name!r} (also item {names[it.name]!r})", it.id, (*at, "name"))
+        names.setdefault(it.name, it.id)
         if it.length is not None and it.length.encoding is not None:
             enc = codecs.lookup(it.length.encoding).name
             if enc not in BYTE_ENCODINGS:
