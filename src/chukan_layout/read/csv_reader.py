@@ -74,8 +74,8 @@ class _Guard(io.RawIOBase):
         if b"\x00" in data:
             raise _NulFound
         if self._check:
-            probe = self._tail + data
-            if b"\n\n" in probe or b"\n\r\n" in probe:
+            edge = self._tail + data[:2]
+            if b"\n\n" in data or b"\n\r\n" in data or b"\n\n" in edge or b"\n\r\n" in edge:
                 raise _NulFound
             self._tail = data[-2:]
         buf = np.frombuffer(data, np.uint8)
@@ -96,8 +96,9 @@ def malformed_quotes(buf: np.ndarray, quotes_before: int, quote: int, delim: int
     second quote, the escape). ``1,"abc,2\r\n3,"x`` closes the first quote on the next line and
     then continues with ``x``: a sign that a quote was never closed where it should have been."""
     q = np.flatnonzero(buf == quote)
-    closing = q[(quotes_before + np.arange(1, len(q) + 1)) % 2 == 0]
-    closing = closing[closing + 1 < len(buf)]
+    closing = q[1 - quotes_before % 2 :: 2]  # every second quote closes (a strided view, no copy)
+    if len(closing) and closing[-1] + 1 >= len(buf):
+        closing = closing[:-1]
     nxt = buf[closing + 1]
     bad = (nxt != delim) & (nxt != quote) & (nxt != 0x0A) & (nxt != 0x0D)
     return closing[bad]
