@@ -124,10 +124,12 @@ def detect_encoding(data: bytes, complete: bool = True) -> EncodingVerdict:
         sample = data[: 1 << 20]
         n_so, n_si = sample.count(b"\x0e"), sample.count(b"\x0f")
         _s, bad, _w = codec.decode_columns([(np.frombuffer(sample, np.uint8).reshape(1, -1), FieldType.MIXED)])[0]
-        ok = not bad[0]
-        verdict.candidates.append(Candidate("ibm930", ok, None if ok else 0, None if ok else "unmapped bytes"))
+        decodes = not bad[0]
+        verdict.candidates.append(
+            Candidate("ibm930", decodes, None if decodes else 0, None if decodes else "unmapped bytes")
+        )
         verdict.counts = {"shift_out": n_so, "shift_in": n_si}
-        verdict.encoding = ("ibm930" if n_so else "cp037") if ok or n_so == n_si else None
+        verdict.encoding = ("ibm930" if n_so else "cp037") if decodes or n_so == n_si else None
         verdict.note = ("EBCDIC byte profile (0x40 blanks, F0-F9 digits); ibm939 shares the DBCS half and "
                         "differs in SBCS lowercase/katakana: confirm with --encoding")
         return verdict

@@ -56,7 +56,7 @@ def guess_csv(text: str) -> dict[str, Any] | None:
     lines = [ln for ln in text.splitlines()[:200] if ln]
     if len(lines) < 2:
         return None
-    best = None
+    best: dict[str, Any] | None = None
     for delim in [",", "\t", "|", ";"]:
         counts = Counter(len(r) for r in csv.reader(lines, delimiter=delim))
         fields, freq = counts.most_common(1)[0]
@@ -133,7 +133,8 @@ def _raw_records(data: bytes, framing: dict[str, Any], reclen: int | None, k: in
     if kind in ("lf", "crlf"):
         return [ln.rstrip(b"\r") for ln in data.split(b"\n", k)[:k] if ln]
     if kind in ("rdw", "vb"):
-        out, pos = [], 4 if kind == "vb" else 0
+        out: list[bytes] = []
+        pos = 4 if kind == "vb" else 0
         while len(out) < k and pos + 4 <= len(data):
             rlen = int.from_bytes(data[pos : pos + 2], "big")
             out.append(data[pos + 4 : pos + rlen])
