@@ -37,6 +37,7 @@ class Check:
     value_column: str | None = None  # column whose value goes into samples
     severity: Severity | None = None  # per-check default (row rules carry their own)
     detail: str | None = None  # fixed detail text for samples (row-rule message)
+    blank_safe: bool = True  # cannot fire on a blank value: skipped when the whole column is blank
 
 
 @dataclass

@@ -1,17 +1,12 @@
-"""Character classes as RE2 regexes, derived once per process from the scalar oracle.
+"""Character classes as code-point lookup tables (and RE2 classes), built once per process.
 
 The scalar reference (:mod:`chukan_layout.spec.charsets`) defines every class. Here a class
-becomes a boolean lookup table over all 0x110000 code points (filled from the oracle's
-``allowed_codepoints``), then a run-length list of ranges, then an RE2 character class.
-The check is ``pc.match_substring_regex(column, "[^<class>]")``: any match is a bad row.
-
-Measured (64k rows of names, shared 2-core VM, min of 9): RE2 class of JIS X 0213
-(5,268 ranges, 64k characters of regex source, compiled per call) 12 ms; decoding UTF-8 to
-code points with numpy and indexing a lookup table 50 ms. So the regex wins, even for
-the codec-defined classes; a range class (hankaku) takes ~3 ms.
-
-``mj`` is the one context-dependent class: an IVS selector is valid only right after an
-ideograph, which RE2 (no lookbehind) expresses as ``(?:\\A|[^<ideographs>])[<selectors>]``.
+becomes a boolean lookup table over all 0x110000 code points, filled from the oracle's
+``allowed_codepoints`` (planes it does not scan are filled from probes, uniform for every
+class), so the vectorized check agrees with the oracle code point by code point. The RE2
+form (run-length ranges of the table) is used for ``mj`` rows holding IVS selectors, the
+one context-dependent rule: a selector is valid only right after an ideograph, which RE2
+(no lookbehind) expresses as ``(?:\\A|[^<ideographs>])[<selectors>]``.
 """
 
 from __future__ import annotations

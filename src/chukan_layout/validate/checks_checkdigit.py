@@ -75,7 +75,12 @@ def valid_numbers(arr: pa.Array, alg: Algorithm, digits_only: np.ndarray) -> np.
     cand = digits_only & len_ok
     out = np.zeros(len(arr), dtype=bool)
     rule = RULES[alg.name]
-    for width in np.unique(lens[cand]):
+    start = int(offsets[0])
+    for width in np.unique(lens[cand]).tolist():
+        if cand.all() and (lens == width).all():  # every row this width: the bytes are an (n × width) matrix
+            mat = data[start : start + len(arr) * width].reshape(len(arr), width)
+            out[:] = rule(mat.astype(np.int64) - 48)
+            break
         rows = np.flatnonzero(cand & (lens == width))
         idx = offsets[rows, None] + np.arange(width, dtype=np.int64)
         out[rows] = rule(data[idx].astype(np.int64) - 48)

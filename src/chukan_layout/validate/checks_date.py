@@ -18,11 +18,9 @@ import pyarrow.compute as pc
 from ..spec import wareki
 from ..spec.model import Item, ItemType
 from .base import Check, CompileEnv, item_check
-from .checks_type import full_match
 from .context import BatchContext
-from .utf8 import buffers, to_bool
+from .utf8 import buffers
 
-DATE_SHAPE = r"\A(?:[0-9]{4}-[0-9]{2}-[0-9]{2})\z"
 _DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
@@ -52,10 +50,16 @@ def parse_dates(ctx: BatchContext, name: str) -> ParsedDates:
     key = ("dates", name)
     got = ctx.memo(key)
     if got is None:
-        shaped = full_match(ctx, name, DATE_SHAPE)
         offsets, data = buffers(ctx.col(name))
-        rows = np.flatnonzero(shaped)
-        digits = data[offsets[rows, None] + np.array([0, 1, 2, 3, 5, 6, 8, 9])].astype(np.int64) - 48
+        ten = np.diff(offsets) == 10
+        shaped = np.zeros(ctx.n, dtype=bool)
+        rows = np.flatnonzero(ten)
+        chars = data[offsets[rows, None] + np.arange(10)]  # (rows × 10) bytes of the 10-byte values
+        digit_cols = chars[:, [0, 1, 2, 3, 5, 6, 8, 9]]
+        ok = ((digit_cols >= 48) & (digit_cols <= 57)).all(axis=1) & (chars[:, 4] == 45) & (chars[:, 7] == 45)
+        shaped[rows] = ok
+        rows = rows[ok]
+        digits = digit_cols[ok].astype(np.int64) - 48
         y = np.zeros(ctx.n, np.int64)
         m = np.zeros(ctx.n, np.int64)
         d = np.zeros(ctx.n, np.int64)
@@ -127,19 +131,21 @@ def build_era_mismatch(item: Item, env: CompileEnv) -> list[Check]:
     table = env.code_tables.get(item.codes) if item.codes else None
     code_of = wareki.era_codes(table)  # code → Era
     eras = list(wareki.ERAS)
-    codes_per_era = [pa.array(sorted(c for c, e in code_of.items() if e == era), pa.string()) for era in eras]
+    codes = sorted(code_of)
+    value_set = pa.array(codes, pa.string())
+    # era index per code (position in value_set); -2 for "not a known era code"
+    era_of_code = np.array([eras.index(code_of[c]) for c in codes] + [-2], dtype=np.int64)
     starts = _era_starts()
 
     def fn(ctx: BatchContext) -> np.ndarray:
         p = parse_dates(ctx, date_item)
         full = p.full & ctx.nonblank(name)
-        idx = np.searchsorted(starts, p.ordinal(), side="right") - 1
-        col = ctx.col(name)
-        fire = np.zeros(ctx.n, dtype=bool)  # before 明治 (idx < 0): no era to compare with, no finding
-        for k, allowed in enumerate(codes_per_era):
-            rows = full & (idx == k)
-            if rows.any():
-                fire |= rows & ~to_bool(pc.is_in(col, value_set=allowed))
-        return fire
+        if not full.any():
+            return full
+        date_era = np.searchsorted(starts, p.ordinal(), side="right") - 1
+        pos = pc.index_in(ctx.col(name), value_set=value_set).fill_null(len(codes))
+        code_era = era_of_code[np.asarray(pos.to_numpy(zero_copy_only=False), dtype=np.int64)]
+        # before 明治 (date_era < 0): no era to compare with, no finding
+        return full & (date_era >= 0) & (code_era != date_era)
 
     return [Check("item.era_mismatch", name, fn, item.sensitivity, name)]

@@ -18,4 +18,5 @@ def build_required(item: Item, env: CompileEnv) -> list[Check]:
     if not item.required:
         return []
     name = item.id
-    return [Check("item.required", name, lambda ctx: ctx.blank(name).copy(), item.sensitivity, name)]
+    return [Check("item.required", name, lambda ctx: ctx.blank(name).copy(), item.sensitivity, name,
+                  blank_safe=False)]

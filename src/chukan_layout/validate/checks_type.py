@@ -7,6 +7,7 @@ Formats are anchored RE2 regexes run by Arrow (``\\A…\\z``: no trailing-newlin
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..spec.model import Item, ItemType
@@ -23,6 +24,9 @@ FORMATS: dict[ItemType, str] = {
     ItemType.WAREKI_YEAR: r"[0-9]{2}",
     ItemType.TIME: r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]",
 }
+
+
+_FLAGS = pa.array(["0", "1"], pa.string())
 
 
 def type_regex(item: Item) -> str | None:
@@ -66,6 +70,11 @@ def build_type(item: Item, env: CompileEnv) -> list[Check]:
 
         def fn(ctx: BatchContext) -> np.ndarray:
             return ctx.nonblank(name) & ~ctx.ascii_digits(name)
+
+    elif item.type is ItemType.FLAG:  # a hash lookup beats the regex
+
+        def fn(ctx: BatchContext) -> np.ndarray:
+            return ctx.nonblank(name) & ~to_bool(pc.is_in(ctx.col(name), value_set=_FLAGS))
 
     else:
 

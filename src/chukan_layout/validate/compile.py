@@ -63,7 +63,13 @@ class CompiledLayout:
     def masks(self, batch: pa.RecordBatch | pa.Table) -> list[tuple[Check, np.ndarray]]:
         """Every check with its firing mask over ``batch`` (one shared column cache)."""
         ctx = BatchContext(batch)
-        return [(c, c.fn(ctx)) for c in self.checks]
+        return [(c, self._run(c, ctx)) for c in self.checks]
+
+    @staticmethod
+    def _run(c: Check, ctx: BatchContext) -> np.ndarray:
+        if c.blank_safe and c.value_column is not None and ctx.all_blank(c.value_column):
+            return np.zeros(ctx.n, dtype=bool)  # most layout items are blank in most files: skip them
+        return c.fn(ctx)
 
     def check(
         self,
@@ -78,6 +84,8 @@ class CompiledLayout:
         records = ctx.records()
         bad = np.zeros(ctx.n, dtype=bool)
         for c in self.checks:
+            if c.blank_safe and c.value_column is not None and ctx.all_blank(c.value_column):
+                continue
             mask = c.fn(ctx)
             idx = np.flatnonzero(mask)
             if idx.size == 0:

@@ -10,7 +10,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .utf8 import as_string_array, to_bool
+from .utf8 import as_string_array, buffers, to_bool
+
+
+def _value_bytes(arr: pa.Array) -> int:
+    """Bytes of character data in a string array (last offset − first offset)."""
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32, count=len(arr) + 1, offset=arr.offset * 4)
+    return int(offsets[-1] - offsets[0])
 
 
 class BatchContext:
@@ -35,10 +41,21 @@ class BatchContext:
             self._cols[name] = c
         return c
 
+    def all_blank(self, name: str) -> bool:
+        """True when every value of the column is blank (O(1): the value bytes are empty)."""
+        key = ("all_blank", name)
+        got = self._memo.get(key)
+        if got is None:
+            c = self.col(name)
+            got = len(c) == 0 or _value_bytes(c) == 0
+            self._memo[key] = got
+        return bool(got)
+
     def blank(self, name: str) -> np.ndarray:
         b = self._blank.get(name)
         if b is None:
-            b = to_bool(pc.equal(pc.binary_length(self.col(name)), 0))
+            offsets, _ = buffers(self.col(name))
+            b = offsets[1:] == offsets[:-1]
             self._blank[name] = b
         return b
 

@@ -105,6 +105,6 @@ class RuleSet:
                 return self.masks(ctx)[k]
 
             out.append(
-                Check("row.rule", f"rule:{r.id}", fn, severity=Severity(r.severity), detail=r.message)
+                Check("row.rule", f"rule:{r.id}", fn, severity=Severity(r.severity), detail=r.message, blank_safe=False)
             )
         return out

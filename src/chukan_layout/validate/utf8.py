@@ -41,6 +41,13 @@ def byte_lengths(arr: pa.Array) -> np.ndarray:
     return np.diff(offsets)
 
 
+def code_points(arr: pa.Array) -> np.ndarray:
+    """All characters of the column, concatenated, as uint32 code points (C codecs, no per-row work)."""
+    offsets, data = buffers(arr)
+    text = data[int(offsets[0]) : int(offsets[-1])].tobytes().decode("utf-8")
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
 def per_row_sum(flags: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """Sum of per-byte ``flags`` (aligned with ``data[offsets[0]:]``) within each row."""
     cs = np.zeros(flags.size + 1, dtype=np.int64)
