@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chukan_layout.gaiji.detect import reference_rows, suspicious_rows, tokens, unstorable_tokens
+from chukan_layout.gaiji.detect import (
+    reference_rows,
+    suspicious_rows,
+    suspicious_rows_many,
+    tokens,
+    unstorable_tokens,
+)
 from chukan_layout.gaiji.targets import re2_class, target_set
 
 # Real-looking pieces plus every trap class: PUA (BMP, plane 15, 16), IVS/SVS, 〜/～, compat
@@ -23,10 +29,12 @@ values = st.lists(st.one_of(st.none(), st.text(alphabet=st.sampled_from(ALPHABET
 
 @pytest.mark.parametrize("charset", [None, "jis_x0208", "jis_x0213", "cp932", "mj"])
 @settings(max_examples=60)
-@given(vals=values)
-def test_vectorized_equals_reference(charset: str | None, vals: list[str | None]) -> None:
+@given(vals=values, group=st.sampled_from([1, 3, 64]), start=st.integers(0, 5))
+def test_vectorized_equals_reference(charset: str | None, vals: list[str | None], group: int, start: int) -> None:
+    """Also over sliced arrays (non-zero offset) and any super-value size of the first pass."""
     target = target_set(charset)
-    got = suspicious_rows(pa.array(vals, pa.string()), target)
+    vals = vals[start:]
+    got = suspicious_rows(pa.array([None] * start + vals, pa.string()).slice(start), target, group=group)
     np.testing.assert_array_equal(got, reference_rows(vals, target))
     # soundness: every value with an unstorable token is among the rows looked at
     must = [i for i, v in enumerate(vals) if v is not None and unstorable_tokens(v, target)]
@@ -57,3 +65,12 @@ def test_large_string_and_empty_arrays() -> None:
 def test_re2_class_syntax() -> None:
     assert re2_class([(0xE000, 0xF8FF), (0x3013, 0x3013)]) == "[\\x{E000}-\\x{F8FF}\\x{3013}]"
     assert re2_class([(0x41, 0x41)], negate=True) == "[^\\x{41}]"
+
+
+@settings(max_examples=40)
+@given(cols=st.lists(values, min_size=1, max_size=4), group=st.sampled_from([1, 2, 64]))
+def test_many_columns_in_one_scan(cols: list[list[str | None]], group: int) -> None:
+    """One ChunkedArray per pass over several columns (different lengths, empty ones) = per column."""
+    target = target_set("jis_x0213")
+    got = suspicious_rows_many([pa.array(c, pa.string()) for c in cols], target, group=group)
+    assert [g.tolist() for g in got] == [reference_rows(c, target).tolist() for c in cols]

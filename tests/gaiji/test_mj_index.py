@@ -76,3 +76,20 @@ def test_bad_inputs(tmp_path: Path) -> None:
         MJIndex.load_cached(broken)
     with pytest.raises(GaijiError, match="needs --mj-list"):
         MJIndex.build()
+
+
+def test_xlsx_without_openpyxl_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_openpyxl(name, *a, **kw):  # type: ignore[no-untyped-def]
+        if name == "openpyxl":
+            raise ImportError(name)
+        return real_import(name, *a, **kw)
+
+    monkeypatch.setattr(builtins, "__import__", no_openpyxl)
+    x = tmp_path / "mji.00602.xlsx"
+    x.write_bytes(b"PK\x03\x04")
+    with pytest.raises(GaijiError, match=r"needs openpyxl \(pip install openpyxl\); or build the index from the"):
+        MJIndex.build(xlsx=x)

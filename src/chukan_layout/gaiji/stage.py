@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 
 from ..findings import FindingSet, Sensitivity, register_code
 from ..spec.model import ItemType, Layout
-from .detect import suspicious_rows, tokens
+from .detect import suspicious_rows_many, tokens
 from .mj_index import MJIndex
 from .policy import GETA, Action, Policy, parse_policies
 from .summary import GaijiSummary
@@ -227,27 +227,16 @@ class GaijiStage:
         return out_batch, pa.table(side, schema=SIDECAR_SCHEMA)
 
     def _detect(self, batch: pa.RecordBatch) -> list[tuple[_Item, int, np.ndarray]]:
-        """Suspicious row indices per item: ONE RE2 pass per target set over the concatenated
-        columns of its items, so the (large) class compiles once per batch, not once per item."""
+        """Suspicious row indices per item: one two-pass RE2 scan per target set per batch."""
         names = batch.schema.names
         groups: dict[int, list[tuple[_Item, int]]] = {}
         for item in self.items:
             if item.id in names:
                 groups.setdefault(id(item.target), []).append((item, names.index(item.id)))
         out: list[tuple[_Item, int, np.ndarray]] = []
-        n = batch.num_rows
         for members in groups.values():
-            arrays = [batch.column(i) for _, i in members]
-            if len({a.type for a in arrays}) > 1:
-                arrays = [a.cast(pa.large_string()) for a in arrays]
-            joined = arrays[0] if len(arrays) == 1 else pa.concat_arrays(arrays)
-            hits = suspicious_rows(joined, members[0][0].target)
-            if hits.size == 0:
-                continue
-            cuts = np.searchsorted(hits, np.arange(1, len(members)) * n)
-            for (item, col_i), part, k in zip(members, np.split(hits, cuts), range(len(members)), strict=True):
-                if part.size:
-                    out.append((item, col_i, part - k * n))
+            hits = suspicious_rows_many([batch.column(i) for _, i in members], members[0][0].target)
+            out += [(item, col_i, h) for (item, col_i), h in zip(members, hits, strict=True) if h.size]
         return out
 
     def _count(self, item: _Item, status: str, code: str, result: str, detail: str) -> None:
