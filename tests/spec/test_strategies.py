@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from pydantic import ValidationError
 
 from chukan_layout.spec.registry import LoadedLayout, layout_ids, load_layout
-from chukan_layout.spec.strategies import mutations, valid_records
+from chukan_layout.spec.strategies import mutation_codes, mutations, valid_records
 
 _SHIPPED = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 _FIXTURE = settings(deadline=None, suppress_health_check=list(HealthCheck))
@@ -34,17 +34,23 @@ def test_fixture_valid_records(jumin: LoadedLayout) -> None:
     check()
 
 
-def test_fixture_mutations(jumin: LoadedLayout) -> None:
-    seen: set[str] = set()
+CODES = ["item.required", "item.length", "item.charset", "item.type", "item.date", "item.era_mismatch",
+         "item.code", "item.pattern", "item.check_digit", "row.rule"]
 
-    @settings(_FIXTURE, max_examples=150)
-    @given(mutations(jumin))
+
+def test_fixture_covers_every_code(jumin: LoadedLayout) -> None:
+    assert mutation_codes(jumin) == sorted(CODES)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_fixture_mutations(jumin: LoadedLayout, code: str) -> None:
+    @settings(_FIXTURE, max_examples=25)
+    @given(mutations(jumin, code))
     def check(case: tuple[dict[str, str], str, str]) -> None:
+        assert case[2] == code
         _rejects(jumin, case)
-        seen.add(case[2])
 
     check()
-    assert {"item.required", "item.length", "item.charset", "item.check_digit", "row.rule"} <= seen
 
 
 @pytest.mark.parametrize("layout_id", layout_ids())

@@ -484,7 +484,9 @@ def rule_fails(when: Node | None, check: Node, record: Mapping[str, str | None])
 def to_arrow(node: Node) -> Any:
     """Compile ``node`` to a ``pyarrow.compute.Expression`` over string columns (item ids)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+    import pyarrow.compute as _pc
+
+    pc: Any = _pc  # the stubs do not model Expression arguments to compute functions
 
     def text(n: Node) -> Any:
         return pc.coalesce(pc.field(n.id), pa.scalar("")) if isinstance(n, Name) else comp(n)
@@ -542,7 +544,9 @@ def to_arrow(node: Node) -> Any:
 def rule_fails_arrow(when: Node | None, check: Node) -> Any:
     """Boolean Expression, never null: true where the rule fires (see :func:`rule_fails`)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+    import pyarrow.compute as _pc
+
+    pc: Any = _pc
 
     fails = pc.coalesce(pc.equal(to_arrow(check), pa.scalar(False)), pa.scalar(False))
     if when is None:

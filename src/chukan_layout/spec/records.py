@@ -304,7 +304,7 @@ def build_model(layout: Layout, codes: Mapping[str, CodeTable]) -> type[BaseMode
             json_schema_extra={"description": f"{layout.title.en}. {layout.description or ''}".strip(),
                                "x-layout": layout.id, "x-spec-version": layout.spec_version},
         ),
-        __validators__={"_chukan_checks": model_validator(mode="wrap")(_check)},
+        __validators__={"_chukan_checks": model_validator(mode="wrap")(_check)},  # type: ignore[dict-item]
         **fields,
     )
     model.__doc__ = f"One record of {layout.id} ({layout.title.ja}, {layout.title.en})."

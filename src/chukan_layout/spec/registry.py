@@ -51,6 +51,9 @@ class LoadedLayout:
     def __repr__(self) -> str:  # short: Hypothesis and logs print it
         return f"<LoadedLayout {self.spec.id} ({len(self.spec.items)} items) from {self.path}>"
 
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # Hypothesis/IPython pretty-printers
+        p.text(repr(self))
+
     @cached_property
     def checker(self) -> RecordChecker:
         """The scalar record checker (oracle of the vectorized validator)."""

@@ -105,8 +105,8 @@ def _format_value(it: Item, codes: tuple[str, ...] | None) -> st.SearchStrategy[
         lens = [n for n in lens if lo <= n <= hi] or lens
         return st.sampled_from(lens).flatmap(lambda n: _digits(n - 1, n - 1)).map(
             lambda b: checkdigits.make_valid(alg.name, b))
-    if codes is not None:
-        return st.sampled_from(codes)
+    if codes is not None:  # (indexing keeps the strategy repr small for big tables such as 国籍)
+        return st.integers(0, len(codes) - 1).map(codes.__getitem__)
     if it.pattern is not None:
         return st.from_regex(re.compile(it.pattern, re.ASCII), fullmatch=True)
     t = it.type
@@ -271,11 +271,20 @@ def _applicable(loaded: Any) -> list[tuple[str, str]]:
     return out
 
 
+def mutation_codes(loaded: Any) -> list[str]:
+    """The finding codes :func:`mutations` can produce for this layout."""
+    return sorted({code for _, code in _applicable(loaded)})
+
+
 @st.composite
-def mutations(draw: Any, loaded: Any) -> tuple[dict[str, str], str, str]:
-    """``(record, item id or rule:<id>, expected finding code)``: a valid record broken once."""
+def mutations(draw: Any, loaded: Any, code: str | None = None) -> tuple[dict[str, str], str, str]:
+    """``(record, item id or rule:<id>, expected finding code)``: a valid record broken once
+    (only breakages of finding ``code`` if given)."""
     rec = draw(valid_records(loaded))
-    loc, code = draw(st.sampled_from(_applicable(loaded)))
+    options = [o for o in _applicable(loaded) if code is None or o[1] == code]
+    if not options:
+        raise ValueError(f"{loaded.id}: no item can be broken with {code!r}; possible: {mutation_codes(loaded)}")
+    loc, code = draw(st.sampled_from(options))
     if code == "row.rule":
         rc = next(r for r in loaded.checker.rules if f"rule:{r.rule.id}" == loc)
         if rc.when is not None:
