@@ -12,6 +12,7 @@ from chukan_layout.validate import hashing
 from chukan_layout.validate.context import BatchContext
 from chukan_layout.validate.keys import KeyIndex
 from chukan_layout.validate.refs import ReferenceIndex
+from chukan_layout.validate.store import CodeStore
 
 from .fixtures.layouts import jumin_layout, setai_layout
 
@@ -100,20 +101,22 @@ def test_hash_collision_is_not_a_duplicate_after_reread(monkeypatch) -> None:
     monkeypatch.setattr("chukan_layout.validate.hashing.hash_strings",
                         lambda arr: np.zeros(len(arr), np.uint64) + np.uint64(42))
     b = batch({"k": ["山田", "佐藤", "山田"]})
-    idx = KeyIndex(["k"])
+    idx, idx2 = KeyIndex(["k"]), KeyIndex(["k"])
     idx.add(b, file="f")
+    idx2.add(b, file="f")
     monkeypatch.setattr("chukan_layout.validate.hashing.hash_strings", real)
     fs = FindingSet(max_samples=None)
     assert idx.finish(fs, reread=lambda f: [b]) == 1
     assert fs.records_of("key.duplicate") == {("f", 3, "k", "key.duplicate")}
     fs2 = FindingSet(max_samples=None)  # without re-read the collision shows, and says so
-    assert idx.finish(fs2) == 2
+    assert idx2.finish(fs2) == 2
     assert all("hash match" in s.detail for s in fs2.samples[("key.duplicate", "f", "k")])
 
 
-@given(st.lists(st.sampled_from(["1", "2", "3", "10", "01", "山", "ｱ"]), max_size=60), st.integers(1, 7))
-def test_duplicates_match_a_python_reference(keys: list[str], batch_size: int) -> None:
-    idx = KeyIndex(["k"])
+@given(st.lists(st.sampled_from(["1", "2", "3", "10", "01", "山", "ｱ"]), max_size=60), st.integers(1, 7),
+       st.sampled_from([0, 1 << 20]))
+def test_duplicates_match_a_python_reference(keys: list[str], batch_size: int, budget: int) -> None:
+    idx = KeyIndex(["k"], store=CodeStore(partitions=4, memory_budget=budget))  # budget 0: spill every batch
     for lo in range(0, len(keys), batch_size):
         part = keys[lo:lo + batch_size]
         idx.add(batch({"k": part}, records=list(range(lo + 1, lo + 1 + len(part)))), file="f")
@@ -151,10 +154,10 @@ def test_relation_to_a_layout_not_in_the_run_is_skipped() -> None:
 
 
 @given(st.lists(st.sampled_from(["1", "2", "3", "01", "山", "ｱ"]), max_size=30),
-       st.lists(st.sampled_from(["1", "2", "3", "01", "山", "ｱ", ""]), max_size=30))
-def test_orphans_match_a_python_reference(targets: list[str], sources: list[str]) -> None:
+       st.lists(st.sampled_from(["1", "2", "3", "01", "山", "ｱ", ""]), max_size=30), st.sampled_from([0, 1 << 20]))
+def test_orphans_match_a_python_reference(targets: list[str], sources: list[str], budget: int) -> None:
     jumin, setai = jumin_layout(), setai_layout()
-    refs = ReferenceIndex([jumin, setai])
+    refs = ReferenceIndex([jumin, setai], partitions=4, memory_budget=budget)
     if sources:
         refs.add("test.jumin", batch({"setai_no": sources}), file="j")
     if targets:
@@ -163,3 +166,16 @@ def test_orphans_match_a_python_reference(targets: list[str], sources: list[str]
     refs.finish(fs)
     expected = {("j", i, "setai_no", "ref.orphan") for i, s in enumerate(sources, 1) if s and s not in targets}
     assert fs.records_of("ref.orphan") == expected
+
+
+def test_spilled_store_cleans_up(tmp_path) -> None:
+    store = CodeStore(partitions=2, memory_budget=0, spill_dir=tmp_path)
+    idx = KeyIndex(["k"], store=store)
+    for lo in range(0, 40, 10):
+        idx.add(batch({"k": [str(i % 25) for i in range(lo, lo + 10)]}, records=list(range(lo + 1, lo + 11))),
+                file="f")
+    assert store.disk_bytes() == 40 * 16 and any(tmp_path.iterdir())
+    fs = FindingSet(max_samples=None)
+    assert idx.finish(fs) == 15
+    assert {r for _, r, _, _ in fs.records_of()} == set(range(26, 41))
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))

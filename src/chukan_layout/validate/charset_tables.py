@@ -58,7 +58,16 @@ def allowed_table(charset: Charset | str) -> np.ndarray:
         lut[lo : hi + 1] = False
     lut[SURROGATES[0] : SURROGATES[1] + 1] = True
     lut.setflags(write=False)
+    _release_oracle_caches()
     return lut
+
+
+def _release_oracle_caches() -> None:
+    """The oracle caches every code point it classified (~36 MB); the table now holds that knowledge."""
+    oracle.allowed_codepoints.cache_clear()
+    encodable = getattr(oracle, "_encodable", None)
+    if encodable is not None and hasattr(encodable, "cache_clear"):
+        encodable.cache_clear()
 
 
 def ranges(lut: np.ndarray) -> list[tuple[int, int]]:

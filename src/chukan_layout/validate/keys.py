@@ -2,8 +2,8 @@
 
 Each record's key (the layout's ``record_key`` items) becomes a 64-bit code (exact for
 digit keys, a hash otherwise: :mod:`.hashing`) stored in a :class:`~.store.CodeStore`
-(8 bytes per record). At :meth:`KeyIndex.finish` the duplicated codes are found partition
-by partition; records sharing a code are grouped, and groups of *hash* codes are re-checked
+(bucketed by code, spilled to disk past a memory budget). At :meth:`KeyIndex.finish`
+duplicated codes are found one bucket at a time; records sharing a code are grouped, and groups of *hash* codes are re-checked
 exactly by re-reading only the files concerned (``reread``), so a hash collision never
 becomes a false finding. Without ``reread`` such groups are reported with a detail saying
 the match is by hash (probability of any false pair among n hashed keys ≈ n²/2^64).
@@ -20,10 +20,10 @@ import numpy as np
 import pyarrow as pa
 
 from ..findings import FindingSet, Sensitivity, Severity, register_code
-from .base import STAGE
+from .base import STAGE, report
 from .context import BatchContext
 from .hashing import TOP, decode_exact, joined, key_codes
-from .store import CodeStore
+from .store import CodeStore, duplicate_pairs
 
 KEY_DOC = """\
 Two records of a layout have the same record key (``record_key``), within a file or across
@@ -45,11 +45,12 @@ Reread = Callable[[str], Iterable[pa.RecordBatch]]
 class KeyIndex:
     """Collects record-key codes of one layout's batches; reports duplicates at the end."""
 
-    def __init__(self, items: Sequence[str], sensitivity: Sensitivity | str = Sensitivity.NONE) -> None:
+    def __init__(self, items: Sequence[str], sensitivity: Sensitivity | str = Sensitivity.NONE,
+                 store: CodeStore | None = None) -> None:
         self.items = list(items)
         self.item_label = "+".join(self.items)
         self.sensitivity = Sensitivity(sensitivity)
-        self.store = CodeStore()
+        self.store = store if store is not None else CodeStore()
 
     @classmethod
     def for_layout(cls, layout: object) -> KeyIndex:
@@ -68,63 +69,86 @@ class KeyIndex:
         return self.store.nbytes()
 
     def finish(self, findings: FindingSet, *, reread: Reread | None = None, raw_values: bool = False) -> int:
-        """Report duplicates into ``findings``; return the number of duplicate records."""
-        dups = self.store.duplicated_codes()
-        if dups.size == 0:
-            return 0
-        pos = self.store.positions_of(dups)
-        files, recs = self.store.locate(pos)
-        codes = np.concatenate([c for c in self._codes_at(pos)]) if pos.size else np.zeros(0, np.uint64)
-        keys: list[object] = [int(c) for c in codes]  # group key: the code, or the exact text for hashes
-        if reread is not None and (codes & TOP).any():
-            texts = self._reread_keys(reread, files, recs, codes)
-            keys = [texts.get((int(f), int(r)), k) for f, r, k in zip(files, recs, keys, strict=True)]
-        order = np.lexsort((recs, files))
-        first: dict[object, tuple[int, int]] = {}
-        out: dict[int, tuple[list[int], list[str | None], list[str]]] = {}
-        for i in order:
-            k = keys[i]
-            f, r = int(files[i]), int(recs[i])
-            if k not in first:
-                first[k] = (f, r)
-                continue
-            of, orec = first[k]
-            where = f"record {orec}" if of == f else f"{self.store.files[of]} record {orec}"
-            hashed = isinstance(k, int) and bool(k & (1 << 63))
-            detail = f"same key as {where}" + (" (hash match, not re-read)" if hashed else "")
-            parts = decode_exact(int(codes[i]), len(self.items))
-            value = "+".join(parts) if parts is not None else (k if isinstance(k, str) else None)
-            bucket = out.setdefault(f, ([], [], []))
-            bucket[0].append(r)
-            bucket[1].append(value)
-            bucket[2].append(detail)
+        """Report duplicates into ``findings``; return the number of duplicate records.
+
+        Works one bucket of the store at a time (bounded memory). Hash-code candidates are
+        re-read once, from ``reread(file)``, for their exact key text.
+        """
+        texts: dict[tuple[int, int], str] | None = None
+        if reread is not None:
+            hashed: list[np.ndarray] = []
+            for _, pairs in self.store.iter_partitions():
+                codes, pos = duplicate_pairs(pairs)
+                hashed.append(pos[(codes & TOP) != 0])
+            cand = np.concatenate(hashed) if hashed else np.zeros(0, np.int64)
+            if cand.size:
+                texts = self._reread_keys(reread, *self.store.locate(cand))
         total = 0
-        for f, (rs, vals, details) in out.items():
-            findings.add("key.duplicate", file=self.store.files[f], item=self.item_label, records=rs, values=vals,
-                         details=details, sensitivity=self.sensitivity, raw=raw_values)
-            total += len(rs)
+        for _, pairs in self.store.iter_partitions():
+            total += self._report_bucket(pairs, texts, findings, raw_values)
+        self.store.close()
         return total
 
-    def _codes_at(self, positions: np.ndarray) -> list[np.ndarray]:
-        out = []
-        for start, chunk in self.store.iter_chunks():
-            sel = positions[(positions >= start) & (positions < start + chunk.size)]
-            out.append(chunk[sel - start])
-        return out
-
-    def _reread_keys(self, reread: Reread, files: np.ndarray, recs: np.ndarray, codes: np.ndarray
-                     ) -> dict[tuple[int, int], str]:
-        """Exact key text of the hashed candidates, by re-reading only their files."""
+    def _report_bucket(self, pairs: np.ndarray, texts: dict[tuple[int, int], str] | None,
+                       findings: FindingSet, raw: bool) -> int:
+        codes, pos = duplicate_pairs(pairs)
+        if codes.size == 0:
+            return 0
+        files, recs = self.store.locate(pos)
+        # group id beyond the code: the exact text of re-read hash candidates (0 = the code decides)
+        text_id = np.zeros(codes.size, dtype=np.int64)
         hashed = (codes & TOP) != 0
+        if texts is not None and hashed.any():
+            ids: dict[str, int] = {}
+            for i in np.flatnonzero(hashed).tolist():
+                t = texts.get((int(files[i]), int(recs[i])))
+                if t is not None:
+                    text_id[i] = ids.setdefault(t, len(ids) + 1)
+        order = np.lexsort((recs, files, text_id, codes))
+        codes, files, recs, text_id, hashed = codes[order], files[order], recs[order], text_id[order], hashed[order]
+        new_group = np.ones(codes.size, dtype=bool)
+        new_group[1:] = (codes[1:] != codes[:-1]) | (text_id[1:] != text_id[:-1])
+        group_start = np.maximum.accumulate(np.where(new_group, np.arange(codes.size), 0))
+        dup = ~new_group  # every member after the first of its group
+        first_file, first_rec = files[group_start], recs[group_start]
+        unchecked = hashed & (text_id == 0)
+        n_parts = len(self.items)
+        total = 0
+        for f in np.unique(files[dup]).tolist():
+            sel = np.flatnonzero(dup & (files == f))
+
+            def values(k: np.ndarray, sel: np.ndarray = sel) -> list[str | None]:
+                out: list[str | None] = []
+                for i in sel[k].tolist():
+                    parts = decode_exact(int(codes[i]), n_parts)
+                    text = None if texts is None else texts.get((int(files[i]), int(recs[i])))
+                    out.append("+".join(parts) if parts is not None else text)
+                return out
+
+            def details(k: np.ndarray, sel: np.ndarray = sel, f: int = f) -> list[str | None]:
+                out: list[str | None] = []
+                for i in sel[k].tolist():
+                    of, orec = int(first_file[i]), int(first_rec[i])
+                    where = f"record {orec}" if of == f else f"{self.store.files[of]} record {orec}"
+                    out.append(f"same key as {where}" + (" (hash match, not re-read)" if unchecked[i] else ""))
+                return out
+
+            report(findings, "key.duplicate", file=self.store.files[f], item=self.item_label, records=recs[sel],
+                   values=values, details=details, sensitivity=self.sensitivity, raw=raw)
+            total += int(sel.size)
+        return total
+
+    def _reread_keys(self, reread: Reread, files: np.ndarray, recs: np.ndarray) -> dict[tuple[int, int], str]:
+        """Exact key text of the hashed candidates, by re-reading only their files."""
         texts: dict[tuple[int, int], str] = {}
-        for f in np.unique(files[hashed]):
-            wanted = np.unique(recs[hashed & (files == f)])
-            for batch in reread(self.store.files[int(f)]):
+        for f in np.unique(files).tolist():
+            wanted = np.unique(recs[files == f])
+            for batch in reread(self.store.files[f]):
                 ctx = BatchContext(batch)
                 rows = np.flatnonzero(np.isin(ctx.records(), wanted))
                 if rows.size == 0:
                     continue
                 text = joined([ctx.col(i).take(pa.array(rows)) for i in self.items]).to_pylist()
                 for r, t in zip(ctx.records()[rows].tolist(), text, strict=True):
-                    texts[(int(f), int(r))] = "+".join(t.split("\x1f"))
+                    texts[(f, int(r))] = "+".join(t.split("\x1f"))
         return texts

@@ -3,8 +3,9 @@
 A :class:`~chukan_layout.spec.model.Relation` says that ``items`` of a source layout must
 exist as ``target_items`` in a target layout (世帯番号 of 住民 in 世帯; 宛名番号 of 課税 /
 国保 / 介護 in 住民). Target keys and source keys are stored as 64-bit codes
-(:mod:`.hashing`); at :meth:`ReferenceIndex.finish` the targets are sorted once and every
-source code is probed with ``searchsorted``.
+(:mod:`.hashing`) in bucketed, spill-to-disk stores (:mod:`.store`); at
+:meth:`ReferenceIndex.finish` each bucket of the targets is sorted and the same bucket of the
+sources is probed with ``searchsorted`` (a Grace hash join: memory is one bucket).
 
 Exactness: a source key whose code is absent from the targets is certainly an orphan.
 Digit keys (the usual case) have *exact* codes, so a present code is certainly a match.
@@ -16,7 +17,7 @@ be a different key with the same hash, hiding an orphan: per probe the chance is
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -47,14 +48,18 @@ class _Edge:
     source: str  # layout id
     relation: Relation
     sensitivity: Sensitivity
-    store: CodeStore = field(default_factory=CodeStore)
-    blanks: CodeStore = field(default_factory=CodeStore)  # non-optional relations: rows with a blank key
+    store: CodeStore
+    blanks: CodeStore  # non-optional relations: rows with a blank key
 
 
 class ReferenceIndex:
     """Reference checks between layouts of one run."""
 
-    def __init__(self, layouts: list[Layout]) -> None:
+    def __init__(self, layouts: list[Layout], *, partitions: int = 16, memory_budget: int = 8 << 20,
+                 spill_dir: str | None = None) -> None:
+        def new_store() -> CodeStore:
+            return CodeStore(partitions, memory_budget, spill_dir)
+
         ids = {lay.id for lay in layouts}
         self.edges: list[_Edge] = []
         self.targets: dict[tuple[str, tuple[str, ...]], CodeStore] = {}
@@ -64,8 +69,8 @@ class ReferenceIndex:
                     continue  # target file not part of this run: nothing to check against
                 sens = next((lay.item(i).sensitivity for i in rel.items
                              if lay.item(i).sensitivity is not Sensitivity.NONE), Sensitivity.NONE)
-                self.edges.append(_Edge(lay.id, rel, sens))
-                self.targets.setdefault((rel.layout, tuple(rel.target_items)), CodeStore())
+                self.edges.append(_Edge(lay.id, rel, sens, new_store(), new_store()))
+                self.targets.setdefault((rel.layout, tuple(rel.target_items)), new_store())
 
     def add(self, layout_id: str, batch: pa.RecordBatch | pa.Table, *, file: str) -> None:
         """Feed a batch of ``layout_id``: as target of relations into it, as source of its relations."""
@@ -87,35 +92,45 @@ class ReferenceIndex:
         return sum(s.nbytes() for s in self.targets.values()) + sum(e.store.nbytes() for e in self.edges)
 
     def finish(self, findings: FindingSet, *, raw_values: bool = False) -> int:
-        """Report orphans into ``findings``; return their number."""
+        """Report orphans into ``findings``; return their number. Works one bucket at a time."""
         total = 0
-        sorted_targets = {k: s.drain_sorted() for k, s in self.targets.items()}
         for e in self.edges:
             rel = e.relation
-            targets = sorted_targets[(rel.layout, tuple(rel.target_items))]
+            target = self.targets[(rel.layout, tuple(rel.target_items))]
             item = "+".join(rel.items)
-            n_parts = len(rel.items)
             detail = f"{rel.id}: no {rel.layout} record with this {'+'.join(rel.target_items)}"
-            for store, blank in ((e.store, False), (e.blanks, True)):
-                for start, chunk in store.iter_chunks():
-                    if blank:
-                        miss = np.arange(chunk.size)
-                    else:
-                        at = np.searchsorted(targets, chunk)
-                        found = at < targets.size
-                        found[found] = targets[at[found]] == chunk[found]
-                        miss = np.flatnonzero(~found)
-                    if miss.size == 0:
-                        continue
-                    files, recs = store.locate(start + miss)
-                    for f in np.unique(files):
-                        sel = np.flatnonzero(files == f)
-                        codes = chunk[miss[sel]]
-                        vals = None if blank else (lambda k, codes=codes, n=n_parts: _texts(codes[k], n))
-                        report(findings, "ref.orphan", file=store.files[int(f)], item=item, records=recs[sel],
-                               values=vals, details=detail, sensitivity=e.sensitivity, raw=raw_values)
-                        total += int(sel.size)
+            n_parts = len(rel.items)
+            for p, pairs in e.store.iter_partitions():
+                if pairs.size == 0:
+                    continue
+                t = np.sort(target.partition(p)["code"])
+                at = np.searchsorted(t, pairs["code"])
+                found = at < t.size
+                found[found] = t[at[found]] == pairs["code"][found]
+                total += self._report(findings, e.store, pairs[~found], item, detail, n_parts, e.sensitivity,
+                                      raw_values, blank=False)
+            for _, pairs in e.blanks.iter_partitions():
+                total += self._report(findings, e.blanks, pairs, item, detail, n_parts, e.sensitivity, raw_values,
+                                      blank=True)
+            e.store.close()
+            e.blanks.close()
+        for store in self.targets.values():
+            store.close()
         return total
+
+    @staticmethod
+    def _report(findings: FindingSet, store: CodeStore, miss: np.ndarray, item: str, detail: str, n_parts: int,
+                sensitivity: Sensitivity, raw: bool, *, blank: bool) -> int:
+        if miss.size == 0:
+            return 0
+        files, recs = store.locate(miss["pos"])
+        for f in np.unique(files).tolist():
+            sel = np.flatnonzero(files == f)
+            codes = miss["code"][sel]
+            vals = None if blank else (lambda k, codes=codes: _texts(codes[k], n_parts))
+            report(findings, "ref.orphan", file=store.files[f], item=item, records=recs[sel], values=vals,
+                   details=detail, sensitivity=sensitivity, raw=raw)
+        return int(miss.size)
 
 
 def _texts(codes: np.ndarray, parts: int) -> list[str | None]:

@@ -1,20 +1,31 @@
-"""Append-only storage of 64-bit key codes with their record numbers, in bounded memory.
+"""Partitioned, spill-to-disk storage of 64-bit key codes: cross-record checks in bounded memory.
 
-Cross-record checks see every record of a file (or of several files) once, in batches.
-A :class:`CodeStore` keeps one ``uint64`` code per record in per-batch chunks (no growing
-array, so no doubling copies) and, per batch, only the first record number when the batch's
-``_record`` values are consecutive (the normal case) — the full numbers otherwise. At
-10M records that is ~80 MB of codes plus a few hundred KB of segment data.
+Cross-record checks see every record once, in batches. A :class:`CodeStore` files each
+record's ``uint64`` key code together with its position (arrival order) into one of
+``partitions`` buckets chosen by a multiplicative mix of the code — the same bucket for the
+same code in every store, so duplicate detection and reference probing work one bucket at a
+time (a Grace hash join). Buckets are buffered in memory up to ``memory_budget`` bytes, then
+appended to one file per bucket in a private temporary folder. Peak memory is therefore the
+budget plus one bucket at finish time, whatever the number of records: at 10M records and 16
+buckets one bucket is ~10 MB (16 bytes per record: code + position).
+
+Positions map back to (file, record) through per-batch segments: the first record number
+when a batch's ``_record`` values are consecutive (the normal case), all of them otherwise.
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+PAIR = np.dtype([("code", "<u8"), ("pos", "<i8")])
 
 
 @dataclass(frozen=True)
@@ -28,15 +39,32 @@ class Segment:
     records: np.ndarray | None = None
 
 
-class CodeStore:
-    """Codes of records in arrival order, chunked, with a position → (file, record) map."""
+def partition_of(codes: np.ndarray, bits: int) -> np.ndarray:
+    """Bucket of each code (top ``bits`` of a multiplicative mix: spreads exact digit codes too)."""
+    with np.errstate(over="ignore"):
+        return ((codes * _MIX) >> np.uint64(64 - bits)).astype(np.int64)
 
-    def __init__(self) -> None:
+
+class CodeStore:
+    """Codes of records, bucketed by code, buffered in memory and spilled to disk past a budget."""
+
+    def __init__(self, partitions: int = 16, memory_budget: int = 8 << 20, spill_dir: str | Path | None = None):
+        if partitions & (partitions - 1) or partitions < 1:
+            raise ValueError("partitions must be a power of two")
+        self.bits = int(partitions).bit_length() - 1
+        self.partitions = partitions
+        self.memory_budget = memory_budget
+        self.spill_dir = spill_dir
         self.files: list[str] = []
-        self.chunks: list[np.ndarray] = []
         self.segments: list[Segment] = []
         self.size = 0
+        self._buffers: list[list[np.ndarray]] = [[] for _ in range(partitions)]
+        self._buffered = 0
+        self._dir: Path | None = None
+        self._spilled = [0] * partitions  # pairs on disk per bucket
+        self._finalizer: weakref.finalize | None = None
 
+    # -- adding ------------------------------------------------------------------------
     def file_index(self, file: str) -> int:
         try:
             return self.files.index(file)
@@ -54,72 +82,85 @@ class CodeStore:
         self.segments.append(
             Segment(self.size, n, self.file_index(file), int(recs[0]), None if consecutive else recs.copy())
         )
-        self.chunks.append(np.ascontiguousarray(codes, dtype=np.uint64))
+        pairs = np.empty(n, dtype=PAIR)
+        pairs["code"] = codes
+        pairs["pos"] = np.arange(self.size, self.size + n, dtype=np.int64)
         self.size += n
+        part = partition_of(pairs["code"], self.bits)
+        order = np.argsort(part, kind="stable")
+        bounds = np.searchsorted(part[order], np.arange(self.partitions + 1))
+        for p in range(self.partitions):
+            lo, hi = bounds[p], bounds[p + 1]
+            if hi > lo:
+                self._buffers[p].append(pairs[order[lo:hi]])
+        self._buffered += pairs.nbytes
+        if self._buffered > self.memory_budget:
+            self._spill()
 
+    def _spill(self) -> None:
+        if self._dir is None:
+            self._dir = Path(tempfile.mkdtemp(prefix="chukan-codes-", dir=self.spill_dir))
+            self._finalizer = weakref.finalize(self, shutil.rmtree, str(self._dir), True)
+        for p, bufs in enumerate(self._buffers):
+            if bufs:
+                with open(self._dir / f"{p}.bin", "ab") as f:
+                    for b in bufs:
+                        f.write(b.tobytes())
+                        self._spilled[p] += b.size
+                bufs.clear()
+        self._buffered = 0
+
+    # -- reading -----------------------------------------------------------------------
     def nbytes(self) -> int:
-        return sum(c.nbytes for c in self.chunks) + sum(
-            s.records.nbytes for s in self.segments if s.records is not None
-        )
+        """Bytes held in memory (buffers and segment record arrays)."""
+        return self._buffered + sum(s.records.nbytes for s in self.segments if s.records is not None)
 
-    def iter_chunks(self) -> Iterator[tuple[int, np.ndarray]]:
-        """(start position, codes) per chunk, in arrival order."""
-        for seg, chunk in zip(self.segments, self.chunks, strict=True):
-            yield seg.start, chunk
+    def disk_bytes(self) -> int:
+        return sum(self._spilled) * PAIR.itemsize
 
-    def positions_of(self, wanted: np.ndarray) -> np.ndarray:
-        """Positions (sorted) of every code in ``wanted`` (a small sorted unique array)."""
-        out = [start + np.flatnonzero(np.isin(chunk, wanted)) for start, chunk in self.iter_chunks()]
-        return np.concatenate(out) if out else np.zeros(0, np.int64)
+    def partition(self, p: int) -> np.ndarray:
+        """All (code, pos) pairs of bucket ``p``: from disk and from the in-memory buffer."""
+        parts: list[np.ndarray] = []
+        if self._spilled[p] and self._dir is not None:
+            parts.append(np.fromfile(self._dir / f"{p}.bin", dtype=PAIR))
+        parts.extend(self._buffers[p])
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=PAIR)
+
+    def iter_partitions(self) -> Iterator[tuple[int, np.ndarray]]:
+        for p in range(self.partitions):
+            yield p, self.partition(p)
 
     def locate(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(file index, record number) of store positions."""
+        positions = np.asarray(positions, dtype=np.int64)
         starts = np.array([s.start for s in self.segments], dtype=np.int64)
         seg_idx = np.searchsorted(starts, positions, side="right") - 1
         files = np.empty(positions.size, dtype=np.int64)
         recs = np.empty(positions.size, dtype=np.int64)
-        for k in np.unique(seg_idx):
+        for k in np.unique(seg_idx).tolist():
             sel = seg_idx == k
-            seg = self.segments[int(k)]
+            seg = self.segments[k]
             files[sel] = seg.file
             off = positions[sel] - seg.start
             recs[sel] = seg.first_record + off if seg.records is None else seg.records[off]
         return files, recs
 
-    def duplicated_codes(self, partitions: int = 16) -> np.ndarray:
-        """Sorted unique codes that occur more than once.
+    def close(self) -> None:
+        """Remove spilled files (also done automatically when the store is garbage collected)."""
+        if self._finalizer is not None:
+            self._finalizer()
+        self._buffers = [[] for _ in range(self.partitions)]
+        self._buffered = 0
 
-        Works partition by partition (codes spread by a multiplicative mix of the code), so
-        the extra memory is ~1/``partitions`` of the store rather than a full sorted copy.
-        """
-        found: list[np.ndarray] = []
-        shift = np.uint64(64 - int(np.log2(partitions)))
-        with np.errstate(over="ignore"):
-            for p in range(partitions):
-                parts = [c[(c * _MIX) >> shift == p] for c in self.chunks]
-                if not parts:
-                    continue
-                codes = np.concatenate(parts)
-                codes.sort()
-                dup = codes[1:][codes[1:] == codes[:-1]]
-                if dup.size:
-                    found.append(np.unique(dup))
-        return np.sort(np.concatenate(found)) if found else np.zeros(0, np.uint64)
 
-    def drain_sorted(self) -> np.ndarray:
-        """All codes sorted (duplicates kept), emptying the store as it copies.
-
-        Chunks are released one by one while copying, so the peak is one array of codes,
-        not two; the sort is in place.
-        """
-        out = np.empty(self.size, dtype=np.uint64)
-        pos = 0
-        self.chunks.reverse()
-        while self.chunks:
-            c = self.chunks.pop()
-            out[pos : pos + c.size] = c
-            pos += c.size
-        self.segments.clear()
-        self.size = 0
-        out.sort()
-        return out
+def duplicate_pairs(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, positions) of every pair whose code occurs more than once, sorted by code then position."""
+    if pairs.size < 2:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    order = np.lexsort((pairs["pos"], pairs["code"]))
+    codes = pairs["code"][order]
+    same = codes[1:] == codes[:-1]
+    keep = np.zeros(codes.size, dtype=bool)
+    keep[1:] |= same
+    keep[:-1] |= same
+    return codes[keep], pairs["pos"][order][keep]
