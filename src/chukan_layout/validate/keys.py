@@ -65,6 +65,10 @@ class KeyIndex:
         codes, complete = key_codes(ctx, self.items)
         self.store.append(codes[complete], ctx.records()[complete], file)
 
+    def add_codes(self, codes: np.ndarray, records: np.ndarray, *, file: str) -> None:
+        """Record key codes computed elsewhere (``hashing.key_codes`` in a worker; complete keys only)."""
+        self.store.append(np.asarray(codes, dtype=np.uint64), records, file)
+
     def nbytes(self) -> int:
         return self.store.nbytes()
 
