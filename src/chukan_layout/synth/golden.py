@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pyarrow as pa
 
 from ..spec.model import ItemType, Layout
-from .arrow_util import blank, const, date_or_blank, flag, join, pick, s, where, zfill
+from .arrow_util import blank, const, date_or_blank, flag, join, patch, pick, s, where, zfill
 from .calendar import ERA_NAMES, iso, partial_iso, ymd
 from .linked import KAZEI_YEARS
 from .population import (
@@ -146,19 +147,20 @@ def jumin(w: World, c: Chunk, form: str) -> Rows:
     zok_names = pick(zok_list, zok_idx)
     zok_codes = pick([w.code("zokugara", z) for z in zok_list], zok_idx)
     birth, unk = pp["birth"][p], pp["unk"][p]
-    era, yy = _era_year(birth)
-    _, bm, _ = ymd(birth)
-    hyoki = where(unk > 0, join(pick(list(ERA_NAMES), era), s(yy), "年",
-                                where(unk == 2, "月日不詳", join(s(bm), "月日不詳"))), "")
+    era = pp["era"][p]
+    # 不詳 表記 only on the few rows with a 不詳 birth date (blank elsewhere)
+    fus = np.flatnonzero(unk > 0)
+    f_era, f_yy = _era_year(birth[fus])
+    _, f_bm, _ = ymd(birth[fus])
+    hyoki = patch(blank(n), fus, join(pick(list(ERA_NAMES), f_era), s(f_yy), "年",
+                                      where(unk[fus] == 2, "月日不詳", join(s(f_bm), "月日不詳"))))
     prev = hist["at_prev"]
     pt = pp["prev_town"][p]
     pch = pp["prev_chome"][p]
-    prev_town = pick(w.town_forms["plain"], pt)
-    from .world import KANSUJI
+    from .world import banchi_strings
 
-    prev_machiaza = where(pch > 0, join(prev_town, pick(list(KANSUJI), pch), "丁目"), prev_town)
-    prev_banchi = where(pch > 0, join(s(pp["prev_ban"][p]), "番", s(pp["prev_go"][p]), "号"),
-                        join(s(pp["prev_ban"][p]), "番地", s(pp["prev_go"][p])))
+    prev_machiaza = w.machiaza_vocab("plain").take(pt * 10 + pch)
+    prev_banchi = banchi_strings(pp["prev_ban"][p], pp["prev_go"][p], pch > 0)
     hp = lambda col: pick(col, h)  # noqa: E731 - household column → per row
     living_row = hist["row_state"] == LIVING
     japanese = ~fr
@@ -212,7 +214,7 @@ def jumin(w: World, c: Chunk, form: str) -> Rows:
         "jusho_machiaza": where(prev, prev_machiaza, hp(ad["machiaza"])),
         "jusho_banchi": where(prev, prev_banchi, hp(ad["banchi"])),
         "jusho_katagaki": where(prev, "", hp(ad["katagaki"])),
-        "jusho_yubin_bango": where(prev, pick(pa.array(w.muni.postal, pa.string()), pt), hp(ad["yubin"])),
+        "jusho_yubin_bango": where(prev, pick(w.postal, pt), hp(ad["yubin"])),
         "jumin_ymd": iso(in_day),
         "jumin_ymd_fusho_flag": const("0", n),
         "jusho_teijo_ymd": iso(teijo),
@@ -229,7 +231,7 @@ def jumin(w: World, c: Chunk, form: str) -> Rows:
         "shojo_ido_ymd": date_or_blank(ev, deleted),
         "shojo_ido_ymd_fusho_flag": where(deleted, "0", ""),
         "jyohyo_flag": flag(deleted),
-        "honseki": where(japanese, join(w.muni.prefecture, w.muni.city, hp(ad["machiaza"]), s(pp["prev_ban"][p]), "番地"), ""),
+        "honseki": where(japanese, join(hp(honseki_town(w, c, form)), _ban_banchi(pp["prev_ban"][p])), ""),
         "hittosha_shimei": where(japanese, pick(nm["shimei"], head), ""),
         "senkyo_toroku": flag(japanese & (age >= 18) & living_row),
         "seinen_hikoken": const("0", n),
@@ -272,7 +274,24 @@ def _era_year(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def kiso_nenkin_bango(w: World, pid: np.ndarray) -> pa.Array:
     """基礎年金番号: 4-digit office part + 6-digit serial (fictitious, no check digit)."""
-    return join(zfill(1000 + (pid * 7919) % 9000, 4), zfill(pid % 1_000_000, 6))
+    return zfill((1000 + (pid * 7919) % 9000) * 1_000_000 + pid % 1_000_000, 10)
+
+
+def honseki_town(w: World, c: Chunk, form: str) -> pa.Array:
+    """Per household: 都道府県 + 市区町村 + 町字 (the 本籍 prefix, before the 番地)."""
+    prefix = w.muni.prefecture + w.muni.city
+    return w._cached(c, "honseki:" + form, lambda: join(prefix, w.address(c, form)["machiaza"]))
+
+
+@cache
+def _ban_vocab() -> pa.Array:
+    return pa.array([f"{b}番地" for b in range(1000)], pa.string())
+
+
+def _ban_banchi(ban: np.ndarray) -> pa.Array:
+    if ban.shape[0] and (int(ban.min()) < 0 or int(ban.max()) >= 1000):
+        return join(s(ban), "番地")
+    return _ban_vocab().take(ban)
 
 
 @builder("juki.setai", ("setainushi_shimei", "jusho_machiaza"))
@@ -319,6 +338,15 @@ def setai(w: World, c: Chunk, form: str) -> Rows:
 _EMPLOYERS = 40
 
 
+def _tsuchisho_no(year: np.ndarray, pid: np.ndarray) -> pa.Array:
+    """通知書番号: 2-digit year + 8-digit serial (as one zero-padded number when the serial fits)."""
+    yy = year % 100
+    if yy.shape[0] and int(yy.min()) >= 10 and int(pid.max()) < 10**8:
+        return zfill(yy * 10**8 + pid, 10)
+    return join(s(yy), zfill(pid, 8))
+
+
+@cache
 def _employers() -> tuple[pa.Array, pa.Array]:
     from ..spec.checkdigits import make_valid
 
@@ -349,13 +377,19 @@ def kazei(w: World, c: Chunk, form: str) -> Rows:
     toku = np.where(choshu != 1, t["nengaku"], 0)
     emp = pp["atena_no"][p] % _EMPLOYERS
     gimusha, hojin = _employers()
-    cols: Columns = {k: s(v) for k, v in t.items() if k != "kazei_kubun"}
+    cols: Columns = {}
+    done: dict[int, pa.Array] = {}  # several items share one amount array (合計所得 = 総所得金額 …)
+    for k, v in t.items():
+        if k != "kazei_kubun":
+            if id(v) not in done:
+                done[id(v)] = s(v)
+            cols[k] = done[id(v)]
     cols.update({
         "dantai_code": const(w.dantai6, n),
         "atena_no": s(pp["atena_no"][p]),
         "kazei_nendo": s(year),
         "shotoku_nen": s(year - 1),
-        "tsuchisho_no": join(s(year % 100), zfill(pp["pid"][p], 8)),
+        "tsuchisho_no": _tsuchisho_no(year, pp["pid"][p]),
         "kazei_kubun": s(t["kazei_kubun"]),
         "choshu_hoho": s(choshu),
         "tokucho_gimusha_no": where(choshu == 2, pick(gimusha, emp), ""),
@@ -364,7 +398,7 @@ def kazei(w: World, c: Chunk, form: str) -> Rows:
         "tokucho_gaku": s(toku),
         "fucho_gaku": s(t["nengaku"] - toku),
         "genmen_kubun": const("0", n),
-        "kettei_ymd": join(s(year), "-06-10"),
+        "kettei_ymd": pick([f"{y}-06-10" for y in KAZEI_YEARS], np.searchsorted(np.array(KAZEI_YEARS), year)),
     })
     return Rows(cols, p, pp["h_of"][p], n)
 

@@ -9,6 +9,7 @@ count and control total are computed from what was written.
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ class VendorFileWriter:
         self._last: tuple[int, str, int] | None = None  # (record, layout, golden record) of the last data row
         self._out: Any = None
         self.fixed = isinstance(vfile.definition, FixedWidthDefinition)
-        self.rng = np.random.default_rng([world.seed, 0xFA, hash(vfile.name) % 10_000])
+        self.rng = np.random.default_rng([world.seed, 0xFA, zlib.crc32(vfile.name.encode()) % 10_000])
 
     # -- lifecycle -------------------------------------------------------------------------
     def open(self) -> None:

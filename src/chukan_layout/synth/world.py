@@ -8,16 +8,17 @@ strings with that vendor's PUA 外字 codes). Only a few text items differ betwe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..spec.model import CodeTable, Layout
 from . import foreign
-from .arrow_util import join, pick, where
+from .arrow_util import blank, const, join, patch, pick, where, zfill
 from .gaiji import GaijiForms, builtin_variants, mj_variants
 from .linked import income, membership
 from .population import Chunk, Population
@@ -63,6 +64,7 @@ class World:
     layouts: dict[str, Layout]
     vendors: list[str]
     _cache: dict[tuple[int, str], Any] = field(default_factory=dict)
+    _vocabs: dict[str, pa.Array] = field(default_factory=dict)  # per run: strings by small-int keys
 
     @classmethod
     def create(
@@ -165,35 +167,37 @@ class World:
         pp = c.pp
         fam_m, _ = self.gaiji_masks(c)
         fam_idx = pp["fam"]
-        plain = pick(self.fam_forms["plain"], fam_idx)
-        shi_j = where(fam_m, pick(self.fam_forms[form], fam_idx), plain) if form != "plain" else plain
-        female = (~pp["male"]).astype(np.int64)
+        shi = pick(self.fam_forms["plain"], fam_idx)
+        if form != "plain":  # the 外字 variant only where this person's name carries one
+            rows = np.flatnonzero(fam_m)
+            shi = patch(shi, rows, pick(self.fam_forms[form], fam_idx[rows]))
+        female = ~pp["male"]
         g = pp["given"]
-        mei_j = where(female == 1, pick(self.given_kanji[1], np.where(female == 1, g, 0) % len(self.given_kanji[1])),
-                      pick(self.given_kanji[0], np.where(female == 0, g, 0) % len(self.given_kanji[0])))
-        mei_k = where(female == 1, pick(self.given_kana[1], np.where(female == 1, g, 0) % len(self.given_kana[1])),
-                      pick(self.given_kana[0], np.where(female == 0, g, 0) % len(self.given_kana[0])))
-        shi_k = pick(self.fam_kana, fam_idx)
-        # foreign residents
-        fr = pp["foreign"]
-        f_rom = pick(self.ffam[0], pp["ffam"])
-        f_kana = pick(self.ffam[1], pp["ffam"])
-        f_kanji = pick(self.ffam[2], pp["ffam"])
-        fg = pp["fgiven"]
-        gm, gf = self.fgiven
-        fg_rom = where(female == 1, pick(gf[0], fg % len(gf[0])), pick(gm[0], fg % len(gm[0])))
-        fg_kana = where(female == 1, pick(gf[1], fg % len(gf[1])), pick(gm[1], fg % len(gm[1])))
-        fg_kanji = where(female == 1, pick(gf[2], fg % len(gf[2])), pick(gm[2], fg % len(gm[2])))
-        import pyarrow.compute as pc
-
-        has_kanji = np.asarray(pc.and_(pc.not_equal(f_kanji, ""), pc.not_equal(fg_kanji, "")).to_numpy(
-            zero_copy_only=False), dtype=bool)
-        shi = where(fr, where(has_kanji, f_kanji, f_rom), shi_j)
-        mei = where(fr, where(has_kanji, fg_kanji, fg_rom), mei_j)
-        romaji = where(fr, join(f_rom, fg_rom, sep=" "), "")
-        shi_kana = where(fr, f_kana, shi_k)
-        mei_kana = where(fr, fg_kana, mei_k)
-        sep = where(fr & ~has_kanji, " ", "　")
+        # given names: one take from the male list followed by the female list
+        (km, kf), (am, af) = self.given_kanji, self.given_kana
+        mei = pa.concat_arrays([km, kf]).take(np.where(female, len(km) + g % len(kf), g % len(km)))
+        mei_kana = pa.concat_arrays([am, af]).take(np.where(female, len(am) + g % len(af), g % len(am)))
+        shi_kana = pick(self.fam_kana, fam_idx)
+        romaji = blank(len(fam_idx))
+        sep = const("　", len(fam_idx))
+        # foreign residents (a few percent): built on their rows only, patched in
+        fr = np.flatnonzero(pp["foreign"])
+        if fr.shape[0]:
+            fem = female[fr]
+            ffam, fg = pp["ffam"][fr], pp["fgiven"][fr]
+            f_rom, f_kana, f_kanji = (pick(t, ffam) for t in self.ffam)
+            gm, gf = self.fgiven
+            fg_rom, fg_kana, fg_kanji = (
+                where(fem, pick(gf[k], fg % len(gf[k])), pick(gm[k], fg % len(gm[k]))) for k in range(3)
+            )
+            has_kanji = np.asarray(pc.and_(pc.not_equal(f_kanji, ""), pc.not_equal(fg_kanji, "")).to_numpy(
+                zero_copy_only=False), dtype=bool)
+            shi = patch(shi, fr, where(has_kanji, f_kanji, f_rom))
+            mei = patch(mei, fr, where(has_kanji, fg_kanji, fg_rom))
+            romaji = patch(romaji, fr, join(f_rom, fg_rom, sep=" "))
+            shi_kana = patch(shi_kana, fr, f_kana)
+            mei_kana = patch(mei_kana, fr, fg_kana)
+            sep = patch(sep, fr, where(~has_kanji, " ", "　"))
         return {
             "shi": shi, "mei": mei, "shimei": join(shi, sep, mei), "shi_kana": shi_kana, "mei_kana": mei_kana,
             "shimei_kana": join(shi_kana, "　", mei_kana), "romaji": romaji,
@@ -207,22 +211,64 @@ class World:
         hh = c.hh
         _, town_m = self.gaiji_masks(c)
         town = hh["town"]
-        plain = pick(self.town_forms["plain"], town)
-        name = where(town_m, pick(self.town_forms[form], town), plain) if form != "plain" else plain
         chome = hh["chome"]
-        machiaza = where(chome > 0, join(name, pick(list(KANSUJI), chome), "丁目"), name)
-        from .arrow_util import s, zen_digits
-
-        ban, go = s(hh["ban"]), s(hh["go"])
-        banchi = where(chome > 0, join(ban, "番", go, "号"), join(ban, "番地", go))
+        # 町字 (+ 丁目) from a vocabulary of every (form, town, 丁目): one take per household
+        idx = town * 10 + chome
+        if form != "plain":
+            idx = np.where(town_m, idx + len(self.town_forms["plain"]) * 10, idx)
+        machiaza = self.machiaza_vocab(form).take(idx)
+        banchi = banchi_strings(hh["ban"], hh["go"], chome > 0)
         kat = hh["katagaki"]
-        room = zen_digits(s(hh["room"]))
-        bld = join(pick(list(BUILDINGS), np.maximum(kat, 0)), plain, "　", room, "号")
-        katagaki = where(kat >= 0, bld, "")
-        from .arrow_util import zfill
-
+        # 方書 on the few households that have one: built for those rows only, blank elsewhere
+        rows = np.flatnonzero(kat >= 0)
+        bld = join(pick(list(BUILDINGS), kat[rows]), pick(self.town_forms["plain"], town[rows]), "　",
+                   room_vocab().take(hh["room"][rows]), "号")
+        katagaki = patch(blank(len(town)), rows, bld)
         return {
             "machiaza": machiaza, "banchi": banchi, "katagaki": katagaki,
-            "yubin": pick(pa.array(self.muni.postal, pa.string()), town),
+            "yubin": pick(self.postal, town),
             "machiaza_code": zfill(town * 1000 + chome, 7),
         }
+
+    @cached_property
+    def postal(self) -> pa.Array:
+        return pa.array(self.muni.postal, pa.string())
+
+    def machiaza_vocab(self, form: str) -> pa.Array:
+        """町字 (+ 漢数字 丁目) for index ``town*10 + chome`` in plain form, then the same in ``form``."""
+        key = "machiaza:" + form
+        v = self._vocabs.get(key)
+        if v is None:
+            parts = []
+            for f in ("plain",) if form == "plain" else ("plain", form):
+                towns = np.repeat(np.arange(len(self.town_forms[f])), 10)
+                ch = np.tile(np.arange(10), len(self.town_forms[f]))
+                name = pick(self.town_forms[f], towns)
+                parts.append(pc.if_else(pa.array(ch > 0), join(name, pick(list(KANSUJI), ch), "丁目"), name))
+            v = self._vocabs[key] = pa.concat_arrays(parts)
+        return v
+
+
+_BAN, _GO = 100, 100  # 番 and 号 below these come from the vocabulary
+
+
+def banchi_strings(ban: np.ndarray, go: np.ndarray, chome: np.ndarray) -> pa.Array:
+    """``{ban}番{go}号`` (丁目 towns) or ``{ban}番地{go}``: a take from a vocabulary when in range."""
+    if ban.shape[0] and (int(ban.max()) >= _BAN or int(go.max()) >= _GO or int(min(ban.min(), go.min())) < 0):
+        from .arrow_util import s
+
+        return where(chome, join(s(ban), "番", s(go), "号"), join(s(ban), "番地", s(go)))
+    return banchi_vocab().take((np.asarray(chome, dtype=np.int64) * _BAN + ban) * _GO + go)
+
+
+@cache
+def banchi_vocab() -> pa.Array:
+    return pa.array([f"{b}番{g}号" if c else f"{b}番地{g}" for c in (0, 1) for b in range(_BAN) for g in range(_GO)],
+                    pa.string())
+
+
+@cache
+def room_vocab() -> pa.Array:
+    """Room numbers 0–9999 in full-width digits (方書 as clerks write them)."""
+    zen = str.maketrans("0123456789", "０１２３４５６７８９")
+    return pa.array([str(i).translate(zen) for i in range(10_000)], pa.string())
