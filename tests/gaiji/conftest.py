@@ -64,3 +64,17 @@ def vendor_tsv(tmp_path: Path) -> Path:
 def mj_index(mj_list_path: Path, ivd_path: Path) -> MJIndex:
     """The real MJ index, built once per session from ../shared/gaiji-data (skips if absent)."""
     return MJIndex.build(mj_list_path, ivd=ivd_path)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Codec-derived charset caches go to a temporary folder, not the user's cache dir."""
+    import os
+
+    old = os.environ.get("CHUKAN_CACHE_DIR")
+    os.environ["CHUKAN_CACHE_DIR"] = str(tmp_path_factory.mktemp("chukan-cache"))
+    yield
+    if old is None:
+        os.environ.pop("CHUKAN_CACHE_DIR", None)
+    else:
+        os.environ["CHUKAN_CACHE_DIR"] = old

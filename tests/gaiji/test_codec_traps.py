@@ -104,3 +104,16 @@ def test_half_width_kana_are_not_normalized(layout, text: str) -> None:  # type:
     st = GaijiStage(layout, [], source_system="v")
     out, _ = st.apply(make_batch([{"shimei_jis": text, "jusho": text, "biko": text}]), FindingSet(), file="f")
     assert out.to_pylist()[0]["jusho"] == text and out.to_pylist()[0]["shimei_jis"] == text
+
+
+def test_codec_sets_are_cached_outside_the_repo(repo_root: Path) -> None:
+    import os
+
+    from chukan_layout.gaiji.targets import _cached_set
+
+    calls = []
+    first = _cached_set("unit_test", lambda: calls.append(1) or frozenset({0x3042}))  # type: ignore[func-returns-value]
+    again = _cached_set("unit_test", lambda: calls.append(1) or frozenset())  # type: ignore[func-returns-value]
+    assert first == again == frozenset({0x3042}) and calls == [1]
+    cached = list(Path(os.environ["CHUKAN_CACHE_DIR"]).glob("charset-unit_test-py*.json"))
+    assert cached and repo_root not in cached[0].parents

@@ -22,8 +22,11 @@ selectors, whose sequence decides.
 from __future__ import annotations
 
 import codecs
+import json
+import os
+import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
@@ -74,23 +77,51 @@ def _scan_encodable(encoding: str) -> frozenset[int]:
     return frozenset(cps[i] for i in range(len(cps)) if i not in bad)
 
 
+def _cached_set(name: str, compute: Callable[[], frozenset[int]]) -> frozenset[int]:
+    """A codec-derived set, cached as JSON in the user cache dir (~1 s to compute, ~1 ms to load).
+
+    The sets come from Python's own codecs (no licensed data); the file name carries the Python
+    and Unicode versions, so an interpreter upgrade recomputes them."""
+    from .mj_index import cache_dir
+
+    tag = f"py{sys.version_info[0]}.{sys.version_info[1]}.{sys.version_info[2]}-u{unicodedata.unidata_version}"
+    path = cache_dir() / f"charset-{name}-{tag}.json"
+    try:
+        return frozenset(json.loads(path.read_text("utf-8")))
+    except (OSError, ValueError):
+        pass
+    result = compute()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps(sorted(result)), "utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only cache only costs time
+    return result
+
+
 @cache
 def jis_x0213_chars() -> frozenset[int]:
     """Code points in JIS X 0213:2004 (encode-only membership via ``shift_jis_2004``)."""
-    return _scan_encodable("shift_jis_2004")
+    return _cached_set("jis_x0213", lambda: _scan_encodable("shift_jis_2004"))
 
 
 @cache
 def jis_x0208_chars() -> frozenset[int]:
     """Code points in JIS X 0208 (encode-only membership via ``iso2022_jp``)."""
-    return _scan_encodable("iso2022_jp")
+    return _cached_set("jis_x0208", lambda: _scan_encodable("iso2022_jp"))
 
 
 @cache
 def cp932_chars() -> frozenset[int]:
     """Non-PUA code points that survive cp932 encode → decode unchanged (no 〜→～ drift)."""
-    enc = _scan_encodable("cp932")
-    return frozenset(c for c in enc if chr(c).encode("cp932").decode("cp932") == chr(c))
+
+    def compute() -> frozenset[int]:
+        enc = _scan_encodable("cp932")
+        return frozenset(c for c in enc if chr(c).encode("cp932").decode("cp932") == chr(c))
+
+    return _cached_set("cp932", compute)
 
 
 def in_jis_x0213(text: str) -> bool:
@@ -180,9 +211,10 @@ class TargetSet:
     def _build_pattern(self) -> str:
         if self.chars is None:
             return re2_class(PUA_RANGES)
-        allowed = list(self.chars)
+        allowed: Iterable[int] = self.chars
         if self.name == "mj":  # a VS makes the row suspicious: the sequence decides
-            allowed = [c for c in allowed if not is_vs(c)]
+            vs = set(range(0xFE00, 0xFE10)) | set(range(0xE0100, 0xE01F0))
+            allowed = self.chars - vs
         return re2_class([(0, 0x7F), *_ranges(allowed)], negate=True)
 
 
