@@ -34,8 +34,9 @@ def bad_rows(ctx: BatchContext, name: str, cs: Charset) -> np.ndarray:
     if not bad.any():
         return np.zeros(ctx.n, dtype=bool)
     chars = np.unique(cps[bad])
-    if cs is Charset.MJ and ((chars >= oracle.IVS_RANGE[0]) & (chars <= oracle.IVS_RANGE[1])).any():
-        regex = bad_char_regex(cs)
+    full = bad_char_regex(cs) if cs is Charset.MJ else None
+    if full is not None and ((chars >= oracle.IVS_RANGE[0]) & (chars <= oracle.IVS_RANGE[1])).any():
+        regex = full
     else:
         regex = "[" + re2_class([(int(c), int(c)) for c in chars]) + "]"
     return to_bool(pc.match_substring_regex(ctx.col(name), regex))

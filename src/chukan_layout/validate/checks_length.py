@@ -60,7 +60,7 @@ def build_length(item: Item, env: CompileEnv) -> list[Check]:
     if item.length.unit is LengthUnit.CHARS:
 
         def measure(ctx: BatchContext) -> np.ndarray:
-            return np.asarray(pc.utf8_length(ctx.col(name)).to_numpy(zero_copy_only=False), dtype=np.int64)
+            return np.asarray(pc.utf8_length(ctx.col(name)).to_numpy(zero_copy_only=False), dtype=np.int64)  # type: ignore[call-overload]
 
     elif encoding_family(item.length.encoding or "") == "utf-8":
 

@@ -9,7 +9,7 @@ at least one error-severity finding (the rows to reject).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,7 +100,7 @@ class CompiledLayout:
                 file=file,
                 item=c.item,
                 records=records[idx],
-                values=None if col is None else (lambda k, col=col, idx=idx: ctx.col(col).take(pa.array(idx[k])).to_pylist()),
+                values=None if col is None else _sample_values(ctx, col, idx),
                 details=c.detail,
                 sensitivity=c.sensitivity,
                 raw=raw_values,
@@ -124,6 +124,15 @@ class CompiledLayout:
             for i in np.flatnonzero(mask):
                 rows[i].setdefault(c.item, set()).add(c.code)
         return rows
+
+
+def _sample_values(ctx: BatchContext, col: str, idx: np.ndarray) -> Callable[[np.ndarray], list[str | None]]:
+    """Values of the kept samples only (``k`` indexes into ``idx``)."""
+
+    def values(k: np.ndarray) -> list[str | None]:
+        return [None if v is None else str(v) for v in ctx.col(col).take(idx[k]).to_pylist()]
+
+    return values
 
 
 def compile_layout(loaded: Any, codes: Mapping[str, CodeTable] | None = None) -> CompiledLayout:

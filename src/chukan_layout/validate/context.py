@@ -15,7 +15,7 @@ from .utf8 import as_string_array, buffers, to_bool
 
 def _value_bytes(arr: pa.Array) -> int:
     """Bytes of character data in a string array (last offset − first offset)."""
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32, count=len(arr) + 1, offset=arr.offset * 4)
+    offsets, _ = buffers(arr)
     return int(offsets[-1] - offsets[0])
 
 
@@ -25,11 +25,11 @@ class BatchContext:
     def __init__(self, batch: pa.RecordBatch | pa.Table) -> None:
         self.batch = batch
         self.n = batch.num_rows
-        self._cols: dict[str, pa.Array] = {}
+        self._cols: dict[str, pa.StringArray] = {}
         self._blank: dict[str, np.ndarray] = {}
         self._memo: dict[tuple[str, ...], object] = {}
 
-    def col(self, name: str) -> pa.Array:
+    def col(self, name: str) -> pa.StringArray:
         """The column as one ``string`` array with nulls read as blank."""
         c = self._cols.get(name)
         if c is None:
@@ -37,7 +37,7 @@ class BatchContext:
             if name in names:
                 c = as_string_array(self.batch.column(names.index(name)))
             else:  # an item the batch does not carry reads as blank (the required check reports it)
-                c = pa.array([""] * self.n, type=pa.string())
+                c = as_string_array(pa.array([""] * self.n, type=pa.string()))
             self._cols[name] = c
         return c
 
@@ -75,7 +75,7 @@ class BatchContext:
         key = ("eq", name, value)
         m = self._memo.get(key)
         if m is None:
-            m = to_bool(pc.equal(self.col(name), value))
+            m = to_bool(pc.equal(self.col(name), pa.scalar(value, pa.string())))
             self._memo[key] = m
         return m  # type: ignore[return-value]
 

@@ -16,6 +16,7 @@ Codes depend only on the key text: identical across runs, processes and machines
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
 
 import numpy as np
 import pyarrow as pa
@@ -70,7 +71,7 @@ def hash_strings(arr: pa.Array) -> np.ndarray:
     return out
 
 
-def key_parts(ctx: BatchContext, items: Sequence[str]) -> tuple[list[pa.Array], np.ndarray]:
+def key_parts(ctx: BatchContext, items: Sequence[str]) -> tuple[list[pa.StringArray], np.ndarray]:
     """The key columns and the mask of rows whose key is complete (no blank part)."""
     cols = [ctx.col(i) for i in items]
     complete = np.ones(ctx.n, dtype=bool)
@@ -83,7 +84,8 @@ def joined(cols: Sequence[pa.Array]) -> pa.Array:
     """The key text: parts joined by U+001F (a separator no item value contains)."""
     if len(cols) == 1:
         return cols[0]
-    return pc.binary_join_element_wise(*cols, _SEP)
+    join: Any = pc.binary_join_element_wise
+    return cast(pa.Array, join(*cols, _SEP))
 
 
 def key_codes(ctx: BatchContext, items: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -102,7 +104,7 @@ def key_codes(ctx: BatchContext, items: Sequence[str]) -> tuple[np.ndarray, np.n
     codes = np.zeros(ctx.n, dtype=np.uint64)
     ex = np.flatnonzero(exact_ok)
     if ex.size:
-        take = pa.array(ex)
+        take = ex
         acc = np.ones(ex.size, dtype=np.uint64)
         for col, ln in zip(cols, lens, strict=True):
             n_dig = ln[ex].astype(np.uint64)
@@ -113,7 +115,7 @@ def key_codes(ctx: BatchContext, items: Sequence[str]) -> tuple[np.ndarray, np.n
         codes[ex] = acc
     hs = np.flatnonzero(complete & ~exact_ok)
     if hs.size:
-        text = joined([c.take(pa.array(hs)) for c in cols])
+        text = joined([c.take(hs) for c in cols])
         codes[hs] = hash_strings(text) | TOP
     return codes, complete
 

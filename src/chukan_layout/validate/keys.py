@@ -152,7 +152,7 @@ class KeyIndex:
                 rows = np.flatnonzero(np.isin(ctx.records(), wanted))
                 if rows.size == 0:
                     continue
-                text = joined([ctx.col(i).take(pa.array(rows)) for i in self.items]).to_pylist()
+                text = joined([ctx.col(i).take(rows) for i in self.items]).to_pylist()
                 for r, t in zip(ctx.records()[rows].tolist(), text, strict=True):
-                    texts[(f, int(r))] = "+".join(t.split("\x1f"))
+                    texts[(f, int(r))] = "+".join(str(t).split("\x1f"))
         return texts

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -20,7 +21,7 @@ import pyarrow.compute as pc
 from ..findings import FindingSet, Severity, register_code
 from .base import STAGE
 from .context import BatchContext
-from .utf8 import to_bool
+from .utf8 import as_string_array, buffers, to_bool
 
 register_code("file.count_mismatch", Severity.ERROR, "Trailer record count differs from the records read",
               "トレーラ件数と読込件数の不一致", stage=STAGE, doc="""\
@@ -55,10 +56,11 @@ def parse_decimal(text: str | None) -> Decimal | None:
         return None
 
 
-def exact_sum(col: pa.Array) -> tuple[Decimal, int]:
+def exact_sum(col: Any) -> tuple[Decimal, int]:
     """(exact sum of the numeric values, number of non-blank non-numeric values)."""
+    col = as_string_array(col)
     ok = to_bool(pc.match_substring_regex(col, _NUMBER))
-    nonblank = to_bool(pc.not_equal(pc.binary_length(col), 0))
+    nonblank = np.diff(buffers(col)[0]) > 0
     bad = int((nonblank & ~ok).sum())
     if not ok.any():
         return Decimal(0), bad
@@ -70,7 +72,7 @@ def exact_sum(col: pa.Array) -> tuple[Decimal, int]:
     if int_digits + scale > 30:  # beyond what decimal128 sums safely: exact Python fallback (rare)
         return sum((Decimal(v) for v in nums.to_pylist()), Decimal(0)), bad
     total = pc.sum(pc.cast(nums, pa.decimal128(38, scale))).as_py()
-    return Decimal(total), bad
+    return Decimal(total if total is not None else 0), bad
 
 
 @dataclass

@@ -8,30 +8,32 @@ cumulative sum at the row offsets. Arrow guarantees valid UTF-8.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 
-def as_string_array(col: pa.Array | pa.ChunkedArray) -> pa.Array:
+def as_string_array(col: pa.Array | pa.ChunkedArray) -> pa.StringArray:
     """One contiguous ``string`` array; nulls become ``""`` (the contract: blank is "")."""
-    if isinstance(col, pa.ChunkedArray):
-        col = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
-    if pa.types.is_large_string(col.type) or pa.types.is_string_view(col.type):
-        col = col.cast(pa.string())
-    elif not pa.types.is_string(col.type):
-        col = pc.cast(col, pa.string())
-    if col.null_count:
-        col = pc.fill_null(col, "")
-    return col
+    arr: Any = col
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    if not pa.types.is_string(arr.type):
+        arr = arr.cast(pa.string())
+    if arr.null_count:
+        arr = pc.fill_null(arr, "")
+    return cast(pa.StringArray, arr)
 
 
 def buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """(offsets int64 of length n+1 relative to ``data``, data uint8) of a string array, zero-copy."""
     n = len(arr)
     _validity, off_buf, data_buf = arr.buffers()
-    offsets = np.frombuffer(off_buf, dtype=np.int32, count=n + 1, offset=arr.offset * 4).astype(np.int64)
-    data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    assert off_buf is not None, "a string array has an offsets buffer"
+    offsets = np.frombuffer(cast(Any, off_buf), dtype=np.int32, count=n + 1, offset=arr.offset * 4).astype(np.int64)
+    data = np.frombuffer(cast(Any, data_buf), dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
     return offsets, data
 
 
@@ -73,10 +75,10 @@ def sjis_widths(arr: pa.Array) -> np.ndarray:
     return per_row_sum(weight, offsets)
 
 
-def to_bool(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
+def to_bool(arr: Any) -> np.ndarray:
     """A boolean Arrow result as a numpy bool array (null → False)."""
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     if arr.null_count:
         arr = pc.fill_null(arr, False)
-    return arr.to_numpy(zero_copy_only=False)
+    return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=bool)
