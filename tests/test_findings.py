@@ -57,3 +57,16 @@ def test_masking_kinds():
     assert mask_value("1985-04-12", "birth_date") == "1985-**-**"
     assert mask_value("東京都千代田区千代田1-1", "address").startswith("東京都千")
     assert mask_value("abc", "none") == "abc"
+
+
+def test_key_severity_reports_a_rule_warning_as_warning():
+    fs = FindingSet()
+    fs.add("test.bad", file="f", item="rule:a", records=[1], severity="warning")
+    fs.add("test.bad", file="f", item="rule:b", records=[2])
+    sev = {r["item"]: r["severity"] for r in fs.rows()}
+    assert sev == {"rule:a": "warning", "rule:b": "error"}
+    assert fs.total("warning") == 1 and fs.total("error") == 1
+    merged = FindingSet().merge(fs)
+    assert merged.total("warning") == 1
+    forced = FindingSet(severity_overrides={"test.bad": Severity.INFO}).merge(fs)
+    assert forced.total("info") == 2

@@ -145,6 +145,9 @@ class FindingSet:
     severity_overrides: dict[str, Severity] = field(default_factory=dict)
     counts: dict[Key, int] = field(default_factory=dict)
     samples: dict[Key, list[Sample]] = field(default_factory=dict)
+    # severity of one (code, file, item) when the check carries its own (a row rule's
+    # ``severity: warning``); a run's per-code override still wins
+    key_severity: dict[Key, Severity] = field(default_factory=dict)
 
     # -- adding ------------------------------------------------------------------------
     def add(
@@ -159,14 +162,18 @@ class FindingSet:
         count: int | None = None,
         sensitivity: Sensitivity | str | None = None,
         raw: bool = False,
+        severity: Severity | str | None = None,
     ) -> None:
         """Count occurrences of ``code`` and keep samples.
 
         ``records`` is a vector of 1-based record numbers (0 for a file-level finding);
-        ``values`` the offending values at those records (masked here unless ``raw``).
+        ``values`` the offending values at those records (masked here unless ``raw``);
+        ``severity`` overrides the code's default for this (code, file, item) only.
         """
         get_code(code)  # unknown codes fail loudly
         key = (code, file, item)
+        if severity is not None:
+            self.key_severity[key] = Severity(severity)
         recs = np.asarray(records if records is not None else [0], dtype=np.int64)
         n = int(count) if count is not None else int(recs.size)
         if n == 0:
@@ -198,20 +205,26 @@ class FindingSet:
             self.counts[key] = self.counts.get(key, 0) + n
         for key, smp in other.samples.items():
             self._keep(key, list(smp))
+        self.key_severity.update(other.key_severity)
         return self
 
     # -- reading -----------------------------------------------------------------------
-    def severity(self, code: str) -> Severity:
-        """Severity of a code in this run (override, else the registered default)."""
-        return self.severity_overrides.get(code) or get_code(code).severity
+    def severity(self, code: str, key: Key | None = None) -> Severity:
+        """Severity of a code in this run: the run's override, else the key's own (a row
+        rule's), else the registered default."""
+        if code in self.severity_overrides:
+            return self.severity_overrides[code]
+        if key is not None and key in self.key_severity:
+            return self.key_severity[key]
+        return get_code(code).severity
 
     def total(self, severity: Severity | str | None = None, file: str | None = None) -> int:
         """Number of occurrences, optionally of one severity and/or one file."""
         sev = None if severity is None else Severity(severity)
         return sum(
             n
-            for (code, f, _), n in self.counts.items()
-            if (sev is None or self.severity(code) is sev) and (file is None or f == file)
+            for (code, f, it), n in self.counts.items()
+            if (sev is None or self.severity(code, (code, f, it)) is sev) and (file is None or f == file)
         )
 
     def has_errors(self) -> bool:
@@ -223,7 +236,7 @@ class FindingSet:
             code, file, item = key
             yield {
                 "code": code,
-                "severity": str(self.severity(code)),
+                "severity": str(self.severity(code, key)),
                 "file": file,
                 "item": item,
                 "count": self.counts[key],

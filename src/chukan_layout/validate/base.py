@@ -86,6 +86,7 @@ def report(
     details: Callable[[np.ndarray], list[str | None]] | str | None = None,
     sensitivity: Sensitivity = Sensitivity.NONE,
     raw: bool = False,
+    severity: Severity | None = None,
 ) -> None:
     """Count ``records.size`` occurrences; build sample values/details only for the kept samples.
 
@@ -111,4 +112,5 @@ def report(
         count=n,
         sensitivity=sensitivity,
         raw=raw,
+        severity=severity,
     )

@@ -104,6 +104,7 @@ class CompiledLayout:
                 details=c.detail,
                 sensitivity=c.sensitivity,
                 raw=raw_values,
+                severity=c.severity,  # a row rule's own severity is reported as such
             )
         return bad
 
