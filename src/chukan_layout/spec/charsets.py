@@ -17,8 +17,8 @@ IVS selector is valid only right after an ideograph.  Exact definitions (U+ rang
 - ``jis_x0208``: U+0000–007F ∪ characters Python's ``iso2022_jp`` codec encodes
   (JIS X 0208 and JIS X 0201 Roman: ¥ ‾ pass; ～ U+FF5E and 半角カナ do not; 〜 U+301C does).
 - ``jis_x0213``: U+0000–007F ∪ characters ``shift_jis_2004`` encodes (JIS X 0213:2004 planes 1–2
-  and 半角カナ, e.g. 﨑 U+FA11, 剝; *not* 髙 U+9AD9 or 𠮷 U+20BB7, which only cp932 (IBM ext.)
-  or MJ hold) ∪ U+309A (the combining mark of か゚-type pairs).
+  and 半角カナ, e.g. 﨑 U+FA11, 剝; *not* 髙 U+9AD9 (cp932 IBM ext.) or 𠮷 U+20BB7 (neither); MJ holds both
+  ) ∪ U+309A (the combining mark of か゚-type pairs).
 - ``cp932``: characters ``cp932`` encodes, minus the user area U+E000–E757 (外字).
 - ``mj``: ``jis_x0213`` ∪ CJK ideographs (URO U+4E00–9FFF, Ext A U+3400–4DBF, Ext B–H U+20000–2A6DF,
   2A700–2EBEF, 30000–323AF, compatibility U+F900–FAFF) ∪ hiragana/katakana U+3041–30FF, U+31F0–31FF
