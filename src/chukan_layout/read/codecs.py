@@ -68,6 +68,13 @@ class TextCodec:
         np.cumsum(lengths, out=offsets[1:])
         return np.frombuffer(b"".join(parts), np.uint8), offsets
 
+    def encode_array(self, values: pa.Array | pa.ChunkedArray, kind: FieldType) -> tuple[np.ndarray, np.ndarray]:
+        """Encode an Arrow string column → (concatenated bytes, offsets of n+1).
+
+        Same bytes and errors as :meth:`encode_column`; codecs override it to work on the
+        column's UTF-8 buffer without making one Python string per value."""
+        return self.encode_column(["" if v is None else v for v in values.to_pylist()], kind)
+
     def truncate(self, value: str, kind: FieldType, length: int) -> bytes:
         """The encoding of the longest prefix of ``value`` that fits ``length`` bytes.
 
@@ -98,6 +105,48 @@ def strings_from_offsets(data: np.ndarray, offsets: np.ndarray) -> pa.StringArra
     return pa.StringArray.from_buffers(
         len(offsets) - 1, pa.py_buffer(offsets.astype(np.int32, copy=False)), pa.py_buffer(data)
     )
+
+
+def utf8_column(values: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """(UTF-8 bytes, int64 offsets from 0) of a string column; null counts as ``""``."""
+    arr = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if arr.type != pa.string():
+        arr = arr.cast(pa.string())
+    if arr.null_count:
+        arr = arr.fill_null("")
+    n = len(arr)
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], np.int32)[arr.offset : arr.offset + n + 1].astype(np.int64) if n else np.zeros(1, np.int64)
+    data = np.frombuffer(bufs[2], np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
+    data = data[offsets[0] : offsets[-1]]
+    return data, offsets - offsets[0]
+
+
+def char_starts(utf8: np.ndarray) -> np.ndarray:
+    """Mask of the bytes that start a character (not UTF-8 continuation bytes)."""
+    return (utf8 < 0x80) | (utf8 >= 0xC0)
+
+
+def char_offsets(utf8: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Per-value offsets counted in characters (code points) instead of bytes."""
+    cum = np.zeros(len(utf8) + 1, np.int64)
+    np.cumsum(char_starts(utf8), out=cum[1:])
+    return cum[offsets]
+
+
+def _cp932_widths(utf8: np.ndarray) -> np.ndarray:
+    """cp932 byte count contributed by each UTF-8 byte: 1 for ASCII and half-width katakana
+    (U+FF61–FF9F, UTF-8 ``EF BD A1``–``EF BE 9F``), 2 for any other character, 0 on
+    continuation bytes. (Characters cp932 writes in one byte outside these ranges, like U+0080,
+    make the total disagree with the encoded length: the caller then takes the slow path.)"""
+    w = np.where(utf8 >= 0xC0, 2, 0).astype(np.int8)
+    w[utf8 < 0x80] = 1
+    ef = np.flatnonzero(utf8[:-2] == 0xEF) if len(utf8) > 2 else np.zeros(0, np.int64)
+    if len(ef):
+        b1, b2 = utf8[ef + 1], utf8[ef + 2]
+        half = ((b1 == 0xBD) & (b2 >= 0xA1)) | ((b1 == 0xBE) & (b2 <= 0x9F))
+        w[ef[half]] = 1
+    return w
 
 
 def bad_utf8_cells(utf8: np.ndarray, seps: np.ndarray) -> np.ndarray:
@@ -147,6 +196,30 @@ class PythonCodec(TextCodec):
         offsets[-1] = len(buf) - len(seps)
         data = buf[buf != 0x0A] if len(seps) else buf
         return data, offsets
+
+    def encode_array(self, values: pa.Array | pa.ChunkedArray, kind: FieldType) -> tuple[np.ndarray, np.ndarray]:
+        """UTF-8 buffer → one decode and one encode for the whole column; value boundaries come
+        from per-character widths (cp932) or are the UTF-8 offsets themselves (utf-8)."""
+        if self.name not in ("cp932", "utf-8"):
+            return super().encode_array(values, kind)
+        utf8, offsets = utf8_column(values)
+        if self.name == "utf-8":
+            return utf8.copy(), offsets
+        text = utf8.tobytes().decode("utf-8")
+        try:
+            raw = text.encode(self.py_name)
+        except UnicodeEncodeError as e:
+            row = int(np.searchsorted(char_offsets(utf8, offsets), e.start, side="right")) - 1
+            value = values[row].as_py()
+            raise ValueError(
+                f"row {row}: {value!r}: {text[e.start]!r} (U+{ord(text[e.start]):04X}) "
+                f"is not encodable in {self.name}"
+            ) from None
+        cum = np.zeros(len(utf8) + 1, np.int64)
+        np.cumsum(_cp932_widths(utf8), out=cum[1:])
+        if int(cum[-1]) != len(raw):  # a rare one-byte character outside the predicted ranges
+            return super().encode_array(values, kind)
+        return np.frombuffer(raw, np.uint8), cum[offsets]
 
     def decode_columns(self, columns: Sequence[tuple[np.ndarray, FieldType]]) -> list[Decoded]:
         if not columns:

@@ -19,14 +19,14 @@ without a mapping, NUL, an odd-length DBCS run, or shift codes in a single-byte 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import resources
 
 import numpy as np
 import pyarrow as pa
 
-from .codecs import Decoded, TextCodec, register_codec, strings_from_offsets
+from .codecs import Decoded, TextCodec, char_offsets, register_codec, strings_from_offsets, utf8_column
 from .definition import FieldType
 
 SO, SI = 0x0E, 0x0F
@@ -166,6 +166,19 @@ class EbcdicCodec(TextCodec):
         n = len(values)
         nchars = np.fromiter((len(v) for v in values), np.int64, n)
         cps = np.frombuffer("".join(values).encode("utf-32-le"), "<u4").astype(np.int64)
+        return self._encode_codepoints(cps, nchars, kind, lambda row: values[row])
+
+    def encode_array(self, values: pa.Array | pa.ChunkedArray, kind: FieldType) -> tuple[np.ndarray, np.ndarray]:
+        """The column's UTF-8 buffer → code points in one call (no Python string per value)."""
+        utf8, offsets = utf8_column(values)
+        nchars = np.diff(char_offsets(utf8, offsets))
+        cps = np.frombuffer(utf8.tobytes().decode("utf-8").encode("utf-32-le"), "<u4").astype(np.int64)
+        return self._encode_codepoints(cps, nchars, kind, lambda row: values[row].as_py())
+
+    def _encode_codepoints(
+        self, cps: np.ndarray, nchars: np.ndarray, kind: FieldType, value: Callable[[int], str]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        n = len(nchars)
         vid = np.repeat(np.arange(n), nchars)
         bmp = np.where(cps < 65536, cps, 0xFFFF)
         sb = self.sbcs_enc[bmp].astype(np.int64)
@@ -180,7 +193,7 @@ class EbcdicCodec(TextCodec):
         if not ok.all():
             i = int(np.flatnonzero(~ok)[0])
             row = int(vid[i])
-            raise ValueError(f"row {row}: {values[row]!r}: {chr(cps[i])!r} (U+{cps[i]:04X}) is not encodable in {self.name}")
+            raise ValueError(f"row {row}: {value(row)!r}: {chr(cps[i])!r} (U+{cps[i]:04X}) is not encodable in {self.name}")
         shifts = kind is not FieldType.DBCS
         first = np.ones(len(cps), bool)
         first[1:] = vid[1:] != vid[:-1]
@@ -203,10 +216,9 @@ class EbcdicCodec(TextCodec):
         out[q[is_d]] = db[is_d] >> 8
         out[q[is_d] + 1] = db[is_d] & 0xFF
         out[(q + 2)[si_a]] = SI
-        per_value = np.bincount(vid, weights=size, minlength=n).astype(np.int64)
-        offsets = np.zeros(n + 1, np.int64)
-        np.cumsum(per_value, out=offsets[1:])
-        return out, offsets
+        char_off = np.zeros(n + 1, np.int64)
+        np.cumsum(nchars, out=char_off[1:])
+        return out, start[char_off]
 
 
 @cache

@@ -58,18 +58,25 @@ def text_matrix(
     codec: TextCodec, values: ColumnValues, kind: FieldType, width: int, overflow: Overflow, field: str
 ) -> np.ndarray:
     """Encode a text column into an ``(n, width)`` padded byte matrix."""
-    vals = _as_list(values)
+    arrow = isinstance(values, pa.Array | pa.ChunkedArray)
+    vals = values if arrow else _as_list(values)
     n = len(vals)
     try:
-        data, offsets = codec.encode_column(vals, kind)
+        # Arrow columns are encoded from their UTF-8 buffer: no Python string per value
+        data, offsets = codec.encode_array(values, kind) if arrow else codec.encode_column(vals, kind)  # type: ignore[arg-type]
     except (ValueError, UnicodeEncodeError) as e:
         raise ValueError(f"field {field}: {e}") from None
+
+    def value(i: int) -> str:
+        v = vals[i]
+        return (v.as_py() or "") if arrow else v  # type: ignore[union-attr,return-value]
+
     lengths = np.diff(offsets)
     over = lengths > width
     if over.any() and overflow != "truncate":
         i = int(np.flatnonzero(over)[0])
         raise ValueError(
-            f"field {field}: row {i}: {vals[i]!r} is {int(lengths[i])} bytes in {codec.name}; "
+            f"field {field}: row {i}: {value(i)!r} is {int(lengths[i])} bytes in {codec.name}; "
             f"the field holds {width} (use overflow='truncate' to cut it)"
         )
     fit = np.where(over, 0, lengths)
@@ -86,7 +93,7 @@ def text_matrix(
             src = data
         out.reshape(-1)[dest] = src
     for i in np.flatnonzero(over):
-        b = codec.truncate(vals[i], kind, width)
+        b = codec.truncate(value(i), kind, width)
         pad = _pad_matrix(codec.pad_unit(kind), np.array([len(b)]), width)[0]
         out[i] = pad
         out[i, : len(b)] = np.frombuffer(b, np.uint8)
@@ -197,13 +204,22 @@ def render_fixed(
     return frame(record_matrix(definition, record_type_name, columns, overflow, count), definition.framing)
 
 
+def _csv_column(values: ColumnValues) -> pa.Array:
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(values, pa.Array):  # used as is (no round trip through Python strings)
+        arr = values if values.type == pa.string() else values.cast(pa.string())
+        return arr.fill_null("") if arr.null_count else arr
+    return pa.array(_as_list(values), pa.string())
+
+
 def render_csv(definition: CsvDefinition, columns: Mapping[str, ColumnValues]) -> bytes:
     """Render a CSV: RFC 4180 quoting (every value quoted), CRLF, the definition's encoding.
 
     A header row is written when ``definition.header``; column order follows
     ``definition.columns`` when set, else the mapping's order."""
     names = list(definition.columns or columns)
-    table = pa.table({k: pa.array(_as_list(columns.get(k, [])), pa.string()) for k in names})
+    table = pa.table({k: _csv_column(columns.get(k, [])) for k in names})
     if definition.quote != '"':
         raise ValueError("render_csv writes '\"' quotes only")
     sink = io.BytesIO()

@@ -68,10 +68,8 @@ def wareki(values: pa.Array, era_codes: dict[str, str], era_names: pa.Array | No
     key = y * 10000 + np.maximum(m, 1) * 100 + np.maximum(d, 1)
     era = np.maximum(np.searchsorted(_ERA_START_YMD, key, side="right") - 1, 0)
     if era_names is not None:
-        given = np.asarray(era_names.to_numpy(zero_copy_only=False), dtype=object)
-        idx = {n: i for i, n in enumerate(ERA_NAMES)}
-        override = np.array([idx.get(g, -1) for g in given]) if given.size else np.zeros(0, dtype=np.int64)
-        era = np.where(override >= 0, override, era)
+        override = pc.fill_null(pc.index_in(era_names, value_set=pa.array(ERA_NAMES)), -1)
+        era = np.where(np.asarray(override) >= 0, np.asarray(override), era)
     yy = y - ERA_START_YEAR[era] + 1
     digit = pa.array([era_codes[n] for n in ERA_NAMES]).take(pa.array(era))
     out = pc.binary_join_element_wise(

@@ -12,7 +12,7 @@ number counting header/trailer records, field), where it lands in the standard l
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -106,7 +106,8 @@ class ManifestRow:
     detail: str = ""
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        # the fields are plain str/int: no deep copy needed (dataclasses.asdict costs ~30 µs a row)
+        return {k: getattr(self, k) for k in MANIFEST_FIELDS}
 
 
 MANIFEST_FIELDS = list(ManifestRow.__dataclass_fields__)

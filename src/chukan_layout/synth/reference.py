@@ -146,11 +146,17 @@ def municipality_codes(min_towns: int = 15) -> tuple[str, ...]:
     """5-digit codes of municipalities with at least ``min_towns`` usable 町字, sorted."""
     with _db() as con:
         rows = con.execute(
-            f"SELECT json_extract(data,'$.jisx0402') c, count(*) FROM postal_data WHERE {_USABLE} "
-            "GROUP BY c HAVING count(*) >= ? ORDER BY c",
+            f"SELECT json_extract(data,'$.jisx0402') c, min(prefecture), min(city), count(*) FROM postal_data "
+            f"WHERE {_USABLE} GROUP BY c HAVING count(*) >= ? ORDER BY c",
             (min_towns,),
         ).fetchall()
+    _NAMES.update({r[0]: (r[1], r[2]) for r in rows})
     return tuple(r[0] for r in rows)
+
+
+# 団体コード → (都道府県, 市区町村) seen by municipality_codes(): lets load_municipality filter on the
+# plain columns first (the JSON field is extracted only for that city's rows: ~4× faster)
+_NAMES: dict[str, tuple[str, str]] = {}
 
 
 @cache
@@ -158,11 +164,13 @@ def load_municipality(code_or_name: str) -> Municipality:
     """A municipality by 5/6-digit 団体コード or by name (``葛飾区``, ``東京都葛飾区``)."""
     key = code_or_name.strip()
     with _db() as con:
+        args: tuple[str, ...]
         if key.isdigit() and len(key) in (5, 6):
-            where, arg = "json_extract(data,'$.jisx0402') = ?", key[:5]
+            where, args = "json_extract(data,'$.jisx0402') = ?", (key[:5],)
+            if key[:5] in _NAMES:
+                where, args = "prefecture = ? AND city = ? AND " + where, (*_NAMES[key[:5]], key[:5])
         else:
-            where, arg = "(city = ? OR prefecture || city = ?)", key
-        args = (arg,) if key.isdigit() else (arg, arg)
+            where, args = "(city = ? OR prefecture || city = ?)", (key, key)
         rows = con.execute(
             f"SELECT DISTINCT code, json_extract(data,'$.jisx0402'), prefecture, city, neighborhood, "
             f"json_extract(data,'$.prefecture_kana'), json_extract(data,'$.city_kana'), "

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 from ..read.definition import CsvDefinition, FixedWidthDefinition, Framing
 from ..read.render import frame, record_matrix, render_csv
 from . import encode
+from .arrow_util import const, patch
 from .faults import FILE_KINDS, KINDS, TARGETS, VENDOR_KINDS, ManifestRow, plan
 from .golden import GAIJI_ITEMS, Rows
 from .profile import RecordMap, VendorFile, VendorProfile
@@ -124,30 +125,27 @@ class VendorFileWriter:
         eligible = {k: self._eligible(k, targets[k], g, rm) for k in kinds}
         chosen = plan(self.rng, n, self.rate, kinds, eligible, first)
         faults: list[tuple[int, str, str, str, str]] = []
-        golden_mut: dict[str, np.ndarray] = {}
+        golden_mut: dict[str, dict[int, str]] = {}  # item → {row: corrupted value}
         vendor_mut: dict[str, tuple[int, str]] = {}
         for row, kind in chosen:
             item = targets[kind]
+            old = g[item][row].as_py()
             if kind in ("unmapped_gaiji", "undecodable_bytes", "hankaku_kana", "out_of_era"):
                 vendor_mut[f"{row}:{item}"] = (row, kind)
-                old = new = g[item][row].as_py()
+                new = old
             else:
-                col = golden_mut.setdefault(item, np.asarray(g[item].to_numpy(zero_copy_only=False), dtype=object).copy())
-                old = col[row]
-                new = _corrupt(kind, old, self.w, row, col, self.w.layouts[rm.layout].item(item))
-                col[row] = new
+                new = _corrupt(kind, old, self.w, row, None, self.w.layouts[rm.layout].item(item))
+                golden_mut.setdefault(item, {})[row] = new
             faults.append((row, kind, field_of[item], item, f"{old} → {new}" if new != old else ""))
             if kind == "duplicate_key" and item == "kazei_nendo" and "shotoku_nen" in g:
-                sn = golden_mut.setdefault("shotoku_nen", np.asarray(g["shotoku_nen"].to_numpy(zero_copy_only=False),
-                                                                       dtype=object).copy())
-                sn[row] = str(int(new) - 1)
-        for item, arr in golden_mut.items():
-            g[item] = pa.array(arr, pa.string())
+                golden_mut.setdefault("shotoku_nen", {})[row] = str(int(new) - 1)
+        for item, changes in golden_mut.items():  # a few rows per chunk: patched, not rebuilt
+            g[item] = patch(g[item], np.fromiter(changes, np.int64, len(changes)), list(changes.values()))
         cols: dict[str, pa.Array] = {}
         for fname in rm.map:
             src = rm.source(fname)
             if src.enc == "const":
-                cols[fname] = pa.array([src.value or ""] * n, pa.string())
+                cols[fname] = const(src.value or "", n)
                 continue
             if src.enc == "memo":
                 cols[fname] = encode.memo(np.arange(self.data_records, self.data_records + n))
@@ -167,24 +165,28 @@ class VendorFileWriter:
                 v = encode.compact(v)
             cols[fname] = v
         # faults that live in the vendor encoding
+        vchanges: dict[str, dict[int, str]] = {}
         for row, kind in vendor_mut.values():
             item = targets[kind]
             fname = field_of[item]
-            arr = np.asarray(cols[fname].to_numpy(zero_copy_only=False), dtype=object).copy()
+            cur = cols[fname][row].as_py()
             if kind == "unmapped_gaiji":
-                arr[row] = self.w.gaiji.unmapped_code(self.vendor) + arr[row][1:]
+                cur = self.w.gaiji.unmapped_code(self.vendor) + cur[1:]
             elif kind == "hankaku_kana":
-                arr[row] = encode.hankaku(pa.array([arr[row]])).to_pylist()[0]
+                cur = encode.hankaku(pa.array([cur])).to_pylist()[0]
             elif kind == "undecodable_bytes" and not self.fixed:
-                arr[row] = _MARK + arr[row]
+                cur = _MARK + cur
             elif kind == "out_of_era":
-                arr[row] = encode.wareki_forced(pa.array([g[item][row].as_py()]), self.profile.era_codes, "平成")[0].as_py()
-            cols[fname] = pa.array(arr, pa.string())
+                cur = encode.wareki_forced(pa.array([g[item][row].as_py()]), self.profile.era_codes, "平成")[0].as_py()
+            vchanges.setdefault(fname, {})[row] = cur
+        for fname, changes in vchanges.items():
+            cols[fname] = patch(cols[fname], np.fromiter(changes, np.int64, len(changes)), list(changes.values()))
         for fname in rm.map:
             src = rm.source(fname)
             if src.enc == "hankaku" and src.item:
-                for row in np.flatnonzero(encode.has_small_kana(g[src.item])):
-                    faults.append((int(row), "small_kana", fname, src.item, g[src.item][int(row)].as_py()))
+                rows = np.flatnonzero(encode.has_small_kana(g[src.item]))
+                values = g[src.item].take(rows).to_pylist()
+                faults.extend((int(r), "small_kana", fname, src.item, v) for r, v in zip(rows, values, strict=True))
         return cols, faults
 
     def _eligible(self, kind: str, item: str, g: dict[str, pa.Array], rm: RecordMap) -> np.ndarray:
@@ -211,8 +213,11 @@ class VendorFileWriter:
         layout = self.w.layouts[rm.layout]
         for it in layout.items:
             if it.era_of == item and it.id in g:
-                names = {v.code: v.name for v in self.w.codes[it.codes].values} if it.codes else {}
-                return pa.array([names.get(c, "") for c in g[it.id].to_pylist()])
+                values = self.w.codes[it.codes].values if it.codes else []
+                codes = pa.array([v.code for v in values], pa.string())
+                names = pa.array([v.name for v in values] + [""], pa.string())
+                idx = pc.fill_null(pc.index_in(g[it.id], value_set=codes), len(values))  # unknown code → ""
+                return names.take(idx)
         return None
 
     # -- fixed width -------------------------------------------------------------------------
@@ -294,7 +299,7 @@ class VendorFileWriter:
                                          KINDS[kind], detail))
 
 
-def _corrupt(kind: str, old: str, w: World, row: int, col: np.ndarray, item: Any = None) -> str:
+def _corrupt(kind: str, old: str, w: World, row: int, col: np.ndarray | None = None, item: Any = None) -> str:
     """The golden-side corrupted value for a value fault (``item``: the layout item, for its rules)."""
     codes = item.codes if item is not None else None
     if kind == "bad_check_digit":
