@@ -166,6 +166,9 @@ def parse_decimals(
     arr = pa.array(values, pa.string()) if not isinstance(values, pa.Array) else values.cast(pa.string())
     arr = pc.fill_null(arr, "")
     n = len(arr)
+    fast = _plain_digits(arr, ndigits, scale, field)
+    if fast is not None:
+        return fast
     blank = np.asarray(pc.equal(arr, "").to_numpy(zero_copy_only=False), bool)
     filled = pc.if_else(pa.array(blank), "0", arr) if blank.any() else arr
     if pc.all(pc.match_substring_regex(filled, r"^[0-9]+$")).as_py():  # fast path: plain digits
@@ -196,6 +199,33 @@ def parse_decimals(
     )
     neg = np.asarray(pc.equal(sign, "-").to_numpy(zero_copy_only=False), bool) & digits.any(axis=1)
     return digits.astype(np.uint8), neg, blank
+
+
+def _plain_digits(
+    arr: pa.StringArray, ndigits: int, scale: int, field: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Fast path of :func:`parse_decimals` for columns of unsigned digit strings (or blanks):
+    the digits are scattered right-aligned from the UTF-8 buffer in numpy. None → general path."""
+    n = len(arr)
+    if n == 0 or arr.null_count:
+        return None
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], np.int32)[arr.offset : arr.offset + n + 1].astype(np.int64)
+    data = (np.frombuffer(bufs[2], np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8))[offsets[0] : offsets[-1]]
+    if data.size and (data.min() < 0x30 or data.max() > 0x39):
+        return None
+    lengths = np.diff(offsets)
+    width = max(int(lengths.max()), ndigits - scale) + scale  # room for every digit, then the scale's zeros
+    mat = np.zeros((n, width), np.uint8)
+    if data.size:
+        start = np.arange(n, dtype=np.int64) * width + (width - scale - lengths) - (offsets[:-1] - offsets[0])
+        mat.reshape(-1)[np.repeat(start, lengths) + np.arange(data.size)] = data - 0x30
+    over = mat[:, : width - ndigits].any(axis=1) if width > ndigits else np.zeros(n, bool)
+    if over.any():
+        bad = int(np.flatnonzero(over)[0])
+        raise ValueError(f"field {field}: row {bad}: {arr[bad].as_py()!r} does not fit {ndigits} digits")
+    digits = np.ascontiguousarray(mat[:, width - ndigits :])
+    return digits, np.zeros(n, bool), lengths == 0
 
 
 _ASCII_POS = np.frombuffer(b"{ABCDEFGHI", np.uint8)

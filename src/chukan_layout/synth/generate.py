@@ -261,16 +261,15 @@ def _rows_json(rows: list[ManifestRow]) -> str:
     at nesting depth 1 (json's indenting encoder is pure Python: ~40 µs a row)."""
     if not rows:
         return "[]"
-    from json.encoder import encode_basestring
+    from json.encoder import encode_basestring as e
 
-    keys = [f"   {encode_basestring(k)}: " for k in MANIFEST_FIELDS]
-
-    def enc(v: object) -> str:
-        return encode_basestring(v) if isinstance(v, str) else json.dumps(v)
-
+    assert MANIFEST_FIELDS == ["vendor", "file", "record", "field", "layout", "item", "golden_file", "golden_record",
+                               "kind", "expected", "detail"]
     items = [
-        "  {\n" + ",\n".join(k + enc(getattr(m, f)) for k, f in zip(keys, MANIFEST_FIELDS, strict=True)) + "\n  }"
+        f'  {{\n   "vendor": {e(m.vendor)},\n   "file": {e(m.file)},\n   "record": {int(m.record)},\n'
+        f'   "field": {e(m.field)},\n   "layout": {e(m.layout)},\n   "item": {e(m.item)},\n'
+        f'   "golden_file": {e(m.golden_file)},\n   "golden_record": {int(m.golden_record)},\n'
+        f'   "kind": {e(m.kind)},\n   "expected": {e(m.expected)},\n   "detail": {e(m.detail)}\n  }}'
         for m in rows
     ]
     return "[\n" + ",\n".join(items) + "\n ]"
-

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..read.definition import CsvDefinition, FixedWidthDefinition, Framing
+from ..read.definition import CsvDefinition, FixedWidthDefinition
 from ..read.render import frame, record_matrix, render_csv
 from . import encode
 from .arrow_util import const, patch
@@ -248,16 +248,19 @@ class VendorFileWriter:
             keys.append(np.stack([hh, np.full(m.shape[0], k), np.arange(m.shape[0])], axis=1))
             meta.append((rm, faults))
         width = max(m.shape[1] for m in mats)
-        allm = np.concatenate([np.pad(m, ((0, 0), (0, width - m.shape[1])), constant_values=0x40 if d.encoding ==
-                                      "ibm930" else 0x20) for m in mats])
+        pad = 0x40 if d.encoding == "ibm930" else 0x20
+        padded = [m if m.shape[1] == width else np.pad(m, ((0, 0), (0, width - m.shape[1])), constant_values=pad)
+                  for m in mats]
         key = np.concatenate(keys)
-        order = np.lexsort((key[:, 2], key[:, 1], key[:, 0])) if len(parts) > 1 else np.arange(key.shape[0])
-        pos = np.empty_like(order)
-        pos[order] = np.arange(order.shape[0])
-        if d.framing is Framing.RDW and len(parts) == 1:
-            self._out.write(frame(allm[order], d.framing))
+        if len(parts) > 1:  # records of several types interleave by household
+            order = np.lexsort((key[:, 2], key[:, 1], key[:, 0]))
+            pos = np.empty_like(order)
+            pos[order] = np.arange(order.shape[0])
+            allm = np.concatenate(padded)[order]
         else:
-            self._out.write(frame(allm[order], d.framing))
+            pos = np.arange(key.shape[0])
+            allm = padded[0]
+        self._out.write(frame(allm, d.framing))
         offset = 0
         for (rm, faults), m in zip(meta, mats, strict=True):
             for row, kind, fname, item, detail in faults:
