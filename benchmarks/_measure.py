@@ -1,8 +1,16 @@
-"""Run one benchmark case in its own process and report wall time and peak RSS.
+"""Run one benchmark case in its own process and report wall time, CPU time and peak RSS.
 
 Each case is ``module:function`` called with JSON-able keyword arguments. The child
-prints one JSON line ``{"seconds": …, "peak_rss_mib": …, "result": …}``; peak RSS is the
-child's own ``ru_maxrss`` so cases never contaminate each other's figures.
+prints one JSON line with:
+
+- ``seconds``: wall time of the call (imports excluded, they happen before the clock starts);
+- ``cpu_seconds``: user + system CPU of the child *and* of the worker processes it waited for;
+- ``peak_rss_mib``: the child's own ``ru_maxrss`` (so cases never contaminate each other);
+- ``peak_child_rss_mib``: the largest ``ru_maxrss`` among its finished worker processes;
+- ``peak_tree_rss_mib``: the largest *sum* of RSS over the child and all its descendants,
+  sampled every 50 ms with psutil (conservative: pages shared after ``fork`` count once per
+  process). With one process this equals ``peak_rss_mib`` up to the sampling interval.
+- ``load_before`` / ``load_after``: the 1-minute load average around the call (a shared machine).
 """
 
 from __future__ import annotations
@@ -17,16 +25,45 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 
 _CHILD = r"""
-import importlib, json, resource, sys, time
+import importlib, json, os, resource, sys, threading, time
 sys.path.insert(0, {here!r})
 mod, fn = {target!r}.split(":")
 f = getattr(importlib.import_module(mod), fn)
 kwargs = json.loads({kwargs!r})
+peak = [0]
+stop = threading.Event()
+def _sample():
+    try:
+        import psutil
+    except ImportError:
+        return
+    me = psutil.Process()
+    while not stop.is_set():
+        try:
+            total = me.memory_info().rss
+            for c in me.children(recursive=True):
+                try:
+                    total += c.memory_info().rss
+                except psutil.Error:
+                    pass
+            peak[0] = max(peak[0], total)
+        except psutil.Error:
+            pass
+        stop.wait(0.05)
+th = threading.Thread(target=_sample, daemon=True)
+th.start()
+load0 = os.getloadavg()[0]
+r0s, r0c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 t0 = time.perf_counter()
 result = f(**kwargs)
 secs = time.perf_counter() - t0
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print("@@RESULT@@" + json.dumps({{"seconds": secs, "peak_rss_mib": rss, "result": result}}, default=str))
+stop.set(); th.join()
+rs, rc = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = (rs.ru_utime + rs.ru_stime - r0s.ru_utime - r0s.ru_stime) + (rc.ru_utime + rc.ru_stime - r0c.ru_utime - r0c.ru_stime)
+own = rs.ru_maxrss / 1024
+print("@@RESULT@@" + json.dumps({{"seconds": secs, "cpu_seconds": cpu, "peak_rss_mib": own,
+      "peak_child_rss_mib": rc.ru_maxrss / 1024, "peak_tree_rss_mib": max(peak[0] / 2**20, own),
+      "load_before": load0, "load_after": os.getloadavg()[0], "result": result}}, default=str))
 """
 
 
