@@ -22,6 +22,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("chukan_layout.commands.report", "report"),
     ("chukan_layout.commands.inspect", "inspect"),
     ("chukan_layout.commands.convert", "convert"),
+    ("chukan_layout.commands.validate", "validate"),
     ("chukan_layout.commands.generate", "generate"),
     ("chukan_layout.commands.gaiji", "gaiji"),
 ]

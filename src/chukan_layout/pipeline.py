@@ -143,8 +143,9 @@ class ConvertResult:
         return {
             "adapter": self.adapter,
             "files": [{**asdict(f), "rejected": f.rejected, "balanced": f.balanced} for f in self.files],
-            "outputs": {k: asdict(v) for k, v in self.outputs.items()},
-            "rejects": {"path": self.rejects_path, "records": self.rejects},
+            # output paths relative to the output folder: the summary does not depend on where it was written
+            "outputs": {k: {**asdict(v), "path": Path(v.path).name} for k, v in self.outputs.items()},
+            "rejects": {"path": self.rejects_path and Path(self.rejects_path).name, "records": self.rejects},
             "totals": {
                 "records_in": self.records_in,
                 "records_out": self.records_out,
@@ -215,7 +216,7 @@ def convert(
     do_gaiji = gaiji if gaiji is not None else (validate or bool(gaiji_tables))
     tables = _gaiji_tables(ad.name, gaiji_tables) if do_gaiji else []
     assigned = ad.assign(list(inputs))
-    hashes = _Hasher([p for ps in assigned.values() for p in ps]) if validate else None
+    hashes: _Hasher | None = None
     parts_dir = Path(tempfile.mkdtemp(prefix=".chukan-parts-", dir=out))
     try:
         lookup_sink = _RejectSink()
@@ -239,19 +240,27 @@ def convert(
         engine = AdaptEngine(ad, lookups)
         partitions = plan(files, partition_bytes=partition_bytes, split=limit is None,
                           header_of=lambda s, p: _header_values(ad, s, p, encoding))  # fmt: skip
-        local = bool(stages) or layouts is not None or ref is None
-        n = _n_workers(workers, len(partitions), local)
-        state = WorkerState(cfg, adapter=ad, layouts=layouts, lookups=lookups, stages=stages) if n <= 1 else None
+        n = _n_workers(workers, len(partitions), bool(stages) or (ref is None and not _CAN_FORK))
+        # built once here; forked workers inherit it (spawned ones rebuild it from cfg)
+        state = WorkerState(cfg, adapter=ad, layouts=layouts, lookups=lookups, stages=stages)
         from .pipeline_merge import RunMerger
 
         merger = RunMerger(ad, fs, validate=validate, spill_dir=str(parts_dir), output_encoding=output_encoding)
-        for part, res in zip(partitions, _results(partitions, n, cfg, state, progress), strict=True):
+
+        def start_hashing() -> None:  # after the workers are forked: no extra thread while forking
+            nonlocal hashes
+            if validate and hashes is None:
+                hashes = _Hasher([p for ps in assigned.values() for p in ps])
+
+        results = _results(partitions, n, cfg, state, progress, start_hashing)
+        for part, res in zip(partitions, results, strict=True):
             acc = accounts.get(part.file)
             if acc is None:
                 acc = accounts[part.file] = FileAccounting(part.file, part.path, part.source, "data")
             merger.add(part, res, acc)
             if n > 1 and progress is not None:
                 progress(part.size)
+        start_hashing()
         for acc in accounts.values():
             acc.check()
         if validate:
@@ -284,11 +293,13 @@ def _n_workers(workers: int | None, n_parts: int, local: bool) -> int:
 
 
 _STATE: WorkerState | None = None
+_CAN_FORK = "fork" in __import__("multiprocessing").get_all_start_methods()
 
 
-def _init_worker(cfg: RunConfig) -> None:
+def _init_worker(cfg: RunConfig | None) -> None:
     global _STATE
-    _STATE = WorkerState(cfg)
+    if cfg is not None:  # spawned: rebuild the stages (forked workers inherit the parent's _STATE)
+        _STATE = WorkerState(cfg)
 
 
 def _work(part: Partition) -> PartResult:
@@ -296,25 +307,33 @@ def _work(part: Partition) -> PartResult:
     return run_partition(_STATE, part)
 
 
-def _results(partitions: list[Partition], n: int, cfg: RunConfig, state: WorkerState | None,
-             progress: Progress | None) -> Iterator[PartResult]:  # fmt: skip
-    """Partition results in partition order (this process, or a pool of ``n`` worker processes)."""
+def _results(partitions: list[Partition], n: int, cfg: RunConfig, state: WorkerState,
+             progress: Progress | None, started: Callable[[], None]) -> Iterator[PartResult]:  # fmt: skip
+    """Partition results in partition order (this process, or a pool of ``n`` worker processes).
+
+    Workers are forked where the platform allows (they inherit the compiled stages: layouts,
+    charset tables and the adapter take seconds to build), spawned elsewhere.
+    """
+    global _STATE
     if n <= 1:
-        assert state is not None
+        started()
         for p in partitions:
             yield run_partition(state, p, progress)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    ex = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker,
-                             initargs=(cfg,))  # fmt: skip
+    ctx = multiprocessing.get_context("fork" if _CAN_FORK else "spawn")
+    _STATE = state
+    ex = ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker, initargs=(None if _CAN_FORK else cfg,))
     try:
         futures = [ex.submit(_work, p) for p in partitions]
+        started()
         for f in futures:
             yield f.result()
     finally:
         ex.shutdown(wait=True, cancel_futures=True)
+        _STATE = None
 
 
 class _Hasher:

@@ -1,14 +1,82 @@
-"""``chukan-layout convert``: vendor export files → standard-layout CSV files."""
+"""``chukan-layout convert``: vendor export files → standard-layout CSV files, validated, with a report."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
+
+
+def parse_severities(options: tuple[str, ...]) -> dict[str, str]:
+    """``--severity CODE=LEVEL`` options → ``{code: level}`` (codes and levels checked)."""
+    from ..findings import Severity, get_code
+
+    out: dict[str, str] = {}
+    for opt in options:
+        code, sep, level = opt.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected CODE=LEVEL (e.g. item.pattern=warning), got {opt!r}")
+        try:
+            get_code(code.strip())
+            out[code.strip()] = str(Severity(level.strip().lower()))
+        except (KeyError, ValueError) as e:
+            raise click.BadParameter(str(e).strip("'\"")) from None
+    return out
+
+
+def thresholds_of(max_errors: int | None, max_reject_rate: float) -> Any:
+    from ..report import Thresholds
+
+    return Thresholds(max_error_findings=max_errors, max_reject_rate=max_reject_rate)
+
+
+class ProgressBar:
+    """A click progress bar on stderr when it is a TTY (or forced); a no-op otherwise."""
+
+    def __init__(self, total: int, label: str, show: bool | None) -> None:
+        self.show = sys.stderr.isatty() if show is None else show
+        self._bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr, show_pos=False) \
+            if self.show else None  # fmt: skip
+
+    def __enter__(self) -> ProgressBar:
+        if self._bar is not None:
+            self._bar.__enter__()
+        return self
+
+    def __exit__(self, *a: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*a)
+
+    def update(self, n: int) -> None:
+        if self._bar is not None:
+            self._bar.update(n)
+
+
+def echo_report(report: Any, report_paths: dict[str, Path]) -> None:
+    """Per-file accounting and the verdict (English lines, Japanese labels)."""
+    click.echo(f"  {'file':<26} {'read 読込':>10} {'written 出力':>12} {'rejected 不備':>13} {'control 制御':>12}  balanced")
+    for a in report.accounting:
+        click.echo(f"  {a.file:<26} {a.records_read:>10} {a.written:>12} {a.rejected:>13} {a.control_records:>12}  "
+                   f"{'yes' if a.balanced else 'NO'}")  # fmt: skip
+    for r in report.reconciliation:
+        click.echo(f"  trailer {r.file} {r.field}: declared {r.declared}, counted {r.counted} "
+                   f"({'ok' if r.ok else 'MISMATCH'})")  # fmt: skip
+    rows = sorted(report.findings, key=lambda f: ({"error": 0, "warning": 1}.get(f.severity, 2), -f.count, f.code))
+    for f in rows[:20]:
+        click.echo(f"  finding {f.code} [{f.severity}] {f.file} {f.item}{' ' + f.item_name if f.item_name else ''}: "
+                   f"{f.count}")  # fmt: skip
+    if len(rows) > 20:
+        click.echo(f"  … {len(rows) - 20} more finding line(s) in the report")
+    sev = report.totals.findings_by_severity
+    click.echo(f"  findings: {sev.get('error', 0)} error, {sev.get('warning', 0)} warning, {sev.get('info', 0)} info")
+    if "html" in report_paths:
+        click.echo(f"  report: {report_paths['html']}")
+    click.echo(f"verdict 判定: {report.verdict.label_ja} / {report.verdict.label_en}")
 
 
 @click.command("convert")
@@ -16,42 +84,89 @@ from ..errors import EXIT_FINDINGS, EXIT_OK
               help="A shipped adapter (vendor_a, vendor_b, vendor_c), a plugin adapter, or an adapter YAML file.")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (standard CSV files, rejects.csv, summary.json).")
+              help="Output folder (standard CSV files, rejects.csv, gaiji.csv, summary.json, the report).")
 @click.option("--encoding", "output_encoding", default="utf-8", show_default=True,
               type=click.Choice(["utf-8", "cp932"]), help="Encoding of the standard CSV files.")
 @click.option("--input-encoding", default=None, help="Override the adapter's input encoding.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Read only the first N records of each file (a quick trial).")
 @click.option("--strict", is_flag=True, help="Stop at the first unreadable record instead of rejecting it.")
+@click.option("--validate/--no-validate", default=True, show_default=True,
+              help="Check every record against its layout, cross-record checks, trailers, report.")
+@click.option("--on-error", type=click.Choice(["reject", "keep"]), default="reject", show_default=True,
+              help="Records with error findings: to rejects.csv (reject) or written anyway (keep).")
+@click.option("--gaiji-table", "gaiji_tables", multiple=True, metavar="PATH|NAME",
+              help="外字対応表 (TSV/YAML/reviewed CSV; repeat; later ones override). The shipped table named "
+                   "after the adapter, if any, is always used first.")
+@click.option("--gaiji-policy", "gaiji_policies", multiple=True, metavar="ITEM=POLICY",
+              help="Per-item 外字 policy: map | degrade[:X] | replace | error (ITEM or LAYOUT:ITEM).")
+@click.option("--gaiji-source-system", default=None, help="Source system id in the 外字 tables (default: adapter).")
+@click.option("--mj-index/--no-mj-index", default=True, show_default=True,
+              help="Use the cached MJ index (from `gaiji index`) for mj charsets and IVS checks.")
+@click.option("--severity", "severities", multiple=True, metavar="CODE=LEVEL",
+              help="Override a finding code's severity (error | warning | info); repeatable.")
+@click.option("--max-errors", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Verdict: error findings allowed before FAIL.")
+@click.option("--max-reject-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Verdict: rejected ÷ data records allowed before FAIL (0.001 = 0.1 %).")
+@click.option("--raw-values", is_flag=True, help="Unmasked sample values in the report (personal data!).")
+@click.option("--max-samples", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Samples kept per finding (code × file × item).")
+@click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where report.json / report.html / findings.csv go (default: the output folder).")
+@click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: one per core, at most one per partition).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a TTY).")
 def convert(
     adapter: str, inputs: tuple[Path, ...], out_dir: Path, output_encoding: str, input_encoding: str | None,
-    limit: int | None, strict: bool, as_json: bool, progress: bool | None,
+    limit: int | None, strict: bool, validate: bool, on_error: str, gaiji_tables: tuple[str, ...],
+    gaiji_policies: tuple[str, ...], gaiji_source_system: str | None, mj_index: bool, severities: tuple[str, ...],
+    max_errors: int, max_reject_rate: float, raw_values: bool, max_samples: int, report_dir: Path | None,
+    workers: int | None, as_json: bool, progress: bool | None,
 ) -> None:  # fmt: skip
-    """Convert vendor export files into the standard layouts.
+    """Convert vendor export files into the standard layouts, validating as it converts.
 
     \b
     Writes one CSV per layout (UTF-8, CRLF, header of 項目名称, RFC 4180), rejects.csv
-    (every record that did not convert, with its raw bytes and the reason) and summary.json
-    (records in / out / rejected per file). Outputs appear only when the run succeeds.
+    (every record that did not convert or has an error finding, with its raw bytes or
+    converted values and the reasons), gaiji.csv (every 外字 occurrence: original code,
+    result, status), summary.json, and the sign-off report (report.json, report.html,
+    findings.csv). Outputs appear only when the run succeeds. Exit code: 0 pass, 1 the
+    verdict is FAIL (error findings or rejects beyond the thresholds), 2 the run failed.
 
     \b
     Examples:
       chukan-layout convert --adapter vendor_a JUMIN.DAT SETAI.DAT -o out/
-      chukan-layout convert --adapter my_vendor.yaml --limit 100 EXPORT.DAT -o trial/
-      chukan-layout convert -a vendor_b jumin.csv -o out/ --encoding cp932
+      chukan-layout convert -a vendor_a *.DAT --gaiji-table GAIJI_A.tsv -o out/ --workers 2
+      chukan-layout convert -a my_vendor.yaml --limit 100 EXPORT.DAT -o trial/ --on-error keep
+      chukan-layout convert -a vendor_b jumin.csv -o out/ --severity item.pattern=warning --max-errors 10
     """
+    from ..findings import FindingSet
+    from ..gaiji.policy import parse_policy_options
     from ..pipeline import convert as run
 
-    show = sys.stderr.isatty() if progress is None else progress
+    sev = parse_severities(severities)
+    policies = {k: str(v) for k, v in parse_policy_options(list(gaiji_policies)).items()}
     total = sum(p.stat().st_size for p in inputs)
-    with click.progressbar(length=total, label="converting", file=sys.stderr, show_pos=False) if show else _Null() as bar:
+    with ProgressBar(total, "converting", progress) as bar:
         result = run(adapter, list(inputs), out_dir, encoding=input_encoding, output_encoding=output_encoding,
-                     limit=limit, policy="strict" if strict else "reject", progress=bar.update)  # fmt: skip
+                     limit=limit, policy="strict" if strict else "reject", progress=bar.update, validate=validate,
+                     on_error=on_error, gaiji_tables=list(gaiji_tables), gaiji_policies=policies,
+                     gaiji_source_system=gaiji_source_system, mj_index=mj_index,
+                     findings=FindingSet(max_samples=max_samples), severity_overrides=sev,
+                     thresholds=thresholds_of(max_errors, max_reject_rate), raw_values=raw_values,
+                     report_dir=report_dir, workers=workers)  # fmt: skip
     summary = result.to_dict()
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    elif result.report is not None:
+        click.echo(f"adapter {result.adapter}: {len(result.files)} file(s) → {out_dir}")
+        for o in result.outputs.values():
+            click.echo(f"  → {Path(o.path).name}: {o.records} records ({o.layout})")
+        if result.rejects:
+            click.echo(f"  rejects: {result.rejects} record(s) in {result.rejects_path}")
+        echo_report(result.report, result.report_paths)
     else:
         click.echo(f"adapter {result.adapter}: {len(result.files)} file(s) → {out_dir}")
         click.echo(f"  {'file':<24} {'in':>9} {'out':>9} {'rejected':>9} {'control':>8}")
@@ -63,15 +178,4 @@ def convert(
             click.echo(f"  rejects: {result.rejects} record(s) in {result.rejects_path}")
         for r in result.findings.rows():
             click.echo(f"  finding {r['code']} [{r['severity']}] {r['file']} {r['item']}: {r['count']}")
-    sys.exit(EXIT_FINDINGS if result.findings.has_errors() or result.rejects else EXIT_OK)
-
-
-class _Null:
-    def __enter__(self) -> _Null:
-        return self
-
-    def __exit__(self, *a: object) -> None:
-        return None
-
-    def update(self, n: int) -> None:
-        return None
+    sys.exit(EXIT_FINDINGS if result.exit_code else EXIT_OK)
