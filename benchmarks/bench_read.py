@@ -25,6 +25,13 @@ sys.path.insert(0, str(HERE))
 
 from _measure import fmt_rate, run_case  # noqa: E402
 
+if __name__ != "__main__":
+    # imported by a measuring child: load the reader and Arrow's CSV module now, before the clock
+    # starts (the parent stays small: it only launches children)
+    import pyarrow.csv  # noqa: F401
+
+    import chukan_layout.read  # noqa: F401
+
 
 def _definition():  # type: ignore[no-untyped-def]
     from chukan_layout.read.definition import FieldDef, FixedWidthDefinition, RecordType

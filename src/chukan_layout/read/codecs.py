@@ -122,6 +122,28 @@ def utf8_column(values: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndar
     return data, offsets - offsets[0]
 
 
+def copy_cells(cells: np.ndarray) -> np.ndarray:
+    """A C-contiguous copy of an ``(n, L)`` uint8 cell matrix (a column slice of the record matrix).
+
+    Rows are copied as ``L``-byte items: numpy copies a strided 2-D byte matrix row by row with a
+    per-row inner loop, several times slower for the narrow fields fixed-width records are made of."""
+    n, length = cells.shape
+    if cells.flags.c_contiguous:
+        return cells
+    if length >= 2 and n and cells.strides[1] == 1:
+        return cells.view(f"V{length}")[:, 0].copy().view(np.uint8).reshape(n, length)
+    return np.ascontiguousarray(cells)
+
+
+def put_cells(dest: np.ndarray, cells: np.ndarray) -> None:
+    """``dest[:] = cells`` for ``(n, L)`` uint8 matrices, rows moved as ``L``-byte items (see copy_cells)."""
+    n, length = cells.shape
+    if length >= 2 and n and cells.strides[1] == 1 and dest.strides[1] == 1:
+        dest.view(f"V{length}")[:, 0] = cells.view(f"V{length}")[:, 0]
+    else:
+        dest[...] = cells
+
+
 def char_starts(utf8: np.ndarray) -> np.ndarray:
     """Mask of the bytes that start a character (not UTF-8 continuation bytes)."""
     return (utf8 < 0x80) | (utf8 >= 0xC0)
@@ -225,22 +247,34 @@ class PythonCodec(TextCodec):
         if not columns:
             return []
         n = columns[0][0].shape[0]
-        blocks = []
-        for cells, _kind in columns:
-            if self.ascii_compatible and (cells == 0x0A).any():
-                return [self._decode_one(c) for c, _k in columns]
-            m = np.empty((n, cells.shape[1] + len(self._sep)), np.uint8)
-            m[:, : cells.shape[1]] = cells
-            m[:, cells.shape[1] :] = self._sep_arr
-            blocks.append(m.reshape(-1))
-        text = np.concatenate(blocks).tobytes().decode(self.py_name, "surrogateescape")
-        utf8 = np.frombuffer(text.encode("utf-8", "surrogatepass"), np.uint8)
-        seps = np.flatnonzero(utf8 == 0x0A)
+        sep = self._sep_arr
+        widths = [cells.shape[1] + len(sep) for cells, _kind in columns]
+        buf = np.empty(n * sum(widths), np.uint8)  # field-major cells, each followed by the separator
+        pos = 0
+        for (cells, _kind), w in zip(columns, widths, strict=True):
+            m = buf[pos : pos + n * w].reshape(n, w)
+            put_cells(m[:, : w - len(sep)], cells)
+            m[:, w - len(sep) :] = sep
+            pos += n * w
         total = n * len(columns)
+        if self.ascii_compatible and np.count_nonzero(buf == 0x0A) != total:  # a newline byte inside a cell
+            return [self._decode_one(c) for c, _k in columns]
+        try:  # strict first: then no cell can hold an escaped byte, only NUL needs looking for
+            text = str(memoryview(buf), self.py_name)  # decoded in place: no bytes copy
+            strict = True
+        except UnicodeDecodeError:
+            text = str(memoryview(buf), self.py_name, "surrogateescape")
+            strict = False
+        raw = text.encode("utf-8", "surrogatepass")
+        utf8 = np.frombuffer(raw, np.uint8)
+        seps = np.flatnonzero(utf8 == 0x0A)
         if len(seps) != total:  # a decoded newline inside a cell (UTF-16): decode cell by cell
             return [self._decode_one(c) for c, _k in columns]
-        bad_cells = bad_utf8_cells(utf8, seps)
-        clean = utf8[utf8 != 0x0A]
+        # NUL: a 0x00 byte is always a NUL character in the ASCII-compatible codecs (never a trail byte)
+        clean_bytes = strict and not ((buf == 0).any() if self.ascii_compatible else (utf8 == 0).any())
+        bad_cells = np.zeros(0, np.int64) if clean_bytes else bad_utf8_cells(utf8, seps)
+        # every newline is a separator (counted above): bytes.replace drops them far faster than a mask
+        clean = np.frombuffer(raw.replace(b"\n", b""), np.uint8)
         offsets_all = np.empty(total + 1, np.int64)
         offsets_all[0] = 0
         offsets_all[1:] = seps - np.arange(total)

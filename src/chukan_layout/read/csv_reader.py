@@ -37,7 +37,7 @@ from . import codes
 from .api import Reader
 from .codecs import canonical_name
 from .definition import CsvDefinition
-from .fixed_width import constant_strings
+from .fixed_width import constant_strings, int64_array
 
 MAX_RECORD_BYTES = 1 << 20
 _BLOCK = 1 << 22
@@ -130,7 +130,7 @@ def _batch(
     n = table_or_batch.num_rows
     cols = [table_or_batch.column(i) for i in range(len(names))]
     cols = [c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c for c in cols]
-    recs = pa.array(np.arange(first, first + n, dtype=np.int64))
+    recs = int64_array(np.arange(first, first + n, dtype=np.int64))
     return pa.RecordBatch.from_arrays(
         [*cols, recs, constant_strings(source, n)], schema=_schema(names, source)
     )
@@ -402,6 +402,6 @@ def _careful_block(
             raise AssertionError(f"CSV block parse gave {table.num_rows} rows for {len(part)} records")
         cols = [table.column(c).combine_chunks() for c in range(len(names))]
         yield pa.RecordBatch.from_arrays(
-            [*cols, pa.array(recs[part]), constant_strings(reader.source_id, len(part))],
+            [*cols, int64_array(recs[part]), constant_strings(reader.source_id, len(part))],
             schema=_schema(names, reader.source_id),
         )

@@ -27,6 +27,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .codecs import copy_cells
+
 _INVALID = 255
 
 
@@ -85,18 +87,55 @@ def _strings_from_mask(chars: np.ndarray, mask: np.ndarray) -> pa.StringArray:
     return pa.StringArray.from_buffers(len(lengths), pa.py_buffer(offsets), pa.py_buffer(data))
 
 
+def _bools(mask: np.ndarray) -> pa.BooleanArray:
+    # from buffers: pa.array(ndarray) would import pandas on first use in a process
+    m = np.asarray(mask, dtype=bool)
+    return pa.Array.from_buffers(pa.bool_(), len(m), [None, pa.py_buffer(np.packbits(m, bitorder="little"))])
+
+
 def _blank_rows(cells: np.ndarray, blank: int) -> np.ndarray:
     return (cells == blank).all(axis=1)
 
 
 def _finish(strings: pa.StringArray, blank: np.ndarray) -> pa.StringArray:
     if blank.any():
-        return pc.if_else(pa.array(blank), "", strings)
+        return pc.if_else(_bools(blank), "", strings)
     return strings
+
+
+def _decode_unsigned_digits(cells: np.ndarray, ebcdic: bool) -> tuple[pa.StringArray, np.ndarray]:
+    """Unsigned zoned, scale 0: the text is the digits as they stand, so the column's bytes (ASCII
+    digits, or EBCDIC F0–F9 turned into them) become the string buffer; one pass finds bad bytes."""
+    n, length = cells.shape
+    data = copy_cells(cells).reshape(-1)
+    if ebcdic:
+        data = (data & 0x0F) | 0x30
+        wrong = (cells >> 4 != 0xF) | ((cells & 0x0F) > 9)
+        # the last byte may carry a C (positive) sign zone in unsigned EBCDIC fields
+        wrong[:, -1] &= ~((cells[:, -1] >> 4 == 0xC) & ((cells[:, -1] & 0x0F) <= 9))
+        bad_rows = np.flatnonzero(wrong.any(axis=1))
+    else:
+        bad_rows = np.unique(np.flatnonzero((data - np.uint8(0x30)) > 9) // max(length, 1))
+    bad = np.zeros(n, bool)
+    if not len(bad_rows):
+        offsets = np.arange(0, (n + 1) * length, length, dtype=np.int32)
+        return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data)), bad
+    blank = np.zeros(n, bool)
+    blank[bad_rows] = (cells[bad_rows] == (0x40 if ebcdic else 0x20)).all(axis=1)
+    bad[bad_rows] = ~blank[bad_rows]
+    mat = data.reshape(n, length).copy()
+    mat[bad] = 0x30  # invalid cells read as zeros (and are flagged), like the general path
+    lengths = np.where(blank, 0, length)
+    offsets = np.zeros(n + 1, np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(mat[~blank])), bad
 
 
 def decode_zoned(cells: np.ndarray, scale: int, signed: bool, ebcdic: bool) -> tuple[pa.StringArray, np.ndarray]:
     """Zoned decimal → (strings, bad mask). All digits are kept (no leading-zero stripping)."""
+    if not signed and scale == 0 and cells.shape[1]:
+        return _decode_unsigned_digits(cells, ebcdic)
+    cells = copy_cells(cells)  # element-wise numpy on a contiguous copy: no per-row inner loops
     blank = _blank_rows(cells, 0x40 if ebcdic else 0x20)
     zone = _DIGIT_ZONE[ebcdic]
     body = cells[:, :-1] if signed else cells
@@ -118,6 +157,7 @@ def decode_zoned(cells: np.ndarray, scale: int, signed: bool, ebcdic: bool) -> t
 
 def decode_packed(cells: np.ndarray, scale: int, ebcdic: bool) -> tuple[pa.StringArray, np.ndarray]:
     """Packed decimal (COMP-3) → (strings, bad mask); leading zeros dropped."""
+    cells = copy_cells(cells)
     blank = _blank_rows(cells, 0x40 if ebcdic else 0x20)
     n, length = cells.shape
     nibbles = np.empty((n, 2 * length), np.uint8)
@@ -170,7 +210,7 @@ def parse_decimals(
     if fast is not None:
         return fast
     blank = np.asarray(pc.equal(arr, "").to_numpy(zero_copy_only=False), bool)
-    filled = pc.if_else(pa.array(blank), "0", arr) if blank.any() else arr
+    filled = pc.if_else(_bools(blank), "0", arr) if blank.any() else arr
     if pc.all(pc.match_substring_regex(filled, r"^[0-9]+$")).as_py():  # fast path: plain digits
         sign, ip, fp = pa.nulls(n, pa.string()).fill_null(""), filled, pa.nulls(n, pa.string()).fill_null("")
     else:
