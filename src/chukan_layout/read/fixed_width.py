@@ -123,8 +123,9 @@ def _dispatch(d: FixedWidthDefinition, codec: TextCodec, chunk: Chunk, n: int) -
 
 def _gather(chunk: Chunk, rows: np.ndarray, length: int, n: int) -> np.ndarray:
     if chunk.stride is not None:
-        full = chunk.buf[: n * chunk.stride].reshape(n, chunk.stride)
-        return full[:, :length] if len(rows) == n else full[rows, :length]
+        # record i is buf[i*stride : i*stride + length] (RDW chunks: buf starts after the first RDW)
+        full = np.lib.stride_tricks.as_strided(chunk.buf, shape=(n, length), strides=(chunk.stride, 1), writeable=False)
+        return full if len(rows) == n else full[rows]
     idx = chunk.starts[rows, None] + np.arange(length)[None, :]
     return chunk.buf[idx]
 

@@ -120,9 +120,88 @@ def frame_lines(f: BinaryIO, length: int | None, crlf: bool, max_records: int) -
         pending, base = data[consumed:], base + consumed
 
 
+def _uniform_rdw_run(data: bytes, max_records: int) -> tuple[int, int]:
+    """(records, length): how many records from the start of ``data`` carry the same RDW as the
+    first one and lie back to back (a numpy pass over every would-be RDW), and that length."""
+    if len(data) < 4 or data[2:4] != b"\0\0":
+        return 0, 0
+    length = int.from_bytes(data[:2], "big")
+    k = min(len(data) // length, max_records) if length >= 4 else 0
+    if k == 0:
+        return 0, length
+    arr = np.frombuffer(data, np.uint8, count=k * length).reshape(k, length)
+    ok = (arr[:, 0] == data[0]) & (arr[:, 1] == data[1]) & (arr[:, 2] == 0) & (arr[:, 3] == 0)
+    return (k if ok.all() else int(np.argmin(ok))), length
+
+
 def frame_rdw(f: BinaryIO, blocked: bool, max_records: int) -> Iterator[Chunk]:
     """z/OS variable records: RDW (length incl. itself, 2 zero bytes); VB adds a BDW per block."""
-    data = f.read()  # RDW/VB files are walked record by record; the walk needs random access
+    if blocked:
+        return frame_vb(f, max_records)
+    return _frame_rdw_stream(f, max_records)
+
+
+def _frame_rdw_stream(f: BinaryIO, max_records: int) -> Iterator[Chunk]:
+    """RDW records, streamed block by block. Runs of equal-length records (the usual case: one
+    record length per file) become uniform chunks found in one numpy pass; anything else is
+    walked record by record. Broken framing ends the file with one flagged record, as in VB."""
+    data, base, eof = b"", 0, False
+    need_more = True
+    while True:
+        if not eof and (need_more or len(data) < _BLOCK):
+            more = f.read(max(_BLOCK, len(data)))
+            eof, need_more = not more, False
+            data += more
+        if not data:
+            return
+        run, length = _uniform_rdw_run(data, max_records)
+        if run >= min(64, max_records) or (run and eof and run * length == len(data)):
+            # payload i starts at 4 + i*length: a view from byte 4 with stride = record length
+            buf = np.frombuffer(data, np.uint8, count=run * length)[4:]
+            yield Chunk(buf, base + 4, np.arange(run, dtype=np.int64) * length,
+                        np.full(run, length - 4, np.int64), length)
+            data, base = data[run * length :], base + run * length
+            continue
+        starts: list[int] = []
+        lengths: list[int] = []
+        pos, problem = 0, ""
+        view = memoryview(data)
+        while pos < len(data) and len(starts) < max_records:
+            left = len(data) - pos
+            if left < 4:
+                problem = f"truncated RDW ({left} bytes)"
+                break
+            rlen = int.from_bytes(view[pos : pos + 2], "big")
+            if view[pos + 2 : pos + 4] != b"\0\0" or rlen < 4:
+                problem = f"bad RDW {view[pos:pos + 4].hex()}"
+                break
+            if rlen > left:
+                problem = f"truncated record: RDW says {rlen} bytes, {left} left"
+                break
+            starts.append(pos + 4)
+            lengths.append(rlen - 4)
+            pos += rlen
+        if problem and not eof:  # maybe only the end of the block: read on before judging
+            if starts:
+                yield _general(data[:pos], base, starts, lengths)
+                data, base = data[pos:], base + pos
+            else:
+                need_more = True
+            continue
+        if problem:
+            rest = len(data) - pos
+            starts.append(pos)
+            lengths.append(min(rest, _RAW_CAP))
+            yield _general(data[: pos + lengths[-1]], base, starts, lengths,
+                           {len(starts) - 1: f"{problem}; {rest} bytes from here not framed"})
+            return
+        yield _general(data[:pos], base, starts, lengths)
+        data, base = data[pos:], base + pos
+
+
+def frame_vb(f: BinaryIO, max_records: int, blocked: bool = True) -> Iterator[Chunk]:
+    """VB: blocks with a BDW, each holding RDW records (walked record by record)."""
+    data = f.read()  # the walk needs random access
     view = memoryview(data)
     pos, n_total = 0, len(data)
     starts: list[int] = []
