@@ -142,7 +142,8 @@ class ConvertResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "adapter": self.adapter,
-            "files": [{**asdict(f), "rejected": f.rejected, "balanced": f.balanced} for f in self.files],
+            "files": [{**asdict(f), "rejected_by_reason": dict(sorted(f.rejected_by_reason.items())),
+                       "rejected": f.rejected, "balanced": f.balanced} for f in self.files],
             # output paths relative to the output folder: the summary does not depend on where it was written
             "outputs": {k: {**asdict(v), "path": Path(v.path).name} for k, v in self.outputs.items()},
             "rejects": {"path": self.rejects_path and Path(self.rejects_path).name, "records": self.rejects},
