@@ -25,3 +25,16 @@ __all__ = [
     "reconcile",
     "validate_batches",
 ]
+
+
+# ``chukan_layout.validate(...)`` is the library entry point (pipeline.validate), but importing this
+# package sets the attribute ``chukan_layout.validate`` to the package itself. Making the package
+# callable keeps both meanings working: ``chukan_layout.validate(files, ...)`` → the report.
+class _CallablePackage(__import__("types").ModuleType):
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        from ..pipeline import validate
+
+        return validate(*args, **kwargs)  # type: ignore[arg-type]
+
+
+__import__("sys").modules[__name__].__class__ = _CallablePackage
