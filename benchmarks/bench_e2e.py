@@ -78,6 +78,10 @@ def prepare(residents: int, data_dir: str | None = None, seed: int = 7, faults: 
     gen = generate(out, vendors="a,b", residents=residents, faults=faults, seed=seed, layouts=["juki.jumin"])
     t_gen = time.perf_counter() - t0
     golden = gen.golden["juki.jumin"]
+    keep = {golden, *(out / v / n for m in (JUMIN_FILE, SETAI_FILE, GAIJI_FILE) for v, n in m.items())}
+    for q in out.rglob("*"):  # the other files of the exports are not benchmarked: free the disk
+        if q.is_file() and q not in keep and q.suffix.upper() in (".CSV", ".DAT") and q.parent.name != out.name:
+            q.unlink()
     cp = out / "golden_cp932" / golden.name
     cp.parent.mkdir(parents=True, exist_ok=True)
     replaced = _to_cp932(golden, cp)
@@ -148,7 +152,7 @@ def ours_validate(csv_path: str, layout_id: str = "juki.jumin", encoding: str = 
                   out_dir: str | None = None) -> dict[str, Any]:  # fmt: skip
     """Validate a standard-layout CSV: the ``validate`` command if present, else the library."""
     if _has_cli_command("validate"):
-        args = ["validate", "--layout", layout_id, csv_path]
+        args = ["validate", "--no-progress", "--layout", layout_id, csv_path]
         if encoding != "utf-8":
             args += ["--encoding", encoding]
         if out_dir:
