@@ -147,17 +147,39 @@ def _open(source: str | Path | BinaryIO) -> tuple[BinaryIO, str, Callable[[], No
 
 
 class _Counting(io.RawIOBase):
-    """A read-only wrapper that counts bytes for ``stats.bytes_read``."""
+    """A read-only wrapper that counts bytes for ``stats.bytes_read``.
+
+    Seekable when the wrapped file is (the CSV reader seeks back to re-read a file on its careful
+    path instead of buffering it whole); bytes read again after a seek are not counted twice."""
 
     def __init__(self, f: BinaryIO, stats: ReadStats) -> None:
         self._f, self._stats = f, stats
+        self._seekable = bool(getattr(f, "seekable", lambda: False)())
+        self._high = f.tell() if self._seekable else 0  # furthest offset read so far
 
     def readable(self) -> bool:
         return True
 
+    def seekable(self) -> bool:
+        return self._seekable
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        if not self._seekable:
+            raise io.UnsupportedOperation("seek")
+        return self._f.seek(pos, whence)
+
+    def tell(self) -> int:
+        return self._f.tell() if self._seekable else super().tell()
+
     def read(self, size: int = -1) -> bytes:  # type: ignore[override]
         data = self._f.read(size)
-        self._stats.bytes_read += len(data)
+        if self._seekable:
+            end = self._f.tell()
+            if end > self._high:
+                self._stats.bytes_read += end - self._high
+                self._high = end
+        else:
+            self._stats.bytes_read += len(data)
         return data
 
     def readinto(self, b: Any) -> int:

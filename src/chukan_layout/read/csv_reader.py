@@ -88,6 +88,11 @@ class _Guard(io.RawIOBase):
         self._nq += q
         return data
 
+    def readinto(self, b: Any) -> int:
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
 
 def malformed_quotes(buf: np.ndarray, quotes_before: int, quote: int, delim: int) -> np.ndarray:
     """Positions of closing quotes followed by something other than delimiter / quote / line end.
@@ -102,11 +107,6 @@ def malformed_quotes(buf: np.ndarray, quotes_before: int, quote: int, delim: int
     nxt = buf[closing + 1]
     bad = (nxt != delim) & (nxt != quote) & (nxt != 0x0A) & (nxt != 0x0D)
     return closing[bad]
-
-    def readinto(self, b: Any) -> int:
-        data = self.read(len(b))
-        b[: len(data)] = data
-        return len(data)
 
 
 def _py_encoding(enc: str) -> str:
