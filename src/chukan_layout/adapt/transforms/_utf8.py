@@ -6,11 +6,14 @@ output length can differ from its input (``ﾊﾟ`` is 6 UTF-8 bytes, ``パ`` 3;
 the array's UTF-8 data buffer directly:
 
 1. find the matches (byte positions where a rewritten character starts),
-2. give each match a replacement of 0–3 bytes and the number of input bytes it consumes,
-3. rebuild data and offsets with one vectorized scatter.
+2. give each match a replacement of 0–6 bytes and the number of input bytes it consumes,
+3. overwrite in place where the lengths agree (the common case: ｱ → ア is 3 → 3 bytes), and
+   only then delete / insert the surplus bytes with one C-level ``np.delete`` / ``np.insert``.
 
-Matches never cross a value boundary: callers only match whole characters or character
-pairs that they checked lie inside one value.
+The cost is a few passes over the bytes of the column plus work per *match*; nothing is done
+per byte in Python and no per-byte index arrays are built (the previous version kept int64
+arrays of the buffer's size, which made it ~10× slower).  Matches never cross a value boundary:
+callers only match whole characters or character pairs that they checked lie inside one value.
 """
 
 from __future__ import annotations
@@ -50,12 +53,20 @@ def char_starts(data: np.ndarray, lead: int, second: np.ndarray | tuple[int, ...
     """Positions of 3-byte characters whose bytes are ``lead``, one of ``second``, any.
 
     In UTF-8 a lead byte (0xE0–0xEF) can only start a character, so no alignment check is needed.
+    The lead byte is searched first (one vectorized compare); the second byte is checked on those
+    few positions only.
     """
     if data.size < 3:
         return np.zeros(0, dtype=np.int64)
-    head = data[:-2]
-    pos = np.flatnonzero((head == lead) & np.isin(data[1:-1], np.asarray(second, dtype=np.uint8)))
-    return pos.astype(np.int64)
+    pos = np.flatnonzero(data[:-2] == lead)
+    if pos.size == 0:
+        return pos.astype(np.int64)
+    b1 = data[pos + 1]
+    sec = np.asarray(second, dtype=np.uint8).reshape(-1)
+    hit = b1 == sec[0]
+    for s in sec[1:]:
+        hit |= b1 == s
+    return pos[hit].astype(np.int64)
 
 
 def cp3(data: np.ndarray, pos: np.ndarray) -> np.ndarray:
@@ -81,6 +92,21 @@ def encode_cps(cps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return out, ln
 
 
+def encode_table(cps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`encode_cps` for a lookup table built once at import (0 → no bytes)."""
+    out, ln = encode_cps(np.asarray(cps))
+    return out, np.where(np.asarray(cps) > 0, ln, 0)
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Concatenation of ``range(s, s + c)`` for each (s, c), vectorized."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, np.int64)
+    first = np.repeat(starts - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+    return first + np.arange(total, dtype=np.int64)
+
+
 def rewrite(
     data: np.ndarray,
     offsets: np.ndarray,
@@ -91,27 +117,37 @@ def rewrite(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Replace ``consumed[k]`` bytes at ``pos[k]`` by ``repl[k, :repl_len[k]]``.
 
-    ``pos`` must be sorted and the ranges disjoint.  Returns new (data, offsets).
+    ``pos`` must be sorted and the ranges disjoint and inside one value each.  Returns new
+    (data, offsets).  Bytes are overwritten in place as far as the lengths agree; the surplus
+    input bytes of a match are deleted, the surplus replacement bytes inserted after its range.
     """
     if pos.size == 0:
         return data, offsets
-    n = data.size
-    out_len = np.ones(n + 1, dtype=np.int64)  # +1: a virtual byte at the end so offsets[-1] maps
-    # zero the consumed bytes, then give the first byte of each match its replacement length
-    delta = np.zeros(n + 1, dtype=np.int64)
-    np.add.at(delta, pos, 1)
-    np.add.at(delta, pos + consumed, -1)
-    inside = np.cumsum(delta) > 0
-    out_len[inside] = 0
-    out_len[pos] = repl_len
-    out_start = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(out_len[:-1], out=out_start[1:])
-    total = int(out_start[-1])
-    out = np.empty(total, dtype=np.uint8)
-    keep = ~inside[:-1]
-    out[out_start[:-1][keep]] = data[keep]
-    base = out_start[pos]
+    pos = pos.astype(np.int64)
+    consumed = np.asarray(consumed, np.int64)
+    repl_len = np.asarray(repl_len, np.int64)
+    common = np.minimum(consumed, repl_len)
+    out = data.copy()
     for j in range(repl.shape[1]):
-        sel = repl_len > j
-        out[base[sel] + j] = repl[sel, j]
-    return out, out_start[offsets]
+        sel = common > j
+        if not sel.any():
+            break
+        out[pos[sel] + j] = repl[sel, j]
+    dcount, icount = consumed - common, repl_len - common
+    if not dcount.any() and not icount.any():
+        return out, offsets
+    dele = _ranges(pos + common, dcount)  # sorted: matches are sorted and disjoint
+    ins_rows = np.repeat(np.arange(pos.size), icount)
+    ins_at = (pos + consumed)[ins_rows]  # insert before the byte after the match (original coords)
+    ins_col = _ranges(common, icount)
+    ins_vals = repl[ins_rows, ins_col] if ins_rows.size else np.zeros(0, np.uint8)
+    new_off = offsets
+    if dele.size:
+        out = np.delete(out, dele)
+        new_off = new_off - np.searchsorted(dele, offsets, side="left")
+    if ins_at.size:
+        # np.insert takes indices into the array it is given: shift past the deleted bytes first
+        at = ins_at - np.searchsorted(dele, ins_at, side="left") if dele.size else ins_at
+        out = np.insert(out, at, ins_vals)  # stable for equal indices: bytes keep their order
+        new_off = new_off + np.searchsorted(ins_at, offsets, side="right")
+    return out, new_off

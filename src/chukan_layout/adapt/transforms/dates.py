@@ -82,6 +82,8 @@ def _ints(struct: pa.Array, name: str) -> np.ndarray:
     return np.asarray(pc.cast(pc.fill_null(col, "0"), pa.int64()).to_numpy(zero_copy_only=False))
 
 
+# "0000".."9999" as 4 ASCII bytes: the year part of an ISO date by one lookup
+_YEAR4 = (np.arange(10000)[:, None] // np.array([1000, 100, 10, 1]) % 10 + 0x30).astype(np.uint8)
 _MDAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
@@ -149,62 +151,83 @@ class _DateBase(Transform):
 
         Returns (dates, flag, rows left for the general path), or None when the format is not fixed.
         Only rows that are complete, valid and inside their era are settled here; blank rows too.
+        When every non-blank value has the format's width (the usual case after trimming), the data
+        buffer *is* a (rows × width) byte matrix: no gather, and the output's month and day bytes
+        are copied from it.
         """
         a = self.args
-        layout = _fixed_layout(a.format)
-        if layout is None:
+        if not hasattr(self, "_layout"):  # per instance: the arguments are frozen
+            self._layout = _fixed_layout(a.format)
+            self._table = self._era_table() if self.era else None
+        if self._layout is None or (self.era and self._table is None):
             return None
-        width, pos = layout
+        width, pos = self._layout
+        n = len(s)
         data, offsets = utf8_buffers(s)
-        lens = np.diff(offsets)
-        cand = np.flatnonzero(lens == width)
-        idx = offsets[:-1][cand][:, None] + np.arange(width)[None, :]
-        mat = data[idx].astype(np.int64) if cand.size else np.zeros((0, width), np.int64)
-        ok = np.ones(cand.size, bool)
+        lens = offsets[1:] - offsets[:-1]
+        nonempty = lens > 0
+        k = int(np.count_nonzero(nonempty))
+        if k and data.size == k * width and int(lens.max()) == width:
+            mat = data.reshape(k, width)  # zero-copy: the values back to back
+            cand = np.flatnonzero(nonempty) if k < n else None
+        else:
+            cand = np.flatnonzero(lens == width)
+            idx = offsets[:-1][cand][:, None] + np.arange(width)[None, :]
+            mat = data[idx] if cand.size else np.zeros((0, width), np.uint8)
+        ok = np.ones(mat.shape[0], bool)
         for p in pos.get("lit", []):
             ok &= mat[:, p[0]] == p[1]
+        digit_cols = pos["y"] + pos["m"] + pos["d"]
+        ok &= ((mat[:, digit_cols] - np.uint8(0x30)) <= 9).all(axis=1)  # uint8 wraps: below "0" is large
         nums = {}
         for key in ("y", "m", "d"):
-            cols = mat[:, pos[key]] - 0x30
-            ok &= ((cols >= 0) & (cols <= 9)).all(axis=1)
-            nums[key] = (cols * (10 ** np.arange(len(pos[key]) - 1, -1, -1))).sum(axis=1)
+            v = np.zeros(mat.shape[0], np.int32)
+            for p in pos[key]:
+                v = v * 10 + (mat[:, p].astype(np.int32) - 0x30)
+            nums[key] = v
         y, m, d = nums["y"], nums["m"], nums["d"]
-        if self.era:
-            table = self._era_table()
-            if table is None:
-                return None
-            lut, base, start, end = table
-            gi = lut[mat[:, pos["g"][0]] & 0xFF] if cand.size else np.zeros(0, np.int64)
+        if self._table is not None:
+            lut, base, start, end = self._table
+            gi = lut[mat[:, pos["g"][0]]]
             ok &= (gi >= 0) & (y >= 1)
-            gi = np.where(gi >= 0, gi, 0)
+            gi = np.maximum(gi, 0)
             y = base[gi] + y - 1
-            lo = y * 10000 + np.where(m == 0, 1, m) * 100 + np.where(d == 0, 1, d)
+            lo = y * 10000 + np.maximum(m, 1) * 100 + np.maximum(d, 1)  # 00 (不詳) = the widest span
             hi = y * 10000 + np.where(m == 0, 12, m) * 100 + np.where(d == 0, 31, d)
             ok &= (hi >= start[gi]) & (lo <= end[gi])  # out-of-era rows are reported by the general path
         ok &= _valid_calendar(y, m, d, a.partial)
         if a.sentinels:
-            ok &= ~np.asarray(pc.is_in(s.take(pa.array(cand)), value_set=pa.array(a.sentinels, pa.string()))
+            vals = s.take(pa.array(cand)) if cand is not None else s
+            ok &= ~np.asarray(pc.is_in(vals, value_set=pa.array(a.sentinels, pa.string()))
                               .to_numpy(zero_copy_only=False), bool)  # fmt: skip
-        good = cand[ok]
-        settled = lens == 0
-        settled[good] = True
+        all_ok = bool(ok.all())
+        if not all_ok:
+            mat, y = mat[ok], y[ok]
+            m, d = m[ok], d[ok]
+        rows = (np.arange(n) if cand is None else cand) if all_ok else (np.flatnonzero(ok) if cand is None else cand[ok])
+        out10 = np.empty((mat.shape[0], 10), np.uint8)
+        out10[:, 0:4] = _YEAR4[y]
+        out10[:, 4] = out10[:, 7] = ord("-")
+        out10[:, 5:7] = mat[:, pos["m"]]
+        out10[:, 8:10] = mat[:, pos["d"]]
+        settled = ~nonempty
+        settled[rows] = True
         rest = np.flatnonzero(~settled)
-        y, m, d = y[ok], m[ok], d[ok]
-        digits = np.stack([y // 1000 % 10, y // 100 % 10, y // 10 % 10, y % 10, m // 10, m % 10, d // 10, d % 10], 1)
-        out10 = np.full((good.size, 10), ord("-"), np.uint8)
-        out10[:, [0, 1, 2, 3, 5, 6, 8, 9]] = (digits + 0x30).astype(np.uint8)
-        out_len = np.zeros(len(s), np.int64)
-        out_len[good] = 10
-        out_off = np.zeros(len(s) + 1, np.int64)
-        np.cumsum(out_len, out=out_off[1:])
+        if rows.size == n:
+            out_off = np.arange(0, 10 * n + 1, 10, dtype=np.int64)
+        else:
+            out_len = np.zeros(n, np.int64)
+            out_len[rows] = 10
+            out_off = np.zeros(n + 1, np.int64)
+            np.cumsum(out_len, out=out_off[1:])
         out = from_buffers(out10.reshape(-1), out_off)
         flag = None
         if a.flag_item:
-            on = np.zeros(len(s), bool)
-            on[good] = (m == 0) | (d == 0)
+            on = np.zeros(n, bool)
+            on[rows] = (m == 0) | (d == 0)
             blank_v = a.flag_blank if a.flag_blank is not None else a.flag_values[0]
             flag = pc.if_else(pa.array(on), a.flag_values[1],
-                              pc.if_else(pa.array(lens == 0), blank_v, a.flag_values[0]))  # fmt: skip
+                              pc.if_else(pa.array(~nonempty), blank_v, a.flag_values[0]))  # fmt: skip
         return out, flag, rest
 
     def _era_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:

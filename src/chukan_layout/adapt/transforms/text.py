@@ -11,35 +11,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import Field
 
-from ._utf8 import utf8_buffers
+from ._trim import trim_blanks
 from .base import Args, Context, NoArgs, Transform, as_str, const_array, register_transform
 
 SPACES = " \u3000"
 
 
 def trim_column(col: pa.Array) -> pa.Array:
-    """Trim " " and U+3000 at both ends; columns whose values neither start nor end with a blank
-    (codes, numbers, full-width data) are returned as they are without running the kernel."""
-    col = as_str(col)
-    data, offsets = utf8_buffers(col)
-    nonempty = offsets[1:] > offsets[:-1]
-    if not nonempty.any():
-        return col
-    first = data[offsets[:-1][nonempty]]
-    last = data[offsets[1:][nonempty] - 1]
-    # 0x20 = space; U+3000 is E3 80 80 (a 0x80 last byte or an 0xE3 first byte is a cheap superset)
-    if ((first == 0xE3) | (last == 0x80)).any():
-        return pc.utf8_trim(col, characters=" \u3000")
-    if not ((first == 0x20) | (last == 0x20)).any():
-        return col
-    # only ASCII blanks at the ends: the byte-wise kernel is about twice as fast; a U+3000 that the
-    # spaces hid ("山田　   ") is caught by checking the ends again
-    out = pc.ascii_trim(col, characters=" ")
-    data, offsets = utf8_buffers(out)
-    ne = offsets[1:] > offsets[:-1]
-    if ne.any() and ((data[offsets[:-1][ne]] == 0xE3) | (data[offsets[1:][ne] - 1] == 0x80)).any():
-        return pc.utf8_trim(out, characters=" \u3000")
-    return out
+    """Trim " " and U+3000 at both ends (exactly ``pc.utf8_trim``); see :func:`._trim.trim_blanks`
+    for the routes that skip unpadded columns and the rows holding a column's dominant value."""
+    return trim_blanks(as_str(col))
 
 
 @register_transform
@@ -58,6 +39,8 @@ class Trim(Transform):
         chars: str = SPACES
 
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
+        if self.args.side == "both" and self.args.chars == SPACES:  # type: ignore[attr-defined]
+            return trim_column(inputs[0])
         fn = {"both": pc.utf8_trim, "left": pc.utf8_ltrim, "right": pc.utf8_rtrim}[self.args.side]  # type: ignore[attr-defined]
         return fn(as_str(inputs[0]), characters=self.args.chars)  # type: ignore[attr-defined]
 

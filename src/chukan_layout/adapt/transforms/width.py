@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 import pyarrow as pa
 
-from ._utf8 import char_starts, cp3, encode_cps, from_buffers, rewrite, utf8_buffers
+from ._utf8 import char_starts, cp3, encode_cps, encode_table, from_buffers, rewrite, utf8_buffers
 from .base import Args, Context, Transform, as_str, register_transform
 
 HALF_KANA = "｡｢｣､･ｦｧｨｩｪｫｬｭｮｯｰｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜﾝﾞﾟ"
@@ -44,10 +44,21 @@ for _h, _f in _SEMI.items():
     _Z2H[ord(_f) - 0x3000] = (ord(_h), HANDAKUTEN)
 
 
-def _value_starts(offsets: np.ndarray, size: int) -> np.ndarray:
-    starts = np.zeros(size + 1, dtype=bool)
-    starts[offsets[:-1]] = True
-    return starts
+# The same tables on UTF-8 bytes.  A half-width kana is EF BD A1–BF or EF BE 80–9F; its index
+# (code point - U+FF61) comes from one lookup on (second byte, third byte).  Every full-width
+# form is 3 bytes E3 xx yy, so only the second and third bytes need tables.
+_IDX = np.full(0x10000, -1, dtype=np.int16)
+for _i in range(63):
+    _cp = 0xFF61 + _i
+    _IDX[(0x80 | ((_cp >> 6) & 0x3F)) << 8 | (0x80 | (_cp & 0x3F))] = _i
+_H2Z_B, _ = encode_table(_H2Z)
+_H2Z_VB, _ = encode_table(_H2Z_V)
+_H2Z_SB, _ = encode_table(_H2Z_S)
+assert (_H2Z_B[:, 0] == 0xE3).all() and (_H2Z_VB[_H2Z_V > 0, 0] == 0xE3).all() and (_H2Z_SB[_H2Z_S > 0, 0] == 0xE3).all()
+_B1, _B2 = _H2Z_B[:, 1].copy(), _H2Z_B[:, 2].copy()
+_HAS_VOICED = _H2Z_V > 0
+_HAS_SEMI = _H2Z_S > 0
+_MARK = DAKUTEN - 0xFF61  # ﾞ = 61, ﾟ = 62
 
 
 def hankaku_to_zenkaku_kana(arr: pa.Array) -> pa.Array:
@@ -59,34 +70,41 @@ def hankaku_to_zenkaku_kana(arr: pa.Array) -> pa.Array:
     >>> hankaku_to_zenkaku_kana(pa.array(["ﾔﾏﾀﾞ ﾀﾛｳ", "ﾊﾟｰｸ", "ﾞｱ", "山田"])).to_pylist()
     ['ヤマダ タロウ', 'パーク', '゛ア', '山田']
     """
-    data, offsets = utf8_buffers(as_str(arr))
-    pos = char_starts(data, 0xEF, (0xBD, 0xBE))
+    s = as_str(arr)
+    data, offsets = utf8_buffers(s)
+    if data.size < 3:
+        return s
+    pos = np.flatnonzero(data[:-2] == 0xEF)  # the lead byte of U+F000–FFFF (kana, PUA, full-width forms)
     if pos.size == 0:
-        return as_str(arr)
-    cps = cp3(data, pos)
-    keep = (cps >= 0xFF61) & (cps <= 0xFF9F)
-    pos, cps = pos[keep], cps[keep]
-    idx = cps - 0xFF61
-    full = _H2Z[idx].copy()
-    consumed = np.full(pos.size, 3, dtype=np.int64)
-    # a mark right after a kana (3 bytes before it, same value) composes with it
-    is_mark = (cps == DAKUTEN) | (cps == HANDAKUTEN)
-    starts = _value_starts(offsets, data.size)
-    prev_adjacent = np.zeros(pos.size, dtype=bool)
-    prev_adjacent[1:] = (pos[1:] - pos[:-1] == 3) & ~starts[pos[1:]]
-    composed = np.zeros(pos.size, dtype=bool)
-    cand = np.flatnonzero(is_mark & prev_adjacent)
-    if cand.size:
-        base = idx[cand - 1]
-        target = np.where(cps[cand] == DAKUTEN, _H2Z_V[base], _H2Z_S[base])
-        ok = (target > 0) & ~is_mark[cand - 1]
-        cand, target = cand[ok], target[ok]
-        full[cand - 1] = target
-        consumed[cand - 1] = 6
-        composed[cand] = True
-    pos, full, consumed = pos[~composed], full[~composed], consumed[~composed]
-    repl, ln = encode_cps(full)
-    return from_buffers(*rewrite(data, offsets, pos, consumed, repl, ln))
+        return s
+    idx = _IDX[(data[pos + 1].astype(np.intp) << 8) | data[pos + 2]]
+    keep = idx >= 0
+    if not keep.all():
+        pos, idx = pos[keep], idx[keep]
+        if pos.size == 0:
+            return s
+    out = data.copy()  # same-length overwrite: ｱ (EF BD B1) → ア (E3 82 A2)
+    out[pos] = 0xE3
+    out[pos + 1] = _B1[idx]
+    out[pos + 2] = _B2[idx]
+    marks = np.flatnonzero(idx[1:] >= _MARK) + 1  # a mark right after a kana (same value) composes with it
+    if marks.size:
+        base, mpos = idx[marks - 1], pos[marks]
+        ok = (base < _MARK) & (mpos - pos[marks - 1] == 3)
+        voiced = idx[marks] == _MARK
+        ok &= np.where(voiced, _HAS_VOICED[base], _HAS_SEMI[base])
+        # the mark must not start a value (the kana before it would belong to the previous value)
+        at = np.minimum(np.searchsorted(offsets, mpos, side="left"), offsets.size - 1)
+        ok &= offsets[at] != mpos
+        if ok.any():
+            base, mpos, voiced = base[ok], mpos[ok], voiced[ok]
+            kpos = mpos - 3
+            out[kpos + 1] = np.where(voiced, _H2Z_VB[base, 1], _H2Z_SB[base, 1])
+            out[kpos + 2] = np.where(voiced, _H2Z_VB[base, 2], _H2Z_SB[base, 2])
+            dele = (mpos[:, None] + np.arange(3)).reshape(-1)
+            out = np.delete(out, dele)
+            offsets = offsets - np.searchsorted(dele, offsets, side="left")
+    return from_buffers(out, offsets)
 
 
 def zenkaku_to_hankaku_kana(arr: pa.Array) -> pa.Array:
@@ -160,20 +178,28 @@ def ascii_to_zenkaku(
     >>> ascii_to_zenkaku(pa.array(["1-2 A", "髙"])).to_pylist()
     ['１-２ Ａ', '髙']
     """
-    data, offsets = utf8_buffers(as_str(arr))
+    s = as_str(arr)
+    data, offsets = utf8_buffers(s)
     sel = _ascii_set(digits, letters, symbols)
     if space:
         sel[0x20] = True
-    is_ascii = data < 0x80
-    hit = np.zeros(data.size, dtype=bool)
-    hit[is_ascii] = sel[data[is_ascii]]
+    chosen = np.flatnonzero(sel)
+    if chosen.size == 1:  # e.g. only the space (kana columns): one compare instead of a table lookup
+        hit = data == chosen[0]
+    else:
+        lut = np.zeros(256, dtype=bool)
+        lut[:0x80] = sel
+        hit = lut[data]
     pos = np.flatnonzero(hit).astype(np.int64)
     if pos.size == 0:
-        return as_str(arr)
-    b = data[pos].astype(np.int64)
-    cps = np.where(b == 0x20, 0x3000, b + 0xFEE0)
-    repl, ln = encode_cps(cps)
-    return from_buffers(*rewrite(data, offsets, pos, np.ones(pos.size, np.int64), repl, ln))
+        return s
+    b = data[pos]
+    return from_buffers(*rewrite(data, offsets, pos, np.ones(pos.size, np.int64), _A2Z_B[b], _A2Z_LEN[b]))
+
+
+# ASCII byte → its full-width form as UTF-8 bytes (space → U+3000)
+_A2Z_B, _A2Z_LEN = encode_table(np.array([0x3000 if b == 0x20 else b + 0xFEE0 if 0x21 <= b <= 0x7E else 0
+                                          for b in range(0x80)]))  # fmt: skip
 
 
 @register_transform

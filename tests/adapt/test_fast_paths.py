@@ -1,0 +1,176 @@
+"""The adapt fast paths give exactly the results of the reference implementations.
+
+Random Japanese strings mixing what real exports hold: half-width kana with ﾞﾟ (composable or
+not, at value starts), small kana, ASCII and full-width spaces, 外字 in the PUA, IVS selectors,
+kanji, full-width alphanumerics, and padding in every arrangement; arrays sliced and with nulls.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chukan_layout.adapt.transforms import width
+from chukan_layout.adapt.transforms.base import Context
+from chukan_layout.adapt.transforms.dates import Seireki, Wareki
+from chukan_layout.adapt.transforms.text import trim_column
+from chukan_layout.findings import FindingSet
+from chukan_layout.spec import wareki as wk
+
+from . import _reference_width as ref
+
+ALPHABET = [
+    *"ｱｶｷｸｻｼﾀﾂﾃﾄﾊﾋﾌﾍﾎﾏﾔﾕﾖﾗﾜｦﾝｳｰｧｨｩｪｫｬｭｮｯﾞﾟ｡｢｣､･",  # half-width kana, small ones and marks
+    *"アガパヴャュョッヵヶ゛゜ー",  # full-width kana
+    " ", "\u3000", "  ", "\u3000\u3000",  # paddings
+    *"髙﨑山田太郎葛辻", "\U0001f600",  # kanji, a 4-byte character
+    "\ue000", "\uf8ff", "\uf040",  # 外字 (PUA; U+F040 shares the EF lead byte with ｱ)
+    "\U000e0100", "葛\U000e0101",  # IVS
+    *"019AZaz-.", *"０１９ＡＺａｚ－．",  # ASCII and full-width alphanumerics
+    "\uff5e", "\u301c", "\uff61",  # ～ vs 〜, the first half-width kana code point
+]
+text = st.lists(st.sampled_from(ALPHABET), max_size=14).map("".join)
+values = st.lists(st.one_of(text, st.none()), max_size=12)
+
+
+def arrays(vals: list[str | None], cut: int) -> pa.Array:
+    """The values as a string array behind ``cut`` leading values that a slice drops (offsets ≠ 0)."""
+    return pa.array(["ｶﾞ "] * cut + vals, pa.string()).slice(cut)
+
+
+def same(a: pa.Array, b: pa.Array) -> None:
+    assert a.type == pa.string() and len(a) == len(b)
+    assert a.to_pylist() == b.to_pylist()
+
+
+@given(values, st.integers(0, 3))
+def test_hankaku_to_zenkaku_matches_reference(vals: list[str | None], cut: int) -> None:
+    arr = arrays(vals, cut)
+    same(width.hankaku_to_zenkaku_kana(arr), ref.hankaku_to_zenkaku_kana(arr))
+
+
+@given(values)
+def test_zenkaku_to_hankaku_matches_reference(vals: list[str | None]) -> None:
+    arr = arrays(vals, 1)
+    same(width.zenkaku_to_hankaku_kana(arr), ref.zenkaku_to_hankaku_kana(arr))
+
+
+@given(values, st.booleans(), st.booleans(), st.booleans(), st.booleans())
+def test_alnum_both_ways_match_reference(vals: list[str | None], d: bool, le: bool, sy: bool, sp: bool) -> None:
+    arr = arrays(vals, 1)
+    kw = {"digits": d, "letters": le, "symbols": sy, "space": sp}
+    same(width.ascii_to_zenkaku(arr, **kw), ref.ascii_to_zenkaku(arr, **kw))
+    same(width.zenkaku_to_ascii(arr, **kw), ref.zenkaku_to_ascii(arr, **kw))
+
+
+@given(values)
+def test_kana_pipeline_of_vendor_a_matches_reference(vals: list[str | None]) -> None:
+    """The steps of the shipped kana items (trim → kana → alnum space) chained, as the engine runs them."""
+    arr = arrays(vals, 1)
+    fast = width.ascii_to_zenkaku(width.hankaku_to_zenkaku_kana(trim_column(arr)), digits=False, letters=False,
+                                  space=True)  # fmt: skip
+    slow = ref.ascii_to_zenkaku(ref.hankaku_to_zenkaku_kana(pc.utf8_trim(ref.as_str(arr), characters=" \u3000")),
+                                digits=False, letters=False, space=True)  # fmt: skip
+    same(fast, slow)
+
+
+def test_rewrite_grows_and_shrinks_in_one_call() -> None:
+    """One call that deletes (ﾊﾟ → パ), overwrites (ｱ → ア) and inserts (space → U+3000) bytes."""
+    arr = pa.array(["ﾊﾟ ｱ", "", " ", "ﾊﾟﾊﾟ", "ｱ "])
+    out = width.ascii_to_zenkaku(width.hankaku_to_zenkaku_kana(arr), digits=False, letters=False, space=True)
+    assert out.to_pylist() == ["パ\u3000ア", "", "\u3000", "パパ", "ア\u3000"]
+
+
+# --- dates: the fixed-width fast path settles what the general (RE2) path would, and nothing else ---
+
+ERAS = {"1": "明治", "2": "大正", "3": "昭和", "4": "平成", "5": "令和", "S": "昭和"}
+two = st.integers(0, 99).map(lambda v: f"{v:02d}")
+gyymmdd = st.tuples(st.sampled_from([*ERAS, "0", "9", "x"]), two, st.integers(0, 13).map(lambda v: f"{v:02d}"),
+                    st.integers(0, 32).map(lambda v: f"{v:02d}")).map("".join)  # fmt: skip
+yyyymmdd = st.tuples(st.integers(0, 9999).map(lambda v: f"{v:04d}"), st.integers(0, 13).map(lambda v: f"{v:02d}"),
+                     st.integers(0, 32).map(lambda v: f"{v:02d}")).map("".join)  # fmt: skip
+
+
+def _boundary_values() -> list[str]:
+    """Each era code with the days around every era start and end, and their 不詳 forms."""
+    out = []
+    for code, name in ERAS.items():
+        era = wk.get_era(name)
+        for e in wk.ERAS:
+            for day in (e.start - timedelta(days=1), e.start, e.start + timedelta(days=1)):
+                yy = day.year - era.start.year + 1
+                if 0 <= yy <= 99:
+                    out += [f"{code}{yy:02d}{day:%m%d}", f"{code}{yy:02d}{day:%m}00", f"{code}{yy:02d}0000"]
+    return out
+
+
+odd = st.sampled_from(["", " ", "   3600214 ", "36O0214", "360214", "99999999", "00000000", "3６00214", "ｱ"])
+
+
+def _compare_with_general_path(transform: Wareki | Seireki, vals: list[str]) -> None:
+    arr = pa.array(vals, pa.string())
+    fast_ctx = Context("f", "l", "i", pa.array(range(1, len(vals) + 1), pa.int64()), FindingSet(max_samples=None))
+    slow_ctx = Context("f", "l", "i", pa.array(range(1, len(vals) + 1), pa.int64()), FindingSet(max_samples=None))
+    fast = transform.apply([arr], fast_ctx)
+    slow = transform._slow(trim_column(arr), slow_ctx)
+    assert fast.to_pylist() == slow.to_pylist()
+    assert {k: v.to_pylist() for k, v in fast_ctx.side.items()} == {k: v.to_pylist() for k, v in slow_ctx.side.items()}
+    assert fast_ctx.findings.counts == slow_ctx.findings.counts
+    for key, samples in slow_ctx.findings.samples.items():
+        assert sorted(s.record for s in fast_ctx.findings.samples[key]) == sorted(s.record for s in samples)
+
+
+@given(st.lists(st.one_of(gyymmdd, odd, st.sampled_from(_boundary_values())), max_size=16), st.booleans(), st.booleans())
+def test_wareki_fast_path_matches_general_path(vals: list[str], flag: bool, partial: bool) -> None:
+    kw = {"flag_item": "fl", "sentinels": ["99999999", "0000000"]} if flag else {}
+    _compare_with_general_path(Wareki(Wareki.Args(eras=ERAS, partial=partial, **kw)), vals)
+
+
+@given(st.lists(st.one_of(yyyymmdd, odd), max_size=16), st.booleans())
+def test_seireki_fast_path_matches_general_path(vals: list[str], flag: bool) -> None:
+    kw = {"flag_item": "fl", "sentinels": ["99999999", "00000000"], "flag_blank": ""} if flag else {}
+    _compare_with_general_path(Seireki(Seireki.Args(format="YYYYMMDD", **kw)), vals)
+    slashed = [f"{v[:4]}/{v[4:6]}/{v[6:]}" if len(v) == 8 else v for v in vals]
+    _compare_with_general_path(Seireki(Seireki.Args(format="YYYY/MM/DD", **kw)), slashed)
+
+
+def test_wareki_dense_column_uses_the_byte_matrix() -> None:
+    """Every value 7 bytes (no blanks), and with blanks in between: both layouts of the fast path."""
+    t = Wareki(Wareki.Args(eras=ERAS))
+    for vals in (["3600214", "4310430", "5010501"], ["3600214", "", "4310430", "", "5010501"]):
+        c = Context("f", "l", "i", pa.array(range(len(vals)), pa.int64()), FindingSet())
+        out = t.apply([pa.array(vals)], c).to_pylist()
+        assert [v for v in out if v] == ["1985-02-14", "2019-04-30", "2019-05-01"] and c.findings.total() == 0
+
+
+# --- trim: every route (unpadded, dominant value, Arrow scan, U+3000 patch) equals pc.utf8_trim ---
+
+pad = st.lists(st.sampled_from([" ", "\u3000", "  " * 8]), max_size=6).map("".join)
+padded = st.tuples(pad, text, pad).map("".join)
+
+
+@given(st.lists(padded, max_size=40), padded, st.integers(0, 400), st.randoms(use_true_random=False), st.booleans())
+def test_trim_matches_utf8_trim(others: list[str], dominant: str, reps: int, rnd, with_nulls: bool) -> None:
+    vals: list[str | None] = [*others, *([dominant] * reps)]
+    rnd.shuffle(vals)
+    if with_nulls and vals:
+        vals[rnd.randrange(len(vals))] = None
+    arr = pa.array(["  x  ", *vals], pa.string()).slice(1)
+    same(trim_column(arr), pc.utf8_trim(ref.as_str(arr), characters=" \u3000"))
+
+
+def test_trim_routes_on_wide_columns() -> None:
+    """A blank-dominated column, a one-municipality column and a U+3000 hidden by spaces."""
+    blank, name = " " * 120, "千代田区" + " " * 50
+    cases = [
+        [blank] * 300 + ["ﾀﾅｶ ﾀﾛｳ" + " " * 100, "\u3000髙橋\u3000" + " " * 90],
+        [name] * 300 + ["港区" + " " * 56, " " * 60],
+        ["山田\u3000" + " " * 40] * 10 + ["田中" + " " * 40] * 290,
+    ]
+    for vals in cases:
+        arr = pa.array(vals)
+        same(trim_column(arr), pc.utf8_trim(arr, characters=" \u3000"))
