@@ -23,14 +23,16 @@ import json, os, resource, sys, time
 from chukan_layout.synth.generate import generate
 n, vendors, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 generate(out + "/warm", residents=200, vendors=[] if vendors == "golden" else "all")
-t = time.perf_counter()
+load = os.getloadavg()[0]
+t, c = time.perf_counter(), time.process_time()
 res = generate(out + "/run", residents=n, vendors=[] if vendors == "golden" else "all",
                faults=0.0 if vendors == "golden" else 0.001, seed=1)
-dt = time.perf_counter() - t
+dt, dc = time.perf_counter() - t, time.process_time() - c
 size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out + "/run") for f in fs)
 rows = sum(v for k, v in res.records.items() if k.startswith("golden/"))
 print(json.dumps({"residents": n, "config": vendors, "seconds": round(dt, 2), "rate": round(n / dt),
-                  "golden_rows": rows, "bytes": size,
+                  "cpu_seconds": round(dc, 2), "cpu_rate": round(n / dc), "golden_rows": rows, "bytes": size,
+                  "load": round(max(load, os.getloadavg()[0]), 1),
                   "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
 """
 
@@ -49,15 +51,16 @@ def run(n: int, config: str) -> dict[str, object]:
 
 
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [100_000, 1_000_000]
+    sizes = [int(a) for a in sys.argv[1:] if not a.startswith("--")] or [100_000, 1_000_000]
     for n in sizes:
         for config in ("golden", "all"):
-            if config == "all" and n > 100_000:
-                continue  # vendor rendering is bounded by the reader's renderer; 100k is enough to compare
+            if config == "all" and n > 100_000 and "--all-large" not in sys.argv:
+                continue  # golden + every vendor at 1M writes ~11 GB; 100k is enough to compare
             r = run(n, config)
-            print(f"{r['config']:>6} {r['residents']:>9,} residents  {r['seconds']:>7}s  {r['rate']:>8,}/s  "
-                  f"golden rows {r['golden_rows']:>10,}  output {int(r['bytes']) / 1e6:8.1f} MB  "
-                  f"peak RSS {r['peak_rss_mb']} MB", flush=True)
+            print(f"{r['config']:>6} {r['residents']:>9,} residents  wall {r['seconds']:>7}s {r['rate']:>8,}/s  "
+                  f"CPU {r['cpu_seconds']:>7}s {r['cpu_rate']:>8,}/s  golden rows {r['golden_rows']:>10,}  "
+                  f"output {int(r['bytes']) / 1e6:8.1f} MB  peak RSS {r['peak_rss_mb']} MB  load {r['load']}",
+                  flush=True)
 
 
 if __name__ == "__main__":

@@ -75,3 +75,19 @@ def test_banchi_vocabulary_and_fallback() -> None:
     assert banchi_strings(np.array([1234]), np.array([5]), np.array([False])).to_pylist() == ["1234番地5"]
     assert room_vocab().take(pa.array([101, 1109])).to_pylist() == ["１０１", "１１０９"]
     assert pc.all(pc.equal(room_vocab().slice(0, 1), "０")).as_py()
+
+
+def test_constant_columns_from_buffers() -> None:
+    from chukan_layout.synth.arrow_util import blank, choose, const, flag
+
+    assert const("髙", 3).to_pylist() == ["髙"] * 3 and const("x", 0).to_pylist() == []
+    assert blank(2).to_pylist() == ["", ""]
+    m = np.array([True, False, True])
+    assert flag(m).to_pylist() == ["1", "0", "1"]
+    assert choose(m, "男", "女").to_pylist() == ["男", "女", "男"]
+    assert choose(m, "12", "").to_pylist() == ["12", "", "12"]
+    assert choose(m, "", "abc").to_pylist() == ["", "abc", ""]
+    assert choose(m, "ab", "c").to_pylist() == ["ab", "c", "ab"]
+    assert choose(m, "", "").to_pylist() == ["", "", ""]
+    for arr in (const("ab", 4), flag(m), choose(m, "ab", "")):
+        arr.validate(full=True)

@@ -86,29 +86,43 @@ def int_strings(values: np.ndarray) -> pa.Array:
     return pa.array(v.astype(np.int64, copy=False)).cast(pa.string())
 
 
-_CONST: dict[tuple[str, int], pa.Array] = {}
-
-
 def const(value: str, n: int) -> pa.Array:
-    """``n`` copies of ``value`` (cached: chunks repeat the same constants at the same lengths)."""
-    key = (value, n)
-    arr = _CONST.get(key)
-    if arr is None:
-        if len(_CONST) > 4096:
-            _CONST.clear()
-        arr = _CONST[key] = pa.array([value], pa.string()).take(pa.array(np.zeros(n, dtype=np.int32)))
-    return arr
+    """``n`` copies of ``value``, built from buffers (offsets ``k·len``, the bytes repeated)."""
+    b = value.encode()
+    offsets = np.arange(0, (n + 1) * len(b), len(b), dtype=np.int32) if b else np.zeros(n + 1, np.int32)
+    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(b * n))
 
 
 def blank(n: int) -> pa.Array:
     return const("", n)
 
 
-_FLAGS = pa.array(["0", "1"])
+def choose(mask: np.ndarray, a: str, b: str) -> pa.Array:
+    """``a`` where ``mask`` else ``b``, for two constant strings, straight from numpy buffers."""
+    m = np.asarray(mask, dtype=bool)
+    ba, bb = a.encode(), b.encode()
+    n = m.shape[0]
+    if len(ba) == len(bb):  # equal widths: a byte matrix
+        width = len(ba)
+        if width == 0:
+            return const("", n)
+        table = np.frombuffer(bb + ba, np.uint8).reshape(2, width)
+        data = table[m.view(np.int8)]
+        return _fixed_width_strings(data)
+    lengths = np.where(m, len(ba), len(bb))
+    offsets = np.zeros(n + 1, np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    if not bb or not ba:  # one side blank: the other's bytes repeated for its rows
+        k = int(np.count_nonzero(m)) if ba else n - int(np.count_nonzero(m))
+        data = (ba or bb) * k
+        return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))
+    return pa.array([b, a], pa.string()).take(m.view(np.int8))
 
 
 def flag(mask: np.ndarray) -> pa.Array:
-    return _FLAGS.take(pa.array(np.asarray(mask).astype(np.int8)))
+    """``"1"`` where ``mask`` else ``"0"``."""
+    m = np.asarray(mask, dtype=bool)
+    return _fixed_width_strings((m.view(np.uint8) + np.uint8(0x30)).reshape(-1, 1))
 
 
 def pick(table: pa.Array | list[str], idx: np.ndarray) -> pa.Array:
@@ -119,8 +133,8 @@ def pick(table: pa.Array | list[str], idx: np.ndarray) -> pa.Array:
 
 def where(mask: np.ndarray, a: pa.Array | str, b: pa.Array | str) -> pa.Array:
     m = np.asarray(mask, dtype=bool)
-    if isinstance(a, str) and isinstance(b, str):  # two constants: a take is cheaper than if_else
-        return pa.array([b, a], pa.string()).take(m.view(np.int8))
+    if isinstance(a, str) and isinstance(b, str):  # two constants: no if_else kernel needed
+        return choose(m, a, b)
     return pc.if_else(pa.array(m), a, b)
 
 

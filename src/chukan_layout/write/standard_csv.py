@@ -122,16 +122,20 @@ class StandardCsvWriter:
         buf = io.BytesIO()
         pacsv.write_csv(table, buf, self._opts)
         rec = batch.column("_record") if "_record" in batch.schema.names else None
-        self._emit(buf.getvalue(), first_record=rec, table=table)
+        view = buf.getbuffer()  # the CSV text without a copy (getvalue() would copy it)
+        try:
+            self._emit(view, first_record=rec, table=table)
+        finally:
+            view.release()
         self.records += batch.num_rows
 
-    def _emit(self, utf8: bytes, first_record: Any, table: pa.Table | None = None) -> None:
+    def _emit(self, utf8: bytes | memoryview, first_record: Any, table: pa.Table | None = None) -> None:
         assert self._out is not None
         if self.encoding.replace("-", "_").lower() in ("utf_8", "utf8"):
             self._out.write(utf8)
             return
         try:
-            self._out.write(utf8.decode("utf-8").encode(self.encoding))
+            self._out.write(str(utf8, "utf-8").encode(self.encoding))
         except UnicodeEncodeError:
             raise self._encoding_error(table, first_record) from None
 
