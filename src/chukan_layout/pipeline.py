@@ -46,7 +46,7 @@ from .errors import AccountingError, ChukanError
 from .findings import FindingSet, Severity
 from .pipeline_merge import Concat, sidecar_header, standard_header
 from .pipeline_parts import PARTITION_BYTES, Partition, plan
-from .pipeline_worker import PartResult, RunConfig, WorkerState, _RejectSink, run_partition
+from .pipeline_worker import PartResult, RunConfig, WorkerState, _RejectSink, batch_rows, run_partition
 from .read.api import Reader, Reject, read
 from .spec.model import Layout
 from .write.atomic import atomic_output
@@ -391,7 +391,8 @@ def _rereader(ad: Adapter, engine: AdaptEngine, files: list[tuple[str, Path, Any
     def for_layout(lid: str) -> Callable[[str], Iterator[pa.RecordBatch]]:
         def reread(file: str) -> Iterator[pa.RecordBatch]:
             sid, path = by_file[file]
-            r = read(path, ad.sources[sid].definition, encoding=encoding, batch_size=batch_size, source_id=file)
+            d = ad.sources[sid].definition
+            r = read(path, d, encoding=encoding, batch_size=batch_rows(batch_size, d), source_id=file)
             for b in r:
                 if r.headers:
                     engine.header_values = {k: str(v) for k, v in r.headers[0].items() if k not in RESERVED}

@@ -179,6 +179,17 @@ def build_gaiji(cfg: RunConfig, adapter_name: str) -> Any:
                              policies=cfg.gaiji_policies, mj_index=idx)  # fmt: skip
 
 
+BATCH_BYTES = 16 << 20  # raw bytes per batch: wide records (1.7 KB 住民 records) get fewer rows per batch
+
+
+def batch_rows(batch_size: int, d: Any) -> int:
+    """Rows per batch: ``batch_size``, fewer for wide fixed-width records (memory stays flat)."""
+    if isinstance(d, FixedWidthDefinition):
+        width = max(rt.record_length for rt in d.record_types)
+        return max(1024, min(batch_size, BATCH_BYTES // width))
+    return batch_size
+
+
 def _shift(batch: pa.RecordBatch, shift: int) -> pa.RecordBatch:
     i = batch.schema.get_field_index("_record")
     col = pc.add(batch.column(i), pa.scalar(shift, pa.int64()))
@@ -263,7 +274,7 @@ def run_partition(st: WorkerState, part: Partition, progress: Any = None) -> Par
     writers: dict[str, StandardCsvWriter] = {}
     fh = RangeFile(part.path, part.start, part.end)
     try:
-        reader = read(fh, src.definition, encoding=cfg.encoding, batch_size=cfg.batch_size,  # type: ignore[arg-type]
+        reader = read(fh, src.definition, encoding=cfg.encoding, batch_size=batch_rows(cfg.batch_size, src.definition),  # type: ignore[arg-type]
                       policy=cfg.policy, source_id=part.file, limit=cfg.limit, on_reject=on_reject)  # type: ignore[arg-type]
         st.engine.header_values = dict(part.header_values)
         if st.gaiji is not None:
