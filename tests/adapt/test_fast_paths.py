@@ -108,6 +108,8 @@ def _boundary_values() -> list[str]:
     return out
 
 
+junk7 = st.tuples(st.sampled_from([*ERAS, "0"]), st.text(alphabet="0123456789:;<=>?/ A\x7f", min_size=6, max_size=6))
+junk7 = junk7.map("".join)  # near-digits around 0x30–0x39 in every position
 odd = st.sampled_from(["", " ", "   3600214 ", "36O0214", "360214", "99999999", "00000000", "3６00214", "ｱ"])
 
 
@@ -128,6 +130,25 @@ def _compare_with_general_path(transform: Wareki | Seireki, vals: list[str]) -> 
 def test_wareki_fast_path_matches_general_path(vals: list[str], flag: bool, partial: bool) -> None:
     kw = {"flag_item": "fl", "sentinels": ["99999999", "0000000"]} if flag else {}
     _compare_with_general_path(Wareki(Wareki.Args(eras=ERAS, partial=partial, **kw)), vals)
+
+
+@given(st.lists(st.one_of(gyymmdd, junk7, st.sampled_from(["", "", "3６00214", *_boundary_values()])), max_size=24),
+       st.booleans(), st.booleans())  # fmt: skip
+def test_wareki_word_path_matches_general_path(vals: list[str], flag: bool, partial: bool) -> None:
+    """Only 7-byte values and blanks, so the word-at-a-time path applies (``3６00214`` is 9 bytes)."""
+    vals = [v for v in vals if len(v.encode()) in (0, 7)]
+    kw = {"flag_item": "fl", "flag_blank": ""} if flag else {}
+    _compare_with_general_path(Wareki(Wareki.Args(eras=ERAS, partial=partial, **kw)), vals)
+
+
+def test_wareki_word_path_is_taken() -> None:
+    t = Wareki(Wareki.Args(eras=ERAS))
+    s = pa.array(["3600214", "", "3640108", "4010108", "x600214", "3600230", "5010501"])
+    fast = t._fast(s)
+    assert fast is not None
+    out, _, rest = fast
+    assert out.to_pylist() == ["1985-02-14", "", "", "1989-01-08", "", "", "2019-05-01"]
+    assert rest.tolist() == [2, 4, 5]  # out of era, unknown era, 2月30日: left to the general path
 
 
 @given(st.lists(st.one_of(yyyymmdd, odd), max_size=16), st.booleans())
@@ -174,3 +195,10 @@ def test_trim_routes_on_wide_columns() -> None:
     for vals in cases:
         arr = pa.array(vals)
         same(trim_column(arr), pc.utf8_trim(arr, characters=" \u3000"))
+
+
+def test_wareki_word_path_rejects_near_digits_everywhere() -> None:
+    """``:;<=>?`` follow ``9`` and ``/`` precedes ``0``: none may pass for a digit in any position."""
+    vals = [v[:i] + ch + v[i + 1 :] for v in ("3600214", "4310430", "2641231") for i in range(1, 7) for ch in ":;<=>?/\x7f"]
+    _compare_with_general_path(Wareki(Wareki.Args(eras=ERAS)), vals)
+    _compare_with_general_path(Wareki(Wareki.Args(eras=ERAS)), [*vals, "3600214"])

@@ -21,6 +21,7 @@ from pydantic import Field, field_validator
 
 from ...spec import wareki
 from .. import codes
+from ._datebytes import YEAR4, gyymmdd, in_era, valid_calendar, year_table
 from ._utf8 import from_buffers, utf8_buffers
 from .base import Args, Context, Transform, as_str, register_transform
 from .text import trim_column
@@ -80,22 +81,6 @@ def _fixed_layout(fmt: str) -> tuple[int, dict[str, list]] | None:
 def _ints(struct: pa.Array, name: str) -> np.ndarray:
     col = pc.struct_field(struct, name)
     return np.asarray(pc.cast(pc.fill_null(col, "0"), pa.int64()).to_numpy(zero_copy_only=False))
-
-
-# "0000".."9999" as 4 ASCII bytes: the year part of an ISO date by one lookup
-_YEAR4 = (np.arange(10000)[:, None] // np.array([1000, 100, 10, 1]) % 10 + 0x30).astype(np.uint8)
-_MDAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
-
-
-def _valid_calendar(y: np.ndarray, m: np.ndarray, d: np.ndarray, partial: bool) -> np.ndarray:
-    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
-    mc = np.clip(m, 0, 12)
-    mdays = _MDAYS[mc] + ((mc == 2) & leap)
-    full = (y >= 1) & (m >= 1) & (m <= 12) & (d >= 1) & (d <= mdays)
-    if not partial:
-        return full
-    part = (y >= 1) & (((m == 0) & (d == 0)) | ((m >= 1) & (m <= 12) & (d == 0)))
-    return full | part
 
 
 def iso_dates(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> pa.Array:
@@ -161,6 +146,10 @@ class _DateBase(Transform):
             self._table = self._era_table() if self.era else None
         if self._layout is None or (self.era and self._table is None):
             return None
+        if self.era and a.format == "GYYMMDD" and not a.sentinels:
+            words = self._words(s)
+            if words is not None:
+                return words
         width, pos = self._layout
         n = len(s)
         data, offsets = utf8_buffers(s)
@@ -192,10 +181,8 @@ class _DateBase(Transform):
             ok &= (gi >= 0) & (y >= 1)
             gi = np.maximum(gi, 0)
             y = base[gi] + y - 1
-            lo = y * 10000 + np.maximum(m, 1) * 100 + np.maximum(d, 1)  # 00 (不詳) = the widest span
-            hi = y * 10000 + np.where(m == 0, 12, m) * 100 + np.where(d == 0, 31, d)
-            ok &= (hi >= start[gi]) & (lo <= end[gi])  # out-of-era rows are reported by the general path
-        ok &= _valid_calendar(y, m, d, a.partial)
+            ok &= in_era(y, m, d, start[gi], end[gi])  # out-of-era rows are reported by the general path
+        ok &= valid_calendar(y, m, d, a.partial)
         if a.sentinels:
             vals = s.take(pa.array(cand)) if cand is not None else s
             ok &= ~np.asarray(pc.is_in(vals, value_set=pa.array(a.sentinels, pa.string()))
@@ -206,7 +193,7 @@ class _DateBase(Transform):
             m, d = m[ok], d[ok]
         rows = (np.arange(n) if cand is None else cand) if all_ok else (np.flatnonzero(ok) if cand is None else cand[ok])
         out10 = np.empty((mat.shape[0], 10), np.uint8)
-        out10[:, 0:4] = _YEAR4[y]
+        out10[:, 0:4] = YEAR4[y]
         out10[:, 4] = out10[:, 7] = ord("-")
         out10[:, 5:7] = mat[:, pos["m"]]
         out10[:, 8:10] = mat[:, pos["d"]]
@@ -233,6 +220,32 @@ class _DateBase(Transform):
     def _era_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
         return None
 
+    def _words(self, s: pa.Array) -> tuple[pa.Array, pa.Array | None, np.ndarray] | None:
+        """``GYYMMDD`` 8 bytes at a time (:func:`._datebytes.gyymmdd`); None if the column does not fit."""
+        a = self.args
+        assert self._table is not None
+        lut, base, start, end = self._table
+        era_index = np.where(lut >= 0, lut, base.size)
+        res = gyymmdd(s, era_index, year_table(base, start, end, a.partial))
+        if res is None:
+            return None
+        out, rows, partial, nonempty = res
+        n = len(s)
+        if rows.size == n:
+            rest = np.zeros(0, np.int64)
+        else:
+            open_ = nonempty.copy()
+            open_[rows] = False
+            rest = np.flatnonzero(open_)
+        blank = ~nonempty
+        flag = None
+        if a.flag_item:
+            on = np.zeros(n, bool)
+            on[rows] = partial
+            blank_v = a.flag_blank if a.flag_blank is not None else a.flag_values[0]
+            flag = pc.if_else(pa.array(on), a.flag_values[1], pc.if_else(pa.array(blank), blank_v, a.flag_values[0]))
+        return out, flag, rest
+
     def _slow(self, s: pa.Array, ctx: Context) -> pa.Array:
         """The general path: an RE2 parse of the format, for any row."""
         a = self.args
@@ -249,7 +262,7 @@ class _DateBase(Transform):
         if self.era:
             y, era_ok = self._era_years(pc.struct_field(st, "g"), y, m, d, parsed, s, ctx)
             ok &= era_ok
-        ok &= _valid_calendar(y, m, d, a.partial)
+        ok &= valid_calendar(y, m, d, a.partial)
         bad = ~ok & ~blank & ~sentinel
         if bad.any():
             ctx.finding(codes.BAD_DATE.code, bad, s)
@@ -331,7 +344,7 @@ class Wareki(_DateBase):
         y = base[i] + yy - 1
         lo = y * 10000 + np.where(m == 0, 1, m) * 100 + np.where(d == 0, 1, d)
         hi = y * 10000 + np.where(m == 0, 12, m) * 100 + np.where(d == 0, 31, d)
-        over = known & ((hi < start[i]) | (lo > end_arr[i])) & _valid_calendar(y, m, d, True)
+        over = known & ((hi < start[i]) | (lo > end_arr[i])) & valid_calendar(y, m, d, True)
         if over.any():
             ctx.finding(codes.ERA_OVERFLOW.code, over, raw)
         return y, known
