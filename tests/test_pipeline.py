@@ -133,3 +133,21 @@ def test_crash_leaves_no_output_and_no_parts(export: GenerateResult, tmp_path: P
     with pytest.raises(Boom):
         _run(export, tmp_path, stages=[stage])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_convert_cli_validates_and_reports(export: GenerateResult, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from chukan_layout.cli import main
+
+    args = ["convert", "-a", "vendor_a", *map(str, _files(export)), "-o", str(tmp_path / "o"),
+            "--gaiji-table", str(export.gaiji_tables["vendor_a"]), "--workers", "1", "--report-dir", str(tmp_path / "r"),
+            "--gaiji-policy", "juki.jumin:shi=degrade"]  # fmt: skip
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 1, r.output
+    assert "verdict 判定: 不合格 / FAIL" in r.output and "JUMIN.DAT" in r.output and "item.check_digit" in r.output
+    assert (tmp_path / "r" / "report.html").exists() and (tmp_path / "o" / "gaiji.csv").exists()
+    ok = CliRunner().invoke(main, [*args, "--no-validate", "-o", str(tmp_path / "o2")])
+    assert "verdict" not in ok.output and not (tmp_path / "o2" / "report.json").exists()
+    bad = CliRunner().invoke(main, [*args, "--severity", "item.date=fatal"])
+    assert bad.exit_code == 2

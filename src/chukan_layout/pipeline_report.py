@@ -100,7 +100,7 @@ def trailer_checks(
         ctl = rt.control
         labels = {f.name: f.label or f.name for f in rt.fields}
         tr = Trailer(file, int(t["_record"]), None if ctl.count is None else _text(t.get(ctl.count)),
-                     {data: _text(t.get(tf)) for tf, data in ctl.totals.items()})  # fmt: skip
+                     {data: _text(t.get(tf)) or "" for tf, data in ctl.totals.items()})  # fmt: skip
         reconcile([tr], {file: counted}, {file: dict(sums)}, findings)
         by_data = {data: tf for tf, data in ctl.totals.items()}
         for line in compare(tr, counted, sums):

@@ -377,11 +377,11 @@ def _one_batch(st: WorkerState, pipeline: Any, part: Partition, batch: pa.Record
         w.write(ob)
         res.written[lid] = res.written.get(lid, 0) + ob.num_rows
     for r, by_layout in rejected_values.items():
-        why = sorted(bad[r])
-        reason_codes = sorted({w.split("(", 1)[0] for w in why})
+        reasons = sorted(bad[r])
+        reason_codes = sorted({w.split("(", 1)[0] for w in reasons})
         values = next(iter(by_layout.values())) if len(by_layout) == 1 else by_layout
         sink.add(source=part.file, record=r, stage="validate", code=";".join(reason_codes),
-                 reason="error findings: " + "; ".join(why), values=values)  # fmt: skip
+                 reason="error findings: " + "; ".join(reasons), values=values)  # fmt: skip
         for c in reason_codes:
             res.rejected_by_reason[c] = res.rejected_by_reason.get(c, 0) + 1
     res.validate_rejected += len(rejected_values)

@@ -48,7 +48,7 @@ class ProgressBar:
             self._bar.__enter__()
         return self
 
-    def __exit__(self, *a: object) -> None:
+    def __exit__(self, *a: Any) -> None:
         if self._bar is not None:
             self._bar.__exit__(*a)
 
