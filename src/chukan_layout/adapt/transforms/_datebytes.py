@@ -57,12 +57,15 @@ def year_table(base: np.ndarray, start: np.ndarray, end: np.ndarray, partial: bo
     """
     key = (base.tobytes(), start.tobytes(), end.tobytes(), partial)
     if key not in _TABLES:
-        yy, mm, dd = (a.reshape(-1) for a in np.meshgrid(np.arange(100), np.arange(100), np.arange(100), indexing="ij"))
+        # a (YY, MM, DD) grid by broadcasting: the same rules as the general path, 10**6 cells per era
+        yy = np.arange(100, dtype=np.int32)[:, None, None]
+        mm = np.arange(100, dtype=np.int32)[None, :, None]
+        dd = np.arange(100, dtype=np.int32)[None, None, :]
         out = np.zeros((base.size + 1) * 1_000_000, np.int16)
         for g in range(base.size):
-            y = base[g] + yy - 1
+            y = np.int32(base[g]) + yy - 1
             ok = (yy >= 1) & in_era(y, mm, dd, start[g], end[g]) & valid_calendar(y, mm, dd, partial)
-            out[g * 1_000_000 : (g + 1) * 1_000_000] = np.where(ok, y, 0)
+            out[g * 1_000_000 : (g + 1) * 1_000_000] = np.where(ok, y, 0).reshape(-1)
         _TABLES[key] = out
     return _TABLES[key]
 
