@@ -39,3 +39,31 @@ def test_hankaku_writes_small_kana_large() -> None:
 def test_slash_and_compact() -> None:
     assert slash(pa.array(["2019-05-01", "1935-00-00"])).to_pylist() == ["2019/05/01", "1935/00/00"]
     assert compact(pa.array(["2019-05-01"])).to_pylist() == ["20190501"]
+
+
+def test_fast_date_encodings_match_the_general_path() -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from chukan_layout.synth import encode
+
+    codes = {"明治": "1", "大正": "2", "昭和": "3", "平成": "4", "令和": "5"}
+    values = pa.array(["1989-01-07", "1989-01-08", "", "1935-00-00", "1950-04-00", "2019-04-30", "2019-05-01",
+                       "1912-07-29", "1868-01-01", "2020-02-30", "1926-12-25"])
+    eras = pa.array(["昭和", "平成", "", "昭和", "", "", "令和", "", "明治", "令和", "大正"])
+    general = encode._wareki_fast
+    for names in (None, eras):
+        fast = encode.wareki(values, codes, names)
+        encode._wareki_fast = lambda *a: None  # type: ignore[assignment]
+        try:
+            slow = encode.wareki(values, codes, names)
+        finally:
+            encode._wareki_fast = general
+        assert fast.to_pylist() == slow.to_pylist()
+    assert encode.wareki(values, codes)[0].as_py() == "3640107"
+    assert encode.slash(values).to_pylist() == pc.replace_substring(values, "-", "/").to_pylist()
+    assert encode.compact(values).to_pylist() == pc.replace_substring(values, "-", "").to_pylist()
+    odd = pa.array(["1989-1-7", ""])  # not ISO-shaped: the general path
+    assert encode.slash(odd).to_pylist() == ["1989/1/7", ""]
+    assert encode.wareki(pa.array(["1850-01-01"]), codes).to_pylist() == encode.wareki(pa.array(["1850-01-01"]), codes,
+                                                                                       None).to_pylist()

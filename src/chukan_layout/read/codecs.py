@@ -149,10 +149,14 @@ def char_starts(utf8: np.ndarray) -> np.ndarray:
     return (utf8 < 0x80) | (utf8 >= 0xC0)
 
 
+_CHAR_START = ((np.arange(256) < 0x80) | (np.arange(256) >= 0xC0)).astype(np.uint8)
+_CP932_WIDTH = np.where(np.arange(256) < 0x80, 1, np.where(np.arange(256) >= 0xC0, 2, 0)).astype(np.uint8)
+
+
 def char_offsets(utf8: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """Per-value offsets counted in characters (code points) instead of bytes."""
     cum = np.zeros(len(utf8) + 1, np.int64)
-    np.cumsum(char_starts(utf8), out=cum[1:])
+    np.cumsum(_CHAR_START[utf8], out=cum[1:])
     return cum[offsets]
 
 
@@ -161,8 +165,7 @@ def _cp932_widths(utf8: np.ndarray) -> np.ndarray:
     (U+FF61–FF9F, UTF-8 ``EF BD A1``–``EF BE 9F``), 2 for any other character, 0 on
     continuation bytes. (Characters cp932 writes in one byte outside these ranges, like U+0080,
     make the total disagree with the encoded length: the caller then takes the slow path.)"""
-    w = np.where(utf8 >= 0xC0, 2, 0).astype(np.int8)
-    w[utf8 < 0x80] = 1
+    w = _CP932_WIDTH[utf8]  # one table lookup per byte
     ef = np.flatnonzero(utf8[:-2] == 0xEF) if len(utf8) > 2 else np.zeros(0, np.int64)
     if len(ef):
         b1, b2 = utf8[ef + 1], utf8[ef + 2]

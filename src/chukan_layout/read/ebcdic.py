@@ -179,10 +179,15 @@ class EbcdicCodec(TextCodec):
         self, cps: np.ndarray, nchars: np.ndarray, kind: FieldType, value: Callable[[int], str]
     ) -> tuple[np.ndarray, np.ndarray]:
         n = len(nchars)
-        vid = np.repeat(np.arange(n), nchars)
         bmp = np.where(cps < 65536, cps, 0xFFFF)
-        sb = self.sbcs_enc[bmp].astype(np.int64)
+        sb = self.sbcs_enc[bmp]
         has_sb = (sb != 0xFFFF) & (cps < 65536)
+        if kind is not FieldType.DBCS and has_sb.all():  # single-byte text only: one byte per character
+            offsets = np.zeros(n + 1, np.int64)
+            np.cumsum(nchars, out=offsets[1:])
+            return sb.astype(np.uint8), offsets
+        vid = np.repeat(np.arange(n), nchars)
+        sb = sb.astype(np.int64)
         if self._dbcs_name:
             db = _dbcs(self._dbcs_name)[1][bmp].astype(np.int64)
             has_db = (db != 0) & (cps < 65536)

@@ -54,6 +54,40 @@ def _ints(values: pa.Array, start: int, length: int) -> np.ndarray:
 
 
 _ERA_START_YMD = np.array([18680101, 19120730, 19261225, 19890108, 20190501])
+_DIGIT_POS = [0, 1, 2, 3, 5, 6, 8, 9]
+
+
+def _iso_matrix(values: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """(``(n, 10)`` bytes of ``YYYY-MM-DD`` values, blank mask) when every value is blank or has
+    that shape (any digits: 不詳 ``00`` and impossible days included); None otherwise."""
+    arr = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if arr.null_count or arr.type != pa.string() or len(arr) == 0:
+        return None
+    n = len(arr)
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], np.int32)[arr.offset : arr.offset + n + 1]
+    lengths = np.diff(offsets)
+    blank = lengths == 0
+    if not ((lengths == 10) | blank).all():
+        return None
+    data = np.frombuffer(bufs[2], np.uint8)[offsets[0] : offsets[-1]] if bufs[2] is not None else np.zeros(0, np.uint8)
+    mat = np.full((n, 10), ord("0"), np.uint8)
+    mat[:, 4] = mat[:, 7] = ord("-")
+    mat[~blank] = data.reshape(-1, 10)
+    digits = mat[:, _DIGIT_POS]
+    if ((digits - np.uint8(0x30)) > 9).any() or (mat[:, 4] != ord("-")).any() or (mat[:, 7] != ord("-")).any():
+        return None
+    return mat, blank
+
+
+def _from_rows(mat: np.ndarray, blank: np.ndarray) -> pa.Array:
+    """Strings from an ``(n, w)`` byte matrix, ``""`` where ``blank``."""
+    n, w = mat.shape
+    lengths = np.where(blank, 0, w)
+    offsets = np.zeros(n + 1, np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    data = np.ascontiguousarray(mat[~blank]) if blank.any() else np.ascontiguousarray(mat)
+    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))
 
 
 def wareki(values: pa.Array, era_codes: dict[str, str], era_names: pa.Array | None = None) -> pa.Array:
@@ -63,6 +97,9 @@ def wareki(values: pa.Array, era_codes: dict[str, str], era_names: pa.Array | No
     impossible days still encode); ``era_names`` (golden 元号 names per row) overrides it
     where given, which is how a 不詳 birth date keeps its recorded era.
     """
+    fast = _wareki_fast(values, era_codes, era_names)
+    if fast is not None:
+        return fast
     blank = pc.equal(values, "")
     y, m, d = _ints(values, 0, 4), _ints(values, 5, 2), _ints(values, 8, 2)
     key = y * 10000 + np.maximum(m, 1) * 100 + np.maximum(d, 1)
@@ -79,6 +116,41 @@ def wareki(values: pa.Array, era_codes: dict[str, str], era_names: pa.Array | No
     return pc.if_else(blank, "", out)
 
 
+def _eras(y: np.ndarray, m: np.ndarray, d: np.ndarray, era_names: pa.Array | None) -> np.ndarray:
+    key = y * 10000 + np.maximum(m, 1) * 100 + np.maximum(d, 1)
+    era = np.maximum(np.searchsorted(_ERA_START_YMD, key, side="right") - 1, 0)
+    if era_names is not None:
+        override = np.asarray(pc.fill_null(pc.index_in(era_names, value_set=pa.array(ERA_NAMES)), -1))
+        era = np.where(override >= 0, override, era)
+    return era
+
+
+def _wareki_fast(values: pa.Array, era_codes: dict[str, str], era_names: pa.Array | None) -> pa.Array | None:
+    """:func:`wareki` in numpy over the values' bytes (same text); None → the general path."""
+    digit = [era_codes[n].encode() for n in ERA_NAMES]
+    if any(len(x) != 1 for x in digit):
+        return None
+    parsed = _iso_matrix(values)
+    if parsed is None:
+        return None
+    mat, blank = parsed
+    v = (mat[:, _DIGIT_POS] - np.uint8(0x30)).astype(np.int64)
+    y = v[:, 0] * 1000 + v[:, 1] * 100 + v[:, 2] * 10 + v[:, 3]
+    m, d = v[:, 4] * 10 + v[:, 5], v[:, 6] * 10 + v[:, 7]
+    era = _eras(y, m, d, era_names)
+    yy = y - ERA_START_YEAR[era] + 1
+    if ((yy < 0) | (yy > 99))[~blank].any():  # not two digits: the general path pads as it always did
+        return None
+    yy = np.clip(yy, 0, 99)
+    out = np.empty((len(y), 7), np.uint8)
+    out[:, 0] = np.frombuffer(b"".join(digit), np.uint8)[era]
+    out[:, 1] = 0x30 + yy // 10
+    out[:, 2] = 0x30 + yy % 10
+    out[:, 3:5] = mat[:, 5:7]
+    out[:, 5:7] = mat[:, 8:10]
+    return _from_rows(out, blank)
+
+
 def wareki_forced(values: pa.Array, era_codes: dict[str, str], era: str) -> pa.Array:
     """Encode with a given era regardless of the date (the out-of-era fault: 平成31年5月1日)."""
     i = ERA_NAMES.index(era)
@@ -91,10 +163,19 @@ def wareki_forced(values: pa.Array, era_codes: dict[str, str], era: str) -> pa.A
 
 
 def slash(values: pa.Array) -> pa.Array:
+    parsed = _iso_matrix(values)
+    if parsed is not None:  # ISO dates: two bytes swapped in a byte matrix
+        mat, blank = parsed
+        mat[:, 4] = mat[:, 7] = ord("/")
+        return _from_rows(mat, blank)
     return pc.replace_substring(values, "-", "/")
 
 
 def compact(values: pa.Array) -> pa.Array:
+    parsed = _iso_matrix(values)
+    if parsed is not None:
+        mat, blank = parsed
+        return _from_rows(mat[:, _DIGIT_POS], blank)
     return pc.replace_substring(values, "-", "")
 
 

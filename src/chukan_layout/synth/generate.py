@@ -136,6 +136,7 @@ def generate(
             x.abort()
         raise
     known = {x.path: x.sha256 for x in [*golden_w.values(), *std_w.values()]}
+    known.update({vw.path: vw.sha256 for vw in writers if vw.sha256})
     for lid, x in golden_w.items():
         res.golden[lid] = x.path
         res.records[f"golden/{x.path.name}"] = x.records

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from ..read.definition import CsvDefinition, FixedWidthDefinition
 from ..read.render import frame, record_matrix, render_csv
+from ..write.atomic import HashingWriter
 from . import encode
 from .arrow_util import const, patch
 from .faults import FILE_KINDS, KINDS, TARGETS, VENDOR_KINDS, ManifestRow, plan
@@ -49,13 +50,16 @@ class VendorFileWriter:
         self.total = 0
         self._last: tuple[int, str, int] | None = None  # (record, layout, golden record) of the last data row
         self._out: Any = None
+        self._file: Any = None
+        self.sha256: str | None = None  # of the file as written (None once a fault changed it afterwards)
         self.fixed = isinstance(vfile.definition, FixedWidthDefinition)
         self.rng = np.random.default_rng([world.seed, 0xFA, zlib.crc32(vfile.name.encode()) % 10_000])
 
     # -- lifecycle -------------------------------------------------------------------------
     def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._out = open(self.path, "wb")  # noqa: SIM115 - closed in close()
+        self._file = open(self.path, "wb")  # noqa: SIM115 - closed in close()
+        self._out = HashingWriter(self._file)  # hashed while written (the manifest lists every sha256)
         if self.fixed and self.vf.header is not None:
             vals = {"DANTAI_CODE": self.w.dantai6, **self.vf.header.values}
             self._emit_fixed(self.vf.header.type, {k: [v] for k, v in vals.items()})
@@ -79,7 +83,8 @@ class VendorFileWriter:
             for f in (rt.control.totals if rt.control else {}):
                 cols[f] = [str(total)]
             self._emit_fixed(rt.name, cols)
-        self._out.close()
+        self._file.close()
+        self.sha256 = self._out.sha256
         if "truncated_last_record" in kinds and self.vf.name in ("KAIGO.DAT", "keijidosha.csv", "KOKUHOH.EBC"):
             self._truncate()
 
@@ -90,6 +95,7 @@ class VendorFileWriter:
         cut = 9
         with open(self.path, "r+b") as f:
             f.truncate(size - cut)
+        self.sha256 = None  # changed after writing: hashed again from the file
         rec, layout, grec = (self.records, "", 0) if self.vf.trailer is not None else self._last
         gfile = self.w.layouts[layout].file_name if layout else ""
         self._note(rec, "", layout, "", grec, "truncated_last_record", f"last {cut} bytes cut", gfile)
