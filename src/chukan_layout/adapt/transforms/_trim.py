@@ -9,7 +9,8 @@ its bytes are padding, so trimming dominates the adapt stage):
    single-municipality file): rows equal to it (one ``pc.equal`` memcmp each) get its trimmed
    form without being scanned, and only the other rows are trimmed;
 3. otherwise Arrow's byte-wise ``ascii_trim`` (about twice as fast as ``utf8_trim``), and
-   ``utf8_trim`` only when a U+3000 is left at an end.
+   ``utf8_trim`` only on the values that still have a U+3000 at an end (checked exactly on the
+   few whose first byte is E3 or last byte 80).
 """
 
 from __future__ import annotations
@@ -28,34 +29,40 @@ _DOMINANT = 0.5  # share of the sample (and then of the column) that makes a val
 _WIDE = 16  # mean bytes per value from which the dominant-value route pays off (twice that when not blank)
 
 
-def _edge_bytes(data: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """First and last byte of each non-empty value."""
-    lens = offsets[1:] - offsets[:-1]
-    ne = lens > 0
-    if ne.all():
-        return data[offsets[:-1]], data[offsets[1:] - 1]
-    return data[offsets[:-1][ne]], data[offsets[1:][ne] - 1]
+class _Edges:
+    """First and last byte of each non-empty value (``rows``: their row numbers; None = all rows)."""
 
+    def __init__(self, data: np.ndarray, offsets: np.ndarray) -> None:
+        self.data, self.offsets = data, offsets
+        starts, ends = offsets[:-1], offsets[1:]
+        ne = ends > starts
+        self.rows: np.ndarray | None = None
+        if not ne.all():
+            self.rows = np.flatnonzero(ne)
+            starts, ends = starts[self.rows], ends[self.rows]
+        self.starts, self.ends = starts, ends
+        self.first, self.last = data[starts], data[ends - 1]
 
-def _may_have_blank_edges(first: np.ndarray, last: np.ndarray) -> bool:
-    # 0x20 = space; U+3000 is E3 80 80 (an 0xE3 first byte or a 0x80 last byte is a cheap superset)
-    return bool(((first == 0x20) | (last == 0x20) | (first == 0xE3) | (last == 0x80)).any())
+    def may_have_blanks(self) -> bool:
+        # 0x20 = space; U+3000 is E3 80 80 (an 0xE3 first byte or a 0x80 last byte is a cheap superset)
+        f, la = self.first, self.last
+        return bool(((f == 0x20) | (la == 0x20) | (f == 0xE3) | (la == 0x80)).any())
 
+    def spaces(self) -> bool:
+        return bool(((self.first == 0x20) | (self.last == 0x20)).any())
 
-def _ideographic_edges(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Rows that start or end with U+3000 (E3 80 80), checked exactly on the few candidate rows."""
-    s, e = offsets[:-1], offsets[1:]
-    rows = np.flatnonzero(e - s >= 3)
-    s, e = s[rows], e[rows]
-    head = data[s] == 0xE3
-    tail = data[e - 1] == 0x80
-    cand = np.flatnonzero(head | tail)
-    if cand.size == 0:
-        return cand
-    s, e = s[cand], e[cand]
-    u3000 = (data[s] == 0xE3) & (data[s + 1] == 0x80) & (data[s + 2] == 0x80)
-    u3000 |= (data[e - 3] == 0xE3) & (data[e - 2] == 0x80) & (data[e - 1] == 0x80)
-    return rows[cand[u3000]]
+    def ideographic(self) -> np.ndarray:
+        """Rows that start or end with U+3000, checked exactly on the few candidate values."""
+        cand = np.flatnonzero((self.first == 0xE3) | (self.last == 0x80))
+        if cand.size == 0:
+            return cand
+        d, s, e = self.data, self.starts[cand], self.ends[cand]
+        long = e - s >= 3
+        cand, s, e = cand[long], s[long], e[long]
+        u3000 = (d[s] == 0xE3) & (d[s + 1] == 0x80) & (d[s + 2] == 0x80)
+        u3000 |= (d[e - 3] == 0xE3) & (d[e - 2] == 0x80) & (d[e - 1] == 0x80)
+        hit = cand[u3000]
+        return hit if self.rows is None else self.rows[hit]
 
 
 def _patch(col: pa.Array, rows: np.ndarray) -> pa.Array:
@@ -68,20 +75,19 @@ def _patch(col: pa.Array, rows: np.ndarray) -> pa.Array:
     return pa.concat_arrays([col, fixed]).take(pa.array(idx))
 
 
-def _trim_scan(col: pa.Array, data: np.ndarray, offsets: np.ndarray, first: np.ndarray, last: np.ndarray) -> pa.Array:
-    """Route 3: Arrow's byte-wise trim of the spaces, then U+3000 on the values that still need it."""
-    if not ((first == 0x20) | (last == 0x20)).any():
-        ideo = _ideographic_edges(data, offsets) if ((first == 0xE3) | (last == 0x80)).any() else None
-        return _patch(col, ideo) if ideo is not None and ideo.size else col
+def _trim_scan(col: pa.Array, edges: _Edges | None) -> pa.Array:
+    """Route 3: Arrow's byte-wise trim of the spaces, then U+3000 on the values that still need it.
+
+    ``edges`` of the input decide whether the space pass is needed at all; None (wide columns,
+    which are padded as a rule) skips that look.
+    """
+    if edges is not None and not edges.spaces():
+        ideo = edges.ideographic()
+        return _patch(col, ideo) if ideo.size else col
     out = pc.ascii_trim(col, characters=" ")
-    # a U+3000 at an end shows only now if spaces hid it ("山田　   "); checked on the trimmed values
-    d2, o2 = utf8_buffers(out)
-    f2, l2 = _edge_bytes(d2, o2)
-    if f2.size and ((f2 == 0xE3) | (l2 == 0x80)).any():
-        ideo = _ideographic_edges(d2, o2)
-        if ideo.size:
-            return _patch(out, ideo)
-    return out
+    # every U+3000 at an end is at an end of the space-trimmed value ("山田　   " too): one exact check
+    ideo = _Edges(*utf8_buffers(out)).ideographic()
+    return _patch(out, ideo) if ideo.size else out
 
 
 def _dominant(col: pa.Array) -> tuple[str, np.ndarray] | None:
@@ -89,8 +95,8 @@ def _dominant(col: pa.Array) -> tuple[str, np.ndarray] | None:
     n = len(col)
     if n < 4 * _SAMPLE:
         return None
-    sample = col.take(pa.array(np.arange(_SAMPLE, dtype=np.int64) * (n // _SAMPLE))).to_numpy(zero_copy_only=False)
-    value, count = Counter(sample.tolist()).most_common(1)[0]
+    sample = col.take(pa.array(np.arange(_SAMPLE, dtype=np.int64) * (n // _SAMPLE))).to_pylist()
+    value, count = Counter(sample).most_common(1)[0]
     if count < _DOMINANT * _SAMPLE or value is None:
         return None
     mask = pc.equal(col, pa.scalar(value, pa.string()))
@@ -122,18 +128,17 @@ def trim_blanks(col: pa.Array) -> pa.Array:
     ['ﾔﾏﾀﾞ ﾀﾛｳ', '山田　太郎', '', '131016']
     """
     data, offsets = utf8_buffers(col)
-    first, last = _edge_bytes(data, offsets)
-    if not _may_have_blank_edges(first, last):
-        return col
-    # the dominant-value route pays a memcmp per row (and a take unless the value is blank): worth it
-    # on wide columns, where scanning the padding costs more
-    dom = _dominant(col) if offsets[-1] >= _WIDE * len(col) else None
-    if dom is not None and dom[0].strip(BLANKS) and offsets[-1] < 2 * _WIDE * len(col):
+    n = len(col)
+    if offsets[-1] < _WIDE * n:  # narrow (codes, dates, flags): often unpadded, worth a look first
+        edges = _Edges(data, offsets)
+        return _trim_scan(col, edges) if edges.may_have_blanks() else col
+    # wide: padded as a rule.  The dominant-value route pays a memcmp per row (and a take unless the
+    # value is blank), less than scanning the padding of those rows.
+    dom = _dominant(col)
+    if dom is not None and dom[0].strip(BLANKS) and offsets[-1] < 2 * _WIDE * n:
         dom = None
     if dom is None:
-        return _trim_scan(col, data, offsets, first, last)
+        return _trim_scan(col, None)
     value, mask = dom
     rest = col.filter(pa.array(~mask))
-    d2, o2 = utf8_buffers(rest)
-    others = _trim_scan(rest, d2, o2, *_edge_bytes(d2, o2))
-    return _assemble(len(col), mask, value.strip(BLANKS), others)
+    return _assemble(n, mask, value.strip(BLANKS), _trim_scan(rest, None))
