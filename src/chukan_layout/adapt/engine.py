@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..findings import FindingSet
-from . import codes
+from . import codes, distinct
 from .format import Condition
 from .loader import Adapter, CompiledItem, CompiledMapping, CompiledTarget, SourceSpec
 from .transforms.base import Context, as_str, const_array
@@ -259,6 +259,14 @@ def _run(m: CompiledMapping, cols: _Columns, ctx: Context) -> pa.Array:
     inputs = [cols.get(f) for f in m.inputs]
     if not m.steps:
         return inputs[0]
+    if len(inputs) == 1 and distinct.worth_it(m.steps):
+        out = distinct.run_distinct(inputs[0], ctx, lambda col, c: _chain(m, [col], c))
+        if out is not None:
+            return out
+    return _chain(m, inputs, ctx)
+
+
+def _chain(m: CompiledMapping, inputs: list[pa.Array], ctx: Context) -> pa.Array:
     out = m.steps[0].apply(inputs, ctx)
     for st in m.steps[1:]:
         out = st.apply([out], ctx)

@@ -99,12 +99,19 @@ class Transform:
 
     ``arity`` is the number of inputs (``None``: one or more, ``0``: none).  ``primary`` names
     the argument a scalar shorthand sets (``- zfill: 6`` means ``- zfill: {width: 6}``).
+
+    ``value_wise``: the output for a value, and the findings it raises, depend on that value alone
+    (no record numbers, no side items, no other rows), so the engine may run the step once per
+    distinct value (:mod:`..distinct`); ``cost`` is a rough relative price per value that tells
+    when that pays.  Both stay False / 1 unless a transform is known to qualify (plugins too).
     """
 
     name: ClassVar[str]
     Args: ClassVar[type[BaseModel]] = NoArgs
     arity: ClassVar[int | None] = 1
     primary: ClassVar[str | None] = None
+    value_wise: ClassVar[bool] = False
+    cost: ClassVar[int] = 1
 
     def __init__(self, args: BaseModel) -> None:
         self.args = args

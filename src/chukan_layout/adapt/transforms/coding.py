@@ -31,6 +31,8 @@ class CodeMap(Transform):
     """
 
     name = "map"
+    value_wise = True
+    cost = 2
     primary = "table"
 
     class Args(Args):
@@ -92,6 +94,8 @@ class CheckDigitStep(Transform):
     """
 
     name = "check_digit"
+    value_wise = True
+    cost = 3
     primary = "algorithm"
 
     class Args(Args):

@@ -29,6 +29,7 @@ class NameSplit(Transform):
     """
 
     name = "name_split"
+    value_wise = True
     primary = "part"
 
     class Args(Args):
@@ -107,6 +108,8 @@ class SmallKanaFlag(Transform):
     """
 
     name = "small_kana_flag"
+    value_wise = True
+    cost = 2
     primary = "level"
 
     class Args(Args):

@@ -32,6 +32,7 @@ class Trim(Transform):
     """
 
     name = "trim"
+    value_wise = True
     primary = "side"
 
     class Args(Args):
@@ -54,6 +55,7 @@ class Pad(Transform):
     """
 
     name = "pad"
+    value_wise = True
     primary = "width"
 
     class Args(Args):
@@ -78,6 +80,7 @@ class ZeroFill(Transform):
     """
 
     name = "zfill"
+    value_wise = True
     primary = "width"
 
     class Args(Args):
@@ -97,6 +100,8 @@ class Number(Transform):
     """
 
     name = "number"
+    value_wise = True
+    cost = 3
     Args = NoArgs
 
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
@@ -116,6 +121,7 @@ class Slice(Transform):
     """
 
     name = "slice"
+    value_wise = True
 
     class Args(Args):
         start: int = Field(0, ge=0)
@@ -134,6 +140,7 @@ class Replace(Transform):
     """
 
     name = "replace"
+    value_wise = True
 
     class Args(Args):
         old: str = Field(min_length=1)
@@ -172,6 +179,7 @@ class Default(Transform):
     """
 
     name = "default"
+    value_wise = True
     primary = "value"
 
     class Args(Args):
@@ -220,6 +228,7 @@ class Split(Transform):
     """
 
     name = "split"
+    value_wise = True
 
     class Args(Args):
         sep: str = Field(min_length=1)
