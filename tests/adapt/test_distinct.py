@@ -71,3 +71,16 @@ def test_only_value_wise_costly_chains_qualify() -> None:
     assert not distinct.worth_it([step("trim")])  # too cheap to pay for the hash
     assert not distinct.worth_it([step("wareki", eras={"3": "昭和"}), step("kana")])  # sets a side item
     assert not distinct.worth_it([])
+
+
+def test_finding_takes_only_the_kept_samples_out_of_arrow() -> None:
+    """100 flagged rows, 3 samples kept: the 3 lowest records with their own values, count 100."""
+    recs = pa.array(np.arange(200, 0, -1), pa.int64())  # descending: the lowest records are last
+    c = Context("f", "l", "item", recs, FindingSet(max_samples=3))
+    vals = pa.array([f"v{i}" for i in range(200)])
+    mask = np.zeros(200, bool)
+    mask[100:] = True
+    assert c.finding("adapt.small_kana", mask, vals) == 100
+    key = ("adapt.small_kana", "f", "item")
+    assert c.findings.counts[key] == 100
+    assert [(s.record, s.value) for s in c.findings.samples[key]] == [(1, "v199"), (2, "v198"), (3, "v197")]

@@ -65,13 +65,12 @@ class DistinctContext(Context):
         m = np.asarray(mask.to_numpy(zero_copy_only=False) if isinstance(mask, pa.Array) else mask, bool)
         if not m.any():
             return 0
-        row_mask = m[self.indices]
-        row_values = None if values is None else values.take(pa.array(self.indices))
+        rows = np.flatnonzero(m[self.indices])
         row_details = None
         if details is not None:  # one detail per flagged distinct value, in dictionary order
             by_value = dict(zip(np.flatnonzero(m).tolist(), details, strict=True))
-            row_details = [by_value[int(v)] for v in self.indices[row_mask]]
-        return self.rows.finding(code, row_mask, row_values, item=item, details=row_details)
+            row_details = [by_value[int(v)] for v in self.indices[rows]]
+        return self.rows.report(code, rows, values, positions=self.indices[rows], item=item, details=row_details)
 
     def set_side(self, item: str, values: pa.Array) -> None:
         self.rows.set_side(item, as_str(values).take(pa.array(self.indices)))

@@ -74,17 +74,40 @@ class Context:
         """Report ``code`` on the rows where ``mask`` is true; returns how many."""
         m = np.asarray(mask.to_numpy(zero_copy_only=False) if isinstance(mask, pa.Array) else mask, bool)
         idx = np.flatnonzero(m)
+        return self.report(code, idx, values, item=item, details=details)
+
+    def report(
+        self,
+        code: str,
+        idx: np.ndarray,
+        values: pa.Array | None = None,
+        *,
+        positions: np.ndarray | None = None,
+        item: str | None = None,
+        details: list[str | None] | None = None,
+    ) -> int:
+        """Report ``code`` on rows ``idx``; their values are ``values[positions]`` (default: ``idx``).
+
+        Only the values of the rows the FindingSet can keep as samples (the lowest record numbers)
+        are taken out of Arrow: a check that flags most of a million rows stays cheap.
+        """
         if idx.size == 0:
             return 0
         recs = self.records.to_numpy()[idx]
-        vals = None if values is None else values.take(pa.array(idx)).to_pylist()
+        keep = np.arange(idx.size)
+        limit = self.findings.max_samples
+        if limit is not None and idx.size > limit:
+            keep = np.argsort(recs, kind="stable")[:limit]  # what FindingSet.add would keep
+        at = (idx if positions is None else positions)[keep]
+        vals = None if values is None else values.take(pa.array(at)).to_pylist()
         self.findings.add(
             code,
             file=self.file,
             item=item or self.item,
-            records=recs,
+            records=recs[keep],
             values=vals,
-            details=details,
+            details=None if details is None else [details[i] for i in keep.tolist()],
+            count=int(idx.size),
             sensitivity=self.sensitivity,
         )
         return int(idx.size)
