@@ -58,3 +58,15 @@ def test_unseekable_stream_still_reads() -> None:
     r = read(io.BufferedReader(Pipe(data)), D)
     assert sum(b.num_rows for b in r) == 999 and r.rejects[0].record == 11  # line 10 after the header
     assert r.stats.bytes_read == len(data)
+
+
+def test_empty_line_guard_from_newline_positions() -> None:
+    import numpy as np
+
+    from chukan_layout.read.csv_reader import _has_empty_line, malformed_quotes
+
+    for text, expected in [(b"a\r\nb\r\n", False), (b"a\n\nb", True), (b"a\r\n\r\nb", True), (b"a\n\r\n", True),
+                           (b"\n", False), (b"", False), (b"a\nb\n\rc", False)]:
+        assert _has_empty_line(np.frombuffer(text, np.uint8)) == expected, text
+    buf = np.frombuffer(b'"a","b"x,"c"\r\n"d""e",f', np.uint8)
+    assert malformed_quotes(buf, 0, ord('"'), ord(",")).tolist() == [6]
