@@ -114,14 +114,18 @@ class _DateBase(Transform):
 
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
         s = as_str(inputs[0]) if len(inputs) == 1 else pc.binary_join_element_wise(*map(as_str, inputs), "")
-        s = trim_column(s)
-        fast = self._fast(s)
+        # a value the word path settles is exactly a valid 7-byte date, which trimming leaves alone:
+        # try it on the input as it is (sources are usually trimmed already) and trim only the rest
+        fast = self._words(s) if self._word_format() else None
+        if fast is None:
+            s = trim_column(s)
+            fast = self._fast(s)
         if fast is None:
             return self._slow(s, ctx)
         out, flag, rest = fast
         if rest.size:  # the few rows the fixed-width path did not settle: the general path, on them only
             sub = Context(ctx.file, ctx.layout, ctx.item, ctx.records.take(pa.array(rest)), ctx.findings, ctx.sensitivity)
-            slow = self._slow(s.take(pa.array(rest)), sub)
+            slow = self._slow(trim_column(s.take(pa.array(rest))), sub)
             mask = np.zeros(len(s), bool)
             mask[rest] = True
             out = pc.replace_with_mask(out, pa.array(mask), slow)
@@ -141,15 +145,13 @@ class _DateBase(Transform):
         are copied from it.
         """
         a = self.args
-        if not hasattr(self, "_layout"):  # per instance: the arguments are frozen
-            self._layout = _fixed_layout(a.format)
-            self._table = self._era_table() if self.era else None
-        if self._layout is None or (self.era and self._table is None):
+        if not self._word_format() and (self._layout is None or (self.era and self._table is None)):
             return None
-        if self.era and a.format == "GYYMMDD" and not a.sentinels:
+        if self._word_format():
             words = self._words(s)
             if words is not None:
                 return words
+        assert self._layout is not None
         width, pos = self._layout
         n = len(s)
         data, offsets = utf8_buffers(s)
@@ -219,6 +221,15 @@ class _DateBase(Transform):
 
     def _era_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
         return None
+
+    def _word_format(self) -> bool:
+        """``GYYMMDD`` with one-character era keys and no sentinels: the word-at-a-time path applies."""
+        if not hasattr(self, "_layout"):  # computed once per instance: the arguments are frozen
+            a = self.args
+            self._layout = _fixed_layout(a.format)  # type: ignore[attr-defined]
+            self._table = self._era_table() if self.era else None
+            self._words_ok = self.era and a.format == "GYYMMDD" and not a.sentinels and self._table is not None  # type: ignore[attr-defined]
+        return bool(self._words_ok)
 
     def _words(self, s: pa.Array) -> tuple[pa.Array, pa.Array | None, np.ndarray] | None:
         """``GYYMMDD`` 8 bytes at a time (:func:`._datebytes.gyymmdd`); None if the column does not fit."""
