@@ -19,8 +19,11 @@ def step(name: str, **args: object) -> Transform:
 
 
 CHAINS = {
-    "kana": [step("small_kana_flag", level="any"), step("kana", to="zenkaku"),
-             step("alnum", to="zenkaku", digits=False, letters=False, space=True)],  # fmt: skip
+    "kana": [
+        step("small_kana_flag", level="any"),
+        step("kana", to="zenkaku"),
+        step("alnum", to="zenkaku", digits=False, letters=False, space=True),
+    ],
     "codes": [step("trim"), step("map", table={"1": "男", "2": "女", "": ""})],
     "check_digit": [step("zfill", width=9), step("check_digit", algorithm="atena_mod11", mode="append")],
 }
