@@ -93,7 +93,7 @@ _FIRST = wareki.FIRST_DAY
 def _dates(lo: date = date(1900, 1, 1), hi: date = date(2030, 12, 31)) -> st.SearchStrategy[date]:
     # weight the era boundaries: 昭和64年1月7日, 平成31年4月30日, 令和元年5月1日 …
     edges = [e.start for e in wareki.ERAS if lo <= e.start <= hi]
-    edges += [d - timedelta(days=1) for d in edges]
+    edges += [d - timedelta(days=1) for d in edges if d - timedelta(days=1) >= lo]
     return st.one_of(st.dates(lo, hi), st.sampled_from(sorted(edges))) if edges else st.dates(lo, hi)
 
 
