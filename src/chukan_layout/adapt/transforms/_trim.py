@@ -29,11 +29,20 @@ _DOMINANT = 0.5  # share of the sample (and then of the column) that makes a val
 _WIDE = 16  # mean bytes per value from which the dominant-value route pays off (twice that when not blank)
 
 
+def _buffers(col: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(data, offsets) of a non-null string array as zero-copy views: absolute positions, no casts."""
+    bufs = col.buffers()
+    wide = pa.types.is_large_string(col.type)
+    off = np.frombuffer(bufs[1], np.int64 if wide else np.int32, len(col) + 1, col.offset * (8 if wide else 4))
+    data = np.frombuffer(bufs[2], np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
+    return data, off
+
+
 class _Edges:
     """First and last byte of each non-empty value (``rows``: their row numbers; None = all rows)."""
 
     def __init__(self, data: np.ndarray, offsets: np.ndarray) -> None:
-        self.data, self.offsets = data, offsets
+        self.data = data
         starts, ends = offsets[:-1], offsets[1:]
         ne = ends > starts
         self.rows: np.ndarray | None = None
@@ -86,7 +95,7 @@ def _trim_scan(col: pa.Array, edges: _Edges | None) -> pa.Array:
         return _patch(col, ideo) if ideo.size else col
     out = pc.ascii_trim(col, characters=" ")
     # every U+3000 at an end is at an end of the space-trimmed value ("山田　   " too): one exact check
-    ideo = _Edges(*utf8_buffers(out)).ideographic()
+    ideo = _Edges(*_buffers(out)).ideographic()
     return _patch(out, ideo) if ideo.size else out
 
 
@@ -127,18 +136,23 @@ def trim_blanks(col: pa.Array) -> pa.Array:
     >>> trim_blanks(pa.array(["ﾔﾏﾀﾞ ﾀﾛｳ   ", "　山田　太郎　　", "   ", "131016"])).to_pylist()
     ['ﾔﾏﾀﾞ ﾀﾛｳ', '山田　太郎', '', '131016']
     """
-    data, offsets = utf8_buffers(col)
     n = len(col)
-    if offsets[-1] < _WIDE * n:  # narrow (codes, dates, flags): often unpadded, worth a look first
-        edges = _Edges(data, offsets)
-        return _trim_scan(col, edges) if edges.may_have_blanks() else col
-    # wide: padded as a rule.  The dominant-value route pays a memcmp per row (and a take unless the
-    # value is blank), less than scanning the padding of those rows.
-    dom = _dominant(col)
-    if dom is not None and dom[0].strip(BLANKS) and offsets[-1] < 2 * _WIDE * n:
-        dom = None
-    if dom is None:
-        return _trim_scan(col, None)
-    value, mask = dom
-    rest = col.filter(pa.array(~mask))
-    return _assemble(n, mask, value.strip(BLANKS), _trim_scan(rest, None))
+    data, offsets = _buffers(col)
+    width = int(offsets[-1]) - int(offsets[0])
+    if width >= _WIDE * n:
+        # wide: padded as a rule, so no look at the ends first.  The dominant-value route pays a
+        # memcmp per row (and a take unless the value is blank), less than scanning their padding.
+        dom = _dominant(col)
+        if dom is not None and dom[0].strip(BLANKS) and width < 2 * _WIDE * n:
+            dom = None
+        if dom is None:
+            return _trim_scan(col, None)
+        value, mask = dom
+        rest = col.filter(pa.array(~mask))
+        return _assemble(n, mask, value.strip(BLANKS), _trim_scan(rest, None))
+    # narrow (codes, dates, flags, trimmed text): often nothing to do, found out cheaply
+    used = data[int(offsets[0]) : int(offsets[-1])]
+    if used.size == 0 or (used.min() > 0x20 and used.max() < 0xE3):
+        return col  # no space byte and no E3 lead byte anywhere: two SIMD passes
+    edges = _Edges(data, offsets)
+    return _trim_scan(col, edges) if edges.may_have_blanks() else col
