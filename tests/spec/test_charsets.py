@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chukan_layout.spec.charsets import allowed_codepoints, invalid_chars
+from chukan_layout.spec.charsets import allowed_codepoints, invalid_chars, scan_allowed_codepoints
 from chukan_layout.spec.model import Charset
 
 IVS = "葛\U000E0100"  # 葛 + VS17
@@ -62,3 +62,10 @@ def test_allowed_codepoints_matches_scalar(charset: Charset) -> None:
 def test_context_free_classes_are_per_code_point(value: str, charset: Charset) -> None:
     bad = set(invalid_chars(value, charset))
     assert bad == {c for c in value if invalid_chars(c, charset)}
+
+
+@pytest.mark.parametrize("charset", [c for c in Charset if c is not Charset.ANY])
+def test_bulk_allowed_codepoints_equal_the_per_code_point_scan(charset: Charset) -> None:
+    # allowed_codepoints is computed in bulk (numpy ranges, one encode call per codec); the
+    # definition is _ok() per code point
+    assert allowed_codepoints(charset) == scan_allowed_codepoints(charset)
