@@ -149,3 +149,77 @@ def test_csv_strict_raises_with_record() -> None:
     data = "番号,氏名\r\n1,髙橋\r\n2\r\n".encode("cp932")
     with pytest.raises(FramingError, match="record 3"):
         _read(data, CSV, policy="strict")
+
+
+# --- CSV: the last record at the end of the file ------------------------------------------
+# A missing final CRLF alone is not a fault. The last record is *truncated* (read.framing) when,
+# with no line end after it, its quotes do not balance (a quoted field opened on the last line runs
+# to EOF) or it has fewer fields than the header. A cut that lands right after a delimiter or
+# inside an unquoted last field leaves a well-formed record: no reader can tell it from a short value.
+
+_HEAD = "番号,氏名,更新日時\r\n".encode("cp932")
+_ROWS = '"1","髙橋　太郎","2025/04/01 09:00:00"\r\n"2","﨑山　花子","2025/04/01 09:00:00"\r\n'.encode("cp932")
+
+
+@pytest.mark.parametrize(
+    ("tail", "why"),
+    [
+        ('"3","渡邊　ﾊﾟｳﾛ","2025/04/01 09', "inside a quoted field"),  # the generator's cut: 9 bytes off
+        ('"3","渡邊　ﾊﾟｳﾛ","2025/04/01 09:00:00\r\n', "inside a quoted field"),  # the quote swallows CRLF
+        ('"3","渡邊', "inside a quoted field"),  # cut inside a DBCS name
+        ('"3","渡邊　ﾊﾟｳﾛ"', "2 of 3 fields"),  # cut at a field end: a column is missing
+        ("3,渡邊", "2 of 3 fields"),
+    ],
+)
+@pytest.mark.parametrize("batch_size", [1, 65536])
+def test_csv_truncated_last_record_is_framing(tail: str, why: str, batch_size: int) -> None:
+    raw = tail.encode("cp932")
+    data = _HEAD + _ROWS + raw
+    reader, rows = _read(data, CSV, batch_size=batch_size)
+    assert [r["_record"] for r in rows] == [2, 3] and rows[1]["氏名"] == "﨑山　花子"
+    [rej] = reader.rejects
+    assert (rej.record, rej.offset, rej.raw, rej.code) == (4, len(_HEAD + _ROWS), raw, "read.framing")
+    assert "truncated last record" in rej.reason and why in rej.reason
+
+
+def test_csv_truncated_last_record_strict_names_file_record_offset_hex() -> None:
+    data = _HEAD + _ROWS + '"3","渡邊'.encode("cp932")
+    with pytest.raises(FramingError) as e:
+        _read(data, CSV, policy="strict")
+    msg = str(e.value)
+    assert e.value.record == 4 and e.value.offset == len(_HEAD + _ROWS) and e.value.file == "ZENGIN.DAT"
+    assert "record 4" in msg and f"byte offset {len(_HEAD + _ROWS)}" in msg and "hex: 22 33 22 2c 22 93 6e" in msg
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        '"3","渡邊　ﾊﾟｳﾛ","2025/04/01 09:00:00"',  # complete, quoted, no final CRLF
+        "3,渡邊,2025/04/01",  # complete, unquoted
+        '"3","渡邊",',  # last field empty: complete as far as anyone can tell
+        '"3","渡邊","x"\r',  # a lone CR at the very end
+    ],
+)
+def test_csv_last_record_without_final_newline_is_accepted(tail: str) -> None:
+    reader, rows = _read(_HEAD + _ROWS + tail.encode("cp932"), CSV, policy="strict")
+    assert [r["_record"] for r in rows] == [2, 3, 4] and not reader.rejects
+    assert rows[2]["番号"] == "3" and rows[2]["氏名"].startswith("渡邊")
+
+
+def test_csv_unbalanced_quote_before_the_last_line_stays_structure() -> None:
+    """A quote opened on an earlier line and running to EOF is not a truncation: that line alone is
+    rejected and the lines after it are read."""
+    data = _HEAD + '"1","髙橋\r\n"2","﨑山","x"\r\n"3","渡邊","y"\r\n'.encode("cp932")
+    reader, rows = _read(data, CSV)
+    assert [(r["_record"], r["番号"]) for r in rows] == [(3, "2"), (4, "3")]
+    assert [(r.record, r.code) for r in reader.rejects] == [(2, "read.csv_structure")]
+
+
+def test_csv_truncated_last_record_after_a_long_clean_stream() -> None:
+    """The fast path (Arrow) would close the open quote silently; the EOF check hands the read to the
+    careful path, which resumes after the rows already yielded."""
+    rows_b = b"".join(f'"{i}","髙橋","2025/04/01 09:00:00"\r\n'.encode("cp932") for i in range(1, 30001))
+    data = _HEAD + rows_b + b'"30001","\x8f\xe9'
+    reader, rows = _read(data, CSV, batch_size=7000)
+    assert len(rows) == 30000 and rows[-1]["_record"] == 30001
+    assert [(r.record, r.code, r.offset) for r in reader.rejects] == [(30002, "read.framing", len(_HEAD + rows_b))]

@@ -14,11 +14,19 @@ Two paths over the same file:
    the good records of each block are parsed by ``pyarrow.csv.read_csv``. It resumes after the
    records the fast path already yielded, so numbering stays exact.
 
+The last record of the file is **truncated** (``read.framing``, the record's bytes up to EOF
+rejected whole) when no line end outside quotes follows it and either a quoted field opened on its last physical
+line is still open at EOF, or it has fewer fields than the header. A missing final CRLF alone is
+not a fault: a record with balanced quotes and all its fields is read. (A cut right after a
+delimiter or inside an unquoted last field leaves a well-formed record; no reader can see it.)
+The fast path's byte guard hands over to the careful path when the stream ends inside a quote.
+
 An unbalanced quote is detected when a quoted field runs to the end of the file or past
 ``MAX_RECORD_BYTES``: that *physical line* is rejected and scanning restarts on the next line.
 Byte-level scanning is valid for ASCII-compatible encodings (cp932, EUC-JP, UTF-8): their
 multibyte characters never contain ``"``, ``,``, CR or LF bytes. UTF-16 sources are transcoded
-to UTF-8 first; their reject offsets then refer to the UTF-8 text.
+to UTF-8 first; their reject offsets then refer to the UTF-8 text. (The byte guard is off for
+UTF-16, so there a last record cut inside a quote is only caught when Arrow itself fails.)
 """
 
 from __future__ import annotations
@@ -69,7 +77,13 @@ class _Guard(io.RawIOBase):
 
     def read(self, size: int = -1) -> bytes:  # type: ignore[override]
         data = self._f.read(size)
-        if not self._active or not data:
+        if not self._active:
+            return data
+        if not data:
+            # EOF inside a quoted field: Arrow would close the quote silently and yield the cut-short
+            # last record (even its swallowed final CRLF as value text); the careful path rejects it
+            if self._nq % 2:
+                raise _NulFound
             return data
         if b"\x00" in data:
             raise _NulFound
@@ -281,9 +295,10 @@ def _careful(
         qpos = np.flatnonzero(buf == quote)
         nl = np.flatnonzero(buf == 0x0A)
         ends = nl[np.searchsorted(qpos, nl) % 2 == 0]
-        tail_open = False
+        tail_open = unterminated = False
         if eof and (len(ends) == 0 or ends[-1] != len(data) - 1):
             tail_open = len(qpos) % 2 == 1
+            unterminated = True  # the last record has no line end outside quotes
             ends = np.concatenate([ends, [len(data)]])
         if len(ends) == 0:
             if len(data) <= MAX_RECORD_BYTES:
@@ -299,9 +314,15 @@ def _careful(
         nfields = 1 + np.searchsorted(dpos, body_end) - np.searchsorted(dpos, starts)
         broken = inner_nl & (nfields != ncols)  # a quote that swallowed line ends: unbalanced
         bad_q = malformed_quotes(buf, 0, quote, delim)
+        bad_q = bad_q[bad_q < ends[-1]]  # past the last complete record: judged with the next read
         if bad_q.size:
             broken[np.searchsorted(ends, bad_q)] = True
-        if tail_open:
+        truncated = (
+            unterminated
+            and not (bad_q >= starts[-1]).any()
+            and _cut_short(data, qpos, int(nfields[-1]), ncols, tail_open)
+        )
+        if tail_open or truncated:
             broken[-1] = True
         k = int(np.argmax(broken)) if broken.any() else len(starts)
         if k:
@@ -326,6 +347,18 @@ def _careful(
             if limit is not None and record >= limit:
                 return
             s0 = int(starts[k])
+            if truncated and k == len(starts) - 1:  # the cut-short last record, whole, as framing
+                record += 1
+                if record > skip_upto:
+                    reader.stats.records_seen += 1
+                    reader.reject(
+                        record,
+                        base + s0,
+                        data[s0:],
+                        codes.FRAMING,
+                        _truncation_reason(tail_open, int(nfields[-1]), ncols),
+                    )
+                return
             after = nl[nl >= s0]
             cut = int(after[0]) + 1 if len(after) else len(data)
             record += 1
@@ -345,6 +378,28 @@ def _careful(
         pending, base = data[stop:], base + stop
         if eof and not pending:
             return
+
+
+def _cut_short(data: bytes, qpos: np.ndarray, nfields: int, ncols: int, tail_open: bool) -> bool:
+    """Is the unterminated last record of the file truncated (rather than merely missing its final
+    line end)?
+
+    A record without a final newline is complete when its quotes balance and it has all its
+    fields (``"1","2","3"`` at EOF is fine). It was cut short when it has fewer fields than the
+    header, or when the file ends inside a quoted field opened on the last physical line (no
+    newline after the opening quote, except the file's own last line end, swallowed by the quote).
+    A quote opened on an earlier line that runs to EOF is an unbalanced quote instead (so is a
+    last record with a malformed quote -- the caller checks that): that line is rejected alone
+    and the lines after it are read again (see the module docstring)."""
+    if tail_open:
+        return b"\n" not in data[int(qpos[-1]) :].rstrip(b"\r\n")
+    return nfields < ncols
+
+
+def _truncation_reason(tail_open: bool, nfields: int, ncols: int) -> str:
+    if tail_open:
+        return "truncated last record: the file ends inside a quoted field"
+    return f"truncated last record: {nfields} of {ncols} fields and no line end at the end of the file"
 
 
 def _careful_block(
