@@ -4,7 +4,7 @@
 for one :class:`~.pipeline_parts.Partition`. It writes its own *part files* (standard CSV
 without header per layout, rejects rows, ``gaiji.csv`` rows) and returns a picklable
 :class:`PartResult`: accounting, findings, 外字 counters, trailer records and sums, and the
-64-bit key / reference codes of every layout row (for the cross-record checks, which the
+128-bit key / reference codes of every layout row (for the cross-record checks, which the
 parent runs once over the whole run).
 
 Rows inside a part are canonical: rejects and 外字 sidecar rows are sorted by record
@@ -35,7 +35,7 @@ from .pipeline_parts import Partition, RangeFile
 from .read.api import Reject, read
 from .read.definition import FixedWidthDefinition
 from .validate.context import BatchContext
-from .validate.hashing import key_codes
+from .validate.hashing import CODE, key_codes
 from .validate.reconcile import exact_sum
 from .validate.refs import ReferenceIndex
 from .write.rejects import guard_cell
@@ -232,7 +232,7 @@ def _codes_of(st: WorkerState, lid: str, batch: pa.RecordBatch, acc: Codes) -> N
         codes, ok = key_codes(ctx, e.relation.items)
         acc.setdefault(("edge", i), []).append((codes[ok], recs[ok]))
         if not e.relation.optional and not ok.all():
-            acc.setdefault(("blank", i), []).append((np.zeros(int((~ok).sum()), np.uint64), recs[~ok]))
+            acc.setdefault(("blank", i), []).append((np.zeros(int((~ok).sum()), CODE), recs[~ok]))
 
 
 def _validation_reasons(st: WorkerState, lid: str, batch: pa.RecordBatch, rows: np.ndarray,

@@ -12,7 +12,7 @@ from chukan_layout.validate import hashing
 from chukan_layout.validate.context import BatchContext
 from chukan_layout.validate.keys import KeyIndex
 from chukan_layout.validate.refs import ReferenceIndex
-from chukan_layout.validate.store import CodeStore
+from chukan_layout.validate.store import CodeStore, contained
 
 from .fixtures.layouts import jumin_layout, setai_layout
 
@@ -26,7 +26,7 @@ def batch(cols: dict[str, list[str]], records: list[int] | None = None) -> pa.Re
 
 # --- key codes --------------------------------------------------------------------------
 
-key_part = st.one_of(st.text("0123456789", min_size=1, max_size=12), st.text(min_size=1, max_size=6))
+key_part = st.one_of(st.text("0123456789", min_size=1, max_size=20), st.text(min_size=1, max_size=6))
 
 
 @given(st.lists(st.tuples(key_part, key_part), min_size=2, max_size=30))
@@ -40,7 +40,7 @@ def test_equal_codes_iff_equal_keys_for_exact_codes(pairs: list[tuple[str, str]]
                 assert codes[i] == codes[j]
             elif hashing.is_exact(codes[i:i + 1])[0] or hashing.is_exact(codes[j:j + 1])[0]:
                 assert codes[i] != codes[j]  # exact codes never collide (with anything)
-        parts = hashing.decode_exact(int(codes[i]), 2)
+        parts = hashing.decode_exact(codes[i], 2)
         if parts is not None:
             assert tuple(parts) == pairs[i]
 
@@ -58,7 +58,35 @@ def test_hash_is_stable_across_runs() -> None:
     assert (h == again).all()
     assert len(set(h.tolist())) == 3
     b = batch({"a": ["0000012343"]})
-    assert int(hashing.key_codes(BatchContext(b), ["a"])[0][0]) == 10000012343
+    code = hashing.key_codes(BatchContext(b), ["a"])[0][0]
+    assert (int(code["hi"]), int(code["lo"])) == (0, 10000012343)
+
+
+def test_long_digit_keys_are_exact_up_to_36_digits() -> None:
+    # 宛名番号 of 15 digits + 履歴番号: "1" + "15" + 15 digits + "05" + 5 digits = 25 digits
+    atena = ["123456789012345", "123456789012345", "000000000000001", "1" * 31, "1" * 32]
+    rireki = ["00001", "00002", "00001", "1", "1"]
+    b = batch({"a": atena, "b": rireki})
+    codes, _ = hashing.key_codes(BatchContext(b), ["a", "b"])
+    # 1 + 2 + 31 + 2 + 1 = 37 digits and more: the last two are hashed
+    assert hashing.is_exact(codes).tolist() == [True, True, True, False, False]
+    assert [hashing.decode_exact(c, 2) for c in codes[:3]] == [[a, r] for a, r in zip(atena[:3], rireki[:3], strict=True)]
+    single = batch({"a": ["9" * 35, "9" * 36, "0" * 35]})
+    codes, _ = hashing.key_codes(BatchContext(single), ["a"])
+    assert hashing.is_exact(codes).tolist() == [True, False, True]
+    assert hashing.decode_exact(codes[0], 1) == ["9" * 35] and hashing.decode_exact(codes[2], 1) == ["0" * 35]
+
+
+def test_duplicate_digit_keys_need_no_reread() -> None:
+    idx = KeyIndex.for_layout(jumin_layout())
+    idx.add(batch({"atena_no": ["123456789012345"] * 3, "rireki_no": ["00001", "00002", "00001"]}), file="a")
+
+    def reread(file: str) -> list[pa.RecordBatch]:
+        raise AssertionError("exact codes need no re-read")
+
+    fs = FindingSet(max_samples=None)
+    assert idx.finish(fs, reread=reread) == 1
+    assert fs.records_of("key.duplicate") == {("a", 3, "atena_no+rireki_no", "key.duplicate")}
 
 
 def test_blank_key_parts_are_skipped() -> None:
@@ -99,7 +127,7 @@ def test_hash_collision_is_not_a_duplicate_after_reread(monkeypatch) -> None:
     """Force every hashed key onto one code: the exact re-read separates them."""
     real = hashing.hash_strings
     monkeypatch.setattr("chukan_layout.validate.hashing.hash_strings",
-                        lambda arr: np.zeros(len(arr), np.uint64) + np.uint64(42))
+                        lambda arr, seed=None: np.zeros(len(arr), np.uint64) + np.uint64(42))
     b = batch({"k": ["山田", "佐藤", "山田"]})
     idx, idx2 = KeyIndex(["k"]), KeyIndex(["k"])
     idx.add(b, file="f")
@@ -174,8 +202,21 @@ def test_spilled_store_cleans_up(tmp_path) -> None:
     for lo in range(0, 40, 10):
         idx.add(batch({"k": [str(i % 25) for i in range(lo, lo + 10)]}, records=list(range(lo + 1, lo + 11))),
                 file="f")
-    assert store.disk_bytes() == 40 * 16 and any(tmp_path.iterdir())
+    assert store.disk_bytes() == 40 * 24 and any(tmp_path.iterdir())
     fs = FindingSet(max_samples=None)
     assert idx.finish(fs) == 15
     assert {r for _, r, _, _ in fs.records_of()} == set(range(26, 41))
     assert not any(p.is_file() for p in tmp_path.rglob("*"))
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=40),
+       st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=40))
+def test_contained_matches_a_python_reference(targets: list[tuple[int, int]], probes: list[tuple[int, int]]) -> None:
+    def codes(pairs: list[tuple[int, int]]) -> np.ndarray:
+        out = np.zeros(len(pairs), hashing.CODE)
+        out["hi"] = [p[0] for p in pairs]
+        out["lo"] = [p[1] for p in pairs]
+        return out
+
+    got = contained(codes(probes), codes(targets))
+    assert got.tolist() == [p in set(targets) for p in probes]

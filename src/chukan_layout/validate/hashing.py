@@ -1,14 +1,17 @@
-"""Stable 64-bit codes of record keys, computed with numpy over the Arrow buffers.
+"""Stable 128-bit codes of record keys, computed with numpy over the Arrow buffers.
 
-A key (one or more item values) becomes one ``uint64``:
+A key (one or more item values) becomes one :data:`CODE` (two ``uint64``: ``hi``, ``lo``):
 
-- **exact** when every part is ASCII digits and all fit in 18 decimal digits (a composite key
-  adds a 2-digit length prefix per part): ``int("1" [+ "LL"] + digits …)`` < 2^63. Typical
-  keys (宛名番号, 世帯番号, 宛名番号 + 履歴番号) are exact, so equal codes mean equal keys.
-- otherwise a **hash** with the top bit set (so it never equals an exact code): the parts
-  joined by U+001F, the UTF-8 bytes folded 8 at a time through the murmur3 ``fmix64`` mixer.
-  Equal hashes of different keys are possible (≈ n²/2^64 pairs among n keys); callers that
-  need certainty re-check them exactly (:mod:`.keys`), or bound the probability (:mod:`.refs`).
+- **exact** when every part is ASCII digits and the key text ``"1" [+ "LL"] + digits …``
+  (a composite key adds a 2-digit length prefix per part) has at most 36 digits: the code is
+  that decimal number split as ``hi * 10**18 + lo``. Typical keys (宛名番号 of 15 digits,
+  世帯番号, 宛名番号 + 履歴番号: 25 digits) are exact, so equal codes mean equal keys and
+  duplicates never need the key text again. A key of up to 17 digits has ``hi == 0``.
+- otherwise a **hash** with the top bit of ``hi`` set (so it never equals an exact code): the
+  parts joined by U+001F, the UTF-8 bytes folded 8 at a time through the murmur3 ``fmix64``
+  mixer, once per word with two seeds (``hi``, ``lo``). Equal hashes of different keys are
+  possible (≈ n²/2^128 pairs among n keys); callers that need certainty re-check them
+  exactly (:mod:`.keys`), or bound the probability (:mod:`.refs`).
 
 Codes depend only on the key text: identical across runs, processes and machines.
 """
@@ -30,8 +33,14 @@ _M1 = np.uint64(0xFF51AFD7ED558CCD)
 _M2 = np.uint64(0xC4CEB9FE1A85EC53)
 _SEED = np.uint64(0x9E3779B97F4A7C15)
 _SEP = "\x1f"
-_MAX_EXACT_DIGITS = 18
+_SEED_LO = np.uint64(0xD6E8FEB86659FD93)
+_MAX_EXACT_DIGITS = 36  # the key text, "1" and length prefixes included: two limbs of 18 digits
+_LIMB = 18
 _POW10 = np.array([10**k for k in range(20)], dtype=np.uint64)
+_LIMB_WEIGHTS = _POW10[_LIMB - 1 :: -1].copy()  # 10^17 … 10^0
+
+#: A key code: ``hi`` (top bit set: hash) and ``lo``.
+CODE = np.dtype([("hi", "<u8"), ("lo", "<u8")])
 _CHUNK_BYTES = 32 << 20  # bound the padded byte matrix per call
 
 
@@ -43,7 +52,7 @@ def _fmix64(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint64(33))
 
 
-def hash_strings(arr: pa.Array) -> np.ndarray:
+def hash_strings(arr: pa.Array, seed: np.uint64 = _SEED) -> np.ndarray:
     """64-bit hash of each value's UTF-8 bytes (length-seeded, 8-byte words through fmix64)."""
     offsets, data = buffers(arr)
     n = len(arr)
@@ -62,11 +71,11 @@ def hash_strings(arr: pa.Array) -> np.ndarray:
             mat = padded[offsets[lo:hi, None] + cols]
             mat[cols[None, :] >= ln[:, None]] = 0
             words = np.ascontiguousarray(mat).view("<u8")  # (rows, width/8)
-            h = _fmix64(ln.astype(np.uint64) ^ _SEED)
+            h = _fmix64(ln.astype(np.uint64) ^ seed)
             for j in range(words.shape[1]):
                 if j * 8 >= int(ln.max()):
                     break
-                h = _fmix64(h ^ words[:, j] + np.uint64(j) * _SEED)
+                h = _fmix64(h ^ words[:, j] + np.uint64(j) * seed)
             out[lo:hi] = h
     return out
 
@@ -88,48 +97,75 @@ def joined(cols: Sequence[pa.Array]) -> pa.Array:
     return cast(pa.Array, join(*cols, _SEP))
 
 
+def _exact(cols: Sequence[pa.StringArray], rows: np.ndarray, lens: list[np.ndarray], multi: bool,
+           total: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(hi, lo) of the key text of ``rows`` (digits only, ``total`` digits each, ≤ 36).
+
+    The text is laid out right-aligned in a (rows × 36) matrix of digit values, then each
+    half (18 digits) is a dot product with the powers of ten (< 10^18: no overflow).
+    """
+    m = rows.size
+    mat = np.zeros((m, 2 * _LIMB), dtype=np.uint8)
+    at = np.arange(m)
+    cur = 2 * _LIMB - total[rows]  # column of the leading "1"
+    mat[at, cur] = 1
+    cur = cur + 1
+    for col, ln_all in zip(cols, lens, strict=True):
+        ln = ln_all[rows]
+        if multi:  # a 2-digit length prefix keeps composite keys unambiguous
+            mat[at, cur] = ln // 10
+            mat[at, cur + 1] = ln % 10
+            cur = cur + 2
+        offsets, data = buffers(col)
+        start = offsets[rows]
+        width = int(ln.max()) if m else 0
+        if width:
+            j = np.arange(width)
+            inside = j[None, :] < ln[:, None]
+            src = np.minimum(start[:, None] + j, max(data.size - 1, 0))
+            r, c = np.nonzero(inside)
+            mat[r, cur[r] + c] = data[src[r, c]] - 48
+        cur = cur + ln
+    w = mat.astype(np.uint64)
+    return w[:, :_LIMB] @ _LIMB_WEIGHTS, w[:, _LIMB:] @ _LIMB_WEIGHTS
+
+
 def key_codes(ctx: BatchContext, items: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(uint64 code per row, complete-key mask). Rows with a blank part get code 0 (ignore them)."""
+    """(:data:`CODE` per row, complete-key mask). Rows with a blank part get code (0, 0) (ignore them)."""
     cols, complete = key_parts(ctx, items)
     multi = len(items) > 1
     exact_ok = complete.copy()
     lens: list[np.ndarray] = []
-    total = np.zeros(ctx.n, dtype=np.int64)
+    total = np.ones(ctx.n, dtype=np.int64)  # the leading "1"
     for name, col in zip(items, cols, strict=True):
         ln = np.diff(buffers(col)[0])  # bytes == characters for ASCII digits
         exact_ok &= ctx.ascii_digits(name)
         total += ln + (2 if multi else 0)
         lens.append(ln)
     exact_ok &= total <= _MAX_EXACT_DIGITS
-    codes = np.zeros(ctx.n, dtype=np.uint64)
+    codes = np.zeros(ctx.n, dtype=CODE)
     ex = np.flatnonzero(exact_ok)
     if ex.size:
-        take = ex
-        acc = np.ones(ex.size, dtype=np.uint64)
-        for col, ln in zip(cols, lens, strict=True):
-            n_dig = ln[ex].astype(np.uint64)
-            if multi:  # a 2-digit length prefix keeps composite keys unambiguous
-                acc = acc * np.uint64(100) + n_dig
-            value = np.asarray(pc.cast(col.take(take), pa.uint64()).to_numpy(zero_copy_only=False), np.uint64)
-            acc = acc * _POW10[n_dig] + value
-        codes[ex] = acc
+        codes["hi"][ex], codes["lo"][ex] = _exact(cols, ex, lens, multi, total)
     hs = np.flatnonzero(complete & ~exact_ok)
     if hs.size:
         text = joined([c.take(hs) for c in cols])
-        codes[hs] = hash_strings(text) | TOP
+        codes["hi"][hs] = hash_strings(text) | TOP
+        codes["lo"][hs] = hash_strings(text, _SEED_LO)
     return codes, complete
 
 
 def is_exact(codes: np.ndarray) -> np.ndarray:
     """True where the code is an exact encoding (not a hash)."""
-    return (codes & TOP) == 0
+    return (codes["hi"] & TOP) == 0
 
 
-def decode_exact(code: int, parts: int) -> list[str] | None:
-    """The key parts of an exact code (None for a hash code)."""
-    if code & (1 << 63):
+def decode_exact(code: Any, parts: int) -> list[str] | None:
+    """The key parts of an exact code (a :data:`CODE` element or ``(hi, lo)``; None for a hash code)."""
+    hi, lo = int(code[0]), int(code[1])
+    if hi & (1 << 63):
         return None
-    s = str(code)[1:]
+    s = str(hi * 10**_LIMB + lo)[1:]
     if parts == 1:
         return [s]
     out = []

@@ -1,7 +1,7 @@
 """``key.duplicate``: unique record keys across all files of a layout, in bounded memory.
 
-Each record's key (the layout's ``record_key`` items) becomes a 64-bit code (exact for
-digit keys, a hash otherwise: :mod:`.hashing`) stored in a :class:`~.store.CodeStore`
+Each record's key (the layout's ``record_key`` items) becomes a 128-bit code (exact for
+digit keys of up to 36 digits, a hash otherwise: :mod:`.hashing`) stored in a :class:`~.store.CodeStore`
 (bucketed by code, spilled to disk past a memory budget). At :meth:`KeyIndex.finish`
 duplicated codes are found one bucket at a time; records sharing a code are grouped, and groups of *hash* codes are re-checked
 exactly by re-reading only the files concerned (``reread``), so a hash collision never
@@ -23,7 +23,7 @@ from ..findings import FindingSet, Sensitivity, Severity, register_code
 from .base import STAGE, report
 from .context import BatchContext
 from .hashing import TOP, decode_exact, joined, key_codes
-from .store import CodeStore, duplicate_pairs
+from .store import CodeStore, duplicate_pairs, same_as_previous
 
 KEY_DOC = """\
 Two records of a layout have the same record key (``record_key``), within a file or across
@@ -67,7 +67,7 @@ class KeyIndex:
 
     def add_codes(self, codes: np.ndarray, records: np.ndarray, *, file: str) -> None:
         """Record key codes computed elsewhere (``hashing.key_codes`` in a worker; complete keys only)."""
-        self.store.append(np.asarray(codes, dtype=np.uint64), records, file)
+        self.store.append(codes, records, file)
 
     def nbytes(self) -> int:
         return self.store.nbytes()
@@ -83,7 +83,7 @@ class KeyIndex:
             hashed: list[np.ndarray] = []
             for _, pairs in self.store.iter_partitions():
                 codes, pos = duplicate_pairs(pairs)
-                hashed.append(pos[(codes & TOP) != 0])
+                hashed.append(pos[(codes["hi"] & TOP) != 0])
             cand = np.concatenate(hashed) if hashed else np.zeros(0, np.int64)
             if cand.size:
                 texts = self._reread_keys(reread, *self.store.locate(cand))
@@ -101,17 +101,17 @@ class KeyIndex:
         files, recs = self.store.locate(pos)
         # group id beyond the code: the exact text of re-read hash candidates (0 = the code decides)
         text_id = np.zeros(codes.size, dtype=np.int64)
-        hashed = (codes & TOP) != 0
+        hashed = (codes["hi"] & TOP) != 0
         if texts is not None and hashed.any():
             ids: dict[str, int] = {}
             for i in np.flatnonzero(hashed).tolist():
                 t = texts.get((int(files[i]), int(recs[i])))
                 if t is not None:
                     text_id[i] = ids.setdefault(t, len(ids) + 1)
-        order = np.lexsort((recs, files, text_id, codes))
+        order = np.lexsort((recs, files, text_id, codes["lo"], codes["hi"]))
         codes, files, recs, text_id, hashed = codes[order], files[order], recs[order], text_id[order], hashed[order]
         new_group = np.ones(codes.size, dtype=bool)
-        new_group[1:] = (codes[1:] != codes[:-1]) | (text_id[1:] != text_id[:-1])
+        new_group[1:] = ~same_as_previous(codes["hi"], codes["lo"]) | (text_id[1:] != text_id[:-1])
         group_start = np.maximum.accumulate(np.where(new_group, np.arange(codes.size), 0))
         dup = ~new_group  # every member after the first of its group
         first_file, first_rec = files[group_start], recs[group_start]
@@ -124,7 +124,7 @@ class KeyIndex:
             def values(k: np.ndarray, sel: np.ndarray = sel) -> list[str | None]:
                 out: list[str | None] = []
                 for i in sel[k].tolist():
-                    parts = decode_exact(int(codes[i]), n_parts)
+                    parts = decode_exact(codes[i], n_parts)
                     text = None if texts is None else texts.get((int(files[i]), int(recs[i])))
                     out.append("+".join(parts) if parts is not None else text)
                 return out

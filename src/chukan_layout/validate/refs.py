@@ -2,17 +2,17 @@
 
 A :class:`~chukan_layout.spec.model.Relation` says that ``items`` of a source layout must
 exist as ``target_items`` in a target layout (世帯番号 of 住民 in 世帯; 宛名番号 of 課税 /
-国保 / 介護 in 住民). Target keys and source keys are stored as 64-bit codes
+国保 / 介護 in 住民). Target keys and source keys are stored as 128-bit codes
 (:mod:`.hashing`) in bucketed, spill-to-disk stores (:mod:`.store`); at
-:meth:`ReferenceIndex.finish` each bucket of the targets is sorted and the same bucket of the
-sources is probed with ``searchsorted`` (a Grace hash join: memory is one bucket).
+:meth:`ReferenceIndex.finish` each bucket of the sources is sorted together with the same
+bucket of the targets (:func:`.store.contained`; a Grace hash join: memory is one bucket).
 
 Exactness: a source key whose code is absent from the targets is certainly an orphan.
-Digit keys (the usual case) have *exact* codes, so a present code is certainly a match.
-For hashed keys (non-digits, or more than 18 digits) a present code could, in principle,
-be a different key with the same hash, hiding an orphan: per probe the chance is at most
-(number of distinct hashed target keys) / 2^63, i.e. < 1.1e-12 for 10M targets, and
-< 1.1e-5 expected hidden orphans over 10M probes. This is documented, not re-checked.
+Digit keys (the usual case, up to 36 digits) have *exact* codes, so a present code is
+certainly a match. For hashed keys (non-digits, or longer) a present code could, in
+principle, be a different key with the same hash, hiding an orphan: per probe the chance is
+at most (number of distinct hashed target keys) / 2^127, i.e. < 1e-31 for 10M targets.
+This is documented, not re-checked.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from ..findings import FindingSet, Sensitivity, Severity, register_code
 from ..spec.model import Layout, Relation
 from .base import STAGE, report
 from .context import BatchContext
-from .hashing import decode_exact, key_codes
-from .store import CodeStore
+from .hashing import CODE, decode_exact, key_codes
+from .store import CodeStore, contained
 
 REF_DOC = """\
 A record refers (through a layout relation) to a key that no record of the target layout has.
@@ -86,7 +86,7 @@ class ReferenceIndex:
             codes, complete = key_codes(ctx, e.relation.items)
             e.store.append(codes[complete], records[complete], file)
             if not e.relation.optional and not complete.all():
-                e.blanks.append(np.zeros(int((~complete).sum()), np.uint64), records[~complete], file)
+                e.blanks.append(np.zeros(int((~complete).sum()), CODE), records[~complete], file)
 
     def nbytes(self) -> int:
         return sum(s.nbytes() for s in self.targets.values()) + sum(e.store.nbytes() for e in self.edges)
@@ -103,10 +103,7 @@ class ReferenceIndex:
             for p, pairs in e.store.iter_partitions():
                 if pairs.size == 0:
                     continue
-                t = np.sort(target.partition(p)["code"])
-                at = np.searchsorted(t, pairs["code"])
-                found = at < t.size
-                found[found] = t[at[found]] == pairs["code"][found]
+                found = contained(pairs, target.partition(p))
                 total += self._report(findings, e.store, pairs[~found], item, detail, n_parts, e.sensitivity,
                                       raw_values, blank=False)
             for _, pairs in e.blanks.iter_partitions():
@@ -126,7 +123,7 @@ class ReferenceIndex:
         files, recs = store.locate(miss["pos"])
         for f in np.unique(files).tolist():
             sel = np.flatnonzero(files == f)
-            codes = miss["code"][sel]
+            codes = miss[sel]
             vals = None if blank else (lambda k, codes=codes: _texts(codes[k], n_parts))
             report(findings, "ref.orphan", file=store.files[f], item=item, records=recs[sel], values=vals,
                    details=detail, sensitivity=sensitivity, raw=raw)
@@ -136,7 +133,7 @@ class ReferenceIndex:
 def _texts(codes: np.ndarray, parts: int) -> list[str | None]:
     """Key text of exact codes (None for hashed ones: their text is not kept)."""
     out: list[str | None] = []
-    for c in codes.tolist():
-        p = decode_exact(int(c), parts)
+    for hi, lo in zip(codes["hi"].tolist(), codes["lo"].tolist(), strict=True):
+        p = decode_exact((hi, lo), parts)
         out.append(None if p is None else "+".join(p))
     return out

@@ -9,7 +9,7 @@ Item checks and row rules decide per batch (the returned mask: rows with an erro
 finding, to route to the rejects file). Duplicate keys and orphans can only be known at the
 end of the run; they are reported (with record numbers) but do not move already written
 records. Worker processes can compute key codes themselves (:meth:`ValidationRun.key_codes`)
-and send only codes and record numbers (16 bytes per record) to the process that owns the run.
+and send only codes and record numbers (24 bytes per record) to the process that owns the run.
 """
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
-"""Partitioned, spill-to-disk storage of 64-bit key codes: cross-record checks in bounded memory.
+"""Partitioned, spill-to-disk storage of 128-bit key codes: cross-record checks in bounded memory.
 
 Cross-record checks see every record once, in batches. A :class:`CodeStore` files each
-record's ``uint64`` key code together with its position (arrival order) into one of
+record's key code (:data:`~.hashing.CODE`: ``hi``, ``lo``) together with its position (arrival order) into one of
 ``partitions`` buckets chosen by a multiplicative mix of the code — the same bucket for the
 same code in every store, so duplicate detection and reference probing work one bucket at a
 time (a Grace hash join). Buckets are buffered in memory up to ``memory_budget`` bytes, then
 appended to one file per bucket in a private temporary folder. Peak memory is therefore the
 budget plus one bucket at finish time, whatever the number of records: at 10M records and 16
-buckets one bucket is ~10 MB (16 bytes per record: code + position).
+buckets one bucket is ~15 MB (24 bytes per record: code + position).
 
 Positions map back to (file, record) through per-batch segments: the first record number
 when a batch's ``_record`` values are consecutive (the normal case), all of them otherwise.
@@ -24,8 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
+from .hashing import CODE
+
 _MIX = np.uint64(0x9E3779B97F4A7C15)
-PAIR = np.dtype([("code", "<u8"), ("pos", "<i8")])
+PAIR = np.dtype([("hi", "<u8"), ("lo", "<u8"), ("pos", "<i8")])
 
 
 @dataclass(frozen=True)
@@ -40,9 +42,10 @@ class Segment:
 
 
 def partition_of(codes: np.ndarray, bits: int) -> np.ndarray:
-    """Bucket of each code (top ``bits`` of a multiplicative mix: spreads exact digit codes too)."""
+    """Bucket of each code (``hi`` / ``lo`` fields; top ``bits`` of a multiplicative mix: spreads
+    exact digit codes too)."""
     with np.errstate(over="ignore"):
-        return ((codes * _MIX) >> np.uint64(64 - bits)).astype(np.int64)
+        return ((((codes["hi"] * _MIX) ^ codes["lo"]) * _MIX) >> np.uint64(64 - bits)).astype(np.int64)
 
 
 class CodeStore:
@@ -73,7 +76,7 @@ class CodeStore:
             return len(self.files) - 1
 
     def append(self, codes: np.ndarray, records: np.ndarray, file: str) -> None:
-        """Add one batch's codes (uint64) with their 1-based record numbers."""
+        """Add one batch's codes (:data:`~.hashing.CODE`) with their 1-based record numbers."""
         n = int(codes.size)
         if n == 0:
             return
@@ -83,10 +86,11 @@ class CodeStore:
             Segment(self.size, n, self.file_index(file), int(recs[0]), None if consecutive else recs.copy())
         )
         pairs = np.empty(n, dtype=PAIR)
-        pairs["code"] = codes
+        pairs["hi"] = codes["hi"]
+        pairs["lo"] = codes["lo"]
         pairs["pos"] = np.arange(self.size, self.size + n, dtype=np.int64)
         self.size += n
-        part = partition_of(pairs["code"], self.bits)
+        part = partition_of(pairs, self.bits)
         order = np.argsort(part, kind="stable")
         bounds = np.searchsorted(part[order], np.arange(self.partitions + 1))
         for p in range(self.partitions):
@@ -153,14 +157,45 @@ class CodeStore:
         self._buffered = 0
 
 
+def codes_of(pairs: np.ndarray) -> np.ndarray:
+    """The :data:`~.hashing.CODE` values of (code, pos) pairs (a copy)."""
+    out = np.empty(pairs.size, dtype=CODE)
+    out["hi"] = pairs["hi"]
+    out["lo"] = pairs["lo"]
+    return out
+
+
+def same_as_previous(hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
+    """bool[n-1]: element i+1 has the same code as element i (of arrays sorted by code)."""
+    return (hi[1:] == hi[:-1]) & (lo[1:] == lo[:-1])
+
+
 def duplicate_pairs(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(codes, positions) of every pair whose code occurs more than once, sorted by code then position."""
     if pairs.size < 2:
-        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
-    order = np.lexsort((pairs["pos"], pairs["code"]))
-    codes = pairs["code"][order]
-    same = codes[1:] == codes[:-1]
-    keep = np.zeros(codes.size, dtype=bool)
+        return np.zeros(0, CODE), np.zeros(0, np.int64)
+    order = np.lexsort((pairs["pos"], pairs["lo"], pairs["hi"]))
+    sp = pairs[order]
+    same = same_as_previous(sp["hi"], sp["lo"])
+    keep = np.zeros(sp.size, dtype=bool)
     keep[1:] |= same
     keep[:-1] |= same
-    return codes[keep], pairs["pos"][order][keep]
+    return codes_of(sp[keep]), sp["pos"][keep]
+
+
+def contained(probe: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """bool per ``probe`` code: it occurs in ``target`` (both with ``hi`` / ``lo`` fields; one sort)."""
+    n_t = target.size
+    hi = np.concatenate([target["hi"], probe["hi"]])
+    lo = np.concatenate([target["lo"], probe["lo"]])
+    is_probe = np.zeros(hi.size, dtype=np.int8)
+    is_probe[n_t:] = 1
+    order = np.lexsort((is_probe, lo, hi))  # per code: targets first
+    new = np.ones(order.size, dtype=bool)
+    new[1:] = ~same_as_previous(hi[order], lo[order])
+    first = np.maximum.accumulate(np.where(new, np.arange(order.size), 0))
+    found_sorted = is_probe[order][first] == 0  # the code's first element is a target
+    out = np.empty(probe.size, dtype=bool)
+    sel = is_probe[order] == 1
+    out[order[sel] - n_t] = found_sorted[sel]
+    return out
