@@ -189,6 +189,22 @@ def test_manifest_matches_what_was_written(clean, faulty) -> None:
         assert diff == want, lid
 
 
+def test_over_long_stays_over_long_after_trimming(faulty) -> None:
+    """over_long appends visible characters: an adapter's trim (U+3000 / space) cannot undo the fault."""
+    rows = [m for m in faulty.faults() if m.kind == "over_long"]
+    assert {m.vendor for m in rows} == {"vendor_b", "standard"}
+    prof = load_profile("b")
+    for m in rows:
+        limit = load_layout(m.layout).spec.item(m.item).length.max
+        if m.vendor == "standard":
+            value = _golden_rows(faulty.standard[m.layout], m.layout)[m.record - 1][m.item]
+        else:
+            vf = next(f for f in prof.files if f.name == m.file)
+            recs = [r for b in read(faulty.out_dir / "vendor_b" / m.file, vf.definition) for r in b.to_pylist()]
+            value = next(r[m.field] for r in recs if r["_record"] == m.record)
+        assert len(value.strip(" \u3000")) > limit and value.endswith("長" * 60), (m.file, m.record, value)
+
+
 def test_standard_faults_are_found_by_the_record_checker(faulty) -> None:
     per_layout = defaultdict(list)
     for m in faulty.faults():

@@ -72,7 +72,9 @@ TARGETS: dict[str, dict[str, str]] = {
     "kotei.kaoku": {"orphan_reference": "atena_no", "unknown_code": "kaoku_shurui"},
 }
 
-# kinds each vendor can carry (value kinds; file-level kinds are handled by the writers)
+# kinds each vendor can carry (value kinds; file-level kinds are handled by the writers).
+# over_long only where a field has no width: a fixed-width field (vendors A, C) cannot hold a value
+# longer than itself, so the fault cannot be written there; B's CSV and the standard files carry it.
 VENDOR_KINDS: dict[str, tuple[str, ...]] = {
     "vendor_a": ("bad_check_digit", "impossible_date", "out_of_era", "unknown_code", "undecodable_bytes",
                  "duplicate_key", "orphan_reference", "unmapped_gaiji"),

@@ -308,6 +308,9 @@ class VendorFileWriter:
                                          KINDS[kind], detail))
 
 
+OVER_LONG_FILL = "長"  # a JIS level-1 kanji: in cp932, in every text charset, never trimmed
+
+
 def _corrupt(kind: str, old: str, w: World, row: int, col: np.ndarray | None = None, item: Any = None) -> str:
     """The golden-side corrupted value for a value fault (``item``: the layout item, for its rules)."""
     codes = item.codes if item is not None else None
@@ -326,7 +329,9 @@ def _corrupt(kind: str, old: str, w: World, row: int, col: np.ndarray | None = N
         valid = set(w.codes[codes].codes) if codes else {old}
         return next(d * len(old) for d in "9876543210" if d * len(old) not in valid)
     if kind == "over_long":
-        return (old or "ハイツ") + "　" * 60
+        # visible characters: padding with U+3000 would be removed again by an adapter's `trim`, and the
+        # value would be valid after all; 60 × 長 stays over any 方書 limit whatever the trimming
+        return (old or "ハイツ") + OVER_LONG_FILL * 60
     if kind == "duplicate_key":
         return "2024" if old == "2025" else "1"
     if kind == "orphan_reference":
