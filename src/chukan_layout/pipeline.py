@@ -218,6 +218,7 @@ def convert(
     tables = _gaiji_tables(ad.name, gaiji_tables) if do_gaiji else []
     assigned = ad.assign(list(inputs))
     hashes: _Hasher | None = None
+    merger: Any = None
     parts_dir = Path(tempfile.mkdtemp(prefix=".chukan-parts-", dir=out))
     try:
         lookup_sink = _RejectSink()
@@ -246,7 +247,8 @@ def convert(
         state = WorkerState(cfg, adapter=ad, layouts=layouts, lookups=lookups, stages=stages)
         from .pipeline_merge import RunMerger
 
-        merger = RunMerger(ad, fs, validate=validate, spill_dir=str(parts_dir), output_encoding=output_encoding)
+        merger = RunMerger(ad, fs, validate=validate, spill_dir=str(parts_dir), output_encoding=output_encoding,
+                           sink=_sinks(ad, out, output_encoding, lookup_sink))  # fmt: skip
 
         def start_hashing() -> None:  # after the workers are forked: no extra thread while forking
             nonlocal hashes
@@ -281,6 +283,8 @@ def convert(
             )  # fmt: skip
         return result
     finally:
+        if merger is not None:
+            merger.abort()  # outputs not committed (an error): removed
         shutil.rmtree(parts_dir, ignore_errors=True)
         if hashes is not None:
             hashes.close()
@@ -406,9 +410,26 @@ def _rereader(ad: Adapter, engine: AdaptEngine, files: list[tuple[str, Path, Any
     return for_layout
 
 
+def _sinks(ad: Adapter, out: Path, output_encoding: str, lookup_sink: _RejectSink) -> Callable[[str], Concat]:
+    """The run's outputs by kind (layout id, ``rejects``, ``gaiji``), each opened with its header row."""
+    names = {}
+    for t in ad.targets:
+        names.setdefault(t.layout.id, (t.output_name, t.layout))
+
+    def open_sink(kind: str) -> Concat:
+        if kind == "rejects":
+            return Concat(out / REJECTS_NAME, _reject_header() + lookup_sink.to_bytes(), remove_parts=True)
+        if kind == "gaiji":
+            return Concat(out / GAIJI_NAME, sidecar_header(), remove_parts=True)
+        name, layout = names[kind]
+        return Concat(out / name, standard_header(layout, output_encoding), remove_parts=True)
+
+    return open_sink
+
+
 def _write_outputs(ad: Adapter, out: Path, merger: Any, lookup_sink: _RejectSink, accounts: dict[str, FileAccounting],
                    fs: FindingSet, do_gaiji: bool, write_summary: bool) -> ConvertResult:  # fmt: skip
-    """Concatenate the parts into the final files (all renamed into place only when all are complete)."""
+    """Complete the outputs the parts were appended to (all renamed into place only when all are complete)."""
     concats: list[Concat] = []
     outputs: dict[str, OutputFile] = {}
     try:
@@ -416,19 +437,21 @@ def _write_outputs(ad: Adapter, out: Path, merger: Any, lookup_sink: _RejectSink
             lid = t.layout.id
             if lid in outputs:
                 continue
-            c = Concat(out / t.output_name, standard_header(t.layout, merger.output_encoding), merger.parts.get(lid, []))
+            c = merger.sink(lid)
+            c.close()
             concats.append(c)
             outputs[lid] = OutputFile(lid, str(c.path), merger.written.get(lid, 0), c.sha256)
         n_rejects = len(lookup_sink.rows) + merger.rejects
         rejects_path = None
         if n_rejects:
-            head = _reject_header() + lookup_sink.to_bytes()
-            c = Concat(out / REJECTS_NAME, head, merger.rejects_parts)
+            c = merger.sink("rejects")
+            c.close()
             concats.append(c)
             rejects_path = str(c.path)
         gaiji_path = None
         if do_gaiji:
-            c = Concat(out / GAIJI_NAME, sidecar_header(), merger.gaiji_parts)
+            c = merger.sink("gaiji")
+            c.close()
             concats.append(c)
             gaiji_path = str(c.path)
         result = ConvertResult(ad.name, str(out), list(accounts.values()), outputs, fs, rejects_path, n_rejects,

@@ -46,31 +46,54 @@ def sidecar_header() -> bytes:
 
 
 class Concat:
-    """``head`` + the bytes of ``parts`` into a temporary sibling of ``path``; :meth:`commit` renames it."""
+    """``head`` + the bytes of part files into a temporary sibling of ``path``; :meth:`commit` renames it.
 
-    def __init__(self, path: str | Path, head: bytes, parts: Sequence[str]) -> None:
+    Parts are appended as they come (:meth:`add`, in run order: the parent copies a part while
+    the workers convert the next ones) or all at once (``parts``). :meth:`close` completes the
+    file (``sha256``, ``size``); :meth:`abort` removes it unless committed.
+    """
+
+    def __init__(self, path: str | Path, head: bytes, parts: Sequence[str] = (), *, remove_parts: bool = False) -> None:
         self.path = Path(path)
         self._tmp = temp_path_for(self.path)
         self._done = False
+        self._remove = remove_parts
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self._tmp, "wb") as f:
-            w = HashingWriter(f)  # type: ignore[arg-type]
-            w.write(head)
-            for p in parts:
-                with open(p, "rb") as src:
-                    while block := src.read(1 << 22):
-                        w.write(block)
-            f.flush()
-            os.fsync(f.fileno())
-        self.sha256 = w.sha256
-        self.size = w.bytes_written
+        self._f: Any = open(self._tmp, "wb")  # noqa: SIM115 - closed by close() / abort()
+        self._w = HashingWriter(self._f)
+        self._w.write(head)
+        self.sha256 = ""
+        self.size = 0
+        for p in parts:
+            self.add(p)
+        if parts:
+            self.close()
+
+    def add(self, part: str) -> None:
+        """Append the bytes of one part file (removed afterwards with ``remove_parts``)."""
+        with open(part, "rb") as src:
+            while block := src.read(1 << 22):
+                self._w.write(block)
+        if self._remove:
+            os.unlink(part)
+
+    def close(self) -> None:
+        if self._f.closed:
+            return
+        self._f.flush()
+        os.fsync(self._f.fileno())
+        self._f.close()
+        self.sha256 = self._w.sha256
+        self.size = self._w.bytes_written
 
     def commit(self) -> None:
+        self.close()
         os.replace(self._tmp, self.path)
         self._done = True
 
     def abort(self) -> None:
         if not self._done:
+            self._f.close()
             self._tmp.unlink(missing_ok=True)
 
 
@@ -78,8 +101,13 @@ class RunMerger:
     """Everything the parent learns from the partitions, merged in partition order."""
 
     def __init__(self, adapter: Any, findings: FindingSet, *, validate: bool, spill_dir: str | None,
-                 output_encoding: str = "utf-8") -> None:  # fmt: skip
+                 output_encoding: str = "utf-8", sink: Callable[[str], Concat] | None = None) -> None:  # fmt: skip
+        """``sink(kind)`` (kind: a layout id, ``"rejects"`` or ``"gaiji"``) opens the output a kind's
+        parts are appended to as they arrive; without it the part paths are collected in
+        ``parts`` / ``rejects_parts`` / ``gaiji_parts``."""
         self.adapter = adapter
+        self._sink = sink
+        self.sinks: dict[str, Concat] = {}
         self.findings = findings
         self.output_encoding = output_encoding
         self.layouts: dict[str, Layout] = {t.layout.id: t.layout for t in adapter.targets}
@@ -115,12 +143,12 @@ class RunMerger:
             acc.rejected_by_reason[code] = acc.rejected_by_reason.get(code, 0) + n
         self.findings.merge(res.findings)
         for lid, p in res.parts.items():
-            self.parts.setdefault(lid, []).append(p)
+            self._part(lid, p, self.parts.setdefault(lid, []))
         if res.rejects_part:
-            self.rejects_parts.append(res.rejects_part)
+            self._part("rejects", res.rejects_part, self.rejects_parts)
             self.rejects += res.rejects
         if res.gaiji_part:
-            self.gaiji_parts.append(res.gaiji_part)
+            self._part("gaiji", res.gaiji_part, self.gaiji_parts)
             self.gaiji_rows += res.gaiji_rows
         if res.gaiji is not None:
             self.gaiji = res.gaiji if self.gaiji is None else self.gaiji.merge(res.gaiji)
@@ -130,6 +158,25 @@ class RunMerger:
         sums = self.sums.setdefault(part.file, {})
         for f, v in res.sums.items():
             sums[f] = sums.get(f, Decimal(0)) + v
+
+    def _part(self, kind: str, path: str, collected: list[str]) -> None:
+        if self._sink is None:
+            collected.append(path)
+        else:
+            self.sink(kind).add(path)
+
+    def sink(self, kind: str) -> Concat:
+        """The output of ``kind`` (opened on first use)."""
+        assert self._sink is not None
+        c = self.sinks.get(kind)
+        if c is None:
+            c = self.sinks[kind] = self._sink(kind)
+        return c
+
+    def abort(self) -> None:
+        """Remove every output opened so far (not yet committed)."""
+        for c in self.sinks.values():
+            c.abort()
 
     def finish(self, files: Sequence[tuple[str, Path, Any]], make_reread: Callable[[], Any], *,
                raw_values: bool) -> None:  # fmt: skip

@@ -90,24 +90,41 @@ def stride_of(d: FixedWidthDefinition) -> int | None:
     return {Framing.FIXED: n, Framing.LF: n + 1, Framing.CRLF: n + 2}.get(d.framing)
 
 
+_SCAN_BLOCK = 8 << 20  # bytes per read while checking line terminators
+
+
 def _lines_uniform(path: str | Path, stride: int, framing: Framing, size: int) -> bool:
-    """Every line of an LF/CRLF file has exactly ``stride`` bytes (a short last record is allowed)."""
-    mm = np.memmap(path, dtype=np.uint8, mode="r")
+    """Every line of an LF/CRLF file has exactly ``stride`` bytes (a short last record is allowed).
+
+    Reads the file in blocks of whole strides into one reused buffer (no memory map: mapped
+    pages of a multi-GB input would count in the parent's resident memory).
+    """
     full = size // stride
     if full == 0:
         return False
-    ends = mm[stride - 1 : full * stride : stride]
-    if not (ends == 0x0A).all():
-        return False
-    if framing is Framing.CRLF and not (mm[stride - 2 : full * stride : stride] == 0x0D).all():
-        return False
-    # no other newline byte anywhere: an embedded LF would make the reader see another record
-    step = 64 << 20
-    count = 0
-    for lo in range(0, size, step):
-        count += int(np.count_nonzero(mm[lo : lo + step] == 0x0A))
-    tail_newlines = 0 if size == full * stride else int(np.count_nonzero(mm[full * stride :] == 0x0A))
-    return count == full + tail_newlines and tail_newlines == 0
+    per = max(1, _SCAN_BLOCK // stride)
+    buf = bytearray(per * stride)
+    view = memoryview(buf)
+    count = 0  # newline bytes in the file
+    with open(path, "rb") as f:
+        done = 0  # whole strides checked
+        while True:
+            n = f.readinto(view)
+            if not n:
+                break
+            block = np.frombuffer(buf, dtype=np.uint8, count=n)
+            k = min(n // stride, full - done)  # whole records in this block
+            if k:
+                ends = block[stride - 1 : k * stride : stride]
+                if not (ends == 0x0A).all():
+                    return False
+                if framing is Framing.CRLF and not (block[stride - 2 : k * stride : stride] == 0x0D).all():
+                    return False
+            done += k
+            count += buf.count(b"\n", 0, n)
+    # no other newline byte anywhere: an embedded LF would make the reader see another record;
+    # the short tail (if any) holds no newline either
+    return count == full
 
 
 def split_points(path: str | Path, d: Any, size: int, partition_bytes: int) -> tuple[int, list[int]] | None:

@@ -235,17 +235,15 @@ def _codes_of(st: WorkerState, lid: str, batch: pa.RecordBatch, acc: Codes) -> N
             acc.setdefault(("blank", i), []).append((np.zeros(int((~ok).sum()), CODE), recs[~ok]))
 
 
-def _validation_reasons(st: WorkerState, lid: str, batch: pa.RecordBatch, rows: np.ndarray,
-                        fs: FindingSet) -> dict[int, set[str]]:  # fmt: skip
-    """record → error codes (``code(item)``) of the few rejected rows (their checks re-run on them only)."""
-    sub = batch.take(pa.array(rows))
-    recs = BatchContext(sub).records()
-    out: dict[int, set[str]] = {}
-    for c, mask in st.compiled[lid].masks(sub):
-        sev = fs.severity_overrides.get(c.code) or c.severity or fs.severity(c.code)
-        if sev is Severity.ERROR:
-            for r in recs[mask].tolist():
-                out.setdefault(int(r), set()).add(f"{c.code}({c.item})")
+def _validation_reasons(batch: pa.RecordBatch, rows: np.ndarray, errors: list[tuple[Any, np.ndarray]]
+                        ) -> dict[int, set[str]]:  # fmt: skip
+    """record → error codes (``code(item)``) of the rejected ``rows``, from the checks' own masks."""
+    recs = BatchContext(batch).records()
+    out: dict[int, set[str]] = {int(r): set() for r in recs[rows].tolist()}
+    for c, mask in errors:
+        why = f"{c.code}({c.item})"
+        for r in recs[mask].tolist():
+            out[int(r)].add(why)
     return out
 
 
@@ -351,10 +349,11 @@ def _one_batch(st: WorkerState, pipeline: Any, part: Partition, batch: pa.Record
     fs.merge(bfs)
     if cfg.validate:
         for lid, ob in outputs.items():
-            mask = st.compiled[lid].check(ob, fs, file=part.file, raw_values=cfg.raw_values)
+            errors: list[tuple[Any, np.ndarray]] = []
+            mask = st.compiled[lid].check(ob, fs, file=part.file, raw_values=cfg.raw_values, errors=errors)
             _codes_of(st, lid, ob, codes)
             if cfg.on_error == "reject" and mask.any():
-                for r, why in _validation_reasons(st, lid, ob, np.flatnonzero(mask), fs).items():
+                for r, why in _validation_reasons(ob, np.flatnonzero(mask), errors).items():
                     bad.setdefault(r, set()).update(why)
     bad_recs = np.fromiter(sorted(bad), np.int64, len(bad))
     rejected_values: dict[int, dict[str, Any]] = {}

@@ -78,8 +78,13 @@ class CompiledLayout:
         *,
         file: str,
         raw_values: bool = False,
+        errors: list[tuple[Check, np.ndarray]] | None = None,
     ) -> np.ndarray:
-        """Validate ``batch``; add findings; return the mask of rows with an error-severity finding."""
+        """Validate ``batch``; add findings; return the mask of rows with an error-severity finding.
+
+        ``errors``, when given, receives ``(check, mask)`` of every error-severity check that
+        fired (the reasons of rejected rows, without running the checks again).
+        """
         ctx = BatchContext(batch)
         records = ctx.records()
         bad = np.zeros(ctx.n, dtype=bool)
@@ -93,6 +98,8 @@ class CompiledLayout:
             sev = findings.severity_overrides.get(c.code) or c.severity or findings.severity(c.code)
             if sev is Severity.ERROR:
                 bad |= mask
+                if errors is not None:
+                    errors.append((c, mask))
             col = c.value_column
             report(
                 findings,

@@ -97,12 +97,18 @@ def joined(cols: Sequence[pa.Array]) -> pa.Array:
     return cast(pa.Array, join(*cols, _SEP))
 
 
-def _exact(cols: Sequence[pa.StringArray], rows: np.ndarray, lens: list[np.ndarray], multi: bool,
-           total: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(hi, lo) of the key text of ``rows`` (digits only, ``total`` digits each, ≤ 36).
+def _append(hi: np.ndarray, lo: np.ndarray, k: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(hi, lo) * 10**k + v`` in base 10^18 limbs, for 0 < k ≤ 18 and v < 10**k (result < 10^36)."""
+    keep = _POW10[_LIMB - k]  # lo = a * 10^(18-k) + b: a moves up into hi
+    a, b = lo // keep, lo % keep
+    return hi * _POW10[k] + a, b * _POW10[k] + v
 
-    The text is laid out right-aligned in a (rows × 36) matrix of digit values, then each
-    half (18 digits) is a dot product with the powers of ten (< 10^18: no overflow).
+
+def _exact_matrix(cols: Sequence[pa.StringArray], rows: np.ndarray, lens: list[np.ndarray], multi: bool,
+                  total: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(hi, lo) of the key text of ``rows`` from a right-aligned (rows × 36) matrix of digit values.
+
+    Any part length (the general path, for keys with a part of more than 18 digits).
     """
     m = rows.size
     mat = np.zeros((m, 2 * _LIMB), dtype=np.uint8)
@@ -112,22 +118,51 @@ def _exact(cols: Sequence[pa.StringArray], rows: np.ndarray, lens: list[np.ndarr
     cur = cur + 1
     for col, ln_all in zip(cols, lens, strict=True):
         ln = ln_all[rows]
-        if multi:  # a 2-digit length prefix keeps composite keys unambiguous
+        if multi:
             mat[at, cur] = ln // 10
             mat[at, cur + 1] = ln % 10
             cur = cur + 2
         offsets, data = buffers(col)
-        start = offsets[rows]
         width = int(ln.max()) if m else 0
         if width:
             j = np.arange(width)
-            inside = j[None, :] < ln[:, None]
-            src = np.minimum(start[:, None] + j, max(data.size - 1, 0))
-            r, c = np.nonzero(inside)
-            mat[r, cur[r] + c] = data[src[r, c]] - 48
+            r, c = np.nonzero(j[None, :] < ln[:, None])
+            mat[r, cur[r] + c] = data[offsets[rows][r] + c] - 48
         cur = cur + ln
     w = mat.astype(np.uint64)
     return w[:, :_LIMB] @ _LIMB_WEIGHTS, w[:, _LIMB:] @ _LIMB_WEIGHTS
+
+
+def _exact(cols: Sequence[pa.StringArray], rows: np.ndarray, lens: list[np.ndarray], multi: bool,
+           total: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(hi, lo) of the key text ``"1" [+ "LL"] + digits …`` of ``rows`` (digits only, ≤ 36 digits).
+
+    Parts of up to 18 digits are parsed by Arrow (``cast`` to uint64) and appended with limb
+    arithmetic; rows with a longer part take the digit-matrix path.
+    """
+    short = np.ones(rows.size, dtype=bool)
+    for ln in lens:
+        short &= ln[rows] <= _LIMB
+    if not short.all():
+        hi, lo = np.empty(rows.size, np.uint64), np.empty(rows.size, np.uint64)
+        long_ = ~short
+        hi[long_], lo[long_] = _exact_matrix(cols, rows[long_], lens, multi, total)
+        if short.any():
+            hi[short], lo[short] = _exact(cols, rows[short], lens, multi, total)
+        return hi, lo
+    n = rows.size
+    whole = n == len(cols[0]) if cols else False  # every row: no take
+    hi = np.zeros(n, dtype=np.uint64)
+    lo = np.ones(n, dtype=np.uint64)  # the leading "1"
+    idx = None if whole else pa.array(rows)
+    for col, ln_all in zip(cols, lens, strict=True):
+        ln = ln_all if whole else ln_all[rows]
+        if multi:  # a 2-digit length prefix keeps composite keys unambiguous
+            hi, lo = _append(hi, lo, np.full(n, 2), ln.astype(np.uint64))
+        part = col if idx is None else col.take(idx)
+        value = np.asarray(pc.cast(part, pa.uint64()).to_numpy(zero_copy_only=False), np.uint64)
+        hi, lo = _append(hi, lo, ln, value)
+    return hi, lo
 
 
 def key_codes(ctx: BatchContext, items: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
