@@ -78,19 +78,24 @@ def run_size(residents: int, args: argparse.Namespace, fl_runs: dict[int, float]
     cases: list[dict[str, Any]] = []
     g_utf, g_cp = f["golden_utf8"], f["golden_cp932"]
     ng = n["golden"]
+    peers = args.only in (None, "peers")
+    ours = args.only in (None, "ours")
     # peers on the golden standard CSV
-    if ng <= args.frictionless_max:
+    if peers and ng <= args.frictionless_max:
         cases.append(_case("frictionless validate (UTF-8)", "peers:frictionless_validate", ng, nb["golden_utf8"],
                            "peer", csv_path=g_utf, layout_id="juki.jumin"))  # fmt: skip
         fl_runs[ng] = cases[-1]["seconds"]
-    cases.append(_case("pandera over open_csv (UTF-8)", "peers:pandera_stream", ng, nb["golden_utf8"], "peer",
-                       csv_path=g_utf, layout_id="juki.jumin"))  # fmt: skip
-    if not big:
+    if peers:
+        cases.append(_case("pandera over open_csv (UTF-8)", "peers:pandera_stream", ng, nb["golden_utf8"], "peer",
+                           csv_path=g_utf, layout_id="juki.jumin"))  # fmt: skip
+    if peers and not big:
         cases.append(_case("pandera over open_csv (cp932)", "peers:pandera_stream", ng, nb["golden_cp932"], "peer",
                            csv_path=g_cp, layout_id="juki.jumin", encoding="cp932"))  # fmt: skip
-    if not big:
+    if peers and not big:
         cases.append(_case("pandas + Pydantic per row (UTF-8)", "peers:pydantic_rows", ng, nb["golden_utf8"], "peer",
                            csv_path=g_utf, layout_id="juki.jumin"))  # fmt: skip
+    if not ours:
+        return {"residents": residents, "prep": prep, "cases": cases}
     # ours on the same CSV
     cases.append(_case("ours: validate (UTF-8)", "bench_e2e:ours_validate", ng, nb["golden_utf8"], "ours",
                        csv_path=g_utf, out_dir=str(out / "validate_utf8")))  # fmt: skip
@@ -232,6 +237,8 @@ def render(data: dict[str, Any]) -> str:
                         and c["result"].get("mode")})  # fmt: skip
         if modes:
             lines += [f"Our cases ran as: {'; '.join(modes)}.", ""]
+        if r.get("remeasured"):
+            lines += [f"Cases measured in two invocations on the same data: {r['remeasured']}.", ""]
     if fl_runs:
         lines += ["frictionless measured at: " + ", ".join(f"{n:,} records {s:,.1f} s" for n, s in sorted(fl_runs.items()))
                   + "; larger sizes are extrapolated linearly (marked ~).", ""]  # fmt: skip
@@ -277,6 +284,8 @@ def main() -> None:
     ap.add_argument("--render", action="store_true", help="only re-render RESULTS.md from the last saved run")
     ap.add_argument("--components", action="store_true", help="also run the per-stage bench_*.py scripts")
     ap.add_argument("--note", action="append", default=[], help="a line to add under the tables")
+    ap.add_argument("--only", choices=["ours", "peers"], default=None,
+                    help="run only our cases (or only the peers); with --append the others are kept from the saved run")
     ap.add_argument("--append", action="store_true",
                     help="add these sizes to the last saved run (e.g. 1M now, 5M later) instead of starting anew")
     args = ap.parse_args()
@@ -297,10 +306,21 @@ def main() -> None:
         old = json.loads(saved.read_text())
         fl_runs = {int(k): v for k, v in old["frictionless_runs"].items()}
         runs = [r for r in old["runs"] if r["residents"] not in sizes]
+        kept = {r["residents"]: {"date": old["date"], **r} for r in old["runs"] if r["residents"] in sizes}
         load0 = old["machine"]["load_start"]
         args.note = old.get("notes", []) + args.note
+    else:
+        kept = {}
     for n in sizes:
-        runs.append(run_size(n, args, fl_runs))
+        run = run_size(n, args, fl_runs)
+        if args.only and n in kept:  # keep the other side's cases of the saved run, re-measured ones replaced
+            mine = {c["label"] for c in run["cases"]}
+            run["cases"] = [c for c in kept[n]["cases"] if c["label"] not in mine] + run["cases"]
+            run["cases"].sort(key=lambda c: ("peer", "ours", "e2e").index(c["group"]))
+            run["remeasured"] = (f"{args.only} re-measured {time.strftime('%Y-%m-%d %H:%M')}; the others from the run "
+                                 f"of {kept[n]['date']}")
+        run["date"] = time.strftime("%Y-%m-%d %H:%M")
+        runs.append(run)
         runs.sort(key=lambda r: r["residents"])
         data = {"quick": args.quick, "date": time.strftime("%Y-%m-%d %H:%M"), "runs": runs,
                 "frictionless_runs": fl_runs, "notes": args.note,
