@@ -60,13 +60,20 @@ def test_unseekable_stream_still_reads() -> None:
     assert r.stats.bytes_read == len(data)
 
 
-def test_empty_line_guard_from_newline_positions() -> None:
+def test_guard_empty_lines_and_malformed_quotes() -> None:
     import numpy as np
 
-    from chukan_layout.read.csv_reader import _has_empty_line, malformed_quotes
+    from chukan_layout.read.csv_guard import scan_block
+    from chukan_layout.read.csv_reader import malformed_quotes
+
+    def scan(text: bytes, empty_lines: bool = True) -> bool:
+        buf = np.frombuffer(text, np.uint8)
+        return scan_block(buf, ord('"'), ord(","), 0, empty_lines, np.empty(len(buf), bool))[0]
 
     for text, expected in [(b"a\r\nb\r\n", False), (b"a\n\nb", True), (b"a\r\n\r\nb", True), (b"a\n\r\n", True),
-                           (b"\n", False), (b"", False), (b"a\nb\n\rc", False)]:
-        assert _has_empty_line(np.frombuffer(text, np.uint8)) == expected, text
+                           (b"\n", False), (b"a\nb\n\rc", False)]:
+        assert scan(text) == expected, text
+        assert not scan(text, empty_lines=False)
     buf = np.frombuffer(b'"a","b"x,"c"\r\n"d""e",f', np.uint8)
     assert malformed_quotes(buf, 0, ord('"'), ord(",")).tolist() == [6]
+    assert scan(b'"a","b"x,"c"\r\n"d""e",f') and not scan(b'"a","b",x,"c"\r\n"d""e",f')

@@ -5,7 +5,8 @@ Two paths over the same file:
 1. **Fast path** — ``pyarrow.csv.open_csv`` (all columns typed ``string``, quoted newlines
    allowed, empty lines kept, transcoding via Python codecs). Row *i* of the stream is record
    ``i + 1 + header``. Arrow stops at the first ragged row / undecodable byte and gives no row
-   number, so on any error (or a NUL byte, noticed by the byte-stream guard) the reader
+   number, so on any error (or input it would read silently wrong — NUL bytes, empty lines,
+   malformed quotes, EOF inside a quote — noticed by the byte guard, ``csv_guard``) the reader
    switches to:
 2. **Careful path** — our own vectorized record splitter on the raw bytes: quote parity from
    the positions of quote bytes (``searchsorted``), record ends = newlines at even parity,
@@ -35,7 +36,7 @@ import codecs as pycodecs
 import csv
 import io
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import numpy as np
 import pyarrow as pa
@@ -44,79 +45,12 @@ import pyarrow.csv as pacsv
 from . import codes
 from .api import Reader
 from .codecs import canonical_name
+from .csv_guard import ByteGuard, GuardTripped
 from .definition import CsvDefinition
 from .fixed_width import constant_strings, int64_array
 
 MAX_RECORD_BYTES = 1 << 20
 _BLOCK = 1 << 22
-
-
-class _NulFound(Exception):
-    pass
-
-
-class _Guard(io.RawIOBase):
-    """Byte stream for open_csv that aborts where Arrow would be silently wrong.
-
-    NUL bytes (Arrow reads them as text) and empty lines (Arrow yields them as a row of empty
-    strings even in a multi-column file) send the read to the careful path, which judges them
-    record by record (an empty line inside a quoted value is fine there)."""
-
-    def __init__(
-        self, f: BinaryIO, check_empty_lines: bool, quote: int, delim: int, active: bool = True
-    ) -> None:
-        self._f = f
-        self._check = check_empty_lines
-        self._tail = b""
-        self._quote, self._delim, self._active = quote, delim, active
-        self._nq = 0  # quotes seen so far (parity = inside a quoted field)
-        self._closing_at_end = False
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:  # type: ignore[override]
-        data = self._f.read(size)
-        if not self._active:
-            return data
-        if not data:
-            # EOF inside a quoted field: Arrow would close the quote silently and yield the cut-short
-            # last record (even its swallowed final CRLF as value text); the careful path rejects it
-            if self._nq % 2:
-                raise _NulFound
-            return data
-        if b"\x00" in data:
-            raise _NulFound
-        buf = np.frombuffer(data, np.uint8)
-        if self._check:
-            edge = self._tail + data[:2]
-            if b"\n\n" in edge or b"\n\r\n" in edge or _has_empty_line(buf):
-                raise _NulFound
-            self._tail = data[-2:]
-        if self._closing_at_end and buf[0] not in (self._delim, self._quote, 0x0A, 0x0D):
-            raise _NulFound
-        qpos = np.flatnonzero(buf == self._quote)
-        if _malformed_at(buf, qpos, self._nq, self._quote, self._delim).size:
-            raise _NulFound
-        q = len(qpos)
-        self._closing_at_end = buf[-1] == self._quote and (self._nq + q) % 2 == 0
-        self._nq += q
-        return data
-
-    def readinto(self, b: Any) -> int:
-        data = self.read(len(b))
-        b[: len(data)] = data
-        return len(data)
-
-
-def _has_empty_line(buf: np.ndarray) -> bool:
-    """``\n\n`` or ``\n\r\n`` in the block, from the newline positions (``bytes.__contains__``
-    with a needle that starts with a byte on every line is several times slower)."""
-    nl = np.flatnonzero(buf == 0x0A)
-    if len(nl) < 2:
-        return False
-    gap = np.diff(nl)
-    return bool((gap == 1).any() or ((gap == 2) & (buf[nl[:-1] + 1] == 0x0D)).any())
 
 
 def malformed_quotes(buf: np.ndarray, quotes_before: int, quote: int, delim: int) -> np.ndarray:
@@ -125,11 +59,7 @@ def malformed_quotes(buf: np.ndarray, quotes_before: int, quote: int, delim: int
     RFC 4180: after a quoted field's closing quote comes a delimiter or the line end (or a
     second quote, the escape). ``1,"abc,2\r\n3,"x`` closes the first quote on the next line and
     then continues with ``x``: a sign that a quote was never closed where it should have been."""
-    return _malformed_at(buf, np.flatnonzero(buf == quote), quotes_before, quote, delim)
-
-
-def _malformed_at(buf: np.ndarray, q: np.ndarray, quotes_before: int, quote: int, delim: int) -> np.ndarray:
-    """:func:`malformed_quotes` given the quote positions ``q``."""
+    q = np.flatnonzero(buf == quote)
     closing = q[1 - quotes_before % 2 :: 2]  # every second quote closes (a strided view, no copy)
     if len(closing) and closing[-1] + 1 >= len(buf):
         closing = closing[:-1]
@@ -180,7 +110,7 @@ def iter_csv(
         if limit is None or limit > header_records:
             yield from _fast(f, d, enc, names, header_records, reader, batch_size, limit, counter := [0])
             return
-    except (pa.ArrowInvalid, _NulFound, UnicodeDecodeError, ValueError):
+    except (pa.ArrowInvalid, GuardTripped, UnicodeDecodeError, ValueError):
         data_rows = counter[0]
     else:
         return
@@ -239,7 +169,7 @@ def _fast(
         quoted_strings_can_be_null=False,
     )
     stream = pacsv.open_csv(
-        _Guard(f, len(names) > 1, ord(d.quote), ord(d.delimiter), not enc.startswith("utf-16")),
+        ByteGuard(f, len(names) > 1, ord(d.quote), ord(d.delimiter), not enc.startswith("utf-16")),
         read_options=ropts,
         parse_options=popts,
         convert_options=copts,
