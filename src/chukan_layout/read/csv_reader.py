@@ -376,10 +376,10 @@ def _careful_block(
     for r in np.unique(np.searchsorted(u_ends, bad_pos)):
         if r < n and int(r) not in why:
             why[int(r)] = (codes.DECODE, f"bytes not decodable as {text_enc} (or NUL)")
-    for i in sorted(why):
-        code, reason = why[i]
+    for k in sorted(why):
+        code, reason = why[k]
         reader.reject(
-            int(recs[i]), base + int(starts[i]), data[int(starts[i]) : int(body_end[i])], code, reason
+            int(recs[k]), base + int(starts[k]), data[int(starts[k]) : int(body_end[k])], code, reason
         )
     ok = np.setdiff1d(np.arange(n), np.fromiter(why, np.int64, len(why)))
     popts = pacsv.ParseOptions(
