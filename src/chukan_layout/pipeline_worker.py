@@ -179,7 +179,7 @@ def build_gaiji(cfg: RunConfig, adapter_name: str) -> Any:
                              policies=cfg.gaiji_policies, mj_index=idx)  # fmt: skip
 
 
-BATCH_BYTES = 16 << 20  # raw bytes per batch: wide records (1.7 KB 住民 records) get fewer rows per batch
+BATCH_BYTES = 4 << 20  # raw bytes per batch (as the CSV reader's blocks): wide fixed-width records get fewer rows
 
 
 def batch_rows(batch_size: int, d: Any) -> int:

@@ -37,7 +37,7 @@ def _plane_value(cs: Charset, plane: int) -> bool | None:
 def allowed_table(charset: Charset | str) -> np.ndarray:
     """bool[0x110000]: True where the code point is in ``charset`` (its context-free part).
 
-    For ``mj`` the IVS selectors are False here (valid only in context, see :func:`bad_char_regex`).
+    For ``mj`` the IVS selectors are False here (valid only in context: ``checks_charset.bad_rows``).
     """
     cs = Charset(charset)
     lut = np.zeros(N_CODEPOINTS, dtype=bool)

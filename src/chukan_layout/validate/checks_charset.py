@@ -5,41 +5,61 @@ Measured (64k rows of names, shared 2-core VM, min of 9–15 runs): an RE2 class
 ~4 ms for range classes; decoding the whole column once (Python's C codecs: UTF-8 → UTF-32)
 and indexing a code-point lookup table costs 1.6 ms. So the check works column first:
 
-1. the column's characters as code points, all rows at once; ``lut[cps]``;
+1. the column's characters as code points, all rows at once (an ASCII column's bytes as they
+   are; ``digits`` is Arrow's ``ascii_is_decimal``, shared with ``item.type``); ``lut[cps]``;
 2. if every character is allowed (the usual case) no row fires;
-3. otherwise only the distinct bad characters (a handful) become a tiny RE2 class, and
-   ``match_substring_regex`` finds the rows holding them.
+3. otherwise the rows holding the bad positions are found from the characters per row
+   (``BatchContext.char_lengths``, shared with ``item.length``): no regex.
 
-``mj`` is context dependent (IVS selector only right after an ideograph): when a column holds
-selectors, rows are checked with the full per-row RE2 form of the class instead.
+``mj`` is context dependent (an IVS selector is valid only right after an ideograph of the
+same value): selectors are excluded from the lookup table and each one is judged by the code
+point before it, in numpy (the first character of a value has no predecessor).
 """
 
 from __future__ import annotations
 
 import numpy as np
-import pyarrow.compute as pc
 
 from ..spec import charsets as oracle
 from ..spec.model import Charset, Item
 from .base import Check, CompileEnv, item_check
-from .charset_tables import allowed_table, bad_char_regex, re2_class
+from .charset_tables import allowed_table
 from .context import BatchContext
-from .utf8 import code_points, to_bool
+from .utf8 import code_points
+
+_IDEOGRAPHS = np.zeros(oracle.IVS_RANGE[0], dtype=bool)  # every CJK range lies below the selectors
+for _lo, _hi in oracle._CJK_RANGES:
+    _IDEOGRAPHS[_lo : _hi + 1] = True
 
 
 def bad_rows(ctx: BatchContext, name: str, cs: Charset) -> np.ndarray:
     """Rows of column ``name`` holding a character outside ``cs``."""
-    cps = code_points(ctx.col(name))
+    if cs is Charset.DIGITS:  # U+0030–0039 only: Arrow's ASCII kernel, shared with item.type
+        return ctx.nonblank(name) & ~ctx.ascii_digits(name)
+    if ctx.is_ascii(name):  # bytes are code points: no decoding
+        offsets, data = ctx.buffers(name)
+        cps = data[int(offsets[0]) : int(offsets[-1])]
+    else:
+        cps = code_points(ctx.col(name))
     bad = ~allowed_table(cs)[cps]
     if not bad.any():
         return np.zeros(ctx.n, dtype=bool)
-    chars = np.unique(cps[bad])
-    full = bad_char_regex(cs) if cs is Charset.MJ else None
-    if full is not None and ((chars >= oracle.IVS_RANGE[0]) & (chars <= oracle.IVS_RANGE[1])).any():
-        regex = full
-    else:
-        regex = "[" + re2_class([(int(c), int(c)) for c in chars]) + "]"
-    return to_bool(pc.match_substring_regex(ctx.col(name), regex))
+    # row of each character position: values are consecutive runs of char_lengths characters
+    starts = np.zeros(ctx.n, dtype=np.int64)
+    np.cumsum(ctx.char_lengths(name)[:-1], out=starts[1:])
+    pos = np.flatnonzero(bad)
+    if cs is Charset.MJ:
+        sel = (cps[pos] >= oracle.IVS_RANGE[0]) & (cps[pos] <= oracle.IVS_RANGE[1])
+        if sel.any():
+            p = pos[sel]
+            prev = cps[p - 1].astype(np.int64)  # p - 1 == -1 only when p is a row start (checked below)
+            row_p = np.searchsorted(starts, p, side="right") - 1
+            ok = (p > 0) & (starts[row_p] != p) & (prev < _IDEOGRAPHS.size)
+            ok[ok] = _IDEOGRAPHS[prev[ok]]
+            pos = np.concatenate([pos[~sel], p[~ok]])
+    out = np.zeros(ctx.n, dtype=bool)
+    out[np.searchsorted(starts, pos, side="right") - 1] = True
+    return out
 
 
 @item_check("item.charset", "Character outside the item's character class", "使用できない文字を含む")
@@ -58,8 +78,6 @@ def build_charset(item: Item, env: CompileEnv) -> list[Check]:
         return []
     name = item.id
     allowed_table(cs)  # build the table at compile time, not on the first batch
-    if cs is Charset.MJ:
-        bad_char_regex(cs)
 
     def fn(ctx: BatchContext) -> np.ndarray:
         return bad_rows(ctx, name, cs)

@@ -10,12 +10,11 @@ from __future__ import annotations
 import codecs
 
 import numpy as np
-import pyarrow.compute as pc
 
 from ..spec.model import Item, LengthUnit
 from .base import Check, CompileEnv, item_check
 from .context import BatchContext
-from .utf8 import byte_lengths, sjis_widths
+from .utf8 import sjis_widths
 
 SJIS_FAMILY = frozenset({"cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213"})
 UTF8_FAMILY = frozenset({"utf-8"})
@@ -36,7 +35,8 @@ def sjis_byte_lengths(ctx: BatchContext, name: str) -> np.ndarray:
     key = ("sjis_len", name)
     got = ctx.memo(key)
     if got is None:
-        got = sjis_widths(ctx.col(name))
+        # an ASCII column: one byte per character
+        got = np.diff(ctx.buffers(name)[0]) if ctx.is_ascii(name) else sjis_widths(ctx.col(name))
         ctx.remember(key, got)
     return got  # type: ignore[return-value]
 
@@ -60,12 +60,12 @@ def build_length(item: Item, env: CompileEnv) -> list[Check]:
     if item.length.unit is LengthUnit.CHARS:
 
         def measure(ctx: BatchContext) -> np.ndarray:
-            return np.asarray(pc.utf8_length(ctx.col(name)).to_numpy(zero_copy_only=False), dtype=np.int64)  # type: ignore[call-overload]
+            return ctx.char_lengths(name)
 
     elif encoding_family(item.length.encoding or "") == "utf-8":
 
         def measure(ctx: BatchContext) -> np.ndarray:
-            return byte_lengths(ctx.col(name))
+            return np.diff(ctx.buffers(name)[0])
 
     else:
 

@@ -7,7 +7,6 @@ Formats are anchored RE2 regexes run by Arrow (``\\A…\\z``: no trailing-newlin
 from __future__ import annotations
 
 import numpy as np
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..spec.model import Item, ItemType
@@ -24,9 +23,6 @@ FORMATS: dict[ItemType, str] = {
     ItemType.WAREKI_YEAR: r"[0-9]{2}",
     ItemType.TIME: r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]",
 }
-
-
-_FLAGS = pa.array(["0", "1"], pa.string())
 
 
 def type_regex(item: Item) -> str | None:
@@ -71,10 +67,15 @@ def build_type(item: Item, env: CompileEnv) -> list[Check]:
         def fn(ctx: BatchContext) -> np.ndarray:
             return ctx.nonblank(name) & ~ctx.ascii_digits(name)
 
-    elif item.type is ItemType.FLAG:  # a hash lookup beats the regex
+    elif item.type is ItemType.FLAG:  # one byte, "0" or "1": read off the buffers (no Arrow call)
 
         def fn(ctx: BatchContext) -> np.ndarray:
-            return ctx.nonblank(name) & ~to_bool(pc.is_in(ctx.col(name), value_set=_FLAGS))
+            offsets, data = ctx.buffers(name)
+            if data.size == 0:
+                return np.zeros(ctx.n, dtype=bool)
+            first = data[np.minimum(offsets[:-1], data.size - 1)]
+            ok = (np.diff(offsets) == 1) & ((first == 0x30) | (first == 0x31))
+            return ctx.nonblank(name) & ~ok
 
     else:
 

@@ -25,42 +25,78 @@ class BatchContext:
     def __init__(self, batch: pa.RecordBatch | pa.Table) -> None:
         self.batch = batch
         self.n = batch.num_rows
+        self._index = {n: i for i, n in enumerate(batch.schema.names)}
         self._cols: dict[str, pa.StringArray] = {}
+        self._buffers: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._blank: dict[str, np.ndarray] = {}
+        self._nonblank: dict[str, np.ndarray] = {}
+        self._all_blank: dict[str, bool] = {}
         self._memo: dict[tuple[str, ...], object] = {}
 
     def col(self, name: str) -> pa.StringArray:
         """The column as one ``string`` array with nulls read as blank."""
         c = self._cols.get(name)
         if c is None:
-            names = self.batch.schema.names
-            if name in names:
-                c = as_string_array(self.batch.column(names.index(name)))
+            i = self._index.get(name)
+            if i is not None:
+                c = as_string_array(self.batch.column(i))
             else:  # an item the batch does not carry reads as blank (the required check reports it)
                 c = as_string_array(pa.array([""] * self.n, type=pa.string()))
             self._cols[name] = c
         return c
 
+    def buffers(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(offsets, data) of the column (:func:`.utf8.buffers`), once per batch."""
+        b = self._buffers.get(name)
+        if b is None:
+            b = self._buffers[name] = buffers(self.col(name))
+        return b
+
     def all_blank(self, name: str) -> bool:
         """True when every value of the column is blank (O(1): the value bytes are empty)."""
-        key = ("all_blank", name)
-        got = self._memo.get(key)
+        got = self._all_blank.get(name)
         if got is None:
-            c = self.col(name)
-            got = len(c) == 0 or _value_bytes(c) == 0
-            self._memo[key] = got
-        return bool(got)
+            offsets, _ = self.buffers(name)
+            got = self._all_blank[name] = self.n == 0 or int(offsets[-1] - offsets[0]) == 0
+        return got
 
     def blank(self, name: str) -> np.ndarray:
         b = self._blank.get(name)
         if b is None:
-            offsets, _ = buffers(self.col(name))
+            offsets, _ = self.buffers(name)
             b = offsets[1:] == offsets[:-1]
             self._blank[name] = b
         return b
 
     def nonblank(self, name: str) -> np.ndarray:
-        return ~self.blank(name)
+        b = self._nonblank.get(name)
+        if b is None:
+            b = self._nonblank[name] = ~self.blank(name)
+        return b
+
+    def is_ascii(self, name: str) -> bool:
+        """True when every character of the column is ASCII (then bytes are characters)."""
+        key = ("ascii", name)
+        got = self._memo.get(key)
+        if got is None:
+            offsets, data = self.buffers(name)
+            seg = data[int(offsets[0]) : int(offsets[-1])]
+            got = seg.size == 0 or int(seg.max()) < 0x80
+            self._memo[key] = got
+        return bool(got)
+
+    def char_lengths(self, name: str) -> np.ndarray:
+        """Characters (code points) per value, int64; byte lengths for an ASCII column."""
+        key = ("chars", name)
+        got = self._memo.get(key)
+        if got is None:
+            offsets, _ = self.buffers(name)
+            if self.is_ascii(name):
+                got = np.diff(offsets)
+            else:
+                got = np.asarray(pc.utf8_length(self.col(name)).to_numpy(zero_copy_only=False), dtype=np.int64)
+            self._memo[key] = got
+        return got  # type: ignore[return-value]
 
     def ascii_digits(self, name: str) -> np.ndarray:
         """Non-blank values of ASCII digits only (Arrow's ``ascii_is_decimal``; blank → False)."""
