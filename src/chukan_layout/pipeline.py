@@ -381,7 +381,8 @@ def _gaiji_tables(adapter_name: str, given: Sequence[str | Path]) -> list[Path]:
 
 def _header_values(ad: Adapter, source: str, path: str | Path, encoding: str | None) -> dict[str, str]:
     """The header record of a file (for the partitions after the first one)."""
-    r = read(path, ad.sources[source].definition, encoding=encoding, limit=1)
+    # a few records per batch: the default batch of a wide fixed-width file would be read whole
+    r = read(path, ad.sources[source].definition, encoding=encoding, limit=1, batch_size=16)
     for _ in r:
         pass
     return {k: str(v) for k, v in r.headers[0].items() if k not in RESERVED} if r.headers else {}

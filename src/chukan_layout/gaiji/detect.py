@@ -1,11 +1,11 @@
-"""Vectorized 外字 detection: one RE2 pass over an Arrow string array, Python only on the hits.
+"""Vectorized 外字 detection: one numpy pass over a column's UTF-8 bytes, Python only on the hits.
 
-:func:`suspicious_rows` runs ``pyarrow.compute.match_substring_regex`` with the target set's
+:func:`suspicious_rows` finds the values holding a character of the target set's suspicious
 class (PUA of the BMP and planes 15/16, plus every character the receiving charset cannot
-store) and returns the row indices to look at. :func:`tokens` then splits one value into
+store; :meth:`~.targets.TargetSet.suspicious_table`). :func:`tokens` then splits one value into
 characters with their combining marks / variation selectors (an IVS sequence is *one*
 character for a receiver), and :func:`unstorable_tokens` is the exact per-value answer.
-:func:`reference_rows` is the plain-Python oracle the tests hold the regex to.
+:func:`reference_rows` is the plain-Python oracle the tests hold the scan to.
 """
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from .targets import JIS_COMBINING, TargetSet, is_pua, is_vs
 
-GROUP = 64  # values per super-value in the first pass
+GROUP = 64  # kept for callers of the former two-pass RE2 scan (no longer used)
 
 
 def suspicious_rows(array: pa.Array | pa.ChunkedArray, target: TargetSet, group: int = GROUP) -> np.ndarray:
@@ -30,69 +29,48 @@ def suspicious_rows(array: pa.Array | pa.ChunkedArray, target: TargetSet, group:
 def suspicious_rows_many(
     arrays: Sequence[pa.Array | pa.ChunkedArray], target: TargetSet, group: int = GROUP
 ) -> list[np.ndarray]:
-    """:func:`suspicious_rows` of several columns with ONE regex call per pass.
+    """:func:`suspicious_rows` of several columns (``group`` is ignored).
 
-    Two RE2 passes, both vectorized. pyarrow's per-value overhead dominates on short names, so
-    the first pass runs over *super-values*: runs of ``group`` consecutive values viewed
-    zero-copy as one string (same data buffer, every ``group``-th offset). A character class
-    cannot match across value boundaries (every value is valid UTF-8 on its own), so a
-    super-value matches iff one of its values does. The second pass matches the values of the
-    matching runs only. All columns go into one regex call per pass, so the (large) class is
-    compiled once, not once per column.
+    Formerly two RE2 passes with the (large) class compiled per call: 5–10 ms per batch and
+    target set before any value was looked at. Now ASCII characters (never suspicious) are
+    skipped on the bytes, the lead bytes of the others are decoded to code points in numpy,
+    and the set's lookup table names the hits; a hit's row is found from the offsets.
     """
-    arrs: list[Any] = [a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in arrays]
-    if len({a.type for a in arrs}) > 1:
-        arrs = [a.cast(pa.large_string()) for a in arrs]
-    pattern = target.suspicious_pattern()
-    out: list[np.ndarray] = [np.empty(0, dtype=np.int64)] * len(arrs)
-    if not arrs or all(len(a) == 0 for a in arrs):
-        return out
-    if group <= 1:
-        return _split(_match(arrs, pattern), [len(a) for a in arrs])
-    coarse, bounds = zip(*(_coarse(a, group) for a in arrs), strict=True)
-    hits = _split(_match(list(coarse), pattern), [len(c) for c in coarse])
-    rows: list[np.ndarray] = []
-    for a, b, h in zip(arrs, bounds, hits, strict=True):
-        r = np.concatenate([np.arange(s, e) for s, e in zip(b[h].tolist(), b[h + 1].tolist(), strict=True)]) \
-            if h.size else np.empty(0, dtype=np.int64)  # fmt: skip
-        if r.size and a.null_count:
-            r = r[np.asarray(a.is_valid())[r]]
-        rows.append(r.astype(np.int64))
-    if not any(r.size for r in rows):
-        return rows
-    fine = _split(_match([a.take(pa.array(r, pa.int64())) for a, r in zip(arrs, rows, strict=True)], pattern),
-                  [r.size for r in rows])  # fmt: skip
-    return [r[f] for r, f in zip(rows, fine, strict=True)]
+    lut = target.suspicious_table()
+    return [_rows(a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a, lut) for a in arrays]
 
 
-def _coarse(arr: Any, group: int) -> tuple[Any, np.ndarray]:
-    """Zero-copy view of ``arr`` as runs of ``group`` values, and the run boundaries."""
+def _rows(arr: Any, lut: np.ndarray) -> np.ndarray:
     n = len(arr)
+    if n == 0:
+        return np.empty(0, dtype=np.int64)
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        arr = arr.cast(pa.string())
+    bufs = arr.buffers()
     large = pa.types.is_large_string(arr.type)
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64 if large else np.int32)[arr.offset : arr.offset + n + 1]
-    bounds = np.append(np.arange(0, n, group), n)
-    view = pa.Array.from_buffers(arr.type, len(bounds) - 1, [None, pa.py_buffer(offsets[bounds].copy()),
-                                                             arr.buffers()[2]])  # fmt: skip
-    return view, bounds
-
-
-def _match(arrs: list[Any], pattern: str) -> np.ndarray:
-    """Concatenated boolean mask of ONE regex call over all arrays.
-
-    The arrays are concatenated (a few ms of copying per batch) rather than passed as a
-    ChunkedArray: pyarrow compiles the pattern once per chunk, and compiling a JIS X 0213 or MJ
-    class (thousands of ranges) costs 5–10 ms each time — measured 6× slower over 40 columns."""
-    if sum(a.nbytes for a in arrs) > (1 << 31) - (1 << 24) and not pa.types.is_large_string(arrs[0].type):
-        arrs = [a.cast(pa.large_string()) for a in arrs]
-    joined = arrs[0] if len(arrs) == 1 else pa.concat_arrays(arrs)
-    mask: Any = pc.fill_null(pc.match_substring_regex(joined, pattern), False)
-    return mask.to_numpy(zero_copy_only=False)
-
-
-def _split(mask: np.ndarray, lengths: list[int]) -> list[np.ndarray]:
-    """Per-array hit indices from a concatenated mask."""
-    cuts = np.cumsum(lengths)[:-1]
-    return [np.flatnonzero(m) for m in np.split(mask, cuts)]
+    offsets = np.frombuffer(bufs[1], dtype=np.int64 if large else np.int32)[arr.offset : arr.offset + n + 1]
+    if bufs[2] is None:
+        return np.empty(0, dtype=np.int64)
+    lo, hi = int(offsets[0]), int(offsets[-1])
+    seg = np.frombuffer(bufs[2], dtype=np.uint8)[lo:hi]
+    lead = np.flatnonzero(seg >= 0xC0)  # the first byte of every non-ASCII character
+    if lead.size == 0:
+        return np.empty(0, dtype=np.int64)
+    pad = np.zeros(seg.size + 3, dtype=np.uint32)
+    pad[: seg.size] = seg
+    b0, b1, b2, b3 = pad[lead], pad[lead + 1] & 0x3F, pad[lead + 2] & 0x3F, pad[lead + 3] & 0x3F
+    cp = np.where(
+        b0 < 0xE0,
+        ((b0 & 0x1F) << 6) | b1,
+        np.where(b0 < 0xF0, ((b0 & 0x0F) << 12) | (b1 << 6) | b2, ((b0 & 0x07) << 18) | (b1 << 12) | (b2 << 6) | b3),
+    )
+    hit = lead[lut[np.minimum(cp, lut.size - 1)]]
+    if hit.size == 0:
+        return np.empty(0, dtype=np.int64)
+    rows = np.unique(np.searchsorted(offsets, hit + lo, side="right") - 1).astype(np.int64)
+    if arr.null_count:
+        rows = rows[np.asarray(arr.is_valid())[rows]]
+    return rows
 
 
 def _joins(cp: int) -> bool:

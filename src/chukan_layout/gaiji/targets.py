@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
     from .mj_index import MJIndex
 
@@ -208,6 +210,29 @@ class TargetSet:
         """RE2 class matching every character the stage must inspect in Python."""
         return self.pattern
 
+    def suspicious_table(self) -> np.ndarray:
+        """bool[0x110000]: the characters :meth:`suspicious_pattern` matches, as a lookup table.
+
+        Built once per set (the vectorized detection indexes it with the code points of a column).
+        """
+        lut = _SUSPICIOUS.get(id(self))
+        if lut is None or lut[1] is not self:
+            table = np.zeros(0x110000, dtype=bool)
+            if self.chars is None:
+                for a, b in PUA_RANGES:
+                    table[a : b + 1] = True
+            else:  # the negated class [(0, 0x7F), allowed…]
+                allowed: Iterable[int] = self.chars
+                if self.name == "mj":
+                    vs = set(range(0xFE00, 0xFE10)) | set(range(0xE0100, 0xE01F0))
+                    allowed = self.chars - vs
+                table[0x80:] = True
+                keep = np.fromiter(allowed, dtype=np.int64)
+                table[keep[keep >= 0x80]] = False
+            table.setflags(write=False)
+            lut = _SUSPICIOUS[id(self)] = (table, self)
+        return lut[0]
+
     def _build_pattern(self) -> str:
         if self.chars is None:
             return re2_class(PUA_RANGES)
@@ -216,6 +241,9 @@ class TargetSet:
             vs = set(range(0xFE00, 0xFE10)) | set(range(0xE0100, 0xE01F0))
             allowed = self.chars - vs
         return re2_class([(0, 0x7F), *_ranges(allowed)], negate=True)
+
+
+_SUSPICIOUS: dict[int, tuple[np.ndarray, TargetSet]] = {}  # id(set) → (table, set): sets are cached
 
 
 @cache
