@@ -16,7 +16,7 @@ def _flat(chunks) -> list[tuple[int, int, bytes, str | None]]:  # type: ignore[n
     out = []
     for c in chunks:
         for i in range(len(c)):
-            out.append((c.base + int(c.starts[i]), int(c.lengths[i]), c.raw(i), c.problems.get(i)))
+            out.append((c.offset(i), int(c.lengths[i]), c.raw(i), c.problems.get(i)))
     return out
 
 
@@ -39,7 +39,7 @@ def test_stream_matches_walk(lengths: list[int], damage: str, max_records: int, 
         data = data[:30] + b"\x00\x09\x01\x00" + data[34:]
     elif damage == "garbage":
         data += b"\x01\x02"
-    expected = _flat(framing.frame_vb(io.BytesIO(data), max_records, blocked=False))
+    expected = _flat(framing.walk_records(io.BytesIO(data), max_records, blocked=False))
     mp = pytest.MonkeyPatch()
     mp.setattr(framing, "_BLOCK", block)
     try:
@@ -58,3 +58,88 @@ def test_uniform_chunks_are_strided_views() -> None:
     assert c.stride == 54 and c.base == 300 * 54 + 4
     rows = np.lib.stride_tricks.as_strided(c.buf, shape=(len(c), 50), strides=(c.stride, 1))
     assert rows[0].tobytes() == bytes([65 + 300 % 26]) * 50
+
+
+# --- VB: BDW blocks of RDW records, streamed and vectorized (read/vb.py) ----------------------
+
+
+def _vb(blocks: list[list[int]], extended: bool = False) -> bytes:
+    out = []
+    k = 0
+    for lengths in blocks:
+        body = b"".join((n + 4).to_bytes(2, "big") + b"\0\0" + bytes([65 + (k + i) % 26]) * n
+                        for i, n in enumerate(lengths))
+        k += len(lengths)
+        size = 4 + len(body)
+        out.append((size | 0x80000000).to_bytes(4, "big") if extended else size.to_bytes(2, "big") + b"\0\0")
+        out.append(body)
+    return b"".join(out)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(  # blocks of equal records (compacted when runs are long) or of mixed ones
+        st.one_of(st.tuples(st.sampled_from([6, 20, 0]), st.integers(0, 80)).map(lambda t: [t[0]] * t[1]),
+                  st.lists(st.sampled_from([6, 6, 6, 20, 0]), max_size=40)),
+        max_size=12),
+    st.booleans(),
+    st.sampled_from(["none", "truncate", "bad_rdw", "bad_bdw", "garbage", "short_area"]),
+    st.integers(1, 300),
+    st.sampled_from([16, 64, 1000, 1 << 22]),
+    st.integers(0, 10_000),
+)
+def test_vb_stream_matches_walk(blocks: list[list[int]], extended: bool, damage: str, max_records: int,
+                                block: int, at: int) -> None:
+    data = _vb(blocks, extended)
+    if data:
+        k = at % len(data)
+        if damage == "truncate":
+            data = data[: max(0, len(data) - 1 - at % 12)]
+        elif damage == "bad_rdw":  # an RDW-like word with a non-zero second half, anywhere
+            data = data[:k] + b"\x00\x09\x01\x00" + data[k + 4 :]
+        elif damage == "bad_bdw":
+            data += b"\x00\x02\x00\x00"
+        elif damage == "garbage":
+            data += b"\x01\x02"
+        elif damage == "short_area":  # a block whose records leave 2 bytes unframed
+            data += b"\x00\x0a\x00\x00" + b"\x00\x06\x00\x00ab" + b"\x00\x00"
+    expected = _flat(framing.walk_records(io.BytesIO(data), max_records, blocked=True))
+    mp = pytest.MonkeyPatch()
+    mp.setattr(framing, "_BLOCK", block)
+    try:
+        chunks = list(framing.frame_rdw(io.BytesIO(data), True, max_records))
+    finally:
+        mp.undo()
+    assert all(len(c) <= max_records for c in chunks)
+    assert _flat(chunks) == expected
+
+
+def test_vb_uniform_records_are_compacted_strided_views() -> None:
+    data = _vb([[50] * 100] * 30)  # 30 blocks of 100 records: 3000 equal records
+    chunks = list(framing.frame_rdw(io.BytesIO(data), True, 1000))
+    assert [len(c) for c in chunks] == [1000, 1000, 1000] and all(c.stride == 54 for c in chunks)
+    c = chunks[1]
+    rows = np.lib.stride_tricks.as_strided(c.buf, shape=(len(c), 50), strides=(c.stride, 1))
+    assert rows[0].tobytes() == bytes([65 + 1000 % 26]) * 50
+    block = 4 + 100 * 54
+    assert c.offset(0) == 10 * block + 4 + 4  # 10 blocks before, then this block's BDW and RDW
+    assert c.offset(1) == 10 * block + 4 + 54 + 4
+
+
+def test_vb_is_streamed_not_read_whole() -> None:
+    class Tracking(io.BytesIO):
+        largest = 0
+
+        def read(self, size: int | None = -1) -> bytes:  # type: ignore[override]
+            out = super().read(size)
+            Tracking.largest = max(Tracking.largest, len(out))
+            return out
+
+    data = _vb([[200] * 150] * 300)  # ~9.6 MB
+    mp = pytest.MonkeyPatch()
+    mp.setattr(framing, "_BLOCK", 1 << 20)
+    try:
+        n = sum(len(c) for c in framing.frame_rdw(Tracking(data), True, 65536))
+    finally:
+        mp.undo()
+    assert n == 45_000 and Tracking.largest <= 1 << 20

@@ -153,7 +153,7 @@ def iter_fixed(
             handled: np.ndarray = handled, pending: list = pending,
         ) -> None:
             handled[i] = True
-            pending.append((int(records[i]), chunk.base + int(chunk.starts[i]), chunk.raw(i), code, reason))
+            pending.append((int(records[i]), chunk.offset(i), chunk.raw(i), code, reason))
 
         for i, why in chunk.problems.items():
             if i < n:

@@ -1,4 +1,4 @@
-"""Framing: cut a byte stream into records (fixed, LF/CRLF, RDW, VB), chunk by chunk.
+"""Framing: cut a byte stream into records (fixed, LF/CRLF, RDW; VB in ``vb.py``), chunk by chunk.
 
 Each framer yields :class:`Chunk`\\ s of at most ``max_records`` records with the payload
 start/length of every record inside the chunk's buffer. Fixed-length records (and LF/CRLF
@@ -32,9 +32,14 @@ class Chunk:
     lengths: np.ndarray
     stride: int | None = None  # uniform chunk: starts[i] == i * stride, all lengths equal
     problems: dict[int, str] = field(default_factory=dict)  # record index → framing problem
+    offsets: np.ndarray | None = None  # file offset per record when buf is not a slice of the file
 
     def __len__(self) -> int:
         return len(self.starts)
+
+    def offset(self, i: int) -> int:
+        """File offset of record ``i``'s payload (or of the framing unit of a flagged record)."""
+        return int(self.offsets[i]) if self.offsets is not None else self.base + int(self.starts[i])
 
     def raw(self, i: int) -> bytes:
         s = int(self.starts[i])
@@ -137,6 +142,8 @@ def _uniform_rdw_run(data: bytes, max_records: int) -> tuple[int, int]:
 def frame_rdw(f: BinaryIO, blocked: bool, max_records: int) -> Iterator[Chunk]:
     """z/OS variable records: RDW (length incl. itself, 2 zero bytes); VB adds a BDW per block."""
     if blocked:
+        from .vb import frame_vb
+
         return frame_vb(f, max_records)
     return _frame_rdw_stream(f, max_records)
 
@@ -199,8 +206,11 @@ def _frame_rdw_stream(f: BinaryIO, max_records: int) -> Iterator[Chunk]:
         data, base = data[pos:], base + pos
 
 
-def frame_vb(f: BinaryIO, max_records: int, blocked: bool = True) -> Iterator[Chunk]:
-    """VB: blocks with a BDW, each holding RDW records (walked record by record)."""
+def walk_records(f: BinaryIO, max_records: int, blocked: bool = True) -> Iterator[Chunk]:
+    """RDW records (VB: in BDW blocks) walked one by one over the whole file in memory.
+
+    The plain reference that the streamed framers (``_frame_rdw_stream``, ``vb.frame_vb``) are
+    tested against: same records, same flagged last record, in the same order."""
     data = f.read()  # the walk needs random access
     view = memoryview(data)
     pos, n_total = 0, len(data)
