@@ -155,9 +155,9 @@ def iter_fixed(
             handled[i] = True
             pending.append((int(records[i]), chunk.offset(i), chunk.raw(i), code, reason))
 
-        for i, why in chunk.problems.items():
-            if i < n:
-                reject(i, codes.FRAMING, why)
+        for k, why in chunk.problems.items():
+            if k < n:
+                reject(k, codes.FRAMING, why)
         types = _dispatch(d, codec, chunk, n)
         for i in np.flatnonzero((types < 0) & ~handled):
             tag = chunk.raw(int(i))[(d.record_type_field.start - 1) if d.record_type_field else 0 :][:4]
