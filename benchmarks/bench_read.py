@@ -2,6 +2,7 @@
 
     python benchmarks/bench_read.py            # 1M records (generates data on first run)
     python benchmarks/bench_read.py --5m       # also peak RSS of our reader at 5M records
+    python benchmarks/bench_read.py --vb       # also VB (BDW + RDW) framing: streamed vs the plain walk
 
 Data is generated into benchmarks/data/ (gitignored) with the project's own renderer:
 ~200-byte cp932 fixed-width records + CRLF (kanji names with 髙/﨑, half-width kana, zoned
@@ -115,6 +116,30 @@ def ensure_csv(n: int) -> str:
     return str(path)
 
 
+def ensure_vb(n: int) -> str:
+    """The fixed-width records again, VB-framed (32 KiB blocks of RDW records)."""
+    import numpy as np
+
+    from chukan_layout.read.render import frame
+
+    path = DATA / f"jumin_{n // 1_000_000}m.vb"
+    if path.exists():
+        return str(path)
+    src = np.fromfile(ensure_fixed(n), np.uint8).reshape(n, 202)[:, :200]
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as f:
+        for lo in range(0, n, 200_000):
+            f.write(frame(np.ascontiguousarray(src[lo : lo + 200_000]), "vb"))
+    tmp.rename(path)
+    return str(path)
+
+
+def _vb_definition():  # type: ignore[no-untyped-def]
+    from chukan_layout.read.definition import FixedWidthDefinition
+
+    return FixedWidthDefinition.model_validate({**_definition().model_dump(), "framing": "vb"})
+
+
 # --- cases (each runs in its own process) -----------------------------------------------
 
 def fw_ours(path: str) -> int:
@@ -141,6 +166,24 @@ def fw_python(path: str) -> int:
 def fw_raw(path: str) -> int:
     with open(path, "rb") as f:
         return len(f.read().decode("cp932"))
+
+
+def vb_ours(path: str) -> int:
+    from chukan_layout.read import read
+
+    reader = read(path, _vb_definition())
+    n = sum(b.num_rows for b in reader)
+    assert not reader.rejects
+    return n
+
+
+def vb_walk(path: str) -> int:
+    """The reader with the previous VB framer: the whole file in memory, walked record by record."""
+    from chukan_layout.read import framing
+
+    rdw = framing.frame_rdw
+    framing.frame_rdw = lambda f, blocked, m: framing.walk_records(f, m, True) if blocked else rdw(f, blocked, m)
+    return vb_ours(path)
 
 
 def csv_ours(path: str) -> int:
@@ -221,6 +264,16 @@ def main() -> None:
     co, oc = res["csv_ours"], res["csv_open_csv"]
     print(f"  ratio ours / open_csv rate: {oc['seconds'] / co['seconds']:.2f}x wall, "
           f"{oc['cpu_seconds'] / co['cpu_seconds']:.2f}x CPU (target ≥ 0.9x)")
+    if "--vb" in sys.argv:
+        vbp = Path(run_case("bench_read:ensure_vb", n=n)["result"])
+        rv = _interleaved([("vb_ours", vbp, 3), ("vb_walk", vbp, 3)])
+        print(f"VB cp932, {n:,} records × 200 bytes in 32 KiB blocks; best of 3 "
+              f"(load up to {max(r['load'] for r in rv.values()):.1f})")
+        for k in ("vb_ours", "vb_walk"):
+            r = rv[k]
+            print(f"  {k:14s} {r['seconds']:7.2f} s  {fmt_rate(n, r['seconds']):>10s}  CPU {r['cpu_seconds']:6.2f} s  "
+                  f"peak RSS {r['peak_rss_mib']:6.0f} MiB")
+        print(f"  streamed / walked: {rv['vb_walk']['seconds'] / rv['vb_ours']['seconds']:.2f}x faster")
     if five:
         fw5 = run_case("bench_read:ensure_fixed", n=5 * n)["result"]
         r5 = run_case("bench_read:fw_ours", path=fw5)
