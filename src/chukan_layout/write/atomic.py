@@ -32,6 +32,51 @@ class HashingWriter:
         return self._sha.hexdigest()
 
 
+class AtomicFile:
+    """A file written under a temporary sibling name and renamed into place by :meth:`close`.
+
+    :meth:`abort` (or an exception inside ``with``) removes the temporary file, so the
+    target never holds half-written content. Writers in this package build on it.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._tmp = temp_path_for(self.path)
+        self._file: BinaryIO | None = None
+        self.out: HashingWriter | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self._file is not None
+
+    def open(self) -> HashingWriter:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = open(self._tmp, "wb")  # noqa: SIM115 - closed by close()/abort()
+        self.out = HashingWriter(self._file)
+        return self.out
+
+    def close(self) -> None:
+        """Flush, fsync and rename into place (no-op when never opened)."""
+        if self._file is None:
+            return
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        os.replace(self._tmp, self.path)
+        self._file = None
+
+    def abort(self) -> None:
+        """Drop the temporary file; the target keeps its previous state."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._tmp.unlink(missing_ok=True)
+
+    @property
+    def sha256(self) -> str | None:
+        return None if self.out is None else self.out.sha256
+
+
 def temp_path_for(path: Path) -> Path:
     return path.with_name(f".{path.name}.part-{os.getpid()}")
 

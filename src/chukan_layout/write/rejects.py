@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .atomic import HashingWriter, temp_path_for
+from .atomic import AtomicFile, HashingWriter
 
 COLUMNS = ["source", "record", "offset", "stage", "code", "reason", "raw_hex", "values"]
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -47,9 +47,8 @@ class RejectsWriter:
         self.path = Path(path)
         self.count = 0
         self._always = always
-        self._file: Any = None
+        self._file = AtomicFile(self.path)
         self._out: HashingWriter | None = None
-        self._tmp = temp_path_for(self.path)
 
     def __enter__(self) -> RejectsWriter:
         if self._always:
@@ -63,9 +62,7 @@ class RejectsWriter:
             self.abort()
 
     def _open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = open(self._tmp, "wb")  # noqa: SIM115 - closed by close()/abort()
-        self._out = HashingWriter(self._file)
+        self._out = self._file.open()
         self._write_row(COLUMNS)
 
     def _write_row(self, row: list[str]) -> None:
@@ -87,7 +84,7 @@ class RejectsWriter:
         values: Mapping[str, Any] | None = None,
     ) -> None:
         """Record one rejected record."""
-        if self._file is None:
+        if not self._file.is_open:
             self._open()
         self._write_row(
             [
@@ -104,22 +101,11 @@ class RejectsWriter:
         self.count += 1
 
     def close(self) -> None:
-        import os
-
-        if self._file is None:
-            return
-        self._file.flush()
-        os.fsync(self._file.fileno())
         self._file.close()
-        os.replace(self._tmp, self.path)
-        self._file = None
 
     def abort(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-        self._tmp.unlink(missing_ok=True)
+        self._file.abort()
 
     @property
     def sha256(self) -> str | None:
-        return None if self._out is None else self._out.sha256
+        return self._file.sha256

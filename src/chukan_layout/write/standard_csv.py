@@ -26,7 +26,7 @@ import pyarrow.csv as pacsv
 
 from ..errors import ChukanError
 from ..spec.model import Layout
-from .atomic import HashingWriter, temp_path_for
+from .atomic import AtomicFile, HashingWriter
 
 Header = Literal["name", "id", "none"]
 
@@ -62,8 +62,7 @@ class StandardCsvWriter:
         self.header = header
         self.columns = self.layout.item_ids
         self.records = 0
-        self._tmp = temp_path_for(self.path)
-        self._file: Any = None
+        self._file = AtomicFile(self.path)
         self._out: HashingWriter | None = None
         self._opts = pacsv.WriteOptions(include_header=False, quoting_style="all_valid", eol=eol)
 
@@ -79,29 +78,18 @@ class StandardCsvWriter:
             self.abort()
 
     def open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = open(self._tmp, "wb")  # noqa: SIM115 - closed by close()/abort()
-        self._out = HashingWriter(self._file)
+        self._out = self._file.open()
         if self.header != "none":
             names = [it.name if self.header == "name" else it.id for it in self.layout.items]
             line = ",".join('"' + n.replace('"', '""') + '"' for n in names) + self.eol
             self._emit(line.encode("utf-8"), first_record=None)
 
     def close(self) -> None:
-        import os
-
-        assert self._file is not None
-        self._file.flush()
-        os.fsync(self._file.fileno())
+        assert self._file.is_open, "writer was not opened"
         self._file.close()
-        os.replace(self._tmp, self.path)
-        self._file = None
 
     def abort(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-        self._tmp.unlink(missing_ok=True)
+        self._file.abort()
 
     @property
     def sha256(self) -> str:
