@@ -49,3 +49,34 @@ def test_char_lengths_equal_arrow(vals: list[str]) -> None:
     assert ctx.char_lengths("v").tolist() == pc.utf8_length(pa.array(vals)).to_pylist()
     assert ctx.is_ascii("v") == all(v.isascii() for v in vals)
     assert ctx.nonblank("v").tolist() == [v != "" for v in vals]
+
+
+numbers = st.lists(st.text(alphabet=st.sampled_from(list("0123456789-.１a ")), max_size=7), min_size=1, max_size=20)
+
+
+@given(numbers, st.sampled_from(["integer", "decimal0", "decimal1", "decimal3", "year", "wareki_year"]))
+def test_number_types_equal_their_regex(vals: list[str], kind: str) -> None:
+    type_, scale = (kind[:7], int(kind[7:])) if kind.startswith("decimal") else (kind, None)
+    item = _item("v", "金額", type_, **({"scale": scale} if scale is not None else {}))
+    (check,) = build_type(item, CompileEnv(jumin_layout()))
+    regex = {"integer": r"-?[0-9]+", "year": r"[0-9]{4}", "wareki_year": r"[0-9]{2}"}.get(
+        type_, r"-?[0-9]+" + (rf"(?:\.[0-9]{{1,{scale}}})?" if scale else ""))
+    assert check.fn(_ctx(vals)).tolist() == [v != "" and re.fullmatch(regex, v) is None for v in vals]
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(list("0123456789-+. １")), max_size=21), min_size=1, max_size=20))
+def test_to_int_column_equals_the_expression_language(vals: list[str]) -> None:
+    from chukan_layout.spec.expr import to_int
+    from chukan_layout.validate.rules import to_int_column
+
+    assert to_int_column(_ctx(vals), "v").to_pylist() == [to_int(v) for v in vals]
+
+
+def test_rules_with_to_int_read_the_precomputed_columns() -> None:
+    from chukan_layout.spec import expr
+    from chukan_layout.validate.rules import fires_expression
+
+    ints: set[str] = set()
+    node = expr.compile_condition("to_int(a) + to_int(b) == to_int(c) and len(a) < 5", ["a", "b", "c"])
+    e = fires_expression(None, node, ints)
+    assert ints == {"a", "b", "c"} and "to_int:a" in str(e)
