@@ -413,7 +413,7 @@ def _rereader(ad: Adapter, engine: AdaptEngine, files: list[tuple[str, Path, Any
 
 def _sinks(ad: Adapter, out: Path, output_encoding: str, lookup_sink: _RejectSink) -> Callable[[str], Concat]:
     """The run's outputs by kind (layout id, ``rejects``, ``gaiji``), each opened with its header row."""
-    names = {}
+    names: dict[str, tuple[str, Layout]] = {}
     for t in ad.targets:
         names.setdefault(t.layout.id, (t.output_name, t.layout))
 
