@@ -87,13 +87,17 @@ class Mapping_(_Strict):
 
     @model_validator(mode="after")
     def _source(self) -> Mapping_:
+        self._check_source()
+        return self
+
+    def _check_source(self) -> None:
+        """One source: ``from`` or ``const`` (or steps alone), and no steps after a ``const``."""
         if self.from_ is not None and self.const is not None:
             raise ValueError("give either `from` or `const`, not both")
         if self.const is not None and self.steps:
             raise ValueError("`const` takes no steps")
         if self.from_ is None and self.const is None and not self.steps:
             raise ValueError("an item needs `from`, `const` or steps")
-        return self
 
     @property
     def inputs(self) -> list[str]:
@@ -116,7 +120,8 @@ class ItemMapping(Mapping_):
     @model_validator(mode="after")
     def _source(self) -> ItemMapping:  # overrides Mapping_._source
         if self.cases is None:
-            return Mapping_._source(self)  # type: ignore[return-value]
+            self._check_source()
+            return self
         if self.from_ is not None or self.const is not None or self.when is not None or self.steps:
             raise ValueError("`cases` replaces from/const/steps/when")
         if not self.cases:

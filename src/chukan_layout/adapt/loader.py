@@ -124,23 +124,10 @@ class Adapter:
 
 
 def default_layouts(layout_id: str) -> Layout:
-    """Load a shipped layout (the spec registry when present, else the YAML file)."""
-    try:
-        from ..spec.registry import load_layout  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        load_layout = None
-    if load_layout is not None:
-        lay = load_layout(layout_id)
-        return lay if isinstance(lay, Layout) else lay.spec
-    import yaml
+    """Load a shipped (or registered) layout through the spec registry (unknown id: a ``KeyError``)."""
+    from ..spec.registry import load_layout  # late: reading an adapter file alone needs no registry
 
-    from ..resources import layout_specs_dir
-
-    path = layout_specs_dir() / f"{layout_id}.yaml"
-    if not path.is_file():
-        known = sorted(p.stem for p in layout_specs_dir().glob("*.yaml"))
-        raise KeyError(f"unknown layout {layout_id!r}; known: {', '.join(known)}")
-    return Layout.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return load_layout(layout_id).spec
 
 
 _DEF = TypeAdapter(RecordDefinition)
@@ -284,6 +271,24 @@ def load_adapter(path: str | Path, layouts: LayoutProvider | None = None) -> Ada
 def compile_adapter(
     model: AdapterFile, lines: LineMap, base: Path, layouts: LayoutProvider, file: Path | None = None
 ) -> Adapter:
+    """Check a parsed adapter file against its definitions and layouts; every error names its line."""
+    sources = _compile_sources(model, lines, base)
+    check = _Checker(model, lines, sources)
+    data_ids = [k for k, s in sources.items() if s.role == "data"]
+    targets = [
+        _compile_target(t, ("targets", ti), model, sources, data_ids, layouts, lines, check)
+        for ti, t in enumerate(model.targets)
+    ]
+    fed = {(t.source, t.record_type) for t in targets}
+    for sid in data_ids:
+        for rt in sources[sid].data_record_types():
+            if (sid, rt) not in fed:
+                what = f"record type {rt!r} of source {sid}" if rt else f"source {sid}"
+                raise lines.error(("sources", sid), f"{what} feeds no target (every record must go somewhere)")
+    return Adapter(model.adapter, file, model.description, sources, targets, model)
+
+
+def _compile_sources(model: AdapterFile, lines: LineMap, base: Path) -> dict[str, SourceSpec]:
     sources: dict[str, SourceSpec] = {}
     for sid, s in model.sources.items():
         d = _load_definition(s, sid, base, lines)
@@ -292,63 +297,63 @@ def compile_adapter(
             flds = sources[sid].fields(s.record_type)
             if s.key not in flds:
                 raise lines.error(("sources", sid, "key"), f"unknown key field {s.key!r}; fields: {', '.join(flds)}")
-    check = _Checker(model, lines, sources)
-    data_ids = [k for k, s in sources.items() if s.role == "data"]
-    targets: list[CompiledTarget] = []
-    fed: set[tuple[str, str | None]] = set()
-    for ti, t in enumerate(model.targets):
-        tp: tuple[Any, ...] = ("targets", ti)
-        sid = t.source or (data_ids[0] if len(data_ids) == 1 else None)
-        if sid is None or sid not in sources or sources[sid].role != "data":
-            raise lines.error((*tp, "source"), f"target needs `source`, one of: {', '.join(data_ids)}")
-        src = sources[sid]
-        rtypes = src.data_record_types()
-        rt = t.record_type
-        if rt is None and len(rtypes) > 1:
-            raise lines.error(tp, f"source {sid} has several data record types; give record_type: one of {rtypes}")
-        if rt is not None and rt not in rtypes:
-            raise lines.error((*tp, "record_type"), f"unknown data record type {rt!r}; data record types: {rtypes}")
-        rt = rt if rt is not None else rtypes[0]
-        t = t.model_copy(update={"record_type": rt})
-        fed.add((sid, rt))
-        try:
-            layout = layouts(t.layout)
-        except (KeyError, LookupError) as e:
-            raise lines.error((*tp, "layout"), str(e.args[0]) if e.args else str(e)) from None
-        for lk, lj in t.lookups.items():
-            if lk not in sources or sources[lk].role != "lookup":
-                raise lines.error((*tp, "lookups", lk), f"{lk!r} is not a lookup source")
-            check.field_ok(lj.key, t, src, (*tp, "lookups", lk, "key"))
-        check.cond_ok(t.where, t, src, (*tp, "where"))
-        ids = layout.item_ids
-        items: dict[str, CompiledItem] = {}
-        side: dict[str, str] = {}
-        for item_id, im in t.items.items():
-            ip = (*tp, "items", item_id)
-            if item_id not in ids:
-                raise lines.error(ip, f"{item_id!r} is not an item of layout {layout.id}")
-            items[item_id] = _compile_item(item_id, im, t, src, ip, check)
-            for br in items[item_id].branches:
-                for st in br.steps:
-                    for s_item in st.side_items():
-                        if s_item not in ids:
-                            raise lines.error(ip, f"side item {s_item!r} is not an item of layout {layout.id}")
-                        if s_item in side or s_item in t.items:
-                            raise lines.error(ip, f"item {s_item!r} is set twice (mapped, or by another step)")
-                        side[s_item] = item_id
-        missing = [it.id for it in layout.items if it.required and it.id not in items and it.id not in side]
-        if missing:
-            raise lines.error((*tp, "items"), f"required items of {layout.id} not mapped: {', '.join(missing)}")
-        ordered = [items[i] for i in ids if i in items]
-        out_name = model.output.get(layout.id, layout.file_name)
-        targets.append(CompiledTarget(layout, sid, rt, t.where, {k: v.key for k, v in t.lookups.items()},
-                                      ordered, side, out_name))  # fmt: skip
-    for sid in data_ids:
-        for rt in sources[sid].data_record_types():
-            if (sid, rt) not in fed:
-                what = f"record type {rt!r} of source {sid}" if rt else f"source {sid}"
-                raise lines.error(("sources", sid), f"{what} feeds no target (every record must go somewhere)")
-    return Adapter(model.adapter, file, model.description, sources, targets, model)
+    return sources
+
+
+def _compile_target(
+    t: Target,
+    tp: tuple[Any, ...],
+    model: AdapterFile,
+    sources: dict[str, SourceSpec],
+    data_ids: list[str],
+    layouts: LayoutProvider,
+    lines: LineMap,
+    check: _Checker,
+) -> CompiledTarget:
+    sid = t.source or (data_ids[0] if len(data_ids) == 1 else None)
+    if sid is None or sid not in sources or sources[sid].role != "data":
+        raise lines.error((*tp, "source"), f"target needs `source`, one of: {', '.join(data_ids)}")
+    src = sources[sid]
+    rtypes = src.data_record_types()
+    rt = t.record_type
+    if rt is None and len(rtypes) > 1:
+        raise lines.error(tp, f"source {sid} has several data record types; give record_type: one of {rtypes}")
+    if rt is not None and rt not in rtypes:
+        raise lines.error((*tp, "record_type"), f"unknown data record type {rt!r}; data record types: {rtypes}")
+    rt = rt if rt is not None else rtypes[0]
+    t = t.model_copy(update={"record_type": rt})
+    try:
+        layout = layouts(t.layout)
+    except (KeyError, LookupError) as e:
+        raise lines.error((*tp, "layout"), str(e.args[0]) if e.args else str(e)) from None
+    for lk, lj in t.lookups.items():
+        if lk not in sources or sources[lk].role != "lookup":
+            raise lines.error((*tp, "lookups", lk), f"{lk!r} is not a lookup source")
+        check.field_ok(lj.key, t, src, (*tp, "lookups", lk, "key"))
+    check.cond_ok(t.where, t, src, (*tp, "where"))
+    ids = layout.item_ids
+    items: dict[str, CompiledItem] = {}
+    side: dict[str, str] = {}
+    for item_id, im in t.items.items():
+        ip = (*tp, "items", item_id)
+        if item_id not in ids:
+            raise lines.error(ip, f"{item_id!r} is not an item of layout {layout.id}")
+        items[item_id] = _compile_item(item_id, im, t, src, ip, check)
+        for br in items[item_id].branches:
+            for st in br.steps:
+                for s_item in st.side_items():
+                    if s_item not in ids:
+                        raise lines.error(ip, f"side item {s_item!r} is not an item of layout {layout.id}")
+                    if s_item in side or s_item in t.items:
+                        raise lines.error(ip, f"item {s_item!r} is set twice (mapped, or by another step)")
+                    side[s_item] = item_id
+    missing = [it.id for it in layout.items if it.required and it.id not in items and it.id not in side]
+    if missing:
+        raise lines.error((*tp, "items"), f"required items of {layout.id} not mapped: {', '.join(missing)}")
+    ordered = [items[i] for i in ids if i in items]
+    out_name = model.output.get(layout.id, layout.file_name)
+    return CompiledTarget(layout, sid, rt, t.where, {k: v.key for k, v in t.lookups.items()},
+                          ordered, side, out_name)  # fmt: skip
 
 
 def _compile_item(

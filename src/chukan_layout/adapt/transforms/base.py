@@ -10,8 +10,7 @@ Problems in the data are never silently blanked: a transform reports them throug
 
 Writing a transform (also how plugins do it)::
 
-    from pydantic import BaseModel
-    from chukan_layout.adapt.transforms.base import Transform, register_transform
+    from chukan_layout.adapt.transforms.base import Transform, TransformArgs, register_transform
 
     @register_transform
     class Upper(Transform):
@@ -20,7 +19,9 @@ Writing a transform (also how plugins do it)::
         Example: ``upper`` — ``"abc"`` → ``"ABC"``
         '''
         name = "upper"
-        class Args(BaseModel): ...
+        value_wise = True
+        class Args(TransformArgs): ...
+        args: Args  # the checked arguments, typed for mypy
         def apply(self, inputs, ctx):
             return pc.utf8_upper(inputs[0])
 """
@@ -48,6 +49,10 @@ class Args(BaseModel):
     """Base of transform argument models: unknown arguments are errors."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+#: The same base under a name a transform's nested ``class Args(TransformArgs)`` does not shadow.
+TransformArgs = Args
 
 
 @dataclass

@@ -18,7 +18,7 @@ from ...spec import checkdigits
 from ...spec.model import CheckDigit
 from .. import codes
 from ._utf8 import utf8_buffers
-from .base import Args, Context, Transform, as_str, register_transform
+from .base import Context, Transform, TransformArgs, as_str, register_transform
 
 
 @register_transform
@@ -35,22 +35,24 @@ class CodeMap(Transform):
     cost = 2
     primary = "table"
 
-    class Args(Args):
+    class Args(TransformArgs):
         table: dict[str, str] = Field(min_length=1)
         default: str | None = None
+
+    args: Args
 
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
         a = self.args
         s = as_str(inputs[0])
-        keys = pa.array(list(a.table), pa.string())  # type: ignore[attr-defined]
-        vals = pa.array(list(a.table.values()), pa.string())  # type: ignore[attr-defined]
+        keys = pa.array(list(a.table), pa.string())
+        vals = pa.array(list(a.table.values()), pa.string())
         idx = pc.index_in(s, value_set=keys)
         mapped = vals.take(idx)
         missing = pc.is_null(idx)
-        if "" not in a.table:  # type: ignore[attr-defined]
+        if "" not in a.table:
             missing = pc.and_(missing, pc.not_equal(s, ""))
-        if a.default is not None:  # type: ignore[attr-defined]
-            return pc.if_else(missing, a.default, mapped.fill_null(""))  # type: ignore[attr-defined]
+        if a.default is not None:
+            return pc.if_else(missing, a.default, mapped.fill_null(""))
         ctx.finding(codes.UNMAPPED_CODE.code, missing, s)
         return pc.if_else(missing, s, mapped.fill_null(""))
 
@@ -98,22 +100,24 @@ class CheckDigitStep(Transform):
     cost = 3
     primary = "algorithm"
 
-    class Args(Args):
+    class Args(TransformArgs):
         algorithm: CheckDigit
         mode: Literal["append", "verify"] = "verify"
 
+    args: Args
+
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
         a = self.args
-        alg = checkdigits.get_algorithm(a.algorithm)  # type: ignore[attr-defined]
+        alg = checkdigits.get_algorithm(a.algorithm)
         s = as_str(inputs[0])
         blank = np.asarray(pc.equal(s, "").to_numpy(zero_copy_only=False), dtype=bool)
         lens = np.asarray(pc.utf8_length(s).to_numpy(zero_copy_only=False), dtype=np.int64)
-        total = lens + (1 if a.mode == "append" else 0)  # type: ignore[attr-defined]
+        total = lens + (1 if a.mode == "append" else 0)
         length_ok = np.isin(total, list(alg.lengths)) if alg.lengths is not None else total >= alg.min_length
         width = max(int(lens.max(initial=1)), 1)
         mat, ok = _digit_matrix(s, width)
         ok &= length_ok & ~blank
-        if a.mode == "append":  # type: ignore[attr-defined]
+        if a.mode == "append":
             cd = check_digits(alg.name, mat)
             cds = pa.array(cd.astype(str))
             joined = pc.binary_join_element_wise(cds, s, "") if alg.cd_first else pc.binary_join_element_wise(s, cds, "")

@@ -23,7 +23,7 @@ from ...spec import wareki
 from .. import codes
 from ._datebytes import YEAR4, gyymmdd, in_era, valid_calendar, year_table
 from ._utf8 import from_buffers, utf8_buffers
-from .base import Args, Context, Transform, as_str, register_transform
+from .base import Context, Transform, TransformArgs, as_str, register_transform
 from .text import trim_column
 
 _TOKENS = [("GGGG", "g"), ("GGG", "g"), ("GG", "g"), ("G", "g"), ("YYYY", "y"), ("YY", "y"),
@@ -91,7 +91,7 @@ def iso_dates(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> pa.Array:
     return pc.binary_join_element_wise(*parts, "-")
 
 
-class _DateArgs(Args):
+class _DateArgs(TransformArgs):
     format: str
     sentinels: list[str] = []  # noqa: RUF012 - pydantic copies defaults
     partial: bool = True  # accept 00 month/day as 不詳
@@ -103,9 +103,10 @@ class _DateArgs(Args):
 class _DateBase(Transform):
     era = False
     primary = "format"
+    args: _DateArgs
 
     def side_items(self) -> list[str]:
-        return [self.args.flag_item] if self.args.flag_item else []  # type: ignore[attr-defined]
+        return [self.args.flag_item] if self.args.flag_item else []
 
     def _era_years(
         self, g: pa.Array, yy: np.ndarray, m: np.ndarray, d: np.ndarray, parsed: np.ndarray, raw: pa.Array, ctx: Context
@@ -123,17 +124,24 @@ class _DateBase(Transform):
         if fast is None:
             return self._slow(s, ctx)
         out, flag, rest = fast
+        flag_item = self.args.flag_item
         if rest.size:  # the few rows the fixed-width path did not settle: the general path, on them only
             sub = Context(ctx.file, ctx.layout, ctx.item, ctx.records.take(pa.array(rest)), ctx.findings, ctx.sensitivity)
             slow = self._slow(trim_column(s.take(pa.array(rest))), sub)
             mask = np.zeros(len(s), bool)
             mask[rest] = True
             out = pc.replace_with_mask(out, pa.array(mask), slow)
-            if flag is not None:
-                flag = pc.replace_with_mask(flag, pa.array(mask), sub.side[self.args.flag_item])  # type: ignore[attr-defined]
-        if flag is not None:
-            ctx.set_side(self.args.flag_item, flag)  # type: ignore[attr-defined]
+            if flag is not None and flag_item is not None:
+                flag = pc.replace_with_mask(flag, pa.array(mask), sub.side[flag_item])
+        if flag is not None and flag_item is not None:
+            ctx.set_side(flag_item, flag)
         return out
+
+    def _flag(self, on: np.ndarray, blank: np.ndarray) -> pa.Array:
+        """The 不詳 flag column: ``flag_values[1]`` where ``on``, the blank value where the date is blank."""
+        a = self.args
+        blank_v = a.flag_blank if a.flag_blank is not None else a.flag_values[0]
+        return pc.if_else(pa.array(on), a.flag_values[1], pc.if_else(pa.array(blank), blank_v, a.flag_values[0]))
 
     def _fast(self, s: pa.Array) -> tuple[pa.Array, pa.Array | None, np.ndarray] | None:
         """Fixed-width formats (GYYMMDD, YYYYMMDD, YYYY/MM/DD): digits straight from the UTF-8 bytes.
@@ -214,9 +222,7 @@ class _DateBase(Transform):
         if a.flag_item:
             on = np.zeros(n, bool)
             on[rows] = (m == 0) | (d == 0)
-            blank_v = a.flag_blank if a.flag_blank is not None else a.flag_values[0]
-            flag = pc.if_else(pa.array(on), a.flag_values[1],
-                              pc.if_else(pa.array(~nonempty), blank_v, a.flag_values[0]))  # fmt: skip
+            flag = self._flag(on, ~nonempty)
         return out, flag, rest
 
     def _era_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
@@ -226,9 +232,9 @@ class _DateBase(Transform):
         """``GYYMMDD`` with one-character era keys and no sentinels: the word-at-a-time path applies."""
         if not hasattr(self, "_layout"):  # computed once per instance: the arguments are frozen
             a = self.args
-            self._layout = _fixed_layout(a.format)  # type: ignore[attr-defined]
+            self._layout = _fixed_layout(a.format)
             self._table = self._era_table() if self.era else None
-            self._words_ok = self.era and a.format == "GYYMMDD" and not a.sentinels and self._table is not None  # type: ignore[attr-defined]
+            self._words_ok = self.era and a.format == "GYYMMDD" and not a.sentinels and self._table is not None
         return bool(self._words_ok)
 
     def _words(self, s: pa.Array) -> tuple[pa.Array, pa.Array | None, np.ndarray] | None:
@@ -253,8 +259,7 @@ class _DateBase(Transform):
         if a.flag_item:
             on = np.zeros(n, bool)
             on[rows] = partial
-            blank_v = a.flag_blank if a.flag_blank is not None else a.flag_values[0]
-            flag = pc.if_else(pa.array(on), a.flag_values[1], pc.if_else(pa.array(blank), blank_v, a.flag_values[0]))
+            flag = self._flag(on, blank)
         return out, flag, rest
 
     def _slow(self, s: pa.Array, ctx: Context) -> pa.Array:
@@ -281,12 +286,7 @@ class _DateBase(Transform):
         out = pc.if_else(pa.array(ok), iso, pc.if_else(pa.array(sentinel), "", s))
         if a.flag_item:
             partial = ok & ((m == 0) | (d == 0))
-            on = partial | sentinel
-            off_blank = a.flag_blank if a.flag_blank is not None else a.flag_values[0]
-            flag = pc.if_else(
-                pa.array(on), a.flag_values[1], pc.if_else(pa.array(blank), off_blank, a.flag_values[0])
-            )
-            ctx.set_side(a.flag_item, flag)
+            ctx.set_side(a.flag_item, self._flag(partial | sentinel, blank))
         return out
 
 
@@ -323,11 +323,13 @@ class Wareki(_DateBase):
             format_regex(v, era=True)
             return v
 
+    args: Args
+
     def _era_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
-        keys = list(self.args.eras)  # type: ignore[attr-defined]
+        keys = list(self.args.eras)
         if any(len(k) != 1 or not k.isascii() for k in keys):
             return None
-        eras = [wareki.get_era(self.args.eras[k]) for k in keys]  # type: ignore[attr-defined]
+        eras = [wareki.get_era(self.args.eras[k]) for k in keys]
         lut = np.full(256, -1, np.int64)
         for i, k in enumerate(keys):
             lut[ord(k)] = i
@@ -340,8 +342,8 @@ class Wareki(_DateBase):
     def _era_years(
         self, g: pa.Array, yy: np.ndarray, m: np.ndarray, d: np.ndarray, parsed: np.ndarray, raw: pa.Array, ctx: Context
     ) -> tuple[np.ndarray, np.ndarray]:
-        keys = list(self.args.eras)  # type: ignore[attr-defined]
-        eras = [wareki.get_era(self.args.eras[k]) for k in keys]  # type: ignore[attr-defined]
+        keys = list(self.args.eras)
+        eras = [wareki.get_era(self.args.eras[k]) for k in keys]
         idx = pc.index_in(g, value_set=pa.array(keys, pa.string()))
         known = np.asarray(idx.is_valid().to_numpy(zero_copy_only=False)) & parsed & (yy >= 1)
         i = np.asarray(pc.fill_null(idx, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
@@ -380,4 +382,6 @@ class Seireki(_DateBase):
         def _fmt(cls, v: str) -> str:
             format_regex(v, era=False)
             return v
+
+    args: Args
 

@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 from pydantic import Field
 
 from .. import codes
-from .base import Args, Context, Transform, as_str, register_transform
+from .base import Context, Transform, TransformArgs, as_str, register_transform
 from .text import Join, split_first
 
 IDEOGRAPHIC_SPACE = "\u3000"
@@ -32,13 +32,15 @@ class NameSplit(Transform):
     value_wise = True
     primary = "part"
 
-    class Args(Args):
+    class Args(TransformArgs):
         part: Literal["sei", "mei"]
         sep: str = Field(IDEOGRAPHIC_SPACE, min_length=1)
 
+    args: Args
+
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
         a = self.args
-        return split_first(as_str(inputs[0]), a.sep, 0 if a.part == "sei" else 1)  # type: ignore[attr-defined]
+        return split_first(as_str(inputs[0]), a.sep, 0 if a.part == "sei" else 1)
 
 
 @register_transform
@@ -53,11 +55,13 @@ class NameJoin(Transform):
     arity = 2
     primary = "sep"
 
-    class Args(Args):
+    class Args(TransformArgs):
         sep: str = IDEOGRAPHIC_SPACE
 
+    args: Args
+
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
-        return Join(Join.Args(sep=self.args.sep, skip_blank=True)).apply(inputs, ctx)  # type: ignore[attr-defined]
+        return Join(Join.Args(sep=self.args.sep, skip_blank=True)).apply(inputs, ctx)
 
 
 @register_transform
@@ -72,18 +76,20 @@ class Address(Transform):
     name = "address"
     arity = None
 
-    class Args(Args):
+    class Args(TransformArgs):
         building_parts: int = Field(1, ge=0)  # trailing parts (方書) set off by sep
         sep: str = IDEOGRAPHIC_SPACE
 
+    args: Args
+
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
         a = self.args
-        k = min(a.building_parts, len(inputs) - 1)  # type: ignore[attr-defined]
+        k = min(a.building_parts, len(inputs) - 1)
         head_inputs = inputs[: len(inputs) - k]
         head = Join(Join.Args(sep="")).apply(head_inputs, ctx)
         if k == 0:
             return head
-        return Join(Join.Args(sep=a.sep, skip_blank=True)).apply([head, *inputs[len(inputs) - k :]], ctx)  # type: ignore[attr-defined]
+        return Join(Join.Args(sep=a.sep, skip_blank=True)).apply([head, *inputs[len(inputs) - k :]], ctx)
 
 
 # Where a large kana stands where a small one is usual.  きよこ (ｷﾖｺ) and マツダ are real names, so this
@@ -112,14 +118,16 @@ class SmallKanaFlag(Transform):
     cost = 2
     primary = "level"
 
-    class Args(Args):
+    class Args(TransformArgs):
         level: Literal["likely", "any"] = "likely"
         pattern: str | None = None
+
+    args: Args
 
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
         s = as_str(inputs[0])
         a = self.args
-        hit = pc.match_substring_regex(s, a.pattern or SMALL_KANA_PATTERNS[a.level])  # type: ignore[attr-defined]
+        hit = pc.match_substring_regex(s, a.pattern or SMALL_KANA_PATTERNS[a.level])
         mask = np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
         if mask.any():
             ctx.finding(codes.SMALL_KANA.code, mask, s)

@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 from pydantic import Field
 
 from ._trim import trim_blanks
-from .base import Args, Context, NoArgs, Transform, as_str, const_array, register_transform
+from .base import Context, NoArgs, Transform, TransformArgs, as_str, const_array, register_transform
 
 SPACES = " \u3000"
 
@@ -35,15 +35,17 @@ class Trim(Transform):
     value_wise = True
     primary = "side"
 
-    class Args(Args):
+    class Args(TransformArgs):
         side: Literal["both", "left", "right"] = "both"
         chars: str = SPACES
 
+    args: Args
+
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
-        if self.args.side == "both" and self.args.chars == SPACES:  # type: ignore[attr-defined]
+        if self.args.side == "both" and self.args.chars == SPACES:
             return trim_column(inputs[0])
-        fn = {"both": pc.utf8_trim, "left": pc.utf8_ltrim, "right": pc.utf8_rtrim}[self.args.side]  # type: ignore[attr-defined]
-        return fn(as_str(inputs[0]), characters=self.args.chars)  # type: ignore[attr-defined]
+        fn = {"both": pc.utf8_trim, "left": pc.utf8_ltrim, "right": pc.utf8_rtrim}[self.args.side]
+        return fn(as_str(inputs[0]), characters=self.args.chars)
 
 
 @register_transform
@@ -58,18 +60,20 @@ class Pad(Transform):
     value_wise = True
     primary = "width"
 
-    class Args(Args):
+    class Args(TransformArgs):
         width: int = Field(ge=1)
         char: str = Field(" ", min_length=1, max_length=1)
         side: Literal["left", "right"] = "left"
         pad_blank: bool = False
 
+    args: Args
+
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
         a = self.args
         s = as_str(inputs[0])
-        fn = pc.utf8_lpad if a.side == "left" else pc.utf8_rpad  # type: ignore[attr-defined]
-        out = fn(s, width=a.width, padding=a.char)  # type: ignore[attr-defined]
-        return out if a.pad_blank else pc.if_else(pc.equal(s, ""), "", out)  # type: ignore[attr-defined]
+        fn = pc.utf8_lpad if a.side == "left" else pc.utf8_rpad
+        out = fn(s, width=a.width, padding=a.char)
+        return out if a.pad_blank else pc.if_else(pc.equal(s, ""), "", out)
 
 
 @register_transform
@@ -83,12 +87,14 @@ class ZeroFill(Transform):
     value_wise = True
     primary = "width"
 
-    class Args(Args):
+    class Args(TransformArgs):
         width: int = Field(ge=1)
+
+    args: Args
 
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
         s = as_str(inputs[0])
-        return pc.if_else(pc.equal(s, ""), "", pc.utf8_zero_fill(s, width=self.args.width))  # type: ignore[attr-defined]
+        return pc.if_else(pc.equal(s, ""), "", pc.utf8_zero_fill(s, width=self.args.width))
 
 
 @register_transform
@@ -123,13 +129,15 @@ class Slice(Transform):
     name = "slice"
     value_wise = True
 
-    class Args(Args):
+    class Args(TransformArgs):
         start: int = Field(0, ge=0)
         stop: int | None = Field(None, ge=0)
 
+    args: Args
+
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
         a = self.args
-        return pc.utf8_slice_codeunits(as_str(inputs[0]), a.start, a.stop if a.stop is not None else 2**31 - 1)  # type: ignore[attr-defined]
+        return pc.utf8_slice_codeunits(as_str(inputs[0]), a.start, a.stop if a.stop is not None else 2**31 - 1)
 
 
 @register_transform
@@ -142,15 +150,17 @@ class Replace(Transform):
     name = "replace"
     value_wise = True
 
-    class Args(Args):
+    class Args(TransformArgs):
         old: str = Field(min_length=1)
         new: str = ""
         regex: bool = False
 
+    args: Args
+
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
         a = self.args
-        fn = pc.replace_substring_regex if a.regex else pc.replace_substring  # type: ignore[attr-defined]
-        return fn(as_str(inputs[0]), pattern=a.old, replacement=a.new)  # type: ignore[attr-defined]
+        fn = pc.replace_substring_regex if a.regex else pc.replace_substring
+        return fn(as_str(inputs[0]), pattern=a.old, replacement=a.new)
 
 
 @register_transform
@@ -164,11 +174,13 @@ class Const(Transform):
     arity = 0
     primary = "value"
 
-    class Args(Args):
+    class Args(TransformArgs):
         value: str
 
+    args: Args
+
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
-        return const_array(self.args.value, len(ctx.records))  # type: ignore[attr-defined]
+        return const_array(self.args.value, len(ctx.records))
 
 
 @register_transform
@@ -182,12 +194,14 @@ class Default(Transform):
     value_wise = True
     primary = "value"
 
-    class Args(Args):
+    class Args(TransformArgs):
         value: str
+
+    args: Args
 
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
         s = as_str(inputs[0])
-        return pc.if_else(pc.equal(s, ""), self.args.value, s)  # type: ignore[attr-defined]
+        return pc.if_else(pc.equal(s, ""), self.args.value, s)
 
 
 @register_transform
@@ -202,20 +216,22 @@ class Join(Transform):
     arity = None
     primary = "sep"
 
-    class Args(Args):
+    class Args(TransformArgs):
         sep: str = ""
         skip_blank: bool = True
+
+    args: Args
 
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
         parts = [as_str(a) for a in inputs]
         if len(parts) == 1:
             return parts[0]
-        if not self.args.skip_blank or self.args.sep == "":  # type: ignore[attr-defined]
-            return pc.binary_join_element_wise(*parts, self.args.sep)  # type: ignore[attr-defined]
+        if not self.args.skip_blank or self.args.sep == "":
+            return pc.binary_join_element_wise(*parts, self.args.sep)
         # fold pairwise (Arrow's null_handling="skip" drops all-null rows, so it cannot be used)
         acc = parts[0]
         for p in parts[1:]:
-            both = pc.binary_join_element_wise(acc, p, self.args.sep)  # type: ignore[attr-defined]
+            both = pc.binary_join_element_wise(acc, p, self.args.sep)
             acc = pc.if_else(pc.equal(acc, ""), p, pc.if_else(pc.equal(p, ""), acc, both))
         return acc
 
@@ -230,12 +246,14 @@ class Split(Transform):
     name = "split"
     value_wise = True
 
-    class Args(Args):
+    class Args(TransformArgs):
         sep: str = Field(min_length=1)
         part: Literal[0, 1] = 0
 
+    args: Args
+
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
-        return split_first(as_str(inputs[0]), self.args.sep, self.args.part)  # type: ignore[attr-defined]
+        return split_first(as_str(inputs[0]), self.args.sep, self.args.part)
 
 
 def split_first(s: pa.Array, sep: str, part: int) -> pa.Array:

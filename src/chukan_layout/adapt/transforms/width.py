@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ._utf8 import char_starts, cp3, encode_cps, encode_table, from_buffers, rewrite, utf8_buffers
-from .base import Args, Context, Transform, as_str, register_transform
+from .base import Context, Transform, TransformArgs, as_str, register_transform
 
 HALF_KANA = "｡｢｣､･ｦｧｨｩｪｫｬｭｮｯｰｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜﾝﾞﾟ"
 FULL_KANA = "。「」、・ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン゛゜"
@@ -186,8 +186,8 @@ def ascii_to_zenkaku(
         sel[0x20] = True
     chosen = np.flatnonzero(sel)
     if chosen.size <= 2:  # e.g. only the space (kana columns): Arrow's memchr-based replace is faster
-        for b in chosen.tolist():
-            s = pc.replace_substring(s, chr(b), chr(0x3000 if b == 0x20 else b + 0xFEE0))
+        for c in chosen.tolist():
+            s = pc.replace_substring(s, chr(c), chr(0x3000 if c == 0x20 else c + 0xFEE0))
         return s
     lut = np.zeros(256, dtype=bool)
     lut[:0x80] = sel
@@ -217,11 +217,13 @@ class KanaWidth(Transform):
     cost = 3
     primary = "to"
 
-    class Args(Args):
+    class Args(TransformArgs):
         to: Literal["zenkaku", "hankaku"] = "zenkaku"
 
+    args: Args
+
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
-        fn = hankaku_to_zenkaku_kana if self.args.to == "zenkaku" else zenkaku_to_hankaku_kana  # type: ignore[attr-defined]
+        fn = hankaku_to_zenkaku_kana if self.args.to == "zenkaku" else zenkaku_to_hankaku_kana
         return fn(inputs[0])
 
 
@@ -238,14 +240,16 @@ class AsciiWidth(Transform):
     cost = 2
     primary = "to"
 
-    class Args(Args):
+    class Args(TransformArgs):
         to: Literal["ascii", "zenkaku"] = "ascii"
         digits: bool = True
         letters: bool = True
         symbols: bool = False
         space: bool = False
 
+    args: Args
+
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
         a = self.args
-        fn = zenkaku_to_ascii if a.to == "ascii" else ascii_to_zenkaku  # type: ignore[attr-defined]
-        return fn(inputs[0], digits=a.digits, letters=a.letters, symbols=a.symbols, space=a.space)  # type: ignore[attr-defined]
+        fn = zenkaku_to_ascii if a.to == "ascii" else ascii_to_zenkaku
+        return fn(inputs[0], digits=a.digits, letters=a.letters, symbols=a.symbols, space=a.space)
