@@ -171,7 +171,7 @@ class _Counting(io.RawIOBase):
     def tell(self) -> int:
         return self._f.tell() if self._seekable else super().tell()
 
-    def read(self, size: int = -1) -> bytes:  # type: ignore[override]
+    def read(self, size: int = -1) -> bytes:
         data = self._f.read(size)
         if self._seekable:
             end = self._f.tell()

@@ -263,10 +263,10 @@ class PythonCodec(TextCodec):
         if self.ascii_compatible and np.count_nonzero(buf == 0x0A) != total:  # a newline byte inside a cell
             return [self._decode_one(c) for c, _k in columns]
         try:  # strict first: then no cell can hold an escaped byte, only NUL needs looking for
-            text = str(memoryview(buf), self.py_name)  # decoded in place: no bytes copy
+            text = str(buf.data, self.py_name)  # decoded in place: no bytes copy
             strict = True
         except UnicodeDecodeError:
-            text = str(memoryview(buf), self.py_name, "surrogateescape")
+            text = str(buf.data, self.py_name, "surrogateescape")
             strict = False
         raw = text.encode("utf-8", "surrogatepass")
         utf8 = np.frombuffer(raw, np.uint8)

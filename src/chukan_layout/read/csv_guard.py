@@ -27,9 +27,11 @@ two bytes (an empty line across a block edge).
 from __future__ import annotations
 
 import io
-from typing import Any, BinaryIO
+from typing import Any
 
 import numpy as np
+
+from .framing import ByteStream
 
 _LE64 = np.dtype("<u8")
 _ONE = np.uint64(1)
@@ -111,7 +113,7 @@ class ByteGuard(io.RawIOBase):
     ``active``: False for UTF-16 sources (byte scanning is not valid there)."""
 
     def __init__(
-        self, f: BinaryIO, check_empty_lines: bool, quote: int, delim: int, active: bool = True
+        self, f: ByteStream, check_empty_lines: bool, quote: int, delim: int, active: bool = True
     ) -> None:
         self._f = f
         self._check = check_empty_lines
@@ -124,7 +126,7 @@ class ByteGuard(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def read(self, size: int = -1) -> bytes:  # type: ignore[override]
+    def read(self, size: int = -1) -> bytes:
         data = self._f.read(size)
         if not self._active:
             return data

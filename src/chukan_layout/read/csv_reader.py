@@ -36,7 +36,6 @@ import codecs as pycodecs
 import csv
 import io
 from collections.abc import Iterator
-from typing import BinaryIO
 
 import numpy as np
 import pyarrow as pa
@@ -48,6 +47,7 @@ from .codecs import canonical_name
 from .csv_guard import ByteGuard, GuardTripped
 from .definition import CsvDefinition
 from .fixed_width import constant_strings, int64_array
+from .framing import ByteStream
 
 MAX_RECORD_BYTES = 1 << 20
 _BLOCK = 1 << 22
@@ -97,7 +97,7 @@ def _batch(
 
 
 def iter_csv(
-    f: BinaryIO, d: CsvDefinition, reader: Reader, batch_size: int, limit: int | None
+    f: ByteStream, d: CsvDefinition, reader: Reader, batch_size: int, limit: int | None
 ) -> Iterator[pa.RecordBatch]:
     """Yield batches of a CSV file (see module docstring)."""
     enc = _py_encoding(d.encoding)
@@ -118,7 +118,7 @@ def iter_csv(
     yield from _careful(f, d, enc, names, header_records, data_rows, reader, batch_size, limit)
 
 
-def _header(f: BinaryIO, d: CsvDefinition, enc: str, reader: Reader) -> tuple[list[str], int]:
+def _header(f: ByteStream, d: CsvDefinition, enc: str, reader: Reader) -> tuple[list[str], int]:
     """Column names (from the definition or the first record) and the number of header records."""
     if not d.header:
         return list(d.columns or []), 0
@@ -147,7 +147,7 @@ def _header(f: BinaryIO, d: CsvDefinition, enc: str, reader: Reader) -> tuple[li
 
 
 def _fast(
-    f: BinaryIO,
+    f: ByteStream,
     d: CsvDefinition,
     enc: str,
     names: list[str],
@@ -188,7 +188,7 @@ def _fast(
 
 
 def _careful(
-    f: BinaryIO,
+    f: ByteStream,
     d: CsvDefinition,
     enc: str,
     names: list[str],

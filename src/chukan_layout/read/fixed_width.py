@@ -11,7 +11,7 @@ from the batch and reported, in record order, to the reader (reject or raise).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -20,7 +20,7 @@ from . import codes, numeric
 from .api import Reader
 from .codecs import TextCodec, get_codec
 from .definition import FieldDef, FieldType, FixedWidthDefinition, Framing, RecordRole, RecordType
-from .framing import Chunk, frame
+from .framing import ByteStream, Chunk, frame
 
 TEXT_TYPES = (FieldType.TEXT, FieldType.MIXED, FieldType.DBCS)
 
@@ -131,7 +131,7 @@ def _gather(chunk: Chunk, rows: np.ndarray, length: int, n: int) -> np.ndarray:
 
 
 def iter_fixed(
-    f: BinaryIO, d: FixedWidthDefinition, reader: Reader, batch_size: int, limit: int | None
+    f: ByteStream, d: FixedWidthDefinition, reader: Reader, batch_size: int, limit: int | None
 ) -> Iterator[pa.RecordBatch]:
     """Yield DATA batches of a fixed-width file (see module docstring)."""
     codec = get_codec(d.encoding)

@@ -12,11 +12,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Protocol
 
 import numpy as np
 
 from .definition import Framing
+
+
+class ByteStream(Protocol):
+    """What the readers need of a source: a binary file, a ``BytesIO``, or the reader's counting wrapper."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def seek(self, offset: int, whence: int = 0, /) -> int: ...
+
+    def tell(self) -> int: ...
+
+    def seekable(self) -> bool: ...
+
 
 _BLOCK = 1 << 22
 _RAW_CAP = 1 << 16  # raw bytes kept for one unframeable tail
@@ -58,7 +71,7 @@ def _general(data: bytes, base: int, starts: list[int] | np.ndarray, lengths: li
                  None, problems or {})
 
 
-def frame_fixed(f: BinaryIO, length: int, max_records: int) -> Iterator[Chunk]:
+def frame_fixed(f: ByteStream, length: int, max_records: int) -> Iterator[Chunk]:
     """Fixed-length records without separators (FB); a short tail is one framing problem."""
     base = 0
     while True:
@@ -77,7 +90,7 @@ def frame_fixed(f: BinaryIO, length: int, max_records: int) -> Iterator[Chunk]:
         base += len(data)
 
 
-def frame_lines(f: BinaryIO, length: int | None, crlf: bool, max_records: int) -> Iterator[Chunk]:
+def frame_lines(f: ByteStream, length: int | None, crlf: bool, max_records: int) -> Iterator[Chunk]:
     """LF/CRLF-terminated records. Uniform fast path when every record has ``length`` bytes."""
     term = 2 if crlf else 1
     stride = None if length is None else length + term
@@ -139,7 +152,7 @@ def _uniform_rdw_run(data: bytes, max_records: int) -> tuple[int, int]:
     return (k if ok.all() else int(np.argmin(ok))), length
 
 
-def frame_rdw(f: BinaryIO, blocked: bool, max_records: int) -> Iterator[Chunk]:
+def frame_rdw(f: ByteStream, blocked: bool, max_records: int) -> Iterator[Chunk]:
     """z/OS variable records: RDW (length incl. itself, 2 zero bytes); VB adds a BDW per block."""
     if blocked:
         from .vb import frame_vb
@@ -148,7 +161,7 @@ def frame_rdw(f: BinaryIO, blocked: bool, max_records: int) -> Iterator[Chunk]:
     return _frame_rdw_stream(f, max_records)
 
 
-def _frame_rdw_stream(f: BinaryIO, max_records: int) -> Iterator[Chunk]:
+def _frame_rdw_stream(f: ByteStream, max_records: int) -> Iterator[Chunk]:
     """RDW records, streamed block by block. Runs of equal-length records (the usual case: one
     record length per file) become uniform chunks found in one numpy pass; anything else is
     walked record by record. Broken framing ends the file with one flagged record, as in VB."""
@@ -206,7 +219,7 @@ def _frame_rdw_stream(f: BinaryIO, max_records: int) -> Iterator[Chunk]:
         data, base = data[pos:], base + pos
 
 
-def walk_records(f: BinaryIO, max_records: int, blocked: bool = True) -> Iterator[Chunk]:
+def walk_records(f: ByteStream, max_records: int, blocked: bool = True) -> Iterator[Chunk]:
     """RDW records (VB: in BDW blocks) walked one by one over the whole file in memory.
 
     The plain reference that the streamed framers (``_frame_rdw_stream``, ``vb.frame_vb``) are
@@ -270,7 +283,7 @@ def walk_records(f: BinaryIO, max_records: int, blocked: bool = True) -> Iterato
         yield flush(n_total)
 
 
-def frame(f: BinaryIO, framing: Framing, length: int | None, max_records: int) -> Iterator[Chunk]:
+def frame(f: ByteStream, framing: Framing, length: int | None, max_records: int) -> Iterator[Chunk]:
     """Dispatch to the framer; ``length`` is the record length when all types share one."""
     if framing is Framing.FIXED:
         if length is None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -28,7 +28,7 @@ from .codecs import TextCodec, get_codec
 from .definition import CsvDefinition, FieldDef, FieldType, FixedWidthDefinition, Framing
 
 Overflow = Literal["raise", "truncate"]
-ColumnValues = Sequence[str] | pa.Array
+ColumnValues: TypeAlias = Sequence[str] | pa.Array
 
 _VB_MAX_BLOCK = 32760
 
@@ -58,18 +58,16 @@ def text_matrix(
     codec: TextCodec, values: ColumnValues, kind: FieldType, width: int, overflow: Overflow, field: str
 ) -> np.ndarray:
     """Encode a text column into an ``(n, width)`` padded byte matrix."""
-    arrow = isinstance(values, pa.Array | pa.ChunkedArray)
-    vals = values if arrow else _as_list(values)
-    n = len(vals)
+    # Arrow columns are encoded from their UTF-8 buffer: no Python string per value
+    texts = None if isinstance(values, pa.Array | pa.ChunkedArray) else _as_list(values)
+    n = len(values)
     try:
-        # Arrow columns are encoded from their UTF-8 buffer: no Python string per value
-        data, offsets = codec.encode_array(values, kind) if arrow else codec.encode_column(vals, kind)  # type: ignore[arg-type]
+        data, offsets = codec.encode_array(values, kind) if texts is None else codec.encode_column(texts, kind)
     except (ValueError, UnicodeEncodeError) as e:
         raise ValueError(f"field {field}: {e}") from None
 
-    def value(i: int) -> str:
-        v = vals[i]
-        return (v.as_py() or "") if arrow else v  # type: ignore[union-attr,return-value]
+    def value(i: int) -> str:  # only for messages and the few over-long rows
+        return texts[i] if texts is not None else _as_list(values[i : i + 1])[0]
 
     lengths = np.diff(offsets)
     over = lengths > width
@@ -92,7 +90,7 @@ def text_matrix(
         else:
             src = data
         out.reshape(-1)[dest] = src
-    for i in np.flatnonzero(over):
+    for i in np.flatnonzero(over).tolist():
         b = codec.truncate(value(i), kind, width)
         pad = _pad_matrix(codec.pad_unit(kind), np.array([len(b)]), width)[0]
         out[i] = pad

@@ -21,7 +21,6 @@ Broken framing gives exactly the records and the one flagged last record of the 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import BinaryIO
 
 import numpy as np
 
@@ -162,7 +161,7 @@ def _compacted(data: bytes, base: int, pos: np.ndarray, length: int) -> fr.Chunk
     )
 
 
-def frame_vb(f: BinaryIO, max_records: int) -> Iterator[fr.Chunk]:
+def frame_vb(f: fr.ByteStream, max_records: int) -> Iterator[fr.Chunk]:
     """VB records, streamed (see the module docstring)."""
     data, base, eof = b"", 0, False
     want = fr._BLOCK
@@ -207,7 +206,7 @@ def frame_vb(f: BinaryIO, max_records: int) -> Iterator[fr.Chunk]:
             return
 
 
-def _bad(f: BinaryIO, data: bytes, base: int, pos: int, problem: str, eof: bool) -> fr.Chunk:
+def _bad(f: fr.ByteStream, data: bytes, base: int, pos: int, problem: str, eof: bool) -> fr.Chunk:
     """The flagged last record: raw bytes from ``pos`` (up to _RAW_CAP), bytes left to the end."""
     tail = data[pos:]
     rest = len(tail)
