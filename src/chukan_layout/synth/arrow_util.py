@@ -114,8 +114,8 @@ def choose(mask: np.ndarray, a: str, b: str) -> pa.Array:
     np.cumsum(lengths, out=offsets[1:])
     if not bb or not ba:  # one side blank: the other's bytes repeated for its rows
         k = int(np.count_nonzero(m)) if ba else n - int(np.count_nonzero(m))
-        data = (ba or bb) * k
-        return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))
+        repeated = (ba or bb) * k
+        return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(repeated))
     return pa.array([b, a], pa.string()).take(m.view(np.int8))
 
 

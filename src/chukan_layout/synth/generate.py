@@ -28,6 +28,7 @@ from . import golden_more  # noqa: F401 - registers the remaining layout builder
 from .arrow_util import patch
 from .faults import KINDS, MANIFEST_FIELDS, TARGETS, VENDOR_KINDS, ManifestRow, plan
 from .golden import BUILDERS, GAIJI_ITEMS, build
+from .population import Chunk
 from .profile import load_profile
 from .reference import pick_municipality
 from .vendors import VendorFileWriter, _corrupt
@@ -157,7 +158,7 @@ def generate(
     return res
 
 
-def _vendor_forms(w: World, lid: str, c, vendor: str) -> dict[str, pa.Array]:  # type: ignore[no-untyped-def]
+def _vendor_forms(w: World, lid: str, c: Chunk, vendor: str) -> dict[str, pa.Array]:
     items = GAIJI_ITEMS.get(lid, ())
     if not items:
         return {}

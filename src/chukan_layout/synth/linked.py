@@ -33,7 +33,7 @@ def membership(c: Chunk, seed: int) -> dict[str, np.ndarray]:
     h = pp["h_of"]
     head_local = np.flatnonzero(pp["role"] == HEAD)
     head_age = age[head_local][np.searchsorted(head_local, np.arange(P), side="right") - 1]
-    H = hh["hid"].shape[0]
+    H = int(hh["hid"].shape[0])
     self_employed = rng.random(H) < 0.25
     kokuho_h = self_employed[h] | ((head_age >= 65) & (head_age < 75)) | (hh["foreign"][h] & (rng.random(H) < 0.5)[h])
     kokuho = kokuho_h & living & (age < 75)

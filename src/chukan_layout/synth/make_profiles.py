@@ -78,7 +78,8 @@ def _fixed_fields(layout: Layout, items: list[str], make: Any, first: int) -> tu
 def profile_a(layouts: dict[str, Layout], used: dict[str, list[str]]) -> dict[str, Any]:
     files = []
     for fname, lids in A_FILES:
-        rts, recs = [], []
+        rts: list[dict[str, Any]] = []
+        recs: list[dict[str, Any]] = []
         for k, lid in enumerate(lids):
             items = [i for i in used[lid] if i != "dantai_code"]
             fields, mapping = _fixed_fields(layouts[lid], items, _a_field, 2)

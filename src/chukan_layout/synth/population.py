@@ -96,7 +96,7 @@ class Population:
             yield chunk
 
     def _chunk(self, rng: np.random.Generator, number: int, sizes: np.ndarray, p0: int, h0: int) -> Chunk:
-        H = sizes.shape[0]
+        H = int(sizes.shape[0])
         P = int(sizes.sum())
         c = Chunk(number)
         hid = np.arange(h0, h0 + H, dtype=np.int64)

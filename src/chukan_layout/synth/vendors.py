@@ -121,7 +121,7 @@ class VendorFileWriter:
         n = batch.num_rows
         g = {name: batch.column(name) for name in batch.schema.names}
         gaiji_items = GAIJI_ITEMS.get(rm.layout, ())
-        field_of = {}
+        field_of: dict[str, str] = {}  # item → first vendor field carrying it
         for fname in rm.map:
             src = rm.source(fname)
             if src.item:
