@@ -40,7 +40,9 @@ def _args_table(cls: type[Transform]) -> list[str]:
 
 
 def _arity(cls: type[Transform]) -> str:
-    return {None: "one or more", 0: "none"}.get(cls.arity, str(cls.arity))  # type: ignore[arg-type]
+    if cls.arity is None:
+        return "one or more"
+    return "none" if cls.arity == 0 else str(cls.arity)
 
 
 def reference() -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import DefinitionError, PluginError
 from .transforms.base import Transform, builtin_transforms
@@ -28,13 +28,15 @@ ADAPTER_GROUP = "chukan_layout.adapters"
 VENDORS_DIR = Path(__file__).resolve().parent / "vendors"
 
 _loaded: dict[tuple[str, str], Any] = {}
+_T = TypeVar("_T")
 
 
 def _entry_points(group: str) -> dict[str, metadata.EntryPoint]:
     return {ep.name: ep for ep in metadata.entry_points(group=group)}
 
 
-def _load(group: str, name: str, check: Callable[[Any], Any]) -> Any:
+def _load(group: str, name: str, check: Callable[[Any], _T]) -> _T | None:
+    """The checked object of entry point ``name`` in ``group`` (cached), None if there is none."""
     key = (group, name)
     if key in _loaded:
         return _loaded[key]
@@ -70,7 +72,7 @@ def get_transform(name: str) -> type[Transform]:
     cls = _load(TRANSFORM_GROUP, name, _check_transform)
     if cls is None:
         raise KeyError(f"unknown transform {name!r}; known: {', '.join(transform_names())}")
-    return cls  # type: ignore[no-any-return]
+    return cls
 
 
 def shipped_adapters() -> dict[str, Path]:
@@ -82,7 +84,7 @@ def adapter_names() -> list[str]:
     return sorted(set(shipped_adapters()) | set(_entry_points(ADAPTER_GROUP)))
 
 
-def _check_adapter(obj: Any) -> Any:
+def _check_adapter(obj: Any) -> Path:
     if callable(obj) and not isinstance(obj, (str, Path)):
         obj = obj()
     if isinstance(obj, (str, Path)):
@@ -106,7 +108,7 @@ def resolve_adapter(name_or_path: str | Path) -> Path:
     path = _load(ADAPTER_GROUP, name, _check_adapter)
     if path is None:
         raise DefinitionError(f"unknown adapter {name!r}; known: {', '.join(adapter_names())} (or give a path)")
-    return path  # type: ignore[no-any-return]
+    return path
 
 
 def plugin_problems() -> dict[str, str]:

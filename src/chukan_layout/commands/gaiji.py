@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, GaijiError
+
+if TYPE_CHECKING:  # the gaiji modules load lazily: `chukan-layout --help` stays fast
+    from ..gaiji.mj_index import MJIndex
+    from ..gaiji.table import MappingTable
 
 
 @click.group("gaiji")
@@ -172,7 +177,7 @@ def review(sheet: Path, out_path: Path, source_system: str | None, use_index: bo
     click.echo(f"{len(table)} mapping(s) from {sheet.name} → {out_path}")
 
 
-def _index(cache_dir: Path | None, required: bool = False):  # type: ignore[no-untyped-def]
+def _index(cache_dir: Path | None, required: bool = False) -> MJIndex | None:
     from ..gaiji.mj_index import MJIndex, index_path
 
     idx = MJIndex.load_cached(cache_dir)
@@ -181,7 +186,7 @@ def _index(cache_dir: Path | None, required: bool = False):  # type: ignore[no-u
     return idx
 
 
-def _load_table(name: str, idx):  # type: ignore[no-untyped-def]
+def _load_table(name: str, idx: MJIndex | None) -> MappingTable:
     from ..gaiji.table import load_table
     from ..resources import gaiji_tables_dir
 

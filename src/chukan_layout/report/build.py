@@ -207,7 +207,7 @@ def gaiji_summary(g: GaijiCounts | None, top_n: int = TOP_N) -> GaijiSummary:
 def _input(i: InputInfo) -> InputFile:
     size, sha = (i.size, i.sha256) if i.size is not None and i.sha256 else sha256_file(i.path)
     enc = None if i.encoding is None else EncodingVerdict(
-        encoding=i.encoding, source=i.encoding_source, evidence=i.encoding_evidence)  # type: ignore[arg-type]
+        encoding=i.encoding, source=i.encoding_source, evidence=i.encoding_evidence)
     return InputFile(path=str(i.path), file_id=i.file_id or Path(i.path).name, role=i.role, size=size,
                      sha256=sha, encoding=enc, framing=i.framing)
 
@@ -233,7 +233,7 @@ def _accounting(f: FileCounts) -> FileAccounting:
 
 def _reconciliation(t: TrailerCheck) -> Reconciliation:
     d, c = _exact(t.declared), _exact(t.counted)
-    return Reconciliation(file=t.file, kind=t.kind, field=t.field, label_ja=t.label_ja,  # type: ignore[arg-type]
+    return Reconciliation(file=t.file, kind=t.kind, field=t.field, label_ja=t.label_ja,
                           declared=d, counted=c, ok=_same_number(d, c))
 
 

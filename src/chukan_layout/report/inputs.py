@@ -14,6 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .model import EncodingSource, FigureKind
+
 
 @dataclass
 class LayoutInfo:
@@ -52,7 +54,7 @@ class InputInfo:
     role: str = "source"
     file_id: str | None = None
     encoding: str | None = None
-    encoding_source: str = "detected"
+    encoding_source: EncodingSource = "detected"
     encoding_evidence: str = ""
     framing: str = ""
     size: int | None = None
@@ -103,7 +105,7 @@ class TrailerCheck:
     field: str
     declared: int | Decimal | str
     counted: int | Decimal | str
-    kind: str = "record_count"  # or "control_total"
+    kind: FigureKind = "record_count"
     label_ja: str = ""
 
 

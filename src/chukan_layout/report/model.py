@@ -33,6 +33,8 @@ such as ＿ or 〓), not_in_target (left in the output although the target chars
 
 Outcome = Literal["ok", "warning", "fail"]
 VerdictStatus = Literal["pass", "pass_with_warnings", "fail"]
+EncodingSource = Literal["flag", "adapter", "detected", "bom", "default"]
+FigureKind = Literal["record_count", "control_total"]
 NonNegInt = Annotated[int, Field(ge=0)]
 
 
@@ -106,7 +108,7 @@ class EncodingVerdict(_Model):
     """How an input's encoding was decided: flag, adapter or detection, with evidence."""
 
     encoding: str
-    source: Literal["flag", "adapter", "detected", "bom", "default"] = "detected"
+    source: EncodingSource = "detected"
     evidence: str = ""
 
 
@@ -157,7 +159,7 @@ class Reconciliation(_Model):
     """A header/trailer figure compared with what was counted or summed."""
 
     file: str
-    kind: Literal["record_count", "control_total"]
+    kind: FigureKind
     field: str
     label_ja: str = ""
     declared: str

@@ -293,7 +293,7 @@ def build_model(layout: Layout, codes: Mapping[str, CodeTable]) -> type[BaseMode
         return instance
 
     model_name = "".join(p.capitalize() for p in re.split(r"[._]", layout.id)) + "Record"
-    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    model: type[BaseModel] = create_model(
         model_name,
         __config__=ConfigDict(
             title=f"{layout.title.ja} ({layout.id})",
@@ -304,11 +304,12 @@ def build_model(layout: Layout, codes: Mapping[str, CodeTable]) -> type[BaseMode
             json_schema_extra={"description": f"{layout.title.en}. {layout.description or ''}".strip(),
                                "x-layout": layout.id, "x-spec-version": layout.spec_version},
         ),
+        # pydantic types __validators__ as plain callables, but documents (and takes) decorated ones
         __validators__={"_chukan_checks": model_validator(mode="wrap")(_check)},  # type: ignore[dict-item]
         **fields,
     )
     model.__doc__ = f"One record of {layout.id} ({layout.title.ja}, {layout.title.en})."
-    model.checker = checker  # type: ignore[attr-defined]
+    model.checker = checker  # type: ignore[attr-defined]  # a class attribute of a generated model
     return model
 
 
