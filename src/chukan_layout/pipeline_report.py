@@ -32,6 +32,7 @@ from .validate.compile import CompiledLayout, compile_layout
 from .validate.keys import KeyIndex, Reread
 from .validate.reconcile import Trailer, compare, reconcile
 from .validate.refs import ReferenceIndex
+from .validate.store import share_budget
 
 
 @cache
@@ -64,6 +65,7 @@ class CrossChecks:
         for k in self.keys.values():
             k.store.spill_dir = spill_dir
         self.refs = ReferenceIndex(list(layouts), spill_dir=spill_dir)
+        share_budget([k.store for k in self.keys.values()] + self.refs.stores())
 
     def add(self, codes: Mapping[tuple[str, Any], tuple[np.ndarray, np.ndarray]], file: str) -> None:
         """Codes of one partition (``pipeline_worker._codes_of``), in partition order."""

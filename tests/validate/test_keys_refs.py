@@ -220,3 +220,33 @@ def test_contained_matches_a_python_reference(targets: list[tuple[int, int]], pr
 
     got = contained(codes(probes), codes(targets))
     assert got.tolist() == [p in set(targets) for p in probes]
+
+
+@given(st.lists(st.lists(st.integers(1, 4), min_size=1, max_size=30), min_size=1, max_size=4), st.booleans())
+def test_store_locates_records_with_gaps_and_scattered(batches: list[list[int]], shuffle: bool) -> None:
+    """Runs of consecutive records (read rejects leave gaps) and scattered numbers map back exactly."""
+    store = CodeStore(partitions=2, memory_budget=1 << 20)
+    expected: list[tuple[int, int]] = []
+    rec = 0
+    for k, steps in enumerate(batches):
+        recs = np.cumsum(steps) + rec
+        rec = int(recs[-1])
+        if shuffle:
+            recs = recs[::-1].copy()
+        codes = np.zeros(recs.size, hashing.CODE)
+        store.append(codes, recs, f"f{k % 2}")
+        expected += [(k % 2, int(r)) for r in recs]
+    files, recs_back = store.locate(np.arange(store.size))
+    assert list(zip(files.tolist(), recs_back.tolist(), strict=True)) == expected
+    assert store.nbytes() <= 16 * store.size + 64 * len(store.segments) + store.size * 48
+
+
+def test_stores_of_a_run_share_one_budget() -> None:
+    from chukan_layout.pipeline_report import CrossChecks
+    from chukan_layout.validate.store import share_budget
+
+    run = CrossChecks([jumin_layout(), setai_layout()])
+    stores = [k.store for k in run.keys.values()] + run.refs.stores()
+    assert len({s.memory_budget for s in stores}) == 1
+    share_budget(stores, total=len(stores) << 21)
+    assert sum(s.memory_budget for s in stores) == len(stores) << 21

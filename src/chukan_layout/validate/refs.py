@@ -88,6 +88,10 @@ class ReferenceIndex:
             if not e.relation.optional and not complete.all():
                 e.blanks.append(np.zeros(int((~complete).sum()), CODE), records[~complete], file)
 
+    def stores(self) -> list[CodeStore]:
+        """Every store of the index (targets, sources, blanks)."""
+        return [*self.targets.values(), *(s for e in self.edges for s in (e.store, e.blanks))]
+
     def nbytes(self) -> int:
         return sum(s.nbytes() for s in self.targets.values()) + sum(e.store.nbytes() for e in self.edges)
 

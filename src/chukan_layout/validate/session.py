@@ -26,6 +26,7 @@ from .context import BatchContext
 from .hashing import key_codes
 from .keys import KeyIndex, Reread
 from .refs import ReferenceIndex
+from .store import share_budget
 
 
 def _load(layout: Any) -> Any:
@@ -63,6 +64,7 @@ class ValidationRun:
         for k in self.keys.values():
             k.store.spill_dir = spill_dir
         self.refs = ReferenceIndex(specs, spill_dir=spill_dir)
+        share_budget([k.store for k in self.keys.values()] + self.refs.stores())
         self.records: dict[str, int] = {}
 
     def check(self, layout_id: str, batch: pa.RecordBatch | pa.Table, *, file: str) -> np.ndarray:
