@@ -5,78 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
-
-
-def parse_severities(options: tuple[str, ...]) -> dict[str, str]:
-    """``--severity CODE=LEVEL`` options → ``{code: level}`` (codes and levels checked)."""
-    from ..findings import Severity, get_code
-
-    out: dict[str, str] = {}
-    for opt in options:
-        code, sep, level = opt.partition("=")
-        if not sep:
-            raise click.BadParameter(f"expected CODE=LEVEL (e.g. item.pattern=warning), got {opt!r}")
-        try:
-            get_code(code.strip())
-            out[code.strip()] = str(Severity(level.strip().lower()))
-        except (KeyError, ValueError) as e:
-            raise click.BadParameter(str(e).strip("'\"")) from None
-    return out
-
-
-def thresholds_of(max_errors: int | None, max_reject_rate: float) -> Any:
-    from ..report import Thresholds
-
-    return Thresholds(max_error_findings=max_errors, max_reject_rate=max_reject_rate)
-
-
-class ProgressBar:
-    """A click progress bar on stderr when it is a TTY (or forced); a no-op otherwise."""
-
-    def __init__(self, total: int, label: str, show: bool | None) -> None:
-        self.show = sys.stderr.isatty() if show is None else show
-        self._bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr, show_pos=False) \
-            if self.show else None  # fmt: skip
-
-    def __enter__(self) -> ProgressBar:
-        if self._bar is not None:
-            self._bar.__enter__()
-        return self
-
-    def __exit__(self, *a: Any) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(*a)
-
-    def update(self, n: int) -> None:
-        if self._bar is not None:
-            self._bar.update(n)
-
-
-def echo_report(report: Any, report_paths: dict[str, Path]) -> None:
-    """Per-file accounting and the verdict (English lines, Japanese labels)."""
-    click.echo(f"  {'file':<26} {'read 読込':>10} {'written 出力':>12} {'rejected 不備':>13} {'control 制御':>12}  balanced")
-    for a in report.accounting:
-        click.echo(f"  {a.file:<26} {a.records_read:>10} {a.written:>12} {a.rejected:>13} {a.control_records:>12}  "
-                   f"{'yes' if a.balanced else 'NO'}")  # fmt: skip
-    for r in report.reconciliation:
-        click.echo(f"  trailer {r.file} {r.field}: declared {r.declared}, counted {r.counted} "
-                   f"({'ok' if r.ok else 'MISMATCH'})")  # fmt: skip
-    rows = sorted(report.findings, key=lambda f: ({"error": 0, "warning": 1}.get(f.severity, 2), -f.count, f.code))
-    for f in rows[:20]:
-        click.echo(f"  finding {f.code} [{f.severity}] {f.file} {f.item}{' ' + f.item_name if f.item_name else ''}: "
-                   f"{f.count}")  # fmt: skip
-    if len(rows) > 20:
-        click.echo(f"  … {len(rows) - 20} more finding line(s) in the report")
-    sev = report.totals.findings_by_severity
-    click.echo(f"  findings: {sev.get('error', 0)} error, {sev.get('warning', 0)} warning, {sev.get('info', 0)} info")
-    if "html" in report_paths:
-        click.echo(f"  report: {report_paths['html']}")
-    click.echo(f"verdict 判定: {report.verdict.label_ja} / {report.verdict.label_en}")
+from .run_options import ProgressBar, echo_report, progress_option, report_options, report_settings
 
 
 @click.command("convert")
@@ -103,21 +36,13 @@ def echo_report(report: Any, report_paths: dict[str, Path]) -> None:
 @click.option("--gaiji-source-system", default=None, help="Source system id in the 外字 tables (default: adapter).")
 @click.option("--mj-index/--no-mj-index", default=True, show_default=True,
               help="Use the cached MJ index (from `gaiji index`) for mj charsets and IVS checks.")
-@click.option("--severity", "severities", multiple=True, metavar="CODE=LEVEL",
-              help="Override a finding code's severity (error | warning | info); repeatable.")
-@click.option("--max-errors", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Verdict: error findings allowed before FAIL.")
-@click.option("--max-reject-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-              help="Verdict: rejected ÷ data records allowed before FAIL (0.001 = 0.1 %).")
-@click.option("--raw-values", is_flag=True, help="Unmasked sample values in the report (personal data!).")
-@click.option("--max-samples", type=click.IntRange(min=0), default=20, show_default=True,
-              help="Samples kept per finding (code × file × item).")
+@report_options("Verdict: rejected ÷ data records allowed before FAIL (0.001 = 0.1 %).")
 @click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where report.json / report.html / findings.csv go (default: the output folder).")
 @click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: one per core, at most one per partition).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
-@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a TTY).")
+@progress_option
 def convert(
     adapter: str, inputs: tuple[Path, ...], out_dir: Path, output_encoding: str, input_encoding: str | None,
     limit: int | None, strict: bool, validate: bool, on_error: str, gaiji_tables: tuple[str, ...],
@@ -142,20 +67,17 @@ def convert(
       chukan-layout convert -a my_vendor.yaml --limit 100 EXPORT.DAT -o trial/ --on-error keep
       chukan-layout convert -a vendor_b jumin.csv -o out/ --severity item.pattern=warning --max-errors 10
     """
-    from ..findings import FindingSet
     from ..gaiji.policy import parse_policy_options
     from ..pipeline import convert as run
 
-    sev = parse_severities(severities)
+    settings = report_settings(severities, max_errors, max_reject_rate, raw_values, max_samples)
     policies = {k: str(v) for k, v in parse_policy_options(list(gaiji_policies)).items()}
     total = sum(p.stat().st_size for p in inputs)
     with ProgressBar(total, "converting", progress) as bar:
         result = run(adapter, list(inputs), out_dir, encoding=input_encoding, output_encoding=output_encoding,
                      limit=limit, policy="strict" if strict else "reject", progress=bar.update, validate=validate,
                      on_error=on_error, gaiji_tables=list(gaiji_tables), gaiji_policies=policies,
-                     gaiji_source_system=gaiji_source_system, mj_index=mj_index,
-                     findings=FindingSet(max_samples=max_samples), severity_overrides=sev,
-                     thresholds=thresholds_of(max_errors, max_reject_rate), raw_values=raw_values,
+                     gaiji_source_system=gaiji_source_system, mj_index=mj_index, **settings,
                      report_dir=report_dir, workers=workers)  # fmt: skip
     summary = result.to_dict()
     if as_json:

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
-from .convert import ProgressBar, echo_report, parse_severities, thresholds_of
+from .run_options import ProgressBar, echo_report, progress_option, report_options, report_settings
 
 
 @click.command("validate")
@@ -21,16 +21,8 @@ from .convert import ProgressBar, echo_report, parse_severities, thresholds_of
               help="Report folder (report.json, report.html, findings.csv). Default: ./report")
 @click.option("--encoding", default="utf-8", show_default=True, type=click.Choice(["utf-8", "cp932"]),
               help="Encoding of the input files.")
-@click.option("--severity", "severities", multiple=True, metavar="CODE=LEVEL",
-              help="Override a finding code's severity (error | warning | info); repeatable.")
-@click.option("--max-errors", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Verdict: error findings allowed before FAIL.")
-@click.option("--max-reject-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-              help="Verdict: share of records with error findings allowed before FAIL.")
-@click.option("--raw-values", is_flag=True, help="Unmasked sample values in the report (personal data!).")
-@click.option("--max-samples", type=click.IntRange(min=0), default=20, show_default=True,
-              help="Samples kept per finding (code × file × item).")
-@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a TTY).")
+@report_options("Verdict: share of records with error findings allowed before FAIL.")
+@progress_option
 def validate(
     inputs: tuple[Path, ...], layout_id: str | None, layouts_auto: bool, out_dir: Path | None, encoding: str,
     severities: tuple[str, ...], max_errors: int, max_reject_rate: float, raw_values: bool, max_samples: int,
@@ -50,7 +42,6 @@ def validate(
       chukan-layout validate --layouts-auto out/*.csv -o report/
       chukan-layout validate --layouts-auto --encoding cp932 import/*.csv --severity item.charset=warning
     """
-    from ..findings import FindingSet
     from ..pipeline_standard import validate_files
 
     if layout_id is None and not layouts_auto:
@@ -58,11 +49,9 @@ def validate(
     out = out_dir or Path("report")
     total = sum(p.stat().st_size for p in inputs)
     with ProgressBar(total, "validating", progress) as bar:
+        settings = report_settings(severities, max_errors, max_reject_rate, raw_values, max_samples)
         res = validate_files(list(inputs), layout=layout_id, layouts_auto=layouts_auto, out_dir=out,
-                             encoding=encoding, findings=FindingSet(max_samples=max_samples),
-                             severity_overrides=parse_severities(severities),
-                             thresholds=thresholds_of(max_errors, max_reject_rate), raw_values=raw_values,
-                             progress=bar.update)  # fmt: skip
+                             encoding=encoding, progress=bar.update, **settings)
     click.echo(f"validated {len(res.files)} file(s) ({', '.join(sorted({f.layout_id or '' for f in res.files}))})")
     echo_report(res.report, res.report_paths)
     sys.exit(EXIT_FINDINGS if res.exit_code else EXIT_OK)
