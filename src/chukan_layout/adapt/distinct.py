@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .transforms.base import Context, Transform, as_str
+from .transforms.base import Context, Transform, as_mask, as_str
 
 MIN_ROWS = 8192  # below this the hash and take overheads are not recovered
 PROBE_ROWS = 4096
@@ -62,7 +62,7 @@ class DistinctContext(Context):
         item: str | None = None,
         details: list[str | None] | None = None,
     ) -> int:
-        m = np.asarray(mask.to_numpy(zero_copy_only=False) if isinstance(mask, pa.Array) else mask, bool)
+        m = as_mask(mask)
         if not m.any():
             return 0
         rows = np.flatnonzero(m[self.indices])

@@ -15,7 +15,7 @@ An unknown name lists the valid ones.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
@@ -53,6 +53,16 @@ def _load(group: str, name: str, check: Callable[[Any], _T]) -> _T | None:
     return obj
 
 
+def _find(name: str, own: Mapping[str, _T], group: str, check: Callable[[Any], _T]) -> _T | None:
+    """``own[name]`` (built-in or shipped first), else the checked plugin of that name, else None."""
+    return own[name] if name in own else _load(group, name, check)
+
+
+def _names(own: Iterable[str], group: str) -> list[str]:
+    """Own names and plugin names (plugins are not loaded to list them)."""
+    return sorted(set(own) | set(_entry_points(group)))
+
+
 def _check_transform(obj: Any) -> type[Transform]:
     if not (isinstance(obj, type) and issubclass(obj, Transform)):
         raise PluginError(f"{obj!r} is not a Transform subclass")
@@ -61,15 +71,12 @@ def _check_transform(obj: Any) -> type[Transform]:
 
 def transform_names() -> list[str]:
     """Every transform name: built-ins and (unloaded) plugins."""
-    return sorted(set(builtin_transforms()) | set(_entry_points(TRANSFORM_GROUP)))
+    return _names(builtin_transforms(), TRANSFORM_GROUP)
 
 
 def get_transform(name: str) -> type[Transform]:
     """The transform class called ``name`` (built-in first, then the plugin of that name)."""
-    builtins = builtin_transforms()
-    if name in builtins:
-        return builtins[name]
-    cls = _load(TRANSFORM_GROUP, name, _check_transform)
+    cls = _find(name, builtin_transforms(), TRANSFORM_GROUP, _check_transform)
     if cls is None:
         raise KeyError(f"unknown transform {name!r}; known: {', '.join(transform_names())}")
     return cls
@@ -81,7 +88,8 @@ def shipped_adapters() -> dict[str, Path]:
 
 
 def adapter_names() -> list[str]:
-    return sorted(set(shipped_adapters()) | set(_entry_points(ADAPTER_GROUP)))
+    """Every adapter name: shipped and (unloaded) plugins."""
+    return _names(shipped_adapters(), ADAPTER_GROUP)
 
 
 def _check_adapter(obj: Any) -> Path:
@@ -102,10 +110,7 @@ def resolve_adapter(name_or_path: str | Path) -> Path:
             raise DefinitionError(f"adapter file not found: {p}")
         return p
     name = str(name_or_path)
-    shipped = shipped_adapters()
-    if name in shipped:
-        return shipped[name]
-    path = _load(ADAPTER_GROUP, name, _check_adapter)
+    path = _find(name, shipped_adapters(), ADAPTER_GROUP, _check_adapter)
     if path is None:
         raise DefinitionError(f"unknown adapter {name!r}; known: {', '.join(adapter_names())} (or give a path)")
     return path

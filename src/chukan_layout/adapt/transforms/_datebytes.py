@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from ._utf8 import from_buffers, utf8_buffers
+from ._utf8 import from_buffers, row_offsets, utf8_buffers
 
 # "0000".."9999" as 4 ASCII bytes: the year part of an ISO date by one lookup
 YEAR4 = (np.arange(10000)[:, None] // np.array([1000, 100, 10, 1]) % 10 + 0x30).astype(np.uint8)
@@ -115,11 +115,4 @@ def gyymmdd(
         np.uint64(0x2D00002D) | (md << np.uint64(8)) | (dd_bytes << np.uint64(32))  # "-MM-DD" + 2 spill bytes
     )
     np.ndarray((m,), dtype="<u4", buffer=out, offset=0, strides=(10,))[:] = _YEAR4_U32[year]  # after: fixes spill
-    if m == n:
-        out_off = np.arange(0, 10 * n + 1, 10, dtype=np.int64)
-    else:
-        out_len = np.zeros(n, np.int64)
-        out_len[rows] = 10
-        out_off = np.zeros(n + 1, np.int64)
-        np.cumsum(out_len, out=out_off[1:])
-    return from_buffers(out[: 10 * m], out_off), rows, (mm == 0) | (dd == 0), nonempty
+    return from_buffers(out[: 10 * m], row_offsets(rows, n, 10)), rows, (mm == 0) | (dd == 0), nonempty

@@ -49,6 +49,17 @@ def from_buffers(data: np.ndarray, offsets: np.ndarray) -> pa.Array:
     return big
 
 
+def row_offsets(rows: np.ndarray, n: int, width: int) -> np.ndarray:
+    """Offsets of an ``n``-row string array whose ``rows`` hold ``width`` bytes each, the others none."""
+    if rows.size == n:
+        return np.arange(0, width * n + 1, width, dtype=np.int64)
+    lengths = np.zeros(n, np.int64)
+    lengths[rows] = width
+    offsets = np.zeros(n + 1, np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return offsets
+
+
 def char_starts(data: np.ndarray, lead: int, second: np.ndarray | tuple[int, ...]) -> np.ndarray:
     """Positions of 3-byte characters whose bytes are ``lead``, one of ``second``, any.
 

@@ -77,9 +77,7 @@ class Context:
         details: list[str | None] | None = None,
     ) -> int:
         """Report ``code`` on the rows where ``mask`` is true; returns how many."""
-        m = np.asarray(mask.to_numpy(zero_copy_only=False) if isinstance(mask, pa.Array) else mask, bool)
-        idx = np.flatnonzero(m)
-        return self.report(code, idx, values, item=item, details=details)
+        return self.report(code, np.flatnonzero(as_mask(mask)), values, item=item, details=details)
 
     def report(
         self,
@@ -173,6 +171,11 @@ def builtin_transforms() -> dict[str, type[Transform]]:
     from . import _all  # noqa: F401  (import side effect: registration)
 
     return dict(_BUILTINS)
+
+
+def as_mask(mask: np.ndarray | pa.Array) -> np.ndarray:
+    """A numpy bool array from a numpy or Arrow boolean mask."""
+    return np.asarray(mask.to_numpy(zero_copy_only=False) if isinstance(mask, pa.Array) else mask, bool)
 
 
 def as_str(arr: pa.Array | pa.ChunkedArray) -> pa.Array:

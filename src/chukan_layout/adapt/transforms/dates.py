@@ -13,6 +13,7 @@ all date arithmetic with numpy.  Rules (DESIGN §4, legacy-exports §2):
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 import numpy as np
 import pyarrow as pa
@@ -22,7 +23,7 @@ from pydantic import Field, field_validator
 from ...spec import wareki
 from .. import codes
 from ._datebytes import YEAR4, gyymmdd, in_era, valid_calendar, year_table
-from ._utf8 import from_buffers, utf8_buffers
+from ._utf8 import from_buffers, row_offsets, utf8_buffers
 from .base import Context, Transform, TransformArgs, as_str, register_transform
 from .text import trim_column
 
@@ -92,12 +93,19 @@ def iso_dates(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> pa.Array:
 
 
 class _DateArgs(TransformArgs):
+    era: ClassVar[bool] = False  # the format has a G (era) part: 和暦
     format: str
     sentinels: list[str] = []  # noqa: RUF012 - pydantic copies defaults
     partial: bool = True  # accept 00 month/day as 不詳
     flag_item: str | None = None  # target item set to flag_values[1] on 不詳 / sentinel rows
     flag_values: tuple[str, str] = ("0", "1")
     flag_blank: str | None = None  # flag value when the date is blank (default: flag_values[0])
+
+    @field_validator("format")
+    @classmethod
+    def _fmt(cls, v: str) -> str:
+        format_regex(v, era=cls.era)
+        return v
 
 
 class _DateBase(Transform):
@@ -210,14 +218,7 @@ class _DateBase(Transform):
         settled = ~nonempty
         settled[rows] = True
         rest = np.flatnonzero(~settled)
-        if rows.size == n:
-            out_off = np.arange(0, 10 * n + 1, 10, dtype=np.int64)
-        else:
-            out_len = np.zeros(n, np.int64)
-            out_len[rows] = 10
-            out_off = np.zeros(n + 1, np.int64)
-            np.cumsum(out_len, out=out_off[1:])
-        out = from_buffers(out10.reshape(-1), out_off)
+        out = from_buffers(out10.reshape(-1), row_offsets(rows, n, 10))
         flag = None
         if a.flag_item:
             on = np.zeros(n, bool)
@@ -307,6 +308,7 @@ class Wareki(_DateBase):
     primary = "eras"  # `- wareki: eras` names the era map in `tables:`
 
     class Args(_DateArgs):
+        era = True
         format: str = "GYYMMDD"
         eras: dict[str, str] = Field(min_length=1)
 
@@ -317,47 +319,38 @@ class Wareki(_DateBase):
                 wareki.get_era(name)  # ValueError lists the valid ones
             return v
 
-        @field_validator("format")
-        @classmethod
-        def _fmt(cls, v: str) -> str:
-            format_regex(v, era=True)
-            return v
-
     args: Args
 
-    def _era_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    def _era_bounds(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """The era keys, and per key its first year and first / last day as ``YYYYMMDD`` integers."""
         keys = list(self.args.eras)
-        if any(len(k) != 1 or not k.isascii() for k in keys):
-            return None
         eras = [wareki.get_era(self.args.eras[k]) for k in keys]
-        lut = np.full(256, -1, np.int64)
-        for i, k in enumerate(keys):
-            lut[ord(k)] = i
         base = np.array([e.start.year for e in eras], np.int64)
         start = np.array([e.start.year * 10000 + e.start.month * 100 + e.start.day for e in eras], np.int64)
         ends = [wareki.era_end(e) for e in eras]
         end = np.array([99991231 if x is None else x.year * 10000 + x.month * 100 + x.day for x in ends], np.int64)
+        return keys, base, start, end
+
+    def _era_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        if any(len(k) != 1 or not k.isascii() for k in self.args.eras):
+            return None
+        keys, base, start, end = self._era_bounds()
+        lut = np.full(256, -1, np.int64)
+        for i, k in enumerate(keys):
+            lut[ord(k)] = i
         return lut, base, start, end
 
     def _era_years(
         self, g: pa.Array, yy: np.ndarray, m: np.ndarray, d: np.ndarray, parsed: np.ndarray, raw: pa.Array, ctx: Context
     ) -> tuple[np.ndarray, np.ndarray]:
-        keys = list(self.args.eras)
-        eras = [wareki.get_era(self.args.eras[k]) for k in keys]
+        keys, base, start, end = self._era_bounds()
         idx = pc.index_in(g, value_set=pa.array(keys, pa.string()))
         known = np.asarray(idx.is_valid().to_numpy(zero_copy_only=False)) & parsed & (yy >= 1)
         i = np.asarray(pc.fill_null(idx, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
-        base = np.array([e.start.year for e in eras], dtype=np.int64)
-        start = np.array([e.start.year * 10000 + e.start.month * 100 + e.start.day for e in eras], np.int64)
-        ends = []
-        for e in eras:
-            end = wareki.era_end(e)
-            ends.append(99991231 if end is None else end.year * 10000 + end.month * 100 + end.day)
-        end_arr = np.array(ends, dtype=np.int64)
         y = base[i] + yy - 1
         lo = y * 10000 + np.where(m == 0, 1, m) * 100 + np.where(d == 0, 1, d)
         hi = y * 10000 + np.where(m == 0, 12, m) * 100 + np.where(d == 0, 31, d)
-        over = known & ((hi < start[i]) | (lo > end_arr[i])) & valid_calendar(y, m, d, True)
+        over = known & ((hi < start[i]) | (lo > end[i])) & valid_calendar(y, m, d, True)
         if over.any():
             ctx.finding(codes.ERA_OVERFLOW.code, over, raw)
         return y, known
@@ -376,12 +369,6 @@ class Seireki(_DateBase):
 
     class Args(_DateArgs):
         format: str = "YYYYMMDD"
-
-        @field_validator("format")
-        @classmethod
-        def _fmt(cls, v: str) -> str:
-            format_regex(v, era=False)
-            return v
 
     args: Args
 
