@@ -332,10 +332,13 @@ def _results(partitions: list[Partition], n: int, cfg: RunConfig, state: WorkerS
     _STATE = state
     ex = ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker, initargs=(None if _CAN_FORK else cfg,))
     try:
-        futures = [ex.submit(_work, p) for p in partitions]
+        futures: list[Future[PartResult] | None] = [ex.submit(_work, p) for p in partitions]
         started()
-        for f in futures:
+        for i, f in enumerate(futures):
+            assert f is not None
+            futures[i] = None  # a done future holds its result (key codes): let it go once merged
             yield f.result()
+            del f
     finally:
         ex.shutdown(wait=True, cancel_futures=True)
         _STATE = None
