@@ -199,17 +199,17 @@ class _Parser:
         return node
 
     def or_(self) -> Node:
-        node = self.and_()
-        while self.tok.text == "or" and self.tok.kind == "kw":
-            pos = self.take().pos
-            node = BoolOp("or", node, self.and_(), pos)
-        return node
+        return self._bool_chain("or", self.and_)
 
     def and_(self) -> Node:
-        node = self.not_()
-        while self.tok.text == "and" and self.tok.kind == "kw":
+        return self._bool_chain("and", self.not_)
+
+    def _bool_chain(self, op: str, operand: Callable[[], Node]) -> Node:
+        """``operand (op operand)*``, left-associative."""
+        node = operand()
+        while self.tok.text == op and self.tok.kind == "kw":
             pos = self.take().pos
-            node = BoolOp("and", node, self.not_(), pos)
+            node = BoolOp(op, node, operand(), pos)
         return node
 
     def not_(self) -> Node:

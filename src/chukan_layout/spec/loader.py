@@ -235,6 +235,30 @@ def parse_layout(file: str, data: Any, node: yaml.Node | None) -> tuple[Layout |
     return layout, check_layout(layout, file, node)
 
 
+class _Problems:
+    """The problems of one layout file, each with the line of the YAML node it is about."""
+
+    def __init__(self, file: str, node: yaml.Node | None, ids: Sequence[str]) -> None:
+        self.file, self.node, self.ids = file, node, ids
+        self._id_set = set(ids)
+        self.found: list[SpecLoadError] = []
+
+    def add(self, problem: str, item: str | None, loc: Sequence[str | int]) -> None:
+        self.found.append(SpecLoadError(self.file, problem, item=item, line=_line(self.node, loc)))
+
+    def unique(self, kind: str, eid: str, seen: set[str], label: str, loc: Sequence[str | int]) -> None:
+        """An id of a ``kind`` (item, rule, relation) must appear once."""
+        if eid in seen:
+            self.add(f"duplicate {kind} id {eid!r}", label, loc)
+        seen.add(eid)
+
+    def known(self, names: Iterable[str], what: str, label: str | None, loc: Sequence[str | int]) -> None:
+        """Each of ``names`` must be an item of this layout."""
+        for name in names:
+            if name not in self._id_set:
+                self.add(f"{what}{name!r} is not an item of this layout{_did_you_mean(name, self.ids)}", label, loc)
+
+
 def check_layout(
     layout: Layout,
     file: str,
@@ -246,20 +270,22 @@ def check_layout(
 
     ``codes`` (id → table) enables the code-table check; ``layouts`` (id → layout) the
     relation-target check. Both are skipped when None."""
-    probs: list[SpecLoadError] = []
+    probs = _Problems(file, node, layout.item_ids)
+    _check_items(layout, probs, codes)
+    probs.known(layout.record_key, "record_key item ", None, ("record_key",))
+    _check_rules(layout, probs)
+    _check_relations(layout, probs, layouts)
+    return probs.found
 
-    def add(problem: str, item: str | None, loc: Sequence[str | int]) -> None:
-        probs.append(SpecLoadError(file, problem, item=item, line=_line(node, loc)))
 
-    ids = layout.item_ids
+def _check_items(layout: Layout, probs: _Problems, codes: Mapping[str, CodeTable] | None) -> None:
+    add = probs.add
     by_id = {it.id: it for it in layout.items}
     seen: set[str] = set()
     names: dict[str, str] = {}
     for i, it in enumerate(layout.items):
         at = ("items", i)
-        if it.id in seen:
-            add(f"duplicate item id {it.id!r}", it.id, at)
-        seen.add(it.id)
+        probs.unique("item", it.id, seen, it.id, at)
         if it.name in names and names[it.name] != it.id:  # 項目名称 heads the CSV column and is a model alias
             add(f"duplicate 項目名称 {it.name!r} (also item {names[it.name]!r})", it.id, (*at, "name"))
         names.setdefault(it.name, it.id)
@@ -275,63 +301,52 @@ def check_layout(
         if it.pattern is not None and _NOT_RE2.search(it.pattern):
             add("pattern uses a backreference or lookaround (patterns must be RE2-compatible)",
                 it.id, (*at, "pattern"))
-        if it.partial_date is not None and it.partial_date.flag_item not in by_id:
-            add(f"partial_date.flag_item {it.partial_date.flag_item!r} is not an item of this layout"
-                f"{_did_you_mean(it.partial_date.flag_item, ids)}", it.id, (*at, "partial_date"))
+        if it.partial_date is not None:
+            probs.known([it.partial_date.flag_item], "partial_date.flag_item ", it.id, (*at, "partial_date"))
         if it.era_of is not None:
             target = by_id.get(it.era_of)
             if target is None:
-                add(f"era_of {it.era_of!r} is not an item of this layout{_did_you_mean(it.era_of, ids)}",
-                    it.id, (*at, "era_of"))
+                probs.known([it.era_of], "era_of ", it.id, (*at, "era_of"))
             elif target.type is not ItemType.DATE:
                 add(f"era_of {it.era_of!r} must name a date item (it is {target.type.value})", it.id,
                     (*at, "era_of"))
-    for k in layout.record_key:
-        if k not in by_id:
-            add(f"record_key item {k!r} is not an item of this layout{_did_you_mean(k, ids)}", None,
-                ("record_key",))
-    seen_rules: set[str] = set()
+
+
+def _check_rules(layout: Layout, probs: _Problems) -> None:
+    seen: set[str] = set()
     for i, rule in enumerate(layout.rules):
         at = ("rules", i)
         label = f"rule {rule.id}"
-        if rule.id in seen_rules:
-            add(f"duplicate rule id {rule.id!r}", label, at)
-        seen_rules.add(rule.id)
+        probs.unique("rule", rule.id, seen, label, at)
         for part in ("when", "check"):
             src = getattr(rule, part)
             if src is None:
                 continue
             try:
-                expr.compile_condition(src, ids)
+                expr.compile_condition(src, probs.ids)
             except expr.ExprError as e:
-                add(f"{part}: {e} in {src!r}", label, (*at, part))
-        for name in rule.items:
-            if name not in by_id:
-                add(f"items: {name!r} is not an item of this layout{_did_you_mean(name, ids)}", label,
-                    (*at, "items"))
-    seen_rel: set[str] = set()
+                probs.add(f"{part}: {e} in {src!r}", label, (*at, part))
+        probs.known(rule.items, "items: ", label, (*at, "items"))
+
+
+def _check_relations(layout: Layout, probs: _Problems, layouts: Mapping[str, Layout] | None) -> None:
+    seen: set[str] = set()
     for i, rel in enumerate(layout.relations):
         at = ("relations", i)
         label = f"relation {rel.id}"
-        if rel.id in seen_rel:
-            add(f"duplicate relation id {rel.id!r}", label, at)
-        seen_rel.add(rel.id)
-        for name in rel.items:
-            if name not in by_id:
-                add(f"items: {name!r} is not an item of this layout{_did_you_mean(name, ids)}", label,
-                    (*at, "items"))
+        probs.unique("relation", rel.id, seen, label, at)
+        probs.known(rel.items, "items: ", label, (*at, "items"))
         if layouts is None:
             continue
         target_layout = layouts.get(rel.layout)
         if target_layout is None:
-            add(f"relation to unknown layout {rel.layout!r}{_did_you_mean(rel.layout, layouts)}", label,
-                (*at, "layout"))
+            probs.add(f"relation to unknown layout {rel.layout!r}{_did_you_mean(rel.layout, layouts)}", label,
+                      (*at, "layout"))
             continue
         for name in rel.target_items:
             if name not in target_layout.item_ids:
-                add(f"target item {name!r} is not an item of {rel.layout}"
-                    f"{_did_you_mean(name, target_layout.item_ids)}", label, (*at, "target_items"))
-    return probs
+                probs.add(f"target item {name!r} is not an item of {rel.layout}"
+                          f"{_did_you_mean(name, target_layout.item_ids)}", label, (*at, "target_items"))
 
 
 def load_layout_file(path: Path | str, codes: Mapping[str, CodeTable] | None = None) -> Layout:
