@@ -18,43 +18,41 @@ def _item(i: str, **kw: object) -> dict[str, object]:
     return {"id": i, "name": kw.pop("name", i), "type": kw.pop("type", "text"), "provenance": _M, **kw}
 
 
-PERSON = Layout.model_validate(
-    {
-        "id": "t.person",
-        "gyomu": "テスト",
-        "gyomu_id": "t",
-        "file_name": "t_person.csv",
-        "title": {"ja": "人", "en": "person"},
-        "spec_version": "test",
-        "record_key": ["atena_no"],
-        "provenance": _M,
-        "items": [
-            _item("atena_no", name="宛名番号", required=True),
-            _item("shi", name="氏"),
-            _item("mei", name="名"),
-            _item("kana", name="カナ"),
-            _item("birth", name="生年月日", type="date", partial_date={"flag_item": "birth_fusho"}),
-            _item("birth_fusho", name="生年月日不詳フラグ", type="flag"),
-            _item("sex", name="性別"),
-            _item("kubun", name="区分"),
-            _item("jusho", name="住所"),
-            _item("extra", name="予備"),
-        ],
-    }
+def _layout(lid: str, title: tuple[str, str], key: str, items: list[dict[str, object]]) -> Layout:
+    return Layout.model_validate(
+        {
+            "id": lid,
+            "gyomu": "テスト",
+            "gyomu_id": "t",
+            "file_name": lid.replace(".", "_") + ".csv",
+            "title": {"ja": title[0], "en": title[1]},
+            "spec_version": "test",
+            "record_key": [key],
+            "provenance": _M,
+            "items": items,
+        }
+    )
+
+
+PERSON = _layout(
+    "t.person",
+    ("人", "person"),
+    "atena_no",
+    [
+        _item("atena_no", name="宛名番号", required=True),
+        _item("shi", name="氏"),
+        _item("mei", name="名"),
+        _item("kana", name="カナ"),
+        _item("birth", name="生年月日", type="date", partial_date={"flag_item": "birth_fusho"}),
+        _item("birth_fusho", name="生年月日不詳フラグ", type="flag"),
+        _item("sex", name="性別"),
+        _item("kubun", name="区分"),
+        _item("jusho", name="住所"),
+        _item("extra", name="予備"),
+    ],
 )
-HOUSE = Layout.model_validate(
-    {
-        "id": "t.house",
-        "gyomu": "テスト",
-        "gyomu_id": "t",
-        "file_name": "t_house.csv",
-        "title": {"ja": "世帯", "en": "house"},
-        "spec_version": "test",
-        "record_key": ["setai_no"],
-        "provenance": _M,
-        "items": [_item("setai_no", name="世帯番号", required=True), _item("nushi", name="世帯主")],
-    }
-)
+HOUSE = _layout("t.house", ("世帯", "house"), "setai_no",
+                [_item("setai_no", name="世帯番号", required=True), _item("nushi", name="世帯主")])  # fmt: skip
 LAYOUTS = {lay.id: lay for lay in (PERSON, HOUSE)}
 
 

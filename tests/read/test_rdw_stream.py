@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from chukan_layout.read import framing
 
 
-def _flat(chunks) -> list[tuple[int, int, bytes, str | None]]:  # type: ignore[no-untyped-def]
+def _flat(chunks: Iterable[framing.Chunk]) -> list[tuple[int, int, bytes, str | None]]:
     out = []
     for c in chunks:
         for i in range(len(c)):
@@ -22,6 +23,19 @@ def _flat(chunks) -> list[tuple[int, int, bytes, str | None]]:  # type: ignore[n
 
 def _records(lengths: list[int]) -> bytes:
     return b"".join((n + 4).to_bytes(2, "big") + b"\0\0" + bytes([65 + i % 26]) * n for i, n in enumerate(lengths))
+
+
+def _assert_stream_matches_walk(data: bytes, blocked: bool, max_records: int, block: int) -> None:
+    """The streamed RDW framer (read blocks of ``block`` bytes) yields the plain walk's records."""
+    expected = _flat(framing.walk_records(io.BytesIO(data), max_records, blocked=blocked))
+    mp = pytest.MonkeyPatch()
+    mp.setattr(framing, "_BLOCK", block)
+    try:
+        chunks = list(framing.frame_rdw(io.BytesIO(data), blocked, max_records))
+    finally:
+        mp.undo()
+    assert all(len(c) <= max_records for c in chunks)
+    assert _flat(chunks) == expected
 
 
 @settings(max_examples=150, deadline=None)
@@ -39,15 +53,7 @@ def test_stream_matches_walk(lengths: list[int], damage: str, max_records: int, 
         data = data[:30] + b"\x00\x09\x01\x00" + data[34:]
     elif damage == "garbage":
         data += b"\x01\x02"
-    expected = _flat(framing.walk_records(io.BytesIO(data), max_records, blocked=False))
-    mp = pytest.MonkeyPatch()
-    mp.setattr(framing, "_BLOCK", block)
-    try:
-        chunks = list(framing.frame_rdw(io.BytesIO(data), False, max_records))
-    finally:
-        mp.undo()
-    assert all(len(c) <= max_records for c in chunks)
-    assert _flat(chunks) == expected
+    _assert_stream_matches_walk(data, False, max_records, block)
 
 
 def test_uniform_chunks_are_strided_views() -> None:
@@ -103,15 +109,7 @@ def test_vb_stream_matches_walk(blocks: list[list[int]], extended: bool, damage:
             data += b"\x01\x02"
         elif damage == "short_area":  # a block whose records leave 2 bytes unframed
             data += b"\x00\x0a\x00\x00" + b"\x00\x06\x00\x00ab" + b"\x00\x00"
-    expected = _flat(framing.walk_records(io.BytesIO(data), max_records, blocked=True))
-    mp = pytest.MonkeyPatch()
-    mp.setattr(framing, "_BLOCK", block)
-    try:
-        chunks = list(framing.frame_rdw(io.BytesIO(data), True, max_records))
-    finally:
-        mp.undo()
-    assert all(len(c) <= max_records for c in chunks)
-    assert _flat(chunks) == expected
+    _assert_stream_matches_walk(data, True, max_records, block)
 
 
 def test_vb_uniform_records_are_compacted_strided_views() -> None:
