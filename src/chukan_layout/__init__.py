@@ -1,16 +1,43 @@
 """chukan-layout: migrate Japanese municipal data into the 中間標準レイアウト仕様.
 
-Library entry points (imported lazily so ``import chukan_layout`` stays cheap)::
+The library API is these five functions, imported lazily so ``import chukan_layout`` stays
+cheap (the CLI, ``chukan-layout``, is built on the same calls)::
 
     import chukan_layout as cl
-    layout = cl.load_layout("juki.jumin")
-    layout.model.model_validate({...})        # one record, Pydantic
-    for batch in cl.read("JUMIN.DAT", definition): ...
+
+    cl.list_layouts()                       # every registered layout, loaded (LoadedLayout), by id
+    jumin = cl.load_layout("juki.jumin")    # one layout: .spec (Layout), .codes, .model
+    jumin.model.model_validate({...})       # check one record with the generated Pydantic model
+
+    reader = cl.read("JUMIN.DAT", definition)   # definition: a read.definition model
+    for batch in reader: ...                # pyarrow.RecordBatch of strings + _record, _source
+    reader.rejects, reader.trailers, reader.stats   # nothing lost: every record is accounted for
+
+    result = cl.convert("vendor_a", ["JUMIN.DAT"], "out/")   # → pipeline.ConvertResult
+    result.exit_code, result.report         # 0 pass / 1 FAIL; the sign-off report.Report
+
+    report = cl.validate(["out/juki_jumin.csv"], layout="juki.jumin")   # → report.Report
+
+- :func:`load_layout(layout_id) <chukan_layout.spec.registry.load_layout>` and
+  :func:`list_layouts() <chukan_layout.spec.registry.list_layouts>`: the layout registry.
+- :func:`read(source, definition, *, encoding=None, batch_size=65536, policy="reject", ...)
+  <chukan_layout.read.api.read>`: a legacy export as a stream of Arrow batches (a ``Reader``).
+- :func:`convert(adapter, inputs, out_dir, **options) <chukan_layout.pipeline.convert>`:
+  vendor files → standard CSV files, rejects, 外字 list and report (the ``convert`` command).
+- :func:`validate(inputs, **options) <chukan_layout.pipeline.validate>`: check standard CSV
+  files someone else produced; options as ``pipeline_standard.validate_files`` (the
+  ``validate`` command). ``chukan_layout.validate`` is also the validator subpackage; the
+  package object is callable, so both uses work.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what the lazy attributes are, for type checkers and editors
+    from .pipeline import convert
+    from .read.api import read
+    from .spec.registry import list_layouts, load_layout
 
 __version__ = "0.1.0"
 
