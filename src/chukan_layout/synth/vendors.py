@@ -30,6 +30,7 @@ from .world import World
 UNDECODABLE_SJIS = b"\x85\x40"  # lead byte 0x85 is unassigned in cp932
 UNDECODABLE_EBCDIC = b"\xff\xff"  # not a DBCS code of IBM930
 _MARK = "◆◇UNDEC◇◆"  # placeholder replaced by undecodable bytes after CSV encoding (never in data)
+Fault = tuple[int, str, str, str, str]  # (row, kind, vendor field, item, detail)
 
 
 class VendorFileWriter:
@@ -116,21 +117,38 @@ class VendorFileWriter:
             self._write_csv(parts, golden_base)
 
     def _columns(self, rm: RecordMap, batch: pa.RecordBatch, vform: dict[str, pa.Array], first: bool
-                 ) -> tuple[dict[str, pa.Array], list[tuple[int, str, str, str, str]]]:
+                 ) -> tuple[dict[str, pa.Array], list[Fault]]:
         """Vendor columns of one record map, with value faults applied. Faults: (row, kind, field, item, detail)."""
         n = batch.num_rows
         g = {name: batch.column(name) for name in batch.schema.names}
-        gaiji_items = GAIJI_ITEMS.get(rm.layout, ())
         field_of: dict[str, str] = {}  # item → first vendor field carrying it
         for fname in rm.map:
             src = rm.source(fname)
             if src.item:
                 field_of.setdefault(src.item, fname)
         targets = TARGETS.get(rm.layout, {})
+        faults, golden_mut, vendor_mut = self._value_faults(rm, g, field_of, targets, n, first)
+        cols = self._encode(rm, g, vform, golden_mut, n)
+        self._vendor_faults(cols, g, vendor_mut, field_of, targets)
+        for fname in rm.map:
+            src = rm.source(fname)
+            if src.enc == "hankaku" and src.item:
+                rows = np.flatnonzero(encode.has_small_kana(g[src.item]))
+                values = g[src.item].take(rows).to_pylist()
+                faults.extend((int(r), "small_kana", fname, src.item, v) for r, v in zip(rows, values, strict=True))
+        return cols, faults
+
+    def _value_faults(self, rm: RecordMap, g: dict[str, pa.Array], field_of: dict[str, str],
+                      targets: dict[str, str], n: int, first: bool
+                      ) -> tuple[list[Fault], dict[str, dict[int, str]], dict[str, tuple[int, str]]]:
+        """Plan this chunk's faults; those in the standard values are patched into ``g`` here.
+
+        Returns the faults, the patched items (item → {row: value}) and the faults left for the
+        vendor encoding (:meth:`_vendor_faults`)."""
         kinds = [k for k in VENDOR_KINDS[self.vendor] if k in targets and targets[k] in field_of]
         eligible = {k: self._eligible(k, targets[k], g, rm) for k in kinds}
         chosen = plan(self.rng, n, self.rate, kinds, eligible, first)
-        faults: list[tuple[int, str, str, str, str]] = []
+        faults: list[Fault] = []
         golden_mut: dict[str, dict[int, str]] = {}  # item → {row: corrupted value}
         vendor_mut: dict[str, tuple[int, str]] = {}
         for row, kind in chosen:
@@ -147,6 +165,12 @@ class VendorFileWriter:
                 golden_mut.setdefault("shotoku_nen", {})[row] = str(int(new) - 1)
         for item, changes in golden_mut.items():  # a few rows per chunk: patched, not rebuilt
             g[item] = patch(g[item], np.fromiter(changes, np.int64, len(changes)), list(changes.values()))
+        return faults, golden_mut, vendor_mut
+
+    def _encode(self, rm: RecordMap, g: dict[str, pa.Array], vform: dict[str, pa.Array],
+                golden_mut: dict[str, dict[int, str]], n: int) -> dict[str, pa.Array]:
+        """Each vendor field in its vendor form (a faulted 外字 item keeps its standard value)."""
+        gaiji_items = GAIJI_ITEMS.get(rm.layout, ())
         cols: dict[str, pa.Array] = {}
         for fname in rm.map:
             src = rm.source(fname)
@@ -158,8 +182,6 @@ class VendorFileWriter:
                 continue
             assert src.item is not None
             v = vform.get(src.item, g[src.item]) if src.item in gaiji_items and src.item not in golden_mut else g[src.item]
-            if src.item in gaiji_items and src.item in golden_mut:
-                v = g[src.item]
             if src.enc == "hankaku":
                 v = encode.hankaku(v)
             elif src.enc == "wareki":
@@ -170,7 +192,11 @@ class VendorFileWriter:
             elif src.enc == "compact":
                 v = encode.compact(v)
             cols[fname] = v
-        # faults that live in the vendor encoding
+        return cols
+
+    def _vendor_faults(self, cols: dict[str, pa.Array], g: dict[str, pa.Array], vendor_mut: dict[str, tuple[int, str]],
+                       field_of: dict[str, str], targets: dict[str, str]) -> None:
+        """Patch the faults that live in the vendor encoding into ``cols``."""
         vchanges: dict[str, dict[int, str]] = {}
         for row, kind in vendor_mut.values():
             item = targets[kind]
@@ -187,13 +213,6 @@ class VendorFileWriter:
             vchanges.setdefault(fname, {})[row] = cur
         for fname, changes in vchanges.items():
             cols[fname] = patch(cols[fname], np.fromiter(changes, np.int64, len(changes)), list(changes.values()))
-        for fname in rm.map:
-            src = rm.source(fname)
-            if src.enc == "hankaku" and src.item:
-                rows = np.flatnonzero(encode.has_small_kana(g[src.item]))
-                values = g[src.item].take(rows).to_pylist()
-                faults.extend((int(r), "small_kana", fname, src.item, v) for r, v in zip(rows, values, strict=True))
-        return cols, faults
 
     def _eligible(self, kind: str, item: str, g: dict[str, pa.Array], rm: RecordMap) -> np.ndarray:
         v = g[item]
@@ -201,8 +220,6 @@ class VendorFileWriter:
         if kind == "out_of_era":
             return nonblank & np.asarray(pc.greater_equal(v, "2019-05-01").to_numpy(zero_copy_only=False), dtype=bool)
         if kind == "unmapped_gaiji" or kind == "undecodable_bytes":
-            from .encode import has_small_kana  # noqa: F401 - keep import local
-
             kanji = np.asarray(pc.match_substring_regex(v, "^[\u4e00-\u9fff]").to_numpy(zero_copy_only=False), dtype=bool)
             return nonblank & kanji
         if kind == "duplicate_key" and item == "rireki_no":
