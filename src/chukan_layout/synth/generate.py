@@ -29,7 +29,7 @@ from .arrow_util import patch
 from .faults import KINDS, MANIFEST_FIELDS, TARGETS, VENDOR_KINDS, ManifestRow, plan
 from .golden import BUILDERS, GAIJI_ITEMS, build
 from .population import Chunk
-from .profile import load_profile
+from .profile import VendorProfile, load_profile
 from .reference import pick_municipality
 from .vendors import VendorFileWriter, _corrupt
 from .world import World, load_layouts
@@ -136,26 +136,32 @@ def generate(
         for x in [*golden_w.values(), *std_w.values()]:
             x.abort()
         raise
-    known = {x.path: x.sha256 for x in [*golden_w.values(), *std_w.values()]}
-    known.update({vw.path: vw.sha256 for vw in writers if vw.sha256})
-    for lid, x in golden_w.items():
-        res.golden[lid] = x.path
-        res.records[f"golden/{x.path.name}"] = x.records
-    for lid, x in std_w.items():
-        res.standard[lid] = x.path
-        res.records[f"standard/{x.path.name}"] = x.records
-    for p in profiles:
-        table = w.gaiji.write_table(p.vendor, out / p.vendor / p.gaiji_table)
-        res.gaiji_tables[p.vendor] = table
-        res.vendor_files[p.vendor] = [vw.path for vw in writers if vw.vendor == p.vendor] + [table]
-        for vw in writers:
-            if vw.vendor == p.vendor:
-                res.records[f"{p.vendor}/{vw.path.name}"] = vw.data_records
+    known = _record_outputs(res, w, profiles, golden_w, std_w, writers)
     res.manifest = manifest
     res.manifest_csv, res.manifest_json = _write_manifest(out, res, dict(seed=seed, residents=residents, faults=faults,
                                                           gaiji_share=gaiji_share, vendors=vlist,
                                                           mj_list=str(mj_list) if mj_list else None), known)
     return res
+
+
+def _record_outputs(res: GenerateResult, w: World, profiles: list[VendorProfile],
+                    golden_w: dict[str, StandardCsvWriter], std_w: dict[str, StandardCsvWriter],
+                    writers: list[VendorFileWriter]) -> dict[Path, str]:
+    """Fill ``res`` with the files written (and write each vendor's 外字 table); returns path → SHA-256."""
+    known = {x.path: x.sha256 for x in [*golden_w.values(), *std_w.values()]}
+    known.update({vw.path: vw.sha256 for vw in writers if vw.sha256})
+    for folder, done, ws in (("golden", res.golden, golden_w), ("standard", res.standard, std_w)):
+        for lid, x in ws.items():
+            done[lid] = x.path
+            res.records[f"{folder}/{x.path.name}"] = x.records
+    for p in profiles:
+        table = w.gaiji.write_table(p.vendor, res.out_dir / p.vendor / p.gaiji_table)
+        res.gaiji_tables[p.vendor] = table
+        res.vendor_files[p.vendor] = [vw.path for vw in writers if vw.vendor == p.vendor] + [table]
+        for vw in writers:
+            if vw.vendor == p.vendor:
+                res.records[f"{p.vendor}/{vw.path.name}"] = vw.data_records
+    return known
 
 
 def _vendor_forms(w: World, lid: str, c: Chunk, vendor: str) -> dict[str, pa.Array]:
