@@ -133,7 +133,15 @@ def default_layouts(layout_id: str) -> Layout:
 _DEF = TypeAdapter(RecordDefinition)
 
 
-def _load_definition(src: Source, sid: str, base: Path, lines: LineMap) -> FixedWidthDefinition | CsvDefinition:
+def _load_definition(
+    src: Source,
+    sid: str,
+    base: Path,
+    lines: LineMap,
+    files: dict[Path, tuple[Any, LineMap]] | None = None,
+) -> FixedWidthDefinition | CsvDefinition:
+    """The source's record definition: inline, or from ``definition_file`` (parsed once per
+    adapter load even when several sources share the file — ``files`` caches the parse)."""
     path = ("sources", sid)
     if src.definition is not None:
         d = src.definition
@@ -142,7 +150,11 @@ def _load_definition(src: Source, sid: str, base: Path, lines: LineMap) -> Fixed
         f = (base / src.definition_file).resolve()
         if not f.is_file():
             raise lines.error((*path, "definition_file"), f"definition file not found: {f}")
-        data, dlines = load_yaml_file(f)
+        if files is None:
+            files = {}
+        if f not in files:
+            files[f] = load_yaml_file(f)
+        data, dlines = files[f]
         dpath: tuple[Any, ...] = ()
         for part in (src.definition_key or "").split("/") if src.definition_key else []:
             data, step = _descend(data, part)
@@ -290,8 +302,9 @@ def compile_adapter(
 
 def _compile_sources(model: AdapterFile, lines: LineMap, base: Path) -> dict[str, SourceSpec]:
     sources: dict[str, SourceSpec] = {}
+    parsed: dict[Path, tuple[Any, LineMap]] = {}  # definition files shared by several sources
     for sid, s in model.sources.items():
-        d = _load_definition(s, sid, base, lines)
+        d = _load_definition(s, sid, base, lines, parsed)
         sources[sid] = SourceSpec(sid, s.role, s.files, d, s.trim, s.key, s.record_type)
         if s.role == "lookup":
             flds = sources[sid].fields(s.record_type)
