@@ -7,10 +7,8 @@ Public entry points: :func:`read` (:mod:`.api`), the renderer :func:`render_fixe
 
 from __future__ import annotations
 
-import sys
-import types
-from typing import Any
 
+from .._callable import make_callable
 from .api import Reader, ReadStats, Reject, read
 from .definition import (
     CsvDefinition,
@@ -41,13 +39,4 @@ __all__ = [
 ]
 
 
-class _CallablePackage(types.ModuleType):
-    """``chukan_layout.read(...)`` is the library entry point (:func:`.api.read`), but importing this
-    package sets the attribute ``chukan_layout.read`` to the package itself: calling the package
-    reads, so both meanings work (as for ``chukan_layout.validate``)."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Reader:
-        return read(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallablePackage
+make_callable(__name__, lambda: read)  # chukan_layout.read(...) reads (see chukan_layout._callable)

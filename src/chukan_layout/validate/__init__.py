@@ -6,6 +6,9 @@
 - :class:`ValidationRun`: all of the above for the files of one run.
 """
 
+from typing import Any
+
+from .._callable import make_callable
 from .compile import CompiledLayout, compile_layout
 from .keys import KeyIndex
 from .reconcile import Reconciliation, TotalsAccumulator, Trailer, compare, reconcile
@@ -27,14 +30,11 @@ __all__ = [
 ]
 
 
-# ``chukan_layout.validate(...)`` is the library entry point (pipeline.validate), but importing this
-# package sets the attribute ``chukan_layout.validate`` to the package itself. Making the package
-# callable keeps both meanings working: ``chukan_layout.validate(files, ...)`` → the report.
-class _CallablePackage(__import__("types").ModuleType):
-    def __call__(self, *args: object, **kwargs: object) -> object:
-        from ..pipeline import validate
+def _pipeline_validate() -> Any:
+    from ..pipeline import validate
 
-        return validate(*args, **kwargs)  # type: ignore[arg-type]
+    return validate
 
 
-__import__("sys").modules[__name__].__class__ = _CallablePackage
+# chukan_layout.validate(...) → pipeline.validate (see chukan_layout._callable)
+make_callable(__name__, _pipeline_validate)
