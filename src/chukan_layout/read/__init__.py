@@ -7,7 +7,6 @@ Public entry points: :func:`read` (:mod:`.api`), the renderer :func:`render_fixe
 
 from __future__ import annotations
 
-
 from .._callable import make_callable
 from .api import Reader, ReadStats, Reject, read
 from .definition import (
