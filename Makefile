@@ -9,6 +9,8 @@ EXTRAS ?= dev,synth
 
 .PHONY: install demo test lint bench docs clean
 
+# make bench: 1M + 5M residents (about 1.5 h on a shared 2-core machine); make bench BENCH_ARGS=--quick: 100k
+
 $(STAMP): pyproject.toml setup.py
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found %s)" % sys.version.split()[0])'
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -30,7 +32,7 @@ lint: install
 
 bench: install
 	$(BIN)/python -m pip install -q -e '.[$(EXTRAS),bench]'
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/run_all.py --write $(BENCH_ARGS)
 
 docs: install
 	$(BIN)/python -m chukan_layout.docs_gen

@@ -58,7 +58,16 @@ def _free(out_dir: str | None) -> None:
                 q.unlink()
 
 
+FILTER: list[str] = []  # --cases: run only the cases whose label contains one of these
+
+
+class _Skipped(RuntimeError):
+    pass
+
+
 def _case(label: str, target: str, records: int, nbytes: int, group: str, **kw: Any) -> dict[str, Any]:
+    if FILTER and not any(f in label for f in FILTER):
+        raise _Skipped(label)
     _log(f"  … {label}")
     r = run_case(target, timeout=6 * 3600, **kw)
     _free(kw.get("out_dir"))
@@ -66,6 +75,14 @@ def _case(label: str, target: str, records: int, nbytes: int, group: str, **kw: 
     _log(f"    {r['seconds']:.1f} s, {records / r['seconds']:,.0f} rec/s, peak RSS {r['peak_rss_mib']:.0f} MiB "
          f"(tree {r['peak_tree_rss_mib']:.0f}), load {r['load_before']:.1f}")  # fmt: skip
     return r
+
+
+def _add(cases: list[dict[str, Any]], *args: Any, **kw: Any) -> None:
+    """Run a case (see ``_case``) and keep its figures, unless ``--cases`` filters it out."""
+    try:
+        cases.append(_case(*args, **kw))
+    except _Skipped:
+        return
 
 
 def run_size(residents: int, args: argparse.Namespace, fl_runs: dict[int, float]) -> dict[str, Any]:
@@ -82,36 +99,37 @@ def run_size(residents: int, args: argparse.Namespace, fl_runs: dict[int, float]
     ours = args.only in (None, "ours")
     # peers on the golden standard CSV
     if peers and ng <= args.frictionless_max:
-        cases.append(_case("frictionless validate (UTF-8)", "peers:frictionless_validate", ng, nb["golden_utf8"],
-                           "peer", csv_path=g_utf, layout_id="juki.jumin"))  # fmt: skip
-        fl_runs[ng] = cases[-1]["seconds"]
+        _add(cases, "frictionless validate (UTF-8)", "peers:frictionless_validate", ng, nb["golden_utf8"],
+                           "peer", csv_path=g_utf, layout_id="juki.jumin")  # fmt: skip
+        if cases and cases[-1]["label"].startswith("frictionless"):
+            fl_runs[ng] = cases[-1]["seconds"]
     if peers:
-        cases.append(_case("pandera over open_csv (UTF-8)", "peers:pandera_stream", ng, nb["golden_utf8"], "peer",
-                           csv_path=g_utf, layout_id="juki.jumin"))  # fmt: skip
+        _add(cases, "pandera over open_csv (UTF-8)", "peers:pandera_stream", ng, nb["golden_utf8"], "peer",
+                           csv_path=g_utf, layout_id="juki.jumin")  # fmt: skip
     if peers and not big:
-        cases.append(_case("pandera over open_csv (cp932)", "peers:pandera_stream", ng, nb["golden_cp932"], "peer",
-                           csv_path=g_cp, layout_id="juki.jumin", encoding="cp932"))  # fmt: skip
+        _add(cases, "pandera over open_csv (cp932)", "peers:pandera_stream", ng, nb["golden_cp932"], "peer",
+                           csv_path=g_cp, layout_id="juki.jumin", encoding="cp932")  # fmt: skip
     if peers and not big:
-        cases.append(_case("pandas + Pydantic per row (UTF-8)", "peers:pydantic_rows", ng, nb["golden_utf8"], "peer",
-                           csv_path=g_utf, layout_id="juki.jumin"))  # fmt: skip
+        _add(cases, "pandas + Pydantic per row (UTF-8)", "peers:pydantic_rows", ng, nb["golden_utf8"], "peer",
+                           csv_path=g_utf, layout_id="juki.jumin")  # fmt: skip
     if not ours:
         return {"residents": residents, "prep": prep, "cases": cases}
     # ours on the same CSV
-    cases.append(_case("ours: validate (UTF-8)", "bench_e2e:ours_validate", ng, nb["golden_utf8"], "ours",
-                       csv_path=g_utf, out_dir=str(out / "validate_utf8")))  # fmt: skip
+    _add(cases, "ours: validate (UTF-8)", "bench_e2e:ours_validate", ng, nb["golden_utf8"], "ours",
+                       csv_path=g_utf, out_dir=str(out / "validate_utf8"))  # fmt: skip
     if not big:
-        cases.append(_case("ours: validate (cp932)", "bench_e2e:ours_validate", ng, nb["golden_cp932"], "ours",
-                           csv_path=g_cp, encoding="cp932", out_dir=str(out / "validate_cp932")))  # fmt: skip
+        _add(cases, "ours: validate (cp932)", "bench_e2e:ours_validate", ng, nb["golden_cp932"], "ours",
+                           csv_path=g_cp, encoding="cp932", out_dir=str(out / "validate_cp932"))  # fmt: skip
     # ours end to end from the vendor exports
     for vendor, label in (("vendor_a", "vendor A fixed-width cp932"), ("vendor_b", "vendor B CSV")):
         for w in [max(args.workers)] if big else args.workers:
             try:
                 nrec = n[vendor] + n[f"{vendor}_setai"]
                 nbytes = nb[vendor] + nb[f"{vendor}_setai"]
-                cases.append(_case(f"ours: convert {label}, {w} worker{'s' if w > 1 else ''}",
+                _add(cases, f"ours: convert {label}, {w} worker{'s' if w > 1 else ''}",
                                    "bench_e2e:ours_convert", nrec, nbytes, "e2e", adapter=vendor,
                                    inputs=[f[vendor], f[f"{vendor}_setai"]], gaiji_tables=[f[f"{vendor}_gaiji"]],
-                                   out_dir=str(out / f"{vendor}_{w}"), workers=w))  # fmt: skip
+                                   out_dir=str(out / f"{vendor}_{w}"), workers=w)  # fmt: skip
             except RuntimeError as e:
                 _log(f"    skipped: {str(e).strip().splitlines()[-1]}")
     return {"residents": residents, "prep": prep, "cases": cases}
@@ -177,16 +195,18 @@ def summary(runs: list[dict[str, Any]], fl_runs: dict[int, float]) -> list[str]:
         vs = [c for c in e2e if v in c["label"]]
         if vs:
             best[v] = min(vs, key=lambda c: c["seconds"])
+    val = _peer(cases, "ours: validate (UTF-8)")
+    ratio_cases = {**best, **({"validate only, same CSV": val} if val else {})}
     tag = f"{main['residents']:,} residents"
     rows = ["| target | measured | met? |", "|---|---|---|"]
-    for v, c in best.items():
+    for v, c in ratio_cases.items():
         if fl:
             x = fl / c["seconds"]
             fc = next((p["cpu_seconds"] for p in cases if p["label"].startswith("frictionless")), None)
             cpu = f"; CPU-time ratio {fc / c['cpu_seconds']:,.1f}×" if fc else ""
             rows.append(f"| ≥ {T_FRICTIONLESS:.0f}× frictionless ({v}, {tag}) | {x:,.1f}×{' (extrapolated)' if extrap else ''}"
                         f"{cpu} | {'yes' if x >= T_FRICTIONLESS else 'no'} |")  # fmt: skip
-    for v, c in best.items():
+    for v, c in ratio_cases.items():
         if pandera:
             x = pandera["seconds"] / c["seconds"]
             cpu = pandera["cpu_seconds"] / c["cpu_seconds"]
@@ -286,9 +306,11 @@ def main() -> None:
     ap.add_argument("--note", action="append", default=[], help="a line to add under the tables")
     ap.add_argument("--only", choices=["ours", "peers"], default=None,
                     help="run only our cases (or only the peers); with --append the others are kept from the saved run")
+    ap.add_argument("--cases", nargs="+", default=[], help="run only the cases whose label contains one of these")
     ap.add_argument("--append", action="store_true",
                     help="add these sizes to the last saved run (e.g. 1M now, 5M later) instead of starting anew")
     args = ap.parse_args()
+    FILTER[:] = args.cases
     sizes = args.sizes or ([100_000] if args.quick else [1_000_000, 5_000_000])
     saved = Path(args.data_dir or HERE / "data") / f"run_all{'_quick' if args.quick else ''}.json"
     if args.render:
@@ -313,12 +335,13 @@ def main() -> None:
         kept = {}
     for n in sizes:
         run = run_size(n, args, fl_runs)
-        if args.only and n in kept:  # keep the other side's cases of the saved run, re-measured ones replaced
+        if (args.only or args.cases) and n in kept:  # keep the other side's cases of the saved run, re-measured ones replaced
             mine = {c["label"] for c in run["cases"]}
             run["cases"] = [c for c in kept[n]["cases"] if c["label"] not in mine] + run["cases"]
             run["cases"].sort(key=lambda c: ("peer", "ours", "e2e").index(c["group"]))
-            run["remeasured"] = (f"{args.only} re-measured {time.strftime('%Y-%m-%d %H:%M')}; the others from the run "
-                                 f"of {kept[n]['date']}")
+            what = ", ".join(sorted(mine))
+            run["remeasured"] = (run.get("remeasured", "") + f"{what} re-measured {time.strftime('%Y-%m-%d %H:%M')}; the others from the run "
+                                 f"of {kept[n]['date']}. ")
         run["date"] = time.strftime("%Y-%m-%d %H:%M")
         runs.append(run)
         runs.sort(key=lambda r: r["residents"])
