@@ -89,7 +89,7 @@ def _columns(layout: Layout, names: list[str], file: str) -> dict[str, str]:
 
 
 def _validate_file(st: _State, path: Path, lid: str, fs: FindingSet, *, encoding: str, batch_size: int,
-                   raw_values: bool, codes: dict[Any, list[tuple[np.ndarray, np.ndarray]]],
+                   raw_values: bool, cross: CrossChecks,
                    progress: Callable[[int], None] | None) -> FileCounts:  # fmt: skip
     layout = st.layouts[lid]
     file = path.name
@@ -110,7 +110,11 @@ def _validate_file(st: _State, path: Path, lid: str, fs: FindingSet, *, encoding
             mapping = _columns(layout, [n for n in batch.schema.names if not n.startswith("_")], file)
         b = _to_layout(batch, layout, mapping)
         mask = st.compiled[lid].check(b, fs, file=file, raw_values=raw_values)
+        # codes go to the (spilling) stores batch by batch: collecting a file's codes first grew the
+        # process by ~140 bytes per record (codes, record numbers and their concatenation)
+        codes: dict[Any, list[tuple[np.ndarray, np.ndarray]]] = {}
         _codes_of(st, lid, b, codes)  # type: ignore[arg-type]
+        cross.add({k: v[0] for k, v in codes.items()}, file)
         n_bad = int(mask.sum())
         bad_rows += n_bad
         if n_bad:
@@ -160,11 +164,8 @@ def validate_files(
     cross = CrossChecks(list(specs.values()))
     counts: list[FileCounts] = []
     for p, lid in zip(paths, ids, strict=True):
-        codes: dict[Any, list[tuple[np.ndarray, np.ndarray]]] = {}
         counts.append(_validate_file(st, p, lid, fs, encoding=encoding, batch_size=batch_size,
-                                     raw_values=raw_values, codes=codes, progress=progress))  # fmt: skip
-        cross.add({k: (np.concatenate([c for c, _ in v]), np.concatenate([r for _, r in v])) for k, v in codes.items()},
-                  p.name)  # fmt: skip
+                                     raw_values=raw_values, cross=cross, progress=progress))  # fmt: skip
     file_of = {p.name: (p, lid) for p, lid in zip(paths, ids, strict=True)}
 
     def reread(lid: str) -> Callable[[str], Any]:
