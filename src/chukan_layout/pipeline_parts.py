@@ -56,10 +56,35 @@ class RangeFile(io.RawIOBase):
         super().__init__()
         self._f = open(path, "rb")  # noqa: SIM115 - closed by close()
         self._f.seek(start)
+        self._start, self._end = start, end
         self._left = None if end is None else end - start
 
     def readable(self) -> bool:
         return True
+
+    # Seekable (offsets relative to ``start``): the CSV reader otherwise buffers a whole
+    # unseekable input in memory (a 750 MB vendor CSV made the worker ~900 MiB bigger).
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._f.tell() - self._start
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        if whence == io.SEEK_SET:
+            target = self._start + pos
+        elif whence == io.SEEK_CUR:
+            target = self._f.tell() + pos
+        else:
+            end = self._end if self._end is not None else self._f.seek(0, io.SEEK_END)
+            target = end + pos
+        if target < self._start:
+            raise ValueError("negative seek position")
+        if self._end is not None:
+            target = min(target, self._end)
+        self._f.seek(target)
+        self._left = None if self._end is None else self._end - target
+        return target - self._start
 
     def read(self, size: int | None = -1) -> bytes:  # type: ignore[override]
         if size is None or size < 0:
