@@ -57,6 +57,9 @@ def compile_for(layout: Layout) -> CompiledLayout:
     return compile_layout(loaded_for(layout))
 
 
+ADD_ROWS = 1 << 16
+
+
 class CrossChecks:
     """Unique keys per layout and references between the run's layouts, fed with worker codes."""
 
@@ -68,16 +71,23 @@ class CrossChecks:
         share_budget([k.store for k in self.keys.values()] + self.refs.stores())
 
     def add(self, codes: Mapping[tuple[str, Any], tuple[np.ndarray, np.ndarray]], file: str) -> None:
-        """Codes of one partition (``pipeline_worker._codes_of``), in partition order."""
-        for (kind, key), (c, r) in codes.items():
-            if kind == "key":
-                self.keys[key].add_codes(c, r, file=file)
-            elif kind == "target":
-                self.refs.targets[key].append(c, r, file)
-            elif kind == "edge":
-                self.refs.edges[key].store.append(c, r, file)
-            elif kind == "blank":
-                self.refs.edges[key].blanks.append(c, r, file)
+        """Codes of one partition (``pipeline_worker._codes_of``), in partition order.
+
+        Fed to the stores in slices of ``ADD_ROWS``: a whole-file partition (CSV) would otherwise
+        make each store's sort temporaries as big as the file's codes."""
+        for (kind, key), (cc, rr) in codes.items():
+            for lo in range(0, len(cc), ADD_ROWS):
+                self._add(kind, key, cc[lo : lo + ADD_ROWS], rr[lo : lo + ADD_ROWS], file)
+
+    def _add(self, kind: str, key: Any, c: np.ndarray, r: np.ndarray, file: str) -> None:
+        if kind == "key":
+            self.keys[key].add_codes(c, r, file=file)
+        elif kind == "target":
+            self.refs.targets[key].append(c, r, file)
+        elif kind == "edge":
+            self.refs.edges[key].store.append(c, r, file)
+        elif kind == "blank":
+            self.refs.edges[key].blanks.append(c, r, file)
 
     def finish(self, findings: FindingSet, *, reread: Callable[[str], Reread] | None = None,
                raw_values: bool = False) -> None:  # fmt: skip

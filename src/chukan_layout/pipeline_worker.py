@@ -317,7 +317,10 @@ def run_partition(st: WorkerState, part: Partition, progress: Any = None) -> Par
         for g in st.gaiji.stages.values():
             total.merge(g.counters)
         res.gaiji = total
-    res.codes = {k: (np.concatenate([c for c, _ in v]), np.concatenate([r for _, r in v])) for k, v in codes.items()}
+    for k in list(codes):  # one key at a time, its pieces dropped as joined (not all pieces and all joins at once)
+        v = codes.pop(k)
+        res.codes[k] = (np.concatenate([c for c, _ in v]), np.concatenate([r for _, r in v]))
+        del v
     return res
 
 
