@@ -26,10 +26,12 @@ they are reported but never move already written records.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -332,13 +334,21 @@ def _results(partitions: list[Partition], n: int, cfg: RunConfig, state: WorkerS
     _STATE = state
     ex = ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker, initargs=(None if _CAN_FORK else cfg,))
     try:
-        futures: list[Future[PartResult] | None] = [ex.submit(_work, p) for p in partitions]
+        # A window of 2n partitions in flight, not all of them: finished results (key codes, findings)
+        # wait in this process until merged in order, and a parent slower than its workers piled up
+        # the whole run's results (peak RSS growing with the input).
+        todo = iter(partitions)
+        window: deque[Future[PartResult]] = deque(ex.submit(_work, p) for p in itertools.islice(todo, 2 * n))
         started()
-        for i, f in enumerate(futures):
-            assert f is not None
-            futures[i] = None  # a done future holds its result (key codes): let it go once merged
-            yield f.result()
-            del f
+        while window:
+            f = window.popleft()
+            res = f.result()
+            del f  # a done future holds its result: let it go once merged
+            nxt = next(todo, None)
+            if nxt is not None:
+                window.append(ex.submit(_work, nxt))
+            yield res
+            del res
     finally:
         ex.shutdown(wait=True, cancel_futures=True)
         _STATE = None
