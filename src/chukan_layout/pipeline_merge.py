@@ -26,7 +26,7 @@ from .pipeline_report import CrossChecks, make_report, trailer_checks
 from .read.definition import CsvDefinition, FixedWidthDefinition
 from .report import FileCounts, InputInfo, OutputInfo, Thresholds, TrailerCheck, write_reports
 from .spec.model import Layout
-from .write.atomic import HashingWriter, temp_path_for
+from .write.atomic import AtomicFile
 
 
 def standard_header(layout: Layout, encoding: str = "utf-8", eol: str = "\r\n") -> bytes:
@@ -55,12 +55,10 @@ class Concat:
 
     def __init__(self, path: str | Path, head: bytes, parts: Sequence[str] = (), *, remove_parts: bool = False) -> None:
         self.path = Path(path)
-        self._tmp = temp_path_for(self.path)
+        self._file = AtomicFile(self.path)
         self._done = False
         self._remove = remove_parts
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._f: Any = open(self._tmp, "wb")  # noqa: SIM115 - closed by close() / abort()
-        self._w = HashingWriter(self._f)
+        self._w = self._file.open()
         self._w.write(head)
         self.sha256 = ""
         self.size = 0
@@ -78,23 +76,18 @@ class Concat:
             os.unlink(part)
 
     def close(self) -> None:
-        if self._f.closed:
-            return
-        self._f.flush()
-        os.fsync(self._f.fileno())
-        self._f.close()
+        """The file is complete: ``sha256`` and ``size`` are final (renamed by :meth:`commit`)."""
         self.sha256 = self._w.sha256
         self.size = self._w.bytes_written
 
     def commit(self) -> None:
         self.close()
-        os.replace(self._tmp, self.path)
+        self._file.close()  # flush, fsync, rename into place
         self._done = True
 
     def abort(self) -> None:
         if not self._done:
-            self._f.close()
-            self._tmp.unlink(missing_ok=True)
+            self._file.abort()
 
 
 class RunMerger:
