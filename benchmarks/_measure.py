@@ -67,7 +67,9 @@ print("@@RESULT@@" + json.dumps({{"seconds": secs, "cpu_seconds": cpu, "peak_rss
 """
 
 
-def run_case(target: str, timeout: float = 3600, env: dict[str, str] | None = None, **kwargs: Any) -> dict[str, Any]:
+def run_case(
+    target: str, timeout: float = 3600, env: dict[str, str] | None = None, **kwargs: Any
+) -> dict[str, Any]:
     """Run ``target`` (``module:function`` under benchmarks/) in a fresh interpreter."""
     code = _CHILD.format(here=str(HERE), target=target, kwargs=json.dumps(kwargs))
     proc = subprocess.run(

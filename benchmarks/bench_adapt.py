@@ -51,10 +51,12 @@ def adapt_only(rows: int, residents: int, workdir: Path) -> dict[str, float]:
     from chukan_layout.adapt.engine import AdaptEngine
     from chukan_layout.adapt.loader import load_adapter
     from chukan_layout.findings import FindingSet
-    from chukan_layout.read.api import read
+    from chukan_layout.readers.api import read
     from chukan_layout.synth.generate import generate
 
-    gen = generate(workdir / "gen_small", vendors="a", residents=residents, faults=0.0, seed=5, layouts=["juki.jumin"])
+    gen = generate(
+        workdir / "gen_small", vendors="a", residents=residents, faults=0.0, seed=5, layouts=["juki.jumin"]
+    )
     ad = load_adapter("vendor_a")
     src = ad.sources["jumin"]
     jumin = next(p for p in gen.vendor_files["vendor_a"] if p.name == "JUMIN.DAT")
@@ -72,7 +74,9 @@ def adapt_only(rows: int, residents: int, workdir: Path) -> dict[str, float]:
     engine.adapt("jumin", batches[0], fs, record_type="DATA")  # warm up (tables, imports)
 
     def stage(bs: list[pa.RecordBatch]) -> int:
-        return sum(engine.adapt("jumin", b, fs, record_type="DATA").outputs["juki.jumin"].num_rows for b in bs)
+        return sum(
+            engine.adapt("jumin", b, fs, record_type="DATA").outputs["juki.jumin"].num_rows for b in bs
+        )
 
     cpu, n = _best_cpu(lambda: stage(batches))
     trim_cpu, _ = _best_cpu(lambda: sum(engine.prepare(src, b).num_rows for b in batches))
@@ -119,10 +123,14 @@ def main() -> None:
               f"{r['record_bytes']} B/record, {r['text_bytes_per_row']:,.0f} B of field text/row): {n:,} rows in "
               f"{r['cpu_s']:.2f} s CPU = {r['rows_per_s']:,.0f} rows/s = {rec_mb / r['cpu_s']:,.0f} MB/s of records, "
               f"{r['cpu_s'] * us:.2f} µs/row, {r['cpu_s'] * us * 1000 / r['items']:.0f} ns per item")  # fmt: skip
-        print(f"  of which trimming the reader's padding: {r['trim_cpu_s']:.2f} s ({r['trim_cpu_s'] * us:.2f} µs/row)")
+        print(
+            f"  of which trimming the reader's padding: {r['trim_cpu_s']:.2f} s ({r['trim_cpu_s'] * us:.2f} µs/row)"
+        )
         print(f"  stage on batches with trimmed fields: {r['pretrimmed_cpu_s']:.2f} s CPU = "
               f"{n / r['pretrimmed_cpu_s']:,.0f} rows/s")  # fmt: skip
-        print(f"  one read pass over the input strings: {r['floor_cpu_s']:.2f} s ({r['floor_cpu_s'] * us:.2f} µs/row)")
+        print(
+            f"  one read pass over the input strings: {r['floor_cpu_s']:.2f} s ({r['floor_cpu_s'] * us:.2f} µs/row)"
+        )
         if not a.skip_e2e:
             e = convert_e2e(a.residents, Path(d))
             print(f"convert end to end (vendor_a, {e['residents']:,} residents): {e['records_in']:,} records, "

@@ -59,7 +59,9 @@ def _to_cp932(src: Path, dst: Path) -> int:
     return int(_count_unencodable.n)  # type: ignore[attr-defined]
 
 
-def prepare(residents: int, data_dir: str | None = None, seed: int = 7, faults: float = 0.001) -> dict[str, Any]:
+def prepare(
+    residents: int, data_dir: str | None = None, seed: int = 7, faults: float = 0.001
+) -> dict[str, Any]:
     """Generate (or reuse) the data set of ``residents`` residents; return its paths and sizes."""
     from chukan_layout.synth.generate import generate
 
@@ -80,7 +82,12 @@ def prepare(residents: int, data_dir: str | None = None, seed: int = 7, faults: 
     golden = gen.golden["juki.jumin"]
     keep = {golden, *(out / v / n for m in (JUMIN_FILE, SETAI_FILE, GAIJI_FILE) for v, n in m.items())}
     for q in out.rglob("*"):  # the other files of the exports are not benchmarked: free the disk
-        if q.is_file() and q not in keep and q.suffix.upper() in (".CSV", ".DAT") and q.parent.name != out.name:
+        if (
+            q.is_file()
+            and q not in keep
+            and q.suffix.upper() in (".CSV", ".DAT")
+            and q.parent.name != out.name
+        ):
             q.unlink()
     cp = out / "golden_cp932" / golden.name
     cp.parent.mkdir(parents=True, exist_ok=True)
@@ -139,7 +146,7 @@ class _ValidateStage:
         self.rejected = 0
 
     def __call__(self, layout: Any, batch: Any, fs: Any) -> Any:
-        from chukan_layout.validate import ValidationRun
+        from chukan_layout.validation import ValidationRun
 
         if self.run is None:
             self.run = ValidationRun([layout.id], fs)
@@ -162,7 +169,7 @@ def ours_validate(csv_path: str, layout_id: str = "juki.jumin", encoding: str = 
         return {"mode": "cli validate", "exit": rc, **_summary(out_dir)}
     from chukan_layout.gaiji.scan import read_standard_csv
     from chukan_layout.spec.registry import load_layout
-    from chukan_layout.validate import ValidationRun
+    from chukan_layout.validation import ValidationRun
 
     lay = load_layout(layout_id)
     run = ValidationRun([lay])

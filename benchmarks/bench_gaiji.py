@@ -78,8 +78,12 @@ def stage_alone(batches: list[pa.RecordBatch], table: object, mj_index: object) 
         side_rows += side.num_rows
     secs, cpu = time.perf_counter() - t0, time.process_time() - c0
     s = st.summary()
-    return secs, {"cpu_s": round(cpu, 2), "sidecar_rows": side_rows, "inspected": s["values_inspected"],
-                  "by_status": s["by_status"]}
+    return secs, {
+        "cpu_s": round(cpu, 2),
+        "sidecar_rows": side_rows,
+        "inspected": s["values_inspected"],
+        "by_status": s["by_status"],
+    }
 
 
 def baseline_write(batches: list[pa.RecordBatch], out: Path) -> tuple[float, float]:
@@ -158,16 +162,20 @@ def main() -> None:
             if label == "MJ index" and idx is None:
                 continue
             secs, info = min((stage_alone(batches, table, index) for _ in range(2)), key=lambda x: x[0])
-            print(f"外字 stage alone ({label}): {secs:.2f} s wall = {secs / base:.1%} of the baseline pass "
-                  f"(CPU {info['cpu_s']:.2f} s = {info['cpu_s'] / base_cpu:.1%}); "
-                  f"{n / secs / 1000:,.0f}k rows/s; {info}")
+            print(
+                f"外字 stage alone ({label}): {secs:.2f} s wall = {secs / base:.1%} of the baseline pass "
+                f"(CPU {info['cpu_s']:.2f} s = {info['cpu_s'] / base_cpu:.1%}); "
+                f"{n / secs / 1000:,.0f}k rows/s; {info}"
+            )
         if args.convert_residents:
             r = convert_pair(args.convert_residents, work)
-            print(f"convert vendor A, {r['records']:,} records, {r['gaiji_occurrences']:,} 外字 occurrences "
-                  f"(best of 3): without stage {r['without']:.2f} s wall / {r['without_cpu']:.2f} s CPU, "
-                  f"with stage {r['with']:.2f} s / {r['with_cpu']:.2f} s CPU "
-                  f"(CPU +{(r['with_cpu'] - r['without_cpu']) / r['without_cpu']:.1%}); CPU spent inside the stage "
-                  f"{r['inside']:.2f} s = {r['inside'] / (r['with_cpu'] - r['inside']):.1%} of the rest of convert")
+            print(
+                f"convert vendor A, {r['records']:,} records, {r['gaiji_occurrences']:,} 外字 occurrences "
+                f"(best of 3): without stage {r['without']:.2f} s wall / {r['without_cpu']:.2f} s CPU, "
+                f"with stage {r['with']:.2f} s / {r['with_cpu']:.2f} s CPU "
+                f"(CPU +{(r['with_cpu'] - r['without_cpu']) / r['without_cpu']:.1%}); CPU spent inside the stage "
+                f"{r['inside']:.2f} s = {r['inside'] / (r['with_cpu'] - r['inside']):.1%} of the rest of convert"
+            )
 
 
 if __name__ == "__main__":

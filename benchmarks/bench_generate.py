@@ -57,10 +57,12 @@ def main() -> None:
             if config == "all" and n > 100_000 and "--all-large" not in sys.argv:
                 continue  # golden + every vendor at 1M writes ~11 GB; 100k is enough to compare
             r = run(n, config)
-            print(f"{r['config']:>6} {r['residents']:>9,} residents  wall {r['seconds']:>7}s {r['rate']:>8,}/s  "
-                  f"CPU {r['cpu_seconds']:>7}s {r['cpu_rate']:>8,}/s  golden rows {r['golden_rows']:>10,}  "
-                  f"output {int(r['bytes']) / 1e6:8.1f} MB  peak RSS {r['peak_rss_mb']} MB  load {r['load']}",
-                  flush=True)
+            print(
+                f"{r['config']:>6} {r['residents']:>9,} residents  wall {r['seconds']:>7}s {r['rate']:>8,}/s  "
+                f"CPU {r['cpu_seconds']:>7}s {r['cpu_rate']:>8,}/s  golden rows {r['golden_rows']:>10,}  "
+                f"output {int(r['bytes']) / 1e6:8.1f} MB  peak RSS {r['peak_rss_mb']} MB  load {r['load']}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

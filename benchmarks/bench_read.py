@@ -31,18 +31,26 @@ if __name__ != "__main__":
     # starts (the parent stays small: it only launches children)
     import pyarrow.csv  # noqa: F401
 
-    import chukan_layout.read
-    import chukan_layout.read.csv_reader
-    import chukan_layout.read.fixed_width  # noqa: F401
+    import chukan_layout.readers
+    import chukan_layout.readers.csv_reader
+    import chukan_layout.readers.fixed_width  # noqa: F401
 
 
 def _definition():  # type: ignore[no-untyped-def]
-    from chukan_layout.read.definition import FieldDef, FixedWidthDefinition, RecordType
+    from chukan_layout.readers.definition import FieldDef, FixedWidthDefinition, RecordType
 
     fields = [
-        ("kubun", 1, "X", 0), ("atena_no", 10, "9", 0), ("setai_no", 10, "9", 0), ("shimei", 40, "X", 0),
-        ("kana", 30, "X", 0), ("seinengappi", 8, "9", 0), ("seibetsu", 1, "X", 0), ("yubin", 7, "9", 0),
-        ("jusho", 60, "X", 0), ("zeigaku", 11, "S", 2), ("code", 22, "X", 0),
+        ("kubun", 1, "X", 0),
+        ("atena_no", 10, "9", 0),
+        ("setai_no", 10, "9", 0),
+        ("shimei", 40, "X", 0),
+        ("kana", 30, "X", 0),
+        ("seinengappi", 8, "9", 0),
+        ("seibetsu", 1, "X", 0),
+        ("yubin", 7, "9", 0),
+        ("jusho", 60, "X", 0),
+        ("zeigaku", 11, "S", 2),
+        ("code", 22, "X", 0),
     ]
     out, pos = [], 1
     for name, length, ftype, scale in fields:
@@ -54,7 +62,12 @@ def _definition():  # type: ignore[no-untyped-def]
 SURNAMES = ["髙橋", "山田", "佐藤", "鈴木", "﨑山", "田中", "渡邉", "伊藤", "斎藤", "中村"]
 GIVEN = ["太郎", "花子", "一郎", "美咲", "翔太", "陽菜", "健", "さくら", "蓮", "結衣"]
 KANA = ["ﾀｶﾊｼ ﾀﾛｳ", "ﾔﾏﾀﾞ ﾊﾅｺ", "ｻﾄｳ ｲﾁﾛｳ", "ｽｽﾞｷ ﾐｻｷ", "ｻｷﾔﾏ ｼｮｳﾀ", "ﾀﾅｶ ﾋﾅ", "ﾜﾀﾅﾍﾞ ｹﾝ"]
-TOWNS = ["東京都千代田区千代田１－１", "大阪府大阪市北区梅田３丁目", "北海道札幌市中央区北一条西２", "愛知県名古屋市中区三の丸"]
+TOWNS = [
+    "東京都千代田区千代田１－１",
+    "大阪府大阪市北区梅田３丁目",
+    "北海道札幌市中央区北一条西２",
+    "愛知県名古屋市中区三の丸",
+]
 
 
 def _columns(n: int, seed: int) -> dict[str, list[str]]:
@@ -73,14 +86,16 @@ def _columns(n: int, seed: int) -> dict[str, list[str]]:
         "seibetsu": pick(["1", "2"]),
         "yubin": [str(v).zfill(7) for v in rng.integers(0, 10**7, n)],
         "jusho": [f"{t}{k}番地" for t, k in zip(pick(TOWNS), rng.integers(1, 99, n), strict=True)],
-        "zeigaku": [f"{v // 100}.{abs(v) % 100:02d}" if v >= 0 else f"-{-v // 100}.{-v % 100:02d}"
-                    for v in rng.integers(-10**8, 10**8, n)],
+        "zeigaku": [
+            f"{v // 100}.{abs(v) % 100:02d}" if v >= 0 else f"-{-v // 100}.{-v % 100:02d}"
+            for v in rng.integers(-(10**8), 10**8, n)
+        ],
         "code": pick(["A01", "B22", "ｶﾅｺｰﾄﾞ", "①特記"]),
     }
 
 
 def ensure_fixed(n: int) -> str:
-    from chukan_layout.read import render_fixed
+    from chukan_layout.readers import render_fixed
 
     path = DATA / f"jumin_{n // 1_000_000}m.dat"
     if path.exists():
@@ -96,8 +111,8 @@ def ensure_fixed(n: int) -> str:
 
 
 def ensure_csv(n: int) -> str:
-    from chukan_layout.read import render_csv
-    from chukan_layout.read.definition import CsvDefinition
+    from chukan_layout.readers import render_csv
+    from chukan_layout.readers.definition import CsvDefinition
 
     path = DATA / f"kojin_{n // 1_000_000}m.csv"
     if path.exists():
@@ -107,7 +122,7 @@ def ensure_csv(n: int) -> str:
     with open(tmp, "wb") as f:
         for k, lo in enumerate(range(0, n, 200_000)):
             cols = _columns(min(200_000, n - lo), 100 + k)
-            cols["biko"] = ["備考,引用符\"あり\"" if i % 50 == 0 else "" for i in range(len(cols["kubun"]))]
+            cols["biko"] = ['備考,引用符"あり"' if i % 50 == 0 else "" for i in range(len(cols["kubun"]))]
             cols["kazoku"] = [str(i % 7) for i in range(len(cols["kubun"]))]
             cols["ninzu"] = [str(i % 5 + 1) for i in range(len(cols["kubun"]))]
             cols["kubun2"] = ["01"] * len(cols["kubun"])
@@ -120,7 +135,7 @@ def ensure_vb(n: int) -> str:
     """The fixed-width records again, VB-framed (32 KiB blocks of RDW records)."""
     import numpy as np
 
-    from chukan_layout.read.render import frame
+    from chukan_layout.readers.render import frame
 
     path = DATA / f"jumin_{n // 1_000_000}m.vb"
     if path.exists():
@@ -135,15 +150,16 @@ def ensure_vb(n: int) -> str:
 
 
 def _vb_definition():  # type: ignore[no-untyped-def]
-    from chukan_layout.read.definition import FixedWidthDefinition
+    from chukan_layout.readers.definition import FixedWidthDefinition
 
     return FixedWidthDefinition.model_validate({**_definition().model_dump(), "framing": "vb"})
 
 
 # --- cases (each runs in its own process) -----------------------------------------------
 
+
 def fw_ours(path: str) -> int:
-    from chukan_layout.read import read
+    from chukan_layout.readers import read
 
     reader = read(path, _definition())
     n = sum(b.num_rows for b in reader)
@@ -169,7 +185,7 @@ def fw_raw(path: str) -> int:
 
 
 def vb_ours(path: str) -> int:
-    from chukan_layout.read import read
+    from chukan_layout.readers import read
 
     reader = read(path, _vb_definition())
     n = sum(b.num_rows for b in reader)
@@ -179,16 +195,18 @@ def vb_ours(path: str) -> int:
 
 def vb_walk(path: str) -> int:
     """The reader with the previous VB framer: the whole file in memory, walked record by record."""
-    from chukan_layout.read import framing
+    from chukan_layout.readers import framing
 
     rdw = framing.frame_rdw
-    framing.frame_rdw = lambda f, blocked, m: framing.walk_records(f, m, True) if blocked else rdw(f, blocked, m)
+    framing.frame_rdw = lambda f, blocked, m: (
+        framing.walk_records(f, m, True) if blocked else rdw(f, blocked, m)
+    )
     return vb_ours(path)
 
 
 def csv_ours(path: str) -> int:
-    from chukan_layout.read import read
-    from chukan_layout.read.definition import CsvDefinition
+    from chukan_layout.readers import read
+    from chukan_layout.readers.definition import CsvDefinition
 
     reader = read(path, CsvDefinition(encoding="cp932"))
     n = sum(b.num_rows for b in reader)
@@ -243,42 +261,65 @@ def main() -> None:
     # generate in child processes: a child's ru_maxrss starts from its parent's, keep the parent small
     fw = Path(run_case("bench_read:ensure_fixed", n=n)["result"])
     csvp = Path(run_case("bench_read:ensure_csv", n=n)["result"])
-    res = _interleaved([("fw_ours", fw, 3), ("fw_raw", fw, 3), ("fw_python", fw, 1), ("csv_ours", csvp, 3),
-                        ("csv_open_csv", csvp, 3)])
+    res = _interleaved(
+        [
+            ("fw_ours", fw, 3),
+            ("fw_raw", fw, 3),
+            ("fw_python", fw, 1),
+            ("csv_ours", csvp, 3),
+            ("csv_open_csv", csvp, 3),
+        ]
+    )
     load = max(r["load"] for r in res.values())
-    print(f"fixed-width cp932, {n:,} records × 201 bytes ({fw.stat().st_size / 2**20:,.0f} MiB); best of 3 "
-          f"(1-min load average up to {load:.1f})")
+    print(
+        f"fixed-width cp932, {n:,} records × 201 bytes ({fw.stat().st_size / 2**20:,.0f} MiB); best of 3 "
+        f"(1-min load average up to {load:.1f})"
+    )
     for k in ("fw_ours", "fw_python", "fw_raw"):
         r = res[k]
-        print(f"  {k:14s} {r['seconds']:7.2f} s  {fmt_rate(n, r['seconds']):>10s}  CPU {r['cpu_seconds']:6.2f} s  "
-              f"peak RSS {r['peak_rss_mib']:6.0f} MiB")
+        print(
+            f"  {k:14s} {r['seconds']:7.2f} s  {fmt_rate(n, r['seconds']):>10s}  CPU {r['cpu_seconds']:6.2f} s  "
+            f"peak RSS {r['peak_rss_mib']:6.0f} MiB"
+        )
     s, c = res["fw_ours"]["seconds"], res["fw_ours"]["cpu_seconds"]
-    print(f"  ratio ours / raw decode rate: {res['fw_raw']['seconds'] / s:.2f}x wall, "
-          f"{res['fw_raw']['cpu_seconds'] / c:.2f}x CPU (target ≥ 0.4x); "
-          f"vs plain-Python slicer: {res['fw_python']['seconds'] / s:.1f}x faster")
+    print(
+        f"  ratio ours / raw decode rate: {res['fw_raw']['seconds'] / s:.2f}x wall, "
+        f"{res['fw_raw']['cpu_seconds'] / c:.2f}x CPU (target ≥ 0.4x); "
+        f"vs plain-Python slicer: {res['fw_python']['seconds'] / s:.1f}x faster"
+    )
     print(f"CSV cp932, {n:,} rows × 15 columns ({csvp.stat().st_size / 2**20:,.0f} MiB); best of 3")
     for k in ("csv_ours", "csv_open_csv"):
         r = res[k]
-        print(f"  {k:14s} {r['seconds']:7.2f} s  {fmt_rate(n, r['seconds']):>10s}  CPU {r['cpu_seconds']:6.2f} s  "
-              f"peak RSS {r['peak_rss_mib']:6.0f} MiB")
+        print(
+            f"  {k:14s} {r['seconds']:7.2f} s  {fmt_rate(n, r['seconds']):>10s}  CPU {r['cpu_seconds']:6.2f} s  "
+            f"peak RSS {r['peak_rss_mib']:6.0f} MiB"
+        )
     co, oc = res["csv_ours"], res["csv_open_csv"]
-    print(f"  ratio ours / open_csv rate: {oc['seconds'] / co['seconds']:.2f}x wall, "
-          f"{oc['cpu_seconds'] / co['cpu_seconds']:.2f}x CPU (target ≥ 0.9x)")
+    print(
+        f"  ratio ours / open_csv rate: {oc['seconds'] / co['seconds']:.2f}x wall, "
+        f"{oc['cpu_seconds'] / co['cpu_seconds']:.2f}x CPU (target ≥ 0.9x)"
+    )
     if "--vb" in sys.argv:
         vbp = Path(run_case("bench_read:ensure_vb", n=n)["result"])
         rv = _interleaved([("vb_ours", vbp, 3), ("vb_walk", vbp, 3)])
-        print(f"VB cp932, {n:,} records × 200 bytes in 32 KiB blocks; best of 3 "
-              f"(load up to {max(r['load'] for r in rv.values()):.1f})")
+        print(
+            f"VB cp932, {n:,} records × 200 bytes in 32 KiB blocks; best of 3 "
+            f"(load up to {max(r['load'] for r in rv.values()):.1f})"
+        )
         for k in ("vb_ours", "vb_walk"):
             r = rv[k]
-            print(f"  {k:14s} {r['seconds']:7.2f} s  {fmt_rate(n, r['seconds']):>10s}  CPU {r['cpu_seconds']:6.2f} s  "
-                  f"peak RSS {r['peak_rss_mib']:6.0f} MiB")
+            print(
+                f"  {k:14s} {r['seconds']:7.2f} s  {fmt_rate(n, r['seconds']):>10s}  CPU {r['cpu_seconds']:6.2f} s  "
+                f"peak RSS {r['peak_rss_mib']:6.0f} MiB"
+            )
         print(f"  streamed / walked: {rv['vb_walk']['seconds'] / rv['vb_ours']['seconds']:.2f}x faster")
     if five:
         fw5 = run_case("bench_read:ensure_fixed", n=5 * n)["result"]
         r5 = run_case("bench_read:fw_ours", path=fw5)
-        print(f"fixed-width 5M: {r5['seconds']:.2f} s, peak RSS {r5['peak_rss_mib']:.0f} MiB "
-              f"(1M: {res['fw_ours']['peak_rss_mib']:.0f} MiB)")
+        print(
+            f"fixed-width 5M: {r5['seconds']:.2f} s, peak RSS {r5['peak_rss_mib']:.0f} MiB "
+            f"(1M: {res['fw_ours']['peak_rss_mib']:.0f} MiB)"
+        )
 
 
 if __name__ == "__main__":

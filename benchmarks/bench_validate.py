@@ -26,22 +26,111 @@ import pyarrow.compute as pc
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-SHI = ["山田", "佐藤", "鈴木", "高橋", "髙橋", "田中", "渡辺", "伊藤", "山本", "中村", "小林", "加藤", "吉田", "山﨑", "𠮷田",
-       "葛\U000E0100城", "斎藤", "松本", "井上", "木村"]
-SHI_KANA = ["ヤマダ", "サトウ", "スズキ", "タカハシ", "タカハシ", "タナカ", "ワタナベ", "イトウ", "ヤマモト", "ナカムラ",
-            "コバヤシ", "カトウ", "ヨシダ", "ヤマザキ", "ヨシダ", "カツラギ", "サイトウ", "マツモト", "イノウエ", "キムラ"]
-MEI = ["太郎", "花子", "一郎", "美咲", "翔太", "陽菜", "大翔", "結衣", "健", "さくら", "蓮", "葵", "悠真", "凛", "湊", "澪"]
-MEI_KANA = ["タロウ", "ハナコ", "イチロウ", "ミサキ", "ショウタ", "ヒナ", "ヒロト", "ユイ", "ケン", "サクラ", "レン", "アオイ",
-            "ユウマ", "リン", "ミナト", "ミオ"]
-MACHI = ["千代田", "丸の内一丁目", "大手町二丁目", "神田駿河台", "富士見一丁目", "一番町", "麹町三丁目", "九段南"]
+SHI = [
+    "山田",
+    "佐藤",
+    "鈴木",
+    "高橋",
+    "髙橋",
+    "田中",
+    "渡辺",
+    "伊藤",
+    "山本",
+    "中村",
+    "小林",
+    "加藤",
+    "吉田",
+    "山﨑",
+    "𠮷田",
+    "葛\U000e0100城",
+    "斎藤",
+    "松本",
+    "井上",
+    "木村",
+]
+SHI_KANA = [
+    "ヤマダ",
+    "サトウ",
+    "スズキ",
+    "タカハシ",
+    "タカハシ",
+    "タナカ",
+    "ワタナベ",
+    "イトウ",
+    "ヤマモト",
+    "ナカムラ",
+    "コバヤシ",
+    "カトウ",
+    "ヨシダ",
+    "ヤマザキ",
+    "ヨシダ",
+    "カツラギ",
+    "サイトウ",
+    "マツモト",
+    "イノウエ",
+    "キムラ",
+]
+MEI = [
+    "太郎",
+    "花子",
+    "一郎",
+    "美咲",
+    "翔太",
+    "陽菜",
+    "大翔",
+    "結衣",
+    "健",
+    "さくら",
+    "蓮",
+    "葵",
+    "悠真",
+    "凛",
+    "湊",
+    "澪",
+]
+MEI_KANA = [
+    "タロウ",
+    "ハナコ",
+    "イチロウ",
+    "ミサキ",
+    "ショウタ",
+    "ヒナ",
+    "ヒロト",
+    "ユイ",
+    "ケン",
+    "サクラ",
+    "レン",
+    "アオイ",
+    "ユウマ",
+    "リン",
+    "ミナト",
+    "ミオ",
+]
+MACHI = [
+    "千代田",
+    "丸の内一丁目",
+    "大手町二丁目",
+    "神田駿河台",
+    "富士見一丁目",
+    "一番町",
+    "麹町三丁目",
+    "九段南",
+]
 ZOKUGARA = ["02", "11", "12", "51", "52", "71"]
-ERA_STARTS = [(date(1868, 1, 1), "01"), (date(1912, 7, 30), "02"), (date(1926, 12, 25), "03"),
-              (date(1989, 1, 8), "04"), (date(2019, 5, 1), "05")]
+ERA_STARTS = [
+    (date(1868, 1, 1), "01"),
+    (date(1912, 7, 30), "02"),
+    (date(1926, 12, 25), "03"),
+    (date(1989, 1, 8), "04"),
+    (date(2019, 5, 1), "05"),
+]
 
 
 def _dict(idx: np.ndarray, pool: list[str]) -> pa.Array:
     """Strings picked from a pool, materialized by Arrow (no Python string per row)."""
-    return pa.DictionaryArray.from_arrays(pa.array(idx.astype(np.int32)), pa.array(pool, pa.string())).cast(pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(idx.astype(np.int32)), pa.array(pool, pa.string())).cast(
+        pa.string()
+    )
 
 
 def _const(n: int, value: str) -> pa.Array:
@@ -71,7 +160,9 @@ def _dates(days: np.ndarray) -> pa.Array:
     return pa.array(np.datetime_as_string(days.astype("datetime64[D]"), unit="D"), pa.string())
 
 
-def jumin_batches(n: int, batch: int = 65536, seed: int = 7, fault_rate: float = 0.01) -> Iterator[pa.RecordBatch]:
+def jumin_batches(
+    n: int, batch: int = 65536, seed: int = 7, fault_rate: float = 0.01
+) -> Iterator[pa.RecordBatch]:
     """Valid juki.jumin records (the 40 items a real export fills), with ``fault_rate`` injected faults."""
     from chukan_layout.spec.registry import load_layout
 
@@ -83,7 +174,9 @@ def jumin_batches(n: int, batch: int = 65536, seed: int = 7, fault_rate: float =
         m = min(batch, n - lo)
         i = np.arange(lo, lo + m, dtype=np.int64)
         shi, mei = rng.integers(0, len(SHI), m), rng.integers(0, len(MEI), m)
-        birth = rng.integers((date(1925, 1, 1) - date(1970, 1, 1)).days, (date(2023, 12, 31) - date(1970, 1, 1)).days, m)
+        birth = rng.integers(
+            (date(1925, 1, 1) - date(1970, 1, 1)).days, (date(2023, 12, 31) - date(1970, 1, 1)).days, m
+        )
         jumin = np.minimum(birth + rng.integers(0, 20000, m), (date(2024, 12, 31) - date(1970, 1, 1)).days)
         setai = i // 3 + 1
         cols: dict[str, pa.Array] = {
@@ -113,8 +206,9 @@ def jumin_batches(n: int, batch: int = 65536, seed: int = 7, fault_rate: float =
             "jusho_todofuken": _const(m, "東京都"),
             "jusho_shikugunchoson": _const(m, "千代田区"),
             "jusho_machiaza": _dict(rng.integers(0, len(MACHI), m), MACHI),
-            "jusho_banchi": pc.binary_join_element_wise(_digits(rng.integers(1, 30, m), 1),
-                                                        _digits(rng.integers(1, 20, m), 1), "－"),
+            "jusho_banchi": pc.binary_join_element_wise(
+                _digits(rng.integers(1, 30, m), 1), _digits(rng.integers(1, 20, m), 1), "－"
+            ),
             "jusho_yubin_bango": _digits(rng.integers(1000000, 1009999, m), 7),
             "jumin_ymd": _dates(jumin),
             "honseki": _const(m, "東京都千代田区千代田一番"),
@@ -128,11 +222,26 @@ def jumin_batches(n: int, batch: int = 65536, seed: int = 7, fault_rate: float =
         bad_code = (k >= fault_rate * 0.7) & (k < fault_rate * 0.9)
         dup = (k >= fault_rate * 0.9) & (k < fault_rate) & (np.arange(m) > 0)
         kb = cols["kojin_bango"]
-        cols["kojin_bango"] = pc.if_else(pa.array(bad_cd), pc.binary_join_element_wise(
-            pc.utf8_slice_codeunits(kb, 0, 11), _dict((pc.utf8_slice_codeunits(kb, 11, 12).to_numpy(
-                zero_copy_only=False).astype(np.int64) + 1) % 10, [str(d) for d in range(10)]), ""), kb)
-        cols["seinengappi"] = pc.if_else(pa.array(bad_date), pc.binary_join_element_wise(
-            pc.utf8_slice_codeunits(cols["seinengappi"], 0, 4), _const(m, "-02-30"), ""), cols["seinengappi"])
+        cols["kojin_bango"] = pc.if_else(
+            pa.array(bad_cd),
+            pc.binary_join_element_wise(
+                pc.utf8_slice_codeunits(kb, 0, 11),
+                _dict(
+                    (pc.utf8_slice_codeunits(kb, 11, 12).to_numpy(zero_copy_only=False).astype(np.int64) + 1)
+                    % 10,
+                    [str(d) for d in range(10)],
+                ),
+                "",
+            ),
+            kb,
+        )
+        cols["seinengappi"] = pc.if_else(
+            pa.array(bad_date),
+            pc.binary_join_element_wise(
+                pc.utf8_slice_codeunits(cols["seinengappi"], 0, 4), _const(m, "-02-30"), ""
+            ),
+            cols["seinengappi"],
+        )
         cols["seibetsu"] = pc.if_else(pa.array(bad_code), _const(m, "3"), cols["seibetsu"])
         prev = np.maximum(np.arange(m) - 1, 0)
         cols["atena_no"] = pc.if_else(pa.array(dup), cols["atena_no"].take(pa.array(prev)), cols["atena_no"])
@@ -147,7 +256,9 @@ def setai_batches(n_households: int, batch: int = 65536) -> Iterator[pa.RecordBa
     for lo in range(0, n_households, batch):
         m = min(batch, n_households - lo)
         i = np.arange(lo, lo + m, dtype=np.int64)
-        yield pa.RecordBatch.from_pydict({"setai_no": _with_cd(i + 1, 9), "_record": pa.array(i + 1, pa.int64())})
+        yield pa.RecordBatch.from_pydict(
+            {"setai_no": _with_cd(i + 1, 9), "_record": pa.array(i + 1, pa.int64())}
+        )
 
 
 def _rss_mib() -> float:
@@ -172,9 +283,9 @@ def case_validate(n: int, batch: int = 65536, cross: bool = True) -> dict[str, o
     """Validate n records; with ``cross``, also the key index and the reference index."""
     from chukan_layout.findings import FindingSet
     from chukan_layout.spec.registry import load_layout
-    from chukan_layout.validate.compile import compile_layout
-    from chukan_layout.validate.keys import KeyIndex
-    from chukan_layout.validate.refs import ReferenceIndex
+    from chukan_layout.validation.compile import compile_layout
+    from chukan_layout.validation.keys import KeyIndex
+    from chukan_layout.validation.refs import ReferenceIndex
 
     t = time.perf_counter()
     jumin, setai = load_layout("juki.jumin"), load_layout("juki.setai")
@@ -209,7 +320,9 @@ def case_validate(n: int, batch: int = 65536, cross: bool = True) -> dict[str, o
             refs.add("juki.setai", sb, file="SETAI.csv")
         index_bytes = keys.nbytes() + refs.nbytes()
         rss_indexes = _rss_mib()
-        disk = sum(st.disk_bytes() for st in [keys.store, *refs.targets.values()] + [e.store for e in refs.edges])
+        disk = sum(
+            st.disk_bytes() for st in [keys.store, *refs.targets.values()] + [e.store for e in refs.edges]
+        )
         dups = keys.finish(fs)
         orphans = refs.finish(fs)
         t_cross += time.perf_counter() - t
@@ -237,17 +350,25 @@ def case_validate(n: int, batch: int = 65536, cross: bool = True) -> dict[str, o
 
 
 def _table(rows: list[dict[str, object]], gen_peak: object) -> str:
-    head = ("| records | item checks + rules (rec/s, wall / CPU) | + keys + refs (rec/s, wall) | rejected "
-            "| duplicates | orphans | index RAM / spilled | RSS after compile | peak RSS |\n"
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+    head = (
+        "| records | item checks + rules (rec/s, wall / CPU) | + keys + refs (rec/s, wall) | rejected "
+        "| duplicates | orphans | index RAM / spilled | RSS after compile | peak RSS |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+    )
     body = "".join(
         f"| {r['records']:,} | {r['check_rate']:,} / {r['check_cpu_rate']:,} | {r['validator_rate']:,} "
         f"| {r['rejected']:,} | {r['duplicates']:,} | {r['orphans']:,} | {r['index_mib']} / {r['disk_mib']} MiB "
         f"| {r['rss_after_compile_mib']} MiB | {r['peak_rss_mib']} MiB |\n"
         for r in rows
     )
-    return head + body + (f"\nSame process generating the rows without validating them: peak RSS {gen_peak} MiB "
-                          "(imports incl. pandas via pyarrow, one 64k-row × 135-column batch ≈ 50 MB).\n")
+    return (
+        head
+        + body
+        + (
+            f"\nSame process generating the rows without validating them: peak RSS {gen_peak} MiB "
+            "(imports incl. pandas via pyarrow, one 64k-row × 135-column batch ≈ 50 MB).\n"
+        )
+    )
 
 
 def _write_results(text: str) -> None:
@@ -266,10 +387,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     ap.add_argument("--batch", type=int, default=65536)
-    ap.add_argument("--write", action="store_true", help="update the Validator section of benchmarks/RESULTS.md")
+    ap.add_argument(
+        "--write", action="store_true", help="update the Validator section of benchmarks/RESULTS.md"
+    )
     args = ap.parse_args()
     gen_peak = run_case("bench_validate:case_generate_only", n=min(args.sizes), batch=args.batch)["result"][
-        "peak_rss_mib"]
+        "peak_rss_mib"
+    ]
     rows = []
     for n in args.sizes:
         r = run_case("bench_validate:case_validate", n=n, batch=args.batch)

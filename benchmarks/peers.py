@@ -89,8 +89,13 @@ def frictionless_validate(csv_path: str, layout_id: str, encoding: str = "utf-8"
     schema.primary_key = key_names
     # frictionless 5 refuses absolute paths as "not safe": give it a base path instead
     p = Path(csv_path)
-    res = Resource(path=p.name, basepath=str(p.parent), schema=schema, encoding=encoding,
-                   dialect=Dialect(controls=[CsvControl(delimiter=",")]))
+    res = Resource(
+        path=p.name,
+        basepath=str(p.parent),
+        schema=schema,
+        encoding=encoding,
+        dialect=Dialect(controls=[CsvControl(delimiter=",")]),
+    )
     report = res.validate(limit_errors=10**9)
     task = report.tasks[0]
     if task.stats.get("rows") is None:  # the resource could not be opened at all
@@ -98,7 +103,9 @@ def frictionless_validate(csv_path: str, layout_id: str, encoding: str = "utf-8"
     return {"rows": task.stats.get("rows"), "errors": len(task.errors)}
 
 
-def pandera_stream(csv_path: str, layout_id: str, encoding: str = "utf-8", block_mib: int = 16) -> dict[str, Any]:
+def pandera_stream(
+    csv_path: str, layout_id: str, encoding: str = "utf-8", block_mib: int = 16
+) -> dict[str, Any]:
     import pandas as pd
     import pandera.pandas as pa_
     import pyarrow as pa
@@ -120,8 +127,13 @@ def pandera_stream(csv_path: str, layout_id: str, encoding: str = "utf-8", block
             checks.append(pa_.Check(lambda s, rx=rx: (s == "") | s.str.match(rx)))
         if r["date"]:
             checks.append(
-                pa_.Check(lambda s: (s == "") | s.str.endswith("-00") |
-                          pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna())
+                pa_.Check(
+                    lambda s: (
+                        (s == "")
+                        | s.str.endswith("-00")
+                        | pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna()
+                    )
+                )
             )
         cols[r["name"]] = pa_.Column(str, checks=checks, nullable=False)
     key = [next(i["name"] for i in layout["items"] if i["id"] == k) for k in layout["record_key"]]
@@ -130,8 +142,9 @@ def pandera_stream(csv_path: str, layout_id: str, encoding: str = "utf-8", block
     reader = pacsv.open_csv(
         csv_path,
         read_options=pacsv.ReadOptions(encoding=encoding, block_size=block_mib << 20),
-        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                             strings_can_be_null=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names}, strings_can_be_null=False
+        ),
     )
     rows = failures = 0
     for batch in reader:
@@ -144,8 +157,9 @@ def pandera_stream(csv_path: str, layout_id: str, encoding: str = "utf-8", block
     return {"rows": rows, "failure_cases": failures}
 
 
-def pydantic_rows(csv_path: str, layout_id: str, encoding: str = "utf-8", chunk_rows: int = 65536,
-                  check_key: bool = True) -> dict[str, Any]:
+def pydantic_rows(
+    csv_path: str, layout_id: str, encoding: str = "utf-8", chunk_rows: int = 65536, check_key: bool = True
+) -> dict[str, Any]:
     from datetime import date
     from typing import Annotated
 
@@ -179,7 +193,9 @@ def pydantic_rows(csv_path: str, layout_id: str, encoding: str = "utf-8", chunk_
     key = layout["record_key"]
     seen: set[tuple[str, ...]] = set()
     rows = bad = dups = 0
-    with pd.read_csv(csv_path, dtype=str, encoding=encoding, keep_default_na=False, chunksize=chunk_rows) as chunks:
+    with pd.read_csv(
+        csv_path, dtype=str, encoding=encoding, keep_default_na=False, chunksize=chunk_rows
+    ) as chunks:
         for df in chunks:
             df.columns = ids
             rows += len(df)

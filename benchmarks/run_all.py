@@ -88,7 +88,9 @@ def _add(cases: list[dict[str, Any]], *args: Any, **kw: Any) -> None:
 def run_size(residents: int, args: argparse.Namespace, fl_runs: dict[int, float]) -> dict[str, Any]:
     """All cases on one data set."""
     _log(f"[{residents:,} residents] preparing data (untimed)")
-    prep = run_case("bench_e2e:prepare", timeout=6 * 3600, residents=residents, data_dir=args.data_dir)["result"]
+    prep = run_case("bench_e2e:prepare", timeout=6 * 3600, residents=residents, data_dir=args.data_dir)[
+        "result"
+    ]
     f, nb, n = prep["files"], prep["bytes"], prep["records"]
     out = Path(args.data_dir or HERE / "data") / f"out_{residents}"
     big = residents > 1_000_000
@@ -295,20 +297,35 @@ def run_components(quick: bool) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="100k residents only")
-    ap.add_argument("--sizes", type=int, nargs="+", help="residents per data set (default 1M 5M; --quick 100k)")
+    ap.add_argument(
+        "--sizes", type=int, nargs="+", help="residents per data set (default 1M 5M; --quick 100k)"
+    )
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    ap.add_argument("--frictionless-max", type=int, default=1_300_000,
-                    help="run frictionless only up to this many records (extrapolate above)")
+    ap.add_argument(
+        "--frictionless-max",
+        type=int,
+        default=1_300_000,
+        help="run frictionless only up to this many records (extrapolate above)",
+    )
     ap.add_argument("--data-dir", default=None, help="default benchmarks/data")
     ap.add_argument("--write", action="store_true", help="rewrite the End to end section of RESULTS.md")
     ap.add_argument("--render", action="store_true", help="only re-render RESULTS.md from the last saved run")
     ap.add_argument("--components", action="store_true", help="also run the per-stage bench_*.py scripts")
     ap.add_argument("--note", action="append", default=[], help="a line to add under the tables")
-    ap.add_argument("--only", choices=["ours", "peers"], default=None,
-                    help="run only our cases (or only the peers); with --append the others are kept from the saved run")
-    ap.add_argument("--cases", nargs="+", default=[], help="run only the cases whose label contains one of these")
-    ap.add_argument("--append", action="store_true",
-                    help="add these sizes to the last saved run (e.g. 1M now, 5M later) instead of starting anew")
+    ap.add_argument(
+        "--only",
+        choices=["ours", "peers"],
+        default=None,
+        help="run only our cases (or only the peers); with --append the others are kept from the saved run",
+    )
+    ap.add_argument(
+        "--cases", nargs="+", default=[], help="run only the cases whose label contains one of these"
+    )
+    ap.add_argument(
+        "--append",
+        action="store_true",
+        help="add these sizes to the last saved run (e.g. 1M now, 5M later) instead of starting anew",
+    )
     args = ap.parse_args()
     FILTER[:] = args.cases
     sizes = args.sizes or ([100_000] if args.quick else [1_000_000, 5_000_000])
@@ -335,13 +352,18 @@ def main() -> None:
         kept = {}
     for n in sizes:
         run = run_size(n, args, fl_runs)
-        if (args.only or args.cases) and n in kept:  # keep the other side's cases of the saved run, re-measured ones replaced
+        if (
+            args.only or args.cases
+        ) and n in kept:  # keep the other side's cases of the saved run, re-measured ones replaced
             mine = {c["label"] for c in run["cases"]}
             run["cases"] = [c for c in kept[n]["cases"] if c["label"] not in mine] + run["cases"]
             run["cases"].sort(key=lambda c: ("peer", "ours", "e2e").index(c["group"]))
             what = ", ".join(sorted(mine))
-            run["remeasured"] = (run.get("remeasured", "") + f"{what} re-measured {time.strftime('%Y-%m-%d %H:%M')}; the others from the run "
-                                 f"of {kept[n]['date']}. ")
+            run["remeasured"] = (
+                run.get("remeasured", "")
+                + f"{what} re-measured {time.strftime('%Y-%m-%d %H:%M')}; the others from the run "
+                f"of {kept[n]['date']}. "
+            )
         run["date"] = time.strftime("%Y-%m-%d %H:%M")
         runs.append(run)
         runs.sort(key=lambda r: r["residents"])

@@ -10,7 +10,9 @@ import pytest
 from chukan_layout import demo
 
 
-def test_demo_small(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_small(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CHUKAN_DEMO_RESIDENTS", "300")
     assert demo.main(["--out", str(tmp_path / "demo"), "--workers", "1"]) == 0
     text = capsys.readouterr().out

@@ -37,8 +37,14 @@ def test_merge_equals_single_pass(a):
 
 def test_samples_keep_lowest_records_and_mask():
     fs = FindingSet(max_samples=2)
-    fs.add("test.bad", file="住民.csv", item="kojin_bango", records=[9, 3, 5],
-           values=["123456789018", "983205673214", "111111111118"], sensitivity="personal_id")
+    fs.add(
+        "test.bad",
+        file="住民.csv",
+        item="kojin_bango",
+        records=[9, 3, 5],
+        values=["123456789018", "983205673214", "111111111118"],
+        sensitivity="personal_id",
+    )
     (row,) = list(fs.rows())
     assert row["count"] == 3
     assert [s["record"] for s in row["samples"]] == [3, 5]

@@ -24,7 +24,7 @@ import pytest
 
 from chukan_layout import pipeline
 from chukan_layout.findings import FindingSet
-from chukan_layout.pipeline_standard import validate_files
+from chukan_layout.pipeline.standard import validate_files
 from chukan_layout.synth.generate import GenerateResult, generate
 
 RESIDENTS = 1000
@@ -67,7 +67,9 @@ def _cascade_keys(world: GenerateResult, vendor: str) -> set[str]:
     return keys
 
 
-def _check(world: GenerateResult, vendor: str, fs: FindingSet, rejects: dict[tuple[str, int], str]) -> dict[str, int]:
+def _check(
+    world: GenerateResult, vendor: str, fs: FindingSet, rejects: dict[tuple[str, int], str]
+) -> dict[str, int]:
     found = _found(fs)
     manifest = [m for m in world.manifest if m.vendor == vendor]
     assert manifest
@@ -129,8 +131,12 @@ def test_every_standard_side_fault_is_found_by_validate(world: GenerateResult, t
                          raw_values=True)  # fmt: skip
     assert res.report.verdict.status == "fail"
     found = _check(world, "standard", fs, {})
-    assert {"bad_check_digit", "impossible_date", "unknown_code", "duplicate_key", "orphan_reference"} <= set(found)
+    assert {"bad_check_digit", "impossible_date", "unknown_code", "duplicate_key", "orphan_reference"} <= set(
+        found
+    )
     # no fault on a clean golden file: the golden files validate clean
-    clean = validate_files(list(world.golden.values()), layouts_auto=True, findings=FindingSet(max_samples=None))
+    clean = validate_files(
+        list(world.golden.values()), layouts_auto=True, findings=FindingSet(max_samples=None)
+    )
     assert clean.report.totals.findings_by_severity == {"error": 0, "warning": 0, "info": 0}
     assert clean.report.verdict.status == "pass"

@@ -1,7 +1,7 @@
 """The library API of ``import chukan_layout``: five lazy functions, a pinned ``__all__``.
 
-``read`` and ``validate`` are also subpackage names: once a subpackage is imported the attribute
-is the (callable) package, so the calls must work whichever was imported first.
+No function shares its name with a subpackage (readers/, validation/), so the names stay the
+functions whichever subpackage was imported first.
 """
 
 from __future__ import annotations
@@ -23,16 +23,18 @@ def test_names_resolve_to_the_documented_functions() -> None:
     assert cl.load_layout is registry.load_layout
     assert cl.list_layouts is registry.list_layouts
     assert cl.convert is pipeline.convert
-    assert callable(cl.validate)  # pipeline.validate, or the callable validator subpackage
+    assert cl.validate is pipeline.validate
     assert cl.load_layout("juki.jumin").spec.id == "juki.jumin"
 
 
 _READ = (
     "import chukan_layout as cl\n"
-    "from chukan_layout.read.definition import CsvDefinition\n"  # imports the read subpackage first
+    "from chukan_layout.readers.definition import CsvDefinition\n"  # imports the readers subpackage first
+    "import chukan_layout.validation\n"
     "d = CsvDefinition(encoding='utf-8')\n"
     "batches = list(cl.read(b'shimei\\r\\n\\xe9\\xab\\x99\\xe6\\xa9\\x8b\\r\\n', d))\n"
     "print(batches[0].column('shimei').to_pylist())\n"
+    "import types; assert not isinstance(cl.validate, types.ModuleType)\n"
 )
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from chukan_layout import pipeline
 from chukan_layout.findings import FindingSet
-from chukan_layout.pipeline_parts import RangeFile, plan, split_points
-from chukan_layout.read.definition import FixedWidthDefinition
+from chukan_layout.pipeline.plan import RangeFile, plan, split_points
+from chukan_layout.readers.definition import FixedWidthDefinition
 from chukan_layout.synth.generate import GenerateResult, generate
 
 
@@ -27,8 +27,9 @@ def _files(gen: GenerateResult) -> list[Path]:
 
 
 def _run(gen: GenerateResult, out: Path, **kw: object) -> pipeline.ConvertResult:
-    return pipeline.convert("vendor_a", _files(gen), out, validate=True,
-                            gaiji_tables=[gen.gaiji_tables["vendor_a"]], **kw)  # type: ignore[arg-type]
+    return pipeline.convert(
+        "vendor_a", _files(gen), out, validate=True, gaiji_tables=[gen.gaiji_tables["vendor_a"]], **kw
+    )  # type: ignore[arg-type]
 
 
 def _rows(path: str | Path) -> list[dict[str, str]]:
@@ -56,7 +57,9 @@ def test_validation_rejects_records_with_error_findings(export: GenerateResult, 
     assert acc.validate_rejected == sum(1 for r in bad if r["source"] == "JUMIN.DAT")
     # the report: per-file accounting, inputs/outputs with SHA-256, 外字 summary, trailer lines
     rep = res.report
-    assert {a.file for a in rep.accounting} == {f.file for f in res.files} and all(a.balanced for a in rep.accounting)
+    assert {a.file for a in rep.accounting} == {f.file for f in res.files} and all(
+        a.balanced for a in rep.accounting
+    )
     assert {o.role for o in rep.outputs} == {"standard", "rejects", "gaiji"}
     assert all(len(i.sha256) == 64 for i in rep.inputs) and rep.adapter.id == "vendor_a"
     assert rep.gaiji.by_status["exact"] + rep.gaiji.by_status["identified"] > 0
@@ -94,12 +97,21 @@ def test_workers_and_partitions_give_identical_outputs(export: GenerateResult, t
     jumin = next(p for p in _files(export) if p.name == "JUMIN.DAT")
     assert jumin.stat().st_size > 2 * small  # the test really splits
     a, b, c = _digest(tmp_path / "whole"), _digest(tmp_path / "split"), _digest(tmp_path / "par")
-    assert set(a) >= {"report.json", "report.html", "findings.csv", "rejects.csv", "gaiji.csv", "summary.json"}
+    assert set(a) >= {
+        "report.json",
+        "report.html",
+        "findings.csv",
+        "rejects.csv",
+        "gaiji.csv",
+        "summary.json",
+    }
     assert a == b == c
     assert whole.report == split.report == par.report
 
 
-def test_partition_plan_splits_fixed_width_on_record_boundaries(export: GenerateResult, tmp_path: Path) -> None:
+def test_partition_plan_splits_fixed_width_on_record_boundaries(
+    export: GenerateResult, tmp_path: Path
+) -> None:
     from chukan_layout.adapt.loader import load_adapter
 
     ad = load_adapter("vendor_a")
@@ -145,7 +157,11 @@ def test_convert_cli_validates_and_reports(export: GenerateResult, tmp_path: Pat
             "--gaiji-policy", "juki.jumin:shi=degrade"]  # fmt: skip
     r = CliRunner().invoke(main, args)
     assert r.exit_code == 1, r.output
-    assert "verdict 判定: 不合格 / FAIL" in r.output and "JUMIN.DAT" in r.output and "item.check_digit" in r.output
+    assert (
+        "verdict 判定: 不合格 / FAIL" in r.output
+        and "JUMIN.DAT" in r.output
+        and "item.check_digit" in r.output
+    )
     assert (tmp_path / "r" / "report.html").exists() and (tmp_path / "o" / "gaiji.csv").exists()
     ok = CliRunner().invoke(main, [*args, "--no-validate", "-o", str(tmp_path / "o2")])
     assert "verdict" not in ok.output and not (tmp_path / "o2" / "report.json").exists()

@@ -52,7 +52,9 @@ def dbcs_table(page: str) -> list[tuple[int, int, bool]]:
     cells = text.split("\n")[: len(pairs)]
     if len(cells) != len(pairs):
         sys.exit(f"{page}: separator count mismatch ({len(cells)} != {len(pairs)})")
-    decoded = [(lead << 8 | trail, ord(c)) for (lead, trail), c in zip(pairs, cells, strict=True) if len(c) == 1]
+    decoded = [
+        (lead << 8 | trail, ord(c)) for (lead, trail), c in zip(pairs, cells, strict=True) if len(c) == 1
+    ]
     # encode pass: which code does iconv itself produce for each decoded character?
     chars = "\n".join(chr(u) for _, u in decoded)
     enc = iconv(chars.encode("utf-32-be"), "UTF-32BE", page)

@@ -21,13 +21,16 @@ cheap (the CLI, ``chukan-layout``, is built on the same calls)::
 - :func:`load_layout(layout_id) <chukan_layout.spec.registry.load_layout>` and
   :func:`list_layouts() <chukan_layout.spec.registry.list_layouts>`: the layout registry.
 - :func:`read(source, definition, *, encoding=None, batch_size=65536, policy="reject", ...)
-  <chukan_layout.read.api.read>`: a legacy export as a stream of Arrow batches (a ``Reader``).
+  <chukan_layout.readers.api.read>`: a legacy export as a stream of Arrow batches (a ``Reader``).
 - :func:`convert(adapter, inputs, out_dir, **options) <chukan_layout.pipeline.convert>`:
   vendor files → standard CSV files, rejects, 外字 list and report (the ``convert`` command).
 - :func:`validate(inputs, **options) <chukan_layout.pipeline.validate>`: check standard CSV
-  files someone else produced; options as ``pipeline_standard.validate_files`` (the
-  ``validate`` command). ``chukan_layout.validate`` is also the validator subpackage; the
-  package object is callable, so both uses work.
+  files someone else produced; options as ``pipeline.standard.validate_files`` (the
+  ``validate`` command).
+
+Functions are verbs and packages are nouns, so a function never shares its name with a
+subpackage: the readers live in :mod:`chukan_layout.readers`, the validator in
+:mod:`chukan_layout.validation`.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # what the lazy attributes are, for type checkers and editors
     from .pipeline import convert
-    from .read.api import read
+    from .readers.api import read
     from .spec.registry import list_layouts, load_layout
 
 __version__ = "0.1.0"
@@ -53,7 +56,7 @@ __all__ = [
 _LAZY = {
     "load_layout": ("chukan_layout.spec.registry", "load_layout"),
     "list_layouts": ("chukan_layout.spec.registry", "list_layouts"),
-    "read": ("chukan_layout.read.api", "read"),
+    "read": ("chukan_layout.readers.api", "read"),
     "convert": ("chukan_layout.pipeline", "convert"),
     "validate": ("chukan_layout.pipeline", "validate"),
 }

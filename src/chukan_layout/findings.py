@@ -67,7 +67,11 @@ def register_code(
     """Register a finding code (idempotent for identical re-registration)."""
     fc = FindingCode(code, Severity(severity), summary_en, summary_ja, stage, doc)
     old = _CODES.get(code)
-    if old is not None and (old.severity, old.summary_en, old.stage) != (fc.severity, fc.summary_en, fc.stage):
+    if old is not None and (old.severity, old.summary_en, old.stage) != (
+        fc.severity,
+        fc.summary_en,
+        fc.stage,
+    ):
         raise ValueError(f"finding code {code!r} registered twice with different meaning")
     _CODES[code] = fc
     return fc

@@ -25,7 +25,9 @@ def utf8_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     bufs = arr.buffers()
     wide = pa.types.is_large_string(arr.type)
     dtype, size = (np.int64, 8) if wide else (np.int32, 4)
-    offsets = np.frombuffer(bufs[1], dtype=dtype, count=len(arr) + 1, offset=arr.offset * size).astype(np.int64)
+    offsets = np.frombuffer(bufs[1], dtype=dtype, count=len(arr) + 1, offset=arr.offset * size).astype(
+        np.int64
+    )
     start, end = int(offsets[0]), int(offsets[-1])
     data = (
         np.frombuffer(bufs[2], dtype=np.uint8, count=end - start, offset=start)
@@ -121,7 +123,9 @@ FULL_KANA = "。「」、・ヲァィゥェォャュョッーアイウエオカ�
 assert len(HALF_KANA) == len(FULL_KANA) == 63
 DAKUTEN, HANDAKUTEN = 0xFF9E, 0xFF9F
 # half-width base → full-width voiced (ﾞ) / semi-voiced (ﾟ) form
-_VOICED = {h: chr(ord(f) + 1) for h, f in zip(HALF_KANA, FULL_KANA, strict=True) if h in "ｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾊﾋﾌﾍﾎ"}
+_VOICED = {
+    h: chr(ord(f) + 1) for h, f in zip(HALF_KANA, FULL_KANA, strict=True) if h in "ｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾊﾋﾌﾍﾎ"
+}
 _VOICED |= {"ｳ": "ヴ", "ﾜ": "ヷ", "ｦ": "ヺ"}
 _SEMI = {h: chr(ord(f) + 2) for h, f in zip(HALF_KANA, FULL_KANA, strict=True) if h in "ﾊﾋﾌﾍﾎ"}
 
@@ -249,7 +253,9 @@ def zenkaku_to_ascii(
         order = np.argsort(pos, kind="stable")
         pos, asc = pos[order], asc[order]
     repl = asc.astype(np.uint8).reshape(-1, 1)
-    return from_buffers(*rewrite(data, offsets, pos, np.full(pos.size, 3, np.int64), repl, np.ones(pos.size, np.int64)))
+    return from_buffers(
+        *rewrite(data, offsets, pos, np.full(pos.size, 3, np.int64), repl, np.ones(pos.size, np.int64))
+    )
 
 
 def ascii_to_zenkaku(

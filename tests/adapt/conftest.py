@@ -73,6 +73,8 @@ def ctx() -> Callable[[int], Context]:
     """A context for n rows (records 1..n) with a FindingSet keeping every sample."""
 
     def make(n: int) -> Context:
-        return Context("f.dat", "t.person", "item", pa.array(range(1, n + 1), pa.int64()), FindingSet(max_samples=None))
+        return Context(
+            "f.dat", "t.person", "item", pa.array(range(1, n + 1), pa.int64()), FindingSet(max_samples=None)
+        )
 
     return make

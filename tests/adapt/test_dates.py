@@ -48,7 +48,9 @@ def test_after_era_end_is_flagged_not_shifted(ctx) -> None:
 
 
 def test_partial_dates_and_flag_item(ctx) -> None:
-    out, c = run_wareki(ctx, ["3100000", "3100500", "3600214", "", "99999999"], flag_item="fl", sentinels=["99999999"])
+    out, c = run_wareki(
+        ctx, ["3100000", "3100500", "3600214", "", "99999999"], flag_item="fl", sentinels=["99999999"]
+    )
     assert out == ["1935-00-00", "1935-05-00", "1985-02-14", "", ""]
     assert c.side["fl"].to_pylist() == ["1", "1", "0", "0", "1"]
     assert c.findings.total() == 0

@@ -71,7 +71,9 @@ class _EP:
 @pytest.fixture
 def fake_eps(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     adapter_file = tmp_path / "plug.yaml"
-    adapter_file.write_text((FIX / "vendor_x.yaml").read_text(encoding="utf-8").replace("adapter: vendor_x", "adapter: plug"))
+    adapter_file.write_text(
+        (FIX / "vendor_x.yaml").read_text(encoding="utf-8").replace("adapter: vendor_x", "adapter: plug")
+    )
     eps = {
         registry.TRANSFORM_GROUP: [
             _EP("upper", Upper, registry.TRANSFORM_GROUP),
@@ -131,7 +133,11 @@ def test_plugin_adapter_by_name(fake_eps) -> None:
 
 
 def test_broken_transform_plugin_in_an_adapter_names_file_and_line(fake_eps, tmp_path: Path) -> None:
-    text = (FIX / "vendor_x.yaml").read_text(encoding="utf-8").replace("seibetsu: SEX", "seibetsu: {from: SEX, steps: [broken]}")
+    text = (
+        (FIX / "vendor_x.yaml")
+        .read_text(encoding="utf-8")
+        .replace("seibetsu: SEX", "seibetsu: {from: SEX, steps: [broken]}")
+    )
     f = tmp_path / "x.yaml"
     f.write_text(text, encoding="utf-8")
     with pytest.raises(DefinitionError, match=r"x\.yaml:\d+: plugin 'broken'"):

@@ -15,7 +15,8 @@ from chukan_layout.adapt.engine import AdaptEngine
 from chukan_layout.adapt.loader import load_adapter
 from chukan_layout.errors import AccountingError
 from chukan_layout.findings import FindingSet
-from chukan_layout.read.render import render_fixed
+from chukan_layout.pipeline import worker as pipeline_worker
+from chukan_layout.readers.render import render_fixed
 
 from .conftest import provide
 
@@ -55,7 +56,18 @@ def test_engine_outputs_layouts_in_order_with_lookup(tmp_path: Path) -> None:
     res = pipeline.convert(FIX / "multi.yaml", files, tmp_path / "out", layouts=provide)
     person = (tmp_path / "out" / "t_person.csv").read_bytes().decode("utf-8")
     rows = list(csv.reader(io.StringIO(person)))
-    assert rows[0] == ["宛名番号", "氏", "名", "カナ", "生年月日", "生年月日不詳フラグ", "性別", "区分", "住所", "予備"]
+    assert rows[0] == [
+        "宛名番号",
+        "氏",
+        "名",
+        "カナ",
+        "生年月日",
+        "生年月日不詳フラグ",
+        "性別",
+        "区分",
+        "住所",
+        "予備",
+    ]
     assert rows[1] == ["0000001236", "山田", "太郎", "", "1985-02-14", "0", "", "住民", "千代田区千代田", ""]
     assert rows[2][4:6] == ["1935-00-00", "1"] and rows[2][7:9] == ["除票", "千代田区丸の内"]
     assert rows[3][8] == ""  # 町字 0009 not in the master: blank + finding
@@ -132,7 +144,7 @@ def test_accounting_error_when_a_record_goes_missing(tmp_path: Path, monkeypatch
         return res
 
     monkeypatch.setattr(AdaptEngine, "adapt", losing)
-    monkeypatch.setattr(pipeline, "_reject_unrouted", lambda *a, **kw: None)
+    monkeypatch.setattr(pipeline_worker, "_reject_unrouted", lambda *a, **kw: None)
     with pytest.raises(AccountingError, match=r"MAIN01\.DAT: records read 5 != routed 4 \+ unrouted 0"):
         pipeline.convert(FIX / "multi.yaml", files, tmp_path / "o3", layouts=provide)
     assert not (tmp_path / "o3" / "t_person.csv").exists()

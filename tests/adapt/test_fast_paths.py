@@ -26,12 +26,22 @@ from . import _reference_width as ref
 ALPHABET = [
     *"ｱｶｷｸｻｼﾀﾂﾃﾄﾊﾋﾌﾍﾎﾏﾔﾕﾖﾗﾜｦﾝｳｰｧｨｩｪｫｬｭｮｯﾞﾟ｡｢｣､･",  # half-width kana, small ones and marks
     *"アガパヴャュョッヵヶ゛゜ー",  # full-width kana
-    " ", "\u3000", "  ", "\u3000\u3000",  # paddings
-    *"髙﨑山田太郎葛辻", "\U0001f600",  # kanji, a 4-byte character
-    "\ue000", "\uf8ff", "\uf040",  # 外字 (PUA; U+F040 shares the EF lead byte with ｱ)
-    "\U000e0100", "葛\U000e0101",  # IVS
-    *"019AZaz-.", *"０１９ＡＺａｚ－．",  # ASCII and full-width alphanumerics
-    "\uff5e", "\u301c", "\uff61",  # ～ vs 〜, the first half-width kana code point
+    " ",
+    "\u3000",
+    "  ",
+    "\u3000\u3000",  # paddings
+    *"髙﨑山田太郎葛辻",
+    "\U0001f600",  # kanji, a 4-byte character
+    "\ue000",
+    "\uf8ff",
+    "\uf040",  # 外字 (PUA; U+F040 shares the EF lead byte with ｱ)
+    "\U000e0100",
+    "葛\U000e0101",  # IVS
+    *"019AZaz-.",
+    *"０１９ＡＺａｚ－．",  # ASCII and full-width alphanumerics
+    "\uff5e",
+    "\u301c",
+    "\uff61",  # ～ vs 〜, the first half-width kana code point
 ]
 text = st.lists(st.sampled_from(ALPHABET), max_size=14).map("".join)
 values = st.lists(st.one_of(text, st.none()), max_size=12)
@@ -60,7 +70,9 @@ def test_zenkaku_to_hankaku_matches_reference(vals: list[str | None]) -> None:
 
 
 @given(values, st.booleans(), st.booleans(), st.booleans(), st.booleans())
-def test_alnum_both_ways_match_reference(vals: list[str | None], d: bool, le: bool, sy: bool, sp: bool) -> None:
+def test_alnum_both_ways_match_reference(
+    vals: list[str | None], d: bool, le: bool, sy: bool, sp: bool
+) -> None:
     arr = arrays(vals, 1)
     kw = {"digits": d, "letters": le, "symbols": sy, "space": sp}
     same(width.ascii_to_zenkaku(arr, **kw), ref.ascii_to_zenkaku(arr, **kw))
@@ -108,25 +120,37 @@ def _boundary_values() -> list[str]:
     return out
 
 
-junk7 = st.tuples(st.sampled_from([*ERAS, "0"]), st.text(alphabet="0123456789:;<=>?/ A\x7f", min_size=6, max_size=6))
+junk7 = st.tuples(
+    st.sampled_from([*ERAS, "0"]), st.text(alphabet="0123456789:;<=>?/ A\x7f", min_size=6, max_size=6)
+)
 junk7 = junk7.map("".join)  # near-digits around 0x30–0x39 in every position
 odd = st.sampled_from(["", " ", "   3600214 ", "36O0214", "360214", "99999999", "00000000", "3６00214", "ｱ"])
 
 
 def _compare_with_general_path(transform: Wareki | Seireki, vals: list[str]) -> None:
     arr = pa.array(vals, pa.string())
-    fast_ctx = Context("f", "l", "i", pa.array(range(1, len(vals) + 1), pa.int64()), FindingSet(max_samples=None))
-    slow_ctx = Context("f", "l", "i", pa.array(range(1, len(vals) + 1), pa.int64()), FindingSet(max_samples=None))
+    fast_ctx = Context(
+        "f", "l", "i", pa.array(range(1, len(vals) + 1), pa.int64()), FindingSet(max_samples=None)
+    )
+    slow_ctx = Context(
+        "f", "l", "i", pa.array(range(1, len(vals) + 1), pa.int64()), FindingSet(max_samples=None)
+    )
     fast = transform.apply([arr], fast_ctx)
     slow = transform._slow(trim_column(arr), slow_ctx)
     assert fast.to_pylist() == slow.to_pylist()
-    assert {k: v.to_pylist() for k, v in fast_ctx.side.items()} == {k: v.to_pylist() for k, v in slow_ctx.side.items()}
+    assert {k: v.to_pylist() for k, v in fast_ctx.side.items()} == {
+        k: v.to_pylist() for k, v in slow_ctx.side.items()
+    }
     assert fast_ctx.findings.counts == slow_ctx.findings.counts
     for key, samples in slow_ctx.findings.samples.items():
         assert sorted(s.record for s in fast_ctx.findings.samples[key]) == sorted(s.record for s in samples)
 
 
-@given(st.lists(st.one_of(gyymmdd, odd, st.sampled_from(_boundary_values())), max_size=16), st.booleans(), st.booleans())
+@given(
+    st.lists(st.one_of(gyymmdd, odd, st.sampled_from(_boundary_values())), max_size=16),
+    st.booleans(),
+    st.booleans(),
+)
 def test_wareki_fast_path_matches_general_path(vals: list[str], flag: bool, partial: bool) -> None:
     kw = {"flag_item": "fl", "sentinels": ["99999999", "0000000"]} if flag else {}
     _compare_with_general_path(Wareki(Wareki.Args(eras=ERAS, partial=partial, **kw)), vals)
@@ -174,7 +198,13 @@ pad = st.lists(st.sampled_from([" ", "\u3000", "  " * 8]), max_size=6).map("".jo
 padded = st.tuples(pad, text, pad).map("".join)
 
 
-@given(st.lists(padded, max_size=40), padded, st.integers(0, 400), st.randoms(use_true_random=False), st.booleans())
+@given(
+    st.lists(padded, max_size=40),
+    padded,
+    st.integers(0, 400),
+    st.randoms(use_true_random=False),
+    st.booleans(),
+)
 def test_trim_matches_utf8_trim(others: list[str], dominant: str, reps: int, rnd, with_nulls: bool) -> None:
     vals: list[str | None] = [*others, *([dominant] * reps)]
     rnd.shuffle(vals)
@@ -199,6 +229,11 @@ def test_trim_routes_on_wide_columns() -> None:
 
 def test_wareki_word_path_rejects_near_digits_everywhere() -> None:
     """``:;<=>?`` follow ``9`` and ``/`` precedes ``0``: none may pass for a digit in any position."""
-    vals = [v[:i] + ch + v[i + 1 :] for v in ("3600214", "4310430", "2641231") for i in range(1, 7) for ch in ":;<=>?/\x7f"]
+    vals = [
+        v[:i] + ch + v[i + 1 :]
+        for v in ("3600214", "4310430", "2641231")
+        for i in range(1, 7)
+        for ch in ":;<=>?/\x7f"
+    ]
     _compare_with_general_path(Wareki(Wareki.Args(eras=ERAS)), vals)
     _compare_with_general_path(Wareki(Wareki.Args(eras=ERAS)), [*vals, "3600214"])

@@ -61,8 +61,14 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> GenerateResult:
 def test_clean_export_reproduces_golden_files(clean: GenerateResult, vendor: str, tmp_path: Path) -> None:
     res = _convert(clean, vendor, tmp_path)
     assert res.rejects == 0 and all(f.balanced for f in res.files)
-    assert {"juki.jumin", "juki.setai", "juminzei.kazei", "kokuho.setai", "kokuho.hihokensha"} <= set(res.outputs)
-    small = {(m.golden_file, m.golden_record) for m in clean.manifest if m.vendor == vendor and m.kind == "small_kana"}
+    assert {"juki.jumin", "juki.setai", "juminzei.kazei", "kokuho.setai", "kokuho.hihokensha"} <= set(
+        res.outputs
+    )
+    small = {
+        (m.golden_file, m.golden_record)
+        for m in clean.manifest
+        if m.vendor == vendor and m.kind == "small_kana"
+    }
     flagged = {(f, r) for (f, r, _, _) in res.findings.records_of("adapt.small_kana")}
     for lid, o in res.outputs.items():
         golden = clean.golden[lid]
@@ -84,7 +90,9 @@ def test_clean_export_reproduces_golden_files(clean: GenerateResult, vendor: str
 
 
 @pytest.mark.parametrize("vendor", VENDORS)
-def test_faulty_export_differs_only_at_manifest_rows(faulty: GenerateResult, vendor: str, tmp_path: Path) -> None:
+def test_faulty_export_differs_only_at_manifest_rows(
+    faulty: GenerateResult, vendor: str, tmp_path: Path
+) -> None:
     res = _convert(faulty, vendor, tmp_path)
     assert all(f.balanced for f in res.files)
     manifest = [m for m in faulty.manifest if m.vendor == vendor]
@@ -92,7 +100,9 @@ def test_faulty_export_differs_only_at_manifest_rows(faulty: GenerateResult, ven
     rej = list(csv.DictReader(io.StringIO(Path(res.rejects_path).read_text("utf-8")))) if res.rejects else []
     rejected = {(r["source"], int(r["record"])) for r in rej}
     for m in manifest:  # every read-stage fault is a reject; every adapt-stage fault a finding
-        if m.expected.startswith("read.") and not (m.kind == "truncated_last_record" and m.file.endswith(".csv")):
+        if m.expected.startswith("read.") and not (
+            m.kind == "truncated_last_record" and m.file.endswith(".csv")
+        ):
             # (a CSV record cut short at the end of the file still parses; the reader does not reject it —
             #  its row then differs from the golden row, which the row check below allows: reported to the lead)
             assert (m.file, m.record) in rejected, m

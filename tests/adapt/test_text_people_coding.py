@@ -77,7 +77,14 @@ def test_name_join_then_split_roundtrip(pairs) -> None:
 
 
 def test_address_assembly(ctx) -> None:
-    out, _ = run(ctx, "address", {}, ["東京都千代田区千代田", "大阪市", ""], ["１－１", "", ""], ["ハイツ１０１", "", "x"])
+    out, _ = run(
+        ctx,
+        "address",
+        {},
+        ["東京都千代田区千代田", "大阪市", ""],
+        ["１－１", "", ""],
+        ["ハイツ１０１", "", "x"],
+    )
     assert out == ["東京都千代田区千代田１－１　ハイツ１０１", "大阪市", "x"]
     assert run(ctx, "address", {"building_parts": 0}, ["a"], ["b"])[0] == ["ab"]
 

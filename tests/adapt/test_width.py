@@ -21,7 +21,13 @@ def h2z(*vals: str) -> list[str]:
 
 
 def test_dakuten_and_handakuten_compose() -> None:
-    assert h2z("ﾔﾏﾀﾞ ﾀﾛｳ", "ﾊﾟｰｸ", "ｶﾞｯｺｳ", "ｳﾞｨｰﾅｽ", "ﾎﾟﾝﾋﾟﾝ") == ["ヤマダ タロウ", "パーク", "ガッコウ", "ヴィーナス", "ポンピン"]
+    assert h2z("ﾔﾏﾀﾞ ﾀﾛｳ", "ﾊﾟｰｸ", "ｶﾞｯｺｳ", "ｳﾞｨｰﾅｽ", "ﾎﾟﾝﾋﾟﾝ") == [
+        "ヤマダ タロウ",
+        "パーク",
+        "ガッコウ",
+        "ヴィーナス",
+        "ポンピン",
+    ]
 
 
 def test_lone_marks_become_spacing_marks_not_question_marks() -> None:
@@ -62,7 +68,9 @@ def test_roundtrip_half_to_full_to_half(values: list[str]) -> None:
 
 
 full_kana_text = st.text(
-    alphabet=st.sampled_from([c for c in FULL_KANA if c not in "゛゜"] + list("ガギグゲゴザジパピプペポヴ") + ["　", "山"]),
+    alphabet=st.sampled_from(
+        [c for c in FULL_KANA if c not in "゛゜"] + list("ガギグゲゴザジパピプペポヴ") + ["　", "山"]
+    ),
     max_size=12,
 )
 

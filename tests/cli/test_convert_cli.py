@@ -14,7 +14,7 @@ ADAPTERS = Path(__file__).resolve().parent.parent / "adapt" / "fixtures"
 
 def _export(tmp: Path) -> Path:
     from chukan_layout.adapt.loader import load_adapter
-    from chukan_layout.read.render import render_fixed
+    from chukan_layout.readers.render import render_fixed
 
     ad = load_adapter(ADAPTERS / "vendor_x.yaml")
     d = ad.sources["jumin"].definition
@@ -34,7 +34,9 @@ def _export(tmp: Path) -> Path:
 def test_convert_writes_outputs_summary_and_exit_code(tmp_path: Path) -> None:
     src = _export(tmp_path)
     out = tmp_path / "out"
-    r = CliRunner().invoke(main, ["convert", "--adapter", str(ADAPTERS / "vendor_x.yaml"), str(src), "-o", str(out)])
+    r = CliRunner().invoke(
+        main, ["convert", "--adapter", str(ADAPTERS / "vendor_x.yaml"), str(src), "-o", str(out)]
+    )
     assert r.exit_code == 1, r.output  # 続柄 99 is unmapped: an error finding
     assert "JUMIN.DAT" in r.output and "adapt.unmapped_code" in r.output
     assert (out / "juki_jumin.csv").read_bytes().startswith('"市区町村コード","宛名番号"'.encode())

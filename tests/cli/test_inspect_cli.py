@@ -10,25 +10,54 @@ import yaml
 from click.testing import CliRunner
 
 from chukan_layout.cli import main
-from chukan_layout.read import render_csv, render_fixed
-from chukan_layout.read.definition import CsvDefinition, FieldDef, FixedWidthDefinition, RecordType
+from chukan_layout.readers import render_csv, render_fixed
+from chukan_layout.readers.definition import CsvDefinition, FieldDef, FixedWidthDefinition, RecordType
 
-FW = FixedWidthDefinition(framing="crlf", record_types=[RecordType(name="jumin", fields=[
-    FieldDef(name="kubun", start=1, length=1), FieldDef(name="shimei", start=2, length=20),
-    FieldDef(name="kana", start=22, length=16), FieldDef(name="seinengappi", start=38, length=8, type="9")])])
+FW = FixedWidthDefinition(
+    framing="crlf",
+    record_types=[
+        RecordType(
+            name="jumin",
+            fields=[
+                FieldDef(name="kubun", start=1, length=1),
+                FieldDef(name="shimei", start=2, length=20),
+                FieldDef(name="kana", start=22, length=16),
+                FieldDef(name="seinengappi", start=38, length=8, type="9"),
+            ],
+        )
+    ],
+)
 
 
 def _files(tmp: Path) -> dict[str, Path]:
     n = 40
-    cols = {"kubun": ["2"] * n, "shimei": ["髙橋　﨑子"] * n, "kana": ["ﾀｶﾊｼ ｻｷｺ"] * n,
-            "seinengappi": ["19850412"] * n}
-    out = {"fw": tmp / "JUMIN.DAT", "csv": tmp / "kojin.csv", "bom": tmp / "bom.csv", "ebcdic": tmp / "HOST.DAT"}
+    cols = {
+        "kubun": ["2"] * n,
+        "shimei": ["髙橋　﨑子"] * n,
+        "kana": ["ﾀｶﾊｼ ｻｷｺ"] * n,
+        "seinengappi": ["19850412"] * n,
+    }
+    out = {
+        "fw": tmp / "JUMIN.DAT",
+        "csv": tmp / "kojin.csv",
+        "bom": tmp / "bom.csv",
+        "ebcdic": tmp / "HOST.DAT",
+    }
     out["fw"].write_bytes(render_fixed(FW, "jumin", cols))
-    csv_cols = {"番号": [str(i) for i in range(n)], "氏名": ["髙橋\ue000"] * n, "住所": ["東京都,千代田区"] * n}
+    csv_cols = {
+        "番号": [str(i) for i in range(n)],
+        "氏名": ["髙橋\ue000"] * n,
+        "住所": ["東京都,千代田区"] * n,
+    }
     out["csv"].write_bytes(render_csv(CsvDefinition(encoding="cp932"), csv_cols))
     out["bom"].write_bytes(render_csv(CsvDefinition(encoding="utf-8-sig"), csv_cols))
-    out["ebcdic"].write_bytes(render_fixed(FW.model_copy(update={"encoding": "ibm930", "framing": "fixed"}),
-                                           "jumin", {**cols, "shimei": ["山田　太郎"] * n}))
+    out["ebcdic"].write_bytes(
+        render_fixed(
+            FW.model_copy(update={"encoding": "ibm930", "framing": "fixed"}),
+            "jumin",
+            {**cols, "shimei": ["山田　太郎"] * n},
+        )
+    )
     return out
 
 
@@ -41,7 +70,11 @@ def _inspect(*args: str) -> dict:
 def test_verdicts(tmp_path: Path) -> None:
     f = _files(tmp_path)
     fw = _inspect(str(f["fw"]))
-    assert fw["encoding"] == "cp932" and fw["framing"]["kind"] == "crlf" and fw["framing"]["fixed_length_guess"] == 45
+    assert (
+        fw["encoding"] == "cp932"
+        and fw["framing"]["kind"] == "crlf"
+        and fw["framing"]["fixed_length_guess"] == 45
+    )
     assert fw["record_type_histogram"] == {"32": 40}
     csv = _inspect(str(f["csv"]))
     assert csv["encoding"] == "cp932" and csv["csv"]["delimiter"] == "," and csv["csv"]["fields"] == 3

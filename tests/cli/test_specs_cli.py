@@ -34,7 +34,10 @@ def test_show_text_and_json() -> None:
     assert code == 0 and "世帯番号" in out and "atena_mod11" in out and "provenance" in out
     code, out, _ = run("show", "juki.setai", "--json")
     spec = json.loads(out)
-    assert spec["id"] == "juki.setai" and spec["items"][0]["provenance"]["status"] in ("confirmed", "modelled")
+    assert spec["id"] == "juki.setai" and spec["items"][0]["provenance"]["status"] in (
+        "confirmed",
+        "modelled",
+    )
 
 
 def test_schema() -> None:
@@ -63,14 +66,20 @@ def test_lint_clean_and_broken(tmp_path: Path) -> None:
     code, out, _ = run("lint", str(FIXTURES))
     assert code == 0 and "2 layout(s), 3 code table(s): ok" in out
     broken = tmp_path / "test.jumin.yaml"
-    broken.write_text((FIXTURES / "test.jumin.yaml").read_text(encoding="utf-8")
-                      .replace("    codes: seibetsu\n", "    codes: seibetu\n"), encoding="utf-8")
+    broken.write_text(
+        (FIXTURES / "test.jumin.yaml")
+        .read_text(encoding="utf-8")
+        .replace("    codes: seibetsu\n", "    codes: seibetu\n"),
+        encoding="utf-8",
+    )
     code, out, err = run("lint", str(broken))
     assert code == 1
     lines = out.strip().splitlines()
     assert all(line.startswith(f"{broken}:") for line in lines)
     assert any("seibetsu: unknown code table 'seibetu' (did you mean 'seibetsu'?)" in line for line in lines)
-    assert any("relation setai: relation to unknown layout 'test.setai'" in line for line in lines)  # not in PATHS
+    assert any(
+        "relation setai: relation to unknown layout 'test.setai'" in line for line in lines
+    )  # not in PATHS
     assert "2 problem(s)" in err
     code, out, _ = run("lint", "--json", str(broken))
     report = json.loads(out)

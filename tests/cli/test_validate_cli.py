@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from chukan_layout.cli import main
-from chukan_layout.pipeline_standard import detect_layout
+from chukan_layout.pipeline.standard import detect_layout
 from chukan_layout.synth.generate import GenerateResult, generate
 
 LAYOUTS = ["juki.jumin", "juki.setai"]

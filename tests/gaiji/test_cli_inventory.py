@@ -25,7 +25,9 @@ def std_csv(tmp_path: Path) -> Path:
     return p
 
 
-def test_scan_standard_csv_writes_csv_and_html(tmp_path: Path, std_csv: Path, vendor_tsv: Path, layout) -> None:  # type: ignore[no-untyped-def]
+def test_scan_standard_csv_writes_csv_and_html(
+    tmp_path: Path, std_csv: Path, vendor_tsv: Path, layout
+) -> None:  # type: ignore[no-untyped-def]
     from chukan_layout.gaiji.scan import scan_standard
 
     inv, fs = scan_standard([std_csv], layout, [load_table(vendor_tsv)], source_system="vendor_t")
@@ -45,7 +47,9 @@ def test_scan_standard_csv_writes_csv_and_html(tmp_path: Path, std_csv: Path, ve
 def test_cli_scan_review_round_trip(tmp_path: Path, std_csv: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("CHUKAN_CACHE_DIR", str(tmp_path / "nocache"))
     runner = CliRunner()
-    r = runner.invoke(main, ["gaiji", "scan", "--layout", "juki.jumin", str(std_csv), "-o", str(tmp_path / "x")])
+    r = runner.invoke(
+        main, ["gaiji", "scan", "--layout", "juki.jumin", str(std_csv), "-o", str(tmp_path / "x")]
+    )
     assert r.exit_code != 0  # 住民.csv of the test layout is not juki.jumin
     # standard CSV of the real juki.jumin layout: take two item names from it
     from chukan_layout.spec.registry import load_layout

@@ -16,7 +16,14 @@ from chukan_layout.gaiji.targets import compat_ideographs_changed_by_nfc, cp932_
 
 from .conftest import make_batch
 
-NAMED_IN_REFERENCE = ["\uf929", "\ufa10", "\ufa12", "\ufa16", "\ufa18", "\ufa19"]  # 朗 塚 晴 猪 礼 神 (reference §5)
+NAMED_IN_REFERENCE = [
+    "\uf929",
+    "\ufa10",
+    "\ufa12",
+    "\ufa16",
+    "\ufa18",
+    "\ufa19",
+]  # 朗 塚 晴 猪 礼 神 (reference §5)
 STABLE = [0xFA0E, 0xFA0F, 0xFA11, 0xFA13, 0xFA14, 0xFA1F, 0xFA21, 0xFA23, 0xFA24, 0xFA27, 0xFA28, 0xFA29]
 
 
@@ -94,9 +101,13 @@ def test_no_code_path_decodes_with_shift_jis_2004(repo_root: Path) -> None:
         for m in _FORBIDDEN_DECODE.finditer(text):
             offenders.append(f"{path.relative_to(repo_root)}: {m.group(0)}")
         for lineno, line in enumerate(text.splitlines(), 1):
-            if re.search(r"shift_jis_2004|euc_jis_2004", line) and re.search(r"\.decode\(|codecs\.decode|getdecoder|getincrementaldecoder", line):
+            if re.search(r"shift_jis_2004|euc_jis_2004", line) and re.search(
+                r"\.decode\(|codecs\.decode|getdecoder|getincrementaldecoder", line
+            ):
                 offenders.append(f"{path.relative_to(repo_root)}:{lineno}: {line.strip()}")
-    assert not offenders, "decoding with a JIS X 0213 codec turns 外字 into real kanji:\n" + "\n".join(offenders)
+    assert not offenders, "decoding with a JIS X 0213 codec turns 外字 into real kanji:\n" + "\n".join(
+        offenders
+    )
 
 
 @pytest.mark.parametrize("text", ["ｶﾞｯｺｳ", "ﾊﾟﾝ"])

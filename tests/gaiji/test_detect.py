@@ -24,13 +24,17 @@ ALPHABET = [
     "\ue000", "\ue757", "\uf8f0", "\uf8ff", "\U000f0000", "\U0010fffd", "\U00020bb7", "\U00020089",
     "\U000e0100", "\U000e0104", "\ufe00", "\u309a", "\u304b", "\U0001f600", "\x00", "\n", "\ufa10", "\ufa11",
 ]  # fmt: skip
-values = st.lists(st.one_of(st.none(), st.text(alphabet=st.sampled_from(ALPHABET), max_size=12)), max_size=120)
+values = st.lists(
+    st.one_of(st.none(), st.text(alphabet=st.sampled_from(ALPHABET), max_size=12)), max_size=120
+)
 
 
 @pytest.mark.parametrize("charset", [None, "jis_x0208", "jis_x0213", "cp932", "mj"])
 @settings(max_examples=60)
 @given(vals=values, group=st.sampled_from([1, 3, 64]), start=st.integers(0, 5))
-def test_vectorized_equals_reference(charset: str | None, vals: list[str | None], group: int, start: int) -> None:
+def test_vectorized_equals_reference(
+    charset: str | None, vals: list[str | None], group: int, start: int
+) -> None:
     """Also over sliced arrays (non-zero offset) and any super-value size of the first pass."""
     target = target_set(charset)
     vals = vals[start:]

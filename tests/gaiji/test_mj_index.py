@@ -37,13 +37,19 @@ def test_lookups(mj_index: MJIndex) -> None:
     assert mj_index.char("MJ000001").x0213 == "1-01-25"
     assert mj_index.is_joyo("高") and mj_index.is_jinmeiyo("彌") and mj_index.kanji_policy("髙") == ""
     # JIS X 0213 membership (encode-only) and cp932 encodability
-    assert not mj_index.in_jis_x0213("髙") and mj_index.in_jis_x0213("﨑") and mj_index.in_jis_x0213("𠮷") is False
+    assert (
+        not mj_index.in_jis_x0213("髙")
+        and mj_index.in_jis_x0213("﨑")
+        and mj_index.in_jis_x0213("𠮷") is False
+    )
     assert mj_index.cp932_encodable("髙") and not mj_index.cp932_encodable("𠮷")
     assert not mj_index.cp932_encodable("〜")  # U+301C comes back as U+FF5E
     assert not mj_index.cp932_encodable(kuzu) and not mj_index.cp932_encodable("\ue000")
 
 
-def test_cache_round_trip_outside_the_repo(tmp_path: Path, mj_index: MJIndex, monkeypatch, repo_root: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cache_round_trip_outside_the_repo(
+    tmp_path: Path, mj_index: MJIndex, monkeypatch, repo_root: Path
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("CHUKAN_CACHE_DIR", str(tmp_path / "cache"))
     assert MJIndex.load_cached() is None
     path = mj_index.save()
@@ -91,5 +97,7 @@ def test_xlsx_without_openpyxl_is_a_clear_error(tmp_path: Path, monkeypatch) -> 
     monkeypatch.setattr(builtins, "__import__", no_openpyxl)
     x = tmp_path / "mji.00602.xlsx"
     x.write_bytes(b"PK\x03\x04")
-    with pytest.raises(GaijiError, match=r"needs openpyxl \(pip install openpyxl\); or build the index from the"):
+    with pytest.raises(
+        GaijiError, match=r"needs openpyxl \(pip install openpyxl\); or build the index from the"
+    ):
         MJIndex.build(xlsx=x)

@@ -101,7 +101,10 @@ def test_degrade_policy_fallback_and_ivs_drop(layout: Layout, vendor_tsv: Path, 
     assert row["shimei_jis"] == "葛西"  # IVS target not storable in JIS X 0213 → base character
     assert row["jusho"] == "髙"  # exact, storable in cp932
     assert side.column("status").to_pylist() == ["degraded", "degraded", "exact"]
-    assert fs.counts[("gaiji.degraded", "f", "shimei")] == 1 and fs.counts[("gaiji.degraded", "f", "shimei_jis")] == 1
+    assert (
+        fs.counts[("gaiji.degraded", "f", "shimei")] == 1
+        and fs.counts[("gaiji.degraded", "f", "shimei_jis")] == 1
+    )
     assert not fs.has_errors()
 
 
@@ -115,7 +118,9 @@ def test_replace_policy(layout: Layout, vendor_tsv: Path) -> None:
     assert fs.counts == {("gaiji.replaced", "f", "jusho"): 3}
 
 
-def test_later_tables_override_and_unresolved_vendor_codes(layout: Layout, vendor_tsv: Path, tmp_path: Path) -> None:
+def test_later_tables_override_and_unresolved_vendor_codes(
+    layout: Layout, vendor_tsv: Path, tmp_path: Path
+) -> None:
     review = tmp_path / "review.tsv"
     review.write_text("source_system\tsource_code\ttarget\tmj_name\tstatus\tbasis\tnote\n"
                       "vendor_t\tU+E003\tU+6803\t\tidentified\tmanual\t\n"
@@ -124,7 +129,9 @@ def test_later_tables_override_and_unresolved_vendor_codes(layout: Layout, vendo
     out, _ = st_.apply(make_batch([{"biko": "\ue003"}]), FindingSet(), file="f")
     assert out.to_pylist()[0]["biko"] == "栃"
     assert [e.source_code for e in st_.unresolved] == ["X'6941'"]
-    resolved = GaijiStage(layout, [load_table(review)], source_system="vendor_t", vendor_codes={"X'6941'": "\ue100"})
+    resolved = GaijiStage(
+        layout, [load_table(review)], source_system="vendor_t", vendor_codes={"X'6941'": "\ue100"}
+    )
     out, _ = resolved.apply(make_batch([{"biko": "\ue100"}]), FindingSet(), file="f")
     assert out.to_pylist()[0]["biko"] == "崎"
 
@@ -136,7 +143,9 @@ def test_other_systems_tables_are_ignored(layout: Layout, vendor_tsv: Path) -> N
 
 
 def test_clean_batch_is_untouched(layout: Layout, vendor_tsv: Path) -> None:
-    batch = make_batch([{"shimei": "渡邉　美咲", "shimei_jis": "斎藤", "jusho": "千代田区１－１", "biko": "ﾊﾟ"}] * 5)
+    batch = make_batch(
+        [{"shimei": "渡邉　美咲", "shimei_jis": "斎藤", "jusho": "千代田区１－１", "biko": "ﾊﾟ"}] * 5
+    )
     fs = FindingSet()
     out, side = _stage(layout, vendor_tsv).apply(batch, fs, file="f")
     assert out.equals(batch) and side.num_rows == 0 and not fs.counts
@@ -162,7 +171,20 @@ def _three_name_layout() -> Layout:
                   spec_version="t", record_key=["n0"], provenance=M, items=items)  # fmt: skip
 
 
-PIECES = ["山", "田", "　", "\ue000", "\ue001", "\ue005", "\U000f0001", "髙", "〜", "\ufa10", "葛\U000e0104", "a"]
+PIECES = [
+    "山",
+    "田",
+    "　",
+    "\ue000",
+    "\ue001",
+    "\ue005",
+    "\U000f0001",
+    "髙",
+    "〜",
+    "\ufa10",
+    "葛\U000e0104",
+    "a",
+]
 
 
 @settings(max_examples=40)

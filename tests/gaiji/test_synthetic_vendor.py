@@ -93,7 +93,7 @@ def test_without_the_table_every_occurrence_is_accounted_for(export, tmp_path: P
 
 def test_scan_and_review_round_trip(export, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from chukan_layout.gaiji.review import load_review_csv
-    from chukan_layout.gaiji.scan import scan_with_adapter
+    from chukan_layout.pipeline.gaiji_scan import scan_with_adapter
 
     inv, _ = scan_with_adapter(_inputs(export), "vendor_a", [])
     sheet = inv.write_csv(tmp_path / "inv.csv")

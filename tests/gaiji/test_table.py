@@ -49,8 +49,11 @@ def test_vendor_hex_codes_and_yaml(tmp_path: Path) -> None:
 
 def test_yaml_errors_name_the_line(tmp_path: Path) -> None:
     p = tmp_path / "bad.yaml"
-    p.write_text("entries:\n  - {source_system: a, source_code: U+E000, target: U+9AD9, status: exact}\n"
-                 "  - {source_system: a, source_code: U+E001, target: U+ZZZZ, status: exact}\n", encoding="utf-8")
+    p.write_text(
+        "entries:\n  - {source_system: a, source_code: U+E000, target: U+9AD9, status: exact}\n"
+        "  - {source_system: a, source_code: U+E001, target: U+ZZZZ, status: exact}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(GaijiError, match=r"bad\.yaml:3: target: malformed code point"):
         load_table(p)
 
@@ -81,7 +84,9 @@ def test_rejections_name_file_and_line(tmp_path: Path, row: str, message: str) -
 def test_header_must_have_the_columns(tmp_path: Path) -> None:
     p = tmp_path / "h.tsv"
     p.write_text("code\ttarget\nU+E000\tU+9AD9\n", encoding="utf-8")
-    with pytest.raises(GaijiError, match=r"h\.tsv:1: header lacks source_system, source_code, mj_name, status"):
+    with pytest.raises(
+        GaijiError, match=r"h\.tsv:1: header lacks source_system, source_code, mj_name, status"
+    ):
         load_table(p)
 
 

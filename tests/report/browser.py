@@ -24,8 +24,16 @@ from typing import Any
 import pytest
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 LOCAL_SCHEMES = ("file:", "data:", "about:", "chrome:", "devtools:")
 
 
@@ -55,8 +63,12 @@ class PageRun:
     @property
     def problems(self) -> list[str]:
         remote = [u for u in self.requests if not u.startswith(LOCAL_SCHEMES)]
-        return ([f"console: {m}" for m in self.console] + [f"exception: {m}" for m in self.exceptions]
-                + [f"log: {m}" for m in self.log_errors] + [f"network: {u}" for u in remote])
+        return (
+            [f"console: {m}" for m in self.console]
+            + [f"exception: {m}" for m in self.exceptions]
+            + [f"log: {m}" for m in self.log_errors]
+            + [f"network: {u}" for u in remote]
+        )
 
 
 class _Pipe:
@@ -74,8 +86,11 @@ class _Pipe:
         with open(self.log, "wb") as err:
             self.proc = subprocess.Popen(
                 [exe, *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-pipe", "about:blank"],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
-                close_fds=False, preexec_fn=wire,  # fd wiring must happen in the child
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+                close_fds=False,
+                preexec_fn=wire,  # fd wiring must happen in the child
             )
         os.close(to_r)
         os.close(from_w)
@@ -100,8 +115,13 @@ class _Pipe:
                 self._queue.put(json.loads(m))
         self._queue.put(None)
 
-    def send(self, method: str, params: dict[str, Any] | None = None, session: str | None = None,
-             timeout: float = 60.0) -> dict[str, Any]:
+    def send(
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        session: str | None = None,
+        timeout: float = 60.0,
+    ) -> dict[str, Any]:
         self._next += 1
         msg: dict[str, Any] = {"id": self._next, "method": method, "params": params or {}}
         if session:
@@ -167,11 +187,18 @@ def render(url: str, profile: Path, *, pdf: bool = True) -> PageRun:
         pipe.send("Page.navigate", {"url": url}, session=sid)
         pipe.wait_event("Page.loadEventFired")
         time.sleep(0.2)  # let late console/log events arrive
-        run.html = pipe.send("Runtime.evaluate", {"expression": "document.documentElement.outerHTML",
-                                                  "returnByValue": True}, session=sid)["result"]["value"]
+        run.html = pipe.send(
+            "Runtime.evaluate",
+            {"expression": "document.documentElement.outerHTML", "returnByValue": True},
+            session=sid,
+        )["result"]["value"]
         if pdf:
-            data = pipe.send("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True},
-                             session=sid, timeout=60)["data"]
+            data = pipe.send(
+                "Page.printToPDF",
+                {"preferCSSPageSize": True, "printBackground": True},
+                session=sid,
+                timeout=60,
+            )["data"]
             run.pdf = base64.b64decode(data)
         for e in pipe.drain():
             method, p = e.get("method"), e.get("params", {})
@@ -185,7 +212,9 @@ def render(url: str, profile: Path, *, pdf: bool = True) -> PageRun:
                 d = p.get("exceptionDetails", {})
                 run.exceptions.append(d.get("exception", {}).get("description") or d.get("text", ""))
             elif method == "Log.entryAdded" and p.get("entry", {}).get("level") == "error":
-                run.log_errors.append(f"{p['entry'].get('source')}: {p['entry'].get('text')} {p['entry'].get('url', '')}")
+                run.log_errors.append(
+                    f"{p['entry'].get('source')}: {p['entry'].get('text')} {p['entry'].get('url', '')}"
+                )
             elif method == "Network.requestWillBeSent":
                 run.requests.append(p.get("request", {}).get("url", ""))
     finally:
@@ -196,7 +225,15 @@ def render(url: str, profile: Path, *, pdf: bool = True) -> PageRun:
 def print_to_pdf_cli(html: Path, pdf: Path, profile: Path) -> subprocess.CompletedProcess[bytes]:
     """The plain ``--print-to-pdf`` route (what an operator would run by hand)."""
     return subprocess.run(
-        [chromium_or_skip(), *FLAGS, f"--user-data-dir={profile}", "--no-pdf-header-footer",
-         f"--print-to-pdf={pdf}", html.resolve().as_uri()],
-        capture_output=True, timeout=120, check=False,
+        [
+            chromium_or_skip(),
+            *FLAGS,
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            html.resolve().as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=False,
     )

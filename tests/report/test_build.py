@@ -25,7 +25,9 @@ from .conftest import make_findings
 
 
 def _clean(**kw: object) -> dict[str, object]:
-    return {"files": [FileCounts("JUMIN.DAT", records_read=1002, written=1000, rejected=0, control_records=2)]} | kw
+    return {
+        "files": [FileCounts("JUMIN.DAT", records_read=1002, written=1000, rejected=0, control_records=2)]
+    } | kw
 
 
 def _status(fs: FindingSet | None = None, **kw: object) -> str:
@@ -77,18 +79,24 @@ def test_unbalanced_file_fails_and_is_named() -> None:
     assert not r.accounting[1].balanced
     assert r.verdict.status == "fail"
     assert "B" in next(c.actual for c in r.verdict.checks if c.id == "balanced")
-    relaxed = build_report(FindingSet(), files=files,
-                           thresholds=Thresholds(max_reject_rate=0.5, require_balanced=False))
+    relaxed = build_report(
+        FindingSet(), files=files, thresholds=Thresholds(max_reject_rate=0.5, require_balanced=False)
+    )
     assert relaxed.verdict.status == "pass_with_warnings"
 
 
 def test_trailer_reconciliation_compares_exact_numbers() -> None:
-    trailers = [TrailerCheck("A", "record_count", 1000, "1000"),
-                TrailerCheck("A", "zeigaku", "123456789.10", "123456789.1", kind="control_total"),
-                TrailerCheck("A", "kingaku", "100", "99", kind="control_total", label_ja="金額合計")]
+    trailers = [
+        TrailerCheck("A", "record_count", 1000, "1000"),
+        TrailerCheck("A", "zeigaku", "123456789.10", "123456789.1", kind="control_total"),
+        TrailerCheck("A", "kingaku", "100", "99", kind="control_total", label_ja="金額合計"),
+    ]
     r = build_report(FindingSet(), **_clean(trailers=trailers))  # type: ignore[arg-type]
-    assert [(x.field, x.ok) for x in r.reconciliation] == [("kingaku", False), ("zeigaku", True),
-                                                            ("record_count", True)]
+    assert [(x.field, x.ok) for x in r.reconciliation] == [
+        ("kingaku", False),
+        ("zeigaku", True),
+        ("record_count", True),
+    ]
     assert r.verdict.status == "fail"
     assert "A:kingaku" in next(c.actual for c in r.verdict.checks if c.id == "reconciled")
 
@@ -123,7 +131,9 @@ def test_gaiji_summary_from_the_gaiji_stage_counters() -> None:
     g = gaiji_summary(GaijiCounts.from_stage(s, target_charset="cp932"))
     assert g.by_status["unmapped"] == 3 and g.by_status["replaced"] == 0
     assert [(c.code, c.char, c.count, c.items) for c in g.top_unmapped] == [
-        ("U+E0A5", "\ue0a5", 2, ["shimei"]), ("U+E001", "\ue001", 1, [])]
+        ("U+E0A5", "\ue0a5", 2, ["shimei"]),
+        ("U+E001", "\ue001", 1, []),
+    ]
     assert g.unmapped_distinct == 2 and g.not_storable_total == 2
     ns = g.not_storable[0]
     assert (ns.char, ns.codepoints, ns.charset) == ("葛\U000e0100", "U+845B U+E0100", "cp932")

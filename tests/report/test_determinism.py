@@ -18,7 +18,9 @@ def _bytes(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
 
 
-def test_source_date_epoch_makes_outputs_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_source_date_epoch_makes_outputs_byte_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
     a = make_report(tmp_path, now=datetime(2026, 4, 1, tzinfo=UTC))
     b = make_report(tmp_path, now=datetime(2027, 9, 9, 9, 9, tzinfo=UTC))  # wall clock differs
@@ -46,9 +48,18 @@ def test_worker_order_does_not_matter(tmp_path: Path, monkeypatch: pytest.Monkey
     outputs = set()
     for n in range(3):
         rng.shuffle(parts)
-        files = [FileCounts(a.file, a.records_read * 3, a.written * 3, a.rejected * 3, a.control_records * 3,
-                            dict(reversed(list(a.rejected_by_reason.items()))), a.layout_id)
-                 for a in rng.sample(base.accounting, len(base.accounting))]
+        files = [
+            FileCounts(
+                a.file,
+                a.records_read * 3,
+                a.written * 3,
+                a.rejected * 3,
+                a.control_records * 3,
+                dict(reversed(list(a.rejected_by_reason.items()))),
+                a.layout_id,
+            )
+            for a in rng.sample(base.accounting, len(base.accounting))
+        ]
         r = build_report(merge_all(parts), files=files)
         out = write_reports(r, tmp_path / f"o{n}")
         outputs.add(tuple(p.read_bytes() for p in out.values()))

@@ -33,7 +33,9 @@ def test_json_is_canonical_utf8(report: Report) -> None:
     assert "葛\U000e0100飾" in text  # IVS kept, never normalized
     data = json.loads(text)
     assert list(data["gaiji"]["by_status"]) == sorted(data["gaiji"]["by_status"])
-    assert list(data["accounting"][0]["rejected_by_reason"]) == sorted(data["accounting"][0]["rejected_by_reason"])
+    assert list(data["accounting"][0]["rejected_by_reason"]) == sorted(
+        data["accounting"][0]["rejected_by_reason"]
+    )
 
 
 def test_committed_schema_is_up_to_date() -> None:
@@ -41,7 +43,8 @@ def test_committed_schema_is_up_to_date() -> None:
     assert committed.is_file(), "run: .venv/bin/python -m chukan_layout.report.schema docs/report.schema.json"
     assert committed.read_text(encoding="utf-8") == schema_text(), (
         "docs/report.schema.json is stale; regenerate with "
-        "`.venv/bin/python -m chukan_layout.report.schema docs/report.schema.json`")
+        "`.venv/bin/python -m chukan_layout.report.schema docs/report.schema.json`"
+    )
 
 
 def test_schema_describes_the_report(report: Report) -> None:
@@ -69,11 +72,14 @@ def test_load_report_rejects_other_major_version(report: Report, tmp_path: Path)
         load_report(p)
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("{not json", "cannot read report JSON"),
-    ("[1, 2]", "top level is not an object"),
-    ('{"schema_version": "1.0", "tool": {}}', "invalid report"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "cannot read report JSON"),
+        ("[1, 2]", "top level is not an object"),
+        ('{"schema_version": "1.0", "tool": {}}', "invalid report"),
+    ],
+)
 def test_load_report_errors_are_one_line(tmp_path: Path, content: str, message: str) -> None:
     p = tmp_path / "r.json"
     p.write_text(content, encoding="utf-8")

@@ -14,9 +14,37 @@ from chukan_layout.report import FileCounts, Report, build_report, render_html
 from chukan_layout.report.render_html import t
 from chukan_layout.report.svg_chart import findings_chart, shorten
 
-ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "p", "span", "strong",
-                "table", "thead", "tbody", "tr", "th", "td", "div", "ul", "li", "section", "footer", "br",
-                "svg", "g", "rect", "text"}
+ALLOWED_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "header",
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "span",
+    "strong",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "div",
+    "ul",
+    "li",
+    "section",
+    "footer",
+    "br",
+    "svg",
+    "g",
+    "rect",
+    "text",
+}
 
 
 class _Collect(HTMLParser):
@@ -77,8 +105,14 @@ def test_printable_on_a4_with_repeating_headers(report: Report) -> None:
 
 def test_bilingual_sections_verdict_and_signoff(report: Report) -> None:
     text = "".join(parse(render_html(report)).text)
-    for ja, en in [("判定", "Verdict"), ("件数照合", "Record accounting"), ("トレーラ照合", "Trailer reconciliation"),
-                   ("外字", "summary"), ("ファイルと SHA-256", "Files and SHA-256"), ("確認欄", "Sign-off")]:
+    for ja, en in [
+        ("判定", "Verdict"),
+        ("件数照合", "Record accounting"),
+        ("トレーラ照合", "Trailer reconciliation"),
+        ("外字", "summary"),
+        ("ファイルと SHA-256", "Files and SHA-256"),
+        ("確認欄", "Sign-off"),
+    ]:
         assert ja in text and en in text
     assert "判定：条件付き合格" in text and "PASS WITH WARNINGS" in text
     for role in ("担当者", "確認者", "承認者", "年　　月　　日", "印"):

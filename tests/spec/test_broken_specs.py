@@ -12,7 +12,8 @@ from chukan_layout.spec.loader import check_files, load_code_file, load_layout_f
 from tests.spec.conftest import FIXTURES
 
 CASES: list[dict[str, Any]] = yaml.safe_load(
-    (Path(__file__).resolve().parents[1] / "cases" / "broken_specs.yaml").read_text(encoding="utf-8"))
+    (Path(__file__).resolve().parents[1] / "cases" / "broken_specs.yaml").read_text(encoding="utf-8")
+)
 CODES = {t.id: t for t in (load_code_file(p) for p in sorted((FIXTURES / "codes").glob("*.yaml")))}
 TARGETS = {"test.setai": load_layout_file(FIXTURES / "test.setai.yaml")}
 

@@ -40,7 +40,9 @@ def test_docstring_example_and_juminhyo() -> None:
     assert cd.make_valid("hojin_bango", "000020" + "130001") == "8000020130001"
 
 
-@pytest.mark.parametrize("value", ["12345678901", "1234567890188", "12345678901a", "１２３４５６７８９０１８", ""])
+@pytest.mark.parametrize(
+    "value", ["12345678901", "1234567890188", "12345678901a", "１２３４５６７８９０１８", ""]
+)
 def test_wrong_length_or_non_digits(value: str) -> None:
     assert not cd.verify("kojin_bango", value)
 
@@ -55,8 +57,14 @@ def test_hokenja_lengths_and_atena_minimum() -> None:
         cd.verify("luhn", "1")
 
 
-_BASE_LEN = {CheckDigit.KOJIN_BANGO: [11], CheckDigit.JUMINHYO_CODE: [10], CheckDigit.ATENA_MOD11: [1, 7, 14],
-             CheckDigit.DANTAI_CODE: [5], CheckDigit.HOJIN_BANGO: [12], CheckDigit.HOKENJA_BANGO: [5, 7]}
+_BASE_LEN = {
+    CheckDigit.KOJIN_BANGO: [11],
+    CheckDigit.JUMINHYO_CODE: [10],
+    CheckDigit.ATENA_MOD11: [1, 7, 14],
+    CheckDigit.DANTAI_CODE: [5],
+    CheckDigit.HOJIN_BANGO: [12],
+    CheckDigit.HOKENJA_BANGO: [5, 7],
+}
 
 
 @st.composite

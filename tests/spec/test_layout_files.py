@@ -22,8 +22,17 @@ CODE_FILES = sorted((SPECS / "codes").glob("*.yaml"))
 
 SHARED_KEYS = {"dantai_code", "atena_no", "setai_no"}
 EXPECTED_LAYOUTS = {
-    "juki.jumin", "juki.setai", "juminzei.kazei", "kotei.tochi", "kotei.kaoku", "keiji.sharyo",
-    "kokuho.setai", "kokuho.hihokensha", "kaigo.hihokensha", "kouki.hihokensha", "nenkin.hihokensha",
+    "juki.jumin",
+    "juki.setai",
+    "juminzei.kazei",
+    "kotei.tochi",
+    "kotei.kaoku",
+    "keiji.sharyo",
+    "kokuho.setai",
+    "kokuho.hihokensha",
+    "kaigo.hihokensha",
+    "kouki.hihokensha",
+    "nenkin.hihokensha",
     "inkan.toroku",
 }
 _FUNCS = {"is_blank", "is_set", "len", "substr", "to_int", "starts_with"}
@@ -92,9 +101,24 @@ def test_jumin_is_a_real_resident_record() -> None:
     assert len(lay.items) >= 100
     assert lay.record_key == ["atena_no", "rireki_no"]
     ids = set(lay.item_ids)
-    for must in ("shimei", "shi", "mei", "shimei_kana", "seinengappi", "seinengappi_fusho_flag",
-                 "seinengappi_gengo", "juminhyo_code", "kojin_bango", "zairyu_card_no", "saishin_flag",
-                 "kyuuji", "tsusho", "honseki", "hittosha_shimei", "kiso_nenkin_bango"):
+    for must in (
+        "shimei",
+        "shi",
+        "mei",
+        "shimei_kana",
+        "seinengappi",
+        "seinengappi_fusho_flag",
+        "seinengappi_gengo",
+        "juminhyo_code",
+        "kojin_bango",
+        "zairyu_card_no",
+        "saishin_flag",
+        "kyuuji",
+        "tsusho",
+        "honseki",
+        "hittosha_shimei",
+        "kiso_nenkin_bango",
+    ):
         assert must in ids, must
     assert lay.item("kojin_bango").check_digit == "kojin_bango"
     assert lay.item("kojin_bango").sensitivity == "personal_id"
@@ -154,10 +178,23 @@ def test_relations_point_at_existing_layouts_and_items() -> None:
 
 def test_person_layouts_link_to_residents() -> None:
     lays = layouts()
-    linked = {lay.id for lay in lays.values() for rel in lay.relations
-              if rel.layout == "juki.jumin" and rel.target_items == ["atena_no"]}
-    for lid in ("juminzei.kazei", "kokuho.hihokensha", "kaigo.hihokensha", "kouki.hihokensha",
-                "nenkin.hihokensha", "kotei.tochi", "kotei.kaoku", "keiji.sharyo", "inkan.toroku"):
+    linked = {
+        lay.id
+        for lay in lays.values()
+        for rel in lay.relations
+        if rel.layout == "juki.jumin" and rel.target_items == ["atena_no"]
+    }
+    for lid in (
+        "juminzei.kazei",
+        "kokuho.hihokensha",
+        "kaigo.hihokensha",
+        "kouki.hihokensha",
+        "nenkin.hihokensha",
+        "kotei.tochi",
+        "kotei.kaoku",
+        "keiji.sharyo",
+        "inkan.toroku",
+    ):
         assert lid in linked, lid
     jumin_rels = {(r.layout, tuple(r.target_items)) for r in lays["juki.jumin"].relations}
     assert ("juki.setai", ("setai_no",)) in jumin_rels
@@ -167,8 +204,16 @@ def test_person_layouts_link_to_residents() -> None:
 
 def test_code_tables_listed_in_the_issue_exist() -> None:
     t = tables()
-    for tid in ("seibetsu", "zokugara", "jumin_shubetsu", "jumin_jotai", "gengo", "yokaigo_jotai",
-                "kaigo_ido_jiyu", "juki_ido_jiyu"):
+    for tid in (
+        "seibetsu",
+        "zokugara",
+        "jumin_shubetsu",
+        "jumin_jotai",
+        "gengo",
+        "yokaigo_jotai",
+        "kaigo_ido_jiyu",
+        "juki_ido_jiyu",
+    ):
         assert tid in t, tid
     assert len(t["gengo"].codes[0]) == 2  # 年号コード is 2 digits in the layout (S5)
     assert t["gengo"].provenance.status == "modelled"  # its values were not found
@@ -189,6 +234,10 @@ def test_provenance_counts() -> None:
     assert counts["confirmed"] > 0 and counts["modelled"] > 0
     for lay in layouts().values():  # layouts themselves are never presented as official
         assert lay.provenance.status == "modelled"
-    confirmed_sources = [it.provenance.source for lay in layouts().values() for it in lay.items
-                         if it.provenance.status == "confirmed"]
+    confirmed_sources = [
+        it.provenance.source
+        for lay in layouts().values()
+        for it in lay.items
+        if it.provenance.status == "confirmed"
+    ]
     assert all(re.match(r"S1[1-3] ", s) for s in confirmed_sources)

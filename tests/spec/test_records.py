@@ -11,8 +11,13 @@ from chukan_layout.spec.records import verdict
 from chukan_layout.spec.registry import LoadedLayout
 
 GOOD: dict[str, str] = {
-    "dantai_code": "131016", "atena_no": "00001236", "rireki_no": "1", "jumin_shubetsu": "1",
-    "shimei": "髙﨑　葛\U000E0100子", "seinengappi": "1989-01-07", "seinengappi_gengo": "03",
+    "dantai_code": "131016",
+    "atena_no": "00001236",
+    "rireki_no": "1",
+    "jumin_shubetsu": "1",
+    "shimei": "髙﨑　葛\U000e0100子",
+    "seinengappi": "1989-01-07",
+    "seinengappi_gengo": "03",
 }
 
 
@@ -32,40 +37,57 @@ def test_good_record_by_id_and_by_name(jumin: LoadedLayout) -> None:
     assert jumin.model.model_validate({**GOOD, "biko": None}).biko == ""  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(("changes", "expected"), [
-    ({"shimei": ""}, {("shimei",): "item.required"}),
-    ({"biko": ""}, {}),  # blank, not required: no check at all
-    ({"shimei": "あ" * 21}, {("shimei",): "item.length"}),
-    ({"jusho": "東京都千代田区" + "ｱ" * 47}, {("jusho",): "item.length"}),  # 14 + 47 = 61 bytes
-    ({"jusho": "東京都千代田区" + "ｱ" * 46}, {}),  # cp932 bytes: kanji 2, 半角カナ 1 → 60
-    ({"jusho": "\ue000" * 30}, {("jusho",): "item.charset"}),  # 外字: 2 bytes each, outside cp932 class
-    ({"honseki": "髙橋"}, {("honseki",): "item.charset"}),
-    ({"shimei_kana": "ﾔﾏﾀﾞ"}, {("shimei_kana",): "item.charset"}),
-    ({"rireki_no": "1a"}, {("rireki_no",): "item.type", ("rireki_no", 1): "item.pattern"}),
-    ({"shotoku": "12.345"}, {("shotoku",): "item.type"}),
-    ({"shotoku": "-12.34"}, {}),
-    ({"koshin_jikoku": "24:00:00"}, {("koshin_jikoku",): "item.type"}),
-    ({"kaishi_ym": "2024-13"}, {("kaishi_ym",): "item.type"}),
-    ({"seinengappi": "1989-02-29", "seinengappi_gengo": ""}, {("seinengappi",): "item.date"}),
-    ({"seinengappi": "1867-12-31", "seinengappi_gengo": ""}, {("seinengappi",): "item.date"}),  # era_range
-    ({"seinengappi": "1935-00-00", "seinengappi_gengo": "03"}, {("seinengappi",): "item.date"}),  # no flag
-    ({"seinengappi": "1935-00-00", "seinengappi_gengo": "03", "seinengappi_fusho": "1"}, {}),
-    ({"seinengappi": "1935-04-00", "seinengappi_fusho": "1", "seinengappi_gengo": "03"}, {}),
-    ({"seinengappi": "1935-00-05", "seinengappi_fusho": "1"}, {("seinengappi",): "item.date"}),
-    ({"seinengappi": "1989-01-08"}, {("seinengappi_gengo",): "item.era_mismatch"}),  # 平成, code says 昭和
-    ({"seinengappi": "2019-04-30", "seinengappi_gengo": "04"}, {}),
-    ({"seinengappi": "2019-05-01", "seinengappi_gengo": "04"}, {("seinengappi_gengo",): "item.era_mismatch"}),
-    ({"seinengappi": "2019-05-01", "seinengappi_gengo": "05"}, {}),
-    ({"seibetsu": "3"}, {("seibetsu",): "item.code"}),
-    ({"rireki_no": "0"}, {("rireki_no",): "item.pattern", ("rule:rireki_positive",): "row.rule"}),
-    ({"dantai_code": "131017"}, {("dantai_code",): "item.check_digit"}),
-    ({"kojin_bango": "123456789018"}, {}),
-    ({"kojin_bango": "12345678901"}, {("kojin_bango",): "item.check_digit"}),
-    ({"jumin_shubetsu": "2"}, {("rule:foreigner_needs_nationality",): "row.rule"}),
-    ({"jumin_shubetsu": "2", "kokuseki_code": "840", "zairyu_card_no": "AB12345678CD"}, {}),
-    ({"zairyu_card_no": "AB12345678CD"}, {("rule:japanese_has_no_card",): "row.rule"}),
-])
-def test_item_checks(jumin: LoadedLayout, changes: dict[str, str], expected: dict[tuple[Any, ...], str]) -> None:
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"shimei": ""}, {("shimei",): "item.required"}),
+        ({"biko": ""}, {}),  # blank, not required: no check at all
+        ({"shimei": "あ" * 21}, {("shimei",): "item.length"}),
+        ({"jusho": "東京都千代田区" + "ｱ" * 47}, {("jusho",): "item.length"}),  # 14 + 47 = 61 bytes
+        ({"jusho": "東京都千代田区" + "ｱ" * 46}, {}),  # cp932 bytes: kanji 2, 半角カナ 1 → 60
+        ({"jusho": "\ue000" * 30}, {("jusho",): "item.charset"}),  # 外字: 2 bytes each, outside cp932 class
+        ({"honseki": "髙橋"}, {("honseki",): "item.charset"}),
+        ({"shimei_kana": "ﾔﾏﾀﾞ"}, {("shimei_kana",): "item.charset"}),
+        ({"rireki_no": "1a"}, {("rireki_no",): "item.type", ("rireki_no", 1): "item.pattern"}),
+        ({"shotoku": "12.345"}, {("shotoku",): "item.type"}),
+        ({"shotoku": "-12.34"}, {}),
+        ({"koshin_jikoku": "24:00:00"}, {("koshin_jikoku",): "item.type"}),
+        ({"kaishi_ym": "2024-13"}, {("kaishi_ym",): "item.type"}),
+        ({"seinengappi": "1989-02-29", "seinengappi_gengo": ""}, {("seinengappi",): "item.date"}),
+        (
+            {"seinengappi": "1867-12-31", "seinengappi_gengo": ""},
+            {("seinengappi",): "item.date"},
+        ),  # era_range
+        (
+            {"seinengappi": "1935-00-00", "seinengappi_gengo": "03"},
+            {("seinengappi",): "item.date"},
+        ),  # no flag
+        ({"seinengappi": "1935-00-00", "seinengappi_gengo": "03", "seinengappi_fusho": "1"}, {}),
+        ({"seinengappi": "1935-04-00", "seinengappi_fusho": "1", "seinengappi_gengo": "03"}, {}),
+        ({"seinengappi": "1935-00-05", "seinengappi_fusho": "1"}, {("seinengappi",): "item.date"}),
+        (
+            {"seinengappi": "1989-01-08"},
+            {("seinengappi_gengo",): "item.era_mismatch"},
+        ),  # 平成, code says 昭和
+        ({"seinengappi": "2019-04-30", "seinengappi_gengo": "04"}, {}),
+        (
+            {"seinengappi": "2019-05-01", "seinengappi_gengo": "04"},
+            {("seinengappi_gengo",): "item.era_mismatch"},
+        ),
+        ({"seinengappi": "2019-05-01", "seinengappi_gengo": "05"}, {}),
+        ({"seibetsu": "3"}, {("seibetsu",): "item.code"}),
+        ({"rireki_no": "0"}, {("rireki_no",): "item.pattern", ("rule:rireki_positive",): "row.rule"}),
+        ({"dantai_code": "131017"}, {("dantai_code",): "item.check_digit"}),
+        ({"kojin_bango": "123456789018"}, {}),
+        ({"kojin_bango": "12345678901"}, {("kojin_bango",): "item.check_digit"}),
+        ({"jumin_shubetsu": "2"}, {("rule:foreigner_needs_nationality",): "row.rule"}),
+        ({"jumin_shubetsu": "2", "kokuseki_code": "840", "zairyu_card_no": "AB12345678CD"}, {}),
+        ({"zairyu_card_no": "AB12345678CD"}, {("rule:japanese_has_no_card",): "row.rule"}),
+    ],
+)
+def test_item_checks(
+    jumin: LoadedLayout, changes: dict[str, str], expected: dict[tuple[Any, ...], str]
+) -> None:
     assert errors(jumin, **changes) == {(str(loc[0]), code) for loc, code in expected.items()}
 
 

@@ -26,7 +26,9 @@ def test_shipped_layout_round_trips(layout_id: str) -> None:
     loaded = registry.load_layout(layout_id)
     spec = loaded.spec
     # YAML → model → YAML → model is the identity
-    again = Layout.model_validate(yaml.safe_load(yaml.safe_dump(spec.model_dump(mode="json", exclude_none=True))))
+    again = Layout.model_validate(
+        yaml.safe_load(yaml.safe_dump(spec.model_dump(mode="json", exclude_none=True)))
+    )
     assert again == spec
     schema = json.loads(json.dumps(loaded.json_schema(), ensure_ascii=False))
     assert list(schema["properties"]) == spec.item_ids
@@ -54,13 +56,18 @@ def test_unknown_layout_lists_valid_ids() -> None:
 def test_user_folder_overrides_and_unregisters(tmp_path: Path, fixture_layouts: Path) -> None:
     assert "test.jumin" in registry.layout_ids()
     loaded = registry.load_layout("test.jumin")
-    assert loaded.item("shimei").name == "氏名" and set(loaded.codes) == {"gengo", "jumin_shubetsu", "seibetsu"}
+    assert loaded.item("shimei").name == "氏名" and set(loaded.codes) == {
+        "gengo",
+        "jumin_shubetsu",
+        "seibetsu",
+    }
     with pytest.raises(KeyError, match="has no item 'shimeii'"):
         loaded.item("shimeii")
     # a user folder with its own juki.setai replaces the shipped one
     (tmp_path / "juki.setai.yaml").write_text(
         (fixture_layouts / "test.setai.yaml").read_text(encoding="utf-8").replace("test.setai", "juki.setai"),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     registry.register_layout_dir(tmp_path)
     try:
         assert len(registry.load_layout("juki.setai").spec.items) == 3
@@ -109,7 +116,10 @@ def test_wheel_contains_layout_specs(repo_root: Path, tmp_path: Path) -> None:
     isolation = [] if importlib.util.find_spec("wheel") is None else ["--no-build-isolation"]
     proc = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", *isolation, "-q", "-w", str(tmp_path), str(src)],
-        capture_output=True, text=True, timeout=180)
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     if proc.returncode != 0:
         if "Could not find a version" in proc.stderr or "NewConnectionError" in proc.stderr:
             pytest.skip("offline: cannot fetch the build backend for `pip wheel`")
@@ -117,6 +127,8 @@ def test_wheel_contains_layout_specs(repo_root: Path, tmp_path: Path) -> None:
     wheel = next(tmp_path.glob("chukan_layout-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {f"chukan_layout/layout_specs/{p.name}" for p in layout_specs_dir().glob("*.yaml")}
-    shipped |= {f"chukan_layout/layout_specs/codes/{p.name}" for p in (layout_specs_dir() / "codes").glob("*.yaml")}
+    shipped |= {
+        f"chukan_layout/layout_specs/codes/{p.name}" for p in (layout_specs_dir() / "codes").glob("*.yaml")
+    }
     assert shipped <= names, sorted(shipped - names)[:5]
     assert time.monotonic() - t0 < 180

@@ -34,8 +34,18 @@ def test_fixture_valid_records(jumin: LoadedLayout) -> None:
     check()
 
 
-CODES = ["item.required", "item.length", "item.charset", "item.type", "item.date", "item.era_mismatch",
-         "item.code", "item.pattern", "item.check_digit", "row.rule"]
+CODES = [
+    "item.required",
+    "item.length",
+    "item.charset",
+    "item.type",
+    "item.date",
+    "item.era_mismatch",
+    "item.code",
+    "item.pattern",
+    "item.check_digit",
+    "row.rule",
+]
 
 
 def test_fixture_covers_every_code(jumin: LoadedLayout) -> None:

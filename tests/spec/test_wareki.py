@@ -13,21 +13,24 @@ from chukan_layout.spec.loader import load_code_file
 from tests.spec.conftest import FIXTURES
 
 
-@pytest.mark.parametrize(("era", "y", "m", "d", "iso", "out"), [
-    ("昭和", 64, 1, 7, "1989-01-07", False),  # last day of 昭和
-    ("昭和", 64, 1, 8, "1989-01-08", True),  # 平成 had begun
-    ("平成", 1, 1, 8, "1989-01-08", False),
-    ("平成", 31, 4, 30, "2019-04-30", False),  # last day of 平成
-    ("平成", 31, 5, 1, "2019-05-01", True),  # flagged, not shifted to 令和
-    ("令和", 1, 5, 1, "2019-05-01", False),  # 令和元年
-    ("令和", 1, 4, 30, "2019-04-30", True),
-    ("明治", 1, 1, 1, "1868-01-01", False),  # by custom (JIS X 0301: 1868-01-25)
-    ("明治", 45, 7, 30, "1912-07-30", True),  # 明治45年7月30日 is 大正元年
-    ("大正", 15, 12, 25, "1926-12-25", True),
-    ("S", 60, 2, 14, "1985-02-14", False),
-    ("H", 31, 0, 0, "2019-00-00", False),  # 平成31年 月日不詳: could lie in 平成
-    ("R", 1, 4, 0, "2019-04-00", True),  # 令和元年4月: before 令和
-])
+@pytest.mark.parametrize(
+    ("era", "y", "m", "d", "iso", "out"),
+    [
+        ("昭和", 64, 1, 7, "1989-01-07", False),  # last day of 昭和
+        ("昭和", 64, 1, 8, "1989-01-08", True),  # 平成 had begun
+        ("平成", 1, 1, 8, "1989-01-08", False),
+        ("平成", 31, 4, 30, "2019-04-30", False),  # last day of 平成
+        ("平成", 31, 5, 1, "2019-05-01", True),  # flagged, not shifted to 令和
+        ("令和", 1, 5, 1, "2019-05-01", False),  # 令和元年
+        ("令和", 1, 4, 30, "2019-04-30", True),
+        ("明治", 1, 1, 1, "1868-01-01", False),  # by custom (JIS X 0301: 1868-01-25)
+        ("明治", 45, 7, 30, "1912-07-30", True),  # 明治45年7月30日 is 大正元年
+        ("大正", 15, 12, 25, "1926-12-25", True),
+        ("S", 60, 2, 14, "1985-02-14", False),
+        ("H", 31, 0, 0, "2019-00-00", False),  # 平成31年 月日不詳: could lie in 平成
+        ("R", 1, 4, 0, "2019-04-00", True),  # 令和元年4月: before 令和
+    ],
+)
 def test_to_seireki(era: str, y: int, m: int, d: int, iso: str, out: bool) -> None:
     r = wareki.to_seireki(era, y, m, d)
     assert (r.iso, r.out_of_era) == (iso, out)
@@ -41,13 +44,16 @@ def test_strict_rejects_non_calendar_dates() -> None:
         wareki.to_seireki("令和", 0, 1, 1)
 
 
-@pytest.mark.parametrize(("d", "text", "era"), [
-    (date(1989, 1, 7), "昭和64年1月7日", "昭和"),
-    (date(1989, 1, 8), "平成元年1月8日", "平成"),
-    (date(2019, 4, 30), "平成31年4月30日", "平成"),
-    (date(2019, 5, 1), "令和元年5月1日", "令和"),
-    (date(1868, 1, 1), "明治元年1月1日", "明治"),
-])
+@pytest.mark.parametrize(
+    ("d", "text", "era"),
+    [
+        (date(1989, 1, 7), "昭和64年1月7日", "昭和"),
+        (date(1989, 1, 8), "平成元年1月8日", "平成"),
+        (date(2019, 4, 30), "平成31年4月30日", "平成"),
+        (date(2019, 5, 1), "令和元年5月1日", "令和"),
+        (date(1868, 1, 1), "明治元年1月1日", "明治"),
+    ],
+)
 def test_to_wareki_and_era_of(d: date, text: str, era: str) -> None:
     assert str(wareki.to_wareki(d)) == text
     assert wareki.era_of(d).name == era

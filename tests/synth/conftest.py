@@ -17,8 +17,16 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[GenerateResult, dic
     """All vendors, no faults, with the rendered vendor columns captured."""
     cap: dict = {}
     out = tmp_path_factory.mktemp("clean")
-    res = generate(out, vendors="all", residents=N, faults=0.0, seed=SEED, gaiji_share=0.08, capture=cap,
-                   chunk_households=256)
+    res = generate(
+        out,
+        vendors="all",
+        residents=N,
+        faults=0.0,
+        seed=SEED,
+        gaiji_share=0.08,
+        capture=cap,
+        chunk_households=256,
+    )
     return res, cap
 
 
@@ -26,7 +34,9 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[GenerateResult, dic
 def faulty(tmp_path_factory: pytest.TempPathFactory) -> GenerateResult:
     """Same municipality (same seed), faults injected."""
     out = tmp_path_factory.mktemp("faulty")
-    return generate(out, vendors="all", residents=N, faults=0.02, seed=SEED, gaiji_share=0.08, chunk_households=256)
+    return generate(
+        out, vendors="all", residents=N, faults=0.02, seed=SEED, gaiji_share=0.08, chunk_households=256
+    )
 
 
 def files_of(root: Path) -> dict[str, bytes]:

@@ -10,10 +10,26 @@ ERA_A = {"明治": "0", "大正": "1", "昭和": "2", "平成": "3", "令和": "
 
 
 def test_wareki_era_boundaries() -> None:
-    days = ["1912-07-29", "1912-07-30", "1926-12-24", "1926-12-25", "1989-01-07", "1989-01-08", "2019-04-30",
-            "2019-05-01"]
+    days = [
+        "1912-07-29",
+        "1912-07-30",
+        "1926-12-24",
+        "1926-12-25",
+        "1989-01-07",
+        "1989-01-08",
+        "2019-04-30",
+        "2019-05-01",
+    ]
     assert wareki(pa.array(days), ERA_A).to_pylist() == [
-        "0450729", "1010730", "1151224", "2011225", "2640107", "3010108", "3310430", "4010501"]
+        "0450729",
+        "1010730",
+        "1151224",
+        "2011225",
+        "2640107",
+        "3010108",
+        "3310430",
+        "4010501",
+    ]
 
 
 def test_wareki_partial_blank_and_impossible() -> None:
@@ -48,8 +64,21 @@ def test_fast_date_encodings_match_the_general_path() -> None:
     from chukan_layout.synth import encode
 
     codes = {"明治": "1", "大正": "2", "昭和": "3", "平成": "4", "令和": "5"}
-    values = pa.array(["1989-01-07", "1989-01-08", "", "1935-00-00", "1950-04-00", "2019-04-30", "2019-05-01",
-                       "1912-07-29", "1868-01-01", "2020-02-30", "1926-12-25"])
+    values = pa.array(
+        [
+            "1989-01-07",
+            "1989-01-08",
+            "",
+            "1935-00-00",
+            "1950-04-00",
+            "2019-04-30",
+            "2019-05-01",
+            "1912-07-29",
+            "1868-01-01",
+            "2020-02-30",
+            "1926-12-25",
+        ]
+    )
     eras = pa.array(["昭和", "平成", "", "昭和", "", "", "令和", "", "明治", "令和", "大正"])
     general = encode._wareki_fast
     for names in (None, eras):
@@ -65,5 +94,7 @@ def test_fast_date_encodings_match_the_general_path() -> None:
     assert encode.compact(values).to_pylist() == pc.replace_substring(values, "-", "").to_pylist()
     odd = pa.array(["1989-1-7", ""])  # not ISO-shaped: the general path
     assert encode.slash(odd).to_pylist() == ["1989/1/7", ""]
-    assert encode.wareki(pa.array(["1850-01-01"]), codes).to_pylist() == encode.wareki(pa.array(["1850-01-01"]), codes,
-                                                                                       None).to_pylist()
+    assert (
+        encode.wareki(pa.array(["1850-01-01"]), codes).to_pylist()
+        == encode.wareki(pa.array(["1850-01-01"]), codes, None).to_pylist()
+    )

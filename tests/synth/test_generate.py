@@ -12,8 +12,8 @@ import pyarrow.compute as pc
 import pytest
 from click.testing import CliRunner
 
-from chukan_layout.read.api import read
-from chukan_layout.read.definition import NUMERIC_TYPES, FixedWidthDefinition
+from chukan_layout.readers.api import read
+from chukan_layout.readers.definition import NUMERIC_TYPES, FixedWidthDefinition
 from chukan_layout.spec.registry import load_layout
 from chukan_layout.synth.generate import generate
 from chukan_layout.synth.profile import load_profile
@@ -109,8 +109,9 @@ def test_vendor_files_read_back(clean, vendor: str) -> None:
                 numeric = {f.name for f in d.record_type(rm.type or "").fields if f.type in NUMERIC_TYPES}
             for field in rm.map:
                 exp = pa.concat_arrays([c[field] for c in expected])
-                assert _norm(got.column(field).combine_chunks(), field in numeric) == _norm(exp, field in numeric), \
-                    (vendor, vf.name, field)
+                assert _norm(got.column(field).combine_chunks(), field in numeric) == _norm(
+                    exp, field in numeric
+                ), (vendor, vf.name, field)
         if isinstance(d, FixedWidthDefinition) and vf.trailer:
             assert reader.trailers, vf.name
 
@@ -119,7 +120,15 @@ def test_gaiji_tables(clean) -> None:
     res, _ = clean
     for vendor, path in res.gaiji_tables.items():
         lines = path.read_text(encoding="utf-8").splitlines()
-        assert lines[0].split("\t") == ["source_system", "source_code", "target", "mj_name", "status", "basis", "note"]
+        assert lines[0].split("\t") == [
+            "source_system",
+            "source_code",
+            "target",
+            "mj_name",
+            "status",
+            "basis",
+            "note",
+        ]
         codes = {ln.split("\t")[1] for ln in lines[1:]}
         assert codes and all(c.startswith("U+E") for c in codes)
         # every PUA code in the vendor's files is in its table (clean run)
@@ -160,9 +169,21 @@ def test_manifest_matches_what_was_written(clean, faulty) -> None:
     """The faulty export differs from the clean one exactly in the records the manifest names."""
     res, _ = clean
     kinds = Counter(m.kind for m in faulty.faults())
-    for k in ("bad_check_digit", "impossible_date", "out_of_era", "unknown_code", "over_long", "undecodable_bytes",
-              "truncated_last_record", "duplicate_key", "orphan_reference", "wrong_trailer_count",
-              "wrong_trailer_total", "unmapped_gaiji", "hankaku_kana"):
+    for k in (
+        "bad_check_digit",
+        "impossible_date",
+        "out_of_era",
+        "unknown_code",
+        "over_long",
+        "undecodable_bytes",
+        "truncated_last_record",
+        "duplicate_key",
+        "orphan_reference",
+        "wrong_trailer_count",
+        "wrong_trailer_total",
+        "unmapped_gaiji",
+        "hankaku_kana",
+    ):
         assert kinds[k] > 0, k
     listed: dict[tuple[str, str], set[int]] = defaultdict(set)
     for m in faulty.faults():
@@ -200,7 +221,9 @@ def test_over_long_stays_over_long_after_trimming(faulty) -> None:
             value = _golden_rows(faulty.standard[m.layout], m.layout)[m.record - 1][m.item]
         else:
             vf = next(f for f in prof.files if f.name == m.file)
-            recs = [r for b in read(faulty.out_dir / "vendor_b" / m.file, vf.definition) for r in b.to_pylist()]
+            recs = [
+                r for b in read(faulty.out_dir / "vendor_b" / m.file, vf.definition) for r in b.to_pylist()
+            ]
             value = next(r[m.field] for r in recs if r["_record"] == m.record)
         assert len(value.strip(" \u3000")) > limit and value.endswith("長" * 60), (m.file, m.record, value)
 
@@ -222,8 +245,22 @@ def test_standard_faults_are_found_by_the_record_checker(faulty) -> None:
 def test_cli_generate(tmp_path: Path) -> None:
     from chukan_layout.cli import main
 
-    r = CliRunner().invoke(main, ["generate", "-n", "200", "--vendor", "b", "--faults", "0.01", "--seed", "2",
-                                  "-o", str(tmp_path / "o")])
+    r = CliRunner().invoke(
+        main,
+        [
+            "generate",
+            "-n",
+            "200",
+            "--vendor",
+            "b",
+            "--faults",
+            "0.01",
+            "--seed",
+            "2",
+            "-o",
+            str(tmp_path / "o"),
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "golden/juki_jumin.csv" in r.output and (tmp_path / "o" / "vendor_b" / "jumin.csv").exists()
     bad = CliRunner().invoke(main, ["generate", "-n", "10", "--vendor", "x", "-o", str(tmp_path / "p")])
@@ -236,7 +273,9 @@ def test_mj_list_variants(tmp_path: Path) -> None:
     if not MJ_LIST.exists():  # licensed data lives outside the repository
         pytest.skip(f"MJ list not found at {MJ_LIST}")
     res = generate(tmp_path, vendors="a", residents=300, seed=1, gaiji_share=0.3, mj_list=MJ_LIST)
-    rows = [ln.split("\t") for ln in res.gaiji_tables["vendor_a"].read_text(encoding="utf-8").splitlines()[1:]]
+    rows = [
+        ln.split("\t") for ln in res.gaiji_tables["vendor_a"].read_text(encoding="utf-8").splitlines()[1:]
+    ]
     assert rows and all(r[3].startswith("MJ") for r in rows)
     assert any(" U+E01" in r[2] for r in rows)  # IVS sequences
 

@@ -73,8 +73,12 @@ def test_cp932_output_and_clear_error(tmp_path):
     write_standard_csv(out, LAYOUT, [_batch([("1", "髙橋", "～")])], encoding="cp932")
     assert "髙橋".encode("cp932") in out.read_bytes()
     with pytest.raises(OutputEncodingError, match=r"record 2: 氏名 \(shimei\): character U\+845B U\+E0100"):
-        write_standard_csv(tmp_path / "b.csv", LAYOUT, [_batch([("1", "a", ""), ("2", "葛\U000e0100", "")])],
-                           encoding="cp932")
+        write_standard_csv(
+            tmp_path / "b.csv",
+            LAYOUT,
+            [_batch([("1", "a", ""), ("2", "葛\U000e0100", "")])],
+            encoding="cp932",
+        )
     assert not (tmp_path / "b.csv").exists()
     assert not list(tmp_path.glob(".b.csv.part-*"))
 
@@ -88,7 +92,10 @@ def test_atomic_no_half_written_output(tmp_path):
 
 
 def test_missing_item_is_an_error(tmp_path):
-    with pytest.raises(Exception, match="lacks layout items"), StandardCsvWriter(tmp_path / "d.csv", LAYOUT) as w:
+    with (
+        pytest.raises(Exception, match="lacks layout items"),
+        StandardCsvWriter(tmp_path / "d.csv", LAYOUT) as w,
+    ):
         w.write(pa.record_batch({"atena_no": pa.array(["1"])}))
 
 
@@ -98,10 +105,23 @@ def test_rejects_writer_guards_and_is_lazy(tmp_path):
         pass
     assert not p.exists()
     with RejectsWriter(p) as r:
-        r.add(source="JUMIN.DAT", record=7, offset=1400, stage="read", code="read.decode",
-              reason="=cmd|' /C calc'!A0", raw=b"\x81\xff")
-        r.add(source="住民.csv", record=9, stage="validate", code="item.check_digit", reason="bad CD",
-              values={"kojin_bango": "123456789011"})
+        r.add(
+            source="JUMIN.DAT",
+            record=7,
+            offset=1400,
+            stage="read",
+            code="read.decode",
+            reason="=cmd|' /C calc'!A0",
+            raw=b"\x81\xff",
+        )
+        r.add(
+            source="住民.csv",
+            record=9,
+            stage="validate",
+            code="item.check_digit",
+            reason="bad CD",
+            values={"kojin_bango": "123456789011"},
+        )
     rows = list(csv.reader(io.StringIO(p.read_text("utf-8"), newline="")))
     assert rows[0][:3] == ["source", "record", "offset"]
     assert rows[1][5].startswith("'=") and rows[1][6] == "81ff"

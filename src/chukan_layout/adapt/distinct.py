@@ -70,7 +70,9 @@ class DistinctContext(Context):
         if details is not None:  # one detail per flagged distinct value, in dictionary order
             by_value = dict(zip(np.flatnonzero(m).tolist(), details, strict=True))
             row_details = [by_value[int(v)] for v in self.indices[rows]]
-        return self.rows.report(code, rows, values, positions=self.indices[rows], item=item, details=row_details)
+        return self.rows.report(
+            code, rows, values, positions=self.indices[rows], item=item, details=row_details
+        )
 
     def set_side(self, item: str, values: pa.Array) -> None:
         self.rows.set_side(item, as_str(values).take(pa.array(self.indices)))

@@ -111,7 +111,9 @@ class _Columns:
             return self._cache[name]
         if name.startswith("header."):
             v = self.engine.header_values.get(name.removeprefix("header."), "")
-            col = const_array(v.strip(" \u3000") if self.engine.adapter.sources[self.target.source].trim else v, self.n)
+            col = const_array(
+                v.strip(" \u3000") if self.engine.adapter.sources[self.target.source].trim else v, self.n
+            )
         elif "." in name:
             lk, f = name.split(".", 1)
             idx = self._join(lk)
@@ -192,7 +194,9 @@ class AdaptEngine:
             result.outputs[t.layout.id] = self.apply_target(t, cols, findings, fname)
         return result
 
-    def apply_target(self, t: CompiledTarget, cols: _Columns, findings: FindingSet, file: str) -> pa.RecordBatch:
+    def apply_target(
+        self, t: CompiledTarget, cols: _Columns, findings: FindingSet, file: str
+    ) -> pa.RecordBatch:
         n = cols.n
         records = cols.batch.column("_record")
         values: dict[str, pa.Array] = {}
@@ -210,7 +214,9 @@ class AdaptEngine:
                 blank = blank if blank is not None else const_array("", n)
                 a = blank
             arrays.append(a)
-        src_col = cols.batch.column("_source") if "_source" in cols.batch.schema.names else const_array(file, n)
+        src_col = (
+            cols.batch.column("_source") if "_source" in cols.batch.schema.names else const_array(file, n)
+        )
         return pa.RecordBatch.from_arrays(
             [*arrays, records, as_str(src_col)], names=[*t.layout.item_ids, "_record", "_source"]
         )
@@ -229,7 +235,9 @@ class AdaptEngine:
                 continue
             remaining &= ~sel
             sub = cols.subset(rows) if rows.size != n else cols
-            sctx = Context(ctx.file, ctx.layout, ctx.item, sub.batch.column("_record"), ctx.findings, ctx.sensitivity)
+            sctx = Context(
+                ctx.file, ctx.layout, ctx.item, sub.batch.column("_record"), ctx.findings, ctx.sensitivity
+            )
             pieces.append((rows, _run(br, sub, sctx)))
             for k, v in sctx.side.items():
                 sides.setdefault(k, []).append((rows, v))

@@ -31,7 +31,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..read.definition import RecordDefinition
+from ..readers.definition import RecordDefinition
 
 _ID = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
@@ -153,7 +153,9 @@ class Source(_Strict):
     files: list[str] = []  # glob patterns on the input file name (empty: any)
     definition: RecordDefinition | None = None
     definition_file: str | None = None  # relative to the adapter file
-    definition_key: str | None = None  # path inside definition_file: keys / list indices / element names, "/"-separated
+    definition_key: str | None = (
+        None  # path inside definition_file: keys / list indices / element names, "/"-separated
+    )
     encoding: str | None = None  # overrides the definition's encoding
     trim: bool = False  # trim " " and U+3000 at both ends of every text field once
     key: str | None = None  # lookup sources: the key field

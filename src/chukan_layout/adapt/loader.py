@@ -18,7 +18,7 @@ from typing import Any, get_origin
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import DefinitionError, PluginError
-from ..read.definition import CsvDefinition, FixedWidthDefinition, RecordDefinition, RecordRole
+from ..readers.definition import CsvDefinition, FixedWidthDefinition, RecordDefinition, RecordRole
 from ..spec.model import Layout
 from . import registry
 from .format import AdapterFile, Condition, ItemMapping, Mapping_, Source, Target
@@ -159,7 +159,9 @@ def _load_definition(
         for part in (src.definition_key or "").split("/") if src.definition_key else []:
             data, step = _descend(data, part)
             if step is None:
-                raise lines.error((*path, "definition_key"), f"{f.name} has no {src.definition_key!r} (at {part!r})")
+                raise lines.error(
+                    (*path, "definition_key"), f"{f.name} has no {src.definition_key!r} (at {part!r})"
+                )
             dpath = (*dpath, step)
         try:
             d = _DEF.validate_python(data)
@@ -202,14 +204,19 @@ def _compile_step(step: Any, path: tuple[Any, ...], tables: Mapping[str, Any], l
     elif not isinstance(raw, dict):
         if cls.primary is None:
             names = ", ".join(args_cls.model_fields)
-            raise lines.error(path, f"transform {name!r} takes " + (f"named arguments ({names})" if names else "no arguments"))
+            raise lines.error(
+                path,
+                f"transform {name!r} takes " + (f"named arguments ({names})" if names else "no arguments"),
+            )
         raw = {cls.primary: raw}
     raw = dict(raw)
     for k, v in raw.items():  # a mapping argument may name an entry of the adapter's `tables:`
         f = args_cls.model_fields.get(k)
         if isinstance(v, str) and f is not None and get_origin(f.annotation) is dict:
             if v not in tables:
-                raise lines.error((*path, name, k), f"unknown table {v!r}; tables: {', '.join(tables) or '(none)'}")
+                raise lines.error(
+                    (*path, name, k), f"unknown table {v!r}; tables: {', '.join(tables) or '(none)'}"
+                )
             raw[k] = tables[v]
     try:
         args = args_cls.model_validate(raw)
@@ -228,7 +235,9 @@ class _Checker:
         if name.startswith("header."):
             fields, fname = src.header_fields(), name.removeprefix("header.")
             if fname not in fields:
-                raise self.lines.error(path, f"unknown header field {name!r}; header fields: {', '.join(fields) or 'none'}")
+                raise self.lines.error(
+                    path, f"unknown header field {name!r}; header fields: {', '.join(fields) or 'none'}"
+                )
             return
         if "." in name:
             lk, fname = name.split(".", 1)
@@ -249,7 +258,10 @@ class _Checker:
         for i, f in enumerate(m.inputs):
             self.field_ok(f, t, src, (*path, "from", i) if isinstance(m.from_, list) else (*path, "from"))
         self.cond_ok(m.when, t, src, (*path, "when"))
-        steps = [_compile_step(s, (*path, "steps", i), self.model.tables, self.lines) for i, s in enumerate(m.steps)]
+        steps = [
+            _compile_step(s, (*path, "steps", i), self.model.tables, self.lines)
+            for i, s in enumerate(m.steps)
+        ]
         n = len(m.inputs)
         for i, st in enumerate(steps):
             arity = type(st).arity
@@ -259,9 +271,13 @@ class _Checker:
                 ok = True
             if not ok:
                 want = "one or more inputs" if arity is None else f"{arity} input(s)"
-                raise self.lines.error((*path, "steps", i), f"transform {type(st).name!r} takes {want}, gets {got}")
+                raise self.lines.error(
+                    (*path, "steps", i), f"transform {type(st).name!r} takes {want}, gets {got}"
+                )
         if n > 1 and not steps:
-            raise self.lines.error((*path, "from"), "several source fields need a step that combines them (join, …)")
+            raise self.lines.error(
+                (*path, "from"), "several source fields need a step that combines them (join, …)"
+            )
         if n == 0 and m.const is None and (not steps or type(steps[0]).arity != 0):
             raise self.lines.error(path, "no input: give `from` or `const`")
         return CompiledMapping(m.inputs, m.const, steps, m.when)
@@ -272,7 +288,9 @@ def load_adapter(path: str | Path, layouts: LayoutProvider | None = None) -> Ada
     file = registry.resolve_adapter(path)
     data, lines = load_yaml_file(file)
     if not isinstance(data, dict):
-        raise DefinitionError("an adapter file is a mapping (adapter:, sources:, targets:)", file=str(file), line=1)
+        raise DefinitionError(
+            "an adapter file is a mapping (adapter:, sources:, targets:)", file=str(file), line=1
+        )
     try:
         model = AdapterFile.model_validate(data)
     except ValidationError as e:
@@ -296,7 +314,9 @@ def compile_adapter(
         for rt in sources[sid].data_record_types():
             if (sid, rt) not in fed:
                 what = f"record type {rt!r} of source {sid}" if rt else f"source {sid}"
-                raise lines.error(("sources", sid), f"{what} feeds no target (every record must go somewhere)")
+                raise lines.error(
+                    ("sources", sid), f"{what} feeds no target (every record must go somewhere)"
+                )
     return Adapter(model.adapter, file, model.description, sources, targets, model)
 
 
@@ -309,7 +329,9 @@ def _compile_sources(model: AdapterFile, lines: LineMap, base: Path) -> dict[str
         if s.role == "lookup":
             flds = sources[sid].fields(s.record_type)
             if s.key not in flds:
-                raise lines.error(("sources", sid, "key"), f"unknown key field {s.key!r}; fields: {', '.join(flds)}")
+                raise lines.error(
+                    ("sources", sid, "key"), f"unknown key field {s.key!r}; fields: {', '.join(flds)}"
+                )
     return sources
 
 
@@ -330,9 +352,13 @@ def _compile_target(
     rtypes = src.data_record_types()
     rt = t.record_type
     if rt is None and len(rtypes) > 1:
-        raise lines.error(tp, f"source {sid} has several data record types; give record_type: one of {rtypes}")
+        raise lines.error(
+            tp, f"source {sid} has several data record types; give record_type: one of {rtypes}"
+        )
     if rt is not None and rt not in rtypes:
-        raise lines.error((*tp, "record_type"), f"unknown data record type {rt!r}; data record types: {rtypes}")
+        raise lines.error(
+            (*tp, "record_type"), f"unknown data record type {rt!r}; data record types: {rtypes}"
+        )
     rt = rt if rt is not None else rtypes[0]
     t = t.model_copy(update={"record_type": rt})
     try:

@@ -48,7 +48,9 @@ def _load(group: str, name: str, check: Callable[[Any], _T]) -> _T | None:
     except PluginError:
         raise
     except Exception as e:
-        raise PluginError(f"plugin {name!r} ({group} = {ep.value}) failed to load: {type(e).__name__}: {e}") from e
+        raise PluginError(
+            f"plugin {name!r} ({group} = {ep.value}) failed to load: {type(e).__name__}: {e}"
+        ) from e
     _loaded[key] = obj
     return obj
 
@@ -112,7 +114,9 @@ def resolve_adapter(name_or_path: str | Path) -> Path:
     name = str(name_or_path)
     path = _find(name, shipped_adapters(), ADAPTER_GROUP, _check_adapter)
     if path is None:
-        raise DefinitionError(f"unknown adapter {name!r}; known: {', '.join(adapter_names())} (or give a path)")
+        raise DefinitionError(
+            f"unknown adapter {name!r}; known: {', '.join(adapter_names())} (or give a path)"
+        )
     return path
 
 

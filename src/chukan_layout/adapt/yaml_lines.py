@@ -100,6 +100,8 @@ def validation_error(err: ValidationError, lines: LineMap, prefix: Path_ = ()) -
         if e["type"] == "extra_forbidden":
             msg = f"unknown key {loc[-1]!r}"
         msgs.append(f"line {line}: {where}: {msg}" if line is not None else f"{where}: {msg}")
-    head = msgs[0].split(": ", 1)[1] if msgs and msgs[0].startswith("line ") else (msgs[0] if msgs else str(err))
+    head = (
+        msgs[0].split(": ", 1)[1] if msgs and msgs[0].startswith("line ") else (msgs[0] if msgs else str(err))
+    )
     rest = "".join(f"\n  {m}" for m in msgs[1:])
     return DefinitionError(head + rest, file=lines.file, line=first_line)

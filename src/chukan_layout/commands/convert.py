@@ -13,34 +13,92 @@ from .run_options import ProgressBar, echo_report, progress_option, report_optio
 
 
 @click.command("convert")
-@click.option("--adapter", "-a", "adapter", required=True, metavar="NAME|PATH",
-              help="A shipped adapter (vendor_a, vendor_b, vendor_c), a plugin adapter, or an adapter YAML file.")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (standard CSV files, rejects.csv, gaiji.csv, summary.json, the report).")
-@click.option("--encoding", "output_encoding", default="utf-8", show_default=True,
-              type=click.Choice(["utf-8", "cp932"]), help="Encoding of the standard CSV files.")
+@click.option(
+    "--adapter",
+    "-a",
+    "adapter",
+    required=True,
+    metavar="NAME|PATH",
+    help="A shipped adapter (vendor_a, vendor_b, vendor_c), a plugin adapter, or an adapter YAML file.",
+)
+@click.argument(
+    "inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (standard CSV files, rejects.csv, gaiji.csv, summary.json, the report).",
+)
+@click.option(
+    "--encoding",
+    "output_encoding",
+    default="utf-8",
+    show_default=True,
+    type=click.Choice(["utf-8", "cp932"]),
+    help="Encoding of the standard CSV files.",
+)
 @click.option("--input-encoding", default=None, help="Override the adapter's input encoding.")
-@click.option("--limit", type=click.IntRange(min=1), default=None,
-              help="Read only the first N records of each file (a quick trial).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Read only the first N records of each file (a quick trial).",
+)
 @click.option("--strict", is_flag=True, help="Stop at the first unreadable record instead of rejecting it.")
-@click.option("--validate/--no-validate", default=True, show_default=True,
-              help="Check every record against its layout, cross-record checks, trailers, report.")
-@click.option("--on-error", type=click.Choice(["reject", "keep"]), default="reject", show_default=True,
-              help="Records with error findings: to rejects.csv (reject) or written anyway (keep).")
-@click.option("--gaiji-table", "gaiji_tables", multiple=True, metavar="PATH|NAME",
-              help="外字対応表 (TSV/YAML/reviewed CSV; repeat; later ones override). The shipped table named "
-                   "after the adapter, if any, is always used first.")
-@click.option("--gaiji-policy", "gaiji_policies", multiple=True, metavar="ITEM=POLICY",
-              help="Per-item 外字 policy: map | degrade[:X] | replace | error (ITEM or LAYOUT:ITEM).")
-@click.option("--gaiji-source-system", default=None, help="Source system id in the 外字 tables (default: adapter).")
-@click.option("--mj-index/--no-mj-index", default=True, show_default=True,
-              help="Use the cached MJ index (from `gaiji index`) for mj charsets and IVS checks.")
+@click.option(
+    "--validate/--no-validate",
+    default=True,
+    show_default=True,
+    help="Check every record against its layout, cross-record checks, trailers, report.",
+)
+@click.option(
+    "--on-error",
+    type=click.Choice(["reject", "keep"]),
+    default="reject",
+    show_default=True,
+    help="Records with error findings: to rejects.csv (reject) or written anyway (keep).",
+)
+@click.option(
+    "--gaiji-table",
+    "gaiji_tables",
+    multiple=True,
+    metavar="PATH|NAME",
+    help="外字対応表 (TSV/YAML/reviewed CSV; repeat; later ones override). The shipped table named "
+    "after the adapter, if any, is always used first.",
+)
+@click.option(
+    "--gaiji-policy",
+    "gaiji_policies",
+    multiple=True,
+    metavar="ITEM=POLICY",
+    help="Per-item 外字 policy: map | degrade[:X] | replace | error (ITEM or LAYOUT:ITEM).",
+)
+@click.option(
+    "--gaiji-source-system", default=None, help="Source system id in the 外字 tables (default: adapter)."
+)
+@click.option(
+    "--mj-index/--no-mj-index",
+    default=True,
+    show_default=True,
+    help="Use the cached MJ index (from `gaiji index`) for mj charsets and IVS checks.",
+)
 @report_options("Verdict: rejected ÷ data records allowed before FAIL (0.001 = 0.1 %).")
-@click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where report.json / report.html / findings.csv go (default: the output folder).")
-@click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: one per core, at most one per partition).")
+@click.option(
+    "--report-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where report.json / report.html / findings.csv go (default: the output folder).",
+)
+@click.option(
+    "--workers",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: one per core, at most one per partition).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @progress_option
 def convert(

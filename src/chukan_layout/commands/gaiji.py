@@ -35,12 +35,24 @@ _cache_opt = click.option("--cache-dir", type=click.Path(file_okay=False, path_t
 
 
 @gaiji.command("index")
-@click.option("--mj-list", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="MJ文字情報一覧表 as the 8-column TSV (mji-list.00602.tsv).")
-@click.option("--ivd", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="Unicode IVD_Sequences.txt (checks IVS registration).")
-@click.option("--xlsx", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="The official mji.00602.xlsx (adds 戸籍統一文字番号 / 住基ネット統一文字コード).")
+@click.option(
+    "--mj-list",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="MJ文字情報一覧表 as the 8-column TSV (mji-list.00602.tsv).",
+)
+@click.option(
+    "--ivd",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Unicode IVD_Sequences.txt (checks IVS registration).",
+)
+@click.option(
+    "--xlsx",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The official mji.00602.xlsx (adds 戸籍統一文字番号 / 住基ネット統一文字コード).",
+)
 @_cache_opt
 def index(mj_list: Path | None, ivd: Path | None, xlsx: Path | None, cache_dir: Path | None) -> None:
     """Build the local MJ index cache (outside the repository; the data stays CC BY-SA / Unicode).
@@ -93,18 +105,43 @@ def lookup(text: str, cache_dir: Path | None) -> None:
 
 
 @gaiji.command("scan")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--adapter", "-a", default=None, metavar="NAME|PATH", help="Read the inputs through this adapter.")
-@click.option("--layout", "layout_id", default=None, metavar="ID",
-              help="Without --adapter: the inputs are standard-layout CSV files of this layout.")
-@click.option("--tables", "-t", multiple=True, metavar="PATH|NAME",
-              help="外字対応表 (TSV/YAML/reviewed CSV; repeat; later tables override earlier ones).")
-@click.option("--source-system", default=None, help="Source system id in the tables (default: the adapter name).")
+@click.argument(
+    "inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--adapter", "-a", default=None, metavar="NAME|PATH", help="Read the inputs through this adapter."
+)
+@click.option(
+    "--layout",
+    "layout_id",
+    default=None,
+    metavar="ID",
+    help="Without --adapter: the inputs are standard-layout CSV files of this layout.",
+)
+@click.option(
+    "--tables",
+    "-t",
+    multiple=True,
+    metavar="PATH|NAME",
+    help="外字対応表 (TSV/YAML/reviewed CSV; repeat; later tables override earlier ones).",
+)
+@click.option(
+    "--source-system", default=None, help="Source system id in the tables (default: the adapter name)."
+)
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--input-encoding", default="utf-8", show_default=True, help="Encoding of standard-layout CSV inputs.")
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="Read only the first N records per file.")
-@click.option("--mj-index/--no-mj-index", "use_index", default=True, show_default=True,
-              help="Use the cached MJ index (IVS checks, MJ candidates) when it exists.")
+@click.option(
+    "--input-encoding", default="utf-8", show_default=True, help="Encoding of standard-layout CSV inputs."
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=None, help="Read only the first N records per file."
+)
+@click.option(
+    "--mj-index/--no-mj-index",
+    "use_index",
+    default=True,
+    show_default=True,
+    help="Use the cached MJ index (IVS checks, MJ candidates) when it exists.",
+)
 @click.option("--fail-on-unmapped", is_flag=True, help="Exit 1 when any 外字 has no usable mapping.")
 @_cache_opt
 def scan(
@@ -125,7 +162,8 @@ def scan(
       chukan-layout gaiji scan --adapter vendor_a JUMIN.DAT SETAI.DAT --tables GAIJI_A.tsv -o inv/
       chukan-layout gaiji scan --layout juki.jumin 住民.csv --source-system vendor_a -o inv/
     """
-    from ..gaiji.scan import scan_standard, scan_with_adapter
+    from ..gaiji.scan import scan_standard
+    from ..pipeline.gaiji_scan import scan_with_adapter
 
     idx = _index(cache_dir) if use_index else None
     loaded = [_load_table(t, idx) for t in tables]
@@ -140,7 +178,9 @@ def scan(
         inv, _ = scan_standard(list(inputs), load_layout(layout_id).spec, loaded, source_system=source_system,
                                mj_index=idx, encoding=input_encoding)  # fmt: skip
     else:
-        raise click.UsageError("give --adapter NAME|PATH (vendor export) or --layout ID (standard-layout CSV)")
+        raise click.UsageError(
+            "give --adapter NAME|PATH (vendor export) or --layout ID (standard-layout CSV)"
+        )
     csv_path = inv.write_csv(out_dir / "gaiji-inventory.csv")
     html_path = inv.write_html(out_dir / "gaiji-inventory.html", inputs=[p.name for p in inputs])
     recs = inv.records()
@@ -157,12 +197,20 @@ def scan(
 
 @gaiji.command("review")
 @click.argument("sheet", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The mapping table to write (TSV).")
+@click.option(
+    "-o",
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The mapping table to write (TSV).",
+)
 @click.option("--source-system", default=None, help="Use this system id for every row (overrides the sheet).")
 @click.option("--mj-index/--no-mj-index", "use_index", default=True, show_default=True)
 @_cache_opt
-def review(sheet: Path, out_path: Path, source_system: str | None, use_index: bool, cache_dir: Path | None) -> None:
+def review(
+    sheet: Path, out_path: Path, source_system: str | None, use_index: bool, cache_dir: Path | None
+) -> None:
     """Turn a filled-in inventory sheet into a checked 外字対応表 (TSV).
 
     \b

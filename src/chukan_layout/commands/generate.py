@@ -11,23 +11,65 @@ import click
 
 
 @click.command("generate")
-@click.option("--vendor", "vendors", default="all", show_default=True,
-              help="a, b, c, standard or all (comma-separated list allowed).")
-@click.option("--residents", "-n", type=click.IntRange(min=1), default=1000, show_default=True,
-              help="Number of residents (persons) to generate.")
-@click.option("--faults", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True,
-              help="Chance per record of an injected fault (vendor and standard outputs; golden stays clean).")
+@click.option(
+    "--vendor",
+    "vendors",
+    default="all",
+    show_default=True,
+    help="a, b, c, standard or all (comma-separated list allowed).",
+)
+@click.option(
+    "--residents",
+    "-n",
+    type=click.IntRange(min=1),
+    default=1000,
+    show_default=True,
+    help="Number of residents (persons) to generate.",
+)
+@click.option(
+    "--faults",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.0,
+    show_default=True,
+    help="Chance per record of an injected fault (vendor and standard outputs; golden stays clean).",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed → same bytes).")
-@click.option("--gaiji-share", type=click.FloatRange(0.0, 1.0), default=0.02, show_default=True,
-              help="Share of names and 町字 written with vendor 外字 codes.")
-@click.option("--mj-list", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="MJ文字情報一覧表 TSV: take 外字 variants (UCS + IVS) from it (read at run time).")
-@click.option("--municipality", default=None,
-              help="Real municipality by 団体コード (5/6 digits) or name, e.g. 13122 or 葛飾区 (default: by seed).")
-@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder.")
-def generate(vendors: str, residents: int, faults: float, seed: int, gaiji_share: float, mj_list: Path | None,
-             municipality: str | None, out_dir: Path) -> None:
+@click.option(
+    "--gaiji-share",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.02,
+    show_default=True,
+    help="Share of names and 町字 written with vendor 外字 codes.",
+)
+@click.option(
+    "--mj-list",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="MJ文字情報一覧表 TSV: take 外字 variants (UCS + IVS) from it (read at run time).",
+)
+@click.option(
+    "--municipality",
+    default=None,
+    help="Real municipality by 団体コード (5/6 digits) or name, e.g. 13122 or 葛飾区 (default: by seed).",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder.",
+)
+def generate(
+    vendors: str,
+    residents: int,
+    faults: float,
+    seed: int,
+    gaiji_share: float,
+    mj_list: Path | None,
+    municipality: str | None,
+    out_dir: Path,
+) -> None:
     """Generate a synthetic municipality: golden files, vendor exports, 外字 tables, manifest.
 
     \b
@@ -42,11 +84,28 @@ def generate(vendors: str, residents: int, faults: float, seed: int, gaiji_share
     try:
         if show:
             with click.progressbar(length=residents, label="generating", file=sys.stderr) as bar:
-                res = run(out_dir, vendors=vendors, residents=residents, faults=faults, seed=seed,
-                          gaiji_share=gaiji_share, mj_list=mj_list, municipality=municipality, progress=bar.update)
+                res = run(
+                    out_dir,
+                    vendors=vendors,
+                    residents=residents,
+                    faults=faults,
+                    seed=seed,
+                    gaiji_share=gaiji_share,
+                    mj_list=mj_list,
+                    municipality=municipality,
+                    progress=bar.update,
+                )
         else:
-            res = run(out_dir, vendors=vendors, residents=residents, faults=faults, seed=seed,
-                      gaiji_share=gaiji_share, mj_list=mj_list, municipality=municipality)
+            res = run(
+                out_dir,
+                vendors=vendors,
+                residents=residents,
+                faults=faults,
+                seed=seed,
+                gaiji_share=gaiji_share,
+                mj_list=mj_list,
+                municipality=municipality,
+            )
     except ValueError as e:
         raise click.UsageError(str(e)) from None
     click.echo(f"municipality: {res.municipality}; residents: {res.residents}")

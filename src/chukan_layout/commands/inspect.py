@@ -15,7 +15,7 @@ def _load_definition(path: str) -> Any:
     import yaml
     from pydantic import TypeAdapter, ValidationError
 
-    from ..read.definition import RecordDefinition
+    from ..readers.definition import RecordDefinition
 
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
@@ -23,19 +23,25 @@ def _load_definition(path: str) -> Any:
             raw = raw["definition"]
         return TypeAdapter(RecordDefinition).validate_python(raw)
     except (OSError, yaml.YAMLError, ValidationError) as e:
-        raise DefinitionError(str(e).splitlines()[0] if not isinstance(e, ValidationError) else str(e), path) from None
+        raise DefinitionError(
+            str(e).splitlines()[0] if not isinstance(e, ValidationError) else str(e), path
+        ) from None
 
 
 def _text(report: dict[str, Any]) -> str:
     d = report["detection"]
-    out = [f"file: {report['file']} ({report['size']:,} bytes)",
-           f"encoding: {report['encoding'] or 'unknown'} ({report['encoding_source']})"
-           + (f"  BOM {report['bom']}" if report["bom"] else "")]
+    out = [
+        f"file: {report['file']} ({report['size']:,} bytes)",
+        f"encoding: {report['encoding'] or 'unknown'} ({report['encoding_source']})"
+        + (f"  BOM {report['bom']}" if report["bom"] else ""),
+    ]
     checked = "whole file" if d["complete"] else "first bytes"
     out.append(f"  checked {d['bytes_checked']:,} bytes ({checked}); note: {d['note'] or '-'}")
     for c in d["candidates"]:
-        out.append(f"  candidate {c['encoding']}: " + ("decodes" if c["ok"] else f"fails at byte {c['error_offset']} "
-                                                       f"({c['reason']})"))
+        out.append(
+            f"  candidate {c['encoding']}: "
+            + ("decodes" if c["ok"] else f"fails at byte {c['error_offset']} ({c['reason']})")
+        )
     if d["chardet_hint"]:
         out.append(f"  chardet hint: {d['chardet_hint']['encoding']} ({d['chardet_hint']['confidence']})")
     if d["counts"]:
@@ -45,17 +51,26 @@ def _text(report: dict[str, Any]) -> str:
     fr = report["framing"]
     out.append(f"framing: {fr['kind']}")
     if fr.get("fixed_length_guess"):
-        out.append(f"  fixed-width record length guess: {fr['fixed_length_guess']} bytes + {fr['kind'].upper()}")
+        out.append(
+            f"  fixed-width record length guess: {fr['fixed_length_guess']} bytes + {fr['kind'].upper()}"
+        )
     for c in fr.get("length_candidates", []):
-        out.append(f"  record length candidate: {c['length']} bytes × {c['records']:,} records (score {c['score']})")
+        out.append(
+            f"  record length candidate: {c['length']} bytes × {c['records']:,} records (score {c['score']})"
+        )
     if fr.get("records_chained"):
         out.append(f"  {fr['records_chained']} records chain through their RDWs")
     if report.get("csv"):
         c = report["csv"]
-        out.append(f"CSV dialect: delimiter {c['delimiter']!r}, {c['fields']} fields "
-                   f"({c['consistent_share']:.0%} of lines), header: {c['header']}, quoted: {c['quoted']}")
+        out.append(
+            f"CSV dialect: delimiter {c['delimiter']!r}, {c['fields']} fields "
+            f"({c['consistent_share']:.0%} of lines), header: {c['header']}, quoted: {c['quoted']}"
+        )
     if report["record_type_histogram"]:
-        out.append("record-type byte (byte 1): " + ", ".join(f"{k}×{v}" for k, v in report["record_type_histogram"].items()))
+        out.append(
+            "record-type byte (byte 1): "
+            + ", ".join(f"{k}×{v}" for k, v in report["record_type_histogram"].items())
+        )
     out.append("first records:")
     for r in report["first_records"]:
         out.append(f"  #{r['record']} ({r['length']} bytes): {r.get('text')!r}")
@@ -72,11 +87,20 @@ def _text(report: dict[str, Any]) -> str:
 @click.command("inspect")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option("--encoding", default=None, help="Use this encoding instead of detecting it (explicit always wins).")
-@click.option("--definition", "definition_path", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="A record definition (YAML) to decode the first records field by field.")
+@click.option(
+    "--encoding", default=None, help="Use this encoding instead of detecting it (explicit always wins)."
+)
+@click.option(
+    "--definition",
+    "definition_path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="A record definition (YAML) to decode the first records field by field.",
+)
 @click.option("--records", default=5, show_default=True, help="How many first records to show.")
-def inspect(file: str, as_json: bool, encoding: str | None, definition_path: str | None, records: int) -> None:
+def inspect(
+    file: str, as_json: bool, encoding: str | None, definition_path: str | None, records: int
+) -> None:
     """Inspect a legacy export: encoding verdict with evidence, BOM, line endings, framing and
     record-length guess, CSV dialect, 外字/PUA counts, the first records decoded and in hex.
 
@@ -86,7 +110,7 @@ def inspect(file: str, as_json: bool, encoding: str | None, definition_path: str
       chukan-layout inspect --json KOJIN.CSV
       chukan-layout inspect --definition vendor_a.yaml --encoding ibm930 HOST.DAT
     """
-    from ..read.probe import inspect_file
+    from ..readers.probe import inspect_file
 
     definition = _load_definition(definition_path) if definition_path else None
     report = inspect_file(file, encoding=encoding, records=records, definition=definition)

@@ -11,11 +11,24 @@ from ..report import load_report, write_reports
 
 @click.command("report")
 @click.argument("report_json", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder to write into (default: the folder of REPORT_JSON).")
-@click.option("-f", "--format", "formats", type=click.Choice(["html", "csv", "json"]), multiple=True,
-              default=("html", "csv"), show_default=True,
-              help="What to write; repeat for several. 'json' rewrites report.json in canonical form.")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write into (default: the folder of REPORT_JSON).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    type=click.Choice(["html", "csv", "json"]),
+    multiple=True,
+    default=("html", "csv"),
+    show_default=True,
+    help="What to write; repeat for several. 'json' rewrites report.json in canonical form.",
+)
 def report(report_json: Path, out_dir: Path | None, formats: tuple[str, ...]) -> None:
     """Render report.html and findings.csv from REPORT_JSON (the source of truth).
 

@@ -108,21 +108,27 @@ class ProgressBar:
 
 def echo_report(report: Report, report_paths: dict[str, Path]) -> None:
     """Per-file accounting and the verdict (English lines, Japanese labels)."""
-    click.echo(f"  {'file':<26} {'read 読込':>10} {'written 出力':>12} {'rejected 不備':>13} {'control 制御':>12}  balanced")
+    click.echo(
+        f"  {'file':<26} {'read 読込':>10} {'written 出力':>12} {'rejected 不備':>13} {'control 制御':>12}  balanced"
+    )
     for a in report.accounting:
         click.echo(f"  {a.file:<26} {a.records_read:>10} {a.written:>12} {a.rejected:>13} {a.control_records:>12}  "
                    f"{'yes' if a.balanced else 'NO'}")  # fmt: skip
     for r in report.reconciliation:
         click.echo(f"  trailer {r.file} {r.field}: declared {r.declared}, counted {r.counted} "
                    f"({'ok' if r.ok else 'MISMATCH'})")  # fmt: skip
-    rows = sorted(report.findings, key=lambda f: ({"error": 0, "warning": 1}.get(f.severity, 2), -f.count, f.code))
+    rows = sorted(
+        report.findings, key=lambda f: ({"error": 0, "warning": 1}.get(f.severity, 2), -f.count, f.code)
+    )
     for f in rows[:20]:
         click.echo(f"  finding {f.code} [{f.severity}] {f.file} {f.item}{' ' + f.item_name if f.item_name else ''}: "
                    f"{f.count}")  # fmt: skip
     if len(rows) > 20:
         click.echo(f"  … {len(rows) - 20} more finding line(s) in the report")
     sev = report.totals.findings_by_severity
-    click.echo(f"  findings: {sev.get('error', 0)} error, {sev.get('warning', 0)} warning, {sev.get('info', 0)} info")
+    click.echo(
+        f"  findings: {sev.get('error', 0)} error, {sev.get('warning', 0)} warning, {sev.get('info', 0)} info"
+    )
     if "html" in report_paths:
         click.echo(f"  report: {report_paths['html']}")
     click.echo(f"verdict 判定: {report.verdict.label_ja} / {report.verdict.label_en}")

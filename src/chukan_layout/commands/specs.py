@@ -18,14 +18,18 @@ from ..errors import EXIT_FINDINGS, SpecLoadError
 
 
 def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in s)
+    return sum(
+        2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in s
+    )
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """Aligned text table; full-width characters count as two columns."""
     cells = [[str(h) for h in headers], *[["" if c is None else str(c) for c in r] for r in rows]]
     widths = [max(_width(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    lines = [
+        "  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -42,8 +46,12 @@ def _register(layout_dirs: Sequence[str]) -> None:
 
 
 _layouts_option = click.option(
-    "--layouts", "layout_dirs", multiple=True, type=click.Path(exists=True, file_okay=False),
-    help="A folder of your own layouts (*.yaml + codes/); overrides shipped ones by id. Repeatable.")
+    "--layouts",
+    "layout_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="A folder of your own layouts (*.yaml + codes/); overrides shipped ones by id. Repeatable.",
+)
 _json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON on stdout.")
 
 
@@ -77,17 +85,33 @@ def list_cmd(layout_dirs: Sequence[str], as_json: bool) -> None:
     _register(layout_dirs)
     layouts = list_layouts()
     if as_json:
-        _echo_json([{"id": L.id, "gyomu": L.spec.gyomu, "gyomu_id": L.spec.gyomu_id,
-                     "file_name": L.spec.file_name, "title": L.spec.title.model_dump(),
-                     "spec_version": L.spec.spec_version, **_counts(L.spec),
-                     "rules": len(L.spec.rules), "relations": len(L.spec.relations), "path": str(L.path)}
-                    for L in layouts])
+        _echo_json(
+            [
+                {
+                    "id": L.id,
+                    "gyomu": L.spec.gyomu,
+                    "gyomu_id": L.spec.gyomu_id,
+                    "file_name": L.spec.file_name,
+                    "title": L.spec.title.model_dump(),
+                    "spec_version": L.spec.spec_version,
+                    **_counts(L.spec),
+                    "rules": len(L.spec.rules),
+                    "relations": len(L.spec.relations),
+                    "path": str(L.path),
+                }
+                for L in layouts
+            ]
+        )
         return
-    rows = [(L.id, L.spec.gyomu, *_counts(L.spec).values(), f"{L.spec.title.ja} / {L.spec.title.en}")
-            for L in layouts]
+    rows = [
+        (L.id, L.spec.gyomu, *_counts(L.spec).values(), f"{L.spec.title.ja} / {L.spec.title.en}")
+        for L in layouts
+    ]
     click.echo(_table(["id", "業務", "項目数", "confirmed", "modelled", "title"], rows))
     gyomu = {L.spec.gyomu for L in layouts}
-    click.echo(f"\n{len(layouts)} layouts over {len(gyomu)} 業務. 'modelled' items are not official spec content.")
+    click.echo(
+        f"\n{len(layouts)} layouts over {len(gyomu)} 業務. 'modelled' items are not official spec content."
+    )
 
 
 def _length(it: Any) -> str:
@@ -112,24 +136,45 @@ def show_cmd(layout_id: str, layout_dirs: Sequence[str], as_json: bool) -> None:
     if as_json:
         _echo_json(spec.model_dump(mode="json", exclude_none=True))
         return
-    click.echo(f"{spec.id}: {spec.title.ja} / {spec.title.en}  (業務 {spec.gyomu}, 移行ファイル {spec.file_name}, "
-               f"version {spec.spec_version})")
+    click.echo(
+        f"{spec.id}: {spec.title.ja} / {spec.title.en}  (業務 {spec.gyomu}, 移行ファイル {spec.file_name}, "
+        f"version {spec.spec_version})"
+    )
     click.echo(f"record key: {', '.join(spec.record_key)}   file: {L.path}\n")
     rows = []
     for it in spec.items:
         prov = it.provenance
-        extra = [x for x in (it.charset.value if it.charset.value != "any" else "",
-                             f"cd:{it.check_digit.value}" if it.check_digit else "",
-                             "不詳可" if it.partial_date else "", f"era_of:{it.era_of}" if it.era_of else "") if x]
-        rows.append((it.id, it.name, it.type.value, _length(it), "○" if it.required else "", it.codes or "",
-                     " ".join(extra), prov.status + (f" ({prov.source})" if prov.status == "confirmed" else "")))
+        extra = [
+            x
+            for x in (
+                it.charset.value if it.charset.value != "any" else "",
+                f"cd:{it.check_digit.value}" if it.check_digit else "",
+                "不詳可" if it.partial_date else "",
+                f"era_of:{it.era_of}" if it.era_of else "",
+            )
+            if x
+        ]
+        rows.append(
+            (
+                it.id,
+                it.name,
+                it.type.value,
+                _length(it),
+                "○" if it.required else "",
+                it.codes or "",
+                " ".join(extra),
+                prov.status + (f" ({prov.source})" if prov.status == "confirmed" else ""),
+            )
+        )
     click.echo(_table(["id", "項目名称", "type", "length", "必須", "codes", "checks", "provenance"], rows))
     c = _counts(spec)
     click.echo(f"\n{c['items']} items: {c['confirmed']} confirmed, {c['modelled']} modelled")
     for r in spec.rules:
         click.echo(f"rule {r.id}: {'when ' + r.when + ' ' if r.when else ''}check {r.check}  — {r.message}")
     for rel in spec.relations:
-        click.echo(f"relation {rel.id}: ({', '.join(rel.items)}) → {rel.layout} ({', '.join(rel.target_items)})")
+        click.echo(
+            f"relation {rel.id}: ({', '.join(rel.items)}) → {rel.layout} ({', '.join(rel.target_items)})"
+        )
 
 
 @specs.command("schema")
@@ -146,8 +191,11 @@ def schema_cmd(layout_id: str, layout_dirs: Sequence[str], as_json: bool) -> Non
 
 @specs.command("lint")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--standalone", is_flag=True,
-              help="Resolve codes and relations only within PATHS (not against the registered layouts).")
+@click.option(
+    "--standalone",
+    is_flag=True,
+    help="Resolve codes and relations only within PATHS (not against the registered layouts).",
+)
 @_layouts_option
 @_json_option
 def lint_cmd(paths: Sequence[str], standalone: bool, layout_dirs: Sequence[str], as_json: bool) -> None:
@@ -165,9 +213,16 @@ def lint_cmd(paths: Sequence[str], standalone: bool, layout_dirs: Sequence[str],
     extra_layouts = {} if standalone else registered_specs()
     layouts, tables, problems = check_files(paths, extra_codes, extra_layouts)
     if as_json:
-        _echo_json({"ok": not problems, "layouts": [lay.id for lay in layouts], "code_tables": [t.id for t in tables],
-                    "problems": [{"file": p.file, "line": p.line, "item": p.item, "problem": p.problem}
-                                 for p in problems]})
+        _echo_json(
+            {
+                "ok": not problems,
+                "layouts": [lay.id for lay in layouts],
+                "code_tables": [t.id for t in tables],
+                "problems": [
+                    {"file": p.file, "line": p.line, "item": p.item, "problem": p.problem} for p in problems
+                ],
+            }
+        )
     else:
         for p in problems:
             click.echo(str(p))
@@ -189,10 +244,23 @@ def codes_cmd(table_id: str | None, layout_dirs: Sequence[str], as_json: bool) -
     codes = all_codes()
     if table_id is None:
         if as_json:
-            _echo_json([{"id": t.id, "name": t.name, "name_en": t.name_en, "values": len(t.values),
-                         "provenance": t.provenance.status} for t in codes.values()])
+            _echo_json(
+                [
+                    {
+                        "id": t.id,
+                        "name": t.name,
+                        "name_en": t.name_en,
+                        "values": len(t.values),
+                        "provenance": t.provenance.status,
+                    }
+                    for t in codes.values()
+                ]
+            )
             return
-        rows = [(t.id, t.name, len(t.values), t.provenance.status) for t in sorted(codes.values(), key=lambda t: t.id)]
+        rows = [
+            (t.id, t.name, len(t.values), t.provenance.status)
+            for t in sorted(codes.values(), key=lambda t: t.id)
+        ]
         click.echo(_table(["id", "name", "values", "provenance"], rows))
         return
     if table_id not in codes:

@@ -12,15 +12,38 @@ from .run_options import ProgressBar, echo_report, progress_option, report_optio
 
 
 @click.command("validate")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--layout", "-l", "layout_id", default=None, metavar="ID",
-              help="Layout of every input (e.g. juki.jumin); see `chukan-layout specs list`.")
-@click.option("--layouts-auto", is_flag=True,
-              help="Recognise each file's layout from its header row of 項目名称 or its file name.")
-@click.option("-o", "--out", "--report-dir", "out_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
-              help="Report folder (report.json, report.html, findings.csv). Default: ./report")
-@click.option("--encoding", default="utf-8", show_default=True, type=click.Choice(["utf-8", "cp932"]),
-              help="Encoding of the input files.")
+@click.argument(
+    "inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--layout",
+    "-l",
+    "layout_id",
+    default=None,
+    metavar="ID",
+    help="Layout of every input (e.g. juki.jumin); see `chukan-layout specs list`.",
+)
+@click.option(
+    "--layouts-auto",
+    is_flag=True,
+    help="Recognise each file's layout from its header row of 項目名称 or its file name.",
+)
+@click.option(
+    "-o",
+    "--out",
+    "--report-dir",
+    "out_dir",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Report folder (report.json, report.html, findings.csv). Default: ./report",
+)
+@click.option(
+    "--encoding",
+    default="utf-8",
+    show_default=True,
+    type=click.Choice(["utf-8", "cp932"]),
+    help="Encoding of the input files.",
+)
 @report_options("Verdict: share of records with error findings allowed before FAIL.")
 @progress_option
 def validate(
@@ -42,7 +65,7 @@ def validate(
       chukan-layout validate --layouts-auto out/*.csv -o report/
       chukan-layout validate --layouts-auto --encoding cp932 import/*.csv --severity item.charset=warning
     """
-    from ..pipeline_standard import validate_files
+    from ..pipeline.standard import validate_files
 
     if layout_id is None and not layouts_auto:
         raise click.UsageError("give --layout ID or --layouts-auto")
@@ -50,8 +73,17 @@ def validate(
     total = sum(p.stat().st_size for p in inputs)
     with ProgressBar(total, "validating", progress) as bar:
         settings = report_settings(severities, max_errors, max_reject_rate, raw_values, max_samples)
-        res = validate_files(list(inputs), layout=layout_id, layouts_auto=layouts_auto, out_dir=out,
-                             encoding=encoding, progress=bar.update, **settings)
-    click.echo(f"validated {len(res.files)} file(s) ({', '.join(sorted({f.layout_id or '' for f in res.files}))})")
+        res = validate_files(
+            list(inputs),
+            layout=layout_id,
+            layouts_auto=layouts_auto,
+            out_dir=out,
+            encoding=encoding,
+            progress=bar.update,
+            **settings,
+        )
+    click.echo(
+        f"validated {len(res.files)} file(s) ({', '.join(sorted({f.layout_id or '' for f in res.files}))})"
+    )
     echo_report(res.report, res.report_paths)
     sys.exit(EXIT_FINDINGS if res.exit_code else EXIT_OK)

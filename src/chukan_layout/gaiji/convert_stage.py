@@ -22,9 +22,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from ..files import temp_path_for
 from ..findings import FindingSet
 from ..spec.model import Layout
-from ..write.atomic import temp_path_for
 from .mj_index import MJIndex
 from .policy import Action, Policy
 from .stage import SIDECAR_SCHEMA, GaijiStage, VendorCodes
@@ -114,8 +114,12 @@ class GaijiConvertStage:
         st = self.stages.get(layout.id)
         if st is None:
             ids = set(layout.item_ids)
-            pol: dict[str, Policy | str] = {k: v for k, v in self.policies.items() if ":" not in k and k in ids}
-            pol.update({k.split(":", 1)[1]: v for k, v in self.policies.items() if k.startswith(layout.id + ":")})
+            pol: dict[str, Policy | str] = {
+                k: v for k, v in self.policies.items() if ":" not in k and k in ids
+            }
+            pol.update(
+                {k.split(":", 1)[1]: v for k, v in self.policies.items() if k.startswith(layout.id + ":")}
+            )
             st = GaijiStage(layout, self.tables, source_system=self.source_system, policies=pol,
                             default_policy=self.default_policy, mj_index=self.mj_index,
                             vendor_codes=self.vendor_codes)  # fmt: skip

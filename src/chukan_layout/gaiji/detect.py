@@ -62,7 +62,9 @@ def _rows(arr: Any, lut: np.ndarray) -> np.ndarray:
     cp = np.where(
         b0 < 0xE0,
         ((b0 & 0x1F) << 6) | b1,
-        np.where(b0 < 0xF0, ((b0 & 0x0F) << 12) | (b1 << 6) | b2, ((b0 & 0x07) << 18) | (b1 << 12) | (b2 << 6) | b3),
+        np.where(
+            b0 < 0xF0, ((b0 & 0x0F) << 12) | (b1 << 6) | b2, ((b0 & 0x07) << 18) | (b1 << 12) | (b2 << 6) | b3
+        ),
     )
     hit = lead[lut[np.minimum(cp, lut.size - 1)]]
     if hit.size == 0:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from ..write.rejects import guard_cell
+from ..files import guard_cell
 from .mj_index import MJIndex
 from .table import MappingEntry, format_code_points
 from .targets import is_pua
@@ -61,7 +61,10 @@ class Inventory:
         self.records_scanned = 0
 
     def add_sidecar(self, side: pa.Table) -> None:
-        cols = {n: side.column(n).to_pylist() for n in ("file", "record", "item", "source_code", "result", "status")}
+        cols = {
+            n: side.column(n).to_pylist()
+            for n in ("file", "record", "item", "source_code", "result", "status")
+        }
         for f, rec, item, code, result, status in zip(*cols.values(), strict=True):
             row = self.rows.setdefault(code, InventoryRow(code))
             row.count += 1

@@ -234,7 +234,9 @@ class MJIndex:
         out: dict[str, Any] = {"version": CACHE_VERSION, "sources": self.sources}
         for key, col in zip(MJChar._fields, cols, strict=True):
             out[key] = [";".join(v) for v in col] if key in ("ivs", "svs") else list(col)
-        out["ivd"] = [list(col) for col in zip(*self._ivd_raw, strict=True)] if self._ivd_raw else [[], [], []]
+        out["ivd"] = (
+            [list(col) for col in zip(*self._ivd_raw, strict=True)] if self._ivd_raw else [[], [], []]
+        )
         return out
 
     @classmethod

@@ -36,7 +36,9 @@ def parse_mj_xlsx(path: str | Path) -> list[Any]:
     try:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many types (Strict OOXML, zip errors)
-        raise GaijiError(f"{p}: openpyxl cannot read this workbook ({type(e).__name__}: {e}); use --mj-list") from None
+        raise GaijiError(
+            f"{p}: openpyxl cannot read this workbook ({type(e).__name__}: {e}); use --mj-list"
+        ) from None
     rows = wb.worksheets[0].iter_rows(values_only=True)
     cols: dict[str, int] = {}
     for header in rows:  # the header may not be the first row (title rows above it)

@@ -1,14 +1,11 @@
-"""Drive an inventory scan: through a vendor adapter (as ``convert`` reads) or over standard-layout CSV.
-
-With an adapter the export is read, adapted and mapped exactly as ``convert`` would (into a
-throw-away folder), so the inventory shows what a conversion will meet. Without one, the inputs
-are standard-layout CSV files (header of 項目名称 or item ids) of ``--layout``.
+"""Inventory scans: of what a convert's 外字 stage met (:func:`inventory_of`; the convert itself is
+driven by ``pipeline.gaiji_scan``), or over standard-layout CSV files (header of 項目名称 or item
+ids) of ``--layout``.
 """
 
 from __future__ import annotations
 
 import csv
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -25,26 +22,13 @@ from .stage import GaijiStage, VendorCodes
 from .table import MappingTable
 
 
-def scan_with_adapter(
-    inputs: Sequence[str | Path], adapter: str | Path, tables: list[MappingTable], *,
-    source_system: str | None = None, mj_index: MJIndex | None = None, limit: int | None = None,
-    vendor_codes: VendorCodes | None = None,
-) -> tuple[Inventory, FindingSet]:  # fmt: skip
-    """Inventory of an export read through ``adapter`` (shipped name or YAML path)."""
-    from ..adapt.loader import load_adapter
-    from ..pipeline import convert
-
-    ad = load_adapter(adapter)
-    system = source_system or ad.name
-    fs = FindingSet()
-    stage = GaijiConvertStage(tables, source_system=system, mj_index=mj_index, vendor_codes=vendor_codes)
-    with tempfile.TemporaryDirectory(prefix="chukan-gaiji-scan-") as tmp:
-        convert(ad, list(inputs), tmp, limit=limit, stages=[stage], findings=fs, write_summary=False)
-    inv = Inventory(system, _lookup(stage), mj_index)
+def inventory_of(stage: GaijiConvertStage, mj_index: MJIndex | None = None) -> Inventory:
+    """The inventory of what ``stage`` met during a convert (``pipeline.gaiji_scan``)."""
+    inv = Inventory(stage.source_system, _lookup(stage), mj_index)
     for side in stage.sidecars:
         inv.add_sidecar(side)
     inv.records_scanned = stage.counters.records
-    return inv, fs
+    return inv
 
 
 def _lookup(stage: GaijiConvertStage) -> dict:  # type: ignore[type-arg]
@@ -89,7 +73,9 @@ def scan_standard(
 ) -> tuple[Inventory, FindingSet]:  # fmt: skip
     """Inventory of standard-layout CSV files of one layout."""
     fs = FindingSet()
-    stage = GaijiStage(layout, tables, source_system=source_system, mj_index=mj_index, vendor_codes=vendor_codes)
+    stage = GaijiStage(
+        layout, tables, source_system=source_system, mj_index=mj_index, vendor_codes=vendor_codes
+    )
     inv = Inventory(source_system, stage.lookup, mj_index)
     for path in inputs:
         for batch in read_standard_csv(path, layout, encoding=encoding):
@@ -100,7 +86,13 @@ def scan_standard(
 
 
 _EMPTY_LAYOUT = Layout(
-    id="gaiji.probe", gyomu="-", gyomu_id="gaiji", file_name="-", title={"ja": "-", "en": "-"},  # type: ignore[arg-type]
-    spec_version="-", record_key=["x"], provenance={"status": "modelled"},  # type: ignore[arg-type]
+    id="gaiji.probe",
+    gyomu="-",
+    gyomu_id="gaiji",
+    file_name="-",
+    title={"ja": "-", "en": "-"},  # type: ignore[arg-type]
+    spec_version="-",
+    record_key=["x"],
+    provenance={"status": "modelled"},  # type: ignore[arg-type]
     items=[{"id": "x", "name": "-", "type": "text", "provenance": {"status": "modelled"}}],  # type: ignore[list-item]
 )

@@ -35,19 +35,28 @@ from .table import MappingEntry, MappingTable, Status, format_code_points
 from .targets import TargetSet, is_pua, is_vs, target_set
 
 register_code(
-    "gaiji.unmapped", "error", "外字 without a usable mapping; original code kept", "外字の対応先がない（元のコードのまま）",
+    "gaiji.unmapped",
+    "error",
+    "外字 without a usable mapping; original code kept",
+    "外字の対応先がない（元のコードのまま）",
     stage="gaiji",
     doc="A PUA 外字 has no entry (or an `unmapped` one) in the 外字対応表, or the item's policy is `error`.\n"
     "Bad: 氏名 `山\\ue000` with no table entry for U+E000. Good: the table maps U+E000 → 髙 (U+9AD9).",
 )
 register_code(
-    "gaiji.degraded", "warning", "外字 replaced by a substitute (代替)", "外字を代替文字に置き換えた",
+    "gaiji.degraded",
+    "warning",
+    "外字 replaced by a substitute (代替)",
+    "外字を代替文字に置き換えた",
     stage="gaiji",
     doc="A `degraded` table entry, a degrade fallback or a dropped IVS selector changed the character.\n"
     "Bad: U+E002 → 高 for 髙 (a different glyph, flagged). Good: an exact entry U+E002 → 髙.",
 )
 register_code(
-    "gaiji.replaced", "warning", "外字 replaced by 〓 (policy replace)", "外字を〓に置き換えた",
+    "gaiji.replaced",
+    "warning",
+    "外字 replaced by 〓 (policy replace)",
+    "外字を〓に置き換えた",
     stage="gaiji",
     doc="The item's policy is `replace`: every 外字 became 〓 U+3013.\n"
     "Bad: 備考 `\\ue000号棟` → `〓号棟`. Good: map the code through the table instead.",
@@ -60,11 +69,17 @@ register_code(
     "Bad: 髙 in an item with charset jis_x0213. Good: 高 there, or charset mj / cp932.",
 )  # fmt: skip
 
-SIDECAR_SCHEMA = pa.schema([  # type: ignore[arg-type]
-    pa.field("file", pa.string()), pa.field("record", pa.int64()), pa.field("item", pa.string()),
-    pa.field("position", pa.int32()), pa.field("source_code", pa.string()), pa.field("result", pa.string()),
-    pa.field("status", pa.string()),
-])
+SIDECAR_SCHEMA = pa.schema(
+    [  # type: ignore[arg-type]
+        pa.field("file", pa.string()),
+        pa.field("record", pa.int64()),
+        pa.field("item", pa.string()),
+        pa.field("position", pa.int32()),
+        pa.field("source_code", pa.string()),
+        pa.field("result", pa.string()),
+        pa.field("status", pa.string()),
+    ]
+)
 STATUS_CODE = {"unmapped": "gaiji.unmapped", "degraded": "gaiji.degraded", "replaced": "gaiji.replaced",
                "not_in_target": "gaiji.not_in_target"}  # fmt: skip
 _TARGETED = ("jis_x0208", "jis_x0213", "cp932", "mj")
@@ -84,7 +99,9 @@ def _spec(layout: Any) -> Layout:
 class _Item:
     __slots__ = ("charset", "id", "policy", "sensitivity", "target")
 
-    def __init__(self, item_id: str, target: TargetSet, policy: Policy, sensitivity: Sensitivity, charset: str):
+    def __init__(
+        self, item_id: str, target: TargetSet, policy: Policy, sensitivity: Sensitivity, charset: str
+    ):
         self.id, self.target, self.policy, self.sensitivity, self.charset = (
             item_id, target, policy, sensitivity, charset)  # fmt: skip
 
@@ -131,7 +148,11 @@ class GaijiStage:
             for e in table.for_system(source_system):
                 key = e.key
                 if key is None and vendor_codes is not None:
-                    key = vendor_codes(e.source_code) if callable(vendor_codes) else vendor_codes.get(e.source_code)
+                    key = (
+                        vendor_codes(e.source_code)
+                        if callable(vendor_codes)
+                        else vendor_codes.get(e.source_code)
+                    )
                 if key is None:
                     self.unresolved.append(e)
                 else:
@@ -170,7 +191,9 @@ class GaijiStage:
         return tok, "not_in_target", item.charset
 
     # -- per batch ------------------------------------------------------------------------
-    def apply(self, batch: pa.RecordBatch, findings: FindingSet, *, file: str) -> tuple[pa.RecordBatch, pa.Table]:
+    def apply(
+        self, batch: pa.RecordBatch, findings: FindingSet, *, file: str
+    ) -> tuple[pa.RecordBatch, pa.Table]:
         """Map one batch. Returns the mapped batch and its sidecar rows (:data:`SIDECAR_SCHEMA`)."""
         records = batch.column("_record").to_numpy(zero_copy_only=False) if "_record" in batch.schema.names \
             else np.arange(1, batch.num_rows + 1, dtype=np.int64)  # fmt: skip
@@ -218,7 +241,9 @@ class GaijiStage:
             if changed_idx:
                 mask = np.zeros(len(arr), dtype=bool)
                 mask[changed_idx] = True
-                columns[col_i] = pc.replace_with_mask(arr, pa.array(mask), pa.array(changed_val, type=arr.type))
+                columns[col_i] = pc.replace_with_mask(
+                    arr, pa.array(mask), pa.array(changed_val, type=arr.type)
+                )
         sens = {it.id: it.sensitivity for it in self.items}
         for (fcode, item_id), (recs, vals, details) in sorted(events.items()):
             findings.add(fcode, file=file, item=item_id, records=np.asarray(recs, dtype=np.int64),

@@ -36,7 +36,9 @@ class GaijiSummary:
     unmapped: Counter[str] = field(default_factory=Counter)  # source code notation → count
     unmapped_items: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     not_storable: Counter[tuple[str, str]] = field(default_factory=Counter)  # (charset, code) → count
-    not_storable_items: defaultdict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    not_storable_items: defaultdict[tuple[str, str], set[str]] = field(
+        default_factory=lambda: defaultdict(set)
+    )
 
     def merge(self, other: GaijiSummary) -> GaijiSummary:
         """Fold ``other`` into this summary (associative, commutative); returns self."""
@@ -67,11 +69,17 @@ class GaijiSummary:
             "by_status": {s: self.by_status.get(s, 0) for s in STATUSES},
             "by_item": dict(sorted(self.by_item.items())),
             "top_unmapped": [
-                {"code": c, "char": char(c), "count": n, "items": sorted(self.unmapped_items[c])} for c, n in unm
+                {"code": c, "char": char(c), "count": n, "items": sorted(self.unmapped_items[c])}
+                for c, n in unm
             ],
             "not_storable": [
-                {"charset": cs, "code": c, "char": char(c), "count": n,
-                 "items": sorted(self.not_storable_items[(cs, c)])}
+                {
+                    "charset": cs,
+                    "code": c,
+                    "char": char(c),
+                    "count": n,
+                    "items": sorted(self.not_storable_items[(cs, c)]),
+                }
                 for (cs, c), n in ns
             ],
         }

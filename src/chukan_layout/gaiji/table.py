@@ -151,7 +151,12 @@ class MappingTable:
 
 
 def entry_from_fields(
-    row: dict[str, str], *, file: str, line: int, mj_index: MJIndex | None = None, literal_target: bool = False
+    row: dict[str, str],
+    *,
+    file: str,
+    line: int,
+    mj_index: MJIndex | None = None,
+    literal_target: bool = False,
 ) -> MappingEntry:
     """Validate one row's fields into a :class:`MappingEntry` (``GaijiError`` names file:line).
 
@@ -218,7 +223,9 @@ def _tsv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             header = [c.strip() for c in cells]
             missing = [c for c in COLUMNS[:5] if c not in header]
             if missing:
-                raise GaijiError(f"{path}:{lineno}: header lacks {', '.join(missing)} (columns: {', '.join(COLUMNS)})")
+                raise GaijiError(
+                    f"{path}:{lineno}: header lacks {', '.join(missing)} (columns: {', '.join(COLUMNS)})"
+                )
             continue
         if len(cells) > len(header):
             raise GaijiError(f"{path}:{lineno}: {len(cells)} cells but the header has {len(header)}")
@@ -245,7 +252,10 @@ def _yaml_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         unknown = set(row) - set(COLUMNS)
         if unknown:
             raise GaijiError(f"{path}:{line}: unknown field(s) {', '.join(sorted(unknown))}")
-        yield line, {"source_system": default_system, **{k: "" if v is None else str(v) for k, v in row.items()}}
+        yield (
+            line,
+            {"source_system": default_system, **{k: "" if v is None else str(v) for k, v in row.items()}},
+        )
 
 
 def _entry_nodes(doc: object) -> list:  # type: ignore[type-arg]

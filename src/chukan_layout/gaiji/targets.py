@@ -86,7 +86,9 @@ def _cached_set(name: str, compute: Callable[[], frozenset[int]]) -> frozenset[i
     and Unicode versions, so an interpreter upgrade recomputes them."""
     from .mj_index import cache_dir
 
-    tag = f"py{sys.version_info[0]}.{sys.version_info[1]}.{sys.version_info[2]}-u{unicodedata.unidata_version}"
+    tag = (
+        f"py{sys.version_info[0]}.{sys.version_info[1]}.{sys.version_info[2]}-u{unicodedata.unidata_version}"
+    )
     path = cache_dir() / f"charset-{name}-{tag}.json"
     try:
         return frozenset(json.loads(path.read_text("utf-8")))

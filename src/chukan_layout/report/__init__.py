@@ -8,11 +8,11 @@ the source of truth; ``chukan-layout report REPORT.json -o DIR`` re-renders the 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .build import build_report, generated_at, item_names_for, sha256_file
+from ..files import atomic_output, sha256_file
+from .build import build_report, generated_at, item_names_for
 from .inputs import FileCounts, GaijiCounts, InputInfo, LayoutInfo, OutputInfo, TrailerCheck
 from .model import SCHEMA_VERSION, Report, Thresholds
 from .render_csv import render_csv
@@ -44,17 +44,9 @@ FILE_NAMES = {"json": "report.json", "html": "report.html", "csv": "findings.csv
 _RENDER = {"json": render_json, "html": render_html, "csv": render_csv}
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    # temp sibling + rename: a crash never leaves a half-written report (DESIGN §4.4)
-    tmp = path.with_name(f".{path.name}.part-{os.getpid()}")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def write_reports(report: Report, out_dir: str | Path, formats: Iterable[str] = ("json", "html", "csv")) -> dict[str, Path]:
+def write_reports(
+    report: Report, out_dir: str | Path, formats: Iterable[str] = ("json", "html", "csv")
+) -> dict[str, Path]:
     """Write report.json / report.html / findings.csv into ``out_dir``; returns format → path."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -63,6 +55,7 @@ def write_reports(report: Report, out_dir: str | Path, formats: Iterable[str] = 
         if fmt not in _RENDER:
             raise ValueError(f"unknown report format {fmt!r}; valid: {', '.join(_RENDER)}")
         path = out / FILE_NAMES[fmt]
-        _write_atomic(path, _RENDER[fmt](report).encode("utf-8"))
+        with atomic_output(path) as f:
+            f.write(_RENDER[fmt](report).encode("utf-8"))
         written[fmt] = path
     return written

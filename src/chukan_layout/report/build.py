@@ -23,7 +23,6 @@ Everything is sorted here, so the order in which workers finished does not matte
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..files import sha256_file
 from ..findings import FindingSet, get_code
 from .inputs import FileCounts, GaijiCounts, InputInfo, LayoutInfo, OutputInfo, TrailerCheck
 from .model import (
@@ -68,17 +68,6 @@ def generated_at(now: datetime | None = None) -> str:
     else:
         dt = (now or datetime.now(UTC)).astimezone(UTC)
     return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def sha256_file(path: str | Path) -> tuple[int, str]:
-    """(size, SHA-256 hex) of a file, read in 1 MiB chunks."""
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-            size += len(chunk)
-    return size, h.hexdigest()
 
 
 def clean_text(value: str | None) -> str | None:
@@ -153,13 +142,22 @@ def finding_rows(findings: FindingSet, item_names: ItemNames | None = None) -> l
             ja, en = fc.summary_ja, fc.summary_en
         except KeyError:
             ja = en = ""
-        rows.append(FindingRow(
-            code=r["code"], severity=r["severity"], file=r["file"], item=r["item"],
-            item_name=_resolve_name(item_names, r["file"], r["item"]), summary_ja=ja, summary_en=en,
-            count=r["count"],
-            samples=[Sample(record=s["record"], value=clean_text(s["value"]), detail=clean_text(s["detail"]))
-                     for s in r["samples"]],
-        ))
+        rows.append(
+            FindingRow(
+                code=r["code"],
+                severity=r["severity"],
+                file=r["file"],
+                item=r["item"],
+                item_name=_resolve_name(item_names, r["file"], r["item"]),
+                summary_ja=ja,
+                summary_en=en,
+                count=r["count"],
+                samples=[
+                    Sample(record=s["record"], value=clean_text(s["value"]), detail=clean_text(s["detail"]))
+                    for s in r["samples"]
+                ],
+            )
+        )
     return rows
 
 
@@ -183,15 +181,26 @@ def gaiji_summary(g: GaijiCounts | None, top_n: int = TOP_N) -> GaijiSummary:
         raise ValueError(f"unknown 外字 status {sorted(unknown)}; valid: {', '.join(GAIJI_STATUSES)}")
     by_status = {s: int(g.by_status.get(s, 0)) for s in GAIJI_STATUSES}
     top = sorted(((c, n) for c, n in g.unmapped.items() if n > 0), key=lambda t: (-t[1], t[0]))
-    unmapped = [CodeCount(code=c, char=_chars(c) if c.startswith("U+") else "", count=n,
-                          items=sorted(g.items.get(c, ()))) for c, n in top[:top_n]]
+    unmapped = [
+        CodeCount(
+            code=c, char=_chars(c) if c.startswith("U+") else "", count=n, items=sorted(g.items.get(c, ()))
+        )
+        for c, n in top[:top_n]
+    ]
     ns_rows = []
     for key, n in g.not_storable.items():
         charset, code = key if isinstance(key, tuple) else (g.target_charset or "", key)
         if n > 0:
             ch = _chars(code)
-            ns_rows.append(CharCount(char=ch, codepoints=_codepoints(ch), charset=charset, count=n,
-                                     items=sorted(g.items.get(code, ()))))
+            ns_rows.append(
+                CharCount(
+                    char=ch,
+                    codepoints=_codepoints(ch),
+                    charset=charset,
+                    count=n,
+                    items=sorted(g.items.get(code, ())),
+                )
+            )
     ns_rows.sort(key=lambda c: (-c.count, c.codepoints, c.charset))
     return GaijiSummary(
         target_charset=g.target_charset,
@@ -206,35 +215,64 @@ def gaiji_summary(g: GaijiCounts | None, top_n: int = TOP_N) -> GaijiSummary:
 
 def _input(i: InputInfo) -> InputFile:
     size, sha = (i.size, i.sha256) if i.size is not None and i.sha256 else sha256_file(i.path)
-    enc = None if i.encoding is None else EncodingVerdict(
-        encoding=i.encoding, source=i.encoding_source, evidence=i.encoding_evidence)
-    return InputFile(path=str(i.path), file_id=i.file_id or Path(i.path).name, role=i.role, size=size,
-                     sha256=sha, encoding=enc, framing=i.framing)
+    enc = (
+        None
+        if i.encoding is None
+        else EncodingVerdict(encoding=i.encoding, source=i.encoding_source, evidence=i.encoding_evidence)
+    )
+    return InputFile(
+        path=str(i.path),
+        file_id=i.file_id or Path(i.path).name,
+        role=i.role,
+        size=size,
+        sha256=sha,
+        encoding=enc,
+        framing=i.framing,
+    )
 
 
 def _output(o: OutputInfo) -> OutputFile:
     size, sha = (o.size, o.sha256) if o.size is not None and o.sha256 else sha256_file(o.path)
-    return OutputFile(path=str(o.path), role=o.role, layout_id=o.layout_id, records=o.records, size=size, sha256=sha)
+    return OutputFile(
+        path=str(o.path), role=o.role, layout_id=o.layout_id, records=o.records, size=size, sha256=sha
+    )
 
 
 def _layout(la: LayoutInfo) -> LayoutRef:
     sha = la.sha256 or (sha256_file(la.path)[1] if la.path is not None else None)
-    return LayoutRef(id=la.id, title_ja=la.title_ja, spec_version=la.spec_version,
-                     path=None if la.path is None else str(la.path), sha256=sha)
+    return LayoutRef(
+        id=la.id,
+        title_ja=la.title_ja,
+        spec_version=la.spec_version,
+        path=None if la.path is None else str(la.path),
+        sha256=sha,
+    )
 
 
 def _accounting(f: FileCounts) -> FileAccounting:
     return FileAccounting(
-        file=f.file, layout_id=f.layout_id, records_read=f.records_read, control_records=f.control_records,
-        written=f.written, rejected=f.rejected, rejected_by_reason=dict(f.rejected_by_reason),
+        file=f.file,
+        layout_id=f.layout_id,
+        records_read=f.records_read,
+        control_records=f.control_records,
+        written=f.written,
+        rejected=f.rejected,
+        rejected_by_reason=dict(f.rejected_by_reason),
         balanced=f.records_read == f.written + f.rejected + f.control_records,
     )
 
 
 def _reconciliation(t: TrailerCheck) -> Reconciliation:
     d, c = _exact(t.declared), _exact(t.counted)
-    return Reconciliation(file=t.file, kind=t.kind, field=t.field, label_ja=t.label_ja,
-                          declared=d, counted=c, ok=_same_number(d, c))
+    return Reconciliation(
+        file=t.file,
+        kind=t.kind,
+        field=t.field,
+        label_ja=t.label_ja,
+        declared=d,
+        counted=c,
+        ok=_same_number(d, c),
+    )
 
 
 def build_report(
@@ -278,7 +316,10 @@ def build_report(
     th = thresholds or Thresholds()
     options = RunOptions(
         severity_overrides={k: str(v) for k, v in findings.severity_overrides.items()},
-        thresholds=th, masking=masking, max_samples=findings.max_samples, extra=dict(extra_options or {}),
+        thresholds=th,
+        masking=masking,
+        max_samples=findings.max_samples,
+        extra=dict(extra_options or {}),
     )
     return Report(
         title=title or Report.model_fields["title"].default,

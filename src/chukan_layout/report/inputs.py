@@ -144,5 +144,11 @@ class GaijiCounts:
             key = (c.get("charset") or "", c["code"])
             not_storable[key] = not_storable.get(key, 0) + int(c["count"])
             items[c["code"]] = sorted({*items.get(c["code"], ()), *c.get("items", [])})
-        return cls(by_status=dict(d.get("by_status", {})), unmapped=unmapped, not_storable=not_storable,
-                   target_charset=target_charset, by_item=dict(d.get("by_item", {})), items=items)
+        return cls(
+            by_status=dict(d.get("by_status", {})),
+            unmapped=unmapped,
+            not_storable=not_storable,
+            target_charset=target_charset,
+            by_item=dict(d.get("by_item", {})),
+            items=items,
+        )

@@ -16,29 +16,24 @@ from __future__ import annotations
 import csv
 import io
 
+from ..files import guard_cell
 from .model import Report
 
 COLUMNS: tuple[str, ...] = (
-    "row_type", "severity", "code", "file", "item", "item_name", "count", "record", "value", "detail",
-    "summary_ja", "summary_en",
+    "row_type",
+    "severity",
+    "code",
+    "file",
+    "item",
+    "item_name",
+    "count",
+    "record",
+    "value",
+    "detail",
+    "summary_ja",
+    "summary_en",
 )
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
-
-
-def guard_cell(value: str | int | None) -> str:
-    """Text that a spreadsheet will show, never evaluate.
-
-    >>> guard_cell('=HYPERLINK("http://x","y")')
-    '\\'=HYPERLINK("http://x","y")'
-    >>> guard_cell(-1), guard_cell("-1"), guard_cell(None)
-    ('-1', "'-1", '')
-    """
-    if value is None:
-        return ""
-    if isinstance(value, int):  # counts and record numbers: numbers, not formulas
-        return str(value)
-    return "'" + value if value.startswith(_DANGEROUS) else value
 
 
 def render_csv(report: Report) -> str:
@@ -48,8 +43,11 @@ def render_csv(report: Report) -> str:
     w.writerow(COLUMNS)
     for f in report.findings:
         base: list[str | int | None] = [f.severity, f.code, f.file, f.item, f.item_name]
-        w.writerow([guard_cell(c) for c in ["summary", *base, f.count, None, None, None, f.summary_ja,
-                                             f.summary_en]])
+        w.writerow(
+            [guard_cell(c) for c in ["summary", *base, f.count, None, None, None, f.summary_ja, f.summary_en]]
+        )
         for s in f.samples:
-            w.writerow([guard_cell(c) for c in ["sample", *base, None, s.record, s.value, s.detail, None, None]])
+            w.writerow(
+                [guard_cell(c) for c in ["sample", *base, None, s.record, s.value, s.detail, None, None]]
+            )
     return BOM + buf.getvalue()

@@ -36,10 +36,14 @@ def load_report(path: str | Path) -> Report:
         raise ReportFileError(f"{p}: not a report (top level is not an object)")
     version = str(data.get("schema_version", ""))
     if version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
-        raise ReportFileError(f"{p}: unsupported report schema_version {version!r} (this tool reads {SCHEMA_VERSION})")
+        raise ReportFileError(
+            f"{p}: unsupported report schema_version {version!r} (this tool reads {SCHEMA_VERSION})"
+        )
     try:
         return Report.model_validate(data)
     except ValidationError as e:
         first = e.errors()[0]
         where = ".".join(str(x) for x in first["loc"])
-        raise ReportFileError(f"{p}: invalid report: {where}: {first['msg']} ({e.error_count()} problem(s))") from None
+        raise ReportFileError(
+            f"{p}: invalid report: {where}: {first['msg']} ({e.error_count()} problem(s))"
+        ) from None

@@ -51,8 +51,10 @@ def bars(findings: Sequence[FindingRow], limit: int) -> tuple[list[tuple[str, st
         if _SEV_ORDER[f.severity] < _SEV_ORDER[entry[0]]:
             entry[0] = f.severity
         entry[1] = entry[1] or f.item_name
-    rows = sorted(((s, c, i, n, k) for (c, i), (s, n, k) in agg.items()),
-                  key=lambda r: (-r[4], _SEV_ORDER[r[0]], r[1], r[2]))
+    rows = sorted(
+        ((s, c, i, n, k) for (c, i), (s, n, k) in agg.items()),
+        key=lambda r: (-r[4], _SEV_ORDER[r[0]], r[1], r[2]),
+    )
     return rows[:limit], max(0, len(rows) - limit)
 
 
@@ -76,14 +78,16 @@ def findings_chart(findings: Sequence[FindingRow], *, limit: int = 30, width: in
         full = f"{code} {item} {name}".strip()
         w = max(2.0, plot_w * count / peak)
         parts.append(
-            f'<g><title>{escape(full)}: {count:,}</title>'
+            f"<g><title>{escape(full)}: {count:,}</title>"
             f'<text x="{label_w - 6}" y="{y + bar_h - 4}" text-anchor="end" class="lbl">'
             f"{escape(shorten(label, 44))}</text>"
             f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{COLOURS[sev]}" rx="2"/>'
             f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h - 4}" class="num">{count:,}</text></g>'
         )
     if cut:
-        parts.append(f'<text x="{label_w}" y="{height - 4}" class="lbl">他 {cut} 件の組合せは表を参照 / '
-                     f"{cut} more combinations in the table</text>")
+        parts.append(
+            f'<text x="{label_w}" y="{height - 4}" class="lbl">他 {cut} 件の組合せは表を参照 / '
+            f"{cut} more combinations in the table</text>"
+        )
     parts.append("</svg>")
     return "".join(parts)

@@ -67,46 +67,98 @@ def compute_verdict(
     checks: list[VerdictCheck] = []
 
     def add(id_: str, ja: str, en: str, actual: str, limit: str, outcome: Outcome) -> None:
-        checks.append(VerdictCheck(id=id_, label_ja=ja, label_en=en, actual=actual, limit=limit, outcome=outcome))
+        checks.append(
+            VerdictCheck(id=id_, label_ja=ja, label_en=en, actual=actual, limit=limit, outcome=outcome)
+        )
 
-    add("files_present", "対象ファイル", "Files accounted", str(len(accounting)), "≥ 1",
-        "ok" if accounting else "fail")
+    add(
+        "files_present",
+        "対象ファイル",
+        "Files accounted",
+        str(len(accounting)),
+        "≥ 1",
+        "ok" if accounting else "fail",
+    )
 
     errors = totals.findings_by_severity.get("error", 0)
-    add("error_findings", "エラー件数", "Error findings", str(errors), _limit(thresholds.max_error_findings),
-        _count_outcome(errors, thresholds.max_error_findings))
+    add(
+        "error_findings",
+        "エラー件数",
+        "Error findings",
+        str(errors),
+        _limit(thresholds.max_error_findings),
+        _count_outcome(errors, thresholds.max_error_findings),
+    )
     warnings = totals.findings_by_severity.get("warning", 0)
-    add("warning_findings", "警告件数", "Warning findings", str(warnings),
-        _limit(thresholds.max_warning_findings), _count_outcome(warnings, thresholds.max_warning_findings))
+    add(
+        "warning_findings",
+        "警告件数",
+        "Warning findings",
+        str(warnings),
+        _limit(thresholds.max_warning_findings),
+        _count_outcome(warnings, thresholds.max_warning_findings),
+    )
 
     data_records = totals.records_read - totals.control_records
     rate = totals.rejected / data_records if data_records > 0 else 0.0
-    rate_outcome: Outcome = "ok" if totals.rejected == 0 else (
-        "fail" if rate > thresholds.max_reject_rate else "warning")
-    add("reject_rate", "不備率（不備件数 ÷ データ件数）", "Reject rate (rejected ÷ data records)",
-        f"{format_rate(rate)} ({totals.rejected}/{data_records})", f"≤ {format_rate(thresholds.max_reject_rate)}",
-        rate_outcome)
+    rate_outcome: Outcome = (
+        "ok" if totals.rejected == 0 else ("fail" if rate > thresholds.max_reject_rate else "warning")
+    )
+    add(
+        "reject_rate",
+        "不備率（不備件数 ÷ データ件数）",
+        "Reject rate (rejected ÷ data records)",
+        f"{format_rate(rate)} ({totals.rejected}/{data_records})",
+        f"≤ {format_rate(thresholds.max_reject_rate)}",
+        rate_outcome,
+    )
 
     unbalanced = [a.file for a in accounting if not a.balanced]
-    add("balanced", "件数一致（読込 = 出力 + 不備 + 制御）", "Counts balance (read = written + rejected + control)",
+    add(
+        "balanced",
+        "件数一致（読込 = 出力 + 不備 + 制御）",
+        "Counts balance (read = written + rejected + control)",
         "一致 / all balanced" if not unbalanced else "不一致 / unbalanced: " + ", ".join(unbalanced),
         "必須 / required" if thresholds.require_balanced else "任意 / not enforced",
-        "ok" if not unbalanced else ("fail" if thresholds.require_balanced else "warning"))
+        "ok" if not unbalanced else ("fail" if thresholds.require_balanced else "warning"),
+    )
 
     mismatched = sorted({f"{r.file}:{r.field}" for r in reconciliation if not r.ok})
-    recon_actual = ("対象なし / none" if not reconciliation else
-                    ("一致 / all reconciled" if not mismatched else "不一致 / mismatch: " + ", ".join(mismatched)))
-    add("reconciled", "トレーラ照合", "Trailer reconciliation", recon_actual,
+    recon_actual = (
+        "対象なし / none"
+        if not reconciliation
+        else ("一致 / all reconciled" if not mismatched else "不一致 / mismatch: " + ", ".join(mismatched))
+    )
+    add(
+        "reconciled",
+        "トレーラ照合",
+        "Trailer reconciliation",
+        recon_actual,
         "必須 / required" if thresholds.require_reconciled else "任意 / not enforced",
-        "ok" if not mismatched else ("fail" if thresholds.require_reconciled else "warning"))
+        "ok" if not mismatched else ("fail" if thresholds.require_reconciled else "warning"),
+    )
 
     unmapped = gaiji.by_status.get("unmapped", 0)
-    add("gaiji_unmapped", "未対応外字", "Unmapped 外字", str(unmapped), _limit(thresholds.max_unmapped_gaiji),
-        _count_outcome(unmapped, thresholds.max_unmapped_gaiji))
-    add("gaiji_not_storable", "移行先文字集合に格納不可の文字", "Characters not storable in target charset",
-        str(gaiji.not_storable_total), "—", "ok" if gaiji.not_storable_total == 0 else "warning")
+    add(
+        "gaiji_unmapped",
+        "未対応外字",
+        "Unmapped 外字",
+        str(unmapped),
+        _limit(thresholds.max_unmapped_gaiji),
+        _count_outcome(unmapped, thresholds.max_unmapped_gaiji),
+    )
+    add(
+        "gaiji_not_storable",
+        "移行先文字集合に格納不可の文字",
+        "Characters not storable in target charset",
+        str(gaiji.not_storable_total),
+        "—",
+        "ok" if gaiji.not_storable_total == 0 else "warning",
+    )
 
     outcomes = {c.outcome for c in checks}
-    status: VerdictStatus = "fail" if "fail" in outcomes else ("pass_with_warnings" if "warning" in outcomes else "pass")
+    status: VerdictStatus = (
+        "fail" if "fail" in outcomes else ("pass_with_warnings" if "warning" in outcomes else "pass")
+    )
     ja, en = LABELS[status]
     return Verdict(status=status, label_ja=ja, label_en=en, checks=checks)

@@ -85,7 +85,9 @@ def get_algorithm(name: CheckDigit | str) -> Algorithm:
     try:
         return ALGORITHMS[CheckDigit(name)]
     except ValueError:
-        raise ValueError(f"unknown check digit {name!r}; known: {', '.join(c.value for c in CheckDigit)}") from None
+        raise ValueError(
+            f"unknown check digit {name!r}; known: {', '.join(c.value for c in CheckDigit)}"
+        ) from None
 
 
 def _length_ok(alg: Algorithm, n: int) -> bool:

@@ -341,15 +341,20 @@ def type_of(node: Node, items: Iterable[str] | None = None) -> Type:
         if isinstance(n, Arith):
             lt, rt = t(n.left), t(n.right)
             if lt != "int" or rt != "int":
-                raise ExprError(f"'{n.op}' needs integers, got {lt} {n.op} {rt} (use to_int() or len())", n.pos)
+                raise ExprError(
+                    f"'{n.op}' needs integers, got {lt} {n.op} {rt} (use to_int() or len())", n.pos
+                )
             return "int"
         if isinstance(n, Compare):
             lt, rt = t(n.left), t(n.right)
             if lt == "bool" or rt == "bool":
                 raise ExprError(f"cannot compare a condition with '{n.op}'", n.pos)
             if lt != rt:
-                raise ExprError(f"compares {lt} with {'a number' if rt == 'int' else rt} "
-                                f"('{n.op}'); use to_int() to compare numbers", n.pos)
+                raise ExprError(
+                    f"compares {lt} with {'a number' if rt == 'int' else rt} "
+                    f"('{n.op}'); use to_int() to compare numbers",
+                    n.pos,
+                )
             return "bool"
         if isinstance(n, In):
             lt = t(n.left)
@@ -522,8 +527,14 @@ def to_arrow(node: Node) -> Any:
             fn = {"+": pc.add_checked, "-": pc.subtract_checked, "*": pc.multiply_checked}[n.op]
             return fn(comp(n.left), comp(n.right))
         if isinstance(n, Compare):
-            fn = {"==": pc.equal, "!=": pc.not_equal, "<": pc.less, "<=": pc.less_equal,
-                  ">": pc.greater, ">=": pc.greater_equal}[n.op]
+            fn = {
+                "==": pc.equal,
+                "!=": pc.not_equal,
+                "<": pc.less,
+                "<=": pc.less_equal,
+                ">": pc.greater,
+                ">=": pc.greater_equal,
+            }[n.op]
             return fn(comp(n.left), comp(n.right))
         if isinstance(n, In):
             lv = comp(n.left)

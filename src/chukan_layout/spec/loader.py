@@ -50,8 +50,9 @@ def read_yaml(path: Path | str) -> tuple[Any, yaml.Node | None]:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise SpecLoadError(str(path), f"YAML syntax error: {problem}",
-                            line=None if mark is None else mark.line + 1) from None
+        raise SpecLoadError(
+            str(path), f"YAML syntax error: {problem}", line=None if mark is None else mark.line + 1
+        ) from None
     return data, node
 
 
@@ -191,12 +192,15 @@ def _pydantic_problems(
 
 def _mapping(file: str, data: Any, node: yaml.Node | None, what: str) -> dict[str, Any]:
     if not isinstance(data, dict):
-        raise SpecLoadError(file, f"a {what} file must be a YAML mapping, got {type(data).__name__}",
-                            line=_line(node, ()))
+        raise SpecLoadError(
+            file, f"a {what} file must be a YAML mapping, got {type(data).__name__}", line=_line(node, ())
+        )
     return data
 
 
-def parse_code_table(file: str, data: Any, node: yaml.Node | None) -> tuple[CodeTable | None, list[SpecLoadError]]:
+def parse_code_table(
+    file: str, data: Any, node: yaml.Node | None
+) -> tuple[CodeTable | None, list[SpecLoadError]]:
     """Validate a code table; returns (table or None, problems)."""
     data = _mapping(file, data, node, "code table")
     try:
@@ -207,8 +211,14 @@ def parse_code_table(file: str, data: Any, node: yaml.Node | None) -> tuple[Code
     seen: set[str] = set()
     for i, v in enumerate(table.values):
         if v.code in seen:
-            problems.append(SpecLoadError(file, f"duplicate code {v.code!r} in table {table.id!r}",
-                                          item=f"code {v.code}", line=_line(node, ("values", i))))
+            problems.append(
+                SpecLoadError(
+                    file,
+                    f"duplicate code {v.code!r} in table {table.id!r}",
+                    item=f"code {v.code}",
+                    line=_line(node, ("values", i)),
+                )
+            )
         seen.add(v.code)
     return table, problems
 
@@ -256,7 +266,9 @@ class _Problems:
         """Each of ``names`` must be an item of this layout."""
         for name in names:
             if name not in self._id_set:
-                self.add(f"{what}{name!r} is not an item of this layout{_did_you_mean(name, self.ids)}", label, loc)
+                self.add(
+                    f"{what}{name!r} is not an item of this layout{_did_you_mean(name, self.ids)}", label, loc
+                )
 
 
 def check_layout(
@@ -292,15 +304,23 @@ def _check_items(layout: Layout, probs: _Problems, codes: Mapping[str, CodeTable
         if it.length is not None and it.length.encoding is not None:
             enc = codecs.lookup(it.length.encoding).name
             if enc not in BYTE_ENCODINGS:
-                add(f"length in bytes of {it.length.encoding!r} is not supported; use utf-8 or cp932",
-                    it.id, (*at, "length", "encoding"))
+                add(
+                    f"length in bytes of {it.length.encoding!r} is not supported; use utf-8 or cp932",
+                    it.id,
+                    (*at, "length", "encoding"),
+                )
         if it.codes is not None and codes is not None and it.codes not in codes:
             known = sorted(codes)
-            hint = _did_you_mean(it.codes, known) or (f"; known: {', '.join(known)}" if len(known) <= 30 else "")
+            hint = _did_you_mean(it.codes, known) or (
+                f"; known: {', '.join(known)}" if len(known) <= 30 else ""
+            )
             add(f"unknown code table {it.codes!r}{hint}", it.id, (*at, "codes"))
         if it.pattern is not None and _NOT_RE2.search(it.pattern):
-            add("pattern uses a backreference or lookaround (patterns must be RE2-compatible)",
-                it.id, (*at, "pattern"))
+            add(
+                "pattern uses a backreference or lookaround (patterns must be RE2-compatible)",
+                it.id,
+                (*at, "pattern"),
+            )
         if it.partial_date is not None:
             probs.known([it.partial_date.flag_item], "partial_date.flag_item ", it.id, (*at, "partial_date"))
         if it.era_of is not None:
@@ -308,8 +328,11 @@ def _check_items(layout: Layout, probs: _Problems, codes: Mapping[str, CodeTable
             if target is None:
                 probs.known([it.era_of], "era_of ", it.id, (*at, "era_of"))
             elif target.type is not ItemType.DATE:
-                add(f"era_of {it.era_of!r} must name a date item (it is {target.type.value})", it.id,
-                    (*at, "era_of"))
+                add(
+                    f"era_of {it.era_of!r} must name a date item (it is {target.type.value})",
+                    it.id,
+                    (*at, "era_of"),
+                )
 
 
 def _check_rules(layout: Layout, probs: _Problems) -> None:
@@ -340,13 +363,20 @@ def _check_relations(layout: Layout, probs: _Problems, layouts: Mapping[str, Lay
             continue
         target_layout = layouts.get(rel.layout)
         if target_layout is None:
-            probs.add(f"relation to unknown layout {rel.layout!r}{_did_you_mean(rel.layout, layouts)}", label,
-                      (*at, "layout"))
+            probs.add(
+                f"relation to unknown layout {rel.layout!r}{_did_you_mean(rel.layout, layouts)}",
+                label,
+                (*at, "layout"),
+            )
             continue
         for name in rel.target_items:
             if name not in target_layout.item_ids:
-                probs.add(f"target item {name!r} is not an item of {rel.layout}"
-                          f"{_did_you_mean(name, target_layout.item_ids)}", label, (*at, "target_items"))
+                probs.add(
+                    f"target item {name!r} is not an item of {rel.layout}"
+                    f"{_did_you_mean(name, target_layout.item_ids)}",
+                    label,
+                    (*at, "target_items"),
+                )
 
 
 def load_layout_file(path: Path | str, codes: Mapping[str, CodeTable] | None = None) -> Layout:
@@ -354,8 +384,11 @@ def load_layout_file(path: Path | str, codes: Mapping[str, CodeTable] | None = N
     data, node = read_yaml(path)
     layout, problems = parse_layout(str(path), data, node)
     if layout is not None and codes is not None:
-        problems += [p for p in check_layout(layout, str(path), node, codes=codes)
-                     if p.problem.startswith("unknown code table")]
+        problems += [
+            p
+            for p in check_layout(layout, str(path), node, codes=codes)
+            if p.problem.startswith("unknown code table")
+        ]
     if problems:
         raise problems[0]
     assert layout is not None
@@ -425,14 +458,22 @@ def check_files(
         problems += probs
         if layout is not None:
             if layout.id in own:
-                problems.append(SpecLoadError(file, f"layout id {layout.id!r} is also defined in {own[layout.id]}",
-                                              line=_line(node, ("id",))))
+                problems.append(
+                    SpecLoadError(
+                        file,
+                        f"layout id {layout.id!r} is also defined in {own[layout.id]}",
+                        line=_line(node, ("id",)),
+                    )
+                )
             own[layout.id] = file
             loaded.append((file, layout, node))
             layouts[layout.id] = layout
     for file, layout, node in loaded:
-        problems += [p for p in check_layout(layout, file, node, codes=codes, layouts=layouts)
-                     if p.problem.startswith(("unknown code table", "relation to", "target item"))]
+        problems += [
+            p
+            for p in check_layout(layout, file, node, codes=codes, layouts=layouts)
+            if p.problem.startswith(("unknown code table", "relation to", "target item"))
+        ]
     problems.sort(key=lambda e: (e.file, e.line or 0))
     return [lay for _, lay, _ in loaded], tables, problems
 

@@ -163,17 +163,22 @@ class RecordChecker:
             if it.era_of is not None:
                 era_map = wareki.era_codes(table) if table is not None else wareki.era_codes()
             tp = type_pattern(it)
-            self.items.append(ItemChecker(
-                it,
-                codes=frozenset(table.codes) if table is not None else None,
-                era_by_code=era_map,
-                type_re=re.compile(tp) if tp else None,
-                pattern_re=re.compile(it.pattern, re.ASCII) if it.pattern else None,
-            ))
+            self.items.append(
+                ItemChecker(
+                    it,
+                    codes=frozenset(table.codes) if table is not None else None,
+                    era_by_code=era_map,
+                    type_re=re.compile(tp) if tp else None,
+                    pattern_re=re.compile(it.pattern, re.ASCII) if it.pattern else None,
+                )
+            )
         ids = layout.item_ids
         self.rules = [
-            RuleChecker(r, expr.compile_condition(r.when, ids) if r.when else None,
-                        expr.compile_condition(r.check, ids))
+            RuleChecker(
+                r,
+                expr.compile_condition(r.when, ids) if r.when else None,
+                expr.compile_condition(r.check, ids),
+            )
             for r in layout.rules
         ]
 
@@ -235,7 +240,8 @@ def _field_schema(it: Item, table: CodeTable | None) -> dict[str, Any]:
         extra["minLength"] = 1
     prov = it.provenance
     extra["x-chukan"] = {
-        k: v for k, v in {
+        k: v
+        for k, v in {
             "type": it.type.value,
             "charset": it.charset.value,
             "length_unit": None if it.length is None else it.length.unit.value,
@@ -245,14 +251,17 @@ def _field_schema(it: Item, table: CodeTable | None) -> dict[str, Any]:
             "sensitivity": it.sensitivity.value,
             "provenance": prov.status,
             "source": getattr(prov, "source", None),
-        }.items() if v is not None
+        }.items()
+        if v is not None
     }
     return extra
 
 
 def _description(it: Item) -> str:
     prov = it.provenance
-    src = f"confirmed: {prov.source}" if prov.status == "confirmed" else "modelled (not official spec content)"
+    src = (
+        f"confirmed: {prov.source}" if prov.status == "confirmed" else "modelled (not official spec content)"
+    )
     return f"{it.description + ' ' if it.description else ''}[{it.type.value}; {src}]"
 
 
@@ -266,20 +275,25 @@ def build_model(layout: Layout, codes: Mapping[str, CodeTable]) -> type[BaseMode
     for it in layout.items:
         py_name = it.id if it.id not in reserved else f"{it.id}_"
         table = codes.get(it.codes) if it.codes else None
-        fields[py_name] = (str, Field(
-            default="",
-            validation_alias=AliasChoices(it.id, it.name),
-            serialization_alias=it.id,
-            title=it.name,
-            description=_description(it),
-            json_schema_extra=_field_schema(it, table),
-        ))
+        fields[py_name] = (
+            str,
+            Field(
+                default="",
+                validation_alias=AliasChoices(it.id, it.name),
+                serialization_alias=it.id,
+                title=it.name,
+                description=_description(it),
+                json_schema_extra=_field_schema(it, table),
+            ),
+        )
 
     def _check(cls: type[BaseModel], data: Any, handler: Any) -> Any:
         if isinstance(data, Mapping):  # None → "" (blank), keys by 項目名称 → item id
             data = {k: ("" if v is None else v) for k, v in data.items()}
         instance = handler(data)
-        record = {it.id: getattr(instance, it.id if it.id not in reserved else f"{it.id}_") for it in layout.items}
+        record = {
+            it.id: getattr(instance, it.id if it.id not in reserved else f"{it.id}_") for it in layout.items
+        }
         errors = [
             InitErrorDetails(
                 type=PydanticCustomError(code, checker.message(loc, code, record)),
@@ -301,8 +315,11 @@ def build_model(layout: Layout, codes: Mapping[str, CodeTable]) -> type[BaseMode
             validate_by_alias=True,
             serialize_by_alias=True,
             extra="ignore",
-            json_schema_extra={"description": f"{layout.title.en}. {layout.description or ''}".strip(),
-                               "x-layout": layout.id, "x-spec-version": layout.spec_version},
+            json_schema_extra={
+                "description": f"{layout.title.en}. {layout.description or ''}".strip(),
+                "x-layout": layout.id,
+                "x-spec-version": layout.spec_version,
+            },
         ),
         # pydantic types __validators__ as plain callables, but documents (and takes) decorated ones
         __validators__={"_chukan_checks": model_validator(mode="wrap")(_check)},  # type: ignore[dict-item]
@@ -313,8 +330,9 @@ def build_model(layout: Layout, codes: Mapping[str, CodeTable]) -> type[BaseMode
     return model
 
 
-def verdict(layout: Any, record: Mapping[str, Any], codes: Mapping[str, CodeTable] | None = None
-            ) -> dict[str, set[str]]:
+def verdict(
+    layout: Any, record: Mapping[str, Any], codes: Mapping[str, CodeTable] | None = None
+) -> dict[str, set[str]]:
     """{item id or ``rule:<id>``: {codes}} for one record — the oracle for differential tests.
 
     ``layout`` is a :class:`~chukan_layout.spec.registry.LoadedLayout` (or a Layout with ``codes``)."""

@@ -75,7 +75,9 @@ class LoadedLayout:
         try:
             return self.spec.item(item_id)
         except KeyError:
-            raise KeyError(f"{self.id} has no item {item_id!r}; items: {', '.join(self.spec.item_ids)}") from None
+            raise KeyError(
+                f"{self.id} has no item {item_id!r}; items: {', '.join(self.spec.item_ids)}"
+            ) from None
 
     def code_table(self, item_id: str) -> CodeTable | None:
         it = self.item(item_id)
@@ -197,7 +199,9 @@ def load_layout(layout_id: str) -> LoadedLayout:
         targets: dict[str, Layout] = {}
         for rel in layout.relations:
             if rel.layout in _index():
-                targets[rel.layout] = _CACHE[rel.layout].spec if rel.layout in _CACHE else _spec(rel.layout)[0]
+                targets[rel.layout] = (
+                    _CACHE[rel.layout].spec if rel.layout in _CACHE else _spec(rel.layout)[0]
+                )
         _, node = loader.read_yaml(path)
         problems = loader.check_layout(layout, str(path), node, codes=codes, layouts=targets)
         if problems:

@@ -33,12 +33,40 @@ from .records import ItemChecker, full_date, value_length
 # dakuten pairs, an IVS sequence, a PUA 外字.
 _KANJI = "山田佐藤鈴木高橋中渡辺伊村小林加吉本斎松井上清水口阿部池森石川前藤岡後長谷近坂遠青西福太三原野"
 _UNITS: tuple[str, ...] = (
-    *_KANJI, "髙", "﨑", "德", "邊", "澤", "𠮷", "葛\U000E0100", "辻\U000E0101",
+    *_KANJI,
+    "髙",
+    "﨑",
+    "德",
+    "邊",
+    "澤",
+    "𠮷",
+    "葛\U000e0100",
+    "辻\U000e0101",
     *"あいうえおかきくけこさしすせそたちつてとなにぬねのはまやらわんっゃゅょ",
     *"アイウエオカキクケコサシスセソタチツテトナハマヤラワンッャュョヴー・ヶ",
-    *"ｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾅﾊﾏﾔﾗﾜﾝｯｬｭｮｰ", "ﾊﾟ", "ｶﾞ", "ﾀﾞ",
-    *"ABCXYZabcxyz0123456789", " ", "-", ".", "(", ")", "/",
-    "〜", "～", "１", "２", "丁", "目", "番", "地", "号", "－", "\u3000", "\ue000",
+    *"ｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾅﾊﾏﾔﾗﾜﾝｯｬｭｮｰ",
+    "ﾊﾟ",
+    "ｶﾞ",
+    "ﾀﾞ",
+    *"ABCXYZabcxyz0123456789",
+    " ",
+    "-",
+    ".",
+    "(",
+    ")",
+    "/",
+    "〜",
+    "～",
+    "１",
+    "２",
+    "丁",
+    "目",
+    "番",
+    "地",
+    "号",
+    "－",
+    "\u3000",
+    "\ue000",
 )
 _MAX_DEFAULT = 12
 
@@ -103,8 +131,11 @@ def _format_value(it: Item, codes: tuple[str, ...] | None) -> st.SearchStrategy[
         alg = checkdigits.get_algorithm(it.check_digit)
         lens = sorted(alg.lengths) if alg.lengths else list(range(max(alg.min_length, lo), min(hi, 15) + 1))
         lens = [n for n in lens if lo <= n <= hi] or lens
-        return st.sampled_from(lens).flatmap(lambda n: _digits(n - 1, n - 1)).map(
-            lambda b: checkdigits.make_valid(alg.name, b))
+        return (
+            st.sampled_from(lens)
+            .flatmap(lambda n: _digits(n - 1, n - 1))
+            .map(lambda b: checkdigits.make_valid(alg.name, b))
+        )
     if codes is not None:  # (indexing keeps the strategy repr small for big tables such as 国籍)
         return st.integers(0, len(codes) - 1).map(codes.__getitem__)
     if it.pattern is not None:
@@ -116,8 +147,11 @@ def _format_value(it: Item, codes: tuple[str, ...] | None) -> st.SearchStrategy[
         return st.tuples(st.sampled_from(["", "", "-"]), _digits(1, hi)).map("".join)
     if t is ItemType.DECIMAL:
         frac = st.text("0123456789", min_size=1, max_size=it.scale or 1).map(lambda f: "." + f)
-        return st.tuples(st.sampled_from(["", "-"]), _digits(1, max(1, hi - 3)),
-                         frac if it.scale else st.just("") | st.just("")).map("".join)
+        return st.tuples(
+            st.sampled_from(["", "-"]),
+            _digits(1, max(1, hi - 3)),
+            frac if it.scale else st.just("") | st.just(""),
+        ).map("".join)
     if t is ItemType.FLAG:
         return st.sampled_from(["0", "1"])
     if t is ItemType.YEAR:
@@ -128,7 +162,8 @@ def _format_value(it: Item, codes: tuple[str, ...] | None) -> st.SearchStrategy[
         return st.integers(1, 64).map(lambda y: f"{y:02d}")
     if t is ItemType.TIME:
         return st.tuples(st.integers(0, 23), st.integers(0, 59), st.integers(0, 59)).map(
-            lambda p: f"{p[0]:02d}:{p[1]:02d}:{p[2]:02d}")
+            lambda p: f"{p[0]:02d}:{p[1]:02d}:{p[2]:02d}"
+        )
     if t is ItemType.DATE:
         return _dates(_FIRST if it.era_range else date(1900, 1, 1)).map(date.isoformat)
     return _text(it)
@@ -184,23 +219,34 @@ def _satisfy(draw: Any, loaded: Any, rec: dict[str, str], node: expr.Node, want:
             side = node.left if draw(st.booleans()) else node.right
             _satisfy(draw, loaded, rec, side, want)
         return None
-    if isinstance(node, expr.Call) and node.func in ("is_set", "is_blank") and isinstance(node.args[0], expr.Name):
+    if (
+        isinstance(node, expr.Call)
+        and node.func in ("is_set", "is_blank")
+        and isinstance(node.args[0], expr.Name)
+    ):
         x = node.args[0].id
         if (node.func == "is_set") == want:
             rec[x] = draw(value_strategy(loaded, x))
         elif not items[x].required:
             rec[x] = ""
         return None
-    if isinstance(node, expr.Compare) and node.op in ("==", "!=") and isinstance(node.left, expr.Name) \
-            and isinstance(node.right, expr.Str):
+    if (
+        isinstance(node, expr.Compare)
+        and node.op in ("==", "!=")
+        and isinstance(node.left, expr.Name)
+        and isinstance(node.right, expr.Str)
+    ):
         x, lit = node.left.id, node.right.value
         if (node.op == "==") == want:
             rec[x] = lit
         elif rec.get(x, "") == lit:
             blank_or(x, lambda: draw(value_strategy(loaded, x).filter(lambda v: v != lit)))
         return None
-    if isinstance(node, expr.In) and isinstance(node.left, expr.Name) \
-            and all(isinstance(o, expr.Str) for o in node.options):
+    if (
+        isinstance(node, expr.In)
+        and isinstance(node.left, expr.Name)
+        and all(isinstance(o, expr.Str) for o in node.options)
+    ):
         x = node.left.id
         opts = [o.value for o in node.options if isinstance(o, expr.Str)]
         if want != node.negated:
@@ -239,9 +285,17 @@ def valid_records(draw: Any, loaded: Any, blank_rate: float = 0.3) -> dict[str, 
 # --- targeted breakages ---------------------------------------------------------------
 
 _BAD_CHAR: dict[Charset, str] = {
-    Charset.DIGITS: "x", Charset.ALNUM: "-", Charset.ASCII: "あ", Charset.HANKAKU: "あ",
-    Charset.HANKAKU_KANA: "A", Charset.ZENKAKU: "A", Charset.ZENKAKU_KANA: "あ",
-    Charset.JIS_X0208: "髙", Charset.JIS_X0213: "髙", Charset.CP932: "\ue000", Charset.MJ: "\ue000",
+    Charset.DIGITS: "x",
+    Charset.ALNUM: "-",
+    Charset.ASCII: "あ",
+    Charset.HANKAKU: "あ",
+    Charset.HANKAKU_KANA: "A",
+    Charset.ZENKAKU: "A",
+    Charset.ZENKAKU_KANA: "あ",
+    Charset.JIS_X0208: "髙",
+    Charset.JIS_X0213: "髙",
+    Charset.CP932: "\ue000",
+    Charset.MJ: "\ue000",
 }
 
 
@@ -283,7 +337,9 @@ def mutations(draw: Any, loaded: Any, code: str | None = None) -> tuple[dict[str
     rec = draw(valid_records(loaded))
     options = [o for o in _applicable(loaded) if code is None or o[1] == code]
     if not options:
-        raise ValueError(f"{loaded.id}: no item can be broken with {code!r}; possible: {mutation_codes(loaded)}")
+        raise ValueError(
+            f"{loaded.id}: no item can be broken with {code!r}; possible: {mutation_codes(loaded)}"
+        )
     loc, code = draw(st.sampled_from(options))
     if code == "row.rule":
         rc = next(r for r in loaded.checker.rules if f"rule:{r.rule.id}" == loc)

@@ -33,7 +33,9 @@ def s(x: np.ndarray | pa.Array) -> pa.Array:
 
 
 _SMALL = 100_000  # vocabulary of "0" … "99999"
-_LUT4 = np.frombuffer(b"".join(b"%04d" % i for i in range(10_000)), np.uint32)  # "0000" … "9999" as 4-byte words
+_LUT4 = np.frombuffer(
+    b"".join(b"%04d" % i for i in range(10_000)), np.uint32
+)  # "0000" … "9999" as 4-byte words
 
 
 @cache

@@ -14,8 +14,7 @@ from .calendar import ERA_NAMES, ERA_START_YEAR
 
 # full-width katakana → half-width (JIS X 0201); small kana become large (the legacy habit)
 _FULL = "ァアィイゥウェエォオカガキギクグケゲコゴサザシジスズセゼソゾタダチヂッツヅテデトドナニヌネノハバパヒビピフブプヘベペホボポマミムメモャヤュユョヨラリルレロヮワヰヱヲンヴヵヶー・　"
-_HALF = ("ｱｱｲｲｳｳｴｴｵｵｶｶﾞｷｷﾞｸｸﾞｹｹﾞｺｺﾞｻｻﾞｼｼﾞｽｽﾞｾｾﾞｿｿﾞﾀﾀﾞﾁﾁﾞﾂﾂﾂﾞﾃﾃﾞﾄﾄﾞﾅﾆﾇﾈﾉﾊﾊﾞﾊﾟﾋﾋﾞﾋﾟﾌﾌﾞﾌﾟﾍﾍﾞﾍﾟﾎﾎﾞﾎﾟ"
-         "ﾏﾐﾑﾒﾓﾔﾔﾕﾕﾖﾖﾗﾘﾙﾚﾛﾜﾜｲｴｦﾝｳﾞｶｹｰ･ ")
+_HALF = "ｱｱｲｲｳｳｴｴｵｵｶｶﾞｷｷﾞｸｸﾞｹｹﾞｺｺﾞｻｻﾞｼｼﾞｽｽﾞｾｾﾞｿｿﾞﾀﾀﾞﾁﾁﾞﾂﾂﾂﾞﾃﾃﾞﾄﾄﾞﾅﾆﾇﾈﾉﾊﾊﾞﾊﾟﾋﾋﾞﾋﾟﾌﾌﾞﾌﾟﾍﾍﾞﾍﾟﾎﾎﾞﾎﾟﾏﾐﾑﾒﾓﾔﾔﾕﾕﾖﾖﾗﾘﾙﾚﾛﾜﾜｲｴｦﾝｳﾞｶｹｰ･ "
 
 
 def _build_map() -> dict[int, str]:
@@ -44,7 +43,9 @@ def hankaku(values: pa.Array) -> pa.Array:
 
 
 def has_small_kana(values: pa.Array) -> np.ndarray:
-    return np.asarray(pc.match_substring_regex(values, SMALL_KANA_RE).to_numpy(zero_copy_only=False), dtype=bool)
+    return np.asarray(
+        pc.match_substring_regex(values, SMALL_KANA_RE).to_numpy(zero_copy_only=False), dtype=bool
+    )
 
 
 def _ints(values: pa.Array, start: int, length: int) -> np.ndarray:
@@ -70,12 +71,20 @@ def _iso_matrix(values: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
     blank = lengths == 0
     if not ((lengths == 10) | blank).all():
         return None
-    data = np.frombuffer(bufs[2], np.uint8)[offsets[0] : offsets[-1]] if bufs[2] is not None else np.zeros(0, np.uint8)
+    data = (
+        np.frombuffer(bufs[2], np.uint8)[offsets[0] : offsets[-1]]
+        if bufs[2] is not None
+        else np.zeros(0, np.uint8)
+    )
     mat = np.full((n, 10), ord("0"), np.uint8)
     mat[:, 4] = mat[:, 7] = ord("-")
     mat[~blank] = data.reshape(-1, 10)
     digits = mat[:, _DIGIT_POS]
-    if ((digits - np.uint8(0x30)) > 9).any() or (mat[:, 4] != ord("-")).any() or (mat[:, 7] != ord("-")).any():
+    if (
+        ((digits - np.uint8(0x30)) > 9).any()
+        or (mat[:, 4] != ord("-")).any()
+        or (mat[:, 7] != ord("-")).any()
+    ):
         return None
     return mat, blank
 
@@ -110,8 +119,11 @@ def wareki(values: pa.Array, era_codes: dict[str, str], era_names: pa.Array | No
     yy = y - ERA_START_YEAR[era] + 1
     digit = pa.array([era_codes[n] for n in ERA_NAMES]).take(pa.array(era))
     out = pc.binary_join_element_wise(
-        digit, pc.utf8_lpad(pa.array(yy).cast(pa.string()), 2, "0"),
-        pc.utf8_slice_codeunits(values, 5, 7), pc.utf8_slice_codeunits(values, 8, 10), "",
+        digit,
+        pc.utf8_lpad(pa.array(yy).cast(pa.string()), 2, "0"),
+        pc.utf8_slice_codeunits(values, 5, 7),
+        pc.utf8_slice_codeunits(values, 8, 10),
+        "",
     )
     return pc.if_else(blank, "", out)
 
@@ -157,8 +169,11 @@ def wareki_forced(values: pa.Array, era_codes: dict[str, str], era: str) -> pa.A
     y = _ints(values, 0, 4)
     yy = y - ERA_START_YEAR[i] + 1
     return pc.binary_join_element_wise(
-        era_codes[era], pc.utf8_lpad(pa.array(yy).cast(pa.string()), 2, "0"),
-        pc.utf8_slice_codeunits(values, 5, 7), pc.utf8_slice_codeunits(values, 8, 10), "",
+        era_codes[era],
+        pc.utf8_lpad(pa.array(yy).cast(pa.string()), 2, "0"),
+        pc.utf8_slice_codeunits(values, 5, 7),
+        pc.utf8_slice_codeunits(values, 8, 10),
+        "",
     )
 
 
@@ -179,8 +194,20 @@ def compact(values: pa.Array) -> pa.Array:
     return pc.replace_substring(values, "-", "")
 
 
-_MEMOS = ("", "", "", "", "", "", "", "", "転入時に確認済", "要確認,再送付あり", "電話連絡あり\r\n来庁予定",
-          "本人申出、\"通称\"の確認")
+_MEMOS = (
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "転入時に確認済",
+    "要確認,再送付あり",
+    "電話連絡あり\r\n来庁予定",
+    '本人申出、"通称"の確認',
+)
 
 
 def memo(record_no: np.ndarray) -> pa.Array:

@@ -23,34 +23,96 @@ NATIONALITIES: tuple[tuple[str, str, str, float], ...] = (
 
 # family names per nationality: (romaji, katakana, kanji or "")
 FAMILY: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "CHN": (("WANG", "ワン", "王"), ("LI", "リー", "李"), ("ZHANG", "チャン", "張"), ("LIU", "リュウ", "劉"),
-            ("CHEN", "チェン", "陳"), ("YANG", "ヤン", "楊"), ("ZHAO", "チャオ", "趙"), ("HUANG", "ホアン", "黄")),
-    "KOR": (("KIM", "キム", "金"), ("LEE", "イ", "李"), ("PARK", "パク", "朴"), ("CHOI", "チェ", "崔"),
-            ("JUNG", "チョン", "鄭"), ("KANG", "カン", "姜")),
-    "VNM": (("NGUYEN", "グエン", ""), ("TRAN", "チャン", ""), ("LE", "レ", ""), ("PHAM", "ファム", ""),
-            ("HOANG", "ホアン", ""), ("VU", "ヴー", "")),
-    "PHL": (("SANTOS", "サントス", ""), ("REYES", "レイエス", ""), ("CRUZ", "クルス", ""),
-            ("BAUTISTA", "バウティスタ", ""), ("GARCIA", "ガルシア", "")),
-    "BRA": (("SILVA", "シルバ", ""), ("SANTOS", "サントス", ""), ("OLIVEIRA", "オリベイラ", ""),
-            ("SOUZA", "ソウザ", ""), ("PEREIRA", "ペレイラ", "")),
-    "NPL": (("SHRESTHA", "シュレスタ", ""), ("GURUNG", "グルン", ""), ("TAMANG", "タマン", ""),
-            ("RAI", "ライ", ""), ("THAPA", "タパ", "")),
-    "USA": (("SMITH", "スミス", ""), ("JOHNSON", "ジョンソン", ""), ("WILLIAMS", "ウィリアムズ", ""),
-            ("BROWN", "ブラウン", ""), ("MILLER", "ミラー", "")),
-    "IDN": (("SANTOSO", "サントソ", ""), ("WIJAYA", "ウィジャヤ", ""), ("HIDAYAT", "ヒダヤット", ""),
-            ("SAPUTRA", "サプトラ", "")),
+    "CHN": (
+        ("WANG", "ワン", "王"),
+        ("LI", "リー", "李"),
+        ("ZHANG", "チャン", "張"),
+        ("LIU", "リュウ", "劉"),
+        ("CHEN", "チェン", "陳"),
+        ("YANG", "ヤン", "楊"),
+        ("ZHAO", "チャオ", "趙"),
+        ("HUANG", "ホアン", "黄"),
+    ),
+    "KOR": (
+        ("KIM", "キム", "金"),
+        ("LEE", "イ", "李"),
+        ("PARK", "パク", "朴"),
+        ("CHOI", "チェ", "崔"),
+        ("JUNG", "チョン", "鄭"),
+        ("KANG", "カン", "姜"),
+    ),
+    "VNM": (
+        ("NGUYEN", "グエン", ""),
+        ("TRAN", "チャン", ""),
+        ("LE", "レ", ""),
+        ("PHAM", "ファム", ""),
+        ("HOANG", "ホアン", ""),
+        ("VU", "ヴー", ""),
+    ),
+    "PHL": (
+        ("SANTOS", "サントス", ""),
+        ("REYES", "レイエス", ""),
+        ("CRUZ", "クルス", ""),
+        ("BAUTISTA", "バウティスタ", ""),
+        ("GARCIA", "ガルシア", ""),
+    ),
+    "BRA": (
+        ("SILVA", "シルバ", ""),
+        ("SANTOS", "サントス", ""),
+        ("OLIVEIRA", "オリベイラ", ""),
+        ("SOUZA", "ソウザ", ""),
+        ("PEREIRA", "ペレイラ", ""),
+    ),
+    "NPL": (
+        ("SHRESTHA", "シュレスタ", ""),
+        ("GURUNG", "グルン", ""),
+        ("TAMANG", "タマン", ""),
+        ("RAI", "ライ", ""),
+        ("THAPA", "タパ", ""),
+    ),
+    "USA": (
+        ("SMITH", "スミス", ""),
+        ("JOHNSON", "ジョンソン", ""),
+        ("WILLIAMS", "ウィリアムズ", ""),
+        ("BROWN", "ブラウン", ""),
+        ("MILLER", "ミラー", ""),
+    ),
+    "IDN": (
+        ("SANTOSO", "サントソ", ""),
+        ("WIJAYA", "ウィジャヤ", ""),
+        ("HIDAYAT", "ヒダヤット", ""),
+        ("SAPUTRA", "サプトラ", ""),
+    ),
 }
 
 # given names per gender (shared stock, romaji + katakana; 漢字 only used with a 漢字 family name)
 GIVEN_M: tuple[tuple[str, str, str], ...] = (
-    ("WEI", "ウェイ", "偉"), ("JUN", "ジュン", "俊"), ("MINH", "ミン", ""), ("JOSE", "ホセ", ""),
-    ("JOHN", "ジョン", ""), ("RAJ", "ラジ", ""), ("HAO", "ハオ", "浩"), ("MINJUN", "ミンジュン", "敏俊"),
-    ("DUC", "ドゥック", ""), ("RAFAEL", "ハファエル", ""), ("BUDI", "ブディ", ""), ("DAVID", "デイビッド", ""),
+    ("WEI", "ウェイ", "偉"),
+    ("JUN", "ジュン", "俊"),
+    ("MINH", "ミン", ""),
+    ("JOSE", "ホセ", ""),
+    ("JOHN", "ジョン", ""),
+    ("RAJ", "ラジ", ""),
+    ("HAO", "ハオ", "浩"),
+    ("MINJUN", "ミンジュン", "敏俊"),
+    ("DUC", "ドゥック", ""),
+    ("RAFAEL", "ハファエル", ""),
+    ("BUDI", "ブディ", ""),
+    ("DAVID", "デイビッド", ""),
 )
 GIVEN_F: tuple[tuple[str, str, str], ...] = (
-    ("FANG", "ファン", "芳"), ("MEI", "メイ", "美"), ("LAN", "ラン", "蘭"), ("ANH", "アイン", ""),
-    ("MARIA", "マリア", ""), ("ANA", "アナ", ""), ("SITA", "シタ", ""), ("JIYEON", "ジヨン", "智妍"),
-    ("THU", "トゥー", ""), ("SARAH", "サラ", ""), ("DEWI", "デウィ", ""), ("EMILY", "エミリー", ""),
+    ("FANG", "ファン", "芳"),
+    ("MEI", "メイ", "美"),
+    ("LAN", "ラン", "蘭"),
+    ("ANH", "アイン", ""),
+    ("MARIA", "マリア", ""),
+    ("ANA", "アナ", ""),
+    ("SITA", "シタ", ""),
+    ("JIYEON", "ジヨン", "智妍"),
+    ("THU", "トゥー", ""),
+    ("SARAH", "サラ", ""),
+    ("DEWI", "デウィ", ""),
+    ("EMILY", "エミリー", ""),
 )
 
 # 在留資格 (status of residence) with the chance a resident has it, and whether it has an expiry.
@@ -85,4 +147,9 @@ def family_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
             rom.append(r)
             kana.append(k)
             kanji.append(j)
-    return np.array(nat), np.array(rom, dtype=object), np.array(kana, dtype=object), np.array(kanji, dtype=object)
+    return (
+        np.array(nat),
+        np.array(rom, dtype=object),
+        np.array(kana, dtype=object),
+        np.array(kanji, dtype=object),
+    )

@@ -110,7 +110,9 @@ class GaijiForms:
     forms with one ``take`` instead of per-row string work.
     """
 
-    def __init__(self, variants: Variants, vendors: list[str], seed: int, limit: int = PUA_CAPACITY - 80) -> None:
+    def __init__(
+        self, variants: Variants, vendors: list[str], seed: int, limit: int = PUA_CAPACITY - 80
+    ) -> None:
         self.variants = variants
         self.vendors = vendors
         self.used: dict[str, str] = {}  # base → variant actually used
@@ -161,8 +163,17 @@ class GaijiForms:
         out = []
         for base, code in sorted(self._pua[vendor].items(), key=lambda kv: kv[1]):
             variant, mj, note = self.variants.table[base]
-            out.append((vendor, f"U+{ord(code):04X}", target_text(variant), mj, "exact", "synthetic",
-                        f"{base}の異体字: {note}"))
+            out.append(
+                (
+                    vendor,
+                    f"U+{ord(code):04X}",
+                    target_text(variant),
+                    mj,
+                    "exact",
+                    "synthetic",
+                    f"{base}の異体字: {note}",
+                )
+            )
         return out
 
     def write_table(self, vendor: str, path: Path) -> Path:

@@ -103,11 +103,20 @@ def generate(
     muni = pick_municipality(seed, municipality)
     w = World.create(seed, muni, lay, [p.vendor for p in profiles], gaiji_share, mj_list)
     res = GenerateResult(out, f"{muni.dantai_code} {muni.prefecture}{muni.city}", residents)
-    golden_w = {lid: StandardCsvWriter(out / "golden" / lay[lid].file_name, lay[lid]) for lid in sorted(needed)}
-    std_w = ({lid: StandardCsvWriter(out / "standard" / lay[lid].file_name, lay[lid]) for lid in sorted(needed)}
-             if "standard" in vlist else {})
+    golden_w = {
+        lid: StandardCsvWriter(out / "golden" / lay[lid].file_name, lay[lid]) for lid in sorted(needed)
+    }
+    std_w = (
+        {lid: StandardCsvWriter(out / "standard" / lay[lid].file_name, lay[lid]) for lid in sorted(needed)}
+        if "standard" in vlist
+        else {}
+    )
     manifest: list[ManifestRow] = []
-    writers = [VendorFileWriter(w, p, f, out / p.vendor, faults, manifest, capture) for p in profiles for f in p.files]
+    writers = [
+        VendorFileWriter(w, p, f, out / p.vendor, faults, manifest, capture)
+        for p in profiles
+        for f in p.files
+    ]
     for x in [*golden_w.values(), *std_w.values()]:
         x.open()
     for vw in writers:
@@ -120,9 +129,13 @@ def generate(
             for lid, (batch, _rows) in gold.items():
                 golden_w[lid].write(batch)
                 if lid in std_w:
-                    std_w[lid].write(_standard_faults(w, lid, batch, faults, rng_std, c.number == 0, base[lid], manifest))
+                    std_w[lid].write(
+                        _standard_faults(w, lid, batch, faults, rng_std, c.number == 0, base[lid], manifest)
+                    )
             for p in profiles:
-                forms = {lid: _vendor_forms(w, lid, c, p.vendor) for lid in {x for f in p.files for x in f.layouts}}
+                forms = {
+                    lid: _vendor_forms(w, lid, c, p.vendor) for lid in {x for f in p.files for x in f.layouts}
+                }
                 for vw in writers:
                     if vw.vendor == p.vendor:
                         vw.write_chunk(gold, forms, base, c.number == 0)
@@ -138,15 +151,30 @@ def generate(
         raise
     known = _record_outputs(res, w, profiles, golden_w, std_w, writers)
     res.manifest = manifest
-    res.manifest_csv, res.manifest_json = _write_manifest(out, res, dict(seed=seed, residents=residents, faults=faults,
-                                                          gaiji_share=gaiji_share, vendors=vlist,
-                                                          mj_list=str(mj_list) if mj_list else None), known)
+    res.manifest_csv, res.manifest_json = _write_manifest(
+        out,
+        res,
+        dict(
+            seed=seed,
+            residents=residents,
+            faults=faults,
+            gaiji_share=gaiji_share,
+            vendors=vlist,
+            mj_list=str(mj_list) if mj_list else None,
+        ),
+        known,
+    )
     return res
 
 
-def _record_outputs(res: GenerateResult, w: World, profiles: list[VendorProfile],
-                    golden_w: dict[str, StandardCsvWriter], std_w: dict[str, StandardCsvWriter],
-                    writers: list[VendorFileWriter]) -> dict[Path, str]:
+def _record_outputs(
+    res: GenerateResult,
+    w: World,
+    profiles: list[VendorProfile],
+    golden_w: dict[str, StandardCsvWriter],
+    std_w: dict[str, StandardCsvWriter],
+    writers: list[VendorFileWriter],
+) -> dict[Path, str]:
     """Fill ``res`` with the files written (and write each vendor's 外字 table); returns path → SHA-256."""
     known = {x.path: x.sha256 for x in [*golden_w.values(), *std_w.values()]}
     known.update({vw.path: vw.sha256 for vw in writers if vw.sha256})
@@ -172,13 +200,22 @@ def _vendor_forms(w: World, lid: str, c: Chunk, vendor: str) -> dict[str, pa.Arr
     return {i: rows.columns[i] for i in items if i in rows.columns}
 
 
-def _standard_faults(w: World, lid: str, batch: pa.RecordBatch, rate: float, rng: np.random.Generator, first: bool,
-                     base: int, manifest: list[ManifestRow]) -> pa.RecordBatch:
+def _standard_faults(
+    w: World,
+    lid: str,
+    batch: pa.RecordBatch,
+    rate: float,
+    rng: np.random.Generator,
+    first: bool,
+    base: int,
+    manifest: list[ManifestRow],
+) -> pa.RecordBatch:
     """Golden-side faults written straight into the standard layout (for validator tests)."""
     targets = TARGETS.get(lid, {})
     kinds = [k for k in VENDOR_KINDS["standard"] if k in targets]
     if rate <= 0 or not kinds:
         return batch
+
     def mask(x: pa.Array) -> np.ndarray:
         return np.asarray(x.to_numpy(zero_copy_only=False), dtype=bool)
 
@@ -216,9 +253,24 @@ def _standard_faults(w: World, lid: str, batch: pa.RecordBatch, rate: float, rng
         else:
             new = _corrupt(kind, old, w, row, None, layout.item(item))
         mut.setdefault(item, {})[row] = new
-        expected = {"out_of_era": "item.era_mismatch", "unmapped_gaiji": "item.charset"}.get(kind, KINDS[kind])
-        manifest.append(ManifestRow("standard", layout.file_name, base + row + 1, item, lid, item, layout.file_name,
-                                    base + row + 1, kind, expected, f"{old} → {new}"))
+        expected = {"out_of_era": "item.era_mismatch", "unmapped_gaiji": "item.charset"}.get(
+            kind, KINDS[kind]
+        )
+        manifest.append(
+            ManifestRow(
+                "standard",
+                layout.file_name,
+                base + row + 1,
+                item,
+                lid,
+                item,
+                layout.file_name,
+                base + row + 1,
+                kind,
+                expected,
+                f"{old} → {new}",
+            )
+        )
     for item, changes in mut.items():
         cols[item] = patch(cols[item], np.fromiter(changes, np.int64, len(changes)), list(changes.values()))
     return pa.RecordBatch.from_arrays([cols[n] for n in batch.schema.names], names=batch.schema.names)
@@ -232,8 +284,9 @@ def _sha256(p: Path) -> str:
     return h.hexdigest()
 
 
-def _write_manifest(out: Path, res: GenerateResult, params: dict[str, object], known: dict[Path, str]
-                    ) -> tuple[Path, Path]:
+def _write_manifest(
+    out: Path, res: GenerateResult, params: dict[str, object], known: dict[Path, str]
+) -> tuple[Path, Path]:
     out.mkdir(parents=True, exist_ok=True)
     csv_path = out / "manifest.csv"
     with open(csv_path, "w", encoding="utf-8", newline="") as f:
@@ -245,10 +298,16 @@ def _write_manifest(out: Path, res: GenerateResult, params: dict[str, object], k
     for p in sorted(out.rglob("*")):
         if p.is_file() and p.name not in ("manifest.csv", "manifest.json"):
             rel = p.relative_to(out).as_posix()
-            files[rel] = {"bytes": p.stat().st_size, "sha256": known.get(p) or _sha256(p),
-                          "records": res.records.get(rel)}
+            files[rel] = {
+                "bytes": p.stat().st_size,
+                "sha256": known.get(p) or _sha256(p),
+                "records": res.records.get(rel),
+            }
     doc = {
-        "generator": "chukan-layout synth", "municipality": res.municipality, "params": params, "files": files,
+        "generator": "chukan-layout synth",
+        "municipality": res.municipality,
+        "params": params,
+        "files": files,
         "fault_counts": dict(sorted(Counter(m.kind for m in res.manifest).items())),
         "expected_findings": {k: v for k, v in KINDS.items()},
         "rows": _ROWS if len(res.manifest) <= 50_000 else "see manifest.csv",
@@ -271,8 +330,19 @@ def _rows_json(rows: list[ManifestRow]) -> str:
         return "[]"
     from json.encoder import encode_basestring as e
 
-    assert MANIFEST_FIELDS == ["vendor", "file", "record", "field", "layout", "item", "golden_file", "golden_record",
-                               "kind", "expected", "detail"]
+    assert MANIFEST_FIELDS == [
+        "vendor",
+        "file",
+        "record",
+        "field",
+        "layout",
+        "item",
+        "golden_file",
+        "golden_record",
+        "kind",
+        "expected",
+        "detail",
+    ]
     items = [
         f'  {{\n   "vendor": {e(m.vendor)},\n   "file": {e(m.file)},\n   "record": {int(m.record)},\n'
         f'   "field": {e(m.field)},\n   "layout": {e(m.layout)},\n   "item": {e(m.item)},\n'

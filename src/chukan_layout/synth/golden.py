@@ -107,7 +107,13 @@ def build(world: World, layout_id: str, c: Chunk, form: str = "golden") -> tuple
 # ---------------------------------------------------------------------------------------
 # 住民基本台帳
 # ---------------------------------------------------------------------------------------
-_ROW_JIYU = {ROW_BIRTH: "出生", ROW_MOVE_IN: "転入", ROW_RELOCATE: "転居", ROW_MOVE_OUT: "転出", ROW_DEATH: "死亡"}
+_ROW_JIYU = {
+    ROW_BIRTH: "出生",
+    ROW_MOVE_IN: "転入",
+    ROW_RELOCATE: "転居",
+    ROW_MOVE_OUT: "転出",
+    ROW_DEATH: "死亡",
+}
 
 
 def _todoke(event: np.ndarray, key: np.ndarray, days: int = 14) -> np.ndarray:
@@ -132,8 +138,10 @@ def jumin(w: World, c: Chunk, form: str) -> Rows:
     jiyu_tbl = pa.array([w.code("juki_ido_jiyu", j) for j in jiyu_names])
     jiyu = pick(jiyu_tbl, kind)
     jiyu = where(fr & (kind == ROW_MOVE_IN), w.code("juki_ido_jiyu", "国外転入等"), jiyu)
-    kubun = pick(pa.array([w.code("ido_kubun", x) for x in ("記載", "消除", "修正")]),
-                 np.select([kind == ROW_RELOCATE, (kind == ROW_MOVE_OUT) | (kind == ROW_DEATH)], [2, 1], 0))
+    kubun = pick(
+        pa.array([w.code("ido_kubun", x) for x in ("記載", "消除", "修正")]),
+        np.select([kind == ROW_RELOCATE, (kind == ROW_MOVE_OUT) | (kind == ROW_DEATH)], [2, 1], 0),
+    )
     deleted = (kind == ROW_MOVE_OUT) | (kind == ROW_DEATH)
     atena = pp["atena_no"][p]
     ev = hist["event_day"]
@@ -141,8 +149,16 @@ def jumin(w: World, c: Chunk, form: str) -> Rows:
     male = pp["male"][p]
     zok_list = ["世帯主", "夫", "妻", "子", "父", "母", "同居人"]
     zok_idx = np.select(
-        [role == HEAD, (role == SPOUSE) & male, role == SPOUSE, role == FATHER, role == MOTHER, role == COHABITANT],
-        [0, 1, 2, 4, 5, 6], 3,
+        [
+            role == HEAD,
+            (role == SPOUSE) & male,
+            role == SPOUSE,
+            role == FATHER,
+            role == MOTHER,
+            role == COHABITANT,
+        ],
+        [0, 1, 2, 4, 5, 6],
+        3,
     )
     zok_names = pick(zok_list, zok_idx)
     zok_codes = pick([w.code("zokugara", z) for z in zok_list], zok_idx)
@@ -152,8 +168,16 @@ def jumin(w: World, c: Chunk, form: str) -> Rows:
     fus = np.flatnonzero(unk > 0)
     f_era, f_yy = _era_year(birth[fus])
     _, f_bm, _ = ymd(birth[fus])
-    hyoki = patch(blank(n), fus, join(pick(list(ERA_NAMES), f_era), s(f_yy), "年",
-                                      where(unk[fus] == 2, "月日不詳", join(s(f_bm), "月日不詳"))))
+    hyoki = patch(
+        blank(n),
+        fus,
+        join(
+            pick(list(ERA_NAMES), f_era),
+            s(f_yy),
+            "年",
+            where(unk[fus] == 2, "月日不詳", join(s(f_bm), "月日不詳")),
+        ),
+    )
     prev = hist["at_prev"]
     pt = pp["prev_town"][p]
     pch = pp["prev_chome"][p]
@@ -193,8 +217,11 @@ def jumin(w: World, c: Chunk, form: str) -> Rows:
         "ido_todokede_ymd": iso(_todoke(ev, atena)),
         "ido_jiyu": jiyu,
         "ido_kubun": kubun,
-        "shimei": pick(nm["shimei"], p), "shi": pick(nm["shi"], p), "mei": pick(nm["mei"], p),
-        "shimei_kana": pick(nm["shimei_kana"], p), "shi_kana": pick(nm["shi_kana"], p),
+        "shimei": pick(nm["shimei"], p),
+        "shi": pick(nm["shi"], p),
+        "mei": pick(nm["mei"], p),
+        "shimei_kana": pick(nm["shimei_kana"], p),
+        "shi_kana": pick(nm["shi_kana"], p),
         "mei_kana": pick(nm["mei_kana"], p),
         "furigana_kakunin": const(w.code("furigana_kakunin", "確認済"), n),
         "seibetsu": where(male, w.code("seibetsu", "男"), w.code("seibetsu", "女")),
@@ -223,9 +250,13 @@ def jumin(w: World, c: Chunk, form: str) -> Rows:
         "tennyumae_todofuken": where(moved_in_jp, o_pref, ""),
         "tennyumae_shikugunchoson": where(moved_in_jp, o_city, ""),
         "tenshutsu_yotei_ymd": date_or_blank(ev, kind == ROW_MOVE_OUT),
-        "tenshutsusaki_shikuchoson_code": where(kind == ROW_MOVE_OUT, pick(w.other_places[0], (place + 3) % 8), ""),
+        "tenshutsusaki_shikuchoson_code": where(
+            kind == ROW_MOVE_OUT, pick(w.other_places[0], (place + 3) % 8), ""
+        ),
         "tenshutsusaki_todofuken": where(kind == ROW_MOVE_OUT, pick(w.other_places[1], (place + 3) % 8), ""),
-        "tenshutsusaki_shikugunchoson": where(kind == ROW_MOVE_OUT, pick(w.other_places[2], (place + 3) % 8), ""),
+        "tenshutsusaki_shikugunchoson": where(
+            kind == ROW_MOVE_OUT, pick(w.other_places[2], (place + 3) % 8), ""
+        ),
         "shojo_jiyu": where(deleted, jiyu, ""),
         "shojo_todokede_ymd": date_or_blank(_todoke(ev, atena, 7), deleted),
         "shojo_ido_ymd": date_or_blank(ev, deleted),
@@ -250,17 +281,31 @@ def jumin(w: World, c: Chunk, form: str) -> Rows:
         "gaikokujin_jumin_ymd": where(fr, iso(in_day), ""),
         "gaikokujin_jumin_ymd_fusho_flag": where(fr, "0", ""),
         "zairyu_card_no": where(fr, s(pp["card"][p]), ""),
-        "zairyu_card_kubun": where(fr, where(special, w.code("zairyu_card_kubun", "特別永住者証明書"),
-                                             w.code("zairyu_card_kubun", "在留カード")), ""),
+        "zairyu_card_kubun": where(
+            fr,
+            where(
+                special,
+                w.code("zairyu_card_kubun", "特別永住者証明書"),
+                w.code("zairyu_card_kubun", "在留カード"),
+            ),
+            "",
+        ),
         "kokuseki_code": where(fr, pick(pa.array([x[1] for x in foreign.NATIONALITIES]), nat), ""),
         "kokuseki_mei": where(fr, pick(pa.array([x[2] for x in foreign.NATIONALITIES]), nat), ""),
-        "hokan_kubun": where(fr, where(special, w.code("hokan_kubun", "特別永住者"), w.code("hokan_kubun", "中長期在留者")), ""),
-        "zairyu_shikaku_code": where(fr, pick(pa.array([w.code("zairyu_shikaku", x) for x in stat_names]), status), ""),
+        "hokan_kubun": where(
+            fr, where(special, w.code("hokan_kubun", "特別永住者"), w.code("hokan_kubun", "中長期在留者")), ""
+        ),
+        "zairyu_shikaku_code": where(
+            fr, pick(pa.array([w.code("zairyu_shikaku", x) for x in stat_names]), status), ""
+        ),
         "zairyu_kikan_nen": where(fr & (expiry >= 0), s(np.clip((expiry - in_day) // 365 + 1, 1, 5)), ""),
         "zairyu_manryo_ymd": date_or_blank(expiry, fr),
         "shimei_romaji": pick(nm["romaji"], p),
-        "card_hakko_jokyo": where(atena % 5 < 3, w.code("card_hakko_jokyo", "個人番号カード交付済"),
-                                  w.code("card_hakko_jokyo", "未発行")),
+        "card_hakko_jokyo": where(
+            atena % 5 < 3,
+            w.code("card_hakko_jokyo", "個人番号カード交付済"),
+            w.code("card_hakko_jokyo", "未発行"),
+        ),
         "jukyochi_todokede": where(fr, "1", ""),
     }
     return Rows(cols, p, h, n)
@@ -307,29 +352,34 @@ def setai(w: World, c: Chunk, form: str) -> Rows:
     n_fr = np.bincount(pp["h_of"][living & fr], minlength=H)
     deleted = hh["deleted"]
     head_state = pp["state"][head]
-    return Rows({
-        "dantai_code": const(w.dantai6, H),
-        "setai_no": s(hh["setai_no"]),
-        "rireki_no": const("1", H),
-        "saishin_flag": const("1", H),
-        "setainushi_atena_no": s(pp["atena_no"][head]),
-        "setainushi_shimei": pick(nm["shimei"], head),
-        "setainushi_shimei_kana": pick(nm["shimei_kana"], head),
-        "setai_jotai": where(deleted, s(head_state), "1"),
-        "setaiin_su": s(n_jp + n_fr),
-        "setaiin_su_nihonjin": s(n_jp),
-        "setaiin_su_gaikokujin": s(n_fr),
-        "setai_seiritsu_ymd": iso(pp["in_day"][head]),
-        "setai_shometsu_ymd": date_or_blank(hh["out_day"], deleted),
-        "jusho_shikuchoson_code": const(w.dantai6, H),
-        "jusho_machiaza_code": ad["machiaza_code"],
-        "jusho_todofuken": const(w.muni.prefecture, H),
-        "jusho_shikugunchoson": const(w.muni.city, H),
-        "jusho_machiaza": ad["machiaza"],
-        "jusho_banchi": ad["banchi"],
-        "jusho_katagaki": ad["katagaki"],
-        "jusho_yubin_bango": ad["yubin"],
-    }, None, np.arange(H), H)
+    return Rows(
+        {
+            "dantai_code": const(w.dantai6, H),
+            "setai_no": s(hh["setai_no"]),
+            "rireki_no": const("1", H),
+            "saishin_flag": const("1", H),
+            "setainushi_atena_no": s(pp["atena_no"][head]),
+            "setainushi_shimei": pick(nm["shimei"], head),
+            "setainushi_shimei_kana": pick(nm["shimei_kana"], head),
+            "setai_jotai": where(deleted, s(head_state), "1"),
+            "setaiin_su": s(n_jp + n_fr),
+            "setaiin_su_nihonjin": s(n_jp),
+            "setaiin_su_gaikokujin": s(n_fr),
+            "setai_seiritsu_ymd": iso(pp["in_day"][head]),
+            "setai_shometsu_ymd": date_or_blank(hh["out_day"], deleted),
+            "jusho_shikuchoson_code": const(w.dantai6, H),
+            "jusho_machiaza_code": ad["machiaza_code"],
+            "jusho_todofuken": const(w.muni.prefecture, H),
+            "jusho_shikugunchoson": const(w.muni.city, H),
+            "jusho_machiaza": ad["machiaza"],
+            "jusho_banchi": ad["banchi"],
+            "jusho_katagaki": ad["katagaki"],
+            "jusho_yubin_bango": ad["yubin"],
+        },
+        None,
+        np.arange(H),
+        H,
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -384,22 +434,26 @@ def kazei(w: World, c: Chunk, form: str) -> Rows:
             if id(v) not in done:
                 done[id(v)] = s(v)
             cols[k] = done[id(v)]
-    cols.update({
-        "dantai_code": const(w.dantai6, n),
-        "atena_no": s(pp["atena_no"][p]),
-        "kazei_nendo": s(year),
-        "shotoku_nen": s(year - 1),
-        "tsuchisho_no": _tsuchisho_no(year, pp["pid"][p]),
-        "kazei_kubun": s(t["kazei_kubun"]),
-        "choshu_hoho": s(choshu),
-        "tokucho_gimusha_no": where(choshu == 2, pick(gimusha, emp), ""),
-        "tokucho_hojin_bango": where(choshu == 2, pick(hojin, emp), ""),
-        "shinkoku_kubun": s(np.where(ky > 0, 3, np.where(ei > 0, 1, np.where(nk > 0, 4, 2)))),
-        "tokucho_gaku": s(toku),
-        "fucho_gaku": s(t["nengaku"] - toku),
-        "genmen_kubun": const("0", n),
-        "kettei_ymd": pick([f"{y}-06-10" for y in KAZEI_YEARS], np.searchsorted(np.array(KAZEI_YEARS), year)),
-    })
+    cols.update(
+        {
+            "dantai_code": const(w.dantai6, n),
+            "atena_no": s(pp["atena_no"][p]),
+            "kazei_nendo": s(year),
+            "shotoku_nen": s(year - 1),
+            "tsuchisho_no": _tsuchisho_no(year, pp["pid"][p]),
+            "kazei_kubun": s(t["kazei_kubun"]),
+            "choshu_hoho": s(choshu),
+            "tokucho_gimusha_no": where(choshu == 2, pick(gimusha, emp), ""),
+            "tokucho_hojin_bango": where(choshu == 2, pick(hojin, emp), ""),
+            "shinkoku_kubun": s(np.where(ky > 0, 3, np.where(ei > 0, 1, np.where(nk > 0, 4, 2)))),
+            "tokucho_gaku": s(toku),
+            "fucho_gaku": s(t["nengaku"] - toku),
+            "genmen_kubun": const("0", n),
+            "kettei_ymd": pick(
+                [f"{y}-06-10" for y in KAZEI_YEARS], np.searchsorted(np.array(KAZEI_YEARS), year)
+            ),
+        }
+    )
     return Rows(cols, p, pp["h_of"][p], n)
 
 
@@ -434,7 +488,9 @@ def kokuho_setai(w: World, c: Chunk, form: str) -> Rows:
     nigo = np.bincount(h_of[(age[members] >= 40) & (age[members] < 65)], minlength=H)[hh]
     base_p = np.maximum(inc["kyuyo"][members] + inc["eigyo"][members] + inc["nenkin"][members] - 430_000, 0)
     base = np.bincount(h_of, weights=base_p, minlength=H)[hh].astype(np.int64)
-    base2 = np.bincount(h_of, weights=base_p * ((age[members] >= 40) & (age[members] < 65)), minlength=H)[hh].astype(np.int64)
+    base2 = np.bincount(h_of, weights=base_p * ((age[members] >= 40) & (age[members] < 65)), minlength=H)[
+        hh
+    ].astype(np.int64)
     shotokuwari = base * 7 // 100 // 100 * 100
     kinto = 35_000 * cnt
     byodo = np.full(hh.shape[0], 25_000)
@@ -444,34 +500,41 @@ def kokuho_setai(w: World, c: Chunk, form: str) -> Rows:
     head = np.flatnonzero(pp["role"] == HEAD)[hh]
     gisei = ~m["kokuho"][head]
     n = hh.shape[0]
-    return Rows({
-        "dantai_code": const(w.dantai6, n),
-        "hokenja_bango": const(hokenja_bango_kokuho(w), n),
-        "kokuho_setai_no": s(hh_["setai_no"][hh]),
-        "rireki_no": const("1", n),
-        "saishin_flag": const("1", n),
-        "setai_no": s(hh_["setai_no"][hh]),
-        "setainushi_atena_no": s(pp["atena_no"][head]),
-        "gisei_setainushi_flag": flag(gisei),
-        "setai_shutoku_ymd": iso(np.minimum.reduceat(m["kokuho_from"][members], np.searchsorted(h_of, hh))),
-        "hihokensha_su": s(cnt),
-        "mishugakuji_su": s(pre),
-        "kaigo_nigo_su": s(nigo),
-        "keigen_kubun": s(np.select([base <= 0, base <= 300_000 * cnt], [1, 2], 0)),
-        "tokutei_setai_flag": const("0", n),
-        "tokutei_keizoku_flag": const("0", n),
-        "hijihatsu_shitsugyo_flag": const("0", n),
-        "hokenzei_nendo": const(str(KAZEI_YEARS[-1]), n),
-        "iryo_shotokuwari": s(shotokuwari),
-        "iryo_kintowari": s(kinto),
-        "iryo_byodowari": s(byodo),
-        "iryo_gaku": s(iryo),
-        "shien_gaku": s(shien),
-        "kaigo_gaku": s(kaigo),
-        "nengaku": s(iryo + shien + kaigo),
-        "genmen_gaku": const("0", n),
-        "choshu_hoho": const(w.code("choshu_hoho_hokenryo", "普通徴収"), n),
-    }, head, hh, n)
+    return Rows(
+        {
+            "dantai_code": const(w.dantai6, n),
+            "hokenja_bango": const(hokenja_bango_kokuho(w), n),
+            "kokuho_setai_no": s(hh_["setai_no"][hh]),
+            "rireki_no": const("1", n),
+            "saishin_flag": const("1", n),
+            "setai_no": s(hh_["setai_no"][hh]),
+            "setainushi_atena_no": s(pp["atena_no"][head]),
+            "gisei_setainushi_flag": flag(gisei),
+            "setai_shutoku_ymd": iso(
+                np.minimum.reduceat(m["kokuho_from"][members], np.searchsorted(h_of, hh))
+            ),
+            "hihokensha_su": s(cnt),
+            "mishugakuji_su": s(pre),
+            "kaigo_nigo_su": s(nigo),
+            "keigen_kubun": s(np.select([base <= 0, base <= 300_000 * cnt], [1, 2], 0)),
+            "tokutei_setai_flag": const("0", n),
+            "tokutei_keizoku_flag": const("0", n),
+            "hijihatsu_shitsugyo_flag": const("0", n),
+            "hokenzei_nendo": const(str(KAZEI_YEARS[-1]), n),
+            "iryo_shotokuwari": s(shotokuwari),
+            "iryo_kintowari": s(kinto),
+            "iryo_byodowari": s(byodo),
+            "iryo_gaku": s(iryo),
+            "shien_gaku": s(shien),
+            "kaigo_gaku": s(kaigo),
+            "nengaku": s(iryo + shien + kaigo),
+            "genmen_gaku": const("0", n),
+            "choshu_hoho": const(w.code("choshu_hoho_hokenryo", "普通徴収"), n),
+        },
+        head,
+        hh,
+        n,
+    )
 
 
 @builder("kokuho.hihokensha")
@@ -484,35 +547,43 @@ def kokuho_hihokensha(w: World, c: Chunk, form: str) -> Rows:
     h = pp["h_of"][p]
     start = m["kokuho_from"][p]
     born = pp["born_here"][p] & (start == pp["birth"][p])
-    jiyu = np.where(born, w.code("kokuho_shutoku_jiyu", "出生"),
-                    np.where(pp["foreign"][p], w.code("kokuho_shutoku_jiyu", "外国人"), w.code("kokuho_shutoku_jiyu", "転入")))
+    jiyu = np.where(
+        born,
+        w.code("kokuho_shutoku_jiyu", "出生"),
+        np.where(
+            pp["foreign"][p], w.code("kokuho_shutoku_jiyu", "外国人"), w.code("kokuho_shutoku_jiyu", "転入")
+        ),
+    )
     futan = np.select([age < 6, age >= 70], [1, 3], 2)
     # 枝番: order of members within their household
     first = np.searchsorted(h, h)
     eda = np.arange(n) - first + 1
-    return Rows({
-        "dantai_code": const(w.dantai6, n),
-        "hokenja_bango": const(hokenja_bango_kokuho(w), n),
-        "kokuho_setai_no": s(hh_["setai_no"][h]),
-        "rireki_no": const("1", n),
-        "saishin_flag": const("1", n),
-        "atena_no": s(pp["atena_no"][p]),
-        "hihokenshasho_kigo": const(w.muni.code5[2:], n),
-        "hihokenshasho_bango": zfill(pp["pid"][p] % 100_000_000, 8),
-        "hihokenshasho_edaban": zfill(eda, 2),
-        "shikaku_shutoku_ymd": iso(start),
-        "shikaku_shutoku_jiyu": pa.array(jiyu, pa.string()),
-        "shikaku_todokede_ymd": iso(_todoke(start, pp["atena_no"][p])),
-        "setainushi_flag": flag(pp["role"][p] == HEAD),
-        "taishoku_flag": const("0", n),
-        "kaigo_nigo_flag": flag((age >= 40) & (age < 65)),
-        "futan_kubun": s(futan),
-        "gakusei_tokurei_flag": const("0", n),
-        "jushochi_tokurei_flag": const("0", n),
-        "kogaku_gaito_flag": const("0", n),
-        "mishugakuji_flag": flag(age < 6),
-        "ido_jiyu": pa.array(jiyu, pa.string()),
-        "ido_ymd": iso(start),
-    }, p, h, n)
-
-
+    return Rows(
+        {
+            "dantai_code": const(w.dantai6, n),
+            "hokenja_bango": const(hokenja_bango_kokuho(w), n),
+            "kokuho_setai_no": s(hh_["setai_no"][h]),
+            "rireki_no": const("1", n),
+            "saishin_flag": const("1", n),
+            "atena_no": s(pp["atena_no"][p]),
+            "hihokenshasho_kigo": const(w.muni.code5[2:], n),
+            "hihokenshasho_bango": zfill(pp["pid"][p] % 100_000_000, 8),
+            "hihokenshasho_edaban": zfill(eda, 2),
+            "shikaku_shutoku_ymd": iso(start),
+            "shikaku_shutoku_jiyu": pa.array(jiyu, pa.string()),
+            "shikaku_todokede_ymd": iso(_todoke(start, pp["atena_no"][p])),
+            "setainushi_flag": flag(pp["role"][p] == HEAD),
+            "taishoku_flag": const("0", n),
+            "kaigo_nigo_flag": flag((age >= 40) & (age < 65)),
+            "futan_kubun": s(futan),
+            "gakusei_tokurei_flag": const("0", n),
+            "jushochi_tokurei_flag": const("0", n),
+            "kogaku_gaito_flag": const("0", n),
+            "mishugakuji_flag": flag(age < 6),
+            "ido_jiyu": pa.array(jiyu, pa.string()),
+            "ido_ymd": iso(start),
+        },
+        p,
+        h,
+        n,
+    )

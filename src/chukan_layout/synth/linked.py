@@ -35,7 +35,11 @@ def membership(c: Chunk, seed: int) -> dict[str, np.ndarray]:
     head_age = age[head_local][np.searchsorted(head_local, np.arange(P), side="right") - 1]
     H = int(hh["hid"].shape[0])
     self_employed = rng.random(H) < 0.25
-    kokuho_h = self_employed[h] | ((head_age >= 65) & (head_age < 75)) | (hh["foreign"][h] & (rng.random(H) < 0.5)[h])
+    kokuho_h = (
+        self_employed[h]
+        | ((head_age >= 65) & (head_age < 75))
+        | (hh["foreign"][h] & (rng.random(H) < 0.5)[h])
+    )
     kokuho = kokuho_h & living & (age < 75)
     kouki = living & (age >= 75)
     kaigo = living & ((age >= 65) | ((age >= 40) & (rng.random(P) < 0.02)))
@@ -52,8 +56,16 @@ def membership(c: Chunk, seed: int) -> dict[str, np.ndarray]:
     yokaigo[cert] = rng.integers(1, 8, int(cert.sum()))
     kokuho_from = np.maximum(pp["in_day"], day("2000-04-01"))
     return {
-        "age": age, "kokuho": kokuho, "kokuho_h": kokuho_h, "kouki": kouki, "kaigo": kaigo,
-        "nenkin": nenkin, "inkan": inkan, "keiji": keiji, "kotei": kotei, "yokaigo": yokaigo,
+        "age": age,
+        "kokuho": kokuho,
+        "kokuho_h": kokuho_h,
+        "kouki": kouki,
+        "kaigo": kaigo,
+        "nenkin": nenkin,
+        "inkan": inkan,
+        "keiji": keiji,
+        "kotei": kotei,
+        "yokaigo": yokaigo,
         "kokuho_from": kokuho_from,
         "kouki_from": np.maximum(pp["birth"] + (75 * _YEAR), pp["in_day"]).astype(np.int64),
         "kaigo_from": np.maximum(pp["birth"] + (65 * _YEAR), pp["in_day"]).astype(np.int64),
@@ -65,8 +77,13 @@ def kyuyo_kojo(x: np.ndarray) -> np.ndarray:
     """給与所得控除 (2020 onwards), without the small-income table rounding."""
     return np.select(
         [x <= 1_625_000, x <= 1_800_000, x <= 3_600_000, x <= 6_600_000, x <= 8_500_000],
-        [np.minimum(x, 550_000), x * 4 // 10 - 100_000, x * 3 // 10 + 80_000, x * 2 // 10 + 440_000,
-         x // 10 + 1_100_000],
+        [
+            np.minimum(x, 550_000),
+            x * 4 // 10 - 100_000,
+            x * 3 // 10 + 80_000,
+            x * 2 // 10 + 440_000,
+            x // 10 + 1_100_000,
+        ],
         1_950_000,
     )
 
@@ -80,7 +97,11 @@ def income(c: Chunk, m: dict[str, np.ndarray], seed: int) -> dict[str, np.ndarra
     kyuyo = np.where(works & ~m["kokuho"], np.round(rng.lognormal(np.log(3_800_000), 0.55, P), -3), 0)
     eigyo = np.where(works & m["kokuho"], np.round(rng.lognormal(np.log(2_400_000), 0.8, P), -3), 0)
     nenkin = np.where(age >= 65, np.round(rng.uniform(600_000, 2_800_000, P), -3), 0)
-    return {"kyuyo": kyuyo.astype(np.int64), "eigyo": eigyo.astype(np.int64), "nenkin": nenkin.astype(np.int64)}
+    return {
+        "kyuyo": kyuyo.astype(np.int64),
+        "eigyo": eigyo.astype(np.int64),
+        "nenkin": nenkin.astype(np.int64),
+    }
 
 
 def kazei(kyuyo: np.ndarray, eigyo: np.ndarray, nenkin: np.ndarray) -> dict[str, np.ndarray]:
@@ -104,12 +125,26 @@ def kazei(kyuyo: np.ndarray, eigyo: np.ndarray, nenkin: np.ndarray) -> dict[str,
     nengaku = shotokuwari + kinto_shi + kinto_ken + shinrin
     kubun = np.where(hikazei, 2, np.where(shotokuwari == 0, 3, 1))
     return {
-        "kyuyo_shunyu": kyuyo, "kyuyo_shotoku": kyuyo_shotoku, "nenkin_shunyu": nenkin,
-        "nenkin_shotoku": nenkin_shotoku, "eigyo_shotoku": eigyo, "gokei_shotoku": gokei,
-        "sosotoku_kingaku": gokei, "shakai_hoken_kojo": shakai, "kiso_kojo": kiso, "kojo_gokei": kojo,
-        "kazei_sosotoku": kazei_sosotoku, "kazei_hyojun_gokei": kazei_sosotoku,
-        "shotokuwari_shi": shi, "shotokuwari_ken": ken, "shotokuwari": shotokuwari,
-        "kintowari_shi": kinto_shi, "kintowari_ken": kinto_ken, "kintowari": kinto_shi + kinto_ken,
-        "shinrin_kankyozei": shinrin, "genmen_gaku": np.zeros_like(gokei), "nengaku": nengaku,
+        "kyuyo_shunyu": kyuyo,
+        "kyuyo_shotoku": kyuyo_shotoku,
+        "nenkin_shunyu": nenkin,
+        "nenkin_shotoku": nenkin_shotoku,
+        "eigyo_shotoku": eigyo,
+        "gokei_shotoku": gokei,
+        "sosotoku_kingaku": gokei,
+        "shakai_hoken_kojo": shakai,
+        "kiso_kojo": kiso,
+        "kojo_gokei": kojo,
+        "kazei_sosotoku": kazei_sosotoku,
+        "kazei_hyojun_gokei": kazei_sosotoku,
+        "shotokuwari_shi": shi,
+        "shotokuwari_ken": ken,
+        "shotokuwari": shotokuwari,
+        "kintowari_shi": kinto_shi,
+        "kintowari_ken": kinto_ken,
+        "kintowari": kinto_shi + kinto_ken,
+        "shinrin_kankyozei": shinrin,
+        "genmen_gaku": np.zeros_like(gokei),
+        "nengaku": nengaku,
         "kazei_kubun": kubun,
     }

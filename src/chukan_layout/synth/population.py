@@ -53,7 +53,9 @@ class Chunk:
 class Population:
     """Draws households and residents of one municipality, chunk by chunk."""
 
-    def __init__(self, seed: int, muni: Municipality, *, atena_digits: int = 15, setai_digits: int = 15) -> None:
+    def __init__(
+        self, seed: int, muni: Municipality, *, atena_digits: int = 15, setai_digits: int = 15
+    ) -> None:
         self.seed = seed
         self.muni = muni
         rng = np.random.default_rng([seed, 0xA7E4A])
@@ -120,7 +122,9 @@ class Population:
 
         # ages (years) and genders
         head_age = np.where(
-            sizes >= 3, rng.integers(30, 60, H), np.where(married, rng.integers(24, 92, H), rng.integers(18, 96, H))
+            sizes >= 3,
+            rng.integers(30, 60, H),
+            np.where(married, rng.integers(24, 92, H), rng.integers(18, 96, H)),
         ).astype(np.float64)
         head_male = np.where(married, rng.random(H) < 0.85, rng.random(H) < 0.5)
         age = np.empty(P)
@@ -176,10 +180,14 @@ class Population:
         foreign_p = is_foreign_h[h_of]
         nat = nat_h[h_of]
         # foreign residents: family names by nationality, given names from the shared stock
-        ffam_h = np.array([self._ffam_by_nat[n][rng.integers(len(self._ffam_by_nat[n]))] for n in nat_h[is_foreign_h]])
+        ffam_h = np.array(
+            [self._ffam_by_nat[n][rng.integers(len(self._ffam_by_nat[n]))] for n in nat_h[is_foreign_h]]
+        )
         ffam = np.zeros(H, dtype=np.int64)
         ffam[is_foreign_h] = ffam_h if ffam_h.size else 0
-        fgiven = np.where(male, rng.integers(len(foreign.GIVEN_M), size=P), rng.integers(len(foreign.GIVEN_F), size=P))
+        fgiven = np.where(
+            male, rng.integers(len(foreign.GIVEN_M), size=P), rng.integers(len(foreign.GIVEN_F), size=P)
+        )
         status = rng.choice(len(foreign.STATUSES), size=P, p=foreign.status_probs())
         status[foreign_p & (nat == 2) & (rng.random(P) < 0.5)] = len(foreign.STATUSES) - 1  # 特別永住者 (KOR)
         card = _card_numbers(rng, P)
@@ -201,7 +209,9 @@ class Population:
         head_in = np.minimum(head_in, REF_DAY - 30)
         in_day = np.maximum(head_in[h_of], birth)
         other_in = (role == COHABITANT) | (role == SPOUSE) & (rng.random(P) < 0.5)
-        in_day[other_in] = np.maximum(in_day[other_in], head_in[h_of][other_in] + rng.integers(0, 900, int(other_in.sum())))
+        in_day[other_in] = np.maximum(
+            in_day[other_in], head_in[h_of][other_in] + rng.integers(0, 900, int(other_in.sum()))
+        )
         in_day = np.minimum(in_day, REF_DAY - 20)
         # foreigners became 住民 when the law took them in (2012-07-09) at the earliest
         in_day = np.where(foreign_p, np.maximum(in_day, FOREIGN_START), in_day)
@@ -219,30 +229,64 @@ class Population:
         state[((role == MOTHER) | (role == FATHER)) & (r < 0.08)] = DEAD
         last_change = np.maximum(in_day, move_day)
         out_day = np.where(
-            state != LIVING, last_change + 1 + (rng.random(P) * np.maximum(REF_DAY - 2 - last_change, 1)).astype(np.int64), -1
+            state != LIVING,
+            last_change + 1 + (rng.random(P) * np.maximum(REF_DAY - 2 - last_change, 1)).astype(np.int64),
+            -1,
         )
 
         pid = np.arange(p0, p0 + P, dtype=np.int64)
         living = state == LIVING
         members = np.bincount(h_of[living], minlength=H)
         c.hh = {
-            "hid": hid, "setai_no": self.setai_no(hid), "size": members, "town": town, "chome": chome,
-            "ban": ban, "go": go, "katagaki": katagaki, "room": room, "foreign": is_foreign_h,
-            "head_pid": pid[start], "head_in": head_in, "deleted": members == 0,
+            "hid": hid,
+            "setai_no": self.setai_no(hid),
+            "size": members,
+            "town": town,
+            "chome": chome,
+            "ban": ban,
+            "go": go,
+            "katagaki": katagaki,
+            "room": room,
+            "foreign": is_foreign_h,
+            "head_pid": pid[start],
+            "head_in": head_in,
+            "deleted": members == 0,
             "out_day": np.where(members == 0, out_day[start], -1),
         }
         prev_town = rng.integers(0, towns, P)
         c.pp = {
-            "pid": pid, "hid": hid[h_of], "h_of": h_of, "pos": pos, "role": role, "male": male,
-            "birth": birth, "unk": unk, "era": era_index(birth), "fam": fam, "given": given,
-            "foreign": foreign_p, "nat": nat, "ffam": ffam[h_of], "fgiven": fgiven, "status": status,
-            "card": card, "expiry": expiry, "atena_no": self.atena_no(pid),
+            "pid": pid,
+            "hid": hid[h_of],
+            "h_of": h_of,
+            "pos": pos,
+            "role": role,
+            "male": male,
+            "birth": birth,
+            "unk": unk,
+            "era": era_index(birth),
+            "fam": fam,
+            "given": given,
+            "foreign": foreign_p,
+            "nat": nat,
+            "ffam": ffam[h_of],
+            "fgiven": fgiven,
+            "status": status,
+            "card": card,
+            "expiry": expiry,
+            "atena_no": self.atena_no(pid),
             "setai_no": c.hh["setai_no"][h_of],
-            "juminhyo": juminhyo_code(self.perm_juminhyo(pid)), "kojin": kojin_bango(self.perm_kojin(pid)),
-            "state": state, "in_day": in_day, "born_here": born_here, "relocated": relocated,
-            "move_day": move_day, "out_day": out_day, "prev_town": prev_town,
+            "juminhyo": juminhyo_code(self.perm_juminhyo(pid)),
+            "kojin": kojin_bango(self.perm_kojin(pid)),
+            "state": state,
+            "in_day": in_day,
+            "born_here": born_here,
+            "relocated": relocated,
+            "move_day": move_day,
+            "out_day": out_day,
+            "prev_town": prev_town,
             "prev_chome": np.where(self.muni.chome[prev_town], rng.integers(1, 6, P), 0),
-            "prev_ban": rng.integers(1, 40, P), "prev_go": rng.integers(1, 30, P),
+            "prev_ban": rng.integers(1, 40, P),
+            "prev_go": rng.integers(1, 30, P),
         }
         c.hist = _history(c.pp)
         return c
@@ -285,8 +329,12 @@ def _history(pp: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     # the row's address is the previous one only on the first row of a relocated person
     at_prev = relocated & (k == 0)
     return {
-        "person": person, "rireki_no": k + 1, "latest": k == n_rows[person] - 1, "kind": kind,
-        "event_day": event_day, "at_prev": at_prev,
+        "person": person,
+        "rireki_no": k + 1,
+        "latest": k == n_rows[person] - 1,
+        "kind": kind,
+        "event_day": event_day,
+        "at_prev": at_prev,
         # the state as of that row: deleted only on the deletion row
         "row_state": np.where(deleted_row, pp["state"][person], LIVING),
     }

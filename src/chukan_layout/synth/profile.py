@@ -32,7 +32,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..read.definition import CsvDefinition, FixedWidthDefinition
+from ..readers.definition import CsvDefinition, FixedWidthDefinition
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
 Enc = Literal["copy", "hankaku", "wareki", "slash", "compact", "const", "memo"]

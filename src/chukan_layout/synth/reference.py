@@ -179,7 +179,9 @@ def load_municipality(code_or_name: str) -> Municipality:
             args,
         ).fetchall()
     if not rows:
-        raise ChukanError(f"no municipality {code_or_name!r} in the postal data (give a 団体コード or a name)")
+        raise ChukanError(
+            f"no municipality {code_or_name!r} in the postal data (give a 団体コード or a name)"
+        )
     codes = {r[1] for r in rows}
     if len(codes) > 1:
         raise ChukanError(f"{code_or_name!r} is ambiguous: 団体コード {', '.join(sorted(codes))}")

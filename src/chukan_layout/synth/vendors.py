@@ -2,7 +2,7 @@
 
 One :class:`VendorFileWriter` per vendor file. Per chunk it derives every vendor field from
 the golden batch (profile encodings), injects the chunk's value faults, renders with the
-reader's renderer (:mod:`chukan_layout.read.render`), patches byte faults into the record
+reader's renderer (:mod:`chukan_layout.readers.render`), patches byte faults into the record
 matrix, frames and appends. Header and trailer (A) come from the profile; the trailer's
 count and control total are computed from what was written.
 """
@@ -17,9 +17,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..read.definition import CsvDefinition, FixedWidthDefinition
-from ..read.render import frame, record_matrix, render_csv
-from ..write.atomic import HashingWriter
+from ..files import HashingWriter
+from ..readers.definition import CsvDefinition, FixedWidthDefinition
+from ..readers.render import frame, record_matrix, render_csv
 from . import encode
 from .arrow_util import const, patch
 from .faults import FILE_KINDS, KINDS, TARGETS, VENDOR_KINDS, ManifestRow, plan
@@ -36,8 +36,16 @@ Fault = tuple[int, str, str, str, str]  # (row, kind, vendor field, item, detail
 class VendorFileWriter:
     """Streams one vendor file; collects manifest rows for what it injects."""
 
-    def __init__(self, world: World, profile: VendorProfile, vfile: VendorFile, out_dir: Path, rate: float,
-                 manifest: list[ManifestRow], capture: dict[str, list[dict[str, pa.Array]]] | None = None) -> None:
+    def __init__(
+        self,
+        world: World,
+        profile: VendorProfile,
+        vfile: VendorFile,
+        out_dir: Path,
+        rate: float,
+        manifest: list[ManifestRow],
+        capture: dict[str, list[dict[str, pa.Array]]] | None = None,
+    ) -> None:
         self.capture = capture  # tests: the vendor columns as rendered, per record map, in file order
         self.w = world
         self.profile = profile
@@ -79,14 +87,26 @@ class VendorFileWriter:
                 self._note(self.records, "KENSU", "", "", 0, "wrong_trailer_count", f"{count - 1} → {count}")
             if "wrong_trailer_total" in kinds and self.vf.name == "KAZEI.DAT":
                 total += 1000
-                self._note(self.records, "GOKEI_NENGAKU", "", "", 0, "wrong_trailer_total", f"{total - 1000} → {total}")
+                self._note(
+                    self.records,
+                    "GOKEI_NENGAKU",
+                    "",
+                    "",
+                    0,
+                    "wrong_trailer_total",
+                    f"{total - 1000} → {total}",
+                )
             cols = {rt.control.count: [str(count)]} if rt.control and rt.control.count else {}
-            for f in (rt.control.totals if rt.control else {}):
+            for f in rt.control.totals if rt.control else {}:
                 cols[f] = [str(total)]
             self._emit_fixed(rt.name, cols)
         self._file.close()
         self.sha256 = self._out.sha256
-        if "truncated_last_record" in kinds and self.vf.name in ("KAIGO.DAT", "keijidosha.csv", "KOKUHOH.EBC"):
+        if "truncated_last_record" in kinds and self.vf.name in (
+            "KAIGO.DAT",
+            "keijidosha.csv",
+            "KOKUHOH.EBC",
+        ):
             self._truncate()
 
     def _truncate(self) -> None:
@@ -102,8 +122,13 @@ class VendorFileWriter:
         self._note(rec, "", layout, "", grec, "truncated_last_record", f"last {cut} bytes cut", gfile)
 
     # -- per chunk -------------------------------------------------------------------------
-    def write_chunk(self, golden: dict[str, tuple[pa.RecordBatch, Rows]], forms: dict[str, dict[str, pa.Array]],
-                    golden_base: dict[str, int], first_chunk: bool) -> None:
+    def write_chunk(
+        self,
+        golden: dict[str, tuple[pa.RecordBatch, Rows]],
+        forms: dict[str, dict[str, pa.Array]],
+        golden_base: dict[str, int],
+        first_chunk: bool,
+    ) -> None:
         parts = []
         for k, rm in enumerate(self.vf.records):
             batch, rows = golden[rm.layout]
@@ -116,8 +141,9 @@ class VendorFileWriter:
         else:
             self._write_csv(parts, golden_base)
 
-    def _columns(self, rm: RecordMap, batch: pa.RecordBatch, vform: dict[str, pa.Array], first: bool
-                 ) -> tuple[dict[str, pa.Array], list[Fault]]:
+    def _columns(
+        self, rm: RecordMap, batch: pa.RecordBatch, vform: dict[str, pa.Array], first: bool
+    ) -> tuple[dict[str, pa.Array], list[Fault]]:
         """Vendor columns of one record map, with value faults applied. Faults: (row, kind, field, item, detail)."""
         n = batch.num_rows
         g = {name: batch.column(name) for name in batch.schema.names}
@@ -135,12 +161,20 @@ class VendorFileWriter:
             if src.enc == "hankaku" and src.item:
                 rows = np.flatnonzero(encode.has_small_kana(g[src.item]))
                 values = g[src.item].take(rows).to_pylist()
-                faults.extend((int(r), "small_kana", fname, src.item, v) for r, v in zip(rows, values, strict=True))
+                faults.extend(
+                    (int(r), "small_kana", fname, src.item, v) for r, v in zip(rows, values, strict=True)
+                )
         return cols, faults
 
-    def _value_faults(self, rm: RecordMap, g: dict[str, pa.Array], field_of: dict[str, str],
-                      targets: dict[str, str], n: int, first: bool
-                      ) -> tuple[list[Fault], dict[str, dict[int, str]], dict[str, tuple[int, str]]]:
+    def _value_faults(
+        self,
+        rm: RecordMap,
+        g: dict[str, pa.Array],
+        field_of: dict[str, str],
+        targets: dict[str, str],
+        n: int,
+        first: bool,
+    ) -> tuple[list[Fault], dict[str, dict[int, str]], dict[str, tuple[int, str]]]:
         """Plan this chunk's faults; those in the standard values are patched into ``g`` here.
 
         Returns the faults, the patched items (item → {row: value}) and the faults left for the
@@ -167,8 +201,14 @@ class VendorFileWriter:
             g[item] = patch(g[item], np.fromiter(changes, np.int64, len(changes)), list(changes.values()))
         return faults, golden_mut, vendor_mut
 
-    def _encode(self, rm: RecordMap, g: dict[str, pa.Array], vform: dict[str, pa.Array],
-                golden_mut: dict[str, dict[int, str]], n: int) -> dict[str, pa.Array]:
+    def _encode(
+        self,
+        rm: RecordMap,
+        g: dict[str, pa.Array],
+        vform: dict[str, pa.Array],
+        golden_mut: dict[str, dict[int, str]],
+        n: int,
+    ) -> dict[str, pa.Array]:
         """Each vendor field in its vendor form (a faulted 外字 item keeps its standard value)."""
         gaiji_items = GAIJI_ITEMS.get(rm.layout, ())
         cols: dict[str, pa.Array] = {}
@@ -181,7 +221,11 @@ class VendorFileWriter:
                 cols[fname] = encode.memo(np.arange(self.data_records, self.data_records + n))
                 continue
             assert src.item is not None
-            v = vform.get(src.item, g[src.item]) if src.item in gaiji_items and src.item not in golden_mut else g[src.item]
+            v = (
+                vform.get(src.item, g[src.item])
+                if src.item in gaiji_items and src.item not in golden_mut
+                else g[src.item]
+            )
             if src.enc == "hankaku":
                 v = encode.hankaku(v)
             elif src.enc == "wareki":
@@ -194,8 +238,14 @@ class VendorFileWriter:
             cols[fname] = v
         return cols
 
-    def _vendor_faults(self, cols: dict[str, pa.Array], g: dict[str, pa.Array], vendor_mut: dict[str, tuple[int, str]],
-                       field_of: dict[str, str], targets: dict[str, str]) -> None:
+    def _vendor_faults(
+        self,
+        cols: dict[str, pa.Array],
+        g: dict[str, pa.Array],
+        vendor_mut: dict[str, tuple[int, str]],
+        field_of: dict[str, str],
+        targets: dict[str, str],
+    ) -> None:
         """Patch the faults that live in the vendor encoding into ``cols``."""
         vchanges: dict[str, dict[int, str]] = {}
         for row, kind in vendor_mut.values():
@@ -209,26 +259,35 @@ class VendorFileWriter:
             elif kind == "undecodable_bytes" and not self.fixed:
                 cur = _MARK + cur
             elif kind == "out_of_era":
-                cur = encode.wareki_forced(pa.array([g[item][row].as_py()]), self.profile.era_codes, "平成")[0].as_py()
+                cur = encode.wareki_forced(pa.array([g[item][row].as_py()]), self.profile.era_codes, "平成")[
+                    0
+                ].as_py()
             vchanges.setdefault(fname, {})[row] = cur
         for fname, changes in vchanges.items():
-            cols[fname] = patch(cols[fname], np.fromiter(changes, np.int64, len(changes)), list(changes.values()))
+            cols[fname] = patch(
+                cols[fname], np.fromiter(changes, np.int64, len(changes)), list(changes.values())
+            )
 
     def _eligible(self, kind: str, item: str, g: dict[str, pa.Array], rm: RecordMap) -> np.ndarray:
         v = g[item]
         nonblank = np.asarray(pc.not_equal(v, "").to_numpy(zero_copy_only=False), dtype=bool)
         if kind == "out_of_era":
-            return nonblank & np.asarray(pc.greater_equal(v, "2019-05-01").to_numpy(zero_copy_only=False), dtype=bool)
+            return nonblank & np.asarray(
+                pc.greater_equal(v, "2019-05-01").to_numpy(zero_copy_only=False), dtype=bool
+            )
         if kind == "unmapped_gaiji" or kind == "undecodable_bytes":
-            kanji = np.asarray(pc.match_substring_regex(v, "^[\u4e00-\u9fff]").to_numpy(zero_copy_only=False), dtype=bool)
+            kanji = np.asarray(
+                pc.match_substring_regex(v, "^[\u4e00-\u9fff]").to_numpy(zero_copy_only=False), dtype=bool
+            )
             return nonblank & kanji
         if kind == "duplicate_key" and item == "rireki_no":
             return np.asarray(pc.not_equal(v, "1").to_numpy(zero_copy_only=False), dtype=bool)
         if kind == "duplicate_key" and item == "kazei_nendo":
             return np.asarray(pc.equal(v, "2025").to_numpy(zero_copy_only=False), dtype=bool)
         if kind == "hankaku_kana":
-            return nonblank & np.asarray(pc.match_substring_regex(v, "^[\u30a1-\u30fa]").to_numpy(
-                zero_copy_only=False), dtype=bool)
+            return nonblank & np.asarray(
+                pc.match_substring_regex(v, "^[\u30a1-\u30fa]").to_numpy(zero_copy_only=False), dtype=bool
+            )
         return nonblank
 
     def _era_names(self, rm: RecordMap, item: str, g: dict[str, pa.Array]) -> pa.Array | None:
@@ -264,16 +323,22 @@ class VendorFileWriter:
                     else:
                         m[row, f.start - 1 : f.start + 1] = np.frombuffer(UNDECODABLE_SJIS, np.uint8)
             if "NENGAKU" in cols:
-                self.total += int(pc.sum(pc.cast(pc.if_else(pc.equal(cols["NENGAKU"], ""), "0", cols["NENGAKU"]),
-                                                 pa.int64())).as_py() or 0)
+                self.total += int(
+                    pc.sum(
+                        pc.cast(pc.if_else(pc.equal(cols["NENGAKU"], ""), "0", cols["NENGAKU"]), pa.int64())
+                    ).as_py()
+                    or 0
+                )
             mats.append(m)
             hh = rows.household if rows.household is not None else np.arange(m.shape[0])
             keys.append(np.stack([hh, np.full(m.shape[0], k), np.arange(m.shape[0])], axis=1))
             meta.append((rm, faults))
         width = max(m.shape[1] for m in mats)
         pad = 0x40 if d.encoding == "ibm930" else 0x20
-        padded = [m if m.shape[1] == width else np.pad(m, ((0, 0), (0, width - m.shape[1])), constant_values=pad)
-                  for m in mats]
+        padded = [
+            m if m.shape[1] == width else np.pad(m, ((0, 0), (0, width - m.shape[1])), constant_values=pad)
+            for m in mats
+        ]
         key = np.concatenate(keys)
         if len(parts) > 1:  # records of several types interleave by household
             order = np.lexsort((key[:, 2], key[:, 1], key[:, 0]))
@@ -290,8 +355,11 @@ class VendorFileWriter:
                 rec = self.records + int(pos[offset + row]) + 1
                 self._note(rec, fname, rm.layout, item, golden_base[rm.layout] + row + 1, kind, detail)
             if m.shape[0]:
-                self._last = (self.records + int(pos[offset + m.shape[0] - 1]) + 1, rm.layout,
-                              golden_base[rm.layout] + m.shape[0])
+                self._last = (
+                    self.records + int(pos[offset + m.shape[0] - 1]) + 1,
+                    rm.layout,
+                    golden_base[rm.layout] + m.shape[0],
+                )
             offset += m.shape[0]
         self.records += allm.shape[0]
         self.data_records += allm.shape[0]
@@ -311,18 +379,32 @@ class VendorFileWriter:
             self.records += 1
         n = len(next(iter(cols.values()))) if cols else 0
         for row, kind, fname, item, detail in faults:
-            self._note(self.records + row + 1, fname, rm.layout, item, golden_base[rm.layout] + row + 1, kind, detail)
+            self._note(
+                self.records + row + 1, fname, rm.layout, item, golden_base[rm.layout] + row + 1, kind, detail
+            )
         if n:
             self._last = (self.records + n, rm.layout, golden_base[rm.layout] + n)
         self.records += n
         self.data_records += n
 
-    def _note(self, record: int, field: str, layout: str, item: str, grec: int, kind: str, detail: str,
-              gfile: str | None = None) -> None:
+    def _note(
+        self,
+        record: int,
+        field: str,
+        layout: str,
+        item: str,
+        grec: int,
+        kind: str,
+        detail: str,
+        gfile: str | None = None,
+    ) -> None:
         if gfile is None:
             gfile = self.w.layouts[layout].file_name if layout else ""
-        self.manifest.append(ManifestRow(self.vendor, self.vf.name, record, field, layout, item, gfile, grec, kind,
-                                         KINDS[kind], detail))
+        self.manifest.append(
+            ManifestRow(
+                self.vendor, self.vf.name, record, field, layout, item, gfile, grec, kind, KINDS[kind], detail
+            )
+        )
 
 
 OVER_LONG_FILL = "長"  # a JIS level-1 kanji: in cp932, in every text charset, never trimmed

@@ -26,9 +26,14 @@ from .reference import Municipality, family_names, given_names
 
 # 近隣 municipalities for 転入前/転出先 addresses and 本籍 (real codes; CD computed)
 OTHER_PLACES: tuple[tuple[str, str, str], ...] = (
-    ("13101", "東京都", "千代田区"), ("14100", "神奈川県", "横浜市"), ("27100", "大阪府", "大阪市"),
-    ("23100", "愛知県", "名古屋市"), ("01100", "北海道", "札幌市"), ("40130", "福岡県", "福岡市"),
-    ("11100", "埼玉県", "さいたま市"), ("26100", "京都府", "京都市"),
+    ("13101", "東京都", "千代田区"),
+    ("14100", "神奈川県", "横浜市"),
+    ("27100", "大阪府", "大阪市"),
+    ("23100", "愛知県", "名古屋市"),
+    ("01100", "北海道", "札幌市"),
+    ("40130", "福岡県", "福岡市"),
+    ("11100", "埼玉県", "さいたま市"),
+    ("26100", "京都府", "京都市"),
 )
 BUILDINGS = ("メゾン", "コーポ", "ハイツ", "グランドハイツ", "パークハウス", "レジデンス")
 KANSUJI = ("", "一", "二", "三", "四", "五", "六", "七", "八", "九")
@@ -68,14 +73,21 @@ class World:
 
     @classmethod
     def create(
-        cls, seed: int, muni: Municipality, layouts: dict[str, Layout], vendors: list[str],
-        gaiji_share: float, mj_list: str | Path | None = None,
+        cls,
+        seed: int,
+        muni: Municipality,
+        layouts: dict[str, Layout],
+        vendors: list[str],
+        gaiji_share: float,
+        mj_list: str | Path | None = None,
     ) -> World:
         pop = Population(seed, muni)
         fam = family_names()
         wanted = {ch for s in fam.kanji for ch in s} | {ch for s in muni.town for ch in s}
         variants = mj_variants(mj_list, wanted) if mj_list else builtin_variants()
-        w = cls(seed, muni, pop, GaijiForms(variants, vendors, seed), gaiji_share, load_codes(), layouts, vendors)
+        w = cls(
+            seed, muni, pop, GaijiForms(variants, vendors, seed), gaiji_share, load_codes(), layouts, vendors
+        )
         w._tables()
         return w
 
@@ -112,8 +124,14 @@ class World:
         fam = family_names()
         self.fam_has, fam_golden, fam_vendor = self.gaiji.forms(fam.kanji)
         self.town_has, town_golden, town_vendor = self.gaiji.forms(self.muni.town)
-        self.fam_forms = {"golden": pa.array(fam_golden, pa.string()), "plain": pa.array(fam.kanji, pa.string())}
-        self.town_forms = {"golden": pa.array(town_golden, pa.string()), "plain": pa.array(self.muni.town, pa.string())}
+        self.fam_forms = {
+            "golden": pa.array(fam_golden, pa.string()),
+            "plain": pa.array(fam.kanji, pa.string()),
+        }
+        self.town_forms = {
+            "golden": pa.array(town_golden, pa.string()),
+            "plain": pa.array(self.muni.town, pa.string()),
+        }
         for v in self.vendors:
             self.fam_forms[v] = pa.array(fam_vendor[v], pa.string())
             self.town_forms[v] = pa.array(town_vendor[v], pa.string())
@@ -190,8 +208,10 @@ class World:
             fg_rom, fg_kana, fg_kanji = (
                 where(fem, pick(gf[k], fg % len(gf[k])), pick(gm[k], fg % len(gm[k]))) for k in range(3)
             )
-            has_kanji = np.asarray(pc.and_(pc.not_equal(f_kanji, ""), pc.not_equal(fg_kanji, "")).to_numpy(
-                zero_copy_only=False), dtype=bool)
+            has_kanji = np.asarray(
+                pc.and_(pc.not_equal(f_kanji, ""), pc.not_equal(fg_kanji, "")).to_numpy(zero_copy_only=False),
+                dtype=bool,
+            )
             shi = patch(shi, fr, where(has_kanji, f_kanji, f_rom))
             mei = patch(mei, fr, where(has_kanji, fg_kanji, fg_rom))
             romaji = patch(romaji, fr, join(f_rom, fg_rom, sep=" "))
@@ -199,8 +219,13 @@ class World:
             mei_kana = patch(mei_kana, fr, fg_kana)
             sep = patch(sep, fr, where(~has_kanji, " ", "　"))
         return {
-            "shi": shi, "mei": mei, "shimei": join(shi, sep, mei), "shi_kana": shi_kana, "mei_kana": mei_kana,
-            "shimei_kana": join(shi_kana, "　", mei_kana), "romaji": romaji,
+            "shi": shi,
+            "mei": mei,
+            "shimei": join(shi, sep, mei),
+            "shi_kana": shi_kana,
+            "mei_kana": mei_kana,
+            "shimei_kana": join(shi_kana, "　", mei_kana),
+            "romaji": romaji,
         }
 
     def address(self, c: Chunk, form: str) -> dict[str, pa.Array]:
@@ -221,11 +246,18 @@ class World:
         kat = hh["katagaki"]
         # 方書 on the few households that have one: built for those rows only, blank elsewhere
         rows = np.flatnonzero(kat >= 0)
-        bld = join(pick(list(BUILDINGS), kat[rows]), pick(self.town_forms["plain"], town[rows]), "　",
-                   room_vocab().take(hh["room"][rows]), "号")
+        bld = join(
+            pick(list(BUILDINGS), kat[rows]),
+            pick(self.town_forms["plain"], town[rows]),
+            "　",
+            room_vocab().take(hh["room"][rows]),
+            "号",
+        )
         katagaki = patch(blank(len(town)), rows, bld)
         return {
-            "machiaza": machiaza, "banchi": banchi, "katagaki": katagaki,
+            "machiaza": machiaza,
+            "banchi": banchi,
+            "katagaki": katagaki,
             "yubin": pick(self.postal, town),
             "machiaza_code": zfill(town * 1000 + chome, 7),
         }
@@ -263,8 +295,10 @@ def banchi_strings(ban: np.ndarray, go: np.ndarray, chome: np.ndarray) -> pa.Arr
 
 @cache
 def banchi_vocab() -> pa.Array:
-    return pa.array([f"{b}番{g}号" if c else f"{b}番地{g}" for c in (0, 1) for b in range(_BAN) for g in range(_GO)],
-                    pa.string())
+    return pa.array(
+        [f"{b}番{g}号" if c else f"{b}番地{g}" for c in (0, 1) for b in range(_BAN) for g in range(_GO)],
+        pa.string(),
+    )
 
 
 @cache

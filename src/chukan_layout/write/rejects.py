@@ -23,21 +23,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .atomic import AtomicFile, HashingWriter
+from ..files import AtomicFile, HashingWriter, guard_cell
 
 COLUMNS = ["source", "record", "offset", "stage", "code", "reason", "raw_hex", "values"]
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def guard_cell(value: str) -> str:
-    """Prefix a cell that a spreadsheet would evaluate as a formula.
-
-    >>> guard_cell("=HYPERLINK(\\"http://x\\")")
-    '\\'=HYPERLINK("http://x")'
-    >>> guard_cell("山田")
-    '山田'
-    """
-    return "'" + value if value.startswith(_DANGEROUS) else value
 
 
 class RejectsWriter:

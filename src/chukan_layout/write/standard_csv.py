@@ -25,8 +25,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from ..errors import ChukanError
+from ..files import AtomicFile, HashingWriter
 from ..spec.model import Layout
-from .atomic import AtomicFile, HashingWriter
 
 Header = Literal["name", "id", "none"]
 
@@ -141,7 +141,9 @@ class StandardCsvWriter:
                     item = self.layout.item(name)
                     start = e.start
                     # an IVS/SVS selector cannot stand alone: name the whole sequence
-                    if start > 0 and (0xE0100 <= ord(v[start]) <= 0xE01EF or 0xFE00 <= ord(v[start]) <= 0xFE0F):
+                    if start > 0 and (
+                        0xE0100 <= ord(v[start]) <= 0xE01EF or 0xFE00 <= ord(v[start]) <= 0xFE0F
+                    ):
                         start -= 1
                     ch = v[start : e.end]
                     cps = " ".join(f"U+{ord(c):04X}" for c in ch)

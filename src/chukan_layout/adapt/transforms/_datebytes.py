@@ -96,7 +96,9 @@ def gyymmdd(
     ok = (t & np.uint64(_HI_NIBBLES)) == np.uint64(_THREES)  # 0x30–0x3F …
     ok &= ((t + np.uint64(_SIXES)) & np.uint64(_HI_NIBBLES)) == np.uint64(_THREES)  # … and not 0x3A–0x3F
     dig = t & np.uint64(_LOW_NIBBLES)
-    pairs = (dig & np.uint64(_EVEN_DIGITS)) * np.uint64(10) + ((dig >> np.uint64(8)) & np.uint64(_EVEN_DIGITS))
+    pairs = (dig & np.uint64(_EVEN_DIGITS)) * np.uint64(10) + (
+        (dig >> np.uint64(8)) & np.uint64(_EVEN_DIGITS)
+    )
     # YY in byte 0, MM in byte 2, DD in byte 4 (each < 166)
     yy, mm, dd = (((pairs >> np.uint64(sh)) & np.uint64(0xFF)).astype(np.int64) for sh in (0, 16, 32))
     key = era_index[(x & np.uint64(0xFF)).astype(np.intp)] * 1_000_000 + yy * 10_000 + mm * 100 + dd
@@ -108,11 +110,18 @@ def gyymmdd(
     m = rows.size
     out = np.empty(10 * m + 2, np.uint8)
     if m == 0:
-        return from_buffers(out[:0], np.zeros(n + 1, np.int64)), rows, mm == 0, nonempty  # 2 spare bytes for the last row's 8-byte store
+        return (
+            from_buffers(out[:0], np.zeros(n + 1, np.int64)),
+            rows,
+            mm == 0,
+            nonempty,
+        )  # 2 spare bytes for the last row's 8-byte store
     md = (x >> np.uint64(24)) & np.uint64(0xFFFF)  # "MM"
     dd_bytes = (x >> np.uint64(40)) & np.uint64(0xFFFF)  # "DD"
     np.ndarray((m,), dtype="<u8", buffer=out, offset=4, strides=(10,))[:] = (
         np.uint64(0x2D00002D) | (md << np.uint64(8)) | (dd_bytes << np.uint64(32))  # "-MM-DD" + 2 spill bytes
     )
-    np.ndarray((m,), dtype="<u4", buffer=out, offset=0, strides=(10,))[:] = _YEAR4_U32[year]  # after: fixes spill
+    np.ndarray((m,), dtype="<u4", buffer=out, offset=0, strides=(10,))[:] = _YEAR4_U32[
+        year
+    ]  # after: fixes spill
     return from_buffers(out[: 10 * m], row_offsets(rows, n, 10)), rows, (mm == 0) | (dd == 0), nonempty

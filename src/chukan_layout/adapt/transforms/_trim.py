@@ -33,7 +33,9 @@ def _buffers(col: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """(data, offsets) of a non-null string array as zero-copy views: absolute positions, no casts."""
     bufs = col.buffers()
     wide = pa.types.is_large_string(col.type)
-    off = np.frombuffer(bufs[1], np.int64 if wide else np.int32, len(col) + 1, col.offset * (8 if wide else 4))
+    off = np.frombuffer(
+        bufs[1], np.int64 if wide else np.int32, len(col) + 1, col.offset * (8 if wide else 4)
+    )
     data = np.frombuffer(bufs[2], np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
     return data, off
 

@@ -29,7 +29,9 @@ def utf8_buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     bufs = arr.buffers()
     wide = pa.types.is_large_string(arr.type)
     dtype, size = (np.int64, 8) if wide else (np.int32, 4)
-    offsets = np.frombuffer(bufs[1], dtype=dtype, count=len(arr) + 1, offset=arr.offset * size).astype(np.int64)
+    offsets = np.frombuffer(bufs[1], dtype=dtype, count=len(arr) + 1, offset=arr.offset * size).astype(
+        np.int64
+    )
     start, end = int(offsets[0]), int(offsets[-1])
     data = (
         np.frombuffer(bufs[2], dtype=np.uint8, count=end - start, offset=start)

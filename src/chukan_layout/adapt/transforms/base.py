@@ -190,4 +190,3 @@ def as_str(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
 def const_array(value: str, n: int) -> pa.Array:
     """``n`` copies of ``value`` (dictionary-free plain strings)."""
     return pa.repeat(pa.scalar(value, pa.string()), n)
-

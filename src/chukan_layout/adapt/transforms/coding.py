@@ -60,9 +60,9 @@ class CodeMap(Transform):
 def _digit_matrix(s: pa.Array, width: int) -> tuple[np.ndarray, np.ndarray]:
     """(n × width digit matrix, ok mask): values right-aligned, left-padded with zeros."""
     ok = np.asarray(
-        pc.and_(
-            pc.match_substring_regex(s, r"^[0-9]+$"), pc.less_equal(pc.utf8_length(s), width)
-        ).to_numpy(zero_copy_only=False),
+        pc.and_(pc.match_substring_regex(s, r"^[0-9]+$"), pc.less_equal(pc.utf8_length(s), width)).to_numpy(
+            zero_copy_only=False
+        ),
         dtype=bool,
     )
     padded = pc.utf8_lpad(pc.if_else(pa.array(ok), s, ""), width=width, padding="0")
@@ -120,7 +120,11 @@ class CheckDigitStep(Transform):
         if a.mode == "append":
             cd = check_digits(alg.name, mat)
             cds = pa.array(cd.astype(str))
-            joined = pc.binary_join_element_wise(cds, s, "") if alg.cd_first else pc.binary_join_element_wise(s, cds, "")
+            joined = (
+                pc.binary_join_element_wise(cds, s, "")
+                if alg.cd_first
+                else pc.binary_join_element_wise(s, cds, "")
+            )
             ctx.finding(codes.CHECK_DIGIT.code, ~ok & ~blank, s)
             return pc.if_else(pa.array(ok), joined, s)
         if alg.cd_first:

@@ -43,7 +43,9 @@ def format_regex(fmt: str, *, era: bool) -> str:
                 if group == "g":
                     out.append(f"(?P<g>[0-9A-Za-z]{{{len(tok)}}})")
                 else:
-                    out.append(f"(?P<{group}>[0-9]{{1,2}})" if len(tok) == 1 else f"(?P<{group}>[0-9]{{{len(tok)}}})")
+                    out.append(
+                        f"(?P<{group}>[0-9]{{1,2}})" if len(tok) == 1 else f"(?P<{group}>[0-9]{{{len(tok)}}})"
+                    )
                 i += len(tok)
                 break
         else:
@@ -117,7 +119,14 @@ class _DateBase(Transform):
         return [self.args.flag_item] if self.args.flag_item else []
 
     def _era_years(
-        self, g: pa.Array, yy: np.ndarray, m: np.ndarray, d: np.ndarray, parsed: np.ndarray, raw: pa.Array, ctx: Context
+        self,
+        g: pa.Array,
+        yy: np.ndarray,
+        m: np.ndarray,
+        d: np.ndarray,
+        parsed: np.ndarray,
+        raw: pa.Array,
+        ctx: Context,
     ) -> tuple[np.ndarray, np.ndarray]:
         raise NotImplementedError  # only 和暦
 
@@ -134,7 +143,14 @@ class _DateBase(Transform):
         out, flag, rest = fast
         flag_item = self.args.flag_item
         if rest.size:  # the few rows the fixed-width path did not settle: the general path, on them only
-            sub = Context(ctx.file, ctx.layout, ctx.item, ctx.records.take(pa.array(rest)), ctx.findings, ctx.sensitivity)
+            sub = Context(
+                ctx.file,
+                ctx.layout,
+                ctx.item,
+                ctx.records.take(pa.array(rest)),
+                ctx.findings,
+                ctx.sensitivity,
+            )
             slow = self._slow(trim_column(s.take(pa.array(rest))), sub)
             mask = np.zeros(len(s), bool)
             mask[rest] = True
@@ -149,7 +165,9 @@ class _DateBase(Transform):
         """The 不詳 flag column: ``flag_values[1]`` where ``on``, the blank value where the date is blank."""
         a = self.args
         blank_v = a.flag_blank if a.flag_blank is not None else a.flag_values[0]
-        return pc.if_else(pa.array(on), a.flag_values[1], pc.if_else(pa.array(blank), blank_v, a.flag_values[0]))
+        return pc.if_else(
+            pa.array(on), a.flag_values[1], pc.if_else(pa.array(blank), blank_v, a.flag_values[0])
+        )
 
     def _fast(self, s: pa.Array) -> tuple[pa.Array, pa.Array | None, np.ndarray] | None:
         """Fixed-width formats (GYYMMDD, YYYYMMDD, YYYY/MM/DD): digits straight from the UTF-8 bytes.
@@ -209,7 +227,11 @@ class _DateBase(Transform):
         if not all_ok:
             mat, y = mat[ok], y[ok]
             m, d = m[ok], d[ok]
-        rows = (np.arange(n) if cand is None else cand) if all_ok else (np.flatnonzero(ok) if cand is None else cand[ok])
+        rows = (
+            (np.arange(n) if cand is None else cand)
+            if all_ok
+            else (np.flatnonzero(ok) if cand is None else cand[ok])
+        )
         out10 = np.empty((mat.shape[0], 10), np.uint8)
         out10[:, 0:4] = YEAR4[y]
         out10[:, 4] = out10[:, 7] = ord("-")
@@ -235,7 +257,9 @@ class _DateBase(Transform):
             a = self.args
             self._layout = _fixed_layout(a.format)
             self._table = self._era_table() if self.era else None
-            self._words_ok = self.era and a.format == "GYYMMDD" and not a.sentinels and self._table is not None
+            self._words_ok = (
+                self.era and a.format == "GYYMMDD" and not a.sentinels and self._table is not None
+            )
         return bool(self._words_ok)
 
     def _words(self, s: pa.Array) -> tuple[pa.Array, pa.Array | None, np.ndarray] | None:
@@ -268,7 +292,9 @@ class _DateBase(Transform):
         a = self.args
         blank = np.asarray(pc.equal(s, "").to_numpy(zero_copy_only=False))
         sentinel = (
-            np.asarray(pc.is_in(s, value_set=pa.array(a.sentinels, pa.string())).to_numpy(zero_copy_only=False))
+            np.asarray(
+                pc.is_in(s, value_set=pa.array(a.sentinels, pa.string())).to_numpy(zero_copy_only=False)
+            )
             if a.sentinels
             else np.zeros(len(s), bool)
         )
@@ -328,7 +354,9 @@ class Wareki(_DateBase):
         base = np.array([e.start.year for e in eras], np.int64)
         start = np.array([e.start.year * 10000 + e.start.month * 100 + e.start.day for e in eras], np.int64)
         ends = [wareki.era_end(e) for e in eras]
-        end = np.array([99991231 if x is None else x.year * 10000 + x.month * 100 + x.day for x in ends], np.int64)
+        end = np.array(
+            [99991231 if x is None else x.year * 10000 + x.month * 100 + x.day for x in ends], np.int64
+        )
         return keys, base, start, end
 
     def _era_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
@@ -341,7 +369,14 @@ class Wareki(_DateBase):
         return lut, base, start, end
 
     def _era_years(
-        self, g: pa.Array, yy: np.ndarray, m: np.ndarray, d: np.ndarray, parsed: np.ndarray, raw: pa.Array, ctx: Context
+        self,
+        g: pa.Array,
+        yy: np.ndarray,
+        m: np.ndarray,
+        d: np.ndarray,
+        parsed: np.ndarray,
+        raw: pa.Array,
+        ctx: Context,
     ) -> tuple[np.ndarray, np.ndarray]:
         keys, base, start, end = self._era_bounds()
         idx = pc.index_in(g, value_set=pa.array(keys, pa.string()))
@@ -371,4 +406,3 @@ class Seireki(_DateBase):
         format: str = "YYYYMMDD"
 
     args: Args
-

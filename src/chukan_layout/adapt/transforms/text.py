@@ -137,7 +137,9 @@ class Slice(Transform):
 
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
         a = self.args
-        return pc.utf8_slice_codeunits(as_str(inputs[0]), a.start, a.stop if a.stop is not None else 2**31 - 1)
+        return pc.utf8_slice_codeunits(
+            as_str(inputs[0]), a.start, a.stop if a.stop is not None else 2**31 - 1
+        )
 
 
 @register_transform

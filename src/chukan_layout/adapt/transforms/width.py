@@ -22,7 +22,9 @@ FULL_KANA = "。「」、・ヲァィゥェォャュョッーアイウエオカ�
 assert len(HALF_KANA) == len(FULL_KANA) == 63
 DAKUTEN, HANDAKUTEN = 0xFF9E, 0xFF9F
 # half-width base → full-width voiced (ﾞ) / semi-voiced (ﾟ) form
-_VOICED = {h: chr(ord(f) + 1) for h, f in zip(HALF_KANA, FULL_KANA, strict=True) if h in "ｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾊﾋﾌﾍﾎ"}
+_VOICED = {
+    h: chr(ord(f) + 1) for h, f in zip(HALF_KANA, FULL_KANA, strict=True) if h in "ｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾊﾋﾌﾍﾎ"
+}
 _VOICED |= {"ｳ": "ヴ", "ﾜ": "ヷ", "ｦ": "ヺ"}
 _SEMI = {h: chr(ord(f) + 2) for h, f in zip(HALF_KANA, FULL_KANA, strict=True) if h in "ﾊﾋﾌﾍﾎ"}
 
@@ -55,7 +57,11 @@ for _i in range(63):
 _H2Z_B, _ = encode_table(_H2Z)
 _H2Z_VB, _ = encode_table(_H2Z_V)
 _H2Z_SB, _ = encode_table(_H2Z_S)
-assert (_H2Z_B[:, 0] == 0xE3).all() and (_H2Z_VB[_H2Z_V > 0, 0] == 0xE3).all() and (_H2Z_SB[_H2Z_S > 0, 0] == 0xE3).all()
+assert (
+    (_H2Z_B[:, 0] == 0xE3).all()
+    and (_H2Z_VB[_H2Z_V > 0, 0] == 0xE3).all()
+    and (_H2Z_SB[_H2Z_S > 0, 0] == 0xE3).all()
+)
 _B1, _B2 = _H2Z_B[:, 1].copy(), _H2Z_B[:, 2].copy()
 _HAS_VOICED = _H2Z_V > 0
 _HAS_SEMI = _H2Z_S > 0
@@ -168,7 +174,9 @@ def zenkaku_to_ascii(
         order = np.argsort(pos, kind="stable")
         pos, asc = pos[order], asc[order]
     repl = asc.astype(np.uint8).reshape(-1, 1)
-    return from_buffers(*rewrite(data, offsets, pos, np.full(pos.size, 3, np.int64), repl, np.ones(pos.size, np.int64)))
+    return from_buffers(
+        *rewrite(data, offsets, pos, np.full(pos.size, 3, np.int64), repl, np.ones(pos.size, np.int64))
+    )
 
 
 def ascii_to_zenkaku(

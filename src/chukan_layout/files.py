@@ -1,0 +1,134 @@
+"""Files written for people: atomic (temporary sibling renamed into place), hashed, spreadsheet-safe.
+
+A crash, an exception or Ctrl-C leaves no half-written output: the
+temporary file is removed and the target keeps its previous content (or stays absent).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+
+class HashingWriter:
+    """A binary sink that counts bytes and computes SHA-256 while writing."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self._sha = hashlib.sha256()
+        self.bytes_written = 0
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        self._sha.update(data)
+        self.bytes_written += len(data)
+        return self._raw.write(data)
+
+    @property
+    def sha256(self) -> str:
+        return self._sha.hexdigest()
+
+
+class AtomicFile:
+    """A file written under a temporary sibling name and renamed into place by :meth:`close`.
+
+    :meth:`abort` (or an exception inside ``with``) removes the temporary file, so the
+    target never holds half-written content. Writers in this package build on it.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._tmp = temp_path_for(self.path)
+        self._file: BinaryIO | None = None
+        self.out: HashingWriter | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self._file is not None
+
+    def open(self) -> HashingWriter:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = open(self._tmp, "wb")  # noqa: SIM115 - closed by close()/abort()
+        self.out = HashingWriter(self._file)
+        return self.out
+
+    def close(self) -> None:
+        """Flush, fsync and rename into place (no-op when never opened)."""
+        if self._file is None:
+            return
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        os.replace(self._tmp, self.path)
+        self._file = None
+
+    def abort(self) -> None:
+        """Drop the temporary file; the target keeps its previous state."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._tmp.unlink(missing_ok=True)
+
+    @property
+    def sha256(self) -> str | None:
+        return None if self.out is None else self.out.sha256
+
+
+def temp_path_for(path: Path) -> Path:
+    return path.with_name(f".{path.name}.part-{os.getpid()}")
+
+
+@contextmanager
+def atomic_output(path: str | Path) -> Iterator[HashingWriter]:
+    """Open ``path`` for atomic binary writing; yields a :class:`HashingWriter`.
+
+    >>> with atomic_output(tmp / "a.csv") as out:   # doctest: +SKIP
+    ...     out.write(b"...")
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_path_for(target)
+    f = open(tmp, "wb")  # noqa: SIM115 - closed in both branches below
+    try:
+        writer = HashingWriter(f)
+        yield writer
+        f.flush()
+        os.fsync(f.fileno())
+        f.close()
+        os.replace(tmp, target)
+    except BaseException:
+        f.close()
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def sha256_file(path: str | Path, chunk: int = 1 << 20) -> tuple[int, str]:
+    """(size, SHA-256 hex) of a file, streamed in 1 MiB chunks."""
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+            size += len(block)
+    return size, h.hexdigest()
+
+
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard_cell(value: str | int | None) -> str:
+    """Text that a spreadsheet will show, never evaluate (CSV formula injection guard).
+
+    >>> guard_cell('=HYPERLINK("http://x","y")')
+    '\\'=HYPERLINK("http://x","y")'
+    >>> guard_cell(-1), guard_cell("-1"), guard_cell(None), guard_cell("山田")
+    ('-1', "'-1", '', '山田')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, int):  # counts and record numbers: numbers, not formulas
+        return str(value)
+    return "'" + value if value.startswith(_DANGEROUS) else value

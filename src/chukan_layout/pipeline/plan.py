@@ -1,0 +1,197 @@
+"""Partitions of a run: which bytes of which input file one worker reads.
+
+A partition is a whole input file, or — for a big fixed-width file — a byte range that
+starts and ends on record boundaries, so a worker can read it with the ordinary reader
+and still number its records globally (``first_record``):
+
+- ``fixed`` framing (no separators): boundaries at k × record length, always exact;
+- ``lf`` / ``crlf`` framing with one record length: boundaries at k × (length + newline),
+  accepted only when every line of the file has exactly that length (the terminator sits at
+  every k × stride − 1 and the file holds no other newline byte); otherwise the file stays whole;
+- CSV, RDW/VB and multi-length files are not split (quoted newlines, variable records).
+
+The plan depends only on the files and ``partition_bytes`` — never on the number of
+workers — so a run with 1 or N workers reads exactly the same partitions, and merging
+their parts in partition order gives byte-identical outputs (DESIGN §4.9, §4.10).
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..readers.definition import FixedWidthDefinition, Framing, RecordRole
+
+PARTITION_BYTES = 16 << 20  # a partition is ~16 MiB of input: enough to amortise, small enough to balance
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One unit of work: ``path[start:end]`` of an input of adapter source ``source``."""
+
+    index: int  # position in the run: parts are merged in this order
+    source: str
+    path: str
+    file: str  # file id (``_source``): the file name
+    start: int = 0
+    end: int | None = None  # exclusive; None = end of file
+    first_record: int = 1  # global number of the partition's first record
+    size: int = 0  # bytes of the partition (progress)
+    header_values: dict[str, str] = field(default_factory=dict)  # header record of a split file
+
+    @property
+    def whole(self) -> bool:
+        return self.start == 0 and self.end is None
+
+
+class RangeFile(io.RawIOBase):
+    """A read-only binary view of ``path[start:end]`` (what a worker hands to the reader)."""
+
+    def __init__(self, path: str | Path, start: int = 0, end: int | None = None) -> None:
+        super().__init__()
+        self._f = open(path, "rb")  # noqa: SIM115 - closed by close()
+        self._f.seek(start)
+        self._start, self._end = start, end
+        self._left = None if end is None else end - start
+
+    def readable(self) -> bool:
+        return True
+
+    # Seekable (offsets relative to ``start``): the CSV reader otherwise buffers a whole
+    # unseekable input in memory (a 750 MB vendor CSV made the worker ~900 MiB bigger).
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._f.tell() - self._start
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        if whence == io.SEEK_SET:
+            target = self._start + pos
+        elif whence == io.SEEK_CUR:
+            target = self._f.tell() + pos
+        else:
+            end = self._end if self._end is not None else self._f.seek(0, io.SEEK_END)
+            target = end + pos
+        if target < self._start:
+            raise ValueError("negative seek position")
+        if self._end is not None:
+            target = min(target, self._end)
+        self._f.seek(target)
+        self._left = None if self._end is None else self._end - target
+        return target - self._start
+
+    def read(self, size: int | None = -1) -> bytes:  # type: ignore[override]
+        if size is None or size < 0:
+            size = self._left if self._left is not None else -1
+        elif self._left is not None:
+            size = min(size, self._left)
+        data = self._f.read(size)
+        if self._left is not None:
+            self._left -= len(data)
+        return data
+
+    def readinto(self, b: Any) -> int:
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._f.close()
+        super().close()
+
+
+def stride_of(d: FixedWidthDefinition) -> int | None:
+    """Bytes per physical record when every record of the definition has one length, else None."""
+    lengths = {rt.record_length for rt in d.record_types}
+    if len(lengths) != 1:
+        return None
+    n = lengths.pop()
+    return {Framing.FIXED: n, Framing.LF: n + 1, Framing.CRLF: n + 2}.get(d.framing)
+
+
+_SCAN_BLOCK = 8 << 20  # bytes per read while checking line terminators
+
+
+def _lines_uniform(path: str | Path, stride: int, framing: Framing, size: int) -> bool:
+    """Every line of an LF/CRLF file has exactly ``stride`` bytes (a short last record is allowed).
+
+    Reads the file in blocks of whole strides into one reused buffer (no memory map: mapped
+    pages of a multi-GB input would count in the parent's resident memory).
+    """
+    full = size // stride
+    if full == 0:
+        return False
+    per = max(1, _SCAN_BLOCK // stride)
+    buf = bytearray(per * stride)
+    view = memoryview(buf)
+    count = 0  # newline bytes in the file
+    with open(path, "rb") as f:
+        done = 0  # whole strides checked
+        while True:
+            n = f.readinto(view)
+            if not n:
+                break
+            block = np.frombuffer(buf, dtype=np.uint8, count=n)
+            k = min(n // stride, full - done)  # whole records in this block
+            if k:
+                ends = block[stride - 1 : k * stride : stride]
+                if not (ends == 0x0A).all():
+                    return False
+                if framing is Framing.CRLF and not (block[stride - 2 : k * stride : stride] == 0x0D).all():
+                    return False
+            done += k
+            count += buf.count(b"\n", 0, n)
+    # no other newline byte anywhere: an embedded LF would make the reader see another record;
+    # the short tail (if any) holds no newline either
+    return count == full
+
+
+def split_points(path: str | Path, d: Any, size: int, partition_bytes: int) -> tuple[int, list[int]] | None:
+    """(stride, byte boundaries) to split a fixed-width file at, or None to keep it whole."""
+    if not isinstance(d, FixedWidthDefinition) or size <= partition_bytes:
+        return None
+    stride = stride_of(d)
+    if stride is None:
+        return None
+    if d.framing in (Framing.LF, Framing.CRLF) and not _lines_uniform(path, stride, d.framing, size):
+        return None
+    per = max(1, partition_bytes // stride)
+    cuts = list(range(per * stride, size, per * stride))
+    if cuts and size - cuts[-1] < stride:  # never leave a partition shorter than a record
+        cuts.pop()
+    return (stride, cuts) if cuts else None
+
+
+def has_header(d: Any) -> bool:
+    return isinstance(d, FixedWidthDefinition) and any(rt.role is RecordRole.HEADER for rt in d.record_types)
+
+
+def plan(
+    files: list[tuple[str, Path, Any]], *, partition_bytes: int = PARTITION_BYTES, split: bool = True,
+    header_of: Any = None,
+) -> list[Partition]:  # fmt: skip
+    """Partitions of ``[(source id, path, definition), …]`` in run order.
+
+    ``header_of(source, path)`` returns the header record's values of a file that is split
+    (the workers of later partitions need them for ``header.FIELD`` mappings).
+    """
+    out: list[Partition] = []
+    for source, path, d in files:
+        size = Path(path).stat().st_size
+        sp = split_points(path, d, size, partition_bytes) if split else None
+        if sp is None:
+            out.append(Partition(len(out), source, str(path), Path(path).name, size=size))
+            continue
+        stride, cuts = sp
+        header = header_of(source, path) if header_of is not None and has_header(d) else {}
+        bounds = [0, *cuts, size]
+        for lo, hi in itertools.pairwise(bounds):
+            out.append(Partition(len(out), source, str(path), Path(path).name, lo, None if hi == size else hi,
+                                 lo // stride + 1, hi - lo, header))  # fmt: skip
+    return out

@@ -1,0 +1,468 @@
+"""One partition of a convert run: read → adapt → 外字 → stages → validate → part files.
+
+:func:`run_partition` is what every worker process (or the parent, with one worker) runs
+for one :class:`~.plan.Partition`. It writes its own *part files* (standard CSV
+without header per layout, rejects rows, ``gaiji.csv`` rows) and returns a picklable
+:class:`PartResult`: accounting, findings, 外字 counters, trailer records and sums, and the
+128-bit key / reference codes of every layout row (for the cross-record checks, which the
+parent runs once over the whole run).
+
+Rows inside a part are canonical: rejects and 外字 sidecar rows are sorted by record
+number, so the same records give the same bytes whatever the batch or partition
+boundaries (DESIGN §4.9).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from ..adapt import codes as adapt_codes
+from ..adapt.engine import RESERVED, AdaptEngine, LookupTable
+from ..adapt.loader import Adapter, SourceSpec, load_adapter
+from ..errors import AccountingError
+from ..files import guard_cell
+from ..findings import FindingSet, Severity
+from ..readers.api import Reject, read
+from ..readers.definition import FixedWidthDefinition
+from ..validation.context import BatchContext
+from ..validation.hashing import CODE, key_codes
+from ..validation.refs import ReferenceIndex
+from ..validation.trailers import exact_sum
+from ..write.standard_csv import StandardCsvWriter
+from .plan import Partition, RangeFile
+
+Codes = dict[tuple[str, Any], list[tuple[np.ndarray, np.ndarray]]]  # (kind, key) → [(codes, records)]
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything a worker needs to rebuild the run's stages (picklable)."""
+
+    adapter_ref: str | None  # shipped name or YAML path (child processes load it themselves)
+    parts_dir: str
+    lookup_files: dict[str, list[str]] = field(default_factory=dict)
+    encoding: str | None = None
+    output_encoding: str = "utf-8"
+    limit: int | None = None
+    batch_size: int = 65536
+    policy: str = "reject"
+    validate: bool = False
+    on_error: str = "reject"  # reject | keep
+    raw_values: bool = False
+    max_samples: int | None = 20
+    severities: dict[str, str] = field(default_factory=dict)
+    gaiji: bool = False
+    gaiji_tables: tuple[str, ...] = ()
+    gaiji_source_system: str | None = None
+    gaiji_policies: dict[str, str] = field(default_factory=dict)
+    mj_index: bool = False
+
+    def findings(self, max_samples: int | str | None = "cfg") -> FindingSet:
+        n = self.max_samples if max_samples == "cfg" else max_samples
+        overrides = {k: Severity(v) for k, v in self.severities.items()}
+        return FindingSet(max_samples=n, severity_overrides=overrides)  # type: ignore[arg-type]
+
+
+@dataclass
+class PartResult:
+    """What one partition produced (sent back to the parent)."""
+
+    index: int
+    file: str
+    source: str
+    records_seen: int = 0
+    control: int = 0
+    read_rejected: int = 0
+    adapt_rejected: int = 0
+    validate_rejected: int = 0
+    routed: int = 0  # data records routed to ≥ 1 layout (written or rejected by validation)
+    yielded: int = 0
+    bytes_read: int = 0
+    written: dict[str, int] = field(default_factory=dict)
+    rejected_by_reason: dict[str, int] = field(default_factory=dict)
+    parts: dict[str, str] = field(default_factory=dict)  # layout id → part file
+    rejects_part: str | None = None
+    rejects: int = 0
+    gaiji_part: str | None = None
+    gaiji_rows: int = 0
+    findings: FindingSet = field(default_factory=FindingSet)
+    gaiji: Any = None  # GaijiSummary
+    codes: dict[tuple[str, Any], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    headers: list[dict[str, Any]] = field(default_factory=list)
+    trailers: list[dict[str, Any]] = field(default_factory=list)
+    sums: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def records_out(self) -> int:
+        return self.routed - self.validate_rejected
+
+
+class _RejectSink:
+    """Collects reject rows of a partition (sorted by record when written)."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[int, list[str]]] = []
+
+    def add(self, *, source: str, record: int, stage: str, code: str, reason: str, offset: int | None = None,
+            raw: bytes | None = None, values: Any = None) -> None:  # fmt: skip
+        self.rows.append(
+            (
+                int(record),
+                [
+                    source,
+                    str(record),
+                    "" if offset is None else str(offset),
+                    stage,
+                    code,
+                    reason,
+                    "" if raw is None else raw.hex(),
+                    "" if values is None else json.dumps(dict(values), ensure_ascii=False),
+                ],
+            )
+        )
+
+    def to_bytes(self) -> bytes:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        for _, row in sorted(self.rows, key=lambda t: t[0]):
+            w.writerow([guard_cell(c) for c in row])
+        return buf.getvalue().encode("utf-8")
+
+
+def load_lookup_table(
+    src: SourceSpec, paths: list[str], encoding: str | None, batch_size: int
+) -> LookupTable:
+    """A lookup source's table (the parent accounts for its records; workers only need the data)."""
+    batches: list[pa.RecordBatch] = []
+    for p in paths:
+        for b in read(p, src.definition, encoding=encoding, batch_size=batch_size, source_id=Path(p).name):
+            rt = (b.schema.metadata or {}).get(b"record_type")
+            if src.record_type is None or rt is None or rt.decode() == src.record_type:
+                batches.append(b)
+    return LookupTable.from_batches(src, batches)
+
+
+class WorkerState:
+    """The run's stages, built once per process."""
+
+    def __init__(self, cfg: RunConfig, *, adapter: Adapter | None = None, layouts: Any = None,
+                 lookups: dict[str, LookupTable] | None = None, stages: Any = ()) -> None:  # fmt: skip
+        self.cfg = cfg
+        if adapter is None:
+            assert cfg.adapter_ref is not None
+            adapter = load_adapter(cfg.adapter_ref, layouts)
+        self.adapter = adapter
+        if lookups is None:
+            lookups = {sid: load_lookup_table(adapter.sources[sid], paths, cfg.encoding, cfg.batch_size)
+                       for sid, paths in cfg.lookup_files.items()}  # fmt: skip
+        self.engine = AdaptEngine(adapter, lookups)
+        self.layouts = {t.layout.id: t.layout for t in adapter.targets}
+        self.order = {lid: i for i, lid in enumerate(self.layouts)}
+        self.stages = list(stages)
+        self.compiled: dict[str, Any] = {}
+        self.refs: ReferenceIndex | None = None
+        if cfg.validate:
+            from .report import compile_for
+
+            self.compiled = {lid: compile_for(lay) for lid, lay in self.layouts.items()}
+            self.refs = ReferenceIndex(list(self.layouts.values()))
+        self.gaiji = build_gaiji(cfg, adapter.name) if cfg.gaiji else None
+
+
+def build_gaiji(cfg: RunConfig, adapter_name: str) -> Any:
+    """The 外字 stage of the run (tables loaded, MJ index when asked for and cached)."""
+    from ..gaiji.convert_stage import GaijiConvertStage
+    from ..gaiji.table import load_table
+
+    idx = None
+    if cfg.mj_index:
+        from ..gaiji.mj_index import MJIndex
+
+        idx = MJIndex.load_cached(None)
+    tables = [load_table(p, idx) for p in cfg.gaiji_tables]
+    return GaijiConvertStage(tables, source_system=cfg.gaiji_source_system or adapter_name,
+                             policies=cfg.gaiji_policies, mj_index=idx)  # fmt: skip
+
+
+BATCH_BYTES = (
+    4 << 20
+)  # raw bytes per batch (as the CSV reader's blocks): wide fixed-width records get fewer rows
+
+
+def batch_rows(batch_size: int, d: Any) -> int:
+    """Rows per batch: ``batch_size``, fewer for wide fixed-width records (memory stays flat)."""
+    if isinstance(d, FixedWidthDefinition):
+        width = max(rt.record_length for rt in d.record_types)
+        return max(1024, min(batch_size, BATCH_BYTES // width))
+    return batch_size
+
+
+def _shift(batch: pa.RecordBatch, shift: int) -> pa.RecordBatch:
+    i = batch.schema.get_field_index("_record")
+    col = pc.add(batch.column(i), pa.scalar(shift, pa.int64()))
+    return batch.set_column(i, "_record", col)
+
+
+def _control_fields(d: Any) -> list[str]:
+    """Data fields a trailer of the definition sums (``ControlTotals.totals`` values)."""
+    if not isinstance(d, FixedWidthDefinition):
+        return []
+    return sorted({f for rt in d.record_types if rt.control for f in rt.control.totals.values()})
+
+
+def _error_records(bfs: FindingSet) -> dict[int, set[str]]:
+    """record → error codes, from a per-batch FindingSet that keeps every sample."""
+    out: dict[int, set[str]] = {}
+    for (code, _, _), smp in bfs.samples.items():
+        if bfs.severity(code) is Severity.ERROR:
+            for s in smp:
+                if s.record > 0:
+                    out.setdefault(s.record, set()).add(code)
+    return out
+
+
+def _codes_of(st: WorkerState, lid: str, batch: pa.RecordBatch, acc: Codes) -> None:
+    """Key and reference codes of a layout batch (complete keys only), as the parent's indexes want them."""
+    ctx = BatchContext(batch)
+    recs = ctx.records()
+    layout = st.layouts[lid]
+    codes, ok = key_codes(ctx, layout.record_key)
+    acc.setdefault(("key", lid), []).append((codes[ok], recs[ok]))
+    assert st.refs is not None
+    for tkey in st.refs.targets:
+        if tkey[0] == lid:
+            codes, ok = key_codes(ctx, tkey[1])
+            acc.setdefault(("target", tkey), []).append((codes[ok], recs[ok]))
+    for i, e in enumerate(st.refs.edges):
+        if e.source != lid:
+            continue
+        codes, ok = key_codes(ctx, e.relation.items)
+        acc.setdefault(("edge", i), []).append((codes[ok], recs[ok]))
+        if not e.relation.optional and not ok.all():
+            acc.setdefault(("blank", i), []).append((np.zeros(int((~ok).sum()), CODE), recs[~ok]))
+
+
+def _validation_reasons(batch: pa.RecordBatch, rows: np.ndarray, errors: list[tuple[Any, np.ndarray]]
+                        ) -> dict[int, set[str]]:  # fmt: skip
+    """record → error codes (``code(item)``) of the rejected ``rows``, from the checks' own masks."""
+    recs = BatchContext(batch).records()
+    out: dict[int, set[str]] = {int(r): set() for r in recs[rows].tolist()}
+    for c, mask in errors:
+        why = f"{c.code}({c.item})"
+        for r in recs[mask].tolist():
+            out[int(r)].add(why)
+    return out
+
+
+def run_partition(st: WorkerState, part: Partition, progress: Any = None) -> PartResult:
+    """Convert (and validate) one partition; see the module docstring."""
+    cfg = st.cfg
+    src = st.adapter.sources[part.source]
+    fs = cfg.findings()
+    res = PartResult(part.index, part.file, part.source, findings=fs)
+    sink = _RejectSink()
+    shift = part.first_record - 1
+
+    def on_reject(r: Reject) -> None:
+        rec = r.record + shift
+        sink.add(source=r.source, record=rec, offset=r.offset + part.start, stage="read", code=r.code,
+                 reason=r.reason, raw=r.raw)  # fmt: skip
+        fs.add(r.code, file=r.source, records=[rec])
+        res.read_rejected += 1
+        res.rejected_by_reason[r.code] = res.rejected_by_reason.get(r.code, 0) + 1
+
+    sum_fields = _control_fields(src.definition) if cfg.validate else []
+    codes: Codes = {}
+    sides: list[pa.Table] = []
+    writers: dict[str, StandardCsvWriter] = {}
+    fh = RangeFile(part.path, part.start, part.end)
+    try:
+        reader = read(
+            fh,  # type: ignore[arg-type]
+            src.definition,
+            encoding=cfg.encoding,
+            batch_size=batch_rows(cfg.batch_size, src.definition),
+            policy=cfg.policy,  # type: ignore[arg-type]
+            source_id=part.file,
+            limit=cfg.limit,
+            on_reject=on_reject,
+        )  # type: ignore[arg-type]
+        st.engine.header_values = dict(part.header_values)
+        if st.gaiji is not None:
+            from ..gaiji.summary import GaijiSummary
+
+            for g in st.gaiji.stages.values():
+                g._summary = GaijiSummary()  # per-partition counters (the stage objects live on)
+        seen = 0
+        for batch in reader:
+            if reader.headers:
+                st.engine.header_values = {
+                    k: str(v) for k, v in reader.headers[0].items() if k not in RESERVED
+                }
+            if shift:
+                batch = _shift(batch, shift)
+            for f in sum_fields:
+                if f in batch.schema.names:
+                    s, _ = exact_sum(batch.column(f))
+                    res.sums[f] = res.sums.get(f, Decimal(0)) + s
+            _one_batch(st, part, batch, fs, res, sink, codes, sides, writers)
+            if progress is not None:
+                progress(reader.stats.bytes_read - seen)
+                seen = reader.stats.bytes_read
+        stats = reader.stats
+        res.records_seen, res.control, res.yielded = (
+            stats.records_seen,
+            stats.control_records,
+            stats.records_yielded,
+        )
+        res.bytes_read = stats.bytes_read
+        res.headers = [dict(h, _record=h["_record"] + shift) for h in reader.headers]
+        res.trailers = [dict(t, _record=t["_record"] + shift) for t in reader.trailers]
+        _check(res, stats)
+        for w in writers.values():
+            w.close()
+    except BaseException:
+        for w in writers.values():
+            w.abort()
+        raise
+    finally:
+        fh.close()
+    res.parts = {lid: str(w.path) for lid, w in writers.items()}
+    _write_side_parts(st, part, res, sink, sides)
+    if st.gaiji is not None:
+        from ..gaiji.summary import GaijiSummary
+
+        total = GaijiSummary()
+        for g in st.gaiji.stages.values():
+            total.merge(g.counters)
+        res.gaiji = total
+    for k in list(
+        codes
+    ):  # one key at a time, its pieces dropped as joined (not all pieces and all joins at once)
+        v = codes.pop(k)
+        res.codes[k] = (np.concatenate([c for c, _ in v]), np.concatenate([r for _, r in v]))
+        del v
+    return res
+
+
+def _one_batch(st: WorkerState, part: Partition, batch: pa.RecordBatch, fs: FindingSet,
+               res: PartResult, sink: _RejectSink, codes: Codes, sides: list[pa.Table],
+               writers: dict[str, StandardCsvWriter]) -> None:  # fmt: skip
+    cfg = st.cfg
+    rt = (batch.schema.metadata or {}).get(b"record_type")
+    # adapt and 外字 findings of this batch keep every sample: they name the records to reject
+    bfs = cfg.findings(max_samples=None)
+    ar = st.engine.adapt(part.source, batch, bfs, record_type=rt.decode() if rt else None, file=part.file)
+    assert ar.routed is not None
+    res.routed += int(ar.routed.sum())
+    if ar.unrouted.size:
+        _reject_unrouted(batch, ar.unrouted, res, sink, fs)
+        res.rejected_by_reason["adapt.unrouted"] = res.rejected_by_reason.get("adapt.unrouted", 0) + int(
+            ar.unrouted.size
+        )
+    outputs: dict[str, pa.RecordBatch] = {}
+    for lid, ob in ar.outputs.items():
+        layout = st.layouts[lid]
+        if st.gaiji is not None:
+            ob, side = st.gaiji.stage_for(layout).apply(ob, bfs, file=part.file)
+            if side.num_rows:
+                sides.append(
+                    side.append_column("_layout", pa.array(np.full(side.num_rows, st.order[lid], np.int32)))
+                )
+        for stage in st.stages:
+            ob = stage(layout, ob, fs)
+        outputs[lid] = ob
+    bad: dict[int, set[str]] = _error_records(bfs) if cfg.on_error == "reject" else {}
+    fs.merge(bfs)
+    if cfg.validate:
+        for lid, ob in outputs.items():
+            errors: list[tuple[Any, np.ndarray]] = []
+            mask = st.compiled[lid].check(ob, fs, file=part.file, raw_values=cfg.raw_values, errors=errors)
+            _codes_of(st, lid, ob, codes)
+            if cfg.on_error == "reject" and mask.any():
+                for r, why in _validation_reasons(ob, np.flatnonzero(mask), errors).items():
+                    bad.setdefault(r, set()).update(why)
+    bad_recs = np.fromiter(sorted(bad), np.int64, len(bad))
+    rejected_values: dict[int, dict[str, Any]] = {}
+    for lid, ob in outputs.items():
+        if bad_recs.size:
+            recs = BatchContext(ob).records()
+            hit = np.isin(recs, bad_recs)
+            if hit.any():
+                sub = ob.filter(pa.array(hit))
+                names = [n for n in sub.schema.names if n not in RESERVED]
+                cols = {n: sub.column(n).to_pylist() for n in names}
+                for i, r in enumerate(recs[hit].tolist()):
+                    rejected_values.setdefault(int(r), {})[lid] = {n: cols[n][i] for n in names}
+                ob = ob.filter(pa.array(~hit))
+        w = writers.get(lid)
+        if w is None:
+            path = Path(cfg.parts_dir) / f"p{part.index:06d}.{lid}.csv"
+            w = writers[lid] = StandardCsvWriter(
+                path, st.layouts[lid], encoding=cfg.output_encoding, header="none"
+            )
+            w.open()
+        w.write(ob)
+        res.written[lid] = res.written.get(lid, 0) + ob.num_rows
+    for r, by_layout in rejected_values.items():
+        reasons = sorted(bad[r])
+        reason_codes = sorted({w.split("(", 1)[0] for w in reasons})
+        values = next(iter(by_layout.values())) if len(by_layout) == 1 else by_layout
+        sink.add(source=part.file, record=r, stage="validate", code=";".join(reason_codes),
+                 reason="error findings: " + "; ".join(reasons), values=values)  # fmt: skip
+        for c in reason_codes:
+            res.rejected_by_reason[c] = res.rejected_by_reason.get(c, 0) + 1
+    res.validate_rejected += len(rejected_values)
+
+
+def _check(res: PartResult, stats: Any) -> None:
+    if stats.records_rejected != res.read_rejected:
+        raise AccountingError(
+            f"{res.file}: reader rejected {stats.records_rejected}, rejects got {res.read_rejected}"
+        )
+    if stats.records_yielded != res.routed + res.adapt_rejected:
+        raise AccountingError(
+            f"{res.file}: records read {stats.records_yielded} != routed {res.routed} + unrouted {res.adapt_rejected}"
+        )
+
+
+def _write_side_parts(st: WorkerState, part: Partition, res: PartResult, sink: _RejectSink,
+                      sides: list[pa.Table]) -> None:  # fmt: skip
+    base = Path(st.cfg.parts_dir)
+    if sink.rows:
+        p = base / f"p{part.index:06d}.rejects.csv"
+        p.write_bytes(sink.to_bytes())
+        res.rejects_part, res.rejects = str(p), len(sink.rows)
+    if sides:
+        t = pa.concat_tables(sides)
+        t = t.append_column("_seq", pa.array(np.arange(t.num_rows, dtype=np.int64)))
+        t = t.sort_by([("record", "ascending"), ("_layout", "ascending"), ("_seq", "ascending")])
+        t = t.drop_columns(["_layout", "_seq"])
+        p = base / f"p{part.index:06d}.gaiji.csv"
+        opts = pacsv.WriteOptions(include_header=False, quoting_style="needed", eol="\r\n")  # type: ignore[call-arg]
+        pacsv.write_csv(t, str(p), opts)
+        res.gaiji_part, res.gaiji_rows = str(p), t.num_rows
+
+
+def _reject_unrouted(batch: pa.RecordBatch, rows: np.ndarray, acc: Any, rejects: Any, fs: FindingSet) -> None:
+    """Send rows that reached no target to the rejects (with their values) and count them on ``acc``."""
+    sub = batch.take(pa.array(rows))
+    names = [n for n in sub.schema.names if n not in RESERVED]
+    recs = sub.column("_record").to_pylist()
+    cols = {n: sub.column(n).to_pylist() for n in names}
+    for i, rec in enumerate(recs):  # only the (few) unrouted rows
+        rejects.add(source=acc.file, record=rec, stage="adapt", code=adapt_codes.UNROUTED.code,
+                    reason="record matched no target of the adapter", values={n: cols[n][i] for n in names})  # fmt: skip
+    fs.add(adapt_codes.UNROUTED.code, file=acc.file, records=np.asarray(recs, dtype=np.int64))
+    acc.adapt_rejected += len(recs)

@@ -1,0 +1,378 @@
+"""Text codecs for fixed-width fields: a registry plus the Python-codec family.
+
+A :class:`TextCodec` decodes whole *columns* (an ``(n, length)`` uint8 matrix per field) into
+Arrow strings, reporting which cells are bad, and encodes columns for the renderer. Codecs:
+
+- Python codecs (this module): ``cp932`` (Shift_JIS family: ``shift_jis``, ``sjis``, ``ms932``,
+  ``windows-31j`` are *read as cp932*, DESIGN §4.5), ``euc_jp``, ``utf-8``, ``utf-16-le/-be``;
+- EBCDIC tables (:mod:`.ebcdic`): ``cp290``, ``cp037``, ``ibm930``, ``ibm939``;
+- KI/KO codecs (:mod:`.kiko`): ``jef``, ``keis`` with a pluggable vendor table.
+
+Vectorized decode of the Python family: all text cells of a batch are laid out field-major,
+each followed by a 0x0A separator (never a trail byte in cp932 / EUC-JP / UTF-8), decoded in
+ONE ``bytes.decode`` call with ``surrogateescape``, re-encoded to UTF-8 once, and split on the
+separators with numpy into zero-copy Arrow string arrays. Undecodable bytes show up as
+surrogates (UTF-8 ``ED A0``–``ED BF``), NUL as 0x00: both mark their cell bad.
+"""
+
+from __future__ import annotations
+
+import codecs as _pycodecs
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pyarrow as pa
+
+from .definition import FieldType
+
+# (strings, bad mask, reason for bad cells)
+Decoded = tuple[pa.StringArray, np.ndarray, str]
+
+_ALIASES = {
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "s-jis": "cp932",
+    "ms932": "cp932",
+    "windows-31j": "cp932",
+    "windows_31j": "cp932",
+    "cp943c": "cp932",
+    "mskanji": "cp932",
+    "euc-jp": "euc_jp",
+    "eucjp": "euc_jp",
+    "ujis": "euc_jp",
+    "utf8": "utf-8",
+    "utf_8": "utf-8",
+    "utf-8-sig": "utf-8",
+    "utf_8_sig": "utf-8",
+    "utf-16le": "utf-16-le",
+    "utf_16_le": "utf-16-le",
+    "utf-16be": "utf-16-be",
+    "utf_16_be": "utf-16-be",
+    "ibm290": "cp290",
+    "ebcdic-jp-kana": "cp290",
+    "ibm037": "cp037",
+    "ebcdic-cp-us": "cp037",
+    "cp930": "ibm930",
+    "ccsid930": "ibm930",
+    "ibm-930": "ibm930",
+    "cp939": "ibm939",
+    "ccsid939": "ibm939",
+    "ibm-939": "ibm939",
+    "jef": "jef",
+    "keis": "keis",
+}
+
+
+def canonical_name(name: str) -> str:
+    """The registry name for an encoding label (``Shift_JIS`` → ``cp932``)."""
+    key = name.strip().lower()
+    return _ALIASES.get(key, _ALIASES.get(key.replace("_", "-"), key))
+
+
+class TextCodec:
+    """Column codec interface. Subclasses implement :meth:`encode` and :meth:`decode_columns`."""
+
+    name: str = ""
+    ebcdic: bool = False  # digit family of zoned fields and the blank byte
+    blank: int = 0x20
+
+    def pad_unit(self, kind: FieldType) -> bytes:
+        """The blank used to pad a field of this kind (DBCS fields pad with a DBCS space)."""
+        return bytes([self.blank])
+
+    def encode(self, value: str, kind: FieldType) -> bytes:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def encode_column(self, values: Sequence[str], kind: FieldType) -> tuple[np.ndarray, np.ndarray]:
+        """Encode a column → (concatenated bytes, offsets of n+1). Default: one call per value."""
+        parts = [self.encode(v, kind) for v in values]
+        lengths = np.fromiter((len(p) for p in parts), np.int64, len(parts))
+        offsets = np.zeros(len(parts) + 1, np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        return np.frombuffer(b"".join(parts), np.uint8), offsets
+
+    def encode_array(
+        self, values: pa.Array | pa.ChunkedArray, kind: FieldType
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Encode an Arrow string column → (concatenated bytes, offsets of n+1).
+
+        Same bytes and errors as :meth:`encode_column`; codecs override it to work on the
+        column's UTF-8 buffer without making one Python string per value."""
+        return self.encode_column(["" if v is None else v for v in values.to_pylist()], kind)
+
+    def truncate(self, value: str, kind: FieldType, length: int) -> bytes:
+        """The encoding of the longest prefix of ``value`` that fits ``length`` bytes.
+
+        Never splits a character (nor leaves a DBCS run without its closing shift code)."""
+        lo, hi = 0, len(value)
+        while lo < hi:  # binary search on the prefix length: encodings grow monotonically
+            mid = (lo + hi + 1) // 2
+            if len(self.encode(value[:mid], kind)) <= length:
+                lo = mid
+            else:
+                hi = mid - 1
+        return self.encode(value[:lo], kind)
+
+    def decode_columns(self, columns: Sequence[tuple[np.ndarray, FieldType]]) -> list[Decoded]:
+        raise NotImplementedError  # pragma: no cover - interface
+
+    def decode_bytes(self, raw: bytes, kind: FieldType = FieldType.TEXT) -> str:
+        """Decode one value strictly (control records, inspect, tests)."""
+        cells = np.frombuffer(raw, np.uint8).reshape(1, len(raw))
+        strings, bad, reason = self.decode_columns([(cells, kind)])[0]
+        if bad[0]:
+            raise UnicodeDecodeError(self.name, raw, 0, len(raw), reason)
+        return str(strings[0].as_py())
+
+
+def strings_from_offsets(data: np.ndarray, offsets: np.ndarray) -> pa.StringArray:
+    """A zero-copy Arrow string array over UTF-8 ``data`` with (possibly non-zero-based) offsets."""
+    return pa.StringArray.from_buffers(
+        len(offsets) - 1, pa.py_buffer(offsets.astype(np.int32, copy=False)), pa.py_buffer(data)
+    )
+
+
+def utf8_column(values: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """(UTF-8 bytes, int64 offsets from 0) of a string column; null counts as ``""``."""
+    arr = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if arr.type != pa.string():
+        arr = arr.cast(pa.string())
+    if arr.null_count:
+        arr = arr.fill_null("")
+    n = len(arr)
+    bufs = arr.buffers()
+    offsets = (
+        np.frombuffer(bufs[1], np.int32)[arr.offset : arr.offset + n + 1].astype(np.int64)
+        if n
+        else np.zeros(1, np.int64)
+    )
+    data = np.frombuffer(bufs[2], np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
+    data = data[offsets[0] : offsets[-1]]
+    return data, offsets - offsets[0]
+
+
+def copy_cells(cells: np.ndarray) -> np.ndarray:
+    """A C-contiguous copy of an ``(n, L)`` uint8 cell matrix (a column slice of the record matrix).
+
+    Rows are copied as ``L``-byte items: numpy copies a strided 2-D byte matrix row by row with a
+    per-row inner loop, several times slower for the narrow fields fixed-width records are made of."""
+    n, length = cells.shape
+    if cells.flags.c_contiguous:
+        return cells
+    if length >= 2 and n and cells.strides[1] == 1:
+        return cells.view(f"V{length}")[:, 0].copy().view(np.uint8).reshape(n, length)
+    return np.ascontiguousarray(cells)
+
+
+def put_cells(dest: np.ndarray, cells: np.ndarray) -> None:
+    """``dest[:] = cells`` for ``(n, L)`` uint8 matrices, rows moved as ``L``-byte items (see copy_cells)."""
+    n, length = cells.shape
+    if length >= 2 and n and cells.strides[1] == 1 and dest.strides[1] == 1:
+        dest.view(f"V{length}")[:, 0] = cells.view(f"V{length}")[:, 0]
+    else:
+        dest[...] = cells
+
+
+def char_starts(utf8: np.ndarray) -> np.ndarray:
+    """Mask of the bytes that start a character (not UTF-8 continuation bytes)."""
+    return (utf8 < 0x80) | (utf8 >= 0xC0)
+
+
+_CHAR_START = ((np.arange(256) < 0x80) | (np.arange(256) >= 0xC0)).astype(np.uint8)
+_CP932_WIDTH = np.where(np.arange(256) < 0x80, 1, np.where(np.arange(256) >= 0xC0, 2, 0)).astype(np.uint8)
+
+
+def char_offsets(utf8: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Per-value offsets counted in characters (code points) instead of bytes."""
+    cum = np.zeros(len(utf8) + 1, np.int64)
+    np.cumsum(_CHAR_START[utf8], out=cum[1:])
+    return cum[offsets]
+
+
+def _cp932_widths(utf8: np.ndarray) -> np.ndarray:
+    """cp932 byte count contributed by each UTF-8 byte: 1 for ASCII and half-width katakana
+    (U+FF61–FF9F, UTF-8 ``EF BD A1``–``EF BE 9F``), 2 for any other character, 0 on
+    continuation bytes. (Characters cp932 writes in one byte outside these ranges, like U+0080,
+    make the total disagree with the encoded length: the caller then takes the slow path.)"""
+    w = _CP932_WIDTH[utf8]  # one table lookup per byte
+    ef = np.flatnonzero(utf8[:-2] == 0xEF) if len(utf8) > 2 else np.zeros(0, np.int64)
+    if len(ef):
+        b1, b2 = utf8[ef + 1], utf8[ef + 2]
+        half = ((b1 == 0xBD) & (b2 >= 0xA1)) | ((b1 == 0xBE) & (b2 <= 0x9F))
+        w[ef[half]] = 1
+    return w
+
+
+def bad_utf8_cells(utf8: np.ndarray, seps: np.ndarray) -> np.ndarray:
+    """Indexes of cells (split at ``seps``) holding NUL or an escaped undecodable byte."""
+    surrogate = np.flatnonzero((utf8[:-1] == 0xED) & (utf8[1:] >= 0xA0))
+    nul = np.flatnonzero(utf8 == 0)
+    pos = np.concatenate([surrogate, nul])
+    return np.unique(np.searchsorted(seps, pos))
+
+
+class PythonCodec(TextCodec):
+    """A stateless Python codec whose separator ``\\n`` never occurs inside a multibyte char."""
+
+    def __init__(self, name: str, py_name: str, dbcs_blank: bytes, ascii_compatible: bool = True) -> None:
+        self.name = name
+        self.py_name = py_name
+        self.dbcs_blank = dbcs_blank
+        self.ascii_compatible = ascii_compatible
+        _pycodecs.lookup(py_name)
+
+    def pad_unit(self, kind: FieldType) -> bytes:
+        if kind is FieldType.DBCS:
+            return self.dbcs_blank
+        return " ".encode(self.py_name)
+
+    def encode(self, value: str, kind: FieldType) -> bytes:
+        return value.encode(self.py_name)
+
+    def encode_column(self, values: Sequence[str], kind: FieldType) -> tuple[np.ndarray, np.ndarray]:
+        values = list(values)
+        joined = "\n".join(values)
+        if not self.ascii_compatible or joined.count("\n") != max(len(values) - 1, 0):
+            return super().encode_column(values, kind)
+        try:
+            raw = joined.encode(self.py_name)
+        except UnicodeEncodeError as e:
+            row = joined.count("\n", 0, e.start)
+            raise ValueError(
+                f"row {row}: {values[row]!r}: {joined[e.start]!r} (U+{ord(joined[e.start]):04X}) "
+                f"is not encodable in {self.name}"
+            ) from None
+        buf = np.frombuffer(raw, np.uint8)
+        seps = np.flatnonzero(buf == 0x0A)
+        offsets = np.empty(len(values) + 1, np.int64)
+        offsets[0] = 0
+        offsets[1:-1] = seps - np.arange(len(seps))
+        offsets[-1] = len(buf) - len(seps)
+        data = buf[buf != 0x0A] if len(seps) else buf
+        return data, offsets
+
+    def encode_array(
+        self, values: pa.Array | pa.ChunkedArray, kind: FieldType
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """UTF-8 buffer → one decode and one encode for the whole column; value boundaries come
+        from per-character widths (cp932) or are the UTF-8 offsets themselves (utf-8)."""
+        if self.name not in ("cp932", "utf-8"):
+            return super().encode_array(values, kind)
+        utf8, offsets = utf8_column(values)
+        if self.name == "utf-8":
+            return utf8.copy(), offsets
+        text = utf8.tobytes().decode("utf-8")
+        try:
+            raw = text.encode(self.py_name)
+        except UnicodeEncodeError as e:
+            row = int(np.searchsorted(char_offsets(utf8, offsets), e.start, side="right")) - 1
+            value = values[row].as_py()
+            raise ValueError(
+                f"row {row}: {value!r}: {text[e.start]!r} (U+{ord(text[e.start]):04X}) "
+                f"is not encodable in {self.name}"
+            ) from None
+        cum = np.zeros(len(utf8) + 1, np.int64)
+        np.cumsum(_cp932_widths(utf8), out=cum[1:])
+        if int(cum[-1]) != len(raw):  # a rare one-byte character outside the predicted ranges
+            return super().encode_array(values, kind)
+        return np.frombuffer(raw, np.uint8), cum[offsets]
+
+    def decode_columns(self, columns: Sequence[tuple[np.ndarray, FieldType]]) -> list[Decoded]:
+        if not columns:
+            return []
+        n = columns[0][0].shape[0]
+        sep = self._sep_arr
+        widths = [cells.shape[1] + len(sep) for cells, _kind in columns]
+        buf = np.empty(n * sum(widths), np.uint8)  # field-major cells, each followed by the separator
+        pos = 0
+        for (cells, _kind), w in zip(columns, widths, strict=True):
+            m = buf[pos : pos + n * w].reshape(n, w)
+            put_cells(m[:, : w - len(sep)], cells)
+            m[:, w - len(sep) :] = sep
+            pos += n * w
+        total = n * len(columns)
+        if self.ascii_compatible and np.count_nonzero(buf == 0x0A) != total:  # a newline byte inside a cell
+            return [self._decode_one(c) for c, _k in columns]
+        try:  # strict first: then no cell can hold an escaped byte, only NUL needs looking for
+            text = str(buf.data, self.py_name)  # decoded in place: no bytes copy
+            strict = True
+        except UnicodeDecodeError:
+            text = str(buf.data, self.py_name, "surrogateescape")
+            strict = False
+        raw = text.encode("utf-8", "surrogatepass")
+        utf8 = np.frombuffer(raw, np.uint8)
+        seps = np.flatnonzero(utf8 == 0x0A)
+        if len(seps) != total:  # a decoded newline inside a cell (UTF-16): decode cell by cell
+            return [self._decode_one(c) for c, _k in columns]
+        # NUL: a 0x00 byte is always a NUL character in the ASCII-compatible codecs (never a trail byte)
+        clean_bytes = strict and not ((buf == 0).any() if self.ascii_compatible else (utf8 == 0).any())
+        bad_cells = np.zeros(0, np.int64) if clean_bytes else bad_utf8_cells(utf8, seps)
+        # every newline is a separator (counted above): bytes.replace drops them far faster than a mask
+        clean = np.frombuffer(raw.replace(b"\n", b""), np.uint8)
+        offsets_all = np.empty(total + 1, np.int64)
+        offsets_all[0] = 0
+        offsets_all[1:] = seps - np.arange(total)
+        out: list[Decoded] = []
+        for f in range(len(columns)):
+            bad = np.zeros(n, bool)
+            sel = bad_cells[(bad_cells >= f * n) & (bad_cells < (f + 1) * n)]
+            bad[sel - f * n] = True
+            out.append((strings_from_offsets(clean, offsets_all[f * n : (f + 1) * n + 1]), bad, self._reason))
+        return out
+
+    @property
+    def _sep(self) -> bytes:
+        return "\n".encode(self.py_name)
+
+    @property
+    def _sep_arr(self) -> np.ndarray:
+        return np.frombuffer(self._sep, np.uint8)
+
+    @property
+    def _reason(self) -> str:
+        return f"bytes not decodable as {self.name} (or NUL)"
+
+    def _decode_one(self, cells: np.ndarray) -> Decoded:
+        """Cell-by-cell decode: the careful path for cells that contain a newline."""
+        values: list[str] = []
+        bad = np.zeros(cells.shape[0], bool)
+        for i, row in enumerate(cells):
+            try:
+                s = row.tobytes().decode(self.py_name)
+                bad[i] = "\x00" in s
+            except UnicodeDecodeError:
+                s, bad[i] = "", True
+            values.append(s)
+        return pa.array(values, pa.string()), bad, self._reason
+
+
+_REGISTRY: dict[str, Callable[[], TextCodec]] = {
+    "cp932": lambda: PythonCodec("cp932", "cp932", b"\x81\x40"),
+    "euc_jp": lambda: PythonCodec("euc_jp", "euc_jp", b"\xa1\xa1"),
+    "utf-8": lambda: PythonCodec("utf-8", "utf-8", "\u3000".encode()),
+    "utf-16-le": lambda: PythonCodec("utf-16-le", "utf-16-le", "\u3000".encode("utf-16-le"), False),
+    "utf-16-be": lambda: PythonCodec("utf-16-be", "utf-16-be", "\u3000".encode("utf-16-be"), False),
+}
+_CACHE: dict[str, TextCodec] = {}
+
+
+def register_codec(name: str, factory: Callable[[], TextCodec]) -> None:
+    """Register a codec factory under ``name`` (e.g. a JEF codec with a vendor table)."""
+    _REGISTRY[canonical_name(name)] = factory
+    _CACHE.pop(canonical_name(name), None)
+
+
+def get_codec(name: str) -> TextCodec:
+    """The codec for an encoding label; an unknown label lists the valid ones."""
+    key = canonical_name(name)
+    if key not in _REGISTRY and key in ("cp290", "cp037", "ibm930", "ibm939"):
+        from . import ebcdic  # noqa: F401  (registers the EBCDIC codecs; tables load lazily)
+    if key not in _REGISTRY and key in ("jef", "keis"):
+        from . import kiko  # noqa: F401
+    if key not in _CACHE:
+        try:
+            _CACHE[key] = _REGISTRY[key]()
+        except KeyError:
+            raise LookupError(f"unknown encoding {name!r}; known: {', '.join(sorted(_REGISTRY))}") from None
+    return _CACHE[key]

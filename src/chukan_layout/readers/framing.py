@@ -1,0 +1,322 @@
+"""Framing: cut a byte stream into records (fixed, LF/CRLF, RDW; VB in ``vb.py``), chunk by chunk.
+
+Each framer yields :class:`Chunk`\\ s of at most ``max_records`` records with the payload
+start/length of every record inside the chunk's buffer. Fixed-length records (and LF/CRLF
+files whose records all have the expected length) come as a *uniform* chunk (``stride``
+set), which the decoder reshapes into an ``(n, length)`` matrix without copying. Broken
+framing never drops bytes: a truncated last record, trailing garbage or a bad RDW/BDW
+becomes a record flagged with a framing problem, carrying its raw bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from .definition import Framing
+
+
+class ByteStream(Protocol):
+    """What the readers need of a source: a binary file, a ``BytesIO``, or the reader's counting wrapper."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def seek(self, offset: int, whence: int = 0, /) -> int: ...
+
+    def tell(self) -> int: ...
+
+    def seekable(self) -> bool: ...
+
+
+_BLOCK = 1 << 22
+_RAW_CAP = 1 << 16  # raw bytes kept for one unframeable tail
+
+
+@dataclass
+class Chunk:
+    """Records of one read block: payloads are ``buf[starts[i] : starts[i] + lengths[i]]``."""
+
+    buf: np.ndarray
+    base: int  # file offset of buf[0]
+    starts: np.ndarray
+    lengths: np.ndarray
+    stride: int | None = None  # uniform chunk: starts[i] == i * stride, all lengths equal
+    problems: dict[int, str] = field(default_factory=dict)  # record index → framing problem
+    offsets: np.ndarray | None = None  # file offset per record when buf is not a slice of the file
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def offset(self, i: int) -> int:
+        """File offset of record ``i``'s payload (or of the framing unit of a flagged record)."""
+        return int(self.offsets[i]) if self.offsets is not None else self.base + int(self.starts[i])
+
+    def raw(self, i: int) -> bytes:
+        s = int(self.starts[i])
+        return self.buf[s : s + int(self.lengths[i])].tobytes()
+
+
+def _uniform(data: bytes, base: int, n: int, stride: int, length: int) -> Chunk:
+    buf = np.frombuffer(data, np.uint8)
+    starts = np.arange(n, dtype=np.int64) * stride
+    return Chunk(buf, base, starts, np.full(n, length, np.int64), stride)
+
+
+def _general(
+    data: bytes,
+    base: int,
+    starts: list[int] | np.ndarray,
+    lengths: list[int] | np.ndarray,
+    problems: dict[int, str] | None = None,
+) -> Chunk:
+    return Chunk(
+        np.frombuffer(data, np.uint8),
+        base,
+        np.asarray(starts, np.int64),
+        np.asarray(lengths, np.int64),
+        None,
+        problems or {},
+    )
+
+
+def frame_fixed(f: ByteStream, length: int, max_records: int) -> Iterator[Chunk]:
+    """Fixed-length records without separators (FB); a short tail is one framing problem."""
+    base = 0
+    while True:
+        data = f.read(length * max_records)
+        if not data:
+            return
+        n = len(data) // length
+        if n:
+            yield _uniform(data[: n * length], base, n, length, length)
+        tail = len(data) - n * length
+        if tail:
+            what = "truncated last record" if tail < length else "trailing bytes"
+            yield _general(
+                data[n * length :],
+                base + n * length,
+                [0],
+                [tail],
+                {0: f"{what}: {tail} bytes, records are {length} bytes"},
+            )
+            return
+        base += len(data)
+
+
+def frame_lines(f: ByteStream, length: int | None, crlf: bool, max_records: int) -> Iterator[Chunk]:
+    """LF/CRLF-terminated records. Uniform fast path when every record has ``length`` bytes."""
+    term = 2 if crlf else 1
+    stride = None if length is None else length + term
+    block = max(_BLOCK, (stride or 256) * max_records)
+    pending, base, eof, need_more = b"", 0, False, True
+    while True:
+        if not eof and (need_more or len(pending) < block):
+            more = f.read(block)
+            eof, need_more = not more, False
+            pending += more
+        data = pending
+        if not data:
+            return
+        if stride is not None and length is not None:
+            n = min(len(data) // stride, max_records)
+            if n:
+                arr = np.frombuffer(data, np.uint8)[: n * stride].reshape(n, stride)
+                ok = arr[:, -1] == 0x0A
+                if crlf:
+                    ok &= arr[:, -2] == 0x0D
+                if ok.all():
+                    yield _uniform(data[: n * stride], base, n, stride, length)
+                    pending, base = data[n * stride :], base + n * stride
+                    continue
+        buf = np.frombuffer(data, np.uint8)
+        nl = np.flatnonzero(buf == 0x0A)[:max_records]
+        if len(nl) == 0 and not eof:
+            need_more = True
+            continue
+        starts = np.concatenate([[0], nl[:-1] + 1]).astype(np.int64) if len(nl) else np.zeros(0, np.int64)
+        ends = nl.astype(np.int64)
+        if crlf and len(nl):
+            ends = ends - ((ends > starts) & (buf[np.maximum(ends - 1, 0)] == 0x0D))
+        consumed = int(nl[-1]) + 1 if len(nl) else 0
+        starts_l, lengths_l = list(starts), list(ends - starts)
+        problems: dict[int, str] = {}
+        if eof and len(nl) < max_records and consumed < len(data):  # last record without terminator
+            tail = len(data) - consumed
+            starts_l.append(consumed)
+            lengths_l.append(tail)
+            if length is not None and tail != length:
+                problems[len(starts_l) - 1] = (
+                    f"truncated last record / trailing bytes: {tail} bytes, no newline"
+                )
+            consumed = len(data)
+        yield _general(data[:consumed], base, starts_l, lengths_l, problems)
+        pending, base = data[consumed:], base + consumed
+
+
+def _uniform_rdw_run(data: bytes, max_records: int) -> tuple[int, int]:
+    """(records, length): how many records from the start of ``data`` carry the same RDW as the
+    first one and lie back to back (a numpy pass over every would-be RDW), and that length."""
+    if len(data) < 4 or data[2:4] != b"\0\0":
+        return 0, 0
+    length = int.from_bytes(data[:2], "big")
+    k = min(len(data) // length, max_records) if length >= 4 else 0
+    if k == 0:
+        return 0, length
+    arr = np.frombuffer(data, np.uint8, count=k * length).reshape(k, length)
+    ok = (arr[:, 0] == data[0]) & (arr[:, 1] == data[1]) & (arr[:, 2] == 0) & (arr[:, 3] == 0)
+    return (k if ok.all() else int(np.argmin(ok))), length
+
+
+def frame_rdw(f: ByteStream, blocked: bool, max_records: int) -> Iterator[Chunk]:
+    """z/OS variable records: RDW (length incl. itself, 2 zero bytes); VB adds a BDW per block."""
+    if blocked:
+        from .vb import frame_vb
+
+        return frame_vb(f, max_records)
+    return _frame_rdw_stream(f, max_records)
+
+
+def _frame_rdw_stream(f: ByteStream, max_records: int) -> Iterator[Chunk]:
+    """RDW records, streamed block by block. Runs of equal-length records (the usual case: one
+    record length per file) become uniform chunks found in one numpy pass; anything else is
+    walked record by record. Broken framing ends the file with one flagged record, as in VB."""
+    data, base, eof = b"", 0, False
+    need_more = True
+    while True:
+        if not eof and (need_more or len(data) < _BLOCK):
+            more = f.read(max(_BLOCK, len(data)))
+            eof, need_more = not more, False
+            data += more
+        if not data:
+            return
+        run, length = _uniform_rdw_run(data, max_records)
+        if run >= min(64, max_records) or (run and eof and run * length == len(data)):
+            # payload i starts at 4 + i*length: a view from byte 4 with stride = record length
+            buf = np.frombuffer(data, np.uint8, count=run * length)[4:]
+            yield Chunk(
+                buf,
+                base + 4,
+                np.arange(run, dtype=np.int64) * length,
+                np.full(run, length - 4, np.int64),
+                length,
+            )
+            data, base = data[run * length :], base + run * length
+            continue
+        starts: list[int] = []
+        lengths: list[int] = []
+        pos, problem = 0, ""
+        view = memoryview(data)
+        while pos < len(data) and len(starts) < max_records:
+            left = len(data) - pos
+            if left < 4:
+                problem = f"truncated RDW ({left} bytes)"
+                break
+            rlen = int.from_bytes(view[pos : pos + 2], "big")
+            if view[pos + 2 : pos + 4] != b"\0\0" or rlen < 4:
+                problem = f"bad RDW {view[pos : pos + 4].hex()}"
+                break
+            if rlen > left:
+                problem = f"truncated record: RDW says {rlen} bytes, {left} left"
+                break
+            starts.append(pos + 4)
+            lengths.append(rlen - 4)
+            pos += rlen
+        if problem and not eof:  # maybe only the end of the block: read on before judging
+            if starts:
+                yield _general(data[:pos], base, starts, lengths)
+                data, base = data[pos:], base + pos
+            else:
+                need_more = True
+            continue
+        if problem:
+            rest = len(data) - pos
+            starts.append(pos)
+            lengths.append(min(rest, _RAW_CAP))
+            yield _general(
+                data[: pos + lengths[-1]],
+                base,
+                starts,
+                lengths,
+                {len(starts) - 1: f"{problem}; {rest} bytes from here not framed"},
+            )
+            return
+        yield _general(data[:pos], base, starts, lengths)
+        data, base = data[pos:], base + pos
+
+
+def walk_records(f: ByteStream, max_records: int, blocked: bool = True) -> Iterator[Chunk]:
+    """RDW records (VB: in BDW blocks) walked one by one over the whole file in memory.
+
+    The plain reference that the streamed framers (``_frame_rdw_stream``, ``vb.frame_vb``) are
+    tested against: same records, same flagged last record, in the same order."""
+    data = f.read()  # the walk needs random access
+    view = memoryview(data)
+    pos, n_total = 0, len(data)
+    starts: list[int] = []
+    lengths: list[int] = []
+    problems: dict[int, str] = {}
+    chunk_base = 0
+    block_end = n_total
+
+    def flush(upto: int) -> Chunk:
+        nonlocal starts, lengths, problems, chunk_base
+        c = _general(data[chunk_base:upto], chunk_base, [s - chunk_base for s in starts], lengths, problems)
+        starts, lengths, problems, chunk_base = [], [], {}, upto
+        return c
+
+    def bad(reason: str) -> None:
+        nonlocal pos
+        starts.append(pos)
+        lengths.append(min(n_total - pos, _RAW_CAP))
+        problems[len(starts) - 1] = f"{reason}; {n_total - pos} bytes from here not framed"
+        pos = n_total
+
+    if blocked:
+        block_end = pos
+    while pos < n_total:
+        if blocked and pos >= block_end:
+            if n_total - pos < 4:
+                bad(f"truncated BDW ({n_total - pos} bytes)")
+                break
+            bdw = int.from_bytes(view[pos : pos + 4], "big")
+            blen = (bdw & 0x7FFFFFFF) if bdw & 0x80000000 else bdw >> 16
+            if (not bdw & 0x80000000 and view[pos + 2 : pos + 4] != b"\0\0") or blen < 4:
+                bad(f"bad BDW {view[pos : pos + 4].hex()}")
+                break
+            block_end = min(pos + blen, n_total)
+            if pos + blen > n_total:
+                bad(f"truncated block: BDW says {blen} bytes, {n_total - pos} left")
+                break
+            pos += 4
+            continue
+        if block_end - pos < 4:
+            bad(f"truncated RDW ({block_end - pos} bytes)")
+            break
+        rlen = int.from_bytes(view[pos : pos + 2], "big")
+        if view[pos + 2 : pos + 4] != b"\0\0" or rlen < 4:
+            bad(f"bad RDW {view[pos : pos + 4].hex()}")
+            break
+        if pos + rlen > block_end:
+            bad(f"truncated record: RDW says {rlen} bytes, {block_end - pos} left")
+            break
+        starts.append(pos + 4)
+        lengths.append(rlen - 4)
+        pos += rlen
+        if len(starts) >= max_records:
+            yield flush(pos)
+    if starts:
+        yield flush(n_total)
+
+
+def frame(f: ByteStream, framing: Framing, length: int | None, max_records: int) -> Iterator[Chunk]:
+    """Dispatch to the framer; ``length`` is the record length when all types share one."""
+    if framing is Framing.FIXED:
+        if length is None:
+            raise ValueError("fixed framing needs one record length")
+        return frame_fixed(f, length, max_records)
+    if framing in (Framing.LF, Framing.CRLF):
+        return frame_lines(f, length, framing is Framing.CRLF, max_records)
+    return frame_rdw(f, framing is Framing.VB, max_records)

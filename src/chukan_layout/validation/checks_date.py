@@ -1,0 +1,153 @@
+"""``item.date`` and ``item.era_mismatch``: calendar dates, 不詳 parts and 元号 agreement.
+
+Dates are ``YYYY-MM-DD`` text. The digits are gathered from the Arrow buffer into numpy
+(one gather for all rows of the right shape) and validated arithmetically: month range,
+days per month with Gregorian leap years, partial dates (``00``) only where the layout
+allows them *and* the record's 不詳 flag is ``"1"``, the 明治 lower bound (``era_range``),
+and the era of a date against its 元号コード item via the 和暦 table (spec/wareki.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..spec import wareki
+from ..spec.model import Item, ItemType
+from .base import Check, CompileEnv, item_check
+from .context import BatchContext
+from .utf8 import buffers
+
+_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class ParsedDates:
+    """Year/month/day per row (0 where the value is not ``NNNN-NN-NN``) and the shape mask."""
+
+    shaped: np.ndarray
+    y: np.ndarray
+    m: np.ndarray
+    d: np.ndarray
+
+    @property
+    def full(self) -> np.ndarray:
+        """Valid full calendar dates (year ≥ 1)."""
+        m_ok = (self.m >= 1) & (self.m <= 12)
+        leap = (self.y % 4 == 0) & ((self.y % 100 != 0) | (self.y % 400 == 0))
+        dim = _DAYS[np.where(m_ok, self.m, 0)] + ((self.m == 2) & leap)
+        return self.shaped & (self.y >= 1) & m_ok & (self.d >= 1) & (self.d <= dim)
+
+    def ordinal(self) -> np.ndarray:
+        return self.y * 10000 + self.m * 100 + self.d
+
+
+def parse_dates(ctx: BatchContext, name: str) -> ParsedDates:
+    """Parse a date column once per batch."""
+    key = ("dates", name)
+    got = ctx.memo(key)
+    if got is None:
+        offsets, data = buffers(ctx.col(name))
+        ten = np.diff(offsets) == 10
+        shaped = np.zeros(ctx.n, dtype=bool)
+        rows = np.flatnonzero(ten)
+        chars = data[offsets[rows, None] + np.arange(10)]  # (rows × 10) bytes of the 10-byte values
+        digit_cols = chars[:, [0, 1, 2, 3, 5, 6, 8, 9]]
+        ok = ((digit_cols >= 48) & (digit_cols <= 57)).all(axis=1) & (chars[:, 4] == 45) & (chars[:, 7] == 45)
+        shaped[rows] = ok
+        rows = rows[ok]
+        digits = digit_cols[ok].astype(np.int64) - 48
+        y = np.zeros(ctx.n, np.int64)
+        m = np.zeros(ctx.n, np.int64)
+        d = np.zeros(ctx.n, np.int64)
+        y[rows] = digits[:, :4] @ np.array([1000, 100, 10, 1])
+        m[rows] = digits[:, 4] * 10 + digits[:, 5]
+        d[rows] = digits[:, 6] * 10 + digits[:, 7]
+        got = ParsedDates(shaped, y, m, d)
+        ctx.remember(key, got)
+    return got  # type: ignore[return-value]
+
+
+FIRST = wareki.FIRST_DAY.year * 10000 + wareki.FIRST_DAY.month * 100 + wareki.FIRST_DAY.day
+
+
+@item_check("item.date", "Not a valid date (calendar, 不詳 part without flag, before 明治)", "日付が不正")
+def build_date(item: Item, env: CompileEnv) -> list[Check]:
+    """The value is not a valid ``YYYY-MM-DD`` date.
+
+    A 不詳 (unknown) part is written ``00`` (month ``00`` needs day ``00``); it is valid only when
+    the item declares ``partial_date`` allowing that part *and* the record's flag item is ``"1"``.
+    With ``era_range`` a full date before 1868-01-01 (明治) also fires.
+
+    Bad: 生年月日 ``"2023-02-29"``; ``"1935-00-00"`` with 生年月日不詳区分 ``"0"``; ``"1935-00-05"``
+    Good: ``"2024-02-29"``; ``"1935-00-00"`` with 生年月日不詳区分 ``"1"``
+    """
+    if item.type is not ItemType.DATE:
+        return []
+    name = item.id
+    pd_ = item.partial_date
+    allow = set(pd_.allow) if pd_ is not None else set()
+    era_range = item.era_range
+
+    def fn(ctx: BatchContext) -> np.ndarray:
+        p = parse_dates(ctx, name)
+        ok = p.full
+        if era_range:
+            ok = ok & (p.ordinal() >= FIRST)
+        if pd_ is not None:
+            flagged = ctx.equals(pd_.flag_item, "1")
+            m_ok = (p.m >= 1) & (p.m <= 12)
+            part_ok = np.zeros(ctx.n, dtype=bool)
+            if "month" in allow:
+                part_ok |= (p.m == 0) & (p.d == 0)
+            if "day" in allow:
+                part_ok |= m_ok & (p.d == 0)
+            ok = ok | (p.shaped & (p.y >= 1) & part_ok & flagged)
+        return ctx.nonblank(name) & ~ok
+
+    return [Check("item.date", name, fn, item.sensitivity, name)]
+
+
+def _era_starts() -> np.ndarray:
+    return np.array([e.start.year * 10000 + e.start.month * 100 + e.start.day for e in wareki.ERAS], np.int64)
+
+
+@item_check(
+    "item.era_mismatch", "元号コード does not match the era of its date", "元号コードと日付の元号が不一致"
+)
+def build_era_mismatch(item: Item, env: CompileEnv) -> list[Check]:
+    """The item's 元号コード is not the era of the full date in the item it names (``era_of``).
+
+    Boundaries per the 和暦 table: 1989-01-07 is 昭和 (昭和64年), 1989-01-08 平成; 2019-04-30 is
+    平成 (平成31年), 2019-05-01 令和. Checked only when both values are set and the date is a full date from 明治 on.
+
+    Bad: 元号 ``"平成"``'s code with 生年月日 ``"1989-01-07"``
+    Good: 元号 ``"昭和"``'s code with ``"1989-01-07"``; ``"令和"``'s code with ``"2019-05-01"``
+    """
+    if item.era_of is None:
+        return []
+    name, date_item = item.id, item.era_of
+    table = env.code_tables.get(item.codes) if item.codes else None
+    code_of = wareki.era_codes(table)  # code → Era
+    eras = list(wareki.ERAS)
+    codes = sorted(code_of)
+    value_set = pa.array(codes, pa.string())
+    # era index per code (position in value_set); -2 for "not a known era code"
+    era_of_code = np.array([eras.index(code_of[c]) for c in codes] + [-2], dtype=np.int64)
+    starts = _era_starts()
+
+    def fn(ctx: BatchContext) -> np.ndarray:
+        p = parse_dates(ctx, date_item)
+        full = p.full & ctx.nonblank(name)
+        if not full.any():
+            return full
+        date_era = np.searchsorted(starts, p.ordinal(), side="right") - 1
+        pos = pc.index_in(ctx.col(name), value_set=value_set).fill_null(len(codes))
+        code_era = era_of_code[np.asarray(pos.to_numpy(zero_copy_only=False), dtype=np.int64)]
+        # before 明治 (date_era < 0): no era to compare with, no finding
+        return full & (date_era >= 0) & (code_era != date_era)
+
+    return [Check("item.era_mismatch", name, fn, item.sensitivity, name)]

@@ -1,0 +1,134 @@
+"""Per-batch column cache shared by all checks of one :meth:`CompiledLayout.check` call.
+
+Several checks read the same column (blank test, length, charset, date parse); the
+context computes each derived view once per batch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .utf8 import as_string_array, buffers, to_bool
+
+
+def _value_bytes(arr: pa.Array) -> int:
+    """Bytes of character data in a string array (last offset − first offset)."""
+    offsets, _ = buffers(arr)
+    return int(offsets[-1] - offsets[0])
+
+
+class BatchContext:
+    """Lazy, cached views of one record batch's string columns."""
+
+    def __init__(self, batch: pa.RecordBatch | pa.Table) -> None:
+        self.batch = batch
+        self.n = batch.num_rows
+        self._index = {n: i for i, n in enumerate(batch.schema.names)}
+        self._cols: dict[str, pa.StringArray] = {}
+        self._buffers: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._blank: dict[str, np.ndarray] = {}
+        self._nonblank: dict[str, np.ndarray] = {}
+        self._all_blank: dict[str, bool] = {}
+        self._memo: dict[tuple[str, ...], object] = {}
+
+    def col(self, name: str) -> pa.StringArray:
+        """The column as one ``string`` array with nulls read as blank."""
+        c = self._cols.get(name)
+        if c is None:
+            i = self._index.get(name)
+            if i is not None:
+                c = as_string_array(self.batch.column(i))
+            else:  # an item the batch does not carry reads as blank (the required check reports it)
+                c = as_string_array(pa.array([""] * self.n, type=pa.string()))
+            self._cols[name] = c
+        return c
+
+    def buffers(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(offsets, data) of the column (:func:`.utf8.buffers`), once per batch."""
+        b = self._buffers.get(name)
+        if b is None:
+            b = self._buffers[name] = buffers(self.col(name))
+        return b
+
+    def all_blank(self, name: str) -> bool:
+        """True when every value of the column is blank (O(1): the value bytes are empty)."""
+        got = self._all_blank.get(name)
+        if got is None:
+            offsets, _ = self.buffers(name)
+            got = self._all_blank[name] = self.n == 0 or int(offsets[-1] - offsets[0]) == 0
+        return got
+
+    def blank(self, name: str) -> np.ndarray:
+        b = self._blank.get(name)
+        if b is None:
+            offsets, _ = self.buffers(name)
+            b = offsets[1:] == offsets[:-1]
+            self._blank[name] = b
+        return b
+
+    def nonblank(self, name: str) -> np.ndarray:
+        b = self._nonblank.get(name)
+        if b is None:
+            b = self._nonblank[name] = ~self.blank(name)
+        return b
+
+    def is_ascii(self, name: str) -> bool:
+        """True when every character of the column is ASCII (then bytes are characters)."""
+        key = ("ascii", name)
+        got = self._memo.get(key)
+        if got is None:
+            offsets, data = self.buffers(name)
+            seg = data[int(offsets[0]) : int(offsets[-1])]
+            got = seg.size == 0 or int(seg.max()) < 0x80
+            self._memo[key] = got
+        return bool(got)
+
+    def char_lengths(self, name: str) -> np.ndarray:
+        """Characters (code points) per value, int64; byte lengths for an ASCII column."""
+        key = ("chars", name)
+        got = self._memo.get(key)
+        if got is None:
+            offsets, _ = self.buffers(name)
+            if self.is_ascii(name):
+                got = np.diff(offsets)
+            else:
+                got = np.asarray(
+                    pc.utf8_length(self.col(name)).to_numpy(zero_copy_only=False), dtype=np.int64
+                )
+            self._memo[key] = got
+        return got  # type: ignore[return-value]
+
+    def ascii_digits(self, name: str) -> np.ndarray:
+        """Non-blank values of ASCII digits only (Arrow's ``ascii_is_decimal``; blank → False)."""
+        key = ("digits", name)
+        m = self._memo.get(key)
+        if m is None:
+            m = to_bool(pc.ascii_is_decimal(self.col(name)))
+            self._memo[key] = m
+        return m  # type: ignore[return-value]
+
+    def equals(self, name: str, value: str) -> np.ndarray:
+        key = ("eq", name, value)
+        m = self._memo.get(key)
+        if m is None:
+            m = to_bool(pc.equal(self.col(name), pa.scalar(value, pa.string())))
+            self._memo[key] = m
+        return m  # type: ignore[return-value]
+
+    def memo(self, key: tuple[str, ...]) -> object | None:
+        return self._memo.get(key)
+
+    def remember(self, key: tuple[str, ...], value: object) -> None:
+        self._memo[key] = value
+
+    def records(self) -> np.ndarray:
+        """The ``_record`` numbers (1-based); 1..n when the batch has none (library use)."""
+        names = self.batch.schema.names
+        if "_record" in names:
+            col = self.batch.column(names.index("_record"))
+            if isinstance(col, pa.ChunkedArray):
+                col = col.combine_chunks()
+            return np.asarray(col.to_numpy(zero_copy_only=False), dtype=np.int64)
+        return np.arange(1, self.n + 1, dtype=np.int64)

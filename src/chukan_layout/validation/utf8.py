@@ -1,0 +1,88 @@
+"""Zero-copy numpy views of Arrow string columns, and vectorized UTF-8 decoding.
+
+Some checks need per-character facts (the cp932 byte width of a value, the digits of a
+date or a check-digit number). Rather than a Python loop per value, they read the
+column's UTF-8 buffer with numpy: per-byte flags, summed per row as differences of a
+cumulative sum at the row offsets. Arrow guarantees valid UTF-8.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+def as_string_array(col: pa.Array | pa.ChunkedArray) -> pa.StringArray:
+    """One contiguous ``string`` array; nulls become ``""`` (the contract: blank is "")."""
+    arr: Any = col
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    if not pa.types.is_string(arr.type):
+        arr = arr.cast(pa.string())
+    if arr.null_count:
+        arr = pc.fill_null(arr, "")
+    return cast(pa.StringArray, arr)
+
+
+def buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets int64 of length n+1 relative to ``data``, data uint8) of a string array, zero-copy."""
+    n = len(arr)
+    _validity, off_buf, data_buf = arr.buffers()
+    assert off_buf is not None, "a string array has an offsets buffer"
+    offsets = np.frombuffer(cast(Any, off_buf), dtype=np.int32, count=n + 1, offset=arr.offset * 4).astype(
+        np.int64
+    )
+    data = (
+        np.frombuffer(cast(Any, data_buf), dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    )
+    return offsets, data
+
+
+def byte_lengths(arr: pa.Array) -> np.ndarray:
+    """UTF-8 byte length per value (int64)."""
+    offsets, _ = buffers(arr)
+    return np.diff(offsets)
+
+
+def code_points(arr: pa.Array) -> np.ndarray:
+    """All characters of the column, concatenated, as uint32 code points (C codecs, no per-row work)."""
+    offsets, data = buffers(arr)
+    text = data[int(offsets[0]) : int(offsets[-1])].tobytes().decode("utf-8")
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def per_row_sum(flags: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Sum of per-byte ``flags`` (aligned with ``data[offsets[0]:]``) within each row."""
+    cs = np.zeros(flags.size + 1, dtype=np.int64)
+    np.cumsum(flags, out=cs[1:])
+    rel = offsets - offsets[0]
+    return cs[rel[1:]] - cs[rel[:-1]]
+
+
+def sjis_widths(arr: pa.Array) -> np.ndarray:
+    """cp932 byte width per value without encoding: 1 per U+0000–007F and U+FF61–FF9F, 2 per other.
+
+    Counted on the UTF-8 bytes: characters are the lead bytes; the wide ones are lead bytes
+    ≥ 0xC0 except the 半角カナ sequences EF BD A1–BF and EF BE 80–9F.
+    """
+    offsets, data = buffers(arr)
+    seg = data[int(offsets[0]) : int(offsets[-1])]
+    lead = (seg & 0xC0) != 0x80
+    weight = lead.astype(np.int8) + (seg >= 0xC0)  # 1 per character, +1 if not ASCII
+    ef = np.flatnonzero(seg[:-2] == 0xEF) if seg.size > 2 else np.zeros(0, np.int64)
+    if ef.size:
+        b1, b2 = seg[ef + 1], seg[ef + 2]
+        weight[ef[((b1 == 0xBD) & (b2 >= 0xA1)) | ((b1 == 0xBE) & (b2 <= 0x9F))]] -= 1
+    return per_row_sum(weight, offsets)
+
+
+def to_bool(arr: Any) -> np.ndarray:
+    """A boolean Arrow result as a numpy bool array (null → False)."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.null_count:
+        arr = pc.fill_null(arr, False)
+    return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=bool)

@@ -1,0 +1,92 @@
+"""Shortcuts of the vectorized checks (ASCII columns, flags, cached views) give the plain results."""
+
+from __future__ import annotations
+
+import re
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chukan_layout.validation.base import CompileEnv
+from chukan_layout.validation.checks_length import build_length
+from chukan_layout.validation.checks_type import build_type
+from chukan_layout.validation.context import BatchContext
+
+from .fixtures.layouts import _item, jumin_layout
+
+values = st.lists(
+    st.sampled_from(["0", "1", "01", "10", "", "Y", "１", "0 ", "ｱ", "髙橋", "a\U000e0100", "ﾊﾟ"]),
+    min_size=1,
+    max_size=15,
+)
+
+
+def _ctx(vals: list[str]) -> BatchContext:
+    return BatchContext(pa.RecordBatch.from_pydict({"v": pa.array(vals, pa.string())}))
+
+
+@given(values)
+def test_flag_type_is_exactly_0_or_1(vals: list[str]) -> None:
+    (check,) = build_type(_item("v", "フラグ", "flag"), CompileEnv(jumin_layout()))
+    assert check.fn(_ctx(vals)).tolist() == [v != "" and re.fullmatch("[01]", v) is None for v in vals]
+
+
+@given(values, st.integers(0, 3), st.integers(1, 3), st.sampled_from(["chars", "bytes"]))
+def test_lengths_on_ascii_and_other_columns(vals: list[str], lo: int, span: int, unit: str) -> None:
+    length = {"min": lo, "max": lo + span, "unit": unit, **({"encoding": "cp932"} if unit == "bytes" else {})}
+    (check,) = build_length(_item("v", "項目", "text", length=length), CompileEnv(jumin_layout()))
+
+    def width(v: str) -> int:
+        if unit == "chars":
+            return len(v)
+        return sum(1 if ord(c) <= 0x7F or 0xFF61 <= ord(c) <= 0xFF9F else 2 for c in v)
+
+    assert check.fn(_ctx(vals)).tolist() == [v != "" and not lo <= width(v) <= lo + span for v in vals]
+
+
+@given(values)
+def test_char_lengths_equal_arrow(vals: list[str]) -> None:
+    ctx = _ctx(vals)
+    assert ctx.char_lengths("v").tolist() == pc.utf8_length(pa.array(vals)).to_pylist()
+    assert ctx.is_ascii("v") == all(v.isascii() for v in vals)
+    assert ctx.nonblank("v").tolist() == [v != "" for v in vals]
+
+
+numbers = st.lists(
+    st.text(alphabet=st.sampled_from(list("0123456789-.１a ")), max_size=7), min_size=1, max_size=20
+)
+
+
+@given(numbers, st.sampled_from(["integer", "decimal0", "decimal1", "decimal3", "year", "wareki_year"]))
+def test_number_types_equal_their_regex(vals: list[str], kind: str) -> None:
+    type_, scale = (kind[:7], int(kind[7:])) if kind.startswith("decimal") else (kind, None)
+    item = _item("v", "金額", type_, **({"scale": scale} if scale is not None else {}))
+    (check,) = build_type(item, CompileEnv(jumin_layout()))
+    regex = {"integer": r"-?[0-9]+", "year": r"[0-9]{4}", "wareki_year": r"[0-9]{2}"}.get(
+        type_, r"-?[0-9]+" + (rf"(?:\.[0-9]{{1,{scale}}})?" if scale else "")
+    )
+    assert check.fn(_ctx(vals)).tolist() == [v != "" and re.fullmatch(regex, v) is None for v in vals]
+
+
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from(list("0123456789-+. １")), max_size=21), min_size=1, max_size=20
+    )
+)
+def test_to_int_column_equals_the_expression_language(vals: list[str]) -> None:
+    from chukan_layout.spec.expr import to_int
+    from chukan_layout.validation.rules import to_int_column
+
+    assert to_int_column(_ctx(vals), "v").to_pylist() == [to_int(v) for v in vals]
+
+
+def test_rules_with_to_int_read_the_precomputed_columns() -> None:
+    from chukan_layout.spec import expr
+    from chukan_layout.validation.rules import fires_expression
+
+    ints: set[str] = set()
+    node = expr.compile_condition("to_int(a) + to_int(b) == to_int(c) and len(a) < 5", ["a", "b", "c"])
+    e = fires_expression(None, node, ints)
+    assert ints == {"a", "b", "c"} and "to_int:a" in str(e)
