@@ -18,7 +18,6 @@ library API (``ValidationRun``) as a stage of ``convert`` and over ``read_standa
 from __future__ import annotations
 
 import codecs
-import inspect
 import json
 import shutil
 import sys
@@ -202,30 +201,10 @@ def ours_convert(adapter: str, inputs: list[str], out_dir: str, workers: int = 1
     from chukan_layout import pipeline
 
     shutil.rmtree(out_dir, ignore_errors=True)
-    params = inspect.signature(pipeline.convert).parameters
-    kw: dict[str, Any] = {"output_encoding": output_encoding}
-    mode = []
-    if "workers" in params:
-        kw["workers"] = workers
-        mode.append(f"workers={workers}")
-    elif workers != 1:
-        raise RuntimeError("convert has no workers option yet")
-    if gaiji_tables and "gaiji_tables" in params:
-        kw["gaiji_tables"] = gaiji_tables
-        mode.append("外字 tables")
-    stage = None
-    if "validate" in params:  # validation wired into the pipeline
-        kw["validate"] = True
-        mode.append("validate=True")
-    elif not _pipeline_validates():
-        stage = _ValidateStage()
-        kw["stages"] = [stage]
-        mode.append("interim ValidationRun stage")
-    else:
-        mode.append("validation built in")
-    res = pipeline.convert(adapter, [Path(p) for p in inputs], out_dir, **kw)
-    if stage is not None and stage.run is not None:
-        stage.run.finish()
+    opts = pipeline.ConvertOptions(output_encoding=output_encoding, workers=workers,
+                                   gaiji_tables=tuple(gaiji_tables or ()), validate=True)  # fmt: skip
+    mode = [f"workers={workers}", *(["外字 tables"] if gaiji_tables else []), "validate=True"]
+    res = pipeline.convert(adapter, [Path(p) for p in inputs], out_dir, opts)
     out: dict[str, Any] = {
         "mode": ", ".join(mode),
         "records_in": res.records_in,
@@ -235,16 +214,7 @@ def ours_convert(adapter: str, inputs: list[str], out_dir: str, workers: int = 1
         "bytes_in": sum(Path(p).stat().st_size for p in inputs),
         "findings": sum(r["count"] for r in res.findings.rows()),
     }
-    if stage is not None:
-        out["validation_rejected_rows"] = stage.rejected
     return out
-
-
-def _pipeline_validates() -> bool:
-    """Whether ``pipeline.convert`` runs the validator itself (it imports the validate package)."""
-    from chukan_layout import pipeline
-
-    return "ValidationRun" in vars(pipeline) or "validate_batches" in vars(pipeline)
 
 
 if __name__ == "__main__":  # python benchmarks/bench_e2e.py N → prepare N residents

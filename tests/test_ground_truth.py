@@ -127,7 +127,7 @@ def test_every_injected_fault_is_found_by_convert(world: GenerateResult, vendor:
 
 def test_every_standard_side_fault_is_found_by_validate(world: GenerateResult, tmp_path: Path) -> None:
     fs = FindingSet(max_samples=None)
-    res = validate_files(list(world.standard.values()), layouts_auto=True, out_dir=tmp_path, findings=fs,
+    res = validate_files(list(world.standard.values()), layouts_auto=True, report_dir=tmp_path, findings=fs,
                          raw_values=True)  # fmt: skip
     assert res.report.verdict.status == "fail"
     found = _check(world, "standard", fs, {})

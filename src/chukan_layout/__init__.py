@@ -13,20 +13,24 @@ cheap (the CLI, ``chukan-layout``, is built on the same calls)::
     for batch in reader: ...                # pyarrow.RecordBatch of strings + _record, _source
     reader.rejects, reader.trailers, reader.stats   # nothing lost: every record is accounted for
 
-    result = cl.convert("vendor_a", ["JUMIN.DAT"], "out/")   # → pipeline.ConvertResult
+    result = cl.convert("vendor_a", ["JUMIN.DAT"], "out/")   # → pipeline.ConvertResult (validated)
     result.exit_code, result.report         # 0 pass / 1 FAIL; the sign-off report.Report
 
     report = cl.validate(["out/juki_jumin.csv"], layout="juki.jumin")   # → report.Report
+
+    from chukan_layout.pipeline import ConvertOptions                  # the options as one object
+    cl.convert("vendor_a", ["JUMIN.DAT"], "out/", ConvertOptions(workers=2, validate=False))
 
 - :func:`load_layout(layout_id) <chukan_layout.spec.registry.load_layout>` and
   :func:`list_layouts() <chukan_layout.spec.registry.list_layouts>`: the layout registry.
 - :func:`read(source, definition, *, encoding=None, batch_size=65536, policy="reject", ...)
   <chukan_layout.readers.api.read>`: a legacy export as a stream of Arrow batches (a ``Reader``).
-- :func:`convert(adapter, inputs, out_dir, **options) <chukan_layout.pipeline.convert>`:
-  vendor files → standard CSV files, rejects, 外字 list and report (the ``convert`` command).
-- :func:`validate(inputs, **options) <chukan_layout.pipeline.validate>`: check standard CSV
-  files someone else produced; options as ``pipeline.standard.validate_files`` (the
-  ``validate`` command).
+- :func:`convert(adapter, inputs, out_dir, options=None, **changes) <chukan_layout.pipeline.convert>`:
+  vendor files → standard CSV files, rejects, 外字 list and report (the ``convert`` command);
+  ``options`` a :class:`~chukan_layout.pipeline.options.ConvertOptions` (defaults: the CLI's).
+- :func:`validate(inputs, options=None, **changes) <chukan_layout.pipeline.validate>`: check
+  standard CSV files someone else produced; ``options`` a
+  :class:`~chukan_layout.pipeline.options.ValidateOptions` (the ``validate`` command).
 
 Functions are verbs and packages are nouns, so a function never shares its name with a
 subpackage: the readers live in :mod:`chukan_layout.readers`, the validator in

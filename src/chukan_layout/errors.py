@@ -13,6 +13,7 @@ Every exception carries the exit code the CLI returns for it (DESIGN §4.3)::
     ├── EncodingDetectionError no candidate encoding decodes the data
     ├── GaijiError             a 外字 table or MJ index problem
     ├── ValidationRunError     the validator could not run (not: the data has findings)
+    ├── OptionsError           a run option has a wrong value (found before anything is read)
     ├── AccountingError        records read != written + rejected (a bug: never ignore)
     └── PluginError            a plugin failed to load (reported, not fatal to others)
 
@@ -116,6 +117,10 @@ class GaijiError(ChukanError):
 
 class ValidationRunError(ChukanError):
     """The validator could not run (not: the data has findings)."""
+
+
+class OptionsError(ChukanError):
+    """A run option (``ConvertOptions`` / ``ValidateOptions``) has a wrong value; names the option."""
 
 
 class AccountingError(ChukanError):

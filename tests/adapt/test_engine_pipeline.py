@@ -11,11 +11,9 @@ import pyarrow as pa
 import pytest
 
 from chukan_layout import pipeline
-from chukan_layout.adapt.engine import AdaptEngine
 from chukan_layout.adapt.loader import load_adapter
 from chukan_layout.errors import AccountingError
 from chukan_layout.findings import FindingSet
-from chukan_layout.pipeline import worker as pipeline_worker
 from chukan_layout.readers.render import render_fixed
 
 from .conftest import provide
@@ -53,7 +51,7 @@ def _files(tmp: Path, *, bad_bytes: bool = False) -> list[Path]:
 
 def test_engine_outputs_layouts_in_order_with_lookup(tmp_path: Path) -> None:
     files = _files(tmp_path)
-    res = pipeline.convert(FIX / "multi.yaml", files, tmp_path / "out", layouts=provide)
+    res = pipeline.convert(FIX / "multi.yaml", files, tmp_path / "out", layouts=provide, validate=False)
     person = (tmp_path / "out" / "t_person.csv").read_bytes().decode("utf-8")
     rows = list(csv.reader(io.StringIO(person)))
     assert rows[0] == [
@@ -89,7 +87,7 @@ def test_engine_outputs_layouts_in_order_with_lookup(tmp_path: Path) -> None:
 
 def test_read_rejects_keep_raw_bytes(tmp_path: Path) -> None:
     files = _files(tmp_path, bad_bytes=True)
-    res = pipeline.convert(FIX / "multi.yaml", files, tmp_path / "out", layouts=provide)
+    res = pipeline.convert(FIX / "multi.yaml", files, tmp_path / "out", layouts=provide, validate=False)
     rej = list(csv.DictReader(io.StringIO((tmp_path / "out" / "rejects.csv").read_text("utf-8"))))
     read_rej = [r for r in rej if r["stage"] == "read"]
     assert len(read_rej) == 1 and read_rej[0]["raw_hex"].startswith("32303030303030313237")
@@ -98,7 +96,9 @@ def test_read_rejects_keep_raw_bytes(tmp_path: Path) -> None:
 
 
 def test_limit(tmp_path: Path) -> None:
-    res = pipeline.convert(FIX / "multi.yaml", _files(tmp_path), tmp_path / "out", layouts=provide, limit=3)
+    res = pipeline.convert(
+        FIX / "multi.yaml", _files(tmp_path), tmp_path / "out", layouts=provide, limit=3, validate=False
+    )
     main = next(a for a in res.files if a.role == "data")
     assert (main.records_in, main.control, main.records_out) == (3, 1, 2)
 
@@ -117,36 +117,36 @@ def test_crash_mid_run_leaves_no_output(tmp_path: Path) -> None:
         return batch
 
     with pytest.raises(Boom):
-        pipeline.convert(FIX / "multi.yaml", files, out, layouts=provide, stages=[stage])
+        pipeline.convert(FIX / "multi.yaml", files, out, layouts=provide, stages=[stage], validate=False)
     assert sorted(p.name for p in out.iterdir()) == [] if out.exists() else True
 
 
 def test_crash_keeps_previous_outputs_intact(tmp_path: Path) -> None:
     files = _files(tmp_path)
     out = tmp_path / "out"
-    pipeline.convert(FIX / "multi.yaml", files, out, layouts=provide)
+    pipeline.convert(FIX / "multi.yaml", files, out, layouts=provide, validate=False)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
     def stage(layout, batch, fs):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        pipeline.convert(FIX / "multi.yaml", files, out, layouts=provide, stages=[stage])
+        pipeline.convert(FIX / "multi.yaml", files, out, layouts=provide, stages=[stage], validate=False)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
-def test_accounting_error_when_a_record_goes_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_accounting_error_when_a_record_goes_missing(tmp_path: Path) -> None:
     files = _files(tmp_path)
-    real = AdaptEngine.adapt
 
-    def losing(self, *a, **kw):  # a buggy stage: the STATUS=7 record is neither routed nor rejected
-        res = real(self, *a, **kw)
-        return res
+    def losing(layout, batch, fs):  # a buggy stage (injected like any stage): it drops a record
+        return batch.slice(1)
 
-    monkeypatch.setattr(AdaptEngine, "adapt", losing)
-    monkeypatch.setattr(pipeline_worker, "_reject_unrouted", lambda *a, **kw: None)
-    with pytest.raises(AccountingError, match=r"MAIN01\.DAT: records read 5 != routed 4 \+ unrouted 0"):
-        pipeline.convert(FIX / "multi.yaml", files, tmp_path / "o3", layouts=provide)
+    with pytest.raises(
+        AccountingError, match=r"MAIN01\.DAT: stage losing returned 2 rows of 3 \(t\.person\)"
+    ):
+        pipeline.convert(
+            FIX / "multi.yaml", files, tmp_path / "o3", layouts=provide, stages=[losing], validate=False
+        )
     assert not (tmp_path / "o3" / "t_person.csv").exists()
 
 

@@ -9,7 +9,14 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
-from .run_options import ProgressBar, echo_report, progress_option, report_options, report_settings
+from .run_options import (
+    ProgressBar,
+    echo_report,
+    layouts_option,
+    progress_option,
+    report_options,
+    report_settings,
+)
 
 
 @click.command("convert")
@@ -99,6 +106,7 @@ from .run_options import ProgressBar, echo_report, progress_option, report_optio
     default=None,
     help="Worker processes (default: one per core, at most one per partition).",
 )
+@layouts_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @progress_option
 def convert(
@@ -106,7 +114,7 @@ def convert(
     limit: int | None, strict: bool, validate: bool, on_error: str, gaiji_tables: tuple[str, ...],
     gaiji_policies: tuple[str, ...], gaiji_source_system: str | None, mj_index: bool, severities: tuple[str, ...],
     max_errors: int, max_reject_rate: float, raw_values: bool, max_samples: int, report_dir: Path | None,
-    workers: int | None, as_json: bool, progress: bool | None,
+    workers: int | None, layouts_dir: tuple[Path, ...], as_json: bool, progress: bool | None,
 ) -> None:  # fmt: skip
     """Convert vendor export files into the standard layouts, validating as it converts.
 
@@ -127,16 +135,18 @@ def convert(
     """
     from ..gaiji.policy import parse_policy_options
     from ..pipeline import convert as run
+    from ..pipeline.options import ConvertOptions
 
-    settings = report_settings(severities, max_errors, max_reject_rate, raw_values, max_samples)
     policies = {k: str(v) for k, v in parse_policy_options(list(gaiji_policies)).items()}
+    opts = ConvertOptions(
+        encoding=input_encoding, output_encoding=output_encoding, limit=limit, policy="strict" if strict else "reject",
+        validate=validate, on_error=on_error, gaiji_tables=gaiji_tables, gaiji_policies=policies,
+        gaiji_source_system=gaiji_source_system, mj_index=mj_index, report_dir=report_dir, workers=workers,
+        layouts_dir=layouts_dir, **report_settings(severities, max_errors, max_reject_rate, raw_values, max_samples),
+    )  # fmt: skip
     total = sum(p.stat().st_size for p in inputs)
     with ProgressBar(total, "converting", progress) as bar:
-        result = run(adapter, list(inputs), out_dir, encoding=input_encoding, output_encoding=output_encoding,
-                     limit=limit, policy="strict" if strict else "reject", progress=bar.update, validate=validate,
-                     on_error=on_error, gaiji_tables=list(gaiji_tables), gaiji_policies=policies,
-                     gaiji_source_system=gaiji_source_system, mj_index=mj_index, **settings,
-                     report_dir=report_dir, workers=workers)  # fmt: skip
+        result = run(adapter, list(inputs), out_dir, opts, progress=bar.update)
     summary = result.to_dict()
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, GaijiError
+from .run_options import layouts_option
 
 if TYPE_CHECKING:  # the gaiji modules load lazily: `chukan-layout --help` stays fast
     from ..gaiji.mj_index import MJIndex
@@ -144,10 +145,11 @@ def lookup(text: str, cache_dir: Path | None) -> None:
 )
 @click.option("--fail-on-unmapped", is_flag=True, help="Exit 1 when any 外字 has no usable mapping.")
 @_cache_opt
+@layouts_option
 def scan(
     inputs: tuple[Path, ...], adapter: str | None, layout_id: str | None, tables: tuple[str, ...],
     source_system: str | None, out_dir: Path, input_encoding: str, limit: int | None, use_index: bool,
-    fail_on_unmapped: bool, cache_dir: Path | None,
+    fail_on_unmapped: bool, cache_dir: Path | None, layouts_dir: tuple[Path, ...],
 ) -> None:  # fmt: skip
     """Inventory of every distinct 外字 / unstorable character: CSV review sheet + HTML page.
 
@@ -164,7 +166,10 @@ def scan(
     """
     from ..gaiji.scan import scan_standard
     from ..pipeline.gaiji_scan import scan_with_adapter
+    from ..spec.registry import register_layout_dir
 
+    for d in layouts_dir:  # this process only: the scan runs here
+        register_layout_dir(d)
     idx = _index(cache_dir) if use_index else None
     loaded = [_load_table(t, idx) for t in tables]
     if adapter is not None:

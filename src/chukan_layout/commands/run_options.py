@@ -1,8 +1,10 @@
 """Options and output shared by the commands that check records and write the sign-off report.
 
 ``convert`` and ``validate`` take the same verdict / finding options (:func:`report_options`,
-:data:`progress_option`), hand them to the pipeline the same way (:func:`report_settings`) and
-print the same accounting and verdict lines (:func:`echo_report`).
+:data:`progress_option`, :data:`layouts_option`), turn them into the fields of the run's one
+options object the same way (:func:`report_settings`) and print the same accounting and
+verdict lines (:func:`echo_report`). The options object itself (``ConvertOptions`` /
+``ValidateOptions``) is built once, by the command, and holds the defaults the library shares.
 """
 
 from __future__ import annotations
@@ -52,12 +54,18 @@ def report_options(reject_rate_help: str) -> Callable[[_F], _F]:
 def report_settings(
     severities: tuple[str, ...], max_errors: int, max_reject_rate: float, raw_values: bool, max_samples: int
 ) -> dict[str, Any]:
-    """The pipeline keyword arguments of :func:`report_options` (severities checked here, first)."""
-    from ..findings import FindingSet
+    """The run options (:class:`~chukan_layout.pipeline.options.RunOptions` fields) of :func:`report_options`."""
+    return {"severity_overrides": parse_severities(severities), "thresholds": thresholds_of(max_errors, max_reject_rate),
+            "raw_values": raw_values, "max_samples": max_samples}  # fmt: skip
 
-    overrides = parse_severities(severities)
-    return {"findings": FindingSet(max_samples=max_samples), "severity_overrides": overrides,
-            "thresholds": thresholds_of(max_errors, max_reject_rate), "raw_values": raw_values}  # fmt: skip
+
+layouts_option = click.option(
+    "--layouts",
+    "layouts_dir",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder of your own layouts (*.yaml + codes/), searched before the shipped ones. Repeatable.",
+)
 
 
 def parse_severities(options: tuple[str, ...]) -> dict[str, str]:

@@ -8,7 +8,14 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
-from .run_options import ProgressBar, echo_report, progress_option, report_options, report_settings
+from .run_options import (
+    ProgressBar,
+    echo_report,
+    layouts_option,
+    progress_option,
+    report_options,
+    report_settings,
+)
 
 
 @click.command("validate")
@@ -45,11 +52,12 @@ from .run_options import ProgressBar, echo_report, progress_option, report_optio
     help="Encoding of the input files.",
 )
 @report_options("Verdict: share of records with error findings allowed before FAIL.")
+@layouts_option
 @progress_option
 def validate(
     inputs: tuple[Path, ...], layout_id: str | None, layouts_auto: bool, out_dir: Path | None, encoding: str,
     severities: tuple[str, ...], max_errors: int, max_reject_rate: float, raw_values: bool, max_samples: int,
-    progress: bool | None,
+    layouts_dir: tuple[Path, ...], progress: bool | None,
 ) -> None:  # fmt: skip
     """Validate standard-layout CSV files (e.g. the new vendor's import files) and write the report.
 
@@ -65,23 +73,18 @@ def validate(
       chukan-layout validate --layouts-auto out/*.csv -o report/
       chukan-layout validate --layouts-auto --encoding cp932 import/*.csv --severity item.charset=warning
     """
+    from ..pipeline.options import ValidateOptions
     from ..pipeline.standard import validate_files
 
     if layout_id is None and not layouts_auto:
         raise click.UsageError("give --layout ID or --layouts-auto")
-    out = out_dir or Path("report")
+    opts = ValidateOptions(
+        layout=layout_id, layouts_auto=layouts_auto, report_dir=out_dir or Path("report"), encoding=encoding,
+        layouts_dir=layouts_dir, **report_settings(severities, max_errors, max_reject_rate, raw_values, max_samples),
+    )  # fmt: skip
     total = sum(p.stat().st_size for p in inputs)
     with ProgressBar(total, "validating", progress) as bar:
-        settings = report_settings(severities, max_errors, max_reject_rate, raw_values, max_samples)
-        res = validate_files(
-            list(inputs),
-            layout=layout_id,
-            layouts_auto=layouts_auto,
-            out_dir=out,
-            encoding=encoding,
-            progress=bar.update,
-            **settings,
-        )
+        res = validate_files(list(inputs), opts, progress=bar.update)
     click.echo(
         f"validated {len(res.files)} file(s) ({', '.join(sorted({f.layout_id or '' for f in res.files}))})"
     )

@@ -1,6 +1,9 @@
 """Orchestration: the only package that imports every stage.
 
+- :mod:`.options` — the one frozen options object of a run (:class:`ConvertOptions`,
+  :class:`ValidateOptions`), built once by the CLI or the caller and passed whole.
 - :mod:`.plan` — partitions of the inputs (byte ranges at record boundaries).
+- :mod:`.executors` — where partitions are worked on (this process, a process pool), in order.
 - :mod:`.worker` — one partition: read → adapt → 外字 → validate → part files.
 - :mod:`.merge` — the parent folds part results in partition order into the outputs.
 - :mod:`.report` — cross-record checks and the report of a run.
@@ -10,6 +13,19 @@
 
 from __future__ import annotations
 
-from .conversion import BatchStage, ConvertResult, FileAccounting, OutputFile, convert, validate
+from .conversion import BatchStage, convert, validate
+from .options import ConvertOptions, Hooks, RunOptions, ValidateOptions
+from .result import ConvertResult, FileAccounting, OutputFile
 
-__all__ = ["BatchStage", "ConvertResult", "FileAccounting", "OutputFile", "convert", "validate"]
+__all__ = [
+    "BatchStage",
+    "ConvertOptions",
+    "ConvertResult",
+    "FileAccounting",
+    "Hooks",
+    "OutputFile",
+    "RunOptions",
+    "ValidateOptions",
+    "convert",
+    "validate",
+]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..adapt.loader import load_adapter
 from ..findings import FindingSet
@@ -18,6 +19,7 @@ from ..gaiji.scan import inventory_of
 from ..gaiji.stage import VendorCodes
 from ..gaiji.table import MappingTable
 from .conversion import convert
+from .options import ConvertOptions
 
 
 def scan_with_adapter(
@@ -29,13 +31,29 @@ def scan_with_adapter(
     mj_index: MJIndex | None = None,
     limit: int | None = None,
     vendor_codes: VendorCodes | None = None,
+    layouts_dir: Sequence[str | Path] = (),
 ) -> tuple[Inventory, FindingSet]:
-    """Inventory of an export read through ``adapter`` (shipped name or YAML path)."""
-    ad = load_adapter(adapter)
+    """Inventory of an export read through ``adapter`` (shipped name or YAML path).
+
+    ``layouts_dir``: extra folders of layouts the adapter's targets may name (as ``--layouts``)."""
+    opts = ConvertOptions(
+        limit=limit,
+        validate=False,
+        gaiji=False,
+        write_summary=False,
+        layouts_dir=tuple(Path(d) for d in layouts_dir),
+    )
+    with opts.extra_layouts():
+        return _scan(inputs, load_adapter(adapter), tables, opts, source_system, mj_index, vendor_codes)
+
+
+def _scan(inputs: Sequence[str | Path], ad: Any, tables: list[MappingTable], opts: ConvertOptions,
+          source_system: str | None, mj_index: MJIndex | None, vendor_codes: VendorCodes | None,
+          ) -> tuple[Inventory, FindingSet]:  # fmt: skip
     fs = FindingSet()
     stage = GaijiConvertStage(
         tables, source_system=source_system or ad.name, mj_index=mj_index, vendor_codes=vendor_codes
     )
     with tempfile.TemporaryDirectory(prefix="chukan-gaiji-scan-") as tmp:
-        convert(ad, list(inputs), tmp, limit=limit, stages=[stage], findings=fs, write_summary=False)
+        convert(ad, list(inputs), tmp, opts, stages=[stage], findings=fs)
     return inventory_of(stage, mj_index), fs

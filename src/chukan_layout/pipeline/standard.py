@@ -1,6 +1,6 @@
 """``validate``: check standard-layout CSV files someone else produced, and write the same report.
 
-    report = chukan_layout.validate(["住民.csv", "世帯.csv"], layouts_auto=True, out_dir="report/")
+    report = chukan_layout.validate(["住民.csv", "世帯.csv"], layouts_auto=True, report_dir="report/")
 
 Each file is streamed through the reader's CSV path (header row of 項目名称 or item ids,
 UTF-8 or ``encoding="cp932"``), checked batch by batch by the compiled layout (item checks,
@@ -28,6 +28,7 @@ from ..readers.api import Reject, read
 from ..readers.definition import CsvDefinition
 from ..report import FileCounts, InputInfo, sha256_file, write_reports
 from ..spec.model import Layout
+from .options import ValidateOptions
 from .report import CrossChecks, compile_for, make_report
 from .worker import _codes_of
 
@@ -131,33 +132,35 @@ def _validate_file(st: _State, path: Path, lid: str, fs: FindingSet, *, encoding
 
 def validate_files(
     inputs: Sequence[str | Path],
+    options: ValidateOptions | None = None,
     *,
-    layout: str | None = None,
-    layouts: dict[str, str] | None = None,
-    layouts_auto: bool = False,
-    out_dir: str | Path | None = None,
-    encoding: str = "utf-8",
     findings: FindingSet | None = None,
-    thresholds: Any = None,
-    raw_values: bool = False,
-    severity_overrides: dict[str, str] | None = None,
-    batch_size: int = 65536,
     progress: Callable[[int], None] | None = None,
+    **changes: Any,
 ) -> ValidateResult:
     """Validate standard-layout CSV files (see the module docstring).
 
-    The layout of each file is ``layouts[file name]``, else ``layout``, else (``layouts_auto``
-    or neither given) recognised from its header row or file name. The report goes to
-    ``out_dir`` (not written when None).
+    ``options`` (:class:`~.options.ValidateOptions`, all defaults when omitted) with keyword
+    ``changes`` applied once, here. The layout of each file is ``layouts[file name]``, else
+    ``layout``, else (``layouts_auto`` or neither given) recognised from its header row or
+    file name. The report goes to ``report_dir`` (not written when None). Hooks: ``findings``
+    collects the findings, ``progress(n)`` hears about input bytes done.
     """
+    opts = ValidateOptions.of(options, **changes)
+    with opts.extra_layouts():
+        return _validate_files([Path(p) for p in inputs], opts, findings, progress)
+
+
+def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingSet | None,
+                    progress: Callable[[int], None] | None) -> ValidateResult:  # fmt: skip
     from ..spec.registry import load_layout
 
-    paths = [Path(p) for p in inputs]
-    fs = findings if findings is not None else FindingSet()
-    fs.severity_overrides.update({k: Severity(v) for k, v in (severity_overrides or {}).items()})
+    encoding, batch_size, raw_values = opts.encoding, opts.batch_size, opts.raw_values
+    fs = findings if findings is not None else FindingSet(max_samples=opts.max_samples)
+    fs.severity_overrides.update({k: Severity(v) for k, v in opts.severity_overrides.items()})
     ids: list[str] = []
     for p in paths:
-        lid = (layouts or {}).get(p.name) or (None if layouts_auto else layout)
+        lid = opts.layouts.get(p.name) or (None if opts.layouts_auto else opts.layout)
         ids.append(lid or detect_layout(p, encoding))
     specs = {lid: load_layout(lid).spec for lid in dict.fromkeys(ids)}
     st = _State(specs)
@@ -184,12 +187,12 @@ def validate_files(
                                      framing="CSV, header row", size=size, sha256=sha))  # fmt: skip
     report = make_report(
         fs, files=counts, inputs=inputs_info, outputs=[], layouts=list(specs.values()), trailers=[], gaiji=None,
-        layouts_by_file={p.name: [specs[lid]] for p, lid in zip(paths, ids, strict=True)}, thresholds=thresholds,
+        layouts_by_file={p.name: [specs[lid]] for p, lid in zip(paths, ids, strict=True)}, thresholds=opts.thresholds,
         adapter=None, raw_values=raw_values,
         extra={"mode": "validate (standard-layout files; nothing written)", "encoding": encoding,
                "rejected": "records with error-severity findings"},
     )  # fmt: skip
-    written = write_reports(report, out_dir) if out_dir is not None else {}
+    written = write_reports(report, opts.report_dir) if opts.report_dir is not None else {}
     return ValidateResult(report, written, fs, counts)
 
 

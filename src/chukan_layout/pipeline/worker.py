@@ -14,9 +14,6 @@ boundaries (DESIGN §4.9).
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -27,11 +24,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from ..adapt import codes as adapt_codes
 from ..adapt.engine import RESERVED, AdaptEngine, LookupTable
-from ..adapt.loader import Adapter, SourceSpec, load_adapter
+from ..adapt.loader import Adapter, load_adapter
 from ..errors import AccountingError
-from ..files import guard_cell
 from ..findings import FindingSet, Severity
 from ..readers.api import Reject, read
 from ..readers.definition import FixedWidthDefinition
@@ -40,37 +35,30 @@ from ..validation.hashing import CODE, key_codes
 from ..validation.refs import ReferenceIndex
 from ..validation.trailers import exact_sum
 from ..write.standard_csv import StandardCsvWriter
+from .lookups import load_lookup_table
+from .options import ConvertOptions, Hooks
 from .plan import Partition, RangeFile
+from .rejects import RejectSink, reject_unrouted
 
 Codes = dict[tuple[str, Any], list[tuple[np.ndarray, np.ndarray]]]  # (kind, key) → [(codes, records)]
 
 
 @dataclass(frozen=True)
 class RunConfig:
-    """Everything a worker needs to rebuild the run's stages (picklable)."""
+    """Everything a worker needs to rebuild the run's stages (picklable).
 
-    adapter_ref: str | None  # shipped name or YAML path (child processes load it themselves)
+    ``options`` are the run's options as the workers apply them (the 外字 tables resolved to
+    paths, ``gaiji`` decided, ``on_error`` ``keep`` when nothing can reject).
+    """
+
+    options: ConvertOptions
+    adapter_ref: str | None  # shipped name or YAML path (other processes load it themselves)
     parts_dir: str
     lookup_files: dict[str, list[str]] = field(default_factory=dict)
-    encoding: str | None = None
-    output_encoding: str = "utf-8"
-    limit: int | None = None
-    batch_size: int = 65536
-    policy: str = "reject"
-    validate: bool = False
-    on_error: str = "reject"  # reject | keep
-    raw_values: bool = False
-    max_samples: int | None = 20
-    severities: dict[str, str] = field(default_factory=dict)
-    gaiji: bool = False
-    gaiji_tables: tuple[str, ...] = ()
-    gaiji_source_system: str | None = None
-    gaiji_policies: dict[str, str] = field(default_factory=dict)
-    mj_index: bool = False
 
     def findings(self, max_samples: int | str | None = "cfg") -> FindingSet:
-        n = self.max_samples if max_samples == "cfg" else max_samples
-        overrides = {k: Severity(v) for k, v in self.severities.items()}
+        n = self.options.max_samples if max_samples == "cfg" else max_samples
+        overrides = {k: Severity(v) for k, v in self.options.severity_overrides.items()}
         return FindingSet(max_samples=n, severity_overrides=overrides)  # type: ignore[arg-type]
 
 
@@ -108,91 +96,64 @@ class PartResult:
         return self.routed - self.validate_rejected
 
 
-class _RejectSink:
-    """Collects reject rows of a partition (sorted by record when written)."""
-
-    def __init__(self) -> None:
-        self.rows: list[tuple[int, list[str]]] = []
-
-    def add(self, *, source: str, record: int, stage: str, code: str, reason: str, offset: int | None = None,
-            raw: bytes | None = None, values: Any = None) -> None:  # fmt: skip
-        self.rows.append(
-            (
-                int(record),
-                [
-                    source,
-                    str(record),
-                    "" if offset is None else str(offset),
-                    stage,
-                    code,
-                    reason,
-                    "" if raw is None else raw.hex(),
-                    "" if values is None else json.dumps(dict(values), ensure_ascii=False),
-                ],
-            )
-        )
-
-    def to_bytes(self) -> bytes:
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\r\n")
-        for _, row in sorted(self.rows, key=lambda t: t[0]):
-            w.writerow([guard_cell(c) for c in row])
-        return buf.getvalue().encode("utf-8")
-
-
-def load_lookup_table(
-    src: SourceSpec, paths: list[str], encoding: str | None, batch_size: int
-) -> LookupTable:
-    """A lookup source's table (the parent accounts for its records; workers only need the data)."""
-    batches: list[pa.RecordBatch] = []
-    for p in paths:
-        for b in read(p, src.definition, encoding=encoding, batch_size=batch_size, source_id=Path(p).name):
-            rt = (b.schema.metadata or {}).get(b"record_type")
-            if src.record_type is None or rt is None or rt.decode() == src.record_type:
-                batches.append(b)
-    return LookupTable.from_batches(src, batches)
-
-
 class WorkerState:
-    """The run's stages, built once per process."""
+    """The run's stages, built once per process, and the hooks the caller plugged in.
 
-    def __init__(self, cfg: RunConfig, *, adapter: Adapter | None = None, layouts: Any = None,
-                 lookups: dict[str, LookupTable] | None = None, stages: Any = ()) -> None:  # fmt: skip
+    Built by the parent (forked workers inherit it, stages compiled) or rebuilt from the
+    picklable :class:`RunConfig` in a fresh process (spawned or a Dask worker). Tests and
+    callers reach into a run only through ``hooks`` (stages, progress), never by patching
+    this module.
+    """
+
+    def __init__(self, cfg: RunConfig, *, adapter: Adapter | None = None, hooks: Hooks | None = None,
+                 lookups: dict[str, LookupTable] | None = None) -> None:  # fmt: skip
         self.cfg = cfg
-        if adapter is None:
+        self.hooks = hooks if hooks is not None else Hooks()
+        self.progress = self.hooks.progress
+        opts = cfg.options
+        if adapter is None:  # a fresh process: the extra layout folders first, then the adapter
+            from ..spec.registry import register_layout_dir
+
+            for d in opts.layouts_dir:
+                register_layout_dir(d)
             assert cfg.adapter_ref is not None
-            adapter = load_adapter(cfg.adapter_ref, layouts)
+            adapter = load_adapter(cfg.adapter_ref, self.hooks.layouts)
         self.adapter = adapter
         if lookups is None:
-            lookups = {sid: load_lookup_table(adapter.sources[sid], paths, cfg.encoding, cfg.batch_size)
+            lookups = {sid: load_lookup_table(adapter.sources[sid], paths, opts.encoding, opts.batch_size)
                        for sid, paths in cfg.lookup_files.items()}  # fmt: skip
         self.engine = AdaptEngine(adapter, lookups)
         self.layouts = {t.layout.id: t.layout for t in adapter.targets}
         self.order = {lid: i for i, lid in enumerate(self.layouts)}
-        self.stages = list(stages)
+        self.stages = list(self.hooks.stages)
         self.compiled: dict[str, Any] = {}
         self.refs: ReferenceIndex | None = None
-        if cfg.validate:
+        if opts.validate:
             from .report import compile_for
 
             self.compiled = {lid: compile_for(lay) for lid, lay in self.layouts.items()}
             self.refs = ReferenceIndex(list(self.layouts.values()))
-        self.gaiji = build_gaiji(cfg, adapter.name) if cfg.gaiji else None
+        self.gaiji = build_gaiji(opts, adapter.name) if opts.runs_gaiji else None
+
+    def in_child(self) -> WorkerState:
+        """This state in a worker process: the parent's progress callback stays in the parent."""
+        self.progress = None
+        return self
 
 
-def build_gaiji(cfg: RunConfig, adapter_name: str) -> Any:
+def build_gaiji(opts: ConvertOptions, adapter_name: str) -> Any:
     """The 外字 stage of the run (tables loaded, MJ index when asked for and cached)."""
     from ..gaiji.convert_stage import GaijiConvertStage
     from ..gaiji.table import load_table
 
     idx = None
-    if cfg.mj_index:
+    if opts.mj_index:
         from ..gaiji.mj_index import MJIndex
 
         idx = MJIndex.load_cached(None)
-    tables = [load_table(p, idx) for p in cfg.gaiji_tables]
-    return GaijiConvertStage(tables, source_system=cfg.gaiji_source_system or adapter_name,
-                             policies=cfg.gaiji_policies, mj_index=idx)  # fmt: skip
+    tables = [load_table(p, idx) for p in opts.gaiji_tables]
+    return GaijiConvertStage(tables, source_system=opts.gaiji_source_system or adapter_name,
+                             policies=opts.gaiji_policies, mj_index=idx)  # fmt: skip
 
 
 BATCH_BYTES = (
@@ -265,13 +226,15 @@ def _validation_reasons(batch: pa.RecordBatch, rows: np.ndarray, errors: list[tu
     return out
 
 
-def run_partition(st: WorkerState, part: Partition, progress: Any = None) -> PartResult:
+def run_partition(st: WorkerState, part: Partition) -> PartResult:
     """Convert (and validate) one partition; see the module docstring."""
     cfg = st.cfg
+    opts = cfg.options
+    progress = st.progress
     src = st.adapter.sources[part.source]
     fs = cfg.findings()
     res = PartResult(part.index, part.file, part.source, findings=fs)
-    sink = _RejectSink()
+    sink = RejectSink()
     shift = part.first_record - 1
 
     def on_reject(r: Reject) -> None:
@@ -282,7 +245,7 @@ def run_partition(st: WorkerState, part: Partition, progress: Any = None) -> Par
         res.read_rejected += 1
         res.rejected_by_reason[r.code] = res.rejected_by_reason.get(r.code, 0) + 1
 
-    sum_fields = _control_fields(src.definition) if cfg.validate else []
+    sum_fields = _control_fields(src.definition) if opts.validate else []
     codes: Codes = {}
     sides: list[pa.Table] = []
     writers: dict[str, StandardCsvWriter] = {}
@@ -291,11 +254,11 @@ def run_partition(st: WorkerState, part: Partition, progress: Any = None) -> Par
         reader = read(
             fh,  # type: ignore[arg-type]
             src.definition,
-            encoding=cfg.encoding,
-            batch_size=batch_rows(cfg.batch_size, src.definition),
-            policy=cfg.policy,  # type: ignore[arg-type]
+            encoding=opts.encoding,
+            batch_size=batch_rows(opts.batch_size, src.definition),
+            policy=opts.policy,  # type: ignore[arg-type]
             source_id=part.file,
-            limit=cfg.limit,
+            limit=opts.limit,
             on_reject=on_reject,
         )  # type: ignore[arg-type]
         st.engine.header_values = dict(part.header_values)
@@ -357,9 +320,10 @@ def run_partition(st: WorkerState, part: Partition, progress: Any = None) -> Par
 
 
 def _one_batch(st: WorkerState, part: Partition, batch: pa.RecordBatch, fs: FindingSet,
-               res: PartResult, sink: _RejectSink, codes: Codes, sides: list[pa.Table],
+               res: PartResult, sink: RejectSink, codes: Codes, sides: list[pa.Table],
                writers: dict[str, StandardCsvWriter]) -> None:  # fmt: skip
     cfg = st.cfg
+    opts = cfg.options
     rt = (batch.schema.metadata or {}).get(b"record_type")
     # adapt and 外字 findings of this batch keep every sample: they name the records to reject
     bfs = cfg.findings(max_samples=None)
@@ -367,7 +331,7 @@ def _one_batch(st: WorkerState, part: Partition, batch: pa.RecordBatch, fs: Find
     assert ar.routed is not None
     res.routed += int(ar.routed.sum())
     if ar.unrouted.size:
-        _reject_unrouted(batch, ar.unrouted, res, sink, fs)
+        reject_unrouted(batch, ar.unrouted, res, sink, fs)
         res.rejected_by_reason["adapt.unrouted"] = res.rejected_by_reason.get("adapt.unrouted", 0) + int(
             ar.unrouted.size
         )
@@ -381,16 +345,20 @@ def _one_batch(st: WorkerState, part: Partition, batch: pa.RecordBatch, fs: Find
                     side.append_column("_layout", pa.array(np.full(side.num_rows, st.order[lid], np.int32)))
                 )
         for stage in st.stages:
+            n = ob.num_rows
             ob = stage(layout, ob, fs)
+            if ob.num_rows != n:  # a stage rewrites values; a lost row would vanish from the accounting
+                name = getattr(stage, "__name__", type(stage).__name__)
+                raise AccountingError(f"{part.file}: stage {name} returned {ob.num_rows} rows of {n} ({lid})")
         outputs[lid] = ob
-    bad: dict[int, set[str]] = _error_records(bfs) if cfg.on_error == "reject" else {}
+    bad: dict[int, set[str]] = _error_records(bfs) if opts.on_error == "reject" else {}
     fs.merge(bfs)
-    if cfg.validate:
+    if opts.validate:
         for lid, ob in outputs.items():
             errors: list[tuple[Any, np.ndarray]] = []
-            mask = st.compiled[lid].check(ob, fs, file=part.file, raw_values=cfg.raw_values, errors=errors)
+            mask = st.compiled[lid].check(ob, fs, file=part.file, raw_values=opts.raw_values, errors=errors)
             _codes_of(st, lid, ob, codes)
-            if cfg.on_error == "reject" and mask.any():
+            if opts.on_error == "reject" and mask.any():
                 for r, why in _validation_reasons(ob, np.flatnonzero(mask), errors).items():
                     bad.setdefault(r, set()).update(why)
     bad_recs = np.fromiter(sorted(bad), np.int64, len(bad))
@@ -410,7 +378,7 @@ def _one_batch(st: WorkerState, part: Partition, batch: pa.RecordBatch, fs: Find
         if w is None:
             path = Path(cfg.parts_dir) / f"p{part.index:06d}.{lid}.csv"
             w = writers[lid] = StandardCsvWriter(
-                path, st.layouts[lid], encoding=cfg.output_encoding, header="none"
+                path, st.layouts[lid], encoding=opts.output_encoding, header="none"
             )
             w.open()
         w.write(ob)
@@ -437,7 +405,7 @@ def _check(res: PartResult, stats: Any) -> None:
         )
 
 
-def _write_side_parts(st: WorkerState, part: Partition, res: PartResult, sink: _RejectSink,
+def _write_side_parts(st: WorkerState, part: Partition, res: PartResult, sink: RejectSink,
                       sides: list[pa.Table]) -> None:  # fmt: skip
     base = Path(st.cfg.parts_dir)
     if sink.rows:
@@ -453,16 +421,3 @@ def _write_side_parts(st: WorkerState, part: Partition, res: PartResult, sink: _
         opts = pacsv.WriteOptions(include_header=False, quoting_style="needed", eol="\r\n")  # type: ignore[call-arg]
         pacsv.write_csv(t, str(p), opts)
         res.gaiji_part, res.gaiji_rows = str(p), t.num_rows
-
-
-def _reject_unrouted(batch: pa.RecordBatch, rows: np.ndarray, acc: Any, rejects: Any, fs: FindingSet) -> None:
-    """Send rows that reached no target to the rejects (with their values) and count them on ``acc``."""
-    sub = batch.take(pa.array(rows))
-    names = [n for n in sub.schema.names if n not in RESERVED]
-    recs = sub.column("_record").to_pylist()
-    cols = {n: sub.column(n).to_pylist() for n in names}
-    for i, rec in enumerate(recs):  # only the (few) unrouted rows
-        rejects.add(source=acc.file, record=rec, stage="adapt", code=adapt_codes.UNROUTED.code,
-                    reason="record matched no target of the adapter", values={n: cols[n][i] for n in names})  # fmt: skip
-    fs.add(adapt_codes.UNROUTED.code, file=acc.file, records=np.asarray(recs, dtype=np.int64))
-    acc.adapt_rejected += len(recs)

@@ -1,0 +1,141 @@
+"""Where the partitions of a run are worked on: this process, a local process pool, or Dask.
+
+The one entry point, reusable by every command that fans work out over partitions
+(``convert``, ``validate``, ``reconcile``)::
+
+    ordered_map(job: Job[S, T, R], tasks: Sequence[T], *, workers: int | None = None,
+                executor: str = "processes", scheduler: str | None = None,
+                started: Callable[[], None] | None = None) -> Iterator[R]
+
+yields ``job.run(state, task)`` for every task **in task order**, whatever finished first, so
+the caller can merge results in order and get byte-identical outputs across executors and
+worker counts. A :class:`Job` says how a process gets its state ``S`` (the compiled stages of
+the run, built once per process):
+
+- ``state``: already built in this process. Used as is when the work stays here (one worker),
+  and inherited by forked pool workers (no rebuild, no pickling);
+- ``make_state``: a picklable callable that builds the state in a fresh process (spawned pool
+  workers, Dask workers; Dask workers keep it per ``key`` for the tasks that follow);
+- ``run``: a picklable module-level function ``run(state, task) -> result``;
+- ``child``: called on the state in a pool worker before the first task (e.g. to drop a
+  callback that belongs to the parent).
+
+``workers`` is the number of processes (``None``: one per core), never more than the tasks;
+at most ``2 × workers`` tasks are in flight, so results waiting to be merged in order do not
+pile up in the parent. ``started()`` is called once the workers exist (start threads after
+forking, not before). With ``executor="dask"`` (the ``dask`` extra), tasks run on the
+``dask.distributed`` cluster at ``scheduler``, or on a ``LocalCluster`` of ``workers``
+processes started for the run; inputs and part files must then live on a filesystem every
+worker can read and write (a shared filesystem: paths are sent, not bytes).
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+S = TypeVar("S")
+T = TypeVar("T")
+R = TypeVar("R")
+
+CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
+
+
+@dataclass
+class Job(Generic[S, T, R]):
+    """How to work on one task, and how a process gets the state it needs (see the module docstring)."""
+
+    run: Callable[[S, T], R]
+    state: S | None = None
+    make_state: Callable[[], S] | None = None
+    child: Callable[[S], S] | None = None
+    key: str = "job"
+
+    def local_state(self) -> S:
+        if self.state is None:
+            assert self.make_state is not None, "a Job needs a state or a make_state"
+            self.state = self.make_state()
+        return self.state
+
+
+def n_workers(workers: int | None, n_tasks: int) -> int:
+    """Processes for ``n_tasks`` tasks: ``workers`` (``None``: one per core), at most one per task."""
+    if n_tasks <= 1:
+        return 1
+    n = (os.cpu_count() or 1) if workers is None else workers
+    return max(1, min(n, n_tasks))
+
+
+def ordered_map(
+    job: Job[S, T, R], tasks: Sequence[T], *, workers: int | None = None, executor: str = "processes",
+    scheduler: str | None = None, started: Callable[[], None] | None = None,
+) -> Iterator[R]:  # fmt: skip
+    """``job.run(state, task)`` of every task, yielded in task order (see the module docstring)."""
+    if executor != "processes":
+        from ..errors import OptionsError
+
+        raise OptionsError(f"executor must be processes, got {executor!r}")
+    n = n_workers(workers, len(tasks))
+    if n <= 1:
+        state = job.local_state()
+        if started is not None:
+            started()
+        for t in tasks:
+            yield job.run(state, t)
+        return
+    yield from _pool_map(job, tasks, n, started)
+
+
+# The state of a pool worker process: set once by the pool's initializer, read by every task.
+_WORKER: tuple[Callable[[Any, Any], Any], Any] | None = None
+
+
+def _init_pool_worker(job: Job[Any, Any, Any], forked: bool) -> None:
+    global _WORKER
+    state = job.state if forked and job.state is not None else job.local_state()
+    if job.child is not None:
+        state = job.child(state)
+    _WORKER = (job.run, state)
+
+
+def _pool_task(task: Any) -> Any:
+    assert _WORKER is not None, "pool worker not initialised"
+    run, state = _WORKER
+    return run(state, task)
+
+
+def _pool_map(
+    job: Job[S, T, R], tasks: Sequence[T], n: int, started: Callable[[], None] | None
+) -> Iterator[R]:
+    """A pool of ``n`` processes: forked where the platform allows (they inherit the built state:
+    layouts, charset tables and the adapter take seconds to build), spawned elsewhere (the
+    state is rebuilt from ``make_state``)."""
+    forked = CAN_FORK
+    ctx = multiprocessing.get_context("fork" if forked else "spawn")
+    # forked children inherit the job with its state; spawned ones get it pickled without it
+    init_job = job if forked else Job(job.run, None, job.make_state, job.child, job.key)
+    ex = ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_pool_worker, initargs=(init_job, forked))
+    try:
+        # A window of 2n tasks in flight, not all of them: finished results wait in this process
+        # until merged in order, and a parent slower than its workers would pile them all up.
+        todo = iter(tasks)
+        window: deque[Future[R]] = deque(ex.submit(_pool_task, t) for t in itertools.islice(todo, 2 * n))
+        if started is not None:
+            started()
+        while window:
+            f = window.popleft()
+            res = f.result()
+            del f  # a done future holds its result: let it go once merged
+            nxt = next(todo, None)
+            if nxt is not None:
+                window.append(ex.submit(_pool_task, nxt))
+            yield res
+            del res
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
