@@ -137,23 +137,6 @@ def _run_cli(args: list[str]) -> int:
     return 0
 
 
-class _ValidateStage:
-    """Interim validation stage for ``convert`` (until the pipeline wires validation in)."""
-
-    def __init__(self) -> None:
-        self.run: Any = None
-        self.rejected = 0
-
-    def __call__(self, layout: Any, batch: Any, fs: Any) -> Any:
-        from chukan_layout.validation import ValidationRun
-
-        if self.run is None:
-            self.run = ValidationRun([layout.id], fs)
-        src = batch.column("_source")[0].as_py() if "_source" in batch.schema.names else layout.id
-        self.rejected += int(self.run.check(layout.id, batch, file=src).sum())
-        return batch
-
-
 def ours_validate(csv_path: str, layout_id: str = "juki.jumin", encoding: str = "utf-8",
                   out_dir: str | None = None) -> dict[str, Any]:  # fmt: skip
     """Validate a standard-layout CSV: the ``validate`` command if present, else the library."""
