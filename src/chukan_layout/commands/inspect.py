@@ -44,15 +44,20 @@ def _text(report: dict[str, Any]) -> str:
         )
     if d["chardet_hint"]:
         out.append(f"  chardet hint: {d['chardet_hint']['encoding']} ({d['chardet_hint']['confidence']})")
+    if d.get("ambiguous"):
+        out.append(f"  ambiguous: {' or '.join(d['ambiguous'])} (scores {d['scores']})")
+        for enc, text in d["previews"].items():
+            out.append(f"    as {enc}: {text}")
     if d["counts"]:
         out.append("  counts: " + ", ".join(f"{k}={v}" for k, v in d["counts"].items()))
     le = report["line_endings"]
     out.append(f"line endings: CRLF {le['crlf']}, LF {le['lf']}, CR {le['cr']}")
     fr = report["framing"]
-    out.append(f"framing: {fr['kind']}")
+    out.append(f"framing: {fr['kind']}" + (f" (in {fr['unit']})" if fr.get("unit") else ""))
     if fr.get("fixed_length_guess"):
         out.append(
-            f"  fixed-width record length guess: {fr['fixed_length_guess']} bytes + {fr['kind'].upper()}"
+            f"  fixed-width record length guess: {fr['fixed_length_guess']} "
+            f"{'code units' if fr.get('unit') else 'bytes'} + {fr['kind'].upper()}"
         )
     for c in fr.get("length_candidates", []):
         out.append(
@@ -73,7 +78,10 @@ def _text(report: dict[str, Any]) -> str:
         )
     out.append("first records:")
     for r in report["first_records"]:
-        out.append(f"  #{r['record']} ({r['length']} bytes): {r.get('text')!r}")
+        unit = "code units" if report["framing"].get("unit") else "bytes"
+        out.append(f"  #{r['record']} ({r['length']} {unit}): {r.get('text')!r}")
+        for key in (k for k in r if k.startswith("text_")):
+            out.append(f"     as {key[5:]}: {r[key]!r}")
         out.append(f"     hex: {r['hex']}")
     if "decoded" in report:
         out.append("with the definition:")
@@ -113,7 +121,10 @@ def inspect(
     from ..readers.probe import inspect_file
 
     definition = _load_definition(definition_path) if definition_path else None
-    report = inspect_file(file, encoding=encoding, records=records, definition=definition)
+    try:
+        report = inspect_file(file, encoding=encoding, records=records, definition=definition)
+    except LookupError as e:
+        raise click.BadParameter(str(e).strip("'\""), param_hint="--encoding") from None
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
     else:

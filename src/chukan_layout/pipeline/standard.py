@@ -48,7 +48,9 @@ class ValidateResult:
 
 
 def _header_names(path: Path, encoding: str) -> list[str]:
-    with open(path, encoding=encoding, errors="replace", newline="") as f:
+    from ..readers.codecs import whole_file_name
+
+    with open(path, encoding=whole_file_name(encoding), errors="replace", newline="") as f:
         row = next(csv.reader(io.StringIO(f.readline())), [])
     return [row[0].lstrip("\ufeff"), *row[1:]] if row else []
 

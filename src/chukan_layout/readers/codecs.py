@@ -53,6 +53,11 @@ _ALIASES = {
     "ebcdic-jp-kana": "cp290",
     "ibm037": "cp037",
     "ebcdic-cp-us": "cp037",
+    "ibm-290": "cp290",
+    "ccsid290": "cp290",
+    "ibm-037": "cp037",
+    "ccsid37": "cp037",
+    "ccsid037": "cp037",
     "cp930": "ibm930",
     "ccsid930": "ibm930",
     "ibm-930": "ibm930",
@@ -60,14 +65,53 @@ _ALIASES = {
     "ccsid939": "ibm939",
     "ibm-939": "ibm939",
     "jef": "jef",
+    "fujitsu-jef": "jef",
     "keis": "keis",
+    "hitachi-keis": "keis",
+    "utf-16": "utf-16",
+    "utf16": "utf-16",
+    "utf-16-le": "utf-16-le",
+    "utf-16-be": "utf-16-be",
 }
+# Labels whose Python codec reads a BOM itself: kept as given (the registry reads them as utf-8 /
+# utf-16-le, which is right for field data but would keep the BOM of a whole file).
+_BOM_AWARE = {"utf-8-sig": "utf-8-sig", "utf_8_sig": "utf-8-sig", "utf-16": "utf-16", "utf16": "utf-16"}
+_EBCDIC = frozenset({"cp290", "cp037", "ibm930", "ibm939", "jef", "keis"})
 
 
 def canonical_name(name: str) -> str:
-    """The registry name for an encoding label (``Shift_JIS`` → ``cp932``)."""
+    """The registry name for an encoding label (``Shift_JIS`` → ``cp932``, ``IBM-930`` → ``ibm930``).
+
+    The one alias table of every command (``inspect --encoding``, ``convert --input-encoding``,
+    adapter ``encoding:``): case, ``_`` / ``-`` and the ``IBM`` / ``CP`` / ``CCSID`` spellings
+    are all accepted."""
     key = name.strip().lower()
     return _ALIASES.get(key, _ALIASES.get(key.replace("_", "-"), key))
+
+
+def whole_file_name(name: str) -> str:
+    """The Python codec for decoding a *whole file* given a label: like :func:`canonical_name`
+    but BOM-aware labels (``utf-8-sig``, ``utf-16``) stay as they are."""
+    key = name.strip().lower()
+    return _BOM_AWARE.get(key, _BOM_AWARE.get(key.replace("-", "_"), canonical_name(name)))
+
+
+def is_ebcdic(name: str) -> bool:
+    """Is this label a host (EBCDIC or KI/KO) encoding, which Python's codecs cannot decode?"""
+    return canonical_name(name) in _EBCDIC
+
+
+def known_encodings() -> list[str]:
+    """Every registry name (for error messages)."""
+    return sorted(set(_REGISTRY) | _EBCDIC | {"utf-8-sig", "utf-16"})
+
+
+def check_encoding(name: str) -> str:
+    """The canonical name of ``name``, or a :class:`LookupError` listing the known encodings."""
+    key = canonical_name(name)
+    if key in _EBCDIC or key in _REGISTRY or whole_file_name(name) in ("utf-8-sig", "utf-16"):
+        return key
+    raise LookupError(f"unknown encoding {name!r}; known: {', '.join(known_encodings())}")
 
 
 class TextCodec:

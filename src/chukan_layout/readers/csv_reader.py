@@ -43,7 +43,7 @@ import pyarrow.csv as pacsv
 
 from . import codes
 from .api import Reader
-from .codecs import canonical_name
+from .codecs import whole_file_name
 from .csv_guard import ByteGuard, GuardTripped
 from .definition import CsvDefinition
 from .fixed_width import constant_strings, int64_array
@@ -73,10 +73,7 @@ def malformed_quotes(buf: np.ndarray, quotes_before: int, quote: int, delim: int
 
 
 def _py_encoding(enc: str) -> str:
-    e = enc.lower().replace("_", "-")
-    if e in ("utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-8"):
-        return e
-    return canonical_name(enc)
+    return whole_file_name(enc)
 
 
 def _schema(names: list[str], source: str) -> pa.Schema:
@@ -131,6 +128,7 @@ def _header(f: ByteStream, d: CsvDefinition, enc: str, reader: Reader) -> tuple[
     raw = head
     if enc.startswith("utf-16"):
         line = head.decode(enc, "replace").splitlines()[0] if head else ""
+        line = line.removeprefix("\ufeff")  # a BOM in any Unicode encoding is not part of a name
     else:
         if enc in ("utf-8-sig", "utf-8") and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
@@ -331,6 +329,24 @@ def _careful(
             return
 
 
+def _ragged_reason(nfields: int, names: list[str]) -> str:
+    """``ragged row: 4 fields, expected 6 (missing 住所, 本籍)`` — the columns named."""
+    ncols = len(names)
+    if nfields < ncols:
+        missing = names[nfields:]
+        shown = ", ".join(missing[:5]) + (f" … ({len(missing)} in all)" if len(missing) > 5 else "")
+        return f"ragged row: {nfields} fields, expected {ncols} (missing {shown})"
+    extra = f"field {nfields}" if nfields == ncols + 1 else f"fields {ncols + 1}–{nfields}"
+    return f"ragged row: {nfields} fields, expected {ncols} (extra {extra} after {names[-1]})"
+
+
+def _field_at(prefix: np.ndarray, quote: int, delim: int) -> int:
+    """0-based field index at the end of ``prefix`` (the bytes of one record before a position)."""
+    q = np.flatnonzero(prefix == quote)
+    d = np.flatnonzero(prefix == delim)
+    return int((np.searchsorted(q, d) % 2 == 0).sum())
+
+
 def _cut_short(data: bytes, qpos: np.ndarray, nfields: int, ncols: int, tail_open: bool) -> bool:
     """Is the unterminated last record of the file truncated (rather than merely missing its final
     line end)?
@@ -382,7 +398,7 @@ def _careful_block(
     ncols = len(names)
     why: dict[int, tuple[str, str]] = {}
     for i in np.flatnonzero(nfields != ncols):
-        why[int(i)] = (codes.CSV_STRUCTURE, f"ragged row: {int(nfields[i])} fields, expected {ncols}")
+        why[int(i)] = (codes.CSV_STRUCTURE, _ragged_reason(int(nfields[i]), names))
     # one decode for the whole block; record boundaries are re-found in UTF-8 (same quotes and newlines)
     lo = int(starts[0])
     region = data[lo : int(body_end[-1])].decode(text_enc, "surrogateescape")
@@ -396,7 +412,10 @@ def _careful_block(
     )
     for r in np.unique(np.searchsorted(u_ends, bad_pos)):
         if r < n and int(r) not in why:
-            why[int(r)] = (codes.DECODE, f"bytes not decodable as {text_enc} (or NUL)")
+            first_bad = int(bad_pos[np.searchsorted(u_ends, bad_pos) == r].min())
+            col = _field_at(utf8[int(u_starts[r]) : first_bad], quote, delim)
+            where = f"field {col + 1} ({names[col]})" if col < ncols else f"field {col + 1}"
+            why[int(r)] = (codes.DECODE, f"{where}: bytes not decodable as {text_enc} (or NUL)")
     for k in sorted(why):
         code, reason = why[k]
         reader.reject(

@@ -46,6 +46,11 @@ class EncodingVerdict:
     counts: dict[str, int] = field(default_factory=dict)
     chardet_hint: dict[str, Any] | None = None
     note: str = ""
+    # when several candidates stay plausible: the candidates in order of preference and a preview
+    # of the first characters in each ("ambiguous: cp932 or euc_jp"); ``encoding`` is then None
+    ambiguous: list[str] = field(default_factory=list)
+    previews: dict[str, str] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -63,14 +68,19 @@ def _strict(data: bytes, enc: str, final: bool) -> Candidate:
 
 
 def cp932_counts(data: bytes) -> dict[str, int]:
-    """外字 / vendor-extension counts of cp932 bytes (decodable prefix)."""
-    text = data.decode("cp932", "ignore")
-    cps = np.frombuffer(text.encode("utf-32-le"), "<u4")
+    """外字 / vendor-extension counts of cp932 bytes.
+
+    Undecodable bytes become one lone surrogate each (``surrogateescape``), so every later
+    character keeps its byte position (``ignore`` would shift them and count trail bytes as
+    lead bytes)."""
+    text = data.decode("cp932", "surrogateescape")
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), "<u4")
     single = (
         (cps < 0x80)
         | ((cps >= 0xFF61) & (cps <= 0xFF9F))
         | (cps == 0x80)
         | ((cps >= 0xF8F0) & (cps <= 0xF8F3))
+        | ((cps >= 0xDC80) & (cps <= 0xDCFF))
     )
     width = np.where(single, 1, 2)
     pos = np.concatenate([[0], np.cumsum(width)[:-1]]).astype(np.int64)
@@ -85,6 +95,7 @@ def cp932_counts(data: bytes) -> dict[str, int]:
         "ibm_ext": int(((lead >= 0xFA) & (lead <= 0xFC)).sum()),
         "halfwidth_kana": int(((cps >= 0xFF61) & (cps <= 0xFF9F)).sum()),
         "double_byte_chars": int(double.sum()),
+        "undecodable_bytes": int(((cps >= 0xDC80) & (cps <= 0xDCFF)).sum()),
     }
 
 
@@ -152,6 +163,17 @@ def detect_encoding(data: bytes, complete: bool = True) -> EncodingVerdict:
     for enc in ("utf-8", "cp932", "euc_jp"):
         verdict.candidates.append(_strict(data, enc, complete))
     ok = [c.encoding for c in verdict.candidates if c.ok]
+    if not ok and len(data) >= 4 and len(data) % 2 == 0:
+        # UTF-16 without a BOM (Excel "Unicode text" saved by some tools): NUL in every other
+        # byte of ASCII text; the NUL check of the other candidates failed on exactly those
+        for enc, half in (("utf-16-le", data[1::2]), ("utf-16-be", data[0::2])):
+            if half.count(0) >= 0.3 * len(half):
+                cand = _strict(data, enc, complete)
+                verdict.candidates.append(cand)
+                if cand.ok:
+                    verdict.encoding = enc
+                    verdict.note = f"no BOM; {enc} decodes strictly and its ASCII has NUL high bytes"
+                    return verdict
     if not ok:
         # binary (packed / binary) fields in a fixed-width file break every strict decode:
         # report the candidate with the fewest undecodable bytes, flagged as a partial verdict
@@ -175,8 +197,7 @@ def detect_encoding(data: bytes, complete: bool = True) -> EncodingVerdict:
     elif ok == ["euc_jp"]:
         verdict.encoding = "euc_jp"
     elif "cp932" in ok and "euc_jp" in ok:
-        verdict.encoding = _prefer_japanese(data)
-        verdict.note = "both cp932 and euc_jp decode: chose the one giving more kana/kanji"
+        _tie_break(data, verdict)
     else:
         verdict.encoding = ok[0]
     if verdict.encoding == "cp932":
@@ -184,24 +205,44 @@ def detect_encoding(data: bytes, complete: bool = True) -> EncodingVerdict:
     return verdict
 
 
-def _plausible(text: str) -> float:
-    cps = np.frombuffer(text.encode("utf-32-le"), "<u4")
-    high = cps[cps >= 0x80]
-    if not len(high):
-        return 0.0
-    jp = (
-        ((high >= 0x3000) & (high <= 0x30FF))
-        | ((high >= 0x4E00) & (high <= 0x9FFF))
-        | ((high >= 0xFF01) & (high <= 0xFF9F))
+# Log-likelihood margin (nats) a reading needs over the other to be chosen: below it the verdict
+# is "ambiguous" (measured on the detection corpus of tests/readers/test_detect_corpus.py,
+# figures in docs/readers.md: no wrong confident verdict).
+TIE_MARGIN = 12.0
+_TIE_SAMPLE = 1 << 16
+
+
+def _tie_break(data: bytes, verdict: EncodingVerdict) -> None:
+    """cp932 vs euc_jp when both decode strictly: weigh the evidence, or say it is ambiguous."""
+    from .plausibility import halfwidth_footprint, log_likelihood
+
+    sample = data[:_TIE_SAMPLE]
+    texts = {enc: sample.decode(enc, "ignore") for enc in ("cp932", "euc_jp")}
+    scores = {enc: log_likelihood(t) for enc, t in texts.items()}
+    scores["cp932"] += halfwidth_footprint(texts["euc_jp"])
+    verdict.scores = {k: round(v, 1) for k, v in scores.items()}
+    best, other = sorted(scores, key=lambda e: -scores[e])
+    margin = scores[best] - scores[other]
+    if margin >= TIE_MARGIN:
+        verdict.encoding = best
+        verdict.note = (
+            f"both cp932 and euc_jp decode: {best} reads as Japanese text by a margin of "
+            f"{margin:.1f} (log-likelihood of kana / JIS level-1 and level-2 kanji / half-width "
+            "katakana that looks like text)"
+        )
+        return
+    verdict.encoding = None
+    verdict.ambiguous = [best, other]
+    verdict.previews = {enc: _preview(texts[enc]) for enc in (best, other)}
+    verdict.note = (
+        f"ambiguous: cp932 or euc_jp (both decode; the evidence differs by only {margin:.1f}): "
+        "give the encoding explicitly"
     )
-    return float(jp.mean())
 
 
-def _prefer_japanese(data: bytes) -> str:
-    sample = data[: 1 << 20]
-    a = _plausible(sample.decode("cp932", "ignore"))
-    b = _plausible(sample.decode("euc_jp", "ignore"))
-    return "euc_jp" if b > a else "cp932"
+def _preview(text: str, n: int = 60) -> str:
+    line = " ⏎ ".join(ln for ln in text.splitlines()[:3] if ln)
+    return line[:n] + ("…" if len(line) > n else "")
 
 
 def line_endings(data: bytes) -> dict[str, int]:

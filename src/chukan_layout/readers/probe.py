@@ -85,13 +85,20 @@ def guess_csv(text: str) -> dict[str, Any] | None:
 def inspect_file(
     path: str | Path, encoding: str | None = None, records: int = 5, definition: Any = None
 ) -> dict[str, Any]:
-    """The inspection report as a JSON-able dict."""
+    """The inspection report as a JSON-able dict.
+
+    ``encoding`` is any label of the one alias table (``IBM930``, ``cp930``, ``Shift_JIS`` …);
+    an unknown one raises :class:`LookupError` naming the known encodings."""
+    from .codecs import check_encoding, is_ebcdic, whole_file_name
+
     p = Path(path)
     size = p.stat().st_size
     with open(p, "rb") as f:
         data = f.read(SAMPLE_BYTES)
+    if encoding is not None:
+        check_encoding(encoding)
     verdict = detect_encoding(data, complete=len(data) == size)
-    enc = encoding or verdict.encoding
+    enc = (whole_file_name(encoding) if encoding else None) or verdict.encoding
     report: dict[str, Any] = {
         "file": p.name,
         "size": size,
@@ -99,8 +106,10 @@ def inspect_file(
         "encoding_source": "explicit" if encoding else "detected",
         "detection": verdict.to_dict(),
         "bom": verdict.bom,
-        "line_endings": line_endings(data),
     }
+    if enc and _wide(enc):
+        return _inspect_wide(report, data, enc, records, p, definition, encoding)
+    report["line_endings"] = line_endings(data)
     le = report["line_endings"]
     lines = data.split(b"\n")
     framing: dict[str, Any] = {}
@@ -120,8 +129,7 @@ def inspect_file(
     else:
         framing = {"kind": "fixed", "length_candidates": guess_fixed_length(data, size)}
     report["framing"] = framing
-    text = None
-    if enc and not enc.startswith("ibm") and enc not in ("cp037", "cp290", "jef", "keis"):
+    if enc and not is_ebcdic(enc):
         text = data.decode(_py(enc), "replace")
         report["csv"] = guess_csv(text) if framing["kind"] in ("lf", "crlf") else None
     reclen = framing.get("fixed_length_guess") or (
@@ -129,15 +137,73 @@ def inspect_file(
     )
     report["record_type_histogram"] = _type_histogram(data, framing, reclen)
     report["first_records"] = _first_records(data, framing, reclen, enc, records)
+    for enc_alt in verdict.ambiguous:  # no verdict: show the records in every plausible reading
+        for item, raw in zip(
+            report["first_records"], _raw_records(data, framing, reclen, records), strict=False
+        ):
+            item[f"text_{enc_alt}"] = raw.decode(enc_alt, "replace")
     if definition is not None:
         report["decoded"] = _with_definition(p, definition, encoding, records)
     return report
 
 
-def _py(enc: str) -> str:
-    from .codecs import canonical_name
+def _wide(enc: str) -> bool:
+    """UTF-16 / UTF-32: line ends, lengths and records must be found in code units, not bytes."""
+    return enc.replace("_", "-").lower().startswith(("utf-16", "utf-32"))
 
-    return enc if enc in ("utf-8-sig", "utf-16") else canonical_name(enc)
+
+def _inspect_wide(
+    report: dict[str, Any],
+    data: bytes,
+    enc: str,
+    k: int,
+    path: Path,
+    definition: Any,
+    encoding: str | None,
+) -> dict[str, Any]:
+    """Inspect a UTF-16 / UTF-32 file in code units of its encoding (a byte 0x0A inside 上 U+4E0A
+    is not a line end). Lengths are in code units; the hex shows each record's own bytes."""
+    text = data.decode(enc, "replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    unit = 4 if "32" in enc else 2
+    crlf = text.count("\r\n")
+    le = {"crlf": crlf, "lf": text.count("\n") - crlf, "cr": text.count("\r") - crlf}
+    report["line_endings"] = le
+    lines = text.split("\n")
+    body = lines[:-1] if len(lines) > 1 else lines
+    bare = enc
+    if enc in ("utf-16", "utf-32"):  # BOM-aware: the code units follow the BOM's byte order
+        bare = f"{enc}-be" if data.startswith((b"\xfe\xff", b"\0\0\xfe\xff")) else f"{enc}-le"
+    lens = Counter(len(ln.rstrip("\r").encode(bare)) // unit for ln in body[:10000])
+    common, freq = lens.most_common(1)[0] if lens else (0, 0)
+    report["framing"] = {
+        "kind": "crlf" if le["crlf"] >= le["lf"] and le["crlf"] else ("lf" if le["lf"] else "none"),
+        "unit": f"{unit}-byte code units ({enc})",
+        "line_lengths": dict(lens.most_common(5)),
+        "fixed_length_guess": common if freq / max(sum(lens.values()), 1) >= 0.95 and len(body) > 1 else None,
+    }
+    report["csv"] = guess_csv(text)
+    report["record_type_histogram"] = {}
+    report["first_records"] = [
+        {
+            "record": i,
+            "length": len(ln.encode(bare)) // unit,
+            "hex": ln.encode(bare)[:64].hex(" ") + (" …" if len(ln.encode(bare)) > 64 else ""),
+            "text": ln,
+        }
+        for i, ln in enumerate((ln.rstrip("\r") for ln in body if ln), 1)
+        if i <= k
+    ]
+    if definition is not None:
+        report["decoded"] = _with_definition(path, definition, encoding, k)
+    return report
+
+
+def _py(enc: str) -> str:
+    from .codecs import whole_file_name
+
+    return whole_file_name(enc)
 
 
 def _raw_records(data: bytes, framing: dict[str, Any], reclen: int | None, k: int) -> list[bytes]:
@@ -165,7 +231,7 @@ def _type_histogram(data: bytes, framing: dict[str, Any], reclen: int | None) ->
 def _first_records(
     data: bytes, framing: dict[str, Any], reclen: int | None, enc: str | None, k: int
 ) -> list[dict[str, Any]]:
-    from .codecs import get_codec
+    from .codecs import get_codec, is_ebcdic
     from .definition import FieldType
 
     out = []
@@ -177,12 +243,12 @@ def _first_records(
         }
         if enc:
             try:
-                if enc in ("utf-8-sig", "utf-16") or enc.startswith("utf-16"):
+                if enc == "utf-8-sig":
                     item["text"] = r.decode(enc, "replace")
                 else:
                     item["text"] = get_codec(enc).decode_bytes(r, FieldType.MIXED)
             except (UnicodeDecodeError, ValueError, LookupError):
-                item["text"] = r.decode(_py(enc), "replace") if not enc.startswith("ibm") else None
+                item["text"] = r.decode(_py(enc), "replace") if not is_ebcdic(enc) else None
                 item["decode_error"] = True
         out.append(item)
     return out

@@ -238,9 +238,9 @@ def render_csv(definition: CsvDefinition, columns: Mapping[str, ColumnValues]) -
     enc = definition.encoding.lower().replace("_", "-")
     if enc in ("utf-8", "utf8"):
         return text
-    from .codecs import canonical_name
+    from .codecs import whole_file_name
 
-    py = canonical_name(enc) if enc not in ("utf-8-sig", "utf-16", "utf-16-le", "utf-16-be") else enc
+    py = whole_file_name(enc)
     try:
         return text.decode("utf-8").encode(py)
     except UnicodeEncodeError as e:
