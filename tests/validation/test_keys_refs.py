@@ -266,10 +266,10 @@ def test_store_locates_records_with_gaps_and_scattered(batches: list[list[int]],
 
 
 def test_stores_of_a_run_share_one_budget() -> None:
-    from chukan_layout.pipeline.report import CrossChecks
+    from chukan_layout.validation import ValidationRun
     from chukan_layout.validation.store import share_budget
 
-    run = CrossChecks([jumin_layout(), setai_layout()])
+    run = ValidationRun([jumin_layout(), setai_layout()])
     stores = [k.store for k in run.keys.values()] + run.refs.stores()
     assert len({s.memory_budget for s in stores}) == 1
     share_budget(stores, total=len(stores) << 21)

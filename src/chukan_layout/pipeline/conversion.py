@@ -135,7 +135,7 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
             key=str(parts_dir),
         )
         merger = RunMerger(ad, fs, validate=opts.validate, spill_dir=str(parts_dir),
-                           output_encoding=opts.output_encoding,
+                           output_encoding=opts.output_encoding, raw_values=opts.raw_values,
                            sink=sinks(ad, out, opts.output_encoding, lookup_sink))  # fmt: skip
 
         def start_hashing() -> None:  # after the workers are forked: no extra thread while forking
@@ -157,8 +157,7 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
         for acc in accounts.values():
             acc.check()
         if opts.validate:
-            merger.finish(files, lambda: _rereader(ad, engine, files, opts.encoding, opts.batch_size),
-                          raw_values=opts.raw_values)  # fmt: skip
+            merger.finish(files, lambda: _rereader(ad, engine, files, opts.encoding, opts.batch_size))
         result = write_outputs(ad, out, merger, lookup_sink, accounts, fs, do_gaiji, opts.write_summary)
         if opts.validate:
             assert hashes is not None

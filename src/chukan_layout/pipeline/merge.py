@@ -25,8 +25,9 @@ from ..findings import FindingSet
 from ..readers.definition import CsvDefinition, FixedWidthDefinition
 from ..report import FileCounts, InputInfo, OutputInfo, Thresholds, TrailerCheck, write_reports
 from ..spec.model import Layout
+from ..validation.session import ValidationRun
 from .plan import Partition
-from .report import CrossChecks, make_report, trailer_checks
+from .report import make_report, trailer_checks
 
 
 def standard_header(layout: Layout, encoding: str = "utf-8", eol: str = "\r\n") -> bytes:
@@ -100,7 +101,8 @@ class RunMerger:
     """Everything the parent learns from the partitions, merged in partition order."""
 
     def __init__(self, adapter: Any, findings: FindingSet, *, validate: bool, spill_dir: str | None,
-                 output_encoding: str = "utf-8", sink: Callable[[str], Concat] | None = None) -> None:  # fmt: skip
+                 output_encoding: str = "utf-8", sink: Callable[[str], Concat] | None = None,
+                 raw_values: bool = False) -> None:  # fmt: skip
         """``sink(kind)`` (kind: a layout id, ``"rejects"`` or ``"gaiji"``) opens the output a kind's
         parts are appended to as they arrive; without it the part paths are collected in
         ``parts`` / ``rejects_parts`` / ``gaiji_parts``."""
@@ -121,7 +123,9 @@ class RunMerger:
         self.trailers: dict[str, list[dict[str, Any]]] = {}
         self.sums: dict[str, dict[str, Decimal]] = {}
         self.trailer_checks: list[TrailerCheck] = []
-        self.cross = CrossChecks(list(self.layouts.values()), spill_dir=spill_dir) if validate else None
+        # the run's one ValidationRun: the workers check, this one folds their codes and finishes
+        self.run = (ValidationRun(list(self.layouts.values()), findings, raw_values=raw_values, spill_dir=spill_dir)
+                    if validate else None)  # fmt: skip
 
     def layouts_of_source(self, source: str) -> list[Layout]:
         return [t.layout for t in self.adapter.targets if t.source == source]
@@ -151,8 +155,8 @@ class RunMerger:
             self.gaiji_rows += res.gaiji_rows
         if res.gaiji is not None:
             self.gaiji = res.gaiji if self.gaiji is None else self.gaiji.merge(res.gaiji)
-        if self.cross is not None:
-            self.cross.add(res.codes, res.file)
+        if self.run is not None:
+            self.run.add_codes(res.codes, res.file)
         self.trailers.setdefault(part.file, []).extend(res.trailers)
         sums = self.sums.setdefault(part.file, {})
         for f, v in res.sums.items():
@@ -177,14 +181,10 @@ class RunMerger:
         for c in self.sinks.values():
             c.abort()
 
-    def finish(self, files: Sequence[tuple[str, Path, Any]], make_reread: Callable[[], Any], *,
-               raw_values: bool) -> None:  # fmt: skip
+    def finish(self, files: Sequence[tuple[str, Path, Any]], make_reread: Callable[[], Any]) -> None:
         """Cross-record checks (duplicate keys, orphans) and trailer reconciliation, into the findings."""
-        if self.cross is not None:
-            needs_reread = any(k.store.size for k in self.cross.keys.values())
-            self.cross.finish(
-                self.findings, reread=make_reread() if needs_reread else None, raw_values=raw_values
-            )
+        if self.run is not None:
+            self.run.finish(reread=make_reread() if self.run.needs_reread else None)
         for _, path, d in files:
             file = Path(path).name
             acc = self.accounts.get(file)

@@ -1,5 +1,5 @@
-"""The pipeline's side of validation and reports: compiled layouts, trailer reconciliation,
-cross-record checks over the merged codes, and the sign-off report of a run.
+"""The pipeline's side of the report: trailer reconciliation, 項目名称 of findings, and the
+sign-off report of a run (the checks themselves: :class:`~chukan_layout.validation.ValidationRun`).
 
 Kept apart from :mod:`chukan_layout.pipeline` (orchestration) so that each stays small;
 only the pipeline modules import every stage (DESIGN §2).
@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from functools import cache
 from typing import Any
-
-import numpy as np
 
 from ..findings import FindingSet
 from ..readers.definition import FixedWidthDefinition
@@ -28,73 +25,8 @@ from ..report import (
     build_report,
 )
 from ..spec.model import Layout
-from ..validation.compile import CompiledLayout, compile_layout
-from ..validation.keys import KeyIndex, Reread
-from ..validation.refs import ReferenceIndex
-from ..validation.store import share_budget
+from ..validation.session import loaded_for
 from ..validation.trailers import Trailer, compare, reconcile
-
-
-@cache
-def _registered(layout_id: str) -> Any:
-    from ..errors import UnknownLayoutError
-    from ..spec.registry import load_layout
-
-    try:
-        return load_layout(layout_id)
-    except UnknownLayoutError:
-        return None
-
-
-def loaded_for(layout: Layout) -> Any:
-    """The registry's LoadedLayout (with code tables) when ``layout`` is the registered one, else the Layout."""
-    reg = _registered(layout.id)
-    return reg if reg is not None and (reg.spec is layout or reg.spec == layout) else layout
-
-
-def compile_for(layout: Layout) -> CompiledLayout:
-    """Compile a target layout with its code tables (registered layouts) or as given (custom ones)."""
-    return compile_layout(loaded_for(layout))
-
-
-ADD_ROWS = 1 << 16
-
-
-class CrossChecks:
-    """Unique keys per layout and references between the run's layouts, fed with worker codes."""
-
-    def __init__(self, layouts: Sequence[Layout], *, spill_dir: str | None = None) -> None:
-        self.keys = {lay.id: KeyIndex.for_layout(lay) for lay in layouts}
-        for k in self.keys.values():
-            k.store.spill_dir = spill_dir
-        self.refs = ReferenceIndex(list(layouts), spill_dir=spill_dir)
-        share_budget([k.store for k in self.keys.values()] + self.refs.stores())
-
-    def add(self, codes: Mapping[tuple[str, Any], tuple[np.ndarray, np.ndarray]], file: str) -> None:
-        """Codes of one partition (``worker._codes_of``), in partition order.
-
-        Fed to the stores in slices of ``ADD_ROWS``: a whole-file partition (CSV) would otherwise
-        make each store's sort temporaries as big as the file's codes."""
-        for (kind, key), (cc, rr) in codes.items():
-            for lo in range(0, len(cc), ADD_ROWS):
-                self._add(kind, key, cc[lo : lo + ADD_ROWS], rr[lo : lo + ADD_ROWS], file)
-
-    def _add(self, kind: str, key: Any, c: np.ndarray, r: np.ndarray, file: str) -> None:
-        if kind == "key":
-            self.keys[key].add_codes(c, r, file=file)
-        elif kind == "target":
-            self.refs.targets[key].append(c, r, file)
-        elif kind == "edge":
-            self.refs.edges[key].store.append(c, r, file)
-        elif kind == "blank":
-            self.refs.edges[key].blanks.append(c, r, file)
-
-    def finish(self, findings: FindingSet, *, reread: Callable[[str], Reread] | None = None,
-               raw_values: bool = False) -> None:  # fmt: skip
-        """``key.duplicate`` and ``ref.orphan`` into ``findings``; ``reread(layout_id)`` re-reads hashed keys."""
-        for lid, k in self.keys.items():
-            k.finish(findings, reread=None if reread is None else reread(lid), raw_values=raw_values)
-        self.refs.finish(findings, raw_values=raw_values)
 
 
 def trailer_checks(

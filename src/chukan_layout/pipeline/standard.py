@@ -28,9 +28,9 @@ from ..readers.api import Reject, read
 from ..readers.definition import CsvDefinition
 from ..report import FileCounts, InputInfo, sha256_file, write_reports
 from ..spec.model import Layout
+from ..validation.session import ValidationRun
 from .options import ValidateOptions
-from .report import CrossChecks, compile_for, make_report
-from .worker import _codes_of
+from .report import make_report
 
 
 @dataclass
@@ -72,17 +72,6 @@ def detect_layout(path: str | Path, encoding: str = "utf-8") -> str:
                              "give --layout ID")  # fmt: skip
 
 
-class _State:
-    """Compiled layouts and the reference template (the shape :func:`._codes_of` expects)."""
-
-    def __init__(self, layouts: dict[str, Layout]) -> None:
-        from ..validation.refs import ReferenceIndex
-
-        self.layouts = layouts
-        self.compiled = {lid: compile_for(lay) for lid, lay in layouts.items()}
-        self.refs = ReferenceIndex(list(layouts.values()))
-
-
 def _columns(layout: Layout, names: list[str], file: str) -> dict[str, str]:
     by = {it.name: it.id for it in layout.items} | {it.id: it.id for it in layout.items}
     unknown = [n for n in names if n not in by]
@@ -91,10 +80,10 @@ def _columns(layout: Layout, names: list[str], file: str) -> dict[str, str]:
     return {n: by[n] for n in names}
 
 
-def _validate_file(st: _State, path: Path, lid: str, fs: FindingSet, *, encoding: str, batch_size: int,
-                   raw_values: bool, cross: CrossChecks,
+def _validate_file(run: ValidationRun, path: Path, lid: str, *, encoding: str, batch_size: int,
                    progress: Callable[[int], None] | None) -> FileCounts:  # fmt: skip
-    layout = st.layouts[lid]
+    layout = run.layouts[lid]
+    fs = run.findings
     file = path.name
     bad_rows = 0
     read_rejected: dict[str, int] = {}
@@ -112,12 +101,9 @@ def _validate_file(st: _State, path: Path, lid: str, fs: FindingSet, *, encoding
         if mapping is None:
             mapping = _columns(layout, [n for n in batch.schema.names if not n.startswith("_")], file)
         b = _to_layout(batch, layout, mapping)
-        mask = st.compiled[lid].check(b, fs, file=file, raw_values=raw_values)
-        # codes go to the (spilling) stores batch by batch: collecting a file's codes first grew the
-        # process by ~140 bytes per record (codes, record numbers and their concatenation)
-        codes: dict[Any, list[tuple[np.ndarray, np.ndarray]]] = {}
-        _codes_of(st, lid, b, codes)  # type: ignore[arg-type]
-        cross.add({k: v[0] for k, v in codes.items()}, file)
+        # checks, then the batch's codes into the (spilling) stores: collecting a file's codes first
+        # grew the process by ~140 bytes per record (codes, record numbers and their concatenation)
+        mask = run.check(lid, b, file=file)
         n_bad = int(mask.sum())
         bad_rows += n_bad
         if n_bad:
@@ -164,23 +150,24 @@ def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingS
     for p in paths:
         lid = opts.layouts.get(p.name) or (None if opts.layouts_auto else opts.layout)
         ids.append(lid or detect_layout(p, encoding))
-    specs = {lid: load_layout(lid).spec for lid in dict.fromkeys(ids)}
-    st = _State(specs)
-    cross = CrossChecks(list(specs.values()))
+    loaded = {lid: load_layout(lid) for lid in dict.fromkeys(ids)}
+    specs = {lid: la.spec for lid, la in loaded.items()}
+    run = ValidationRun(list(loaded.values()), fs, raw_values=raw_values)
     counts: list[FileCounts] = []
     for p, lid in zip(paths, ids, strict=True):
-        counts.append(_validate_file(st, p, lid, fs, encoding=encoding, batch_size=batch_size,
-                                     raw_values=raw_values, cross=cross, progress=progress))  # fmt: skip
+        counts.append(
+            _validate_file(run, p, lid, encoding=encoding, batch_size=batch_size, progress=progress)
+        )
     file_of = {p.name: (p, lid) for p, lid in zip(paths, ids, strict=True)}
 
     def reread(lid: str) -> Callable[[str], Any]:
         def batches(file: str) -> Any:
             path, _ = file_of[file]
-            yield from _standard_batches(st.layouts[lid], path, encoding, batch_size)
+            yield from _standard_batches(specs[lid], path, encoding, batch_size)
 
         return batches
 
-    cross.finish(fs, reread=reread, raw_values=raw_values)
+    run.finish(reread=reread)
     inputs_info = []
     for p in paths:
         size, sha = sha256_file(p)

@@ -31,8 +31,7 @@ from ..findings import FindingSet, Severity
 from ..readers.api import Reject, read
 from ..readers.definition import FixedWidthDefinition
 from ..validation.context import BatchContext
-from ..validation.hashing import CODE, key_codes
-from ..validation.refs import ReferenceIndex
+from ..validation.session import ValidationRun
 from ..validation.trailers import exact_sum
 from ..write.standard_csv import StandardCsvWriter
 from .lookups import load_lookup_table
@@ -126,13 +125,14 @@ class WorkerState:
         self.layouts = {t.layout.id: t.layout for t in adapter.targets}
         self.order = {lid: i for i, lid in enumerate(self.layouts)}
         self.stages = list(self.hooks.stages)
-        self.compiled: dict[str, Any] = {}
-        self.refs: ReferenceIndex | None = None
+        # this process's half of the run's one ValidationRun: checks and codes, no indexes
+        self.validation: ValidationRun | None = None
         if opts.validate:
-            from .report import compile_for
-
-            self.compiled = {lid: compile_for(lay) for lid, lay in self.layouts.items()}
-            self.refs = ReferenceIndex(list(self.layouts.values()))
+            self.validation = ValidationRun(
+                list(self.layouts.values()), raw_values=opts.raw_values, index=False
+            )
+            for lid in self.layouts:  # compiled here, once: forked workers inherit the compiled checks
+                self.validation.compiled(lid)
         self.gaiji = build_gaiji(opts, adapter.name) if opts.runs_gaiji else None
 
     def in_child(self) -> WorkerState:
@@ -191,27 +191,6 @@ def _error_records(bfs: FindingSet) -> dict[int, set[str]]:
                 if s.record > 0:
                     out.setdefault(s.record, set()).add(code)
     return out
-
-
-def _codes_of(st: WorkerState, lid: str, batch: pa.RecordBatch, acc: Codes) -> None:
-    """Key and reference codes of a layout batch (complete keys only), as the parent's indexes want them."""
-    ctx = BatchContext(batch)
-    recs = ctx.records()
-    layout = st.layouts[lid]
-    codes, ok = key_codes(ctx, layout.record_key)
-    acc.setdefault(("key", lid), []).append((codes[ok], recs[ok]))
-    assert st.refs is not None
-    for tkey in st.refs.targets:
-        if tkey[0] == lid:
-            codes, ok = key_codes(ctx, tkey[1])
-            acc.setdefault(("target", tkey), []).append((codes[ok], recs[ok]))
-    for i, e in enumerate(st.refs.edges):
-        if e.source != lid:
-            continue
-        codes, ok = key_codes(ctx, e.relation.items)
-        acc.setdefault(("edge", i), []).append((codes[ok], recs[ok]))
-        if not e.relation.optional and not ok.all():
-            acc.setdefault(("blank", i), []).append((np.zeros(int((~ok).sum()), CODE), recs[~ok]))
 
 
 def _validation_reasons(batch: pa.RecordBatch, rows: np.ndarray, errors: list[tuple[Any, np.ndarray]]
@@ -353,11 +332,12 @@ def _one_batch(st: WorkerState, part: Partition, batch: pa.RecordBatch, fs: Find
         outputs[lid] = ob
     bad: dict[int, set[str]] = _error_records(bfs) if opts.on_error == "reject" else {}
     fs.merge(bfs)
-    if opts.validate:
+    if st.validation is not None:
         for lid, ob in outputs.items():
             errors: list[tuple[Any, np.ndarray]] = []
-            mask = st.compiled[lid].check(ob, fs, file=part.file, raw_values=opts.raw_values, errors=errors)
-            _codes_of(st, lid, ob, codes)
+            mask = st.validation.check(lid, ob, file=part.file, errors=errors, findings=fs)
+            for k, v in st.validation.codes(lid, ob).items():
+                codes.setdefault(k, []).append(v)
             if opts.on_error == "reject" and mask.any():
                 for r, why in _validation_reasons(ob, np.flatnonzero(mask), errors).items():
                     bad.setdefault(r, set()).update(why)
