@@ -13,7 +13,7 @@ import chukan_layout as cl
 
 
 def test_all_is_pinned() -> None:
-    assert cl.__all__ == ["__version__", "convert", "list_layouts", "load_layout", "read", "validate"]
+    assert cl.__all__ == ["__version__", "convert", "list_layouts", "load_layout", "read", "reconcile", "validate"]
 
 
 def test_names_resolve_to_the_documented_functions() -> None:
@@ -24,6 +24,9 @@ def test_names_resolve_to_the_documented_functions() -> None:
     assert cl.list_layouts is registry.list_layouts
     assert cl.convert is pipeline.convert
     assert cl.validate is pipeline.validate
+    from chukan_layout import reconciliation
+
+    assert cl.reconcile is reconciliation.reconcile
     assert cl.load_layout("juki.jumin").spec.id == "juki.jumin"
 
 

@@ -1,6 +1,6 @@
 """chukan-layout: migrate Japanese municipal data into the 中間標準レイアウト仕様.
 
-The library API is these five functions, imported lazily so ``import chukan_layout`` stays
+The library API is these six functions, imported lazily so ``import chukan_layout`` stays
 cheap (the CLI, ``chukan-layout``, is built on the same calls)::
 
     import chukan_layout as cl
@@ -21,6 +21,9 @@ cheap (the CLI, ``chukan-layout``, is built on the same calls)::
     from chukan_layout.pipeline import ConvertOptions                  # the options as one object
     cl.convert("vendor_a", ["JUMIN.DAT"], "out/", ConvertOptions(workers=2, validate=False))
 
+    res = cl.reconcile("old/", "new/", "out/reconcile")   # → reconciliation.ReconcileResult
+    res.exit_code, res.report.totals, res.to_pandas()      # 0 match / 1 not; 照合表; differences
+
 - :func:`load_layout(layout_id) <chukan_layout.spec.registry.load_layout>` and
   :func:`list_layouts() <chukan_layout.spec.registry.list_layouts>`: the layout registry.
 - :func:`read(source, definition, *, encoding=None, batch_size=65536, policy="reject", ...)
@@ -31,6 +34,9 @@ cheap (the CLI, ``chukan-layout``, is built on the same calls)::
 - :func:`validate(inputs, options=None, **changes) <chukan_layout.pipeline.validate>`: check
   standard CSV files someone else produced; ``options`` a
   :class:`~chukan_layout.pipeline.options.ValidateOptions` (the ``validate`` command).
+- :func:`reconcile(old, new, out_dir=None, **options) <chukan_layout.reconciliation.reconcile>`:
+  OLD vs NEW (突合): keyed differences, 照合表, ``reconcile.json`` / ``.html`` /
+  ``differences.csv`` (the ``reconcile`` command).
 
 Functions are verbs and packages are nouns, so a function never shares its name with a
 subpackage: the readers live in :mod:`chukan_layout.readers`, the validator in
@@ -44,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # what the lazy attributes are, for type checkers and editors
     from .pipeline import convert
     from .readers.api import read
+    from .reconciliation import reconcile
     from .spec.registry import list_layouts, load_layout
 
 __version__ = "0.1.0"
@@ -54,6 +61,7 @@ __all__ = [
     "list_layouts",
     "load_layout",
     "read",
+    "reconcile",
     "validate",
 ]
 
@@ -63,6 +71,7 @@ _LAZY = {
     "read": ("chukan_layout.readers.api", "read"),
     "convert": ("chukan_layout.pipeline", "convert"),
     "validate": ("chukan_layout.pipeline", "validate"),
+    "reconcile": ("chukan_layout.reconciliation", "reconcile"),
 }
 
 

@@ -129,3 +129,7 @@ class AccountingError(ChukanError):
 
 class PluginError(ChukanError):
     """A plugin (entry point) failed to load. Reported; other plugins still load."""
+
+
+class ReconcileError(ChukanError):
+    """``reconcile`` could not run (unreadable input, unknown key item, bad code map or evidence file)."""

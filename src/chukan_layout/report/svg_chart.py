@@ -61,27 +61,37 @@ def bars(findings: Sequence[FindingRow], limit: int) -> tuple[list[tuple[str, st
 def findings_chart(findings: Sequence[FindingRow], *, limit: int = 30, width: int = 680) -> str:
     """The ``<svg>`` element (empty string when there are no findings)."""
     rows, cut = bars(findings, limit)
+    return bar_chart(
+        [(COLOURS[sev], code + (f" · {name or item}" if item else ""), f"{code} {item} {name}".strip(), count)
+         for sev, code, item, name, count in rows],
+        cut=cut, width=width, aria="検出事項 件数（コード × 項目） / Findings by code × item",
+    )  # fmt: skip
+
+
+def bar_chart(rows: Sequence[tuple[str, str, str, int]], *, cut: int = 0, width: int = 680, aria: str) -> str:
+    """A horizontal bar chart: one bar per (colour, label, full title, count); ``""`` when empty.
+
+    Shared by both report kinds (findings by code × item; differences by layout × item).
+    """
     if not rows:
         return ""
     bar_h, gap, label_w, top = 16, 6, 300, 4
     count_w = 70
     plot_w = width - label_w - count_w
     height = top + len(rows) * (bar_h + gap) + (18 if cut else 0)
-    peak = max(r[4] for r in rows)
+    peak = max(r[3] for r in rows) or 1
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" aria-label="検出事項 件数（コード × 項目） / Findings by code × item">'
+        f'width="{width}" height="{height}" aria-label="{escape(aria)}">'
     ]
-    for n, (sev, code, item, name, count) in enumerate(rows):
+    for n, (colour, label, full, count) in enumerate(rows):
         y = top + n * (bar_h + gap)
-        label = code + (f" · {name or item}" if item else "")
-        full = f"{code} {item} {name}".strip()
         w = max(2.0, plot_w * count / peak)
         parts.append(
             f"<g><title>{escape(full)}: {count:,}</title>"
             f'<text x="{label_w - 6}" y="{y + bar_h - 4}" text-anchor="end" class="lbl">'
             f"{escape(shorten(label, 44))}</text>"
-            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{COLOURS[sev]}" rx="2"/>'
+            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}" rx="2"/>'
             f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h - 4}" class="num">{count:,}</text></g>'
         )
     if cut:

@@ -243,6 +243,55 @@ class Title(Strict):
     en: str
 
 
+class Total(Strict):
+    """One 照合表 figure (a control total compared between OLD and NEW by ``reconcile``).
+
+    ``kind``: ``count`` (records), ``distinct`` (distinct values of ``item``), ``sum``
+    (integer ``item``; values that are not integers are counted apart), ``age_bands``
+    (ages on ``as_of`` from the date ``item``, cut at ``bands``). ``by`` groups the figure
+    (e.g. by 課税年度 or 住民状態); ``where`` is a layout expression selecting the records.
+    """
+
+    id: Annotated[str, Field(pattern=_ID)]
+    label: Annotated[str, Field(min_length=1)]  # Japanese first
+    label_en: str | None = None
+    kind: Literal["count", "distinct", "sum", "age_bands"]
+    item: str | None = None
+    by: list[str] = []
+    where: str | None = None
+    as_of: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
+    bands: list[Annotated[int, Field(ge=0)]] = []
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Total:
+        if self.kind != "count" and not self.item:
+            raise ValueError(f"a {self.kind} total needs an item")
+        if self.kind == "age_bands" and (not self.as_of or not self.bands):
+            raise ValueError("an age_bands total needs as_of and bands")
+        if self.bands != sorted(set(self.bands)):
+            raise ValueError("bands must be increasing")
+        return self
+
+
+class CrossTotal(Strict):
+    """A figure of this layout that must equal a figure of another layout, on each side
+    (世帯数 of juki.setai = distinct 世帯番号 of current residents in juki.jumin)."""
+
+    id: Annotated[str, Field(pattern=_ID)]
+    label: Annotated[str, Field(min_length=1)]
+    total: str  # a total id of this layout
+    layout: Annotated[str, Field(pattern=_LAYOUT_ID)]
+    other: str  # a total id of ``layout``
+
+
+class ReconcileSpec(Strict):
+    """The ``reconcile:`` section of a layout: its 照合表 (see docs/reconcile.md)."""
+
+    totals: list[Total] = []
+    cross: list[CrossTotal] = []
+    provenance: Provenance
+
+
 class Layout(Strict):
     """One 移行ファイル of one 業務."""
 
@@ -258,6 +307,21 @@ class Layout(Strict):
     rules: list[RowRule] = []
     relations: list[Relation] = []
     provenance: Provenance
+    reconcile: ReconcileSpec | None = None  # 照合表 totals for ``chukan-layout reconcile``
+
+    @model_validator(mode="after")
+    def _reconcile_items(self) -> Layout:
+        if self.reconcile is not None:
+            ids = set(self.item_ids)
+            tids = {t.id for t in self.reconcile.totals}
+            for t in self.reconcile.totals:
+                bad = [i for i in [t.item, *t.by] if i is not None and i not in ids]
+                if bad:
+                    raise ValueError(f"reconcile total {t.id}: unknown item(s) {', '.join(bad)}")
+            for c in self.reconcile.cross:
+                if c.total not in tids:
+                    raise ValueError(f"reconcile cross {c.id}: unknown total {c.total}")
+        return self
 
     def item(self, item_id: str) -> Item:
         for it in self.items:

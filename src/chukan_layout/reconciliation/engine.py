@@ -1,0 +1,180 @@
+"""``reconcile()``: OLD vs NEW, keyed, in bounded memory, with the 照合表 — the run from end to end.
+
+1. resolve both sides to standard-layout files per layout (:mod:`.sources`; a vendor
+   export goes through the adapter's convert pipeline first);
+2. spill: each (side, layout) is read once and hash-partitioned on its key into bucket files,
+   the totals accumulated on the way (:mod:`.spill`);
+3. compare: bucket by bucket (:mod:`.compare`), on ``workers`` processes;
+4. assemble ``reconcile.json`` / ``reconcile.html`` (:mod:`chukan_layout.report`) and
+   ``differences.csv`` (the bucket parts concatenated in layout × bucket order).
+
+Workers: a :class:`concurrent.futures.ProcessPoolExecutor` over the spill jobs (one per side
+× layout) and then over the buckets (the pipeline's reusable executor API was not there
+yet when this was written).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..errors import ReconcileError
+from ..files import atomic_output
+from ..spec.model import ItemType, Layout
+from .assemble import build_report
+from .compare import COLUMNS, BucketResult, BucketTask, compare_bucket
+from .equivalence import DEFAULT_EQUIVALENCES, VALUE_EQUIVALENCES, Equivalences, load_code_map, load_evidence
+from .result import ReconcileResult
+from .sources import Side, adapted_side, standard_side
+from .spill import LayoutSpill, spill_layout
+
+T = TypeVar("T")
+BUCKET_BYTES = 48 << 20  # CSV bytes (both sides) per bucket: one bucket pair in memory stays ≈ 150 MB
+MAX_PARTITIONS = 1024
+
+
+def _paths(x: str | Path | Sequence[str | Path]) -> list[Path]:
+    return [Path(x)] if isinstance(x, str | Path) else [Path(p) for p in x]
+
+
+def partitions_for(nbytes: int, bucket_bytes: int = BUCKET_BYTES) -> int:
+    """Buckets for ``nbytes`` of CSV (both sides): a power of two, 1 when everything fits one bucket."""
+    p = 1
+    while p * bucket_bytes < nbytes and p < MAX_PARTITIONS:
+        p *= 2
+    return p
+
+
+def _resolve_keys(layout: Layout, given: list[str] | None) -> list[str]:
+    if not given:
+        return list(layout.record_key)
+    by = {it.name: it.id for it in layout.items} | {i: i for i in layout.item_ids}
+    bad = [k for k in given if k not in by]
+    if bad:
+        raise ReconcileError(f"--key: {', '.join(bad)} not an item of {layout.id}")
+    return [by[k] for k in given]
+
+
+def _run(ex: Executor | None, fn: Callable[..., T], jobs: Iterable[tuple[Any, ...]]) -> list[T]:
+    if ex is None:
+        return [fn(*j) for j in jobs]
+    futures = [ex.submit(fn, *j) for j in jobs]
+    return [f.result() for f in futures]
+
+
+def reconcile(
+    old: str | Path | Sequence[str | Path],
+    new: str | Path | Sequence[str | Path],
+    out_dir: str | Path | None = None,
+    *,
+    old_adapter: str | None = None,
+    new_adapter: str | None = None,
+    gaiji_tables: Sequence[str | Path] = (),
+    layout: str | None = None,
+    layouts: dict[str, str] | None = None,
+    keys: dict[str, list[str]] | None = None,
+    equivalences: Sequence[str] = DEFAULT_EQUIVALENCES,
+    code_map: str | Path | None = None,
+    gaiji_evidence: str | Path | None = None,
+    unmask: bool = False,
+    workers: int | None = 1,
+    max_samples: int = 20,
+    encoding: str = "utf-8",
+    batch_size: int = 65536,
+    bucket_bytes: int = BUCKET_BYTES,
+    spill_dir: str | Path | None = None,
+) -> ReconcileResult:
+    """Compare OLD with NEW (standard-layout CSV folders/files, or vendor exports through adapters).
+
+    ``keys`` maps a layout id (or ``"*"``: every layout carrying the items) to key items
+    (ids or 項目名称; default: the layout's ``record_key``). ``equivalences`` are the value
+    equivalences accepted and reported (``trailing_blanks``, ``kana_width``,
+    ``date_notation``); ``code_map`` and ``gaiji_evidence`` add the other two. Writes
+    ``reconcile.json``, ``reconcile.html`` and ``differences.csv`` into ``out_dir`` (not
+    written when None) and returns a :class:`ReconcileResult` (``exit_code`` 0 match, 1 not).
+    """
+    from ..spec.registry import load_layout
+
+    bad = [e for e in equivalences if e not in VALUE_EQUIVALENCES]
+    if bad:
+        raise ReconcileError(f"unknown equivalence {bad[0]!r}; valid: {', '.join(VALUE_EQUIVALENCES)}")
+    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    work = Path(tempfile.mkdtemp(prefix=".chukan-reconcile-", dir=spill_dir))
+    ex: Executor | None = ProcessPoolExecutor(max_workers=n_workers) if n_workers > 1 else None
+    try:
+        sides: list[Side] = []
+        for name, given, adapter in (("old", old, old_adapter), ("new", new, new_adapter)):
+            if adapter:
+                sides.append(adapted_side(name, _paths(given), adapter, work, gaiji_tables=[Path(g) for g in gaiji_tables],
+                                          workers=n_workers))  # fmt: skip
+            else:
+                sides.append(
+                    standard_side(name, _paths(given), layout=layout, layouts=layouts, encoding=encoding)
+                )
+        lids = sorted(set(sides[0].files) | set(sides[1].files))
+        loaded = {lid: load_layout(lid) for lid in lids}
+        specs = {lid: loaded[lid].spec for lid in lids}
+        equiv = Equivalences(tuple(equivalences))
+        if code_map is not None:
+            equiv.code_map, equiv.code_map_file = load_code_map(code_map, specs.values()), str(code_map)
+        if gaiji_evidence is not None:
+            equiv.evidence, equiv.evidence_file = load_evidence(gaiji_evidence), str(gaiji_evidence)
+        key_of: dict[str, list[str]] = {}
+        for lid in lids:
+            key_of[lid] = _resolve_keys(specs[lid], (keys or {}).get(lid) or (keys or {}).get("*"))
+        parts = {
+            lid: partitions_for(
+                sum(p.stat().st_size for s in sides for p in s.files.get(lid, [])), bucket_bytes
+            )
+            for lid in lids
+        }
+        jobs = [
+            (s, specs[lid], key_of[lid], parts[lid], work / "buckets", equiv, batch_size)
+            for lid in lids
+            for s in sides
+        ]
+        spilled: list[LayoutSpill] = _run(ex, spill_layout, jobs)
+        by = {(sp.side, sp.layout): sp for sp in spilled}
+        tasks: list[BucketTask] = []
+        for lid in lids:
+            lay, o, n = specs[lid], by[("old", lid)], by[("new", lid)]
+            missing = set(o.missing_items) | set(n.missing_items)
+            for b in range(parts[lid]):
+                tasks.append(BucketTask(
+                    lid, b, o.buckets[b] if o.buckets else None, n.buckets[b] if n.buckets else None,
+                    key_of[lid], [i for i in lay.item_ids if i not in missing],
+                    [it.id for it in lay.items if it.type is ItemType.DATE],
+                    {it.id: it.sensitivity.value for it in lay.items}, {it.id: it.name for it in lay.items},
+                    o.files, n.files, equiv, unmask, max_samples, str(work / "parts" / f"{lid}.{b:04d}.csv"),
+                ))  # fmt: skip
+        results: list[BucketResult] = _run(ex, compare_bucket, [(t,) for t in tasks])
+        report = build_report(sides, loaded, key_of, parts, by, results, equiv, unmask=unmask,
+                              max_samples=max_samples, workers=n_workers)  # fmt: skip
+        written: dict[str, Path] = {}
+        if out_dir is not None:
+            from ..report.reconcile_write import write_reconcile_reports
+
+            out = Path(out_dir)
+            written = write_reconcile_reports(report, out)
+            written["csv"] = _differences_csv(out / "differences.csv", results)
+        return ReconcileResult(report, written)
+    finally:
+        if ex is not None:
+            ex.shutdown()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _differences_csv(path: Path, results: list[BucketResult]) -> Path:
+    """Header + every bucket's part, in layout × bucket order (the parts are already guarded)."""
+    with atomic_output(path) as out:
+        out.write((",".join(f'"{c}"' for c in COLUMNS) + "\n").encode("utf-8"))
+        for r in results:
+            if r.part_path:
+                with open(r.part_path, "rb") as f:
+                    shutil.copyfileobj(f, out, 1 << 20)  # type: ignore[misc]
+    return path
