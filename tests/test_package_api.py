@@ -13,7 +13,15 @@ import chukan_layout as cl
 
 
 def test_all_is_pinned() -> None:
-    assert cl.__all__ == ["__version__", "convert", "list_layouts", "load_layout", "read", "reconcile", "validate"]
+    assert cl.__all__ == [
+        "__version__",
+        "convert",
+        "list_layouts",
+        "load_layout",
+        "read",
+        "reconcile",
+        "validate",
+    ]
 
 
 def test_names_resolve_to_the_documented_functions() -> None:

@@ -16,7 +16,7 @@ import click
     "vendors",
     default="all",
     show_default=True,
-    help="a, b, c, standard or all (comma-separated list allowed).",
+    help="a, b, c, standard, all, or migrated (the re-export of a new system with migration defects, for reconcile); comma-separated list allowed.",
 )
 @click.option(
     "--residents",
@@ -111,6 +111,9 @@ def generate(
     click.echo(f"municipality: {res.municipality}; residents: {res.residents}")
     for rel, n in sorted(res.records.items()):
         click.echo(f"  {rel}: {n} records")
+    if res.migrated_manifest is not None:
+        mc = Counter(d.kind for d in res.migration_defects)
+        click.echo("migration defects: " + (", ".join(f"{k} {v}" for k, v in sorted(mc.items())) or "none"))
     counts = Counter(m.kind for m in res.manifest)
     if counts:
         click.echo("manifest: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))

@@ -206,13 +206,10 @@ def compare_bucket(task: BucketTask) -> BucketResult:
                         res.equivalences[(item, "trailing_blanks")] += int((~real).sum())
                 else:
                     av, bv = ad.to_pylist(), bd.to_pylist()
-                    ofl, orl = of.take(pa.array(pos)).to_pylist(), orec.take(pa.array(pos)).to_pylist()
                     nfl, nrl = nf.take(pa.array(pos)).to_pylist(), nrec.take(pa.array(pos)).to_pylist()
                     is_date = item in task.dates
                     for k in range(pos.size):
-                        eq = task.equiv.classify(
-                            av[k], bv[k], item, is_date, ((ofl[k], orl[k]), (nfl[k], nrl[k]))
-                        )
+                        eq = task.equiv.classify(av[k], bv[k], item, is_date, ((nfl[k], nrl[k]),))
                         if eq is not None:
                             real[k] = False
                             res.equivalences[(item, eq)] += 1

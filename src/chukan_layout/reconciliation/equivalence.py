@@ -12,9 +12,10 @@ An equivalence never hides a change: every pair of values it accepts is counted 
 - ``code_map``: the OLD code maps to the NEW code in the code-map file (CSV
   ``item,old,new``; ``item`` is an item id or 項目名称, or ``*`` for every item).
 - ``gaiji_degraded``: a 外字 / IVS degradation recorded in the ``--gaiji-evidence`` file
-  (``gaiji.csv`` columns ``file,record,item,position,source_code,result,status``): only the
-  listed record, item and 1-based character position of the OLD value, replaced by
-  ``result``, may differ. An IVS lost anywhere else is a difference.
+  (``gaiji.csv`` columns ``file,record,item,position,source_code,result,status``, as the new
+  system — or ``convert`` — records them): ``file`` and ``record`` name the NEW file and its
+  1-based data record; only that record's item, at the 1-based character position of the
+  OLD value, replaced by ``result``, may differ. An IVS lost anywhere else is a difference.
 
 Equivalences are applied only to cells that differ, in this order and cumulatively.
 """
@@ -114,7 +115,7 @@ class Equivalences:
     ) -> str | None:
         """The equivalence that makes ``old`` and ``new`` equal (None: a real difference).
 
-        ``refs``: (file, record) of the OLD and NEW record, to look the evidence up.
+        ``refs``: (file, record) of the NEW record (the evidence names NEW records).
         """
         a, b, used = old, new, ""
         steps: list[tuple[str, object]] = [(e, None) for e in VALUE_EQUIVALENCES if e in self.enabled]

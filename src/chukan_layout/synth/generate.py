@@ -7,6 +7,8 @@ Output folder::
     standard/<移行ファイル名>      the standard layouts with golden-side faults (``--vendor standard``)
     vendor_a/ vendor_b/ vendor_c/  the vendor exports + the vendor's 外字対応表 (TSV)
     manifest.csv, manifest.json    every injected fault (and every small-kana record of vendor A)
+    migrated/, migrated_manifest.csv   ``--vendor migrated``: the town as a new system re-exports it,
+                                   with migration defects (:mod:`.migrated`, for ``reconcile``)
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from .vendors import VendorFileWriter, _corrupt
 from .world import World, load_layouts
 
 VENDORS = ("a", "b", "c", "standard")
+MIGRATED = "migrated"  # not part of "all": the re-export for reconcile
 
 
 @dataclass
@@ -52,6 +55,9 @@ class GenerateResult:
     manifest: list[ManifestRow] = field(default_factory=list)
     manifest_csv: Path | None = None
     manifest_json: Path | None = None
+    migrated: dict[str, list[Path]] = field(default_factory=dict)  # layout id → re-exported files
+    migrated_manifest: Path | None = None
+    migration_defects: list = field(default_factory=list)  # migrated.MigrationDefect
 
     def faults(self, kind: str | None = None) -> list[ManifestRow]:
         return [m for m in self.manifest if m.kind != "small_kana" and (kind is None or m.kind == kind)]
@@ -65,7 +71,7 @@ def _vendor_list(vendors: str | Iterable[str]) -> list[str]:
             x = x.strip().lower().removeprefix("vendor_")
             if x == "all":
                 out += [y for y in VENDORS if y not in out]
-            elif x in VENDORS:
+            elif x in (*VENDORS, MIGRATED):
                 if x not in out:
                     out.append(x)
             elif x:
@@ -97,7 +103,7 @@ def generate(
     out = Path(out_dir)
     vlist = _vendor_list(vendors)
     lids = layouts or sorted(BUILDERS)
-    profiles = [load_profile(v) for v in vlist if v != "standard"]
+    profiles = [load_profile(v) for v in vlist if v not in ("standard", MIGRATED)]
     needed = set(lids) | {lid for p in profiles for f in p.files for lid in f.layouts}
     lay = load_layouts(sorted(needed))
     muni = pick_municipality(seed, municipality)
@@ -150,6 +156,12 @@ def generate(
             x.abort()
         raise
     known = _record_outputs(res, w, profiles, golden_w, std_w, writers)
+    if MIGRATED in vlist:
+        from .migrated import write_migrated
+
+        res.migrated, res.migrated_manifest, res.migration_defects = write_migrated(
+            out, res.golden, lay, faults, seed
+        )
     res.manifest = manifest
     res.manifest_csv, res.manifest_json = _write_manifest(
         out,
