@@ -8,9 +8,9 @@
 4. assemble ``reconcile.json`` / ``reconcile.html`` (:mod:`chukan_layout.report`) and
    ``differences.csv`` (the bucket parts concatenated in layout × bucket order).
 
-Workers: a :class:`concurrent.futures.ProcessPoolExecutor` over the spill jobs (one per side
-× layout) and then over the buckets (the pipeline's reusable executor API was not there
-yet when this was written).
+Workers: the pipeline's executor API (:func:`chukan_layout.pipeline.executors.ordered_map`)
+runs the spill jobs (one per side × layout) and then the buckets on ``workers`` processes,
+results in task order (so outputs do not depend on the worker count).
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -60,11 +59,18 @@ def _resolve_keys(layout: Layout, given: list[str] | None) -> list[str]:
     return [by[k] for k in given]
 
 
-def _run(ex: Executor | None, fn: Callable[..., T], jobs: Iterable[tuple[Any, ...]]) -> list[T]:
-    if ex is None:
-        return [fn(*j) for j in jobs]
-    futures = [ex.submit(fn, *j) for j in jobs]
-    return [f.result() for f in futures]
+def _spill_job(_state: int, task: tuple[Any, ...]) -> LayoutSpill:
+    return spill_layout(*task)
+
+
+def _compare_job(_state: int, task: BucketTask) -> BucketResult:
+    return compare_bucket(task)
+
+
+def _run(run: Callable[[int, Any], T], tasks: Sequence[Any], workers: int) -> list[T]:
+    from ..pipeline.executors import Job, ordered_map
+
+    return list(ordered_map(Job(run=run, state=0, key=f"reconcile-{run.__name__}"), tasks, workers=workers))
 
 
 def reconcile(
@@ -105,7 +111,6 @@ def reconcile(
         raise ReconcileError(f"unknown equivalence {bad[0]!r}; valid: {', '.join(VALUE_EQUIVALENCES)}")
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     work = Path(tempfile.mkdtemp(prefix=".chukan-reconcile-", dir=spill_dir))
-    ex: Executor | None = ProcessPoolExecutor(max_workers=n_workers) if n_workers > 1 else None
     try:
         sides: list[Side] = []
         for name, given, adapter in (("old", old, old_adapter), ("new", new, new_adapter)):
@@ -138,7 +143,7 @@ def reconcile(
             for lid in lids
             for s in sides
         ]
-        spilled: list[LayoutSpill] = _run(ex, spill_layout, jobs)
+        spilled: list[LayoutSpill] = _run(_spill_job, jobs, n_workers)
         by = {(sp.side, sp.layout): sp for sp in spilled}
         tasks: list[BucketTask] = []
         for lid in lids:
@@ -152,7 +157,7 @@ def reconcile(
                     {it.id: it.sensitivity.value for it in lay.items}, {it.id: it.name for it in lay.items},
                     o.files, n.files, equiv, unmask, max_samples, str(work / "parts" / f"{lid}.{b:04d}.csv"),
                 ))  # fmt: skip
-        results: list[BucketResult] = _run(ex, compare_bucket, [(t,) for t in tasks])
+        results: list[BucketResult] = _run(_compare_job, tasks, n_workers)
         report = build_report(sides, loaded, key_of, parts, by, results, equiv, unmask=unmask,
                               max_samples=max_samples, workers=n_workers)  # fmt: skip
         written: dict[str, Path] = {}
@@ -164,8 +169,6 @@ def reconcile(
             written["csv"] = _differences_csv(out / "differences.csv", results)
         return ReconcileResult(report, written)
     finally:
-        if ex is not None:
-            ex.shutdown()
         shutil.rmtree(work, ignore_errors=True)
 
 
