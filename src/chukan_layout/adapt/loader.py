@@ -284,8 +284,45 @@ class _Checker:
 
 
 def load_adapter(path: str | Path, layouts: LayoutProvider | None = None) -> Adapter:
-    """Load and fully check an adapter (name of a shipped/plugin adapter, or a path)."""
+    """Load and fully check an adapter (name of a shipped/plugin adapter, or a path).
+
+    With the registry's layouts (``layouts`` None) the checked adapter is cached on disk by the
+    content of its file, its definition files and the layouts (:mod:`..spec.compiled_cache`)."""
     file = registry.resolve_adapter(path)
+    if layouts is not None:
+        return _load_adapter(file, layouts)
+    from ..spec import compiled_cache
+    from ..spec.registry import registry_digest
+
+    key = compiled_cache.content_key(
+        "adapter", [str(file.resolve()), compiled_cache.file_digest(file), registry_digest()]
+    )
+    hit = compiled_cache.load("adapter", key)
+    if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[1], Adapter):
+        deps, adapter = hit
+        try:
+            if all(compiled_cache.file_digest(p) == h for p, h in deps):
+                adapter.path = file
+                return adapter
+        except OSError:
+            pass
+    adapter = _load_adapter(file, default_layouts)
+    if all(type(st).__module__.startswith("chukan_layout.") for st in _steps(adapter)):
+        deps = [(p, compiled_cache.file_digest(p)) for p in _definition_files(adapter.model, file.parent)]
+        compiled_cache.store("adapter", key, (deps, adapter))
+    return adapter
+
+
+def _steps(adapter: Adapter) -> list[Transform]:
+    return [st for t in adapter.targets for ci in t.items for br in ci.branches for st in br.steps]
+
+
+def _definition_files(model: AdapterFile, base: Path) -> list[Path]:
+    """The record definition files an adapter reads besides itself."""
+    return sorted({(base / s.definition_file).resolve() for s in model.sources.values() if s.definition_file})
+
+
+def _load_adapter(file: Path, layouts: LayoutProvider) -> Adapter:
     data, lines = load_yaml_file(file)
     if not isinstance(data, dict):
         raise DefinitionError(
@@ -295,7 +332,7 @@ def load_adapter(path: str | Path, layouts: LayoutProvider | None = None) -> Ada
         model = AdapterFile.model_validate(data)
     except ValidationError as e:
         raise validation_error(e, lines) from None
-    return compile_adapter(model, lines, file.parent, layouts or default_layouts, file)
+    return compile_adapter(model, lines, file.parent, layouts, file)
 
 
 def compile_adapter(

@@ -239,6 +239,7 @@ def run_partition(st: WorkerState, part: Partition) -> PartResult:
             source_id=part.file,
             limit=opts.limit,
             on_reject=on_reject,
+            trim_padding=src.trim,  # the engine trims these values anyway: skip decoding the padding
         )  # type: ignore[arg-type]
         st.engine.header_values = dict(part.header_values)
         if st.gaiji is not None:

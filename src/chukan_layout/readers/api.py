@@ -198,11 +198,15 @@ def read(
     source_id: str | None = None,
     limit: int | None = None,
     on_reject: Callable[[Reject], Any] | None = None,
+    trim_padding: bool = False,
 ) -> Reader:
     """Stream a legacy file as Arrow batches of strings (see the module docstring).
 
     ``encoding`` overrides the definition's (an explicit encoding always wins);
     ``limit`` stops after that many records (of any kind) have been seen.
+    ``trim_padding`` (fixed width): text fields of DATA records come without trailing spaces,
+    and their padding bytes are never decoded — for callers that trim anyway (an adapter
+    source with ``trim: true``). Fields a trailer sums, control records and CSV are unchanged.
     """
     if policy not in ("strict", "reject"):
         raise ValueError(f"unknown policy {policy!r}; known: strict, reject")
@@ -220,5 +224,5 @@ def read(
     else:
         from .fixed_width import iter_fixed
 
-        reader._batches = iter_fixed(counted, definition, reader, batch_size, limit)
+        reader._batches = iter_fixed(counted, definition, reader, batch_size, limit, trim_padding)
     return reader

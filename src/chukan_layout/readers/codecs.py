@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .definition import FieldType
 
@@ -158,7 +159,13 @@ class TextCodec:
                 hi = mid - 1
         return self.encode(value[:lo], kind)
 
-    def decode_columns(self, columns: Sequence[tuple[np.ndarray, FieldType]]) -> list[Decoded]:
+    def decode_columns(
+        self, columns: Sequence[tuple[np.ndarray, FieldType]], trim: bool = False
+    ) -> list[Decoded]:
+        """Decode each ``(n, L)`` cell matrix → (strings, bad cells, reason).
+
+        ``trim``: drop trailing spaces (U+0020, the padding) from every value; bad cells are
+        flagged exactly as without it (their values are never used)."""
         raise NotImplementedError  # pragma: no cover - interface
 
     def decode_bytes(self, raw: bytes, kind: FieldType = FieldType.TEXT) -> str:
@@ -216,6 +223,48 @@ def put_cells(dest: np.ndarray, cells: np.ndarray) -> None:
         dest.view(f"V{length}")[:, 0] = cells.view(f"V{length}")[:, 0]
     else:
         dest[...] = cells
+
+
+def is_ascii(cells: np.ndarray) -> bool:
+    """Whether every byte of the cell matrix is below 0x80 (an empty matrix is not worth the look)."""
+    return bool(cells.size) and int(cells.max()) < 0x80
+
+
+_SPACE_WORD = np.frombuffer(b" " * 8, np.uint64)[0]
+
+
+def _keep_words(words: np.ndarray, keep: np.ndarray) -> None:
+    """``keep[r, j]``: word ``j`` of row ``r`` is at or before the row's last non-blank word, or is
+    the row's final (separator) word."""
+    n, k = words.shape
+    last = np.zeros(n, np.int64)
+    nonblank = words[:, : k - 1] != _SPACE_WORD
+    for j in range(k - 1):  # k is small (a field's width / 8): a few passes over n rows
+        np.copyto(last, j + 1, where=nonblank[:, j])
+    np.less(np.arange(k)[None, :], last[:, None], out=keep)
+    keep[:, k - 1] = True
+
+
+def rtrim_spaces(strings: pa.StringArray) -> pa.StringArray:
+    """Drop trailing U+0020 from every value (codecs that trim after decoding).
+
+    A bad cell may hold bytes Arrow refuses to scan as UTF-8: then the same trim on the bytes
+    (0x20 is never part of a multibyte UTF-8 character)."""
+    try:
+        return pc.utf8_rtrim(strings, characters=" ")
+    except pa.ArrowInvalid:
+        data, offsets = utf8_column(strings)
+        nonblank = np.flatnonzero(data != 0x20)
+        starts, ends = offsets[:-1], offsets[1:]
+        last = np.searchsorted(nonblank, ends) - 1  # the value's last non-space byte, if it has one
+        lastpos = nonblank[np.maximum(last, 0)] if nonblank.size else np.full(len(ends), -1)
+        lengths = np.where((last >= 0) & (lastpos >= starts), lastpos - starts + 1, 0)
+        keep = np.zeros(len(data) + 1, np.int64)
+        np.add.at(keep, starts, 1)
+        np.add.at(keep, starts + lengths, -1)
+        new = np.zeros(len(ends) + 1, np.int64)
+        np.cumsum(lengths, out=new[1:])
+        return strings_from_offsets(data[np.cumsum(keep[:-1]) > 0], new)
 
 
 def char_starts(utf8: np.ndarray) -> np.ndarray:
@@ -322,22 +371,67 @@ class PythonCodec(TextCodec):
             return super().encode_array(values, kind)
         return np.frombuffer(raw, np.uint8), cum[offsets]
 
-    def decode_columns(self, columns: Sequence[tuple[np.ndarray, FieldType]]) -> list[Decoded]:
+    def decode_columns(
+        self, columns: Sequence[tuple[np.ndarray, FieldType]], trim: bool = False
+    ) -> list[Decoded]:
         if not columns:
             return []
-        n = columns[0][0].shape[0]
+        out: list[Decoded | None] = [None] * len(columns)
+        rest: list[int] = []
+        for k, (cells, _kind) in enumerate(columns):
+            if self.ascii_compatible and is_ascii(cells):
+                out[k] = self._decode_ascii(cells, trim)  # no codec: ASCII bytes are their own UTF-8
+            else:
+                rest.append(k)
+        if rest:
+            for k, d in zip(rest, self._decode_group([columns[k][0] for k in rest], trim), strict=True):
+                out[k] = d
+        return [d for d in out if d is not None]
+
+    def _decode_ascii(self, cells: np.ndarray, trim: bool) -> Decoded:
+        """A column whose bytes are all < 0x80: the same bytes are the UTF-8 (NUL still marks a bad cell)."""
+        n, width = cells.shape
+        data = copy_cells(cells).reshape(-1)
+        bad = (data.reshape(n, width) == 0).any(axis=1) if data.min() == 0 else np.zeros(n, bool)
+        strings = strings_from_offsets(data, np.arange(n + 1, dtype=np.int64) * width)
+        if trim and (data[width - 1 :: width] == 0x20).any():  # some value ends in padding
+            strings = rtrim_spaces(strings)
+        return strings, bad, self._reason
+
+    def _decode_group(self, columns: Sequence[np.ndarray], trim: bool) -> list[Decoded]:
+        """One codec call for all ``columns``: field-major cells, each followed by the separator.
+
+        With ``trim`` (ASCII-compatible codecs) each cell is laid out in 8-byte words, ending in a
+        word of seven spaces and the separator, and the words after a cell's last non-blank word
+        are dropped before decoding: every byte that is not 0x20 is decoded (errors and NUL are
+        found exactly as without trimming), the padding is not; the few spaces left are then
+        trimmed from the decoded strings. (0x20 is never a trail byte in cp932, EUC-JP or UTF-8.)"""
+        n = columns[0].shape[0]
         sep = self._sep_arr
-        widths = [cells.shape[1] + len(sep) for cells, _kind in columns]
-        buf = np.empty(n * sum(widths), np.uint8)  # field-major cells, each followed by the separator
+        words = trim and self.ascii_compatible and len(sep) == 1
+        if words:
+            widths = [-(-cells.shape[1] // 8) * 8 + 8 for cells in columns]
+        else:
+            widths = [cells.shape[1] + len(sep) for cells in columns]
+        buf = np.empty(n * sum(widths), np.uint8)
+        keep = np.empty(buf.size // 8, bool) if words else None
         pos = 0
-        for (cells, _kind), w in zip(columns, widths, strict=True):
+        for cells, w in zip(columns, widths, strict=True):
             m = buf[pos : pos + n * w].reshape(n, w)
-            put_cells(m[:, : w - len(sep)], cells)
-            m[:, w - len(sep) :] = sep
+            cw = cells.shape[1]
+            put_cells(m[:, :cw], cells)
+            if keep is None:
+                m[:, cw:] = sep
+            else:
+                m[:, cw : w - 1] = 0x20
+                m[:, w - 1] = 0x0A
+                _keep_words(m.view(np.uint64), keep[pos // 8 : (pos + n * w) // 8].reshape(n, w // 8))
             pos += n * w
+        if keep is not None:
+            buf = buf.view(np.uint64)[keep].view(np.uint8)
         total = n * len(columns)
         if self.ascii_compatible and np.count_nonzero(buf == 0x0A) != total:  # a newline byte inside a cell
-            return [self._decode_one(c) for c, _k in columns]
+            return [self._decode_one(c, trim) for c in columns]
         try:  # strict first: then no cell can hold an escaped byte, only NUL needs looking for
             text = str(buf.data, self.py_name)  # decoded in place: no bytes copy
             strict = True
@@ -348,7 +442,7 @@ class PythonCodec(TextCodec):
         utf8 = np.frombuffer(raw, np.uint8)
         seps = np.flatnonzero(utf8 == 0x0A)
         if len(seps) != total:  # a decoded newline inside a cell (UTF-16): decode cell by cell
-            return [self._decode_one(c) for c, _k in columns]
+            return [self._decode_one(c, trim) for c in columns]
         # NUL: a 0x00 byte is always a NUL character in the ASCII-compatible codecs (never a trail byte)
         clean_bytes = strict and not ((buf == 0).any() if self.ascii_compatible else (utf8 == 0).any())
         bad_cells = np.zeros(0, np.int64) if clean_bytes else bad_utf8_cells(utf8, seps)
@@ -362,7 +456,10 @@ class PythonCodec(TextCodec):
             bad = np.zeros(n, bool)
             sel = bad_cells[(bad_cells >= f * n) & (bad_cells < (f + 1) * n)]
             bad[sel - f * n] = True
-            out.append((strings_from_offsets(clean, offsets_all[f * n : (f + 1) * n + 1]), bad, self._reason))
+            strings = strings_from_offsets(clean, offsets_all[f * n : (f + 1) * n + 1])
+            if trim:
+                strings = rtrim_spaces(strings)
+            out.append((strings, bad, self._reason))
         return out
 
     @property
@@ -377,7 +474,7 @@ class PythonCodec(TextCodec):
     def _reason(self) -> str:
         return f"bytes not decodable as {self.name} (or NUL)"
 
-    def _decode_one(self, cells: np.ndarray) -> Decoded:
+    def _decode_one(self, cells: np.ndarray, trim: bool = False) -> Decoded:
         """Cell-by-cell decode: the careful path for cells that contain a newline."""
         values: list[str] = []
         bad = np.zeros(cells.shape[0], bool)
@@ -387,7 +484,7 @@ class PythonCodec(TextCodec):
                 bad[i] = "\x00" in s
             except UnicodeDecodeError:
                 s, bad[i] = "", True
-            values.append(s)
+            values.append(s.rstrip(" ") if trim else s)
         return pa.array(values, pa.string()), bad, self._reason
 
 

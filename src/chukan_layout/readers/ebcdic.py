@@ -26,7 +26,15 @@ from importlib import resources
 import numpy as np
 import pyarrow as pa
 
-from .codecs import Decoded, TextCodec, char_offsets, register_codec, strings_from_offsets, utf8_column
+from .codecs import (
+    Decoded,
+    TextCodec,
+    char_offsets,
+    register_codec,
+    rtrim_spaces,
+    strings_from_offsets,
+    utf8_column,
+)
 from .definition import FieldType
 
 SO, SI = 0x0E, 0x0F
@@ -112,8 +120,12 @@ class EbcdicCodec(TextCodec):
         return b"\x40"
 
     # -- decoding ----------------------------------------------------------------------
-    def decode_columns(self, columns: Sequence[tuple[np.ndarray, FieldType]]) -> list[Decoded]:
-        return [self._decode(cells, kind) for cells, kind in columns]
+    def decode_columns(
+        self, columns: Sequence[tuple[np.ndarray, FieldType]], trim: bool = False
+    ) -> list[Decoded]:
+        out = [self._decode(cells, kind) for cells, kind in columns]
+        # 0x40 can be half of a DBCS pair inside SO/SI: trim the decoded spaces, not the bytes
+        return [(rtrim_spaces(s), bad, why) for s, bad, why in out] if trim else out
 
     def _decode(self, cells: np.ndarray, kind: FieldType) -> Decoded:
         length = cells.shape[1]

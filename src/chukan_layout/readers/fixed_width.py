@@ -57,20 +57,22 @@ def _match_bytes(rt: RecordType, codec: TextCodec, length: int) -> bytes:
 
 
 def decode_fields(
-    fields: list[FieldDef], matrix: np.ndarray, encoding: str
+    fields: list[FieldDef], matrix: np.ndarray, encoding: str, trim: frozenset[str] = frozenset()
 ) -> tuple[list[pa.StringArray], np.ndarray, list[str | None]]:
-    """Decode every field of an ``(m, length)`` record matrix → (columns, bad rows, reason per row)."""
+    """Decode every field of an ``(m, length)`` record matrix → (columns, bad rows, reason per row).
+
+    Text fields named in ``trim`` come without their trailing spaces (the padding is never decoded)."""
     m = matrix.shape[0]
     columns: list[pa.StringArray | None] = [None] * len(fields)
     bads: list[tuple[int, np.ndarray, str]] = []
-    groups: dict[str, list[int]] = {}
+    groups: dict[tuple[str, bool], list[int]] = {}
     for i, f in enumerate(fields):
         if f.type in TEXT_TYPES:
-            groups.setdefault(f.codec or encoding, []).append(i)
-    for codec_name, idx in groups.items():
+            groups.setdefault((f.codec or encoding, f.name in trim), []).append(i)
+    for (codec_name, trimmed), idx in groups.items():
         codec = get_codec(codec_name)
         cols = [(matrix[:, fields[i].start - 1 : fields[i].end], fields[i].type) for i in idx]
-        for i, (strings, bad, why) in zip(idx, codec.decode_columns(cols), strict=True):
+        for i, (strings, bad, why) in zip(idx, codec.decode_columns(cols, trim=trimmed), strict=True):
             columns[i] = strings
             bads.append((i, bad, why))
     for i, f in enumerate(fields):
@@ -136,11 +138,28 @@ def _gather(chunk: Chunk, rows: np.ndarray, length: int, n: int) -> np.ndarray:
     return chunk.buf[idx]
 
 
+def trimmed_fields(d: FixedWidthDefinition) -> dict[str, frozenset[str]]:
+    """Per DATA record type, the text fields whose padding ``trim_padding`` drops: all of them but
+    the fields a trailer sums (control totals are checked on the values as written)."""
+    summed = {f for rt in d.record_types if rt.control for f in rt.control.totals.values()}
+    return {
+        rt.name: frozenset(f.name for f in rt.fields if f.type in TEXT_TYPES and f.name not in summed)
+        for rt in d.record_types
+        if rt.role is RecordRole.DATA
+    }
+
+
 def iter_fixed(
-    f: ByteStream, d: FixedWidthDefinition, reader: Reader, batch_size: int, limit: int | None
+    f: ByteStream,
+    d: FixedWidthDefinition,
+    reader: Reader,
+    batch_size: int,
+    limit: int | None,
+    trim_padding: bool = False,
 ) -> Iterator[pa.RecordBatch]:
     """Yield DATA batches of a fixed-width file (see module docstring)."""
     codec = get_codec(d.encoding)
+    trim = trimmed_fields(d) if trim_padding else {}
     phys = _physical_length(d)
     seen = 0
     for chunk in frame(f, d.framing, phys, batch_size):
@@ -189,7 +208,9 @@ def iter_fixed(
             if not len(rows):
                 continue
             matrix = _gather(chunk, rows, rt.record_length, n)
-            columns, bad, reasons = decode_fields(rt.fields, matrix, d.encoding)
+            columns, bad, reasons = decode_fields(
+                rt.fields, matrix, d.encoding, trim.get(rt.name, frozenset())
+            )
             for j in np.flatnonzero(bad):
                 reject(int(rows[j]), codes.DECODE, reasons[j] or "undecodable")
             keep = ~bad

@@ -108,13 +108,16 @@ class KikoCodec(TextCodec):
                 i += 1
         return "".join(out)
 
-    def decode_columns(self, columns: Sequence[tuple[np.ndarray, FieldType]]) -> list[Decoded]:
+    def decode_columns(
+        self, columns: Sequence[tuple[np.ndarray, FieldType]], trim: bool = False
+    ) -> list[Decoded]:
         result: list[Decoded] = []
         for cells, kind in columns:
             values, bad = [], np.zeros(len(cells), bool)
             for r, row in enumerate(cells):
                 try:
-                    values.append(self.decode_value(row.tobytes(), kind))
+                    v = self.decode_value(row.tobytes(), kind)
+                    values.append(v.rstrip(" ") if trim else v)
                 except (ValueError, UnicodeDecodeError):
                     values.append("")
                     bad[r] = True

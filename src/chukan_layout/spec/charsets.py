@@ -158,6 +158,18 @@ def _encodable_mask(codec: str) -> np.ndarray:
     never pairs with its neighbour (JIS X 0213 pairs end in a combining mark). ASCII goes
     through the scalar test. If a codec breaks these assumptions the scalar scan is used.
     """
+    from . import compiled_cache  # the scan takes ~0.1 s of every start-up: cached on disk
+
+    key = compiled_cache.content_key("encodable", [codec])
+    hit = compiled_cache.load("encodable", key)
+    if isinstance(hit, np.ndarray) and hit.dtype == bool and hit.size == _scanned().size:
+        return hit
+    out = _scan_encodable(codec)
+    compiled_cache.store("encodable", key, out)
+    return out
+
+
+def _scan_encodable(codec: str) -> np.ndarray:
     cps = _scanned()
     out = np.zeros(cps.size, dtype=bool)
     ascii_ = cps < 0x80

@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from ..errors import SpecLoadError, UnknownLayoutError
 from ..resources import layout_specs_dir
-from . import loader
+from . import compiled_cache, loader
 from .model import CodeTable, Item, Layout
 from .records import RecordChecker, build_model
 
@@ -33,6 +33,7 @@ _USER_DIRS: list[Path] = []
 _CACHE: dict[str, LoadedLayout] = {}
 _INDEX: dict[str, Path] | None = None
 _CODES: dict[Path, dict[str, CodeTable]] = {}
+_DIGEST: str | None = None
 
 
 @dataclass(repr=False)
@@ -112,11 +113,27 @@ def unregister_layout_dir(path: Path | str) -> None:
 
 def clear_cache() -> None:
     """Forget every loaded layout and code table (after files changed)."""
-    global _INDEX
+    global _INDEX, _DIGEST
     with _LOCK:
         _CACHE.clear()
         _CODES.clear()
         _INDEX = None
+        _DIGEST = None
+
+
+def registry_digest() -> str:
+    """SHA-256 over every registered layout file and code table (path and bytes): the content a
+    compiled layout or adapter depends on (the key of :mod:`.compiled_cache` entries)."""
+    global _DIGEST
+    with _LOCK:
+        if _DIGEST is None:
+            files = sorted(
+                {*_index().values(), *(p for d in layout_dirs() for p in sorted(d.glob("codes/*.y*ml")))}
+            )
+            _DIGEST = compiled_cache.content_key(
+                "registry", (f"{p}={compiled_cache.file_digest(p)}" for p in files)
+            )
+        return _DIGEST
 
 
 def _layout_files(d: Path) -> list[Path]:
@@ -194,6 +211,11 @@ def load_layout(layout_id: str) -> LoadedLayout:
     with _LOCK:
         if layout_id in _CACHE:
             return _CACHE[layout_id]
+        key = compiled_cache.content_key("layout", [layout_id, registry_digest()])
+        hit = compiled_cache.load("layout", key)
+        if isinstance(hit, LoadedLayout) and hit.id == layout_id:
+            _CACHE[layout_id] = hit
+            return hit
         layout, path = _spec(layout_id)
         codes = all_codes(path.parent)
         targets: dict[str, Layout] = {}
@@ -208,6 +230,7 @@ def load_layout(layout_id: str) -> LoadedLayout:
             raise problems[0]
         used = {it.codes for it in layout.items if it.codes}
         loaded = LoadedLayout(layout, {k: v for k, v in codes.items() if k in used}, path)
+        compiled_cache.store("layout", key, LoadedLayout(loaded.spec, loaded.codes, loaded.path))
         _CACHE[layout_id] = loaded
         return loaded
 

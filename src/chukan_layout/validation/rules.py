@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.acero as ac
 import pyarrow.compute as pc
 
 from ..findings import Severity, register_code
@@ -166,6 +165,8 @@ class RuleSet:
             data: dict[str, Any] = {c: ctx.col(c) for c in cols}
             data.update({_int_col(c): to_int_column(ctx, c) for c in sorted(self.ints)})
             table = pa.table(data if data else {"_": pa.nulls(ctx.n)})
+            import pyarrow.acero as ac  # late: it imports pyarrow.dataset and pandas (0.3 s of start-up)
+
             decl = ac.Declaration.from_sequence(
                 [
                     ac.Declaration("table_source", ac.TableSourceNodeOptions(table)),
