@@ -292,6 +292,19 @@ class ReconcileSpec(Strict):
     provenance: Provenance
 
 
+class Edition(Strict):
+    """Which edition of an official table a layout was imported from (``specs import``).
+
+    Read from the workbook's file name (``001_住民基本台帳_基本データリスト【第2.1版】_20230929.xlsx``)
+    or from cells the import profile names; every part is optional because books differ."""
+
+    book: str | None = None  # the workbook's file name
+    gyomu_no: str | None = None  # numbered prefix, e.g. "001"
+    gyomu: str | None = None  # 業務 named by the book, e.g. 住民基本台帳
+    edition: str | None = None  # e.g. 第2.1版
+    date: str | None = None  # YYYY-MM-DD
+
+
 class Layout(Strict):
     """One 移行ファイル of one 業務."""
 
@@ -308,6 +321,7 @@ class Layout(Strict):
     relations: list[Relation] = []
     provenance: Provenance
     reconcile: ReconcileSpec | None = None  # 照合表 totals for ``chukan-layout reconcile``
+    edition: Edition | None = None  # set by `specs import` (official table edition)
 
     @model_validator(mode="after")
     def _reconcile_items(self) -> Layout:
