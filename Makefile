@@ -5,7 +5,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-EXTRAS ?= dev,synth
+EXTRAS ?= dev,synth,xlsx
 
 .PHONY: install demo test lint bench docs clean
 

@@ -271,3 +271,14 @@ def codes_cmd(table_id: str | None, layout_dirs: Sequence[str], as_json: bool) -
         return
     click.echo(f"{t.id}: {t.name}{' / ' + t.name_en if t.name_en else ''}  ({t.provenance.status})")
     click.echo(_table(["code", "name", "name_en"], [(v.code, v.name, v.name_en or "") for v in t.values]))
+
+
+def _add_table_commands() -> None:
+    """import / export / diff / crosswalk live in their own modules (official tables, reviews)."""
+    from . import specs_tables
+
+    specs.add_command(specs_tables.import_cmd)
+    specs.add_command(specs_tables.export_cmd)
+
+
+_add_table_commands()

@@ -74,7 +74,9 @@ def length(profile: Profile, text: str, unit_text: str) -> tuple[dict[str, Any] 
     if m:
         text, scale = m.group(1), int(m.group(2))
     m = re.fullmatch(r"(\d+)\s*\.\.\s*(\d+)", text)
-    out: dict[str, Any] = {"min": int(m.group(1)), "max": int(m.group(2))} if m else {"max": _int(text, "length")}
+    out: dict[str, Any] = (
+        {"min": int(m.group(1)), "max": int(m.group(2))} if m else {"max": _int(text, "length")}
+    )
     unit, enc = profile.length_unit, profile.length_encoding
     if unit_text:
         m2 = re.fullmatch(r"([^()（）]+)(?:[(（]([^()（）]+)[)）])?", unit_text)
@@ -110,10 +112,11 @@ def partial_date(text: str) -> dict[str, Any]:
     return out
 
 
-def item_fields(profile: Profile, row: Row) -> dict[str, Any]:
-    """The Item keyword arguments of one row (without provenance); ``repeat`` stays in the dict."""
+def item_fields(profile: Profile, row: Row, book: str) -> dict[str, Any]:
+    """The Item keyword arguments of one row; ``repeat`` stays in the dict."""
     t = row.text
     out: dict[str, Any] = {"id": make_id(t("id"), "id", "i"), "name": t("name")}
+    out["provenance"] = provenance(t("provenance"), book, row.at())
     if not out["name"]:
         raise CellError("name", "項目名 is blank")
     if not t("type"):
@@ -155,3 +158,28 @@ def item_fields(profile: Profile, row: Row) -> dict[str, Any]:
     if out["type"] == ItemType.CODE.value and "codes" not in out:
         raise CellError("codes", "データ型 コード needs a コード表 in this row")
     return out
+
+
+def provenance(text: str, book: str, where: str) -> dict[str, Any]:
+    """A 出典 cell: blank → confirmed by this book at ``where`` (official books have no such
+    column); ``modelled[: note]`` → modelled (what ``specs export`` writes for modelled
+    items, so a round trip never turns them into confirmed ones); ``confirmed: source``."""
+    status, _, rest = text.partition(":")
+    status, rest = status.strip(), rest.strip()
+    if not text:
+        return {"status": "confirmed", "source": f"{book} {where}"}
+    if status == "modelled":
+        return {"status": "modelled", **({"note": rest} if rest else {})}
+    if status == "confirmed" and rest:
+        source, sep, note = rest.partition(" | note: ")
+        return {"status": "confirmed", "source": source, **({"note": note} if sep else {})}
+    raise CellError(
+        "provenance", f"出典 {text!r}: write 'modelled: note' or 'confirmed: source' (or leave blank)"
+    )
+
+
+def provenance_text(prov: Any) -> str:
+    """Inverse of :func:`provenance`."""
+    if prov.status == "modelled":
+        return "modelled" + (f": {prov.note}" if prov.note else "")
+    return f"confirmed: {prov.source}" + (f" | note: {prov.note}" if prov.note else "")

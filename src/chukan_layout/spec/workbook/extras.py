@@ -47,12 +47,14 @@ def _relation(row: Any, imp: _Import) -> dict[str, Any]:
 
 def attach_rules_relations(imp: _Import, sheets: Sequence[Sheet], layouts: list[Layout]) -> list[Layout]:
     """The layouts with the rows of the profile's rule and relation sheets added."""
-    from .cells import CellError
-    from .importer import _confirmed
+    from .cells import CellError, provenance
 
     by_id = {lay.id: lay for lay in layouts}
     extra: dict[str, dict[str, list[Any]]] = {lid: {"rules": [], "relations": []} for lid in by_id}
-    for kind, spec, model in (("rules", imp.profile.rules, RowRule), ("relations", imp.profile.relations, Relation)):
+    for kind, spec, model in (
+        ("rules", imp.profile.rules, RowRule),
+        ("relations", imp.profile.relations, Relation),
+    ):
         if spec is None:
             continue
         for sh in matching_sheets(sheets, spec.sheets):
@@ -64,11 +66,15 @@ def attach_rules_relations(imp: _Import, sheets: Sequence[Sheet], layouts: list[
             for row in data_rows(sh, hdr, cols):
                 lid = row.text("layout")
                 if lid not in by_id:
-                    imp.problem(row.at("layout"), f"{kind[:-1]} for layout {lid!r}, which is not in this book")
+                    imp.problem(
+                        row.at("layout"), f"{kind[:-1]} for layout {lid!r}, which is not in this book"
+                    )
                     continue
                 try:
                     d = _rule(row) if kind == "rules" else _relation(row, imp)
-                    obj = model.model_validate({**d, "provenance": _confirmed(imp.book, row.at())})
+                    obj = model.model_validate(
+                        {**d, "provenance": provenance(row.text("provenance"), imp.book, row.at())}
+                    )
                 except CellError as e:
                     imp.problem(row.at(e.field), str(e))
                     continue

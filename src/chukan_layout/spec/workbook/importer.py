@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from ...errors import SpecLoadError
 from ..loader import check_layout
 from ..model import CodeTable, Edition, Item, Layout
-from .cells import CellError, flag, item_fields, make_id
+from .cells import CellError, flag, item_fields, make_id, provenance
 from .edition import edition_from_name, iso_date
 from .profile import Profile
 from .sheets import Sheet, read_book
@@ -30,10 +30,6 @@ class ImportResult:
     layouts: list[Layout] = field(default_factory=list)
     codes: list[CodeTable] = field(default_factory=list)
     problems: list[SpecLoadError] = field(default_factory=list)
-
-
-def _confirmed(book: str, where: str) -> dict[str, str]:
-    return {"status": "confirmed", "source": f"{book} {where}"}
 
 
 def _pyd(e: ValidationError) -> tuple[str, str | None]:
@@ -69,6 +65,8 @@ class _Import:
                     if row.text("table_id"):  # a blank table cell continues the table above
                         tid = make_id(row.text("table_id"), "table_id", "c")
                         cur = tables.setdefault(tid, {"id": tid, "values": [], "row": row.at()})
+                        if "provenance" not in cur:
+                            cur["provenance"] = provenance(row.text("provenance"), self.book, row.at())
                         for key, f in (("name", "table_name"), ("name_en", "table_name_en")):
                             if row.text(f) and key not in cur:
                                 cur[key] = row.text(f)
@@ -83,7 +81,10 @@ class _Import:
                     self.problem(row.at(e.field), str(e))
                     continue
                 if (cur["id"], code) in seen:
-                    self.problem(row.at("code"), f"duplicate code {code!r} in {cur['id']} (first at {seen[cur['id'], code]})")
+                    self.problem(
+                        row.at("code"),
+                        f"duplicate code {code!r} in {cur['id']} (first at {seen[cur['id'], code]})",
+                    )
                     continue
                 seen[cur["id"], code] = row.at("code")
                 value = {"code": code, "name": label}
@@ -95,20 +96,22 @@ class _Import:
             where = t.pop("row")
             t.setdefault("name", tid)
             try:
-                out[tid] = CodeTable.model_validate({**t, "provenance": _confirmed(self.book, where)})
+                out[tid] = CodeTable.model_validate(t)
             except ValidationError as e:
                 self.problem(where, _pyd(e)[0])
         return out
 
     # --- item sheets -----------------------------------------------------------------
-    def items(self, sh: Sheet, cols: dict[str, int], hdr: int, codes: dict[str, CodeTable]) -> tuple[list[Item], list[str]]:
+    def items(
+        self, sh: Sheet, cols: dict[str, int], hdr: int, codes: dict[str, CodeTable]
+    ) -> tuple[list[Item], list[str]]:
         by_name = {t.name: t.id for t in codes.values()}
         items: list[Item] = []
         keys: list[str] = []
         first: dict[str, str] = {}
         for row in data_rows(sh, hdr, cols):
             try:
-                kw = item_fields(self.profile, row)
+                kw = item_fields(self.profile, row, self.book)
                 if "codes" in kw:
                     kw["codes"] = self._code_ref(kw["codes"], codes, by_name)
                 is_key = flag(self.profile, row.text("key"), "key") if row.text("key") else False
@@ -147,18 +150,32 @@ class _Import:
 
     def _expand(self, kw: dict[str, Any], row: Row) -> list[Item | None]:
         n = kw.pop("repeat")
-        base = [kw] if n == 1 else [{**kw, "id": f"{kw['id']}_{k}", "name": f"{kw['name']}{k}"} for k in range(1, n + 1)]
+        base = (
+            [kw]
+            if n == 1
+            else [{**kw, "id": f"{kw['id']}_{k}", "name": f"{kw['name']}{k}"} for k in range(1, n + 1)]
+        )
         out: list[Item | None] = []
         for d in base:
             try:
-                out.append(Item.model_validate({**d, "provenance": _confirmed(self.book, row.at())}))
+                out.append(Item.model_validate(d))
             except ValidationError as e:
                 msg, f = _pyd(e)
                 self.problem(row.at(f), msg)
                 return [None]
         return out
 
-    def layout(self, sh: Sheet, nth: int, total: int, codes: dict[str, CodeTable], opts: dict[str, Any]) -> Layout | None:
+    def _layout_provenance(self, meta: dict[str, tuple[str, str]], sheet: str) -> dict[str, Any]:
+        text, where = meta.get("provenance", ("", ""))
+        try:
+            return provenance(text, self.book, sheet)
+        except CellError as e:
+            self.problem(where, str(e))
+            return provenance("", self.book, sheet)
+
+    def layout(
+        self, sh: Sheet, nth: int, total: int, codes: dict[str, CodeTable], opts: dict[str, Any]
+    ) -> Layout | None:
         p = self.profile.items
         try:
             hdr, cols = find_header(self.book, sh, p.header_row, p.columns, p.required_columns)
@@ -170,24 +187,38 @@ class _Import:
         n0 = len(self.problems)
         items, keys = self.items(sh, cols, hdr, codes)
         name_ed = edition_from_name(self.book, self.profile.book_pattern)
-        ed = Edition(book=name_ed.book, gyomu_no=name_ed.gyomu_no, gyomu=m.get("gyomu") or name_ed.gyomu,
-                     edition=m.get("edition") or name_ed.edition, date=iso_date(m.get("date")) or name_ed.date)  # fmt: skip
+        ed = Edition(
+            book=name_ed.book,
+            gyomu_no=name_ed.gyomu_no,
+            gyomu=m.get("gyomu") or name_ed.gyomu,
+            edition=m.get("edition") or name_ed.edition,
+            date=iso_date(m.get("date")) or name_ed.date,
+        )
         top = f"{sh.name}!A1"
         gyomu = ed.gyomu or ""
         gid = opts.get("gyomu_id") or m.get("gyomu_id") or self.profile.gyomu_ids.get(gyomu)
         lid = m.get("id")
         if not gyomu:
-            self.problem(top, "no 業務: add a 業務 label cell, or name the book as the profile's book_pattern says")
+            self.problem(
+                top, "no 業務: add a 業務 label cell, or name the book as the profile's book_pattern says"
+            )
         if not lid and not gid:
-            self.problem(top, f"no 業務ID for {gyomu!r}: give --gyomu-id, a 業務ID cell, or add it to gyomu_ids")
+            self.problem(
+                top, f"no 業務ID for {gyomu!r}: give --gyomu-id, a 業務ID cell, or add it to gyomu_ids"
+            )
         if len(self.problems) > n0 or not items:
             if not items and len(self.problems) == n0:
                 self.problem(f"{sh.name}!{hdr + 2}", "no item rows under the header")
             return None
         lid = lid or f"{gid}.{opts.get('file_id', 'kihon')}" + (f"_{nth}" if total > 1 else "")
-        key = opts.get("record_key") or ([k.strip() for k in m["record_key"].split(",")] if m.get("record_key") else keys)
+        key = opts.get("record_key") or (
+            [k.strip() for k in m["record_key"].split(",")] if m.get("record_key") else keys
+        )
         if not key:
-            self.problem(top, "no record key: mark items in the キー column, add a レコードキー cell or give --record-key")
+            self.problem(
+                top,
+                "no record key: mark items in the キー column, add a レコードキー cell or give --record-key",
+            )
             return None
         fmt = {k: getattr(ed, k) or "" for k in ("gyomu", "edition", "date", "book")}
         data = {
@@ -196,10 +227,15 @@ class _Import:
             "gyomu_id": m.get("gyomu_id") or gid or lid.split(".")[0],
             "file_name": m.get("file_name") or f"{lid.replace('.', '_')}.csv",
             "title": {"ja": m.get("title_ja") or sh.name, "en": m.get("title_en") or ""},
-            "spec_version": m.get("spec_version") or self.profile.spec_version.format(**fmt).strip(),
+            "spec_version": m.get("spec_version")
+            or (
+                self.profile.spec_version.format(**fmt).strip()
+                if ed.edition
+                else f"imported from {self.book}"
+            ),
             "record_key": key,
             "items": items,
-            "provenance": _confirmed(self.book, sh.name),
+            "provenance": self._layout_provenance(meta, sh.name),
             "edition": ed,
         }
         if m.get("description"):
@@ -228,7 +264,10 @@ def import_book(
     codes = imp.codes(sheets)
     item_sheets = matching_sheets(sheets, profile.items.sheets, profile.items.exclude)
     if not item_sheets:
-        imp.problem(f"{sheets[0].name}!A1" if sheets else "A1", f"no item sheet matching {', '.join(profile.items.sheets)}")
+        imp.problem(
+            f"{sheets[0].name}!A1" if sheets else "A1",
+            f"no item sheet matching {', '.join(profile.items.sheets)}",
+        )
     opts = {"gyomu_id": gyomu_id, "record_key": list(record_key or []), "file_id": file_id}
     layouts = [imp.layout(sh, i + 1, len(item_sheets), codes, opts) for i, sh in enumerate(item_sheets)]
     done = [lay for lay in layouts if lay is not None]
@@ -239,8 +278,10 @@ def import_book(
     ids = [lay.id for lay in done]
     for lay in done:
         if ids.count(lay.id) > 1:
-            imp.problem(lay.provenance.source.split(" ", 1)[-1] if lay.provenance.status == "confirmed" else lay.id,
-                        f"layout id {lay.id!r} comes from two sheets")  # fmt: skip
+            imp.problem(
+                lay.provenance.source.split(" ", 1)[-1] if lay.provenance.status == "confirmed" else lay.id,
+                f"layout id {lay.id!r} comes from two sheets",
+            )
     by_id = {lay.id: lay for lay in done}
     for lay in done:
         src = lay.provenance.source if lay.provenance.status == "confirmed" else book

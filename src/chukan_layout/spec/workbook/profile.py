@@ -20,15 +20,43 @@ PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
 
 #: item fields a column may hold (see ``importer``); the first three are the minimum
 ItemField = Literal[
-    "id", "name", "type", "name_en", "length", "length_unit", "scale", "charset", "required",
-    "repeat", "codes", "pattern", "check_digit", "partial_date", "era_range", "era_of",
-    "sensitivity", "description", "note", "key",
-]  # fmt: skip
+    "id",
+    "name",
+    "type",
+    "name_en",
+    "length",
+    "length_unit",
+    "scale",
+    "charset",
+    "required",
+    "repeat",
+    "codes",
+    "pattern",
+    "check_digit",
+    "partial_date",
+    "era_range",
+    "era_of",
+    "sensitivity",
+    "description",
+    "note",
+    "key",
+    "provenance",
+]
 #: layout fields read from label/value rows above the header (label in any column, value right of it)
 MetaField = Literal[
-    "id", "gyomu", "gyomu_id", "file_name", "title_ja", "title_en", "spec_version", "description",
-    "record_key", "edition", "date",
-]  # fmt: skip
+    "id",
+    "gyomu",
+    "gyomu_id",
+    "file_name",
+    "title_ja",
+    "title_en",
+    "spec_version",
+    "description",
+    "record_key",
+    "edition",
+    "date",
+    "provenance",
+]
 CodeField = Literal["table_id", "table_name", "table_name_en", "code", "label", "label_en"]
 RuleField = Literal["layout", "id", "when", "check", "message", "message_en", "severity", "items"]
 RelationField = Literal["layout", "id", "items", "target_layout", "target_items", "optional"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ...errors import SpecLoadError
 from .sheets import Sheet, col_letter, ref
@@ -33,7 +34,9 @@ class Row:
         return ref(self.sheet, self.index)
 
 
-def matching_sheets(sheets: Sequence[Sheet], patterns: Sequence[str], exclude: Sequence[str] = ()) -> list[Sheet]:
+def matching_sheets(
+    sheets: Sequence[Sheet], patterns: Sequence[str], exclude: Sequence[str] = ()
+) -> list[Sheet]:
     """Sheets whose names match one of ``patterns`` and none of ``exclude`` (fnmatch, exact case)."""
     return [
         s
@@ -43,7 +46,7 @@ def matching_sheets(sheets: Sequence[Sheet], patterns: Sequence[str], exclude: S
     ]
 
 
-def _labels(columns: Mapping[str, Sequence[str]]) -> dict[str, str]:
+def _labels(columns: Mapping[Any, Sequence[str]]) -> dict[str, str]:
     return {label: field for field, labels in columns.items() for label in labels}
 
 
@@ -51,7 +54,7 @@ def find_header(
     book: str,
     sheet: Sheet,
     header_row: int | str,
-    columns: Mapping[str, Sequence[str]],
+    columns: Mapping[Any, Sequence[str]],
     required: Sequence[str],
 ) -> tuple[int, dict[str, int]]:
     """(0-based header row, field → column); raises the first problem naming ``sheet!cell``."""
@@ -75,7 +78,9 @@ def find_header(
     if merged is not None:
         a = f"{col_letter(merged[1])}{merged[0] + 1}:{col_letter(merged[3])}{merged[2] + 1}"
         raise SpecLoadError(
-            book, f"merged header cells {a}: unmerge them so each column has one label", item=ref(sheet.name, r, merged[1])
+            book,
+            f"merged header cells {a}: unmerge them so each column has one label",
+            item=ref(sheet.name, r, merged[1]),
         )
     found: dict[str, int] = {}
     for c, text in enumerate(sheet.rows[r] if r < len(sheet.rows) else []):
@@ -104,7 +109,7 @@ def data_rows(sheet: Sheet, header: int, cols: Mapping[str, int]) -> Iterator[Ro
             yield Row(sheet.name, r, cells)
 
 
-def meta_values(sheet: Sheet, header: int, meta: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, str]]:
+def meta_values(sheet: Sheet, header: int, meta: Mapping[Any, Sequence[str]]) -> dict[str, tuple[str, str]]:
     """Label/value cells above the header: field → (value right of the label, ``sheet!cell``)."""
     labels = _labels(meta)
     out: dict[str, tuple[str, str]] = {}

@@ -14,6 +14,7 @@ from typing import Any
 
 from ...errors import SpecError
 from ..model import CodeTable, Item, Layout, LengthUnit
+from .cells import provenance_text
 from .profile import Profile, TypeWord
 from .sheets import _need
 
@@ -28,7 +29,9 @@ def sheet_name(pattern: str, n: int, total: int) -> str:
 def _type_word(profile: Profile, it: Item) -> TypeWord:
     words = [tw for tw in profile.types if tw.type is it.type]
     if not words:
-        raise SpecError(f"profile {profile.profile} has no データ型 word for type {it.type.value} (item {it.id})")
+        raise SpecError(
+            f"profile {profile.profile} has no データ型 word for type {it.type.value} (item {it.id})"
+        )
     exact = [tw for tw in words if tw.charset is it.charset]
     plain = [tw for tw in words if tw.charset is None]
     return (exact or plain or words)[0]
@@ -45,6 +48,7 @@ def item_cells(profile: Profile, it: Item) -> dict[str, str]:
     """field → cell text of one item (inverse of :func:`cells.item_fields`)."""
     tw = _type_word(profile, it)
     out = {"id": it.id, "name": it.name, "type": tw.word, "required": _yes(profile, it.required)}
+    out["provenance"] = provenance_text(it.provenance)
     if it.length is not None:
         ln = it.length
         out["length"] = str(ln.max) if ln.min is None else f"{ln.min}..{ln.max}"
@@ -63,7 +67,9 @@ def item_cells(profile: Profile, it: Item) -> dict[str, str]:
         out["check_digit"] = it.check_digit.value
     if it.partial_date is not None:
         pd = it.partial_date
-        out["partial_date"] = pd.flag_item + ("" if pd.allow == ["month", "day"] else ":" + ",".join(pd.allow))
+        out["partial_date"] = pd.flag_item + (
+            "" if pd.allow == ["month", "day"] else ":" + ",".join(pd.allow)
+        )
     if it.era_range:
         out["era_range"] = _yes(profile, True)
     if it.sensitivity.value != "none":
@@ -88,6 +94,7 @@ def _meta(lay: Layout) -> dict[str, str | None]:
         "record_key": ", ".join(lay.record_key),
         "edition": ed.edition if ed else None,
         "date": ed.date if ed else None,
+        "provenance": provenance_text(lay.provenance),
     }
 
 
@@ -98,7 +105,9 @@ def _item_sheet(ws: Any, profile: Profile, lay: Layout) -> None:
             ws.append([spec.meta[field][0], value])  # type: ignore[index]
     missing = [f for f in ("id", "gyomu", "record_key") if f not in spec.meta]
     if missing:
-        raise SpecError(f"profile {profile.profile} has no label cells for {', '.join(missing)}: cannot export")
+        raise SpecError(
+            f"profile {profile.profile} has no label cells for {', '.join(missing)}: cannot export"
+        )
     ws.append([])
     fields = [f for f in spec.columns if f not in _SKIP_ON_EXPORT]
     ws.append([spec.columns[f][0] for f in fields])  # type: ignore[index]
@@ -114,7 +123,9 @@ def _table_sheet(ws: Any, columns: Mapping[str, Sequence[str]], rows: list[dict[
         ws.append([r.get(f, "") for f in fields])
 
 
-def write_workbook(path: Path | str, profile: Profile, layouts: Sequence[Layout], codes: Sequence[CodeTable]) -> Path:
+def write_workbook(
+    path: Path | str, profile: Profile, layouts: Sequence[Layout], codes: Sequence[CodeTable]
+) -> Path:
     """Write ``layouts`` and ``codes`` to an xlsx in ``profile``'s shape; returns the path."""
     opx = _need("openpyxl")
     wb = opx.Workbook()
@@ -125,21 +136,44 @@ def write_workbook(path: Path | str, profile: Profile, layouts: Sequence[Layout]
         if profile.codes is None:
             raise SpecError(f"profile {profile.profile} has no code-list sheet: cannot export code tables")
         rows = [
-            {"table_id": t.id, "table_name": t.name, "table_name_en": t.name_en or "", "code": v.code,
-             "label": v.name, "label_en": v.name_en or ""}  # fmt: skip
+            {
+                "table_id": t.id,
+                "table_name": t.name,
+                "table_name_en": t.name_en or "",
+                "code": v.code,
+                "label": v.name,
+                "label_en": v.name_en or "",
+                "provenance": provenance_text(t.provenance) if i == 0 else "",
+            }
             for t in codes
-            for v in t.values
+            for i, v in enumerate(t.values)
         ]
         _table_sheet(wb.create_sheet(sheet_name(profile.codes.sheets[0], 1, 1)), profile.codes.columns, rows)
     rules = [
-        {"layout": lay.id, "id": r.id, "when": r.when or "", "check": r.check, "message": r.message,
-         "message_en": r.message_en or "", "severity": r.severity, "items": ", ".join(r.items)}  # fmt: skip
+        {
+            "layout": lay.id,
+            "id": r.id,
+            "when": r.when or "",
+            "check": r.check,
+            "message": r.message,
+            "message_en": r.message_en or "",
+            "severity": r.severity,
+            "items": ", ".join(r.items),
+            "provenance": provenance_text(r.provenance),
+        }
         for lay in layouts
         for r in lay.rules
     ]
     rels = [
-        {"layout": lay.id, "id": r.id, "items": ", ".join(r.items), "target_layout": r.layout,
-         "target_items": ", ".join(r.target_items), "optional": _yes(profile, r.optional, explicit=True)}  # fmt: skip
+        {
+            "layout": lay.id,
+            "id": r.id,
+            "items": ", ".join(r.items),
+            "target_layout": r.layout,
+            "target_items": ", ".join(r.target_items),
+            "optional": _yes(profile, r.optional, explicit=True),
+            "provenance": provenance_text(r.provenance),
+        }
         for lay in layouts
         for r in lay.relations
     ]

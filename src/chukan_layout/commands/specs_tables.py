@@ -1,0 +1,139 @@
+"""``specs import`` / ``specs export``: official tables (xlsx, CSV) ↔ layout folders.
+
+Added to the ``specs`` group by :mod:`chukan_layout.commands.specs`.  Exit codes: 0 ok;
+2 the book could not be imported (one ``error: book: sheet!cell: problem`` line per cell).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+import yaml
+
+from ..errors import EXIT_FAILURE
+
+_HEADER = (
+    "# Imported by `chukan-layout specs import` from {book} with profile {profile} ({status}).\n"
+    "# Items are marked confirmed with the cell row they came from; check them with `chukan-layout specs lint`.\n"
+)
+
+
+def _dump(obj: object) -> str:
+    return yaml.safe_dump(obj, allow_unicode=True, sort_keys=False, width=110)
+
+
+def write_layout_dir(out: Path, layouts: Sequence, codes: Sequence, header: str) -> list[Path]:  # type: ignore[type-arg]
+    """Write layouts as ``<id>.yaml`` and code tables as ``codes/<id>.yaml`` under ``out``."""
+    (out / "codes").mkdir(parents=True, exist_ok=True)
+    written = []
+    for lay in layouts:
+        p = out / f"{lay.id}.yaml"
+        p.write_text(
+            header + _dump(lay.model_dump(mode="json", exclude_none=True, exclude_defaults=True)), "utf-8"
+        )
+        written.append(p)
+    for t in codes:
+        p = out / "codes" / f"{t.id}.yaml"
+        p.write_text(
+            header + _dump(t.model_dump(mode="json", exclude_none=True, exclude_defaults=True)), "utf-8"
+        )
+        written.append(p)
+    return written
+
+
+_profile_option = click.option(
+    "--profile",
+    "profile_name",
+    default="kihon-data-list",
+    show_default=True,
+    help="Import profile: a shipped one (jlis-v27, kihon-data-list) or a profile YAML path.",
+)
+
+
+@click.command("import")
+@click.argument("book", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Layout folder to write."
+)
+@_profile_option
+@click.option("--gyomu-id", help="gyomu_id for layout ids when the book has no 業務ID cell (e.g. juki).")
+@click.option("--record-key", help="Comma-separated item ids of the record key (overrides the book).")
+@click.option(
+    "--file-id", default="kihon", show_default=True, help="File part of layout ids the book does not name."
+)
+def import_cmd(
+    book: Sequence[str],
+    out_dir: str,
+    profile_name: str,
+    gyomu_id: str | None,
+    record_key: str | None,
+    file_id: str,
+) -> None:
+    """Import an official table (one xlsx, or CSV files = one sheet each) into a layout folder.
+
+    \b
+    Every item gets provenance confirmed with source "<book> <sheet>!<row>"; a cell the profile
+    cannot interpret is an error naming sheet!cell and nothing is written. Then:
+      chukan-layout specs lint OUT/
+    \b
+    Example:
+      chukan-layout specs import 001_住民基本台帳_基本データリスト【第2.1版】_20230929.xlsx \\
+          --profile kihon-data-list -o layouts/kihon/
+    """
+    from ..spec.workbook.importer import import_book
+    from ..spec.workbook.profile import load_profile
+
+    profile = load_profile(profile_name)
+    keys = [k.strip() for k in record_key.split(",")] if record_key else None
+    result = import_book(book, profile, gyomu_id=gyomu_id, record_key=keys, file_id=file_id)
+    if result.problems:
+        for p in result.problems:
+            click.echo(f"error: {p}", err=True)
+        click.echo(f"{len(result.problems)} problem(s); nothing written", err=True)
+        sys.exit(EXIT_FAILURE)
+    header = _HEADER.format(book=Path(book[0]).name, profile=profile.profile, status=profile.status)
+    write_layout_dir(Path(out_dir), result.layouts, result.codes, header)
+    n_items = sum(len(lay.items) for lay in result.layouts)
+    click.echo(
+        f"{len(result.layouts)} layout(s), {n_items} items, {len(result.codes)} code table(s) → {out_dir}"
+        + (
+            f"  [profile {profile.profile} is {profile.status}: confirm {', '.join(profile.confirm)}]"
+            if profile.status == "modelled"
+            else ""
+        )
+    )
+    for lay in result.layouts:
+        ed = lay.edition
+        tag = " ".join(x for x in (ed.gyomu, ed.edition, ed.date) if x) if ed else ""
+        click.echo(f"  {lay.id}: {len(lay.items)} items  {tag}")
+
+
+@click.command("export")
+@click.argument("layout_ids", nargs=-1, required=True)
+@click.option("--xlsx", "xlsx", required=True, type=click.Path(dir_okay=False), help="Workbook to write.")
+@_profile_option
+@click.option(
+    "--layouts",
+    "layout_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="A folder of your own layouts; overrides shipped ones by id. Repeatable.",
+)
+def export_cmd(layout_ids: Sequence[str], xlsx: str, profile_name: str, layout_dirs: Sequence[str]) -> None:
+    """Write layouts and their code tables to a workbook in a profile's shape (for vendors and reviewers).
+
+    `specs import` of the workbook with the same profile gives the layouts back."""
+    from ..spec.registry import load_layout, register_layout_dir
+    from ..spec.workbook.profile import load_profile
+    from ..spec.workbook.writer import write_workbook
+
+    for d in layout_dirs:
+        register_layout_dir(d)
+    profile = load_profile(profile_name)
+    loaded = [load_layout(i) for i in layout_ids]
+    codes = {t.id: t for L in loaded for t in L.codes.values()}
+    write_workbook(xlsx, profile, [L.spec for L in loaded], [codes[k] for k in sorted(codes)])
+    click.echo(f"{len(loaded)} layout(s), {len(codes)} code table(s) → {xlsx} (profile {profile.profile})")
