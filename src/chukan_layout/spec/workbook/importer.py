@@ -8,6 +8,7 @@ with the same semantic checks as ``specs lint``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -240,6 +241,12 @@ class _Import:
         }
         if m.get("description"):
             data["description"] = m["description"]
+        if m.get("reconcile"):
+            try:
+                data["reconcile"] = json.loads(m["reconcile"])
+            except ValueError as e:
+                self.problem(meta["reconcile"][1], f"照合表 is not JSON: {e}")
+                return None
         try:
             return Layout.model_validate(data)
         except ValidationError as e:

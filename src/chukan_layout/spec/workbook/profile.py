@@ -56,6 +56,7 @@ MetaField = Literal[
     "edition",
     "date",
     "provenance",
+    "reconcile",
 ]
 CodeField = Literal["table_id", "table_name", "table_name_en", "code", "label", "label_en"]
 RuleField = Literal["layout", "id", "when", "check", "message", "message_en", "severity", "items"]

@@ -8,6 +8,7 @@ which an import always sets to the book it read.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,9 @@ def _meta(lay: Layout) -> dict[str, str | None]:
         "edition": ed.edition if ed else None,
         "date": ed.date if ed else None,
         "provenance": provenance_text(lay.provenance),
+        "reconcile": None
+        if lay.reconcile is None
+        else json.dumps(lay.reconcile.model_dump(mode="json", exclude_none=True), ensure_ascii=False),
     }
 
 
