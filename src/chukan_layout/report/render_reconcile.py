@@ -68,14 +68,14 @@ def _layouts(r: ReconcileReport) -> str:
 
 def _totals(r: ReconcileReport) -> str:
     head = [("レイアウト", "Layout", "mono"), ("照合項目", "Total", ""), ("区分", "Group", ""), ("旧", "OLD", "n"),
-            ("新", "NEW", "n"), ("差", "Diff", "n"), ("", "", "")]  # fmt: skip
+            ("新", "NEW", "n"), ("差", "Diff", "n"), ("結果", "Result", "")]  # fmt: skip
     rows = [[t(x.layout_id), t(x.label), t(x.group), _num(x.old), _num(x.new),
              "—" if x.diff is None else (f"{x.diff:+,}" if x.diff else "0"), _MARK[x.ok]] for x in r.totals]  # fmt: skip
     html = _table(head, rows, "totals")
     if r.cross:
         html += "<h3>" + bi("レイアウト間照合", "Cross-layout totals") + "</h3>"
         html += _table([("照合項目", "Check", ""), ("側", "Side", ""), ("値", "Value", "n"), ("相手レイアウト", "Other layout", "mono"),
-                        ("相手の値", "Other value", "n"), ("", "", "")],
+                        ("相手の値", "Other value", "n"), ("結果", "Result", "")],
                        [[t(c.label), "旧 / OLD" if c.side == "old" else "新 / NEW", _num(c.value), t(c.other_layout_id),
                          _num(c.other_value), _MARK[c.ok]] for c in r.cross])  # fmt: skip
     return html
