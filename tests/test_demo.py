@@ -23,3 +23,7 @@ def test_demo_small(
     assert rep["totals"]["records_read"] == sum(a["records_read"] for a in rep["accounting"])
     assert all(a["balanced"] for a in rep["accounting"]) and rep["adapter"]["id"] == "vendor_a"
     assert (tmp_path / "demo" / "input" / "vendor_a" / "JUMIN.DAT").exists()
+    # the demo ends with 突合 of the converted town against its migrated re-export
+    rec = tmp_path / "demo" / "reconcile" / "reconcile.html"
+    assert rec.exists() and f"照合結果報告書: {rec.resolve()}" in text
+    assert "照合表 control totals" in text and "juki.jumin" in text.split("reconciling 突合")[1]

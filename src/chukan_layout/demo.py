@@ -4,7 +4,11 @@
    area, a few injected faults) of about 20,000 residents into ``out/demo/input``;
 2. convert and validate it with the shipped ``vendor_a`` adapter and the vendor's 外字対応表
    into ``out/demo`` (standard CSV files, rejects.csv, gaiji.csv, the report);
-3. print the report's path, the per-file accounting and the verdict.
+3. print the report's path, the per-file accounting and the verdict;
+4. reconcile (突合) the town as the old system holds it (the golden standard files) with the
+   same town as a new system re-exports it after loading (``generate --vendor migrated``: a few
+   migration defects, one of two split files missing) into ``out/demo/reconcile``; print the
+   照合表 lines that differ and the path of ``reconcile.html``.
 
 ``--residents N`` (or ``CHUKAN_DEMO_RESIDENTS``) changes the size; the seed is fixed, so the
 demo gives the same files every time (``SOURCE_DATE_EPOCH`` pins the report's timestamp).
@@ -39,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     out: Path = args.out
     t0 = time.perf_counter()
     print(f"generating a vendor-A export of {args.residents:,} residents (seed {SEED}) → {out / 'input'}")
-    gen = generate(out / "input", vendors="a", residents=args.residents, faults=args.faults, seed=SEED,
+    gen = generate(out / "input", vendors="a,migrated", residents=args.residents, faults=args.faults, seed=SEED,
                    gaiji_share=args.gaiji_share)  # fmt: skip
     t1 = time.perf_counter()
     table = gen.gaiji_tables["vendor_a"]
@@ -68,6 +72,18 @@ def main(argv: list[str] | None = None) -> int:
           f"外字: {g.get('exact', 0) + g.get('identified', 0)} mapped, {g.get('unmapped', 0)} unmapped")  # fmt: skip
     print(f"report 報告書: {res.report_paths['html'].resolve()}")
     print(f"verdict 判定: {rep.verdict.label_ja} / {rep.verdict.label_en}  (total {t2 - t0:.1f} s)")
+    from .reconciliation import reconcile
+    from .reconciliation.summary import summary_lines
+
+    print(
+        f"reconciling 突合 {out / 'input' / 'golden'} (old system) with {out / 'input' / 'migrated'} (new system)"
+    )
+    rec = reconcile(out / "input" / "golden", out / "input" / "migrated", out / "reconcile", workers=args.workers,
+                    gaiji_evidence=out / "input" / "migrated" / "gaiji.csv")  # fmt: skip
+    for line in summary_lines(rec.report, only_differing_totals=True):
+        print("  " + line)
+    print(f"  ({time.perf_counter() - t2:.1f} s; every line of the 照合表 is in the report)")
+    print(f"reconcile report 照合結果報告書: {rec.paths['html'].resolve()}")
     return 0
 
 

@@ -84,29 +84,10 @@ def reconcile(old: Path, new: Path, out_dir: Path, old_adapter: str | None, new_
               equivalences=() if no_equivalences else (equivalences or DEFAULT_EQUIVALENCES),
               code_map=code_map, gaiji_evidence=gaiji_evidence, unmask=unmask, workers=workers,
               max_samples=max_samples, encoding=encoding)  # fmt: skip
-    echo_summary(res.report)
+    from ..reconciliation.summary import summary_lines
+
+    for line in summary_lines(res.report):
+        click.echo(line)
     click.echo(f"report: {res.paths['html']}")
     click.echo(f"differences: {res.paths['csv']}")
     raise SystemExit(res.exit_code)
-
-
-def echo_summary(rep: object) -> None:
-    """Print the 照合表 and the per-layout counts (also used by the demo)."""
-    from ..report.reconcile_model import ReconcileReport
-
-    assert isinstance(rep, ReconcileReport)
-    click.echo("照合表 control totals (old / new / diff):")
-    for t in rep.totals:
-        mark = "✔" if t.ok else "✘"
-        diff = "—" if t.diff is None else f"{t.diff:+,}"
-        old = "—" if t.old is None else f"{t.old:,}"
-        new = "—" if t.new is None else f"{t.new:,}"
-        group = f" [{t.group}]" if t.group else ""
-        click.echo(f"  {mark} {t.layout_id} {t.label}{group}: {old} / {new} / {diff}")
-    for c in rep.cross:
-        click.echo(f"  {'✔' if c.ok else '✘'} {c.label} ({c.side}): {c.value} = {c.other_value}")
-    click.echo("records 件数 (old / new; only-old, only-new, duplicates, changed):")
-    for la in rep.layouts:
-        click.echo(f"  {la.layout_id}: {la.old_records:,} / {la.new_records:,}; {la.only_old:,}, {la.only_new:,}, "
-                   f"{la.duplicate_old + la.duplicate_new:,}, {la.changed:,}")  # fmt: skip
-    click.echo(f"verdict 判定: {rep.verdict.label_ja} / {rep.verdict.label_en}")
