@@ -149,7 +149,7 @@ def ours_validate(csv_path: str, layout_id: str = "juki.jumin", encoding: str = 
             args += ["-o", out_dir]
         rc = _run_cli(args)
         return {"mode": "cli validate", "exit": rc, **_summary(out_dir)}
-    from chukan_layout.gaiji.scan import read_standard_csv
+    from chukan_layout.readers.standard_csv import read_standard_csv
     from chukan_layout.spec.registry import load_layout
     from chukan_layout.validation import ValidationRun
 

@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 
 
 def _batches(rows: int, share: float, workdir: Path) -> tuple[list[pa.RecordBatch], int]:
-    from chukan_layout.gaiji.scan import read_standard_csv
+    from chukan_layout.readers.standard_csv import read_standard_csv
     from chukan_layout.spec.registry import load_layout
     from chukan_layout.synth.generate import generate
 

@@ -63,3 +63,65 @@ def test_import_is_cheap_and_unknown_names_fail() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "no attribute 'no_such_thing'" in out
+
+
+PINNED = {
+    "chukan_layout.readers": ["CsvDefinition", "FieldDef", "FieldType", "FixedWidthDefinition", "Framing",
+                              "ReadStats", "Reader", "RecordRole", "RecordType", "Reject", "StandardCsvReader",
+                              "encode_field", "read", "read_standard_csv", "render_csv", "render_fixed"],
+    "chukan_layout.adapt": ["AdaptEngine", "AdaptResult", "Adapter", "LookupTable", "SourceSpec", "adapter_names",
+                            "compile_adapter", "get_transform", "load_adapter", "resolve_adapter", "transform_names"],
+    "chukan_layout.gaiji": ["GaijiConvertStage", "GaijiStage", "GaijiSummary", "Inventory", "MJIndex", "MappingEntry",
+                            "MappingTable", "Policy", "Status", "load_review_csv", "load_table", "parse_policies",
+                            "scan_standard", "write_table"],
+    "chukan_layout.validation": ["CompiledLayout", "KeyIndex", "Reconciliation", "ReferenceIndex", "TotalsAccumulator",
+                                 "Trailer", "ValidationRun", "compare", "compile_layout", "reconcile",
+                                 "validate_batches"],
+    "chukan_layout.report": ["SCHEMA_VERSION", "FileCounts", "GaijiCounts", "InputInfo", "LayoutInfo", "OutputInfo",
+                             "Report", "Thresholds", "TrailerCheck", "build_report", "generated_at", "item_names_for",
+                             "load_report", "render_csv", "render_html", "render_json", "sha256_file",
+                             "write_reports"],
+    "chukan_layout.errors": ["EXIT_FAILURE", "EXIT_FINDINGS", "EXIT_OK", "AccountingError", "ChukanError",
+                             "DecodeError", "DefinitionError", "EncodingDetectionError", "ExprError", "FramingError",
+                             "GaijiError", "OptionsError", "OutputEncodingError", "PluginError", "ReadError",
+                             "ReportFileError", "SpecError", "SpecLoadError", "SynthDataMissing",
+                             "UnknownLayoutError", "ValidationRunError"],
+    "chukan_layout.pipeline": ["BatchStage", "ConvertOptions", "ConvertResult", "FileAccounting", "Hooks",
+                               "OutputFile", "RunOptions", "ValidateOptions", "convert", "validate"],
+}  # fmt: skip
+
+
+def test_every_public_namespace_pins_its_all() -> None:
+    import importlib
+
+    for name, expected in PINNED.items():
+        mod = importlib.import_module(name)
+        assert mod.__all__ == expected, name
+        for attr in expected:
+            assert getattr(mod, attr) is not None, f"{name}.{attr}"
+
+
+def test_every_exception_is_in_the_one_tree_with_its_exit_code() -> None:
+    """Every ChukanError subclass anywhere in the package is defined in errors.py and exported."""
+    import importlib
+    import pkgutil
+
+    from chukan_layout import errors
+
+    for m in pkgutil.walk_packages(cl.__path__, "chukan_layout."):
+        if m.name not in ("chukan_layout.demo", "chukan_layout.__main__"):
+            importlib.import_module(m.name)
+    todo, seen = [errors.ChukanError], []
+    while todo:
+        c = todo.pop()
+        seen.append(c)
+        todo.extend(c.__subclasses__())
+    for c in seen:
+        assert c.__module__ == "chukan_layout.errors", f"{c.__module__}.{c.__name__}: define it in errors.py"
+        assert (
+            c.__name__ in errors.__all__
+            and isinstance(c.exit_code, int)
+            and c.exit_code == errors.EXIT_FAILURE
+        )
+    exported = [getattr(errors, n) for n in errors.__all__ if not n.startswith("EXIT_")]
+    assert all(issubclass(c, errors.ChukanError) for c in exported) and len(exported) == len(seen)

@@ -5,22 +5,54 @@ Every exception carries the exit code the CLI returns for it (DESIGN §4.3)::
 
     ChukanError (2)
     ├── SpecError              a layout / code table / meta-format problem
-    │   └── SpecLoadError      one file could not be loaded (names file, item, problem)
+    │   ├── SpecLoadError      one file could not be loaded (names file, item, problem)
+    │   ├── UnknownLayoutError a layout id that is not registered (also a KeyError)
+    │   └── ExprError          a rule / derivation expression does not parse or type-check (also a ValueError)
     ├── DefinitionError        a vendor record definition or adapter is wrong
     ├── ReadError              input bytes could not be read under a strict policy
     │   ├── DecodeError        undecodable bytes
     │   └── FramingError       wrong record length, truncated record, bad RDW/BDW
     ├── EncodingDetectionError no candidate encoding decodes the data
     ├── GaijiError             a 外字 table or MJ index problem
+    ├── OutputEncodingError    a value cannot be written in the requested output encoding
+    ├── ReportFileError        a report.json that cannot be read (re-rendering)
+    ├── SynthDataMissing       the ``synth`` extra (reference data packages) is not installed
     ├── ValidationRunError     the validator could not run (not: the data has findings)
     ├── OptionsError           a run option has a wrong value (found before anything is read)
     ├── AccountingError        records read != written + rejected (a bug: never ignore)
     └── PluginError            a plugin failed to load (reported, not fatal to others)
 
 Exit codes: 0 clean, 1 findings at error severity (not an exception), 2 usage or run failure.
+Every class above carries its ``exit_code`` (all 2 today); the CLI prints one line
+(``error: …``) and exits with it. Internal signals that never leave the module that raises them
+(``readers.csv_guard.GuardTripped``: fall back to the exact CSV path) are not in the tree.
 """
 
 from __future__ import annotations
+
+__all__ = [
+    "EXIT_FAILURE",
+    "EXIT_FINDINGS",
+    "EXIT_OK",
+    "AccountingError",
+    "ChukanError",
+    "DecodeError",
+    "DefinitionError",
+    "EncodingDetectionError",
+    "ExprError",
+    "FramingError",
+    "GaijiError",
+    "OptionsError",
+    "OutputEncodingError",
+    "PluginError",
+    "ReadError",
+    "ReportFileError",
+    "SpecError",
+    "SpecLoadError",
+    "SynthDataMissing",
+    "UnknownLayoutError",
+    "ValidationRunError",
+]
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -57,6 +89,15 @@ class UnknownLayoutError(SpecError, KeyError):
 
     def __str__(self) -> str:  # KeyError quotes its message otherwise
         return str(self.args[0]) if self.args else ""
+
+
+class ExprError(SpecError, ValueError):
+    """A syntax or type error in an expression; ``pos`` is the 0-based character offset."""
+
+    def __init__(self, message: str, pos: int | None = None) -> None:
+        self.message = message
+        self.pos = pos
+        super().__init__(message if pos is None else f"{message} (at column {pos + 1})")
 
 
 class DefinitionError(ChukanError):
@@ -113,6 +154,18 @@ class EncodingDetectionError(ChukanError):
 
 class GaijiError(ChukanError):
     """A 外字 mapping table or MJ index problem."""
+
+
+class OutputEncodingError(ChukanError):
+    """A value cannot be written in the requested output encoding."""
+
+
+class ReportFileError(ChukanError):
+    """A report.json that cannot be read (not JSON, wrong schema version, invalid content)."""
+
+
+class SynthDataMissing(ChukanError):
+    """The optional ``synth`` extra (reference data packages) is not installed."""
 
 
 class ValidationRunError(ChukanError):

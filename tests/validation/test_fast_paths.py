@@ -84,9 +84,8 @@ def test_to_int_column_equals_the_expression_language(vals: list[str]) -> None:
 
 def test_rules_with_to_int_read_the_precomputed_columns() -> None:
     from chukan_layout.spec import expr
-    from chukan_layout.validation.rules import fires_expression
 
     ints: set[str] = set()
     node = expr.compile_condition("to_int(a) + to_int(b) == to_int(c) and len(a) < 5", ["a", "b", "c"])
-    e = fires_expression(None, node, ints)
+    e = expr.rule_fails_arrow(None, node, ints)
     assert ints == {"a", "b", "c"} and "to_int:a" in str(e)

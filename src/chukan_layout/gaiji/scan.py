@@ -5,15 +5,11 @@ ids) of ``--layout``.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.csv as pacsv
-
-from ..errors import GaijiError
 from ..findings import FindingSet
+from ..readers.standard_csv import read_standard_csv
 from ..spec.model import Layout
 from .convert_stage import GaijiConvertStage
 from .inventory import Inventory
@@ -37,34 +33,6 @@ def _lookup(stage: GaijiConvertStage) -> dict:  # type: ignore[type-arg]
     probe = GaijiStage(_EMPTY_LAYOUT, stage.tables, source_system=stage.source_system,
                        vendor_codes=stage.vendor_codes)  # fmt: skip
     return probe.lookup
-
-
-def read_standard_csv(path: str | Path, layout: Layout, *, encoding: str = "utf-8",
-                      batch_size: int = 65536) -> Iterator[pa.RecordBatch]:  # fmt: skip
-    """Batches of a standard-layout CSV: item-id columns (strings), ``_record`` and ``_source``."""
-    p = Path(path)
-    by_name = {it.name: it.id for it in layout.items} | {it.id: it.id for it in layout.items}
-    try:
-        with p.open(encoding=encoding, newline="") as f:  # the header first: every column is text
-            header = next(csv.reader(f), [])
-        header[:1] = [h.lstrip("\ufeff") for h in header[:1]]
-        ro = pacsv.ReadOptions(encoding=encoding, block_size=1 << 22, column_names=header, skip_rows=1)
-        co = pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False,
-                                  quoted_strings_can_be_null=False)  # fmt: skip
-        reader = pacsv.open_csv(p, read_options=ro, convert_options=co)
-    except (pa.ArrowInvalid, UnicodeDecodeError) as e:
-        raise GaijiError(f"{p}: not a readable standard-layout CSV ({e})") from None
-    unknown = [h for h in header if h not in by_name]
-    if unknown:
-        raise GaijiError(f"{p}: columns not in layout {layout.id}: {', '.join(unknown[:5])}")
-    ids = [by_name[h] for h in header]
-    n = 0
-    for b in reader:
-        cols = [c if c.type == pa.string() else c.cast(pa.string()) for c in b.columns]
-        recs = pa.array(range(n + 1, n + 1 + b.num_rows), pa.int64())
-        n += b.num_rows
-        yield pa.record_batch([*cols, recs, pa.array([p.name] * b.num_rows, pa.string())],
-                              names=[*ids, "_record", "_source"])  # fmt: skip
 
 
 def scan_standard(

@@ -43,15 +43,15 @@ from ..errors import ChukanError
 from ..findings import FindingSet, Severity
 from ..readers.api import read
 from ..spec.model import Layout
+from ._lookups import load_lookups
+from ._merge import RunMerger, convert_report
+from ._outputs import GAIJI_NAME, REJECTS_NAME, SUMMARY_NAME, sinks, write_outputs
+from ._rejects import RejectSink
+from ._result import ConvertResult, FileAccounting, OutputFile
+from ._worker import PartResult, RunConfig, WorkerState, batch_rows, run_partition
 from .executors import CAN_FORK, Job, n_workers, ordered_map
-from .lookups import load_lookups
-from .merge import RunMerger, convert_report
 from .options import ConvertOptions, Hooks, Progress
-from .outputs import GAIJI_NAME, REJECTS_NAME, SUMMARY_NAME, sinks, write_outputs
 from .plan import Partition, plan
-from .rejects import RejectSink
-from .result import ConvertResult, FileAccounting, OutputFile
-from .worker import PartResult, RunConfig, WorkerState, batch_rows, run_partition
 
 
 class BatchStage(Protocol):

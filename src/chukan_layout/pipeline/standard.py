@@ -12,25 +12,19 @@ error-severity finding (those a converting run would reject).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pyarrow as pa
-
 from ..errors import ValidationRunError
 from ..findings import FindingSet, Severity
-from ..readers.api import Reject, read
-from ..readers.definition import CsvDefinition
+from ..readers.api import Reject
+from ..readers.standard_csv import header_names, read_standard_csv
 from ..report import FileCounts, InputInfo, sha256_file, write_reports
-from ..spec.model import Layout
 from ..validation.session import ValidationRun
+from ._report import make_report
 from .options import ValidateOptions
-from .report import make_report
 
 
 @dataclass
@@ -47,20 +41,12 @@ class ValidateResult:
         return 1 if self.report.verdict.status == "fail" else 0
 
 
-def _header_names(path: Path, encoding: str) -> list[str]:
-    from ..readers.codecs import whole_file_name
-
-    with open(path, encoding=whole_file_name(encoding), errors="replace", newline="") as f:
-        row = next(csv.reader(io.StringIO(f.readline())), [])
-    return [row[0].lstrip("\ufeff"), *row[1:]] if row else []
-
-
 def detect_layout(path: str | Path, encoding: str = "utf-8") -> str:
     """The layout of a standard CSV file: by its header row (項目名称 or ids), else its file name."""
     from ..spec.registry import list_layouts
 
     p = Path(path)
-    header = _header_names(p, encoding)
+    header = header_names(p, encoding)
     layouts = [la.spec for la in list_layouts()]
     for lay in layouts:
         if header and (header == [it.name for it in lay.items] or header == lay.item_ids):
@@ -72,14 +58,6 @@ def detect_layout(path: str | Path, encoding: str = "utf-8") -> str:
                              "give --layout ID")  # fmt: skip
 
 
-def _columns(layout: Layout, names: list[str], file: str) -> dict[str, str]:
-    by = {it.name: it.id for it in layout.items} | {it.id: it.id for it in layout.items}
-    unknown = [n for n in names if n not in by]
-    if unknown:
-        raise ValidationRunError(f"{file}: columns not in layout {layout.id}: {', '.join(unknown[:5])}")
-    return {n: by[n] for n in names}
-
-
 def _validate_file(run: ValidationRun, path: Path, lid: str, *, encoding: str, batch_size: int,
                    progress: Callable[[int], None] | None) -> FileCounts:  # fmt: skip
     layout = run.layouts[lid]
@@ -88,19 +66,15 @@ def _validate_file(run: ValidationRun, path: Path, lid: str, *, encoding: str, b
     bad_rows = 0
     read_rejected: dict[str, int] = {}
 
-    def on_reject(r: Reject) -> None:
-        fs.add(r.code, file=file, records=[r.record - 1], details=[r.reason])
+    def on_reject(r: Reject) -> None:  # record: the data row
+        fs.add(r.code, file=file, records=[r.record], details=[r.reason])
         read_rejected[r.code] = read_rejected.get(r.code, 0) + 1
 
-    d = CsvDefinition(encoding=encoding, header=True)
-    reader = read(path, d, batch_size=batch_size, source_id=file, on_reject=on_reject)
-    mapping: dict[str, str] | None = None
+    std = read_standard_csv(path, layout, encoding=encoding, batch_size=batch_size, on_reject=on_reject)
+    reader = std.reader
     seen = 0
     by_reason: dict[str, int] = {}
-    for batch in reader:
-        if mapping is None:
-            mapping = _columns(layout, [n for n in batch.schema.names if not n.startswith("_")], file)
-        b = _to_layout(batch, layout, mapping)
+    for b in std:
         # checks, then the batch's codes into the (spilling) stores: collecting a file's codes first
         # grew the process by ~140 bytes per record (codes, record numbers and their concatenation)
         mask = run.check(lid, b, file=file)
@@ -163,7 +137,7 @@ def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingS
     def reread(lid: str) -> Callable[[str], Any]:
         def batches(file: str) -> Any:
             path, _ = file_of[file]
-            yield from _standard_batches(specs[lid], path, encoding, batch_size)
+            yield from read_standard_csv(path, specs[lid], encoding=encoding, batch_size=batch_size)
 
         return batches
 
@@ -183,24 +157,3 @@ def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingS
     )  # fmt: skip
     written = write_reports(report, opts.report_dir) if opts.report_dir is not None else {}
     return ValidateResult(report, written, fs, counts)
-
-
-def _standard_batches(layout: Layout, path: Path, encoding: str, batch_size: int) -> Any:
-    """Item-id batches of a standard CSV (for the exact re-check of hashed keys)."""
-    reader = read(
-        path, CsvDefinition(encoding=encoding, header=True), batch_size=batch_size, source_id=path.name
-    )
-    mapping: dict[str, str] | None = None
-    for batch in reader:
-        if mapping is None:
-            mapping = _columns(layout, [n for n in batch.schema.names if not n.startswith("_")], path.name)
-        yield _to_layout(batch, layout, mapping)
-
-
-def _to_layout(batch: pa.RecordBatch, layout: Layout, mapping: dict[str, str]) -> pa.RecordBatch:
-    """A reader batch (columns named by the header) → item-id columns in layout order, data-row numbers."""
-    cols = {mapping[n]: batch.column(n) for n in batch.schema.names if n in mapping}
-    blank = pa.array([""] * batch.num_rows, pa.string())
-    recs = pa.array(np.asarray(batch.column("_record").to_numpy(), dtype=np.int64) - 1)
-    arrays = [cols.get(i, blank) for i in layout.item_ids] + [recs, batch.column("_source")]
-    return pa.RecordBatch.from_arrays(arrays, names=[*layout.item_ids, "_record", "_source"])

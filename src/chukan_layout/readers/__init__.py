@@ -2,7 +2,8 @@
 
 Public entry points: :func:`read` (:mod:`.api`), the renderer :func:`render_fixed` /
 :func:`render_csv` / :func:`encode_field` (:mod:`.render`), encoding detection
-:func:`detect_encoding` (:mod:`.detect`) and the record definitions (:mod:`.definition`).
+:func:`detect_encoding` (:mod:`.detect`), the record definitions (:mod:`.definition`) and the
+one reader of standard-layout CSV files, :func:`read_standard_csv` (:mod:`.standard_csv`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .definition import (
     RecordType,
 )
 from .render import encode_field, render_csv, render_fixed
+from .standard_csv import StandardCsvReader, read_standard_csv
 
 __all__ = [
     "CsvDefinition",
@@ -30,8 +32,10 @@ __all__ = [
     "RecordRole",
     "RecordType",
     "Reject",
+    "StandardCsvReader",
     "encode_field",
     "read",
+    "read_standard_csv",
     "render_csv",
     "render_fixed",
 ]

@@ -12,12 +12,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..errors import ChukanError
+from ..errors import ReportFileError
 from .model import SCHEMA_VERSION, Report
-
-
-class ReportFileError(ChukanError):
-    """A report.json that cannot be read (not JSON, wrong schema version, invalid content)."""
 
 
 def render_json(report: Report) -> str:

@@ -30,16 +30,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ..errors import ExprError as ExprError  # the one exception tree; re-exported for callers of expr
+
 Type = Literal["text", "int", "bool"]
-
-
-class ExprError(ValueError):
-    """A syntax or type error in an expression; ``pos`` is the 0-based character offset."""
-
-    def __init__(self, message: str, pos: int | None = None) -> None:
-        self.message = message
-        self.pos = pos
-        super().__init__(message if pos is None else f"{message} (at column {pos + 1})")
 
 
 # --- AST ---------------------------------------------------------------------------
@@ -486,8 +479,20 @@ def rule_fails(when: Node | None, check: Node, record: Mapping[str, str | None])
 # --- Arrow backend -----------------------------------------------------------------
 
 
-def to_arrow(node: Node) -> Any:
-    """Compile ``node`` to a ``pyarrow.compute.Expression`` over string columns (item ids)."""
+def int_column(item: str) -> str:
+    """Name of the column holding ``to_int(item)`` precomputed (see :func:`to_arrow` ``ints``)."""
+    return f"\x1fto_int:{item}"
+
+
+def to_arrow(node: Node, ints: set[str] | None = None) -> Any:
+    """Compile ``node`` to a ``pyarrow.compute.Expression`` over string columns (item ids).
+
+    The one Arrow compiler of expressions (row rules use it through :func:`rule_fails_arrow`).
+    With ``ints`` (a set to fill), ``to_int(item)`` reads an int64 column named
+    :func:`int_column` ``(item)`` that the caller computes once per batch (a regex, two
+    ``if_else`` and a cast per occurrence otherwise: amount rules use one item several times)
+    and the item is added to ``ints``.
+    """
     import pyarrow as pa
     import pyarrow.compute as _pc
 
@@ -504,6 +509,9 @@ def to_arrow(node: Node) -> Any:
         if isinstance(n, Int):
             return pc.scalar(pa.scalar(n.value, pa.int64()))
         if isinstance(n, Call):
+            if n.func == "to_int" and ints is not None and isinstance(n.args[0], Name):
+                ints.add(n.args[0].id)
+                return pc.field(int_column(n.args[0].id))
             x = comp(n.args[0])
             if n.func == "is_blank":
                 return pc.equal(x, pa.scalar(""))
@@ -552,14 +560,18 @@ def to_arrow(node: Node) -> Any:
     return comp(node)
 
 
-def rule_fails_arrow(when: Node | None, check: Node) -> Any:
-    """Boolean Expression, never null: true where the rule fires (see :func:`rule_fails`)."""
+def rule_fails_arrow(when: Node | None, check: Node, ints: set[str] | None = None) -> Any:
+    """Boolean Expression, never null: true where the rule fires (see :func:`rule_fails`).
+
+    Null ``when`` → not applicable, null ``check`` → pass. Built with ``and_kleene`` over
+    coalesced operands (``pc.and_`` on Expressions names a function Acero does not know in
+    pyarrow 26). ``ints`` as in :func:`to_arrow`."""
     import pyarrow as pa
     import pyarrow.compute as _pc
 
     pc: Any = _pc
 
-    fails = pc.coalesce(pc.equal(to_arrow(check), pa.scalar(False)), pa.scalar(False))
+    fails = pc.coalesce(pc.equal(to_arrow(check, ints), pa.scalar(False)), pa.scalar(False))
     if when is None:
         return fails
-    return pc.and_kleene(pc.coalesce(to_arrow(when), pa.scalar(False)), fails)
+    return pc.and_kleene(pc.coalesce(to_arrow(when, ints), pa.scalar(False)), fails)

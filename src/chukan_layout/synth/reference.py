@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ChukanError
+from ..errors import ChukanError, SynthDataMissing
 
 _HIRA2KATA = {c: c + 0x60 for c in range(0x3041, 0x3097)}
 
@@ -29,10 +29,6 @@ _HIRA2KATA = {c: c + 0x60 for c in range(0x3041, 0x3097)}
 def to_katakana(s: str) -> str:
     """Hiragana → full-width katakana (other characters unchanged)."""
     return s.translate(_HIRA2KATA)
-
-
-class SynthDataMissing(ChukanError):
-    """The optional ``synth`` extra (reference data packages) is not installed."""
 
 
 @dataclass(frozen=True)

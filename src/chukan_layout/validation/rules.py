@@ -1,13 +1,12 @@
 """``row.rule``: the layout's row rules, compiled to one Arrow projection per batch.
 
-Each rule's ``when``/``check`` is parsed by :mod:`chukan_layout.spec.expr` (no ``eval``)
-and compiled to a ``pyarrow.compute.Expression`` that is never null (null ``when`` → not
-applicable, null ``check`` → pass). All rules of a layout are evaluated together by one
-Acero *project* node over the batch's string columns.
+Each rule's ``when``/``check`` is parsed and compiled to a never-null
+``pyarrow.compute.Expression`` by :mod:`chukan_layout.spec.expr` (no ``eval``; the one Arrow
+compiler of expressions, :func:`~chukan_layout.spec.expr.rule_fails_arrow`). All rules of a
+layout are evaluated together by one Acero *project* node over the batch's string columns.
 
-``to_int(item)`` (a regex, two ``if_else`` and a cast inside the expression, repeated for every
-occurrence: amount rules use the same items several times) is computed once per batch and
-item in numpy (:func:`to_int_column`) and enters the projection as an int64 column.
+``to_int(item)`` is computed once per batch and item in numpy (:func:`to_int_column`) and
+enters the projection as an int64 column (``expr.int_column(item)``).
 """
 
 from __future__ import annotations
@@ -48,76 +47,6 @@ class CompiledRule:
     columns: tuple[str, ...]
 
 
-def fires_expression(when: expr.Node | None, check: expr.Node, ints: set[str] | None = None) -> pc.Expression:
-    """Never-null boolean expression: ``when`` true (or absent) and ``check`` false.
-
-    (Built here with ``and_kleene`` over coalesced operands: ``pc.and_`` on Expressions names
-    a function Acero does not know in pyarrow 26.) With ``ints`` (a set to fill), ``to_int``
-    of an item reads its precomputed column (:func:`to_arrow_hoisted`).
-    """
-
-    def conv(n: expr.Node) -> pc.Expression:
-        return expr.to_arrow(n) if ints is None else to_arrow_hoisted(n, ints)
-
-    false = pa.scalar(False)
-    fails = pc.coalesce(pc.equal(conv(check), false), false)
-    if when is None:
-        return fails
-    return pc.and_kleene(pc.coalesce(conv(when), false), fails)
-
-
-def _int_col(item: str) -> str:
-    return f"\x1fto_int:{item}"
-
-
-def _has_to_int(n: expr.Node) -> bool:
-    if isinstance(n, expr.Call):
-        return (n.func == "to_int" and isinstance(n.args[0], expr.Name)) or any(
-            _has_to_int(a) for a in n.args
-        )
-    if isinstance(n, expr.Arith | expr.Compare | expr.BoolOp):
-        return _has_to_int(n.left) or _has_to_int(n.right)
-    if isinstance(n, expr.In):
-        return _has_to_int(n.left) or any(_has_to_int(o) for o in n.options)
-    if isinstance(n, expr.Not):
-        return _has_to_int(n.operand)
-    return False
-
-
-def to_arrow_hoisted(n: expr.Node, ints: set[str]) -> pc.Expression:
-    """:func:`chukan_layout.spec.expr.to_arrow`, with ``to_int(item)`` read from a precomputed column.
-
-    Subtrees without such a call are compiled by ``expr.to_arrow`` itself; the nodes that can
-    hold one (an int inside arithmetic, comparisons, ``in``, ``and``/``or``/``not``) map to the
-    same compute functions as there. ``ints`` collects the items whose column is needed.
-    """
-    if not _has_to_int(n):
-        return expr.to_arrow(n)
-    f: Any = pc
-    if isinstance(n, expr.Call):  # to_int(Name): the only call that can hold one
-        assert n.func == "to_int" and isinstance(n.args[0], expr.Name)
-        ints.add(n.args[0].id)
-        return f.field(_int_col(n.args[0].id))
-    if isinstance(n, expr.Arith):
-        fn = {"+": f.add_checked, "-": f.subtract_checked, "*": f.multiply_checked}[n.op]
-        return fn(to_arrow_hoisted(n.left, ints), to_arrow_hoisted(n.right, ints))
-    if isinstance(n, expr.Compare):
-        fn = {"==": f.equal, "!=": f.not_equal, "<": f.less, "<=": f.less_equal, ">": f.greater,
-              ">=": f.greater_equal}[n.op]  # fmt: skip
-        return fn(to_arrow_hoisted(n.left, ints), to_arrow_hoisted(n.right, ints))
-    if isinstance(n, expr.In):
-        lv = to_arrow_hoisted(n.left, ints)
-        res = f.equal(lv, to_arrow_hoisted(n.options[0], ints))
-        for o in n.options[1:]:
-            res = f.or_kleene(res, f.equal(lv, to_arrow_hoisted(o, ints)))
-        return f.invert(res) if n.negated else res
-    if isinstance(n, expr.BoolOp):
-        fn = f.and_kleene if n.op == "and" else f.or_kleene
-        return fn(to_arrow_hoisted(n.left, ints), to_arrow_hoisted(n.right, ints))
-    assert isinstance(n, expr.Not)
-    return f.invert(to_arrow_hoisted(n.operand, ints))
-
-
 def to_int_column(ctx: BatchContext, item: str) -> pa.Array:
     """``to_int`` of a column: int64, null unless the value fully matches ``-?[0-9]{1,18}``."""
     offsets, data = ctx.buffers(item)
@@ -149,7 +78,7 @@ class RuleSet:
             when = expr.compile_condition(r.when, items) if r.when else None
             check = expr.compile_condition(r.check, items)
             cols = sorted(set(expr.names(check)) | (set(expr.names(when)) if when is not None else set()))
-            self.rules.append(CompiledRule(r, fires_expression(when, check, self.ints), tuple(cols)))
+            self.rules.append(CompiledRule(r, expr.rule_fails_arrow(when, check, self.ints), tuple(cols)))
         self._mask_cache_key = ("rules", layout.id, str(id(self)))
 
     def __len__(self) -> int:
@@ -163,7 +92,7 @@ class RuleSet:
         if got is None:
             cols = sorted({c for r in self.rules for c in r.columns})
             data: dict[str, Any] = {c: ctx.col(c) for c in cols}
-            data.update({_int_col(c): to_int_column(ctx, c) for c in sorted(self.ints)})
+            data.update({expr.int_column(c): to_int_column(ctx, c) for c in sorted(self.ints)})
             table = pa.table(data if data else {"_": pa.nulls(ctx.n)})
             import pyarrow.acero as ac  # late: it imports pyarrow.dataset and pandas (0.3 s of start-up)
 

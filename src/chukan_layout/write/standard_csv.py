@@ -24,7 +24,7 @@ from typing import Any, Literal
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from ..errors import ChukanError
+from ..errors import ChukanError, OutputEncodingError
 from ..files import AtomicFile, HashingWriter
 from ..spec.model import Layout
 
@@ -33,10 +33,6 @@ Header = Literal["name", "id", "none"]
 
 def _spec(layout: Any) -> Layout:
     return layout if isinstance(layout, Layout) else layout.spec
-
-
-class OutputEncodingError(ChukanError):
-    """A value cannot be written in the requested output encoding."""
 
 
 class StandardCsvWriter:

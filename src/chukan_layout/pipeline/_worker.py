@@ -34,10 +34,10 @@ from ..validation.context import BatchContext
 from ..validation.session import ValidationRun
 from ..validation.trailers import exact_sum
 from ..write.standard_csv import StandardCsvWriter
-from .lookups import load_lookup_table
+from ._lookups import load_lookup_table
+from ._rejects import RejectSink, reject_unrouted
 from .options import ConvertOptions, Hooks
 from .plan import Partition, RangeFile
-from .rejects import RejectSink, reject_unrouted
 
 Codes = dict[tuple[str, Any], list[tuple[np.ndarray, np.ndarray]]]  # (kind, key) → [(codes, records)]
 

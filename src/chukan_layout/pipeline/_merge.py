@@ -1,6 +1,6 @@
 """The parent's half of a run: merge partition results in order, concatenate parts, build the report.
 
-- :class:`RunMerger` folds each :class:`~.worker.PartResult` (in partition order)
+- :class:`RunMerger` folds each :class:`~._worker.PartResult` (in partition order)
   into the per-file accounting, the run's findings, the 外字 counters, the key / reference
   indexes and the trailer sums.
 - :class:`Concat` writes one final file as header + parts (byte concatenation), hashing it,
@@ -26,8 +26,8 @@ from ..readers.definition import CsvDefinition, FixedWidthDefinition
 from ..report import FileCounts, InputInfo, OutputInfo, Thresholds, TrailerCheck, write_reports
 from ..spec.model import Layout
 from ..validation.session import ValidationRun
+from ._report import make_report, trailer_checks
 from .plan import Partition
-from .report import make_report, trailer_checks
 
 
 def standard_header(layout: Layout, encoding: str = "utf-8", eol: str = "\r\n") -> bytes:

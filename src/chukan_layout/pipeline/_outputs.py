@@ -16,9 +16,9 @@ from ..adapt.loader import Adapter
 from ..files import atomic_output
 from ..findings import FindingSet
 from ..spec.model import Layout
-from .merge import Concat, sidecar_header, standard_header
-from .rejects import RejectSink, reject_header
-from .result import ConvertResult, FileAccounting, OutputFile
+from ._merge import Concat, sidecar_header, standard_header
+from ._rejects import RejectSink, reject_header
+from ._result import ConvertResult, FileAccounting, OutputFile
 
 SUMMARY_NAME = "summary.json"
 REJECTS_NAME = "rejects.csv"

@@ -17,8 +17,8 @@ from ..adapt.loader import SourceSpec
 from ..errors import AccountingError
 from ..findings import FindingSet
 from ..readers.api import Reader, Reject, read
-from .rejects import reject_unrouted
-from .result import FileAccounting
+from ._rejects import reject_unrouted
+from ._result import FileAccounting
 
 
 def open_reader(
