@@ -84,7 +84,7 @@ PINNED = {
     "chukan_layout.errors": ["EXIT_FAILURE", "EXIT_FINDINGS", "EXIT_OK", "AccountingError", "ChukanError",
                              "DecodeError", "DefinitionError", "EncodingDetectionError", "ExprError", "FramingError",
                              "GaijiError", "OptionsError", "OutputEncodingError", "PluginError", "ReadError",
-                             "ReportFileError", "SpecError", "SpecLoadError", "SynthDataMissing",
+                             "ReconcileError", "ReportFileError", "SpecError", "SpecLoadError", "SynthDataMissing",
                              "UnknownLayoutError", "ValidationRunError"],
     "chukan_layout.pipeline": ["BatchStage", "ConvertOptions", "ConvertResult", "FileAccounting", "Hooks",
                                "OutputFile", "RunOptions", "ValidateOptions", "convert", "validate"],

@@ -20,7 +20,8 @@ Every exception carries the exit code the CLI returns for it (DESIGN §4.3)::
     ├── ValidationRunError     the validator could not run (not: the data has findings)
     ├── OptionsError           a run option has a wrong value (found before anything is read)
     ├── AccountingError        records read != written + rejected (a bug: never ignore)
-    └── PluginError            a plugin failed to load (reported, not fatal to others)
+    ├── PluginError            a plugin failed to load (reported, not fatal to others)
+    └── ReconcileError         a reconciliation (突合) could not run
 
 Exit codes: 0 clean, 1 findings at error severity (not an exception), 2 usage or run failure.
 Every class above carries its ``exit_code`` (all 2 today); the CLI prints one line
@@ -46,6 +47,7 @@ __all__ = [
     "OutputEncodingError",
     "PluginError",
     "ReadError",
+    "ReconcileError",
     "ReportFileError",
     "SpecError",
     "SpecLoadError",
