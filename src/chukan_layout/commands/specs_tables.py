@@ -137,3 +137,35 @@ def export_cmd(layout_ids: Sequence[str], xlsx: str, profile_name: str, layout_d
     codes = {t.id: t for L in loaded for t in L.codes.values()}
     write_workbook(xlsx, profile, [L.spec for L in loaded], [codes[k] for k in sorted(codes)])
     click.echo(f"{len(loaded)} layout(s), {len(codes)} code table(s) → {xlsx} (profile {profile.profile})")
+
+
+@click.command("diff")
+@click.argument("old", type=click.Path(exists=True))
+@click.argument("new", type=click.Path(exists=True))
+@_profile_option
+@click.option("--json", "as_json", is_flag=True, help="The change list as JSON on stdout.")
+@click.option("--html", "as_html", is_flag=True, help="A self-contained HTML page on stdout.")
+def diff_cmd(old: str, new: str, profile_name: str, as_json: bool, as_html: bool) -> None:
+    """What changed between two layouts, two layout folders or two workbooks (editions).
+
+    \b
+    Items added / removed / renamed (same ID, new 項目名称), type / length / required /
+    charset / code-table changes, record keys, code values added / removed / relabelled,
+    with counts. Workbooks are read with --profile.
+    \b
+    Example:
+      chukan-layout specs diff 001_住民基本台帳_基本データリスト【第2.0版】_20220831.xlsx \\
+          001_住民基本台帳_基本データリスト【第2.1版】_20230929.xlsx --html > diff.html
+    """
+    import json
+
+    from ..spec.diff import diff_specs, load_spec_set, render_html, render_json, render_text
+
+    a, b = load_spec_set([old], profile_name), load_spec_set([new], profile_name)
+    changes = diff_specs(a, b)
+    if as_json:
+        click.echo(json.dumps(render_json(a, b, changes), ensure_ascii=False, indent=2))
+    elif as_html:
+        click.echo(render_html(a, b, changes), nl=False)
+    else:
+        click.echo(render_text(a, b, changes))
