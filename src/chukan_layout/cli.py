@@ -25,6 +25,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("chukan_layout.commands.validate", "validate"),
     ("chukan_layout.commands.generate", "generate"),
     ("chukan_layout.commands.gaiji", "gaiji"),
+    ("chukan_layout.commands.adapters", "adapters"),
     ("chukan_layout.commands.reconcile", "reconcile"),
 ]
 
