@@ -38,7 +38,7 @@ bench: install
 	$(BIN)/python benchmarks/run_all.py --write $(BENCH_ARGS)
 
 docs: install
-	$(BIN)/python -m chukan_layout.docs_gen
+	$(BIN)/python -m tools.docs
 
 clean:
 	rm -rf $(VENV) out build dist *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -9,8 +9,9 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 import yaml
+from tools import docs_adapters as docs
 
-from chukan_layout.adapt import docs, registry
+from chukan_layout.adapt import registry
 from chukan_layout.adapt.loader import load_adapter
 from chukan_layout.adapt.transforms.base import Args, Transform
 from chukan_layout.errors import DefinitionError, PluginError

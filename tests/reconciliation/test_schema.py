@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_committed_schema_is_current() -> None:
     committed = (REPO / "docs" / "reconcile.schema.json").read_text(encoding="utf-8")
-    assert committed == reconcile_schema_text(), "regenerate: python -m chukan_layout.report.reconcile_write"
+    assert committed == reconcile_schema_text(), "regenerate: make docs"
 
 
 def test_reconcile_json_validates(reconciled: Any) -> None:

@@ -40,10 +40,9 @@ def test_json_is_canonical_utf8(report: Report) -> None:
 
 def test_committed_schema_is_up_to_date() -> None:
     committed = REPO / "docs" / "report.schema.json"
-    assert committed.is_file(), "run: .venv/bin/python -m chukan_layout.report.schema docs/report.schema.json"
+    assert committed.is_file(), "run: make docs"
     assert committed.read_text(encoding="utf-8") == schema_text(), (
-        "docs/report.schema.json is stale; regenerate with "
-        "`.venv/bin/python -m chukan_layout.report.schema docs/report.schema.json`"
+        "docs/report.schema.json is stale: make docs"
     )
 
 

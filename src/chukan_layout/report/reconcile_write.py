@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,7 @@ def write_reconcile_reports(report: ReconcileReport, out_dir: str | Path) -> dic
 
 
 def reconcile_json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of ``reconcile.json`` (committed as docs/reconcile.schema.json)."""
+    """The JSON Schema (draft 2020-12) of ``reconcile.json`` (committed as docs/reconcile.schema.json by ``make docs``)."""
     schema = ReconcileReport.model_json_schema(mode="validation")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -45,9 +44,3 @@ def reconcile_json_schema() -> dict[str, Any]:
 
 def reconcile_schema_text() -> str:
     return json.dumps(reconcile_json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-if __name__ == "__main__":  # pragma: no cover - maintenance: regenerate docs/reconcile.schema.json
-    p = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/reconcile.schema.json")
-    p.write_text(reconcile_schema_text(), encoding="utf-8", newline="\n")
-    print(p)

@@ -1,16 +1,12 @@
 """JSON Schema of ``report.json``, generated from :class:`~.model.Report`.
 
-The committed copy lives at ``docs/report.schema.json``; a test keeps it up to date.
-Regenerate with::
-
-    .venv/bin/python -m chukan_layout.report.schema docs/report.schema.json
+The committed copy lives at ``docs/report.schema.json``; ``make docs`` (tools/docs_schemas.py)
+writes it and a test keeps it up to date.
 """
 
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 from .model import SCHEMA_VERSION, Report
@@ -32,15 +28,3 @@ def report_json_schema() -> dict[str, Any]:
 def schema_text() -> str:
     """The schema as committed: sorted keys, UTF-8, two-space indent, final newline."""
     return json.dumps(report_json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def write_schema(path: str | Path) -> Path:
-    """Write the schema file (used to regenerate ``docs/report.schema.json``)."""
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(schema_text(), encoding="utf-8", newline="\n")
-    return p
-
-
-if __name__ == "__main__":  # pragma: no cover - maintenance entry point
-    print(write_schema(sys.argv[1] if len(sys.argv) > 1 else "docs/report.schema.json"))
