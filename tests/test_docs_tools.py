@@ -32,3 +32,23 @@ def test_no_doc_generator_is_left_in_the_runtime_package() -> None:
     offenders = [p for p in src.rglob("*.py") if 'if __name__ == "__main__"' in p.read_text("utf-8")
                  and "docs/" in p.read_text("utf-8")]  # fmt: skip
     assert not offenders, offenders
+
+
+def test_design_citations_point_into_the_committed_design_doc() -> None:
+    import re
+
+    design = (REPO / "docs" / "design.md").read_text("utf-8")
+    sections = {m.group(1): m.start() for m in re.finditer(r"^## (\d+)\. ", design, re.M)}
+    cited = 0
+    for p in (REPO / "src").rglob("*.py"):
+        text = p.read_text("utf-8")
+        assert "DESIGN §" not in text, f"{p}: cite docs/design.md §N"
+        for m in re.finditer(r"design\.md (§[\d.]+(?:, §[\d.]+)*)", text):
+            for ref in re.findall(r"§(\d+)(?:\.(\d+))?", m.group(1)):
+                sec, item = ref
+                assert sec in sections, f"{p}: §{sec}"
+                body = design[sections[sec] :].split("\n## ", 1)[0]
+                assert not item or re.search(rf"^{item}\. \*\*", body, re.M), f"{p}: §{sec}.{item}"
+                cited += 1
+    assert cited >= 10
+    assert "functions are verbs, packages are nouns" in design

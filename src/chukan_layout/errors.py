@@ -1,7 +1,7 @@
 """The one exception tree of chukan-layout.
 
 Findings are data (see :mod:`chukan_layout.findings`); exceptions stop the run.
-Every exception carries the exit code the CLI returns for it (DESIGN §4.3)::
+Every exception carries the exit code the CLI returns for it (docs/design.md §4.3)::
 
     ChukanError (2)
     ├── SpecError              a layout / code table / meta-format problem

@@ -4,7 +4,7 @@ The engine never keeps one object per bad row. A :class:`FindingSet` holds, per 
 ``(code, file, item)``, the number of occurrences and the *lowest-numbered* N samples
 (record number and masked value).  Keeping the lowest record numbers (rather than the
 first seen) makes :meth:`FindingSet.merge` associative and commutative, so worker and
-cluster partitions combine exactly and reports are deterministic (DESIGN §4.3, §4.9).
+cluster partitions combine exactly and reports are deterministic (docs/design.md §4.3, §4.9).
 
 Codes are registered once by the stage that raises them (:func:`register_code`) with a
 default severity and a one-line summary in English and Japanese; ``docs/findings.md`` is
@@ -31,7 +31,7 @@ class Severity(StrEnum):
 
 
 class Sensitivity(StrEnum):
-    """What kind of personal data an item holds, for masking samples (DESIGN §4.8)."""
+    """What kind of personal data an item holds, for masking samples (docs/design.md §4.8)."""
 
     PERSONAL_ID = "personal_id"
     NAME = "name"

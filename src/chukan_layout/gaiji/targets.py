@@ -2,7 +2,7 @@
 
 A layout item's ``charset`` (``jis_x0213``, ``cp932``, ``mj``, ``jis_x0208``) names the set of
 characters the receiving system can store.  The sets are generated from Python codecs by
-**encoding only** (DESIGN §4.5: ``shift_jis_2004`` turns 外字 bytes into real kanji when used
+**encoding only** (docs/design.md §4.5: ``shift_jis_2004`` turns 外字 bytes into real kanji when used
 to *decode*, so it is never used for decoding here or anywhere in the package):
 
 - ``jis_x0213``: ASCII plus every character ``shift_jis_2004`` can encode (11,233 cells).

@@ -2,7 +2,7 @@
 sign-off report of a run (the checks themselves: :class:`~chukan_layout.validation.ValidationRun`).
 
 Kept apart from :mod:`chukan_layout.pipeline` (orchestration) so that each stays small;
-only the pipeline modules import every stage (DESIGN §2).
+only the pipeline modules import every stage (docs/design.md §2).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ parent runs once over the whole run).
 
 Rows inside a part are canonical: rejects and 外字 sidecar rows are sorted by record
 number, so the same records give the same bytes whatever the batch or partition
-boundaries (DESIGN §4.9).
+boundaries (docs/design.md §4.9).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ and still number its records globally (``first_record``):
 
 The plan depends only on the files and ``partition_bytes`` — never on the number of
 workers — so a run with 1 or N workers reads exactly the same partitions, and merging
-their parts in partition order gives byte-identical outputs (DESIGN §4.9, §4.10).
+their parts in partition order gives byte-identical outputs (docs/design.md §4.9, §4.10).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ A :class:`TextCodec` decodes whole *columns* (an ``(n, length)`` uint8 matrix pe
 Arrow strings, reporting which cells are bad, and encodes columns for the renderer. Codecs:
 
 - Python codecs (this module): ``cp932`` (Shift_JIS family: ``shift_jis``, ``sjis``, ``ms932``,
-  ``windows-31j`` are *read as cp932*, DESIGN §4.5), ``euc_jp``, ``utf-8``, ``utf-16-le/-be``;
+  ``windows-31j`` are *read as cp932*, docs/design.md §4.5), ``euc_jp``, ``utf-8``, ``utf-16-le/-be``;
 - EBCDIC tables (:mod:`.ebcdic`): ``cp290``, ``cp037``, ``ibm930``, ``ibm939``;
 - KI/KO codecs (:mod:`.kiko`): ``jef``, ``keis`` with a pluggable vendor table.
 

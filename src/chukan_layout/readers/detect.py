@@ -1,4 +1,4 @@
-"""Encoding detection by strict decoding, with evidence (DESIGN §4.5).
+"""Encoding detection by strict decoding, with evidence (docs/design.md §4.5).
 
 Order of authority: the user's explicit encoding, the adapter's declaration, then this.
 Detection = a BOM, else strict decoding of the candidates ``utf-8``, ``cp932``, ``euc_jp`` over

@@ -1,4 +1,4 @@
-"""How Japanese a decoded text looks: the cp932 / EUC-JP tie-break (DESIGN §4.5).
+"""How Japanese a decoded text looks: the cp932 / EUC-JP tie-break (docs/design.md §4.5).
 
 When the same bytes decode strictly both as cp932 and as EUC-JP, one of the two readings is
 mojibake. EUC-JP bytes read as cp932 become mostly half-width katakana (bytes A1–DF are single

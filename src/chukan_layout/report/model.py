@@ -1,6 +1,6 @@
 """The sign-off report as data: Pydantic models, schema version ``1.0``.
 
-``report.json`` is the source of truth (DESIGN §5); ``report.html`` and ``findings.csv``
+``report.json`` is the source of truth (docs/design.md §5); ``report.html`` and ``findings.csv``
 are renderings of it and can be re-rendered from the JSON alone
 (``chukan-layout report REPORT.json -o DIR``). Every field the renderers show is here, so
 the JSON needs no code registry, layout or input file to be rendered again.
@@ -11,7 +11,7 @@ Conventions:
 * Maps (``rejected_by_reason``, ``by_status``, ``severity_overrides``) are stored with
   sorted keys and lists in a fixed order, so the same inputs give byte-identical JSON.
 * ``generated_at`` is UTC ISO 8601 (``…Z``) and honours ``SOURCE_DATE_EPOCH``.
-* Sample values are masked unless ``options.masking`` is false (DESIGN §4.8).
+* Sample values are masked unless ``options.masking`` is false (docs/design.md §4.8).
 
 The JSON Schema exported from :class:`Report` is committed as ``docs/report.schema.json``
 (see :mod:`chukan_layout.report.schema`).

@@ -3,7 +3,7 @@
 A *builder* turns one layout item into zero or more vectorized checks. Each builder is
 registered under its finding code with :func:`item_check`; its docstring is the code's
 documentation (one-line summary, then ``Bad:``/``Good:`` examples) and ends up in
-``docs/findings.md``. Registries are plain dicts (DESIGN §6).
+``docs/findings.md``. Registries are plain dicts (docs/design.md §6).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The standard-layout output profile (DESIGN §5): CSV, UTF-8, CRLF, a header row of
+"""The standard-layout output profile (docs/design.md §5): CSV, UTF-8, CRLF, a header row of
 項目名称, RFC 4180 quoting.
 
 The official file rules of the 中間標準レイアウト are not known (see

@@ -2,7 +2,7 @@
 
 Both transforms parse with one RE2 regex built from the ``format`` (``G`` era digits,
 ``YY``/``YYYY`` year, ``MM``/``M`` month, ``DD``/``D`` day, anything else literal), then do
-all date arithmetic with numpy.  Rules (DESIGN §4, legacy-exports §2):
+all date arithmetic with numpy.  Rules (docs/design.md §4, legacy-exports §2):
 
 - a month/day ``00`` is 不詳: written ``00`` (``1935-00-00``) and the ``flag_item`` set;
 - a ``sentinels`` value (``00000000``, ``99999999``) becomes blank and sets the flag;
