@@ -1,0 +1,309 @@
+"""Issue 15 benchmark: our commands against the decode floor and the peers, in ONE invocation.
+
+    .venv/bin/python benchmarks/bench_floor.py -n 300000            # generate (untimed, reused), measure, print
+    .venv/bin/python benchmarks/bench_floor.py -n 300000 --write    # … and rewrite the issue-15 section of RESULTS.md
+
+Every case runs in a fresh interpreter (``_measure.run_case``: wall, CPU incl. child processes,
+peak RSS, load average before/after); our side is the installed ``chukan-layout`` command run
+as a subprocess, so its wall time includes interpreter start, imports and adapter load.
+
+- **Decode floor** (one core): the same input files streamed in 4 MiB reads through
+  ``codecs.getincrementaldecoder("cp932")`` (vendor A fixed width, vendor B CSV), and through
+  the tool's own IBM930 table (vendor C: ``readers.ebcdic``, each 4 MiB read decoded as one
+  mixed SBCS/DBCS run). Beside it ``chukan-layout convert`` of the same 住民 + 世帯 files with
+  their 外字 table and ``--workers`` (default 2), validation and reports on. Ratio = convert
+  wall / floor wall (target ≤ 1.5×).
+- **Start-up**: ``convert`` of a 10-record vendor A file (target ≤ 1 s wall), best of 3 after one
+  warm-up run (the warm-up fills the compiled-adapter cache, as any earlier run would).
+- **validate** of the golden standard 住民 CSV against ``pyarrow.csv.open_csv`` reading it into
+  batches (target ≤ 2.5×) and against the pandera pipeline of ``peers.py`` (≥ 2×, goal ≥ 4×);
+  frictionless (goal ≥ 50×) and our validate both on the first ``--frictionless-rows`` rows of the
+  same CSV (frictionless needs ~8 minutes per million rows here).
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from _measure import run_case  # noqa: E402
+
+RESULTS_MD = HERE / "RESULTS.md"
+BEGIN, END = "<!-- floor:begin (benchmarks/bench_floor.py --write) -->", "<!-- floor:end -->"
+BIN = Path(sys.executable).parent / "chukan-layout"
+CHUNK = 4 << 20
+VENDORS = {  # vendor: (adapter, 住民 file, 世帯 file, 外字 table, floor)
+    "a": ("vendor_a", "JUMIN.DAT", "SETAI.DAT", "GAIJI_A.tsv", "cp932"),
+    "b": ("vendor_b", "jumin.csv", "setai.csv", "gaiji_b.tsv", "cp932"),
+    "c": ("vendor_c", "JUMIN.EBC", "SETAI.EBC", "GAIJI_C.tsv", "ibm930"),
+}
+
+
+def _log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- data (untimed)
+
+
+def prepare(residents: int, data_dir: str) -> dict[str, Any]:
+    """Generate (or reuse) a town of ``residents``: vendors A, B, C and the golden files."""
+    out = Path(data_dir) / f"floor_{residents}"
+    stamp = out / "prepared.json"
+    if stamp.exists():
+        return json.loads(stamp.read_text())
+    shutil.rmtree(out, ignore_errors=True)
+    subprocess.run([str(BIN), "generate", "--vendor", "all", "-n", str(residents), "--seed", "7", "-o", str(out)],
+                   check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+    for q in out.rglob("*"):  # only the 住民/世帯 exports and the golden 住民 file are measured
+        keep = q.name in {n for v in VENDORS.values() for n in v[1:4]} or q.name == "juki_jumin.csv"
+        if q.is_file() and not keep and q.suffix.upper() in (".CSV", ".DAT", ".EBC"):
+            q.unlink()
+    golden = out / "golden" / "juki_jumin.csv"
+    info = {"root": str(out), "golden": str(golden), "golden_bytes": golden.stat().st_size}
+    with golden.open("rb") as f:
+        info["golden_rows"] = sum(1 for _ in f) - 1
+    for v, (_ad, jumin, setai, _g, _f) in VENDORS.items():
+        info[f"{v}_bytes"] = sum((out / f"vendor_{v}" / n).stat().st_size for n in (jumin, setai))
+    stamp.write_text(json.dumps(info, indent=1))
+    return info
+
+
+def head_csv(src: str, dst: str, rows: int) -> int:
+    """The header and the first ``rows`` data rows of a standard CSV (no quoted newlines in it)."""
+    n = 0
+    with open(src, "rb") as fi, open(dst, "wb") as fo:
+        for line in fi:
+            fo.write(line)
+            n += 1
+            if n > rows:
+                break
+    return n - 1
+
+
+# --------------------------------------------------------------------------- cases (fresh processes)
+
+
+def floor_stream(paths: list[str], encoding: str) -> int:
+    """One core: every file through an incremental decoder in 4 MiB reads (characters decoded)."""
+    chars = 0
+    for p in paths:
+        if encoding == "ibm930":
+            import numpy as np
+
+            from chukan_layout.readers.codecs import get_codec
+            from chukan_layout.readers.definition import FieldType
+
+            codec = get_codec("ibm930")
+            with open(p, "rb") as f:
+                while chunk := f.read(CHUNK):
+                    cells = np.frombuffer(chunk, np.uint8).reshape(1, -1)
+                    chars += len(codec.decode_columns([(cells, FieldType.MIXED)])[0][0])
+        else:
+            dec = codecs.getincrementaldecoder(encoding)("surrogateescape")
+            with open(p, "rb") as f:
+                while chunk := f.read(CHUNK):
+                    chars += len(dec.decode(chunk))
+            chars += len(dec.decode(b"", final=True))
+    return chars
+
+
+def command(args: list[str]) -> dict[str, Any]:
+    """``chukan-layout ARGS`` as a subprocess (exit 1 = a FAIL verdict still counts as a run)."""
+    p = subprocess.run([str(BIN), *args], capture_output=True, text=True)
+    if p.returncode not in (0, 1):
+        raise RuntimeError(f"chukan-layout {' '.join(args)} exited {p.returncode}: {p.stderr[-2000:]}")
+    return {"exit": p.returncode}
+
+
+def open_csv_batches(path: str) -> int:
+    """Read the CSV into Arrow batches (every column a string): the reading floor of validate."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    with open(path, encoding="utf-8") as f:
+        names = next(iter(__import__("csv").reader(f)))
+    reader = pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(block_size=16 << 20),
+        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}),
+    )
+    return sum(b.num_rows for b in reader)
+
+
+# --------------------------------------------------------------------------- run
+
+
+def _case(label: str, target: str, **kw: Any) -> dict[str, Any]:
+    _log(f"  … {label}")
+    r = run_case(target, timeout=1800, **kw)
+    r["label"] = label
+    _log(
+        f"    {r['seconds']:.2f} s wall, {r['cpu_seconds']:.2f} s CPU, load {r['load_before']:.1f}→{r['load_after']:.1f}"
+    )
+    return r
+
+
+def startup(info: dict[str, Any], scratch: Path) -> dict[str, Any]:
+    """Wall of ``chukan-layout convert`` on a 10-record file, measured from here (process start
+    to exit): one warm-up run, then the best of 3."""
+    src = Path(info["root"]) / "vendor_a" / "JUMIN.DAT"
+    with src.open("rb") as f:
+        ten = b"".join(f.readline() for _ in range(10))
+    d = scratch / "ten"
+    d.mkdir(parents=True, exist_ok=True)
+    (d / "JUMIN.DAT").write_bytes(ten)
+    runs, loads = [], []
+    for k in range(4):
+        loads.append(os.getloadavg()[0])
+        t = time.perf_counter()
+        subprocess.run([str(BIN), "convert", "-a", "vendor_a", str(d / "JUMIN.DAT"), "-o", str(scratch / "ten_out"),
+                        "--no-progress"], capture_output=True, check=False)  # fmt: skip
+        if k:
+            runs.append(time.perf_counter() - t)
+    return {"label": "start-up: convert of a 10-record file", "seconds": min(runs), "runs": runs,
+            "load_before": min(loads), "load_after": max(loads), "cpu_seconds": float("nan")}  # fmt: skip
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    info = run_case("bench_floor:prepare", timeout=3600, residents=args.residents, data_dir=args.data_dir)[
+        "result"
+    ]
+    root = Path(info["root"])
+    scratch = Path(args.data_dir) / f"floor_out_{args.residents}"
+    cases: dict[str, dict[str, Any]] = {}
+    for v, (adapter, jumin, setai, gaiji, floor) in VENDORS.items():
+        if v not in args.vendors:
+            continue
+        files = [str(root / f"vendor_{v}" / n) for n in (jumin, setai)]
+        cases[f"floor_{v}"] = _case(f"floor {v}: {floor} decode, 1 core, 4 MiB reads", "bench_floor:floor_stream",
+                                    paths=files, encoding=floor)  # fmt: skip
+        out = scratch / f"convert_{v}"
+        shutil.rmtree(out, ignore_errors=True)
+        cases[f"convert_{v}"] = _case(
+            f"convert vendor {v.upper()}, {args.workers} workers", "bench_floor:command",
+            args=["convert", "-a", adapter, *files, "--gaiji-table", str(root / f"vendor_{v}" / gaiji), "-o", str(out),
+                  "-j", str(args.workers), "--no-progress"])  # fmt: skip
+        shutil.rmtree(out, ignore_errors=True)
+    cases["startup"] = startup(info, scratch)
+    golden = info["golden"]
+    vout = scratch / "validate"
+    cases["open_csv"] = _case(
+        "pyarrow.csv.open_csv into batches", "bench_floor:open_csv_batches", path=golden
+    )
+    cases["validate"] = _case("validate (standard 住民 CSV)", "bench_floor:command",
+                              args=["validate", "--layout", "juki.jumin", golden, "-o", str(vout), "--no-progress"])  # fmt: skip
+    if not args.skip_peers:
+        cases["pandera"] = _case("pandera over open_csv", "peers:pandera_stream", csv_path=golden,
+                                 layout_id="juki.jumin")  # fmt: skip
+        head = scratch / "juki_jumin_head.csv"
+        info["head_rows"] = head_csv(golden, str(head), args.frictionless_rows)
+        cases["validate_head"] = _case(f"validate, first {info['head_rows']:,} rows", "bench_floor:command",
+                                       args=["validate", "--layout", "juki.jumin", str(head), "-o", str(vout),
+                                             "--no-progress"])  # fmt: skip
+        cases["frictionless"] = _case(f"frictionless, first {info['head_rows']:,} rows",
+                                      "peers:frictionless_validate", csv_path=str(head), layout_id="juki.jumin")  # fmt: skip
+    return {"residents": args.residents, "workers": args.workers, "info": info, "cases": cases,
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "python": platform.python_version(),
+            "cpus": os.cpu_count()}  # fmt: skip
+
+
+def _ratio(cases: dict[str, dict[str, Any]], num: str, den: str) -> float | None:
+    if num in cases and den in cases:
+        return float(cases[num]["seconds"]) / float(cases[den]["seconds"])
+    return None
+
+
+def render(data: dict[str, Any]) -> str:
+    c, info = data["cases"], data["info"]
+    loads = [x[k] for x in c.values() for k in ("load_before", "load_after")]
+    lines = [BEGIN, "## Issue 15: decode floor, start-up and validate (one invocation)", "",
+             f"`benchmarks/bench_floor.py -n {data['residents']}` — {data['date']}, Python {data['python']}, "
+             f"{data['cpus']} cores shared with other jobs; 1-minute load average {min(loads):.1f}–{max(loads):.1f} "
+             "across the cases (each case's own load is in the table). Both sides of every ratio were measured "
+             "in this one invocation, one after the other; our side is the `chukan-layout` command run as a "
+             "subprocess (wall includes interpreter start, imports, adapter load, validation, 外字 and reports).", "",
+             "| case | wall s | CPU s | load before → after |", "|---|---:|---:|---|"]  # fmt: skip
+    for x in c.values():
+        cpu = "" if x["cpu_seconds"] != x["cpu_seconds"] else f"{x['cpu_seconds']:.2f}"
+        lines.append(
+            f"| {x['label']} | {x['seconds']:.2f} | {cpu} | {x['load_before']:.1f} → {x['load_after']:.1f} |"
+        )
+    lines += ["", "| target (issue 15) | measured | met? |", "|---|---|---|"]
+    for v in VENDORS:
+        r = _ratio(c, f"convert_{v}", f"floor_{v}")
+        if r is not None:
+            mb = info[f"{v}_bytes"] / 1e6
+            lines.append(f"| convert vendor {v.upper()} ({mb:,.0f} MB, {data['workers']} workers) ≤ 1.5× its decode floor "
+                         f"| {r:.2f}× | {'yes' if r <= 1.5 else 'no'} |")  # fmt: skip
+    s = c["startup"]["seconds"]
+    lines.append(
+        f"| start-up: convert of a 10-record file ≤ 1 s wall | {s:.2f} s | {'yes' if s <= 1 else 'no'} |"
+    )
+    r = _ratio(c, "validate", "open_csv")
+    if r is not None:
+        lines.append(f"| validate ({info['golden_rows']:,} rows) ≤ 2.5× open_csv into batches | {r:.2f}× "
+                     f"| {'yes' if r <= 2.5 else 'no'} |")  # fmt: skip
+    r = _ratio(c, "pandera", "validate")
+    if r is not None:
+        lines.append(f"| validate ≥ 2× the pandera pipeline (goal ≥ 4×) | {r:.2f}× "
+                     f"| {'yes' if r >= 2 else 'no'}{' (goal met)' if r >= 4 else ''} |")  # fmt: skip
+    r = _ratio(c, "frictionless", "validate_head")
+    if r is not None:
+        lines.append(f"| validate vs frictionless, goal ≥ 50× ({info['head_rows']:,} rows) | {r:.1f}× "
+                     f"| {'yes' if r >= 50 else 'no'} |")  # fmt: skip
+    lines.append(END)
+    return "\n".join(lines) + "\n"
+
+
+def write_results(text: str) -> None:
+    md = RESULTS_MD.read_text("utf-8")
+    if BEGIN in md and END in md:
+        a, rest = md.split(BEGIN, 1)
+        md = a + text.rstrip("\n") + rest.split(END, 1)[1]
+    else:
+        title, _, body = md.partition("\n")
+        md = f"{title}\n\n{text}\n{body.lstrip(chr(10))}"
+    RESULTS_MD.write_text(md, "utf-8")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-n", "--residents", type=int, default=300_000)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--vendors", default="abc", help="which vendors' convert to measure (default abc)")
+    ap.add_argument("--frictionless-rows", type=int, default=100_000)
+    ap.add_argument("--skip-peers", action="store_true", help="no pandera / frictionless")
+    ap.add_argument("--data-dir", default=str(HERE / "data"))
+    ap.add_argument("--write", action="store_true", help="rewrite the issue-15 section of RESULTS.md")
+    ap.add_argument("--render", action="store_true", help="only re-render the last saved run")
+    args = ap.parse_args()
+    saved = Path(args.data_dir) / f"floor_{args.residents}.json"
+    if args.render:
+        data = json.loads(saved.read_text())
+    else:
+        if not BIN.exists():
+            sys.exit(f"{BIN} not found: run from the project's .venv (make install)")
+        data = run(args)
+        saved.write_text(json.dumps(data, indent=1, default=str))
+    text = render(data)
+    print(text)
+    if args.write:
+        write_results(text)
+        _log(f"wrote {RESULTS_MD}")
+
+
+if __name__ == "__main__":
+    main()
