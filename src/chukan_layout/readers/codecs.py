@@ -121,6 +121,9 @@ class TextCodec:
     name: str = ""
     ebcdic: bool = False  # digit family of zoned fields and the blank byte
     blank: int = 0x20
+    # bytes 0x00-0x7F are always single characters, the same code points (cp932, EUC-JP, UTF-8):
+    # an all-ASCII column needs no codec (:meth:`PythonCodec.decode_ascii`)
+    ascii_identity: bool = False
 
     def pad_unit(self, kind: FieldType) -> bytes:
         """The blank used to pad a field of this kind (DBCS fields pad with a DBCS space)."""
@@ -313,6 +316,7 @@ class PythonCodec(TextCodec):
         self.py_name = py_name
         self.dbcs_blank = dbcs_blank
         self.ascii_compatible = ascii_compatible
+        self.ascii_identity = ascii_compatible
         _pycodecs.lookup(py_name)
 
     def pad_unit(self, kind: FieldType) -> bytes:
@@ -380,15 +384,15 @@ class PythonCodec(TextCodec):
         rest: list[int] = []
         for k, (cells, _kind) in enumerate(columns):
             if self.ascii_compatible and is_ascii(cells):
-                out[k] = self._decode_ascii(cells, trim)  # no codec: ASCII bytes are their own UTF-8
+                out[k] = self.decode_ascii(cells, trim)  # no codec: ASCII bytes are their own UTF-8
             else:
                 rest.append(k)
         if rest:
-            for k, d in zip(rest, self._decode_group([columns[k][0] for k in rest], trim), strict=True):
+            for k, d in zip(rest, self.decode_group([columns[k][0] for k in rest], trim), strict=True):
                 out[k] = d
         return [d for d in out if d is not None]
 
-    def _decode_ascii(self, cells: np.ndarray, trim: bool) -> Decoded:
+    def decode_ascii(self, cells: np.ndarray, trim: bool = False) -> Decoded:
         """A column whose bytes are all < 0x80: the same bytes are the UTF-8 (NUL still marks a bad cell)."""
         n, width = cells.shape
         data = copy_cells(cells).reshape(-1)
@@ -398,7 +402,7 @@ class PythonCodec(TextCodec):
             strings = rtrim_spaces(strings)
         return strings, bad, self._reason
 
-    def _decode_group(self, columns: Sequence[np.ndarray], trim: bool) -> list[Decoded]:
+    def decode_group(self, columns: Sequence[np.ndarray], trim: bool = False) -> list[Decoded]:
         """One codec call for all ``columns``: field-major cells, each followed by the separator.
 
         With ``trim`` (ASCII-compatible codecs) each cell is laid out in 8-byte words, ending in a

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from . import codes, numeric
 from .api import Reader
-from .codecs import TextCodec, get_codec
+from .codecs import PythonCodec, TextCodec, get_codec
 from .definition import FieldDef, FieldType, FixedWidthDefinition, Framing, RecordRole, RecordType
 from .framing import ByteStream, Chunk, frame
 
@@ -69,10 +69,26 @@ def decode_fields(
     for i, f in enumerate(fields):
         if f.type in TEXT_TYPES:
             groups.setdefault((f.codec or encoding, f.name in trim), []).append(i)
+    high: np.ndarray | None = None  # per byte position, the highest byte of any record
     for (codec_name, trimmed), idx in groups.items():
         codec = get_codec(codec_name)
-        cols = [(matrix[:, fields[i].start - 1 : fields[i].end], fields[i].type) for i in idx]
-        for i, (strings, bad, why) in zip(idx, codec.decode_columns(cols, trim=trimmed), strict=True):
+        cells = {i: matrix[:, fields[i].start - 1 : fields[i].end] for i in idx}
+        if isinstance(codec, PythonCodec) and codec.ascii_identity and m:
+            if high is None:
+                high = matrix.max(axis=0)  # one pass over contiguous rows: which fields are all ASCII
+            plain = [
+                i
+                for i in idx
+                if fields[i].length and int(high[fields[i].start - 1 : fields[i].end].max()) < 0x80
+            ]
+            for i in plain:
+                columns[i], bad, why = codec.decode_ascii(cells[i], trimmed)
+                bads.append((i, bad, why))
+            idx = [i for i in idx if columns[i] is None]
+            decoded = codec.decode_group([cells[i] for i in idx], trimmed) if idx else []
+        else:
+            decoded = codec.decode_columns([(cells[i], fields[i].type) for i in idx], trim=trimmed)
+        for i, (strings, bad, why) in zip(idx, decoded, strict=True):
             columns[i] = strings
             bads.append((i, bad, why))
     for i, f in enumerate(fields):
