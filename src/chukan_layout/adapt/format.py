@@ -143,7 +143,14 @@ class Target(_Strict):
     record_type: str | None = None  # default: the only data record type
     where: Condition | None = None  # rows of the record type that feed this layout
     lookups: dict[str, LookupJoin] = {}
-    items: dict[str, ItemMapping]
+    items: dict[str, ItemMapping] = {}
+    crosswalk: str | None = None  # a crosswalk file (relative to the adapter) supplying items
+
+    @model_validator(mode="after")
+    def _some_items(self) -> Target:
+        if not self.items and self.crosswalk is None:
+            raise ValueError("a target needs `items` or a `crosswalk`")
+        return self
 
 
 class Source(_Strict):

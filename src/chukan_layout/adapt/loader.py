@@ -21,6 +21,7 @@ from ..errors import DefinitionError, PluginError
 from ..readers.definition import CsvDefinition, FixedWidthDefinition, RecordDefinition, RecordRole
 from ..spec.model import Layout
 from . import registry
+from .crosswalk_items import crosswalk_files, expand_crosswalks
 from .format import AdapterFile, Condition, ItemMapping, Mapping_, Source, Target
 from .transforms.base import Transform
 from .yaml_lines import LineMap, load_yaml_file, validation_error
@@ -319,7 +320,8 @@ def _steps(adapter: Adapter) -> list[Transform]:
 
 def _definition_files(model: AdapterFile, base: Path) -> list[Path]:
     """The record definition files an adapter reads besides itself."""
-    return sorted({(base / s.definition_file).resolve() for s in model.sources.values() if s.definition_file})
+    defs = {(base / s.definition_file).resolve() for s in model.sources.values() if s.definition_file}
+    return sorted(defs | set(crosswalk_files(model, base)))
 
 
 def _load_adapter(file: Path, layouts: LayoutProvider) -> Adapter:
@@ -335,11 +337,30 @@ def _load_adapter(file: Path, layouts: LayoutProvider) -> Adapter:
     return compile_adapter(model, lines, file.parent, layouts, file)
 
 
+def _fields_of(
+    model: AdapterFile, sources: dict[str, SourceSpec]
+) -> Callable[[str | None, str | None], list[str]]:
+    """Fields of a target's source (default: the only data source) for crosswalk targets."""
+
+    def fields(source: str | None, record_type: str | None) -> list[str]:
+        data = [k for k, s in sources.items() if s.role == "data"]
+        sid = source or (data[0] if len(data) == 1 else None)
+        if sid is None or sid not in sources:
+            return []
+        try:
+            return sources[sid].fields(record_type)
+        except KeyError:
+            return []
+
+    return fields
+
+
 def compile_adapter(
     model: AdapterFile, lines: LineMap, base: Path, layouts: LayoutProvider, file: Path | None = None
 ) -> Adapter:
     """Check a parsed adapter file against its definitions and layouts; every error names its line."""
     sources = _compile_sources(model, lines, base)
+    model = expand_crosswalks(model, _fields_of(model, sources), base, lines.error, layouts)
     check = _Checker(model, lines, sources)
     data_ids = [k for k, s in sources.items() if s.role == "data"]
     targets = [

@@ -98,9 +98,12 @@ def propose(
             taken.add(f)
     out = []
     for i, it in enumerate(layout.items):
-        f, how = chosen.get(i, (None, "none"))
-        ln, typ = lengths.get(f, (None, None)) if f else (None, None)
-        out.append(Proposal(it, f, how, _todos(it, ln, typ) if f else []))
+        if i not in chosen:
+            out.append(Proposal(it, None, "none", []))
+            continue
+        fld, how = chosen[i]
+        ln, typ = lengths.get(fld, (None, None))
+        out.append(Proposal(it, fld, how, _todos(it, ln, typ)))
     return out
 
 

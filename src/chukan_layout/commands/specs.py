@@ -280,6 +280,7 @@ def _add_table_commands() -> None:
     specs.add_command(specs_tables.import_cmd)
     specs.add_command(specs_tables.export_cmd)
     specs.add_command(specs_tables.diff_cmd)
+    specs.add_command(specs_tables.crosswalk_cmd)
 
 
 _add_table_commands()

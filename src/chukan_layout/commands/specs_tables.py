@@ -169,3 +169,46 @@ def diff_cmd(old: str, new: str, profile_name: str, as_json: bool, as_html: bool
         click.echo(render_html(a, b, changes), nl=False)
     else:
         click.echo(render_text(a, b, changes))
+
+
+@click.command("crosswalk")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--check", is_flag=True, help="Check it: items exist, code maps fit, required targets covered or waived."
+)
+@click.option(
+    "--layouts",
+    "layout_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="A folder of your own layouts (e.g. imported with `specs import`). Repeatable.",
+)
+def crosswalk_cmd(file: str, check: bool, layout_dirs: Sequence[str]) -> None:
+    """Show a crosswalk (source layout item ↔ target layout item), or --check it (exit 1 on problems).
+
+    \b
+    Example:
+      chukan-layout specs crosswalk v27_to_kihon.yaml --check --layouts layouts/kihon/
+    """
+    from ..spec.crosswalk import check_crosswalk, load_crosswalk
+    from ..spec.registry import all_codes, load_layout, register_layout_dir
+
+    for d in layout_dirs:
+        register_layout_dir(d)
+    cw = load_crosswalk(file)
+    covered = sum(p.source is not None for p in cw.pairs)
+    waived = len(cw.pairs) - covered
+    if not check:
+        for p in cw.pairs:
+            right = f"{p.source}" if p.source else f"(waived: {p.waived})"
+            extra = f"  map {p.code_map}" if p.code_map else ""
+            click.echo(f"{p.target:<28} ← {right}{extra}")
+    problems = check_crosswalk(cw, file, lambda i: load_layout(i).spec, all_codes()) if check else []
+    for pr in problems:
+        click.echo(str(pr))
+    summary = f"{cw.crosswalk}: {cw.source} → {cw.target}, {covered} pair(s), {waived} waived"
+    if check:
+        summary += f": {len(problems)} problem(s)" if problems else ": ok"
+    click.echo(summary, err=bool(problems))
+    if problems:
+        sys.exit(1)
