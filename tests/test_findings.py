@@ -76,3 +76,16 @@ def test_key_severity_reports_a_rule_warning_as_warning():
     assert merged.total("warning") == 1
     forced = FindingSet(severity_overrides={"test.bad": Severity.INFO}).merge(fs)
     assert forced.total("info") == 2
+
+
+def test_to_pandas_one_row_per_code_file_item() -> None:
+    fs = FindingSet(severity_overrides={"test.bad": Severity.WARNING})
+    fs.add("test.bad", file="a.csv", item="shimei", records=[3, 1, 2])
+    fs.add("test.bad", file="b.csv", item="shimei", records=[5])
+    df = fs.to_pandas()
+    assert list(df.columns) == ["code", "severity", "file", "item", "count"]
+    assert df.to_dict("records") == [
+        {"code": "test.bad", "severity": "warning", "file": "a.csv", "item": "shimei", "count": 3},
+        {"code": "test.bad", "severity": "warning", "file": "b.csv", "item": "shimei", "count": 1},
+    ]
+    assert FindingSet().to_pandas().empty

@@ -247,6 +247,19 @@ class FindingSet:
                 "samples": [s.__dict__ for s in self.samples.get(key, [])],
             }
 
+    def to_pandas(self) -> Any:
+        """One row per (code, file, item): ``code``, ``severity``, ``file``, ``item``, ``count``.
+
+        A ``pandas.DataFrame`` sorted like :meth:`rows` (samples stay on the set: they are
+        per-record detail, see :meth:`records_of`)."""
+        import pandas as pd
+
+        cols = ["code", "severity", "file", "item", "count"]
+        rows = [{k: r[k] for k in cols} for r in self.rows()]
+        df = pd.DataFrame(rows, columns=cols)
+        return df.astype({"code": "string", "severity": "string", "file": "string", "item": "string",
+                          "count": "int64"})  # fmt: skip
+
     def records_of(self, code: str | None = None, item: str | None = None) -> set[tuple[str, int, str, str]]:
         """(file, record, item, code) of every kept sample (all of them with max_samples=None)."""
         out: set[tuple[str, int, str, str]] = set()

@@ -79,3 +79,25 @@ def test_shipped_valid_records_and_mutations(layout_id: str) -> None:
 
     accepts()
     rejects()
+
+
+def test_hypothesis_is_an_optional_extra_with_a_clear_error() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['hypothesis'] = None\n"  # as if not installed
+        "import chukan_layout, chukan_layout.spec.registry, chukan_layout.pipeline\n"
+        "try:\n    import chukan_layout.spec.strategies\nexcept ModuleNotFoundError as e:\n    print(e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "pip install 'chukan-layout[strategies]'" in out
+    import tomllib
+    from pathlib import Path
+
+    meta = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text("utf-8"))[
+        "project"
+    ]
+    assert not any(d.startswith("hypothesis") for d in meta["dependencies"])
+    assert any(d.startswith("hypothesis") for d in meta["optional-dependencies"]["strategies"])
+    assert any(d.startswith("hypothesis") for d in meta["optional-dependencies"]["dev"])

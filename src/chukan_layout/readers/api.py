@@ -119,6 +119,37 @@ class Reader:
         """Consume the reader (convenience for tests and small files)."""
         return list(self)
 
+    def to_pandas(self) -> Any:
+        """The (remaining) data records as one ``pandas.DataFrame``; consumes the reader.
+
+        Values stay strings: every field is a pandas ``string`` column (no type guessing, no
+        lost leading zeros); ``_record`` is int64 and ``_source`` a string. Records of several
+        types get the union of their fields (blank where a type has none) and a
+        ``_record_type`` column. The whole file is held in memory: for big files, iterate the
+        batches instead. Rejects, trailers and stats stay on the reader as usual.
+        """
+        import pandas as pd
+
+        tables, types = [], []
+        for b in self:
+            rt = (b.schema.metadata or {}).get(b"record_type")
+            t = pa.Table.from_batches([b.replace_schema_metadata(None)])
+            types.append(rt.decode() if rt is not None else None)
+            tables.append(t)
+        if not tables:
+            return pd.DataFrame(
+                {"_record": pd.Series([], dtype="int64"), "_source": pd.Series([], dtype="string")}
+            )
+        if len(set(types)) > 1:
+            tables = [t.append_column("_record_type", pa.array([rt] * t.num_rows, pa.string()))
+                      for t, rt in zip(tables, types, strict=True)]  # fmt: skip
+        table = pa.concat_tables(tables, promote_options="default")
+        strings = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype()}
+        df = table.to_pandas(types_mapper=strings.get)
+        names = [c for c in df.columns if not c.startswith("_")]
+        df[names] = df[names].fillna("")  # a field one record type lacks: blank, as the layouts say
+        return df
+
     # -- used by the format readers ------------------------------------------------------
     def reject(self, record: int, offset: int, raw: bytes, code: str, reason: str) -> None:
         """Record a bad record (policy reject) or raise (policy strict)."""

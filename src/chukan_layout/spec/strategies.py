@@ -11,6 +11,9 @@ date, Japanese text from the item's charset (髙/﨑/IVS where it allows them), 
 the item's unit, and row rules satisfied by construction (a small solver repairs
 ``==``/``in``/``is_set``/``is_blank`` conditions; the rest is filtered).
 ``mutations`` yields ``(record, item_or_rule, expected_code)``: one targeted breakage.
+
+Hypothesis is an optional extra: ``pip install 'chukan-layout[strategies]'`` (the ``dev``
+extra includes it). Importing this module without it fails with that instruction.
 """
 
 from __future__ import annotations
@@ -21,8 +24,14 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-from hypothesis import assume
-from hypothesis import strategies as st
+try:  # an optional extra, as pandera does: nothing else of the package imports this module
+    from hypothesis import assume
+    from hypothesis import strategies as st
+except ModuleNotFoundError as e:  # pragma: no cover - exercised in a subprocess by the tests
+    raise ModuleNotFoundError(
+        "chukan_layout.spec.strategies needs Hypothesis: pip install 'chukan-layout[strategies]'",
+        name="hypothesis",
+    ) from e
 
 from . import checkdigits, expr, wareki
 from .charsets import invalid_chars
