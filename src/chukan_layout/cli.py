@@ -9,12 +9,14 @@ severity, 2 usage or run failure.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
 
 from . import __version__
-from .errors import ChukanError
+from .errors import EXIT_FAILURE, ChukanError
+from .terminal import SafeStream, safe_text
 
 # (module, attribute) of every command; each module is owned by the stage it drives.
 COMMANDS: list[tuple[str, str]] = [
@@ -31,14 +33,43 @@ COMMANDS: list[tuple[str, str]] = [
 
 
 class _Group(click.Group):
-    """Turns a :class:`ChukanError` into one clear line on stderr and its exit code."""
+    """Turns every failure into one clear line on stderr and exit 2 — never a traceback (issue 14).
+
+    A :class:`ChukanError` carries its own exit code; an OS error (read-only folder, full disk,
+    a symlink loop) names the path and the cause; Ctrl-C says that nothing was published; any
+    other exception is a bug, reported in one line (``CHUKAN_DEBUG=1`` shows the traceback).
+    """
 
     def invoke(self, ctx: click.Context) -> object:
+        raw_stdout = sys.stdout
+        sys.stdout = SafeStream(raw_stdout)  # type: ignore[assignment]
         try:
             return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
         except ChukanError as e:
-            click.echo(f"error: {e}", err=True)
-            sys.exit(e.exit_code)
+            _fail(f"error: {safe_text(str(e))}", e.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted: nothing of this run was published; the output folder keeps the files of the "
+                  "previous complete run (listed in its run.json), if any", EXIT_FAILURE)  # fmt: skip
+        except OSError as e:
+            where = f"{e.filename}: " if e.filename is not None else ""
+            if e.filename2 is not None:
+                where = f"{e.filename} → {e.filename2}: "
+            _fail(f"error: {safe_text(where)}{e.strerror or type(e).__name__}", EXIT_FAILURE)
+        except Exception as e:
+            if os.environ.get("CHUKAN_DEBUG"):
+                raise
+            _fail(f"error: internal error ({type(e).__name__}: {safe_text(str(e))[:300]}); "
+                  "please report it (CHUKAN_DEBUG=1 shows the traceback)", EXIT_FAILURE)  # fmt: skip
+        finally:
+            sys.stdout = raw_stdout
+        return None  # pragma: no cover - _fail exits
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

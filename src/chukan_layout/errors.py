@@ -21,7 +21,11 @@ Every exception carries the exit code the CLI returns for it (docs/design.md §4
     ├── OptionsError           a run option has a wrong value (found before anything is read)
     ├── AccountingError        records read != written + rejected (a bug: never ignore)
     ├── PluginError            a plugin failed to load (reported, not fatal to others)
-    └── ReconcileError         a reconciliation (突合) could not run
+    ├── OutputError            the outputs cannot be written where asked
+    │   ├── InputOverwriteError an output path resolves to an input (names both)
+    │   └── RunLockedError     another run holds the output folder's lock
+    ├── ReconcileError         a reconciliation (突合) could not run
+    └── InterruptedRun         Ctrl-C / SIGTERM: nothing published (says what was kept)
 
 Exit codes: 0 clean, 1 findings at error severity (not an exception), 2 usage or run failure.
 Every class above carries its ``exit_code`` (all 2 today); the CLI prints one line
@@ -85,6 +89,9 @@ class SpecLoadError(SpecError):
         where = file if line is None else f"{file}:{line}"
         super().__init__(f"{where}: {item}: {problem}" if item else f"{where}: {problem}")
 
+    def __reduce__(self) -> tuple[object, ...]:  # workers send errors back pickled
+        return (type(self), (self.file, self.problem, self.item, self.line))
+
 
 class UnknownLayoutError(SpecError, KeyError):
     """A layout id that is not registered; the message lists the valid ones."""
@@ -110,6 +117,10 @@ class DefinitionError(ChukanError):
         self.line = line
         prefix = "" if file is None else (f"{file}: " if line is None else f"{file}:{line}: ")
         super().__init__(prefix + message)
+        self._init_args = (message, file, line)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), self._init_args)
 
 
 class ReadError(ChukanError):
@@ -140,6 +151,9 @@ class ReadError(ChukanError):
         if excerpt:
             msg += f" [hex: {excerpt[:32].hex(' ')}{' …' if len(excerpt) > 32 else ''}]"
         super().__init__(msg)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.reason, self.file, self.record, self.offset, self.excerpt))
 
 
 class DecodeError(ReadError):
@@ -188,3 +202,27 @@ class PluginError(ChukanError):
 
 class ReconcileError(ChukanError):
     """``reconcile`` could not run (unreadable input, unknown key item, bad code map or evidence file)."""
+
+
+class OutputError(ChukanError):
+    """The outputs cannot be written where asked (read-only folder, full disk, a path loop …)."""
+
+
+class InputOverwriteError(OutputError):
+    """An output path resolves to one of the inputs (also through symlinks or hard links)."""
+
+    def __init__(self, output: str, input: str) -> None:
+        self.output = output
+        self.input = input
+        super().__init__(f"output {output} would overwrite the input {input}; choose another output folder")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.output, self.input))
+
+
+class RunLockedError(OutputError):
+    """Another run writes into the same output folder (its lock file is held by a live process)."""
+
+
+class InterruptedRun(ChukanError):
+    """The run was interrupted (Ctrl-C, SIGTERM): nothing of it was published."""

@@ -27,7 +27,7 @@ from typing import Any, BinaryIO, Literal
 
 import pyarrow as pa
 
-from ..errors import AccountingError, DecodeError, FramingError, ReadError
+from ..errors import AccountingError, ChukanError, DecodeError, DefinitionError, FramingError, ReadError
 from . import codes
 from .definition import CsvDefinition, FixedWidthDefinition
 
@@ -101,13 +101,26 @@ class Reader:
         except StopIteration:
             self._finish()
             raise
+        except ChukanError:
+            self._abandon()
+            raise
+        except Exception as e:
+            # csv.Error, ArrowInvalid, UnicodeError, OSError …: bytes the format readers did not
+            # expect. One clear line naming the file and where, never a traceback (issue 14).
+            self._abandon()
+            offset = self.stats.bytes_read
+            raise ReadError(f"unreadable input ({type(e).__name__}: {_one_line(e)})", self.source_id,
+                            self.stats.records_seen + 1, offset) from e  # fmt: skip
         except BaseException:
-            self._done = True
-            if self._close:
-                self._close()
+            self._abandon()
             raise
         self.stats.records_yielded += batch.num_rows
         return batch
+
+    def _abandon(self) -> None:
+        self._done = True
+        if self._close:
+            self._close()
 
     def _finish(self) -> None:
         self._done = True
@@ -165,6 +178,72 @@ class Reader:
         """Keep a header / trailer / end record (values + ``_record``)."""
         self.stats.control_records += 1
         {"header": self.headers, "trailer": self.trailers}.get(role, self.ends).append(values)
+
+
+def _one_line(e: BaseException) -> str:
+    text = " ".join(str(e).split())
+    return text[:200] + (" …" if len(text) > 200 else "")
+
+
+# Containers that are not export files: named by their magic bytes instead of being parsed as
+# records (a gzip file read as CSV gave a traceback; as fixed-width, thousands of rejects).
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"PK\x05\x06", "an empty ZIP archive"),
+    (b"BZh", "a bzip2-compressed file"),
+    (b"\xfd7zXZ\x00", "an xz-compressed file"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"\x28\xb5\x2f\xfd", "a zstd-compressed file"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an OLE2 file (legacy Excel .xls / Word .doc)"),
+    (b"%PDF-", "a PDF document"),
+)
+
+
+def container_kind(head: bytes) -> str | None:
+    """What a file is when its first bytes are a known container's magic (gzip, ZIP/xlsx …), else None.
+
+    >>> container_kind(b"\\x1f\\x8b\\x08\\x00"), container_kind(b"0001,山田")
+    ('a gzip-compressed file', None)
+    """
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            if magic.startswith(b"PK") and b"xl/" in head:
+                return "an Excel workbook (.xlsx, a ZIP archive)"
+            if magic.startswith(b"PK") and b"word/" in head:
+                return "a Word document (.docx, a ZIP archive)"
+            return kind
+    return None
+
+
+def _check_encoding(definition: FixedWidthDefinition | CsvDefinition) -> None:
+    """An unknown encoding label is a definition error (one line listing the known ones), not a traceback."""
+    try:
+        if isinstance(definition, CsvDefinition):
+            import codecs
+
+            from .csv_reader import _py_encoding
+
+            codecs.lookup(_py_encoding(definition.encoding))
+        else:
+            from .codecs import get_codec
+
+            get_codec(definition.encoding)
+    except LookupError as e:
+        raise DefinitionError(str(e).strip("'\"")) from None
+
+
+def _check_container(f: BinaryIO, name: str) -> None:
+    if not getattr(f, "seekable", lambda: False)():
+        return
+    pos = f.tell()
+    head = f.read(2048)
+    f.seek(pos)
+    kind = container_kind(head)
+    if kind is not None:
+        raise ReadError(
+            f"this is {kind}, not an export file: extract or convert it first", name, None, 0, head[:8]
+        )
 
 
 def _open(source: str | Path | BinaryIO) -> tuple[BinaryIO, str, Callable[[], None] | None]:
@@ -245,7 +324,14 @@ def read(
         raise ValueError("batch_size must be positive")
     if encoding is not None:
         definition = definition.model_copy(update={"encoding": encoding})
+    _check_encoding(definition)
     f, name, close = _open(source)
+    try:
+        _check_container(f, source_id or name)
+    except BaseException:
+        if close:
+            close()
+        raise
     reader = Reader(source_id or name, policy, on_reject, _close=close)
     counted = _Counting(f, reader.stats)
     if isinstance(definition, CsvDefinition):

@@ -132,9 +132,10 @@ def _header(f: ByteStream, d: CsvDefinition, enc: str, reader: Reader) -> tuple[
     else:
         if enc in ("utf-8-sig", "utf-8") and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
-        line = raw.split(b"\n", 1)[0].rstrip(b"\r").decode(text_enc, "replace")
+        # the first line ends at LF, CRLF or a lone CR (CR-only files gave a csv.Error traceback)
+        line = raw.split(b"\n", 1)[0].split(b"\r", 1)[0].decode(text_enc, "replace")
     f.seek(pos)
-    names = next(csv.reader([line], delimiter=d.delimiter, quotechar=d.quote), [])
+    names = next(csv.reader([line.replace("\x00", "")], delimiter=d.delimiter, quotechar=d.quote), [])
     if d.columns:
         names = list(d.columns)
     seen: dict[str, int] = {}
