@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 EXTRAS ?= dev,synth,xlsx
 
-.PHONY: install demo test lint bench docs clean
+.PHONY: install demo test lint bench docs clean fuzz
 
 # make bench: 1M + 5M residents (about 1.5 h on a shared 2-core machine); make bench BENCH_ARGS=--quick: 100k
 
@@ -36,6 +36,10 @@ lint: install
 bench: install
 	$(BIN)/python -m pip install -q -e '.[$(EXTRAS),bench]'
 	$(BIN)/python benchmarks/run_all.py --write $(BENCH_ARGS)
+
+# make fuzz: ≥ 100,000 mutated vendor A/B/C files through convert (FUZZ_ARGS="--inputs 10000 --seed 2" for a chunk)
+fuzz: install
+	$(BIN)/python -m tests.pipeline.fuzzing $(FUZZ_ARGS)
 
 docs: install
 	$(BIN)/python -m tools.docs

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
 
 import click
@@ -43,6 +44,7 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         raw_stdout = sys.stdout
         sys.stdout = SafeStream(raw_stdout)  # type: ignore[assignment]
+        previous_term = _terminate_like_ctrl_c()
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
@@ -64,7 +66,24 @@ class _Group(click.Group):
                   "please report it (CHUKAN_DEBUG=1 shows the traceback)", EXIT_FAILURE)  # fmt: skip
         finally:
             sys.stdout = raw_stdout
+            if previous_term is not None:
+                signal.signal(signal.SIGTERM, previous_term)  # type: ignore[arg-type]
         return None  # pragma: no cover - _fail exits
+
+
+def _terminate_like_ctrl_c() -> object:
+    """SIGTERM ends a run the way Ctrl-C does: nothing published, staging removed, exit 2.
+
+    Returns the previous handler (restored after the command), None off the main thread.
+    """
+
+    def handler(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (an embedding application): leave its handlers alone
+        return None
 
 
 def _fail(message: str, code: int) -> None:

@@ -216,7 +216,7 @@ def _rel(path: str | Path, base: Path) -> str:
 def convert_report(
     ad: Any, result: Any, merger: RunMerger, files: Sequence[tuple[str, Path, Any]], hashes: Mapping[str, tuple[int, str]],
     report_dir: Path, *, encoding: str | None, thresholds: Thresholds | None, raw_values: bool,
-    extra: Mapping[str, str],
+    extra: Mapping[str, str], place: Callable[[Path], Path] = Path,
 ) -> tuple[Any, dict[str, Path]]:  # fmt: skip
     """Build and write the report of a convert run; (Report, format → path)."""
     sources = {f.file: f.source for f in result.files}
@@ -236,7 +236,10 @@ def convert_report(
 
     def info(path: str, records: int, **kw: Any) -> OutputInfo:
         size, sha = result.hashes[str(path)]
-        return OutputInfo(_rel(path, report_dir), records=records, size=size, sha256=sha, **kw)
+        # paths as they will be once published (the run writes into a staging folder)
+        return OutputInfo(
+            _rel(place(Path(path)), place(report_dir)), records=records, size=size, sha256=sha, **kw
+        )
 
     outputs = [info(o.path, o.records, layout_id=o.layout) for o in result.outputs.values()]
     if result.rejects_path:

@@ -52,6 +52,7 @@ from ._worker import PartResult, RunConfig, WorkerState, batch_rows, run_partiti
 from .executors import CAN_FORK, Job, n_workers, ordered_map
 from .options import ConvertOptions, Hooks, Progress
 from .plan import Partition, plan
+from .publish import Publication, published
 
 
 class BatchStage(Protocol):
@@ -88,12 +89,16 @@ def convert(
     """
     opts = ConvertOptions.of(options, **changes)
     hooks = Hooks(progress=progress, stages=tuple(stages), layouts=layouts)
-    with opts.extra_layouts():
-        return _convert(adapter, list(inputs), Path(out_dir), opts, hooks, findings)
+    # the run writes into a staging folder, published in one step with its run.json (issue 14)
+    with opts.extra_layouts(), Publication(out_dir, opts.report_dir, command="convert", inputs=inputs,
+                                           may_produce=(REJECTS_NAME, GAIJI_NAME, SUMMARY_NAME)) as pub:  # fmt: skip
+        result = _convert(adapter, list(inputs), pub.out, opts.replace(report_dir=pub.report_dir), hooks,
+                          findings, pub.place)  # fmt: skip
+        return published(pub, result)
 
 
 def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path, opts: ConvertOptions, hooks: Hooks,
-             findings: FindingSet | None) -> ConvertResult:  # fmt: skip
+             findings: FindingSet | None, place: Callable[[Path], Path] = Path) -> ConvertResult:  # fmt: skip
     ad = adapter if isinstance(adapter, Adapter) else load_adapter(adapter, hooks.layouts)
     ref = (str(ad.path) if ad.path is not None else None) if isinstance(adapter, Adapter) else str(adapter)
     out.mkdir(parents=True, exist_ok=True)
@@ -167,7 +172,7 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
                 extra={"on_error": opts.on_error, "output_encoding": opts.output_encoding,
                        "gaiji_tables": ", ".join(Path(t).name for t in tables) or "-",
                        "gaiji_policies": ", ".join(f"{k}={v}" for k, v in sorted(opts.gaiji_policies.items())) or "-",
-                       "limit": str(opts.limit) if opts.limit else "-"},
+                       "limit": str(opts.limit) if opts.limit else "-"}, place=place,
             )  # fmt: skip
         return result
     finally:

@@ -98,6 +98,9 @@ _WORKER: tuple[Callable[[Any, Any], Any], Any] | None = None
 
 def _init_pool_worker(job: Job[Any, Any, Any], forked: bool) -> None:
     global _WORKER
+    from .lock import exit_with_parent
+
+    exit_with_parent()  # never outlive a killed parent (issue 14); Ctrl-C is the parent's to handle
     state = job.state if forked and job.state is not None else job.local_state()
     if job.child is not None:
         state = job.child(state)
@@ -137,5 +140,10 @@ def _pool_map(
                 window.append(ex.submit(_pool_task, nxt))
             yield res
             del res
+    except BaseException:
+        # Ctrl-C or an error: stop the workers now instead of waiting for their partitions
+        for proc in list(getattr(ex, "_processes", {}).values()):
+            proc.terminate()
+        raise
     finally:
         ex.shutdown(wait=True, cancel_futures=True)

@@ -69,7 +69,11 @@ class RunLock:
                 same = False
             if same:
                 os.ftruncate(fd, 0)
-                info = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+                info = {
+                    "pid": os.getpid(),
+                    "host": socket.gethostname(),
+                    "since": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                }
                 os.write(fd, json.dumps(info).encode())
                 self._fd = fd
                 return self
@@ -152,12 +156,15 @@ def exit_with_parent(poll: float = 0.5) -> None:
     A ``kill -9`` of the parent left pool workers blocked on their task queue for 80+ s, holding
     memory and the output folder's lock. ``PR_SET_PDEATHSIG`` (Linux) delivers SIGKILL at once;
     the watchdog thread (every platform) notices the re-parenting within ``poll`` seconds.
+    SIGINT is ignored: Ctrl-C reaches the whole process group, and the parent stops the workers.
     """
+    import signal
+
     parent = os.getppid()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     if sys.platform.startswith("linux"):
         try:
             import ctypes
-            import signal
 
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG = 1

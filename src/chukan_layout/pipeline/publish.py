@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import OutputError
+from ..errors import InputOverwriteError, InterruptedRun, OutputError
 from ..files import atomic_output, sha256_file
 from .lock import RunLock, remove_orphans
 
@@ -41,9 +41,10 @@ class RunFolder:
     """The staging folder of one run into ``folder``; :meth:`publish` makes it the folder's content."""
 
     def __init__(self, folder: str | Path, *, may_produce: Iterable[str] = (), command: str = "convert",
-                 lock: bool = True) -> None:  # fmt: skip
+                 lock: bool = True, inputs: Iterable[str | Path] = ()) -> None:  # fmt: skip
         self.folder = Path(folder)
         self.may_produce = set(may_produce) | {MANIFEST_NAME}
+        self.inputs = [Path(p) for p in inputs]
         self.command = command
         self._lock = RunLock(self.folder) if lock else None
         self.staging = self.folder  # set by __enter__
@@ -52,6 +53,8 @@ class RunFolder:
         self.manifest: dict[str, Any] | None = None
 
     def __enter__(self) -> RunFolder:
+        previous = read_manifest(self.folder) or {}
+        self.check_inputs(self.may_produce | set(previous.get("files", {})))  # before any work
         if self._lock is not None:
             self._lock.acquire()
         try:
@@ -63,13 +66,46 @@ class RunFolder:
             raise
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         try:
             if not self.published:
                 shutil.rmtree(self.staging, ignore_errors=True)
         finally:
             if self._lock is not None:
                 self._lock.release()
+        if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
+            raise InterruptedRun(f"interrupted: nothing of this run was published; {self.kept()}") from exc
+
+    def kept(self) -> str:
+        """What the folder holds now, in words (for the interrupted-run message)."""
+        m = read_manifest(self.folder)
+        if m is None:
+            return f"{self.folder} holds no complete run (no {MANIFEST_NAME})"
+        return (f"{self.folder} keeps the previous complete run ({len(m.get('files', {}))} file(s) listed in "
+                f"{MANIFEST_NAME}, published {m.get('published_at', '?')})")  # fmt: skip
+
+    def check_inputs(self, names: Iterable[str]) -> None:
+        """Refuse to run when a file this run may replace or delete is one of its inputs.
+
+        Compared by path after resolving symlinks, and by device + inode (hard links, bind mounts).
+        """
+        ins = []
+        for p in self.inputs:
+            try:
+                ins.append((p, p.resolve(), os.stat(p)))
+            except OSError:
+                continue
+        for rel in sorted(names):
+            target = self.folder / rel
+            try:
+                st = os.stat(target)
+            except OSError:
+                st = None
+            for p, real, ist in ins:
+                same_path = target.resolve() == real
+                same_file = st is not None and (st.st_dev, st.st_ino) == (ist.st_dev, ist.st_ino)
+                if same_path or same_file:
+                    raise InputOverwriteError(str(target), str(p))
 
     def final_path(self, staged: str | Path) -> Path:
         """Where a file written under :attr:`staging` is after publishing."""
@@ -82,7 +118,7 @@ class RunFolder:
         ``hashes`` maps staged paths (or names) to (size, SHA-256) already known (not read again).
         Returns the manifest.
         """
-        known = {Path(k).name: v for k, v in (hashes or {}).items()}
+        known = {_rel_to(Path(k), self.staging): v for k, v in (hashes or {}).items()}
         files: dict[str, dict[str, Any]] = {}
         staged: list[tuple[Path, str]] = []
         for path in sorted(p for p in self.staging.rglob("*") if p.is_file()):
@@ -92,6 +128,9 @@ class RunFolder:
             staged.append((path, rel))
         manifest_path = self.folder / MANIFEST_NAME
         previous = read_manifest(self.folder)
+        self.check_inputs(
+            set(files) | (set(previous.get("files", {})) if previous else set()) | self.may_produce
+        )
         # 1. no manifest while the folder changes: a reader trusts nothing until step 4
         manifest_path.unlink(missing_ok=True)
         # 2. what an earlier run wrote and this one does not produce goes
@@ -114,7 +153,7 @@ class RunFolder:
             "manifest_version": MANIFEST_VERSION,
             "command": self.command,
             "complete": True,
-            "published_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "published_at": _now(),
             "files": files,
             **({"orphans_removed": self.orphans_removed} if self.orphans_removed else {}),
             **dict(extra or {}),
@@ -123,6 +162,20 @@ class RunFolder:
             out.write((json.dumps(self.manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
         self.published = True
         return self.manifest
+
+
+def _now() -> str:
+    """UTC ``YYYY-MM-DDTHH:MM:SSZ``; ``SOURCE_DATE_EPOCH`` wins (reproducible runs, like the report)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    t = time.gmtime(int(epoch)) if epoch and epoch.isdigit() else time.gmtime()
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", t)
+
+
+def _rel_to(path: Path, folder: Path) -> str:
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return path.name
 
 
 def read_manifest(folder: str | Path) -> dict[str, Any] | None:
@@ -149,3 +202,99 @@ def verify(folder: str | Path) -> list[str]:
         if (size, sha) != (info.get("size"), info.get("sha256")):
             problems.append(f"{rel}: changed since the run (size {size}, sha256 {sha[:12]}…)")
     return problems
+
+
+REPORT_NAMES = ("report.json", "report.html", "findings.csv")
+
+
+class Publication:
+    """The staging of one run's output folder and (when elsewhere) its report folder.
+
+    ``out`` / ``report_dir`` are where the run writes; :meth:`place` maps a staged path to
+    where it will be once published (relative paths inside the report are computed on the
+    final paths); :meth:`publish` publishes the report folder's run after the outputs'.
+    """
+
+    def __init__(self, out_dir: str | Path, report_dir: str | Path | None, *, command: str,
+                 may_produce: Iterable[str] = (), inputs: Iterable[str | Path] = ()) -> None:  # fmt: skip
+        inputs = list(inputs)
+        self._out_final = Path(out_dir)
+        self._report_final = None if report_dir is None else Path(report_dir)
+        inside = self._report_final is None or _is_within(self._report_final, self._out_final)
+        names = set(may_produce)
+        if inside:
+            rel = "" if self._report_final is None else os.path.relpath(self._report_final, self._out_final)
+            names |= {(Path(rel) / n).as_posix() if rel not in ("", ".") else n for n in REPORT_NAMES}
+        self._runs = [RunFolder(self._out_final, may_produce=names, command=command, inputs=inputs)]
+        if not inside:
+            assert self._report_final is not None
+            self._runs.append(
+                RunFolder(self._report_final, may_produce=REPORT_NAMES, command=command, inputs=inputs)
+            )
+        self.out = self._out_final
+        self.report_dir: Path | None = None
+
+    def __enter__(self) -> Publication:
+        entered: list[RunFolder] = []
+        try:
+            for r in self._runs:
+                entered.append(r.__enter__())
+        except BaseException:
+            for r in reversed(entered):
+                r.__exit__(None, None, None)
+            raise
+        self.out = self._runs[0].staging
+        if self._report_final is None:
+            self.report_dir = None
+        elif len(self._runs) == 1:
+            self.report_dir = self.out / os.path.relpath(self._report_final, self._out_final)
+        else:
+            self.report_dir = self._runs[1].staging
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        first: BaseException | None = None
+        for r in reversed(self._runs):
+            try:
+                r.__exit__(exc_type, exc, tb)
+            except InterruptedRun as e:
+                first = first or e
+        if first is not None:
+            raise first
+
+    def place(self, staged: str | Path) -> Path:
+        """Where a staged path (file or folder) will be once published."""
+        p = Path(staged)
+        for r in self._runs:
+            if p == r.staging or _is_within(p, r.staging):
+                return r.final_path(p)
+        return p
+
+    def publish(self, hashes: Mapping[str, tuple[int, str]] | None = None,
+                extra: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:  # fmt: skip
+        """Publish the outputs' run, then the report folder's (each with its own ``run.json``)."""
+        return [r.publish(hashes, extra) for r in self._runs]
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def published(pub: Publication, result: Any) -> Any:
+    """Publish a :class:`~.result.ConvertResult` written under ``pub``; its paths become the final ones."""
+    staged_hashes = dict(result.hashes)
+    pub.publish(staged_hashes)
+    p = pub.place
+    result.out_dir = str(p(Path(result.out_dir)))
+    for o in result.outputs.values():
+        o.path = str(p(Path(o.path)))
+    for name in ("rejects_path", "summary_path", "gaiji_path"):
+        if getattr(result, name):
+            setattr(result, name, str(p(Path(getattr(result, name)))))
+    result.report_paths = {k: p(Path(v)) for k, v in result.report_paths.items()}
+    result.hashes = {str(p(Path(k))): v for k, v in staged_hashes.items()}
+    return result

@@ -25,6 +25,7 @@ from ..report import FileCounts, InputInfo, sha256_file, write_reports
 from ..validation.session import ValidationRun
 from ._report import make_report
 from .options import ValidateOptions
+from .publish import REPORT_NAMES, RunFolder
 
 
 @dataclass
@@ -109,8 +110,16 @@ def validate_files(
     collects the findings, ``progress(n)`` hears about input bytes done.
     """
     opts = ValidateOptions.of(options, **changes)
+    paths = [Path(p) for p in inputs]
     with opts.extra_layouts():
-        return _validate_files([Path(p) for p in inputs], opts, findings, progress)
+        if opts.report_dir is None:
+            return _validate_files(paths, opts, findings, progress)
+        # the report folder is staged and published in one step with its run.json (issue 14)
+        with RunFolder(opts.report_dir, may_produce=REPORT_NAMES, command="validate", inputs=paths) as run:
+            res = _validate_files(paths, opts.replace(report_dir=run.staging), findings, progress)
+            run.publish()
+            res.report_paths = {k: run.final_path(v) for k, v in res.report_paths.items()}
+            return res
 
 
 def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingSet | None,
