@@ -64,8 +64,18 @@ def fixed_rows(file: str, d: FixedWidthDefinition, names: dict[str, str]) -> lis
         notes.update({k: f"合計:{v}" for k, v in (rt.control.totals if rt.control else {}).items()})
         for i, f in enumerate(rt.fields):
             head = [rt.name, ROLE_WORD[rt.role.value], rt.match or ""] if i == 0 else ["", "", ""]
-            rows.append([*head, names.get(f.name, f.name), f.name, f.start, f.length, f.type.value,
-                         f.scale or "", notes.get(f.name, "")])  # fmt: skip
+            rows.append(
+                [
+                    *head,
+                    names.get(f.name, f.name),
+                    f.name,
+                    f.start,
+                    f.length,
+                    f.type.value,
+                    f.scale or "",
+                    notes.get(f.name, ""),
+                ]
+            )
         end = max(f.end for f in rt.fields)
         if rt.length is not None and rt.length > end:
             rows.append(["", "", "", "予備", "", end + 1, rt.length - end, "X", "", ""])
@@ -73,9 +83,17 @@ def fixed_rows(file: str, d: FixedWidthDefinition, names: dict[str, str]) -> lis
 
 
 def csv_rows(file: str, d: CsvDefinition) -> list[list[Any]]:
-    return [["ファイル", file], ["形式", "CSV"], ["定義名", d.name], ["文字コード", d.encoding],
-            ["レコード形式", d.newline], ["見出し行", "有" if d.header else "無"], [],
-            ["No.", "項目名", "備考"], *[[i, c, ""] for i, c in enumerate(d.columns or [], 1)]]  # fmt: skip
+    return [
+        ["ファイル", file],
+        ["形式", "CSV"],
+        ["定義名", d.name],
+        ["文字コード", d.encoding],
+        ["レコード形式", d.newline],
+        ["見出し行", "有" if d.header else "無"],
+        [],
+        ["No.", "項目名", "備考"],
+        *[[i, c, ""] for i, c in enumerate(d.columns or [], 1)],
+    ]
 
 
 def vendor_a_book(tmp: Path) -> Path:

@@ -43,8 +43,13 @@ def kihon_dir(tmp_path: Path) -> Iterator[Path]:
 
 
 def _write(tmp: Path, pairs: list[dict[str, str]], maps: dict[str, dict[str, str]] | None = None) -> Path:
-    doc = {"crosswalk": "v27_to_kihon", "source": "juki.jumin", "target": "juki.kihon",
-           "code_maps": maps if maps is not None else {"sex": {"1": "1", "2": "2"}}, "pairs": pairs}  # fmt: skip
+    doc = {
+        "crosswalk": "v27_to_kihon",
+        "source": "juki.jumin",
+        "target": "juki.kihon",
+        "code_maps": maps if maps is not None else {"sex": {"1": "1", "2": "2"}},
+        "pairs": pairs,
+    }
     p = tmp / "cw.yaml"
     p.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     return p
@@ -89,8 +94,14 @@ def test_csv_form_and_cli(kihon_dir: Path, tmp_path: Path) -> None:
     p = tmp_path / "cw.csv"
     with p.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
-        w.writerows([["source_layout", "juki.jumin"], ["target_layout", "juki.kihon"], [],
-                     ["source", "target", "code_map", "note", "waived"]])  # fmt: skip
+        w.writerows(
+            [
+                ["source_layout", "juki.jumin"],
+                ["target_layout", "juki.kihon"],
+                [],
+                ["source", "target", "code_map", "note", "waived"],
+            ]
+        )
         for d in PAIRS:
             w.writerow(
                 [d["source"], d["target"], "sex.csv" if "code_map" in d else "", d.get("note", ""), ""]
@@ -114,9 +125,20 @@ def test_adapter_target_from_a_crosswalk_converts(kihon_dir: Path, tmp_path: Pat
     names = ["宛名番号", "氏名", "氏名_フリガナ", "性別", "生年月日"]
     adapter = {
         "adapter": "v27_jumin",
-        "sources": {"jumin": {"files": ["*.csv"], "definition": {"kind": "csv", "encoding": "utf-8", "columns": names}}},
-        "targets": [{"layout": "juki.kihon", "crosswalk": "cw.yaml", "items": {"shimei": {"from": "氏名", "steps": ["trim"]}}}],
-    }  # fmt: skip
+        "sources": {
+            "jumin": {
+                "files": ["*.csv"],
+                "definition": {"kind": "csv", "encoding": "utf-8", "columns": names},
+            }
+        },
+        "targets": [
+            {
+                "layout": "juki.kihon",
+                "crosswalk": "cw.yaml",
+                "items": {"shimei": {"from": "氏名", "steps": ["trim"]}},
+            }
+        ],
+    }
     ap = tmp_path / "v27_jumin.yaml"
     ap.write_text(yaml.safe_dump(adapter, allow_unicode=True), encoding="utf-8")
     src = tmp_path / "in.csv"

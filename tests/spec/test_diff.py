@@ -33,8 +33,9 @@ def _editions(tmp: Path) -> tuple[Path, Path]:
         update={"type": ItemType.INTEGER, "charset": Charset.ANY}
     )
     removed = items.pop(by["rireki_edaban"])
-    added = items[0].model_copy(update={"id": "kyusei_kana", "name": "転出予定先_方書", "required": False,
-                                        "check_digit": None})  # fmt: skip
+    added = items[0].model_copy(
+        update={"id": "kyusei_kana", "name": "転出予定先_方書", "required": False, "check_digit": None}
+    )
     items.append(added)
     jumin2 = jumin.spec.model_copy(update={"items": items})
     seibetsu = codes["seibetsu"]

@@ -51,12 +51,35 @@ class SheetProfile(BaseModel):
         "delimiter": ["区切り文字"],
         "header": ["見出し行"],
     }
-    roles: dict[str, str] = {"ヘッダ": "header", "ヘッダー": "header", "データ": "data", "トレーラ": "trailer",
-                             "トレーラー": "trailer", "エンド": "end", "header": "header", "data": "data",
-                             "trailer": "trailer", "end": "end"}  # fmt: skip
-    types: dict[str, str] = {"X": "X", "N": "N", "M": "M", "9": "9", "S": "S", "P": "P", "B": "B", "文字": "X",
-                             "英数": "X", "漢字": "N", "混在": "M", "ゾーン": "9", "符号付ゾーン": "S",
-                             "パック": "P", "バイナリ": "B"}  # fmt: skip
+    roles: dict[str, str] = {
+        "ヘッダ": "header",
+        "ヘッダー": "header",
+        "データ": "data",
+        "トレーラ": "trailer",
+        "トレーラー": "trailer",
+        "エンド": "end",
+        "header": "header",
+        "data": "data",
+        "trailer": "trailer",
+        "end": "end",
+    }
+    types: dict[str, str] = {
+        "X": "X",
+        "N": "N",
+        "M": "M",
+        "9": "9",
+        "S": "S",
+        "P": "P",
+        "B": "B",
+        "文字": "X",
+        "英数": "X",
+        "漢字": "N",
+        "混在": "M",
+        "ゾーン": "9",
+        "符号付ゾーン": "S",
+        "パック": "P",
+        "バイナリ": "B",
+    }
     fillers: list[str] = ["予備", "FILLER", "空き", "ブランク", "未使用"]
 
 

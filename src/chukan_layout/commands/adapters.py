@@ -16,14 +16,23 @@ def adapters() -> None:
 
 
 @adapters.command("scaffold")
-@click.option("--sheet", "sheet", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="The vendor's record layout sheet: .xlsx (every sheet = one file), .csv or .md (pipe table).")  # fmt: skip
+@click.option(
+    "--sheet",
+    "sheet",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The vendor's record layout sheet: .xlsx (every sheet = one file), .csv or .md (pipe table).",
+)
 @click.option("--layout", "layout_id", required=True, help="Target layout id, e.g. juki.jumin.")
 @click.option(
     "-o", "--out", "out", required=True, type=click.Path(dir_okay=False), help="Adapter YAML to write."
 )
-@click.option("--profile", "profile", type=click.Path(exists=True, dir_okay=False),
-              help="YAML with other column / label words for the sheet (see docs/adapters.md).")  # fmt: skip
+@click.option(
+    "--profile",
+    "profile",
+    type=click.Path(exists=True, dir_okay=False),
+    help="YAML with other column / label words for the sheet (see docs/adapters.md).",
+)
 @click.option(
     "--layouts",
     "layout_dirs",

@@ -62,6 +62,9 @@ _profile_option = click.option(
 @click.option("--gyomu-id", help="gyomu_id for layout ids when the book has no 業務ID cell (e.g. juki).")
 @click.option("--record-key", help="Comma-separated item ids of the record key (overrides the book).")
 @click.option(
+    "--sheet", "only", multiple=True, help="Import only this item sheet (repeatable; default: all)."
+)
+@click.option(
     "--file-id", default="kihon", show_default=True, help="File part of layout ids the book does not name."
 )
 def import_cmd(
@@ -71,6 +74,7 @@ def import_cmd(
     gyomu_id: str | None,
     record_key: str | None,
     file_id: str,
+    only: Sequence[str],
 ) -> None:
     """Import an official table (one xlsx, or CSV files = one sheet each) into a layout folder.
 
@@ -88,7 +92,7 @@ def import_cmd(
 
     profile = load_profile(profile_name)
     keys = [k.strip() for k in record_key.split(",")] if record_key else None
-    result = import_book(book, profile, gyomu_id=gyomu_id, record_key=keys, file_id=file_id)
+    result = import_book(book, profile, gyomu_id=gyomu_id, record_key=keys, file_id=file_id, only=only)
     if result.problems:
         for p in result.problems:
             click.echo(f"error: {p}", err=True)

@@ -93,8 +93,13 @@ def _read_csv(path: Path) -> dict[str, Any]:
                 )
             body = csv.reader(io.StringIO(mp.read_text(encoding="utf-8-sig"), newline=""))
             maps[d["code_map"]] = {a.strip(): b.strip() for a, b, *_ in (x for x in body if len(x) >= 2)}
-    return {"crosswalk": path.stem, "source": meta["source_layout"], "target": meta["target_layout"],
-            "code_maps": maps, "pairs": pairs}  # fmt: skip
+    return {
+        "crosswalk": path.stem,
+        "source": meta["source_layout"],
+        "target": meta["target_layout"],
+        "code_maps": maps,
+        "pairs": pairs,
+    }
 
 
 def load_crosswalk(path: Path | str) -> Crosswalk:

@@ -157,8 +157,11 @@ def counts(changes: Sequence[Change]) -> dict[str, int]:
 
 
 def _edition(s: SpecSet) -> str:
-    eds = {" ".join(x for x in (lay.edition.gyomu, lay.edition.edition, lay.edition.date) if x)
-           for lay in s.layouts.values() if lay.edition}  # fmt: skip
+    eds = {
+        " ".join(x for x in (lay.edition.gyomu, lay.edition.edition, lay.edition.date) if x)
+        for lay in s.layouts.values()
+        if lay.edition
+    }
     return "; ".join(sorted(e for e in eds if e))
 
 

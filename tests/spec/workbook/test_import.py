@@ -145,3 +145,42 @@ def test_jlis_header_missing_in_a_second_sheet_names_it(tmp_path: Path) -> None:
     )
     errors = [str(p) for p in import_book([book], JLIS).problems]
     assert errors == [f"{JLIS_BOOK}: データ項目一覧表(住民)!4: missing column: id (項目ID / 項目ＩＤ)"]
+
+
+def test_own_profile_by_path_and_one_sheet(tmp_path: Path) -> None:
+    """--profile PATH: a copy of kihon-data-list with other header words; --sheet picks one sheet."""
+    import yaml
+    from click.testing import CliRunner
+
+    from chukan_layout.cli import main
+    from chukan_layout.spec.workbook.profile import PROFILES_DIR
+
+    from .books import KIHON_CODES, save_book
+
+    doc = yaml.safe_load((PROFILES_DIR / "kihon-data-list.yaml").read_text(encoding="utf-8"))
+    doc["profile"] = "my-city"
+    doc["items"]["sheets"] = ["項目*"]
+    doc["items"]["columns"]["name"] = ["論理名称"]
+    doc["types"].append({"word": "全角", "type": "text", "charset": "zenkaku"})
+    prof = tmp_path / "my.yaml"
+    prof.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    header = ["項番", "論理名称", "項目ID", "データ型", "桁数", "必須", "コード", "説明", "キー"]
+    rows = [list(r) for r in KIHON_ROWS]
+    rows[1][3] = "全角"
+    book = save_book(
+        tmp_path / KIHON_BOOK,
+        {
+            "項目A": kihon_rows(header, rows),
+            "項目B": kihon_rows(header, rows[:1]),
+            "コード一覧": [["コードID", "コード名", "コード値", "コード値名称"], *KIHON_CODES],
+        },
+    )
+    out = tmp_path / "out"
+    args = ["specs", "import", str(book), "--profile", str(prof), "--sheet", "項目B", "-o", str(out)]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0, r.output
+    assert [p.name for p in out.glob("*.yaml")] == ["juki.kihon.yaml"]
+    r = import_book([book], load_profile(prof), only=["項目A"])
+    assert r.problems == [] and r.layouts[0].item("shimei").charset.value == "zenkaku"
+    r = import_book([book], load_profile(prof), only=["項目C"])
+    assert "no item sheet named '項目C'; item sheets: 項目A, 項目B" in str(r.problems[0])

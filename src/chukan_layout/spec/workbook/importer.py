@@ -263,13 +263,22 @@ def import_book(
     record_key: Sequence[str] | None = None,
     file_id: str = "kihon",
     engine: str = "calamine",
+    only: Sequence[str] = (),
 ) -> ImportResult:
-    """Import one workbook (or CSV files forming one book) with ``profile``; all problems collected."""
+    """Import one workbook (or CSV files forming one book) with ``profile``; all problems collected.
+
+    ``only`` restricts the item sheets to those names (default: every sheet the profile matches)."""
     sheets = read_book(paths, engine=engine)
     book = Path(paths[0]).name
     imp = _Import(book, profile)
     codes = imp.codes(sheets)
     item_sheets = matching_sheets(sheets, profile.items.sheets, profile.items.exclude)
+    if only:
+        unknown = [n for n in only if n not in {sh.name for sh in item_sheets}]
+        if unknown:
+            names = ", ".join(sh.name for sh in item_sheets) or "none"
+            imp.problem(f"{unknown[0]}!A1", f"no item sheet named {unknown[0]!r}; item sheets: {names}")
+        item_sheets = [sh for sh in item_sheets if sh.name in only]
     if not item_sheets:
         imp.problem(
             f"{sheets[0].name}!A1" if sheets else "A1",

@@ -102,29 +102,37 @@ def _meta(lay: Layout) -> dict[str, str | None]:
     }
 
 
+def _append(ws: Any, row: Sequence[Any]) -> None:
+    """Append a row; text starting with ``=`` stays text (openpyxl would store it as a formula)."""
+    ws.append(list(row))
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
+
+
 def _item_sheet(ws: Any, profile: Profile, lay: Layout) -> None:
     spec = profile.items
     for field, value in _meta(lay).items():
         if value and field in spec.meta:
-            ws.append([spec.meta[field][0], value])  # type: ignore[index]
+            _append(ws, [spec.meta[field][0], value])  # type: ignore[index]
     missing = [f for f in ("id", "gyomu", "record_key") if f not in spec.meta]
     if missing:
         raise SpecError(
             f"profile {profile.profile} has no label cells for {', '.join(missing)}: cannot export"
         )
-    ws.append([])
+    _append(ws, [])
     fields = [f for f in spec.columns if f not in _SKIP_ON_EXPORT]
-    ws.append([spec.columns[f][0] for f in fields])  # type: ignore[index]
+    _append(ws, [spec.columns[f][0] for f in fields])  # type: ignore[index]
     for it in lay.items:
         cells = item_cells(profile, it)
-        ws.append([cells.get(f, "") for f in fields])
+        _append(ws, [cells.get(f, "") for f in fields])
 
 
 def _table_sheet(ws: Any, columns: Mapping[str, Sequence[str]], rows: list[dict[str, str]]) -> None:
     fields = list(columns)
-    ws.append([columns[f][0] for f in fields])
+    _append(ws, [columns[f][0] for f in fields])
     for r in rows:
-        ws.append([r.get(f, "") for f in fields])
+        _append(ws, [r.get(f, "") for f in fields])
 
 
 def write_workbook(
