@@ -39,7 +39,9 @@ IVS = "葛\U000e0100"  # 葛 + VS17
         ("mj", "\U000e0100葛", ["\U000e0100"]),  # IVS without a preceding ideograph
         ("mj", "あ\U000e0100", ["\U000e0100"]),
         ("mj", "\ue000", ["\ue000"]),
-        ("any", "\ue000\x00", []),
+        ("any", "\ue000\x00", ["\x00"]),  # controls are outside every class (issue 10/14)
+        ("mj", "朗\ufe00", []),  # an SVS after an ideograph (MJ030185)
+        ("mj", "あ\ufe00", ["\ufe00"]),
     ],
 )
 def test_invalid_chars(charset: str, value: str, bad: list[str]) -> None:

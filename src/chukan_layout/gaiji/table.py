@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import GaijiError
-from .targets import is_ideograph, is_vs
+from ..spec.sequences import sequence_problems
+from .targets import is_vs
 
 if TYPE_CHECKING:
     from .mj_index import MJIndex
@@ -111,16 +112,13 @@ def normalize_source_code(code: str) -> str:
 
 def check_sequence(target: str, mj_index: MJIndex | None = None) -> str | None:
     """Problem with the variation selectors in ``target``, or ``None`` when fine."""
+    problems = sequence_problems(target)  # the shared definition (spec/sequences.py)
+    if problems:
+        return f"not a legitimate character sequence: {', '.join(problems)}"
     for i, ch in enumerate(target):
         cp = ord(ch)
-        if not is_vs(cp):
-            continue
-        if i == 0 or is_vs(ord(target[i - 1])):
-            return f"variation selector U+{cp:04X} does not follow a base character"
-        if cp >= 0xE0100:
+        if cp >= 0xE0100 and is_vs(cp):
             base = target[i - 1]
-            if not is_ideograph(ord(base)):
-                return f"IVS selector U+{cp:04X} follows U+{ord(base):04X}, which is not an ideograph"
             if mj_index is not None and not mj_index.is_registered_ivs(base + ch):
                 return f"IVS {format_code_points(base + ch)} is not registered in the IVD"
     return None

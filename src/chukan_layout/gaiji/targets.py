@@ -33,16 +33,18 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..spec.sequences import IDEOGRAPH_RANGES, SELECTOR_RANGES, is_legitimate, is_selector
+
 if TYPE_CHECKING:
     from .mj_index import MJIndex
 
 PUA_RANGES: tuple[tuple[int, int], ...] = ((0xE000, 0xF8FF), (0xF0000, 0xFFFFD), (0x100000, 0x10FFFD))
-VS_RANGES: tuple[tuple[int, int], ...] = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF))
+# Selectors and ideographs: the one definition of a legitimate sequence (spec/sequences.py),
+# shared with the validator's ``mj`` class.
+VS_RANGES = SELECTOR_RANGES
 # Combining marks that JIS X 0213 uses in two-code-point cells (か゚ = U+304B U+309A, etc.).
 JIS_COMBINING = frozenset({0x309A, 0x0300, 0x0301, 0x02E5, 0x02E9})
-CJK_IDEOGRAPH_RANGES: tuple[tuple[int, int], ...] = (
-    (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x323AF), (0x2F800, 0x2FA1F),
-)  # fmt: skip
+CJK_IDEOGRAPH_RANGES = IDEOGRAPH_RANGES
 _SCAN_LIMIT = 0x30000  # the codecs encode nothing above plane 2 (except PUA, which is excluded)
 TARGET_CHARSETS = ("jis_x0208", "jis_x0213", "cp932", "mj")
 
@@ -52,14 +54,8 @@ def is_pua(cp: int) -> bool:
     return any(a <= cp <= b for a, b in PUA_RANGES)
 
 
-def is_vs(cp: int) -> bool:
-    """Variation selector (SVS FE00–FE0F or IVS E0100–E01EF)."""
-    return any(a <= cp <= b for a, b in VS_RANGES)
-
-
-def is_ideograph(cp: int) -> bool:
-    """CJK unified or compatibility ideograph (or 々 〆 〻, which MJ also lists)."""
-    return cp in (0x3005, 0x3006, 0x303B) or any(a <= cp <= b for a, b in CJK_IDEOGRAPH_RANGES)
+is_vs = is_selector  # SVS FE00–FE0F or IVS E0100–E01EF
+# is_ideograph: CJK unified or compatibility ideograph, or 々 〆 〻 (MJ lists them too)
 
 
 def _scan_encodable(encoding: str) -> frozenset[int]:
@@ -203,8 +199,8 @@ class TargetSet:
         if self.name == "mj":
             if self.mj_index is not None and self.mj_index.is_mj(token):
                 return True
-            if self.mj_index is None and is_vs(ord(token[-1])) and is_ideograph(ord(token[0])):
-                return True  # without the index every ideographic variation sequence counts
+            if self.mj_index is None and is_vs(ord(token[-1])) and is_legitimate(token):
+                return True  # without the index every legitimate variation sequence counts
             return all(self.char_storable(ord(c)) for c in token) and not any(is_vs(ord(c)) for c in token)
         return all(self.char_storable(ord(c)) for c in token)
 

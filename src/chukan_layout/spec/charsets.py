@@ -1,11 +1,15 @@
 """Character classes of layout items: the scalar reference implementation.
 
 ``invalid_chars(value, charset)`` returns the characters of ``value`` outside the class,
-in order of first appearance, each once.  Every class is *context-free* per code point
-(so the vectorized validator can test code points against a set), except ``mj``, where an
-IVS selector is valid only right after an ideograph.  Exact definitions (U+ ranges inclusive):
+in order of first appearance, each once; :func:`charset_problems` names them by code point
+(``U+0007``, ``U+E0100 after あ``).  Every class is *context-free* per code point (so the
+vectorized validator can test code points against a set), except ``mj``, where a variation
+selector is valid only right after an ideograph — the one definition of a legitimate sequence
+in :mod:`.sequences`, shared with the 外字 stage.  **Control characters** (C0 U+0000–001F,
+DEL U+007F, C1 U+0080–009F) are outside *every* class, ``any`` included, unless the item says
+``allow_controls: true``.  Exact definitions (U+ ranges inclusive, controls removed):
 
-- ``any``: every character.
+- ``any``: every character (except controls).
 - ``digits``: U+0030–0039.
 - ``alnum``: U+0030–0039, U+0041–005A, U+0061–007A.
 - ``ascii``: U+0020–007E (printable ASCII incl. space; no control characters).
@@ -22,9 +26,10 @@ IVS selector is valid only right after an ideograph.  Exact definitions (U+ rang
 - ``cp932``: characters ``cp932`` encodes, minus the user area U+E000–E757 (外字).
 - ``mj``: ``jis_x0213`` ∪ CJK ideographs (URO U+4E00–9FFF, Ext A U+3400–4DBF, Ext B–H U+20000–2A6DF,
   2A700–2EBEF, 30000–323AF, compatibility U+F900–FAFF) ∪ hiragana/katakana U+3041–30FF, U+31F0–31FF
-  ∪ full-width forms U+FF01–FFEF ∪ U+3000 ∪ IVS selectors U+E0100–E01EF *immediately after* an
-  ideograph of the CJK ranges above (JIS X 0213 kanji all lie there).  Without the MJ index this is
-  an approximation of MJ文字 (the 外字 stage checks exact MJ membership).
+  ∪ full-width forms U+FF01–FFEF ∪ U+3000 ∪ variation selectors — SVS U+FE00–FE0F and IVS
+  U+E0100–E01EF — *immediately after* an ideograph (:data:`.sequences.IDEOGRAPH_RANGES`; JIS X 0213
+  kanji all lie there).  Without the MJ index this is an approximation of MJ文字 (the 外字 stage
+  checks exact MJ membership).
 """
 
 from __future__ import annotations
@@ -35,22 +40,22 @@ from functools import cache
 import numpy as np
 
 from .model import Charset
-
-_CJK_RANGES: tuple[tuple[int, int], ...] = (
-    (0x3400, 0x4DBF),  # Ext A
-    (0x4E00, 0x9FFF),  # URO
-    (0xF900, 0xFAFF),  # compatibility ideographs (﨑 U+FA11)
-    (0x20000, 0x2A6DF),  # Ext B
-    (0x2A700, 0x2EBEF),  # Ext C–F
-    (0x30000, 0x323AF),  # Ext G–H
+from .sequences import (
+    CONTROL_RANGES,
+    IDEOGRAPH_RANGES,
+    code_point,
+    is_control,
+    is_selector,
+    visible,
 )
+
+_CJK_RANGES = IDEOGRAPH_RANGES
 _MJ_EXTRA: tuple[tuple[int, int], ...] = (
     (0x3000, 0x3000),
     (0x3041, 0x30FF),
     (0x31F0, 0x31FF),
     (0xFF01, 0xFFEF),
 )
-IVS_RANGE = (0xE0100, 0xE01EF)
 USER_AREA = (0xE000, 0xE757)
 
 
@@ -59,7 +64,7 @@ def _in(cp: int, ranges: Iterable[tuple[int, int]]) -> bool:
 
 
 def is_ideograph(ch: str) -> bool:
-    """True for a code point in the CJK ideograph ranges used by ``mj``."""
+    """True for a character a variation selector may follow (``mj``)."""
     return _in(ord(ch), _CJK_RANGES)
 
 
@@ -75,6 +80,8 @@ def _encodable(ch: str, codec: str) -> bool:
 def _ok(ch: str, cs: Charset) -> bool:
     """Context-free membership of one code point (``mj`` IVS handled by the caller)."""
     cp = ord(ch)
+    if is_control(cp):
+        return False
     if cs is Charset.ANY:
         return True
     if cs is Charset.DIGITS:
@@ -102,34 +109,68 @@ def _ok(ch: str, cs: Charset) -> bool:
     raise ValueError(f"unknown charset {cs!r}")
 
 
-def invalid_chars(value: str, charset: Charset | str) -> list[str]:
+def _bad(value: str, cs: Charset, allow_controls: bool) -> list[tuple[str, str]]:
+    """(character, the one before it) for every character outside ``cs``, each character once."""
+    bad: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    prev = ""
+    for ch in value:
+        cp = ord(ch)
+        if cs is Charset.MJ and is_selector(cp):
+            ok = prev != "" and is_ideograph(prev)
+        elif allow_controls and is_control(cp):
+            ok = True
+        else:
+            ok = _ok(ch, cs)
+        if not ok and ch not in seen:
+            seen.add(ch)
+            bad.append((ch, prev))
+        prev = ch
+    return bad
+
+
+def invalid_chars(value: str, charset: Charset | str, allow_controls: bool = False) -> list[str]:
     """Characters of ``value`` outside ``charset``, in order of first appearance, each once.
 
     >>> invalid_chars("髙橋～", "jis_x0208")
     ['髙', '～']
     >>> invalid_chars("葛\\U000E0100城", "mj")
     []
+    >>> invalid_chars("山田\\x07", "any")
+    ['\\x07']
     """
     cs = Charset(charset)
-    if cs is Charset.ANY:
+    if cs is Charset.ANY and (allow_controls or value.isprintable()):
         return []
-    bad: list[str] = []
-    prev = ""
-    for ch in value:
+    return [ch for ch, _prev in _bad(value, cs, allow_controls)]
+
+
+def charset_problems(value: str, charset: Charset | str, allow_controls: bool = False) -> list[str]:
+    """The characters outside ``charset`` named by code point, for findings.
+
+    >>> charset_problems("あ\\U000E0100\\x07髙", "jis_x0208")
+    ['U+E0100', 'U+0007', 'U+9AD9 髙']
+    >>> charset_problems("あ\\U000E0100", "mj")
+    ['U+E0100 after あ']
+    """
+    cs = Charset(charset)
+    out = []
+    for ch, prev in _bad(value, cs, allow_controls):
         cp = ord(ch)
-        if cs is Charset.MJ and IVS_RANGE[0] <= cp <= IVS_RANGE[1]:
-            ok = prev != "" and is_ideograph(prev)
+        if cs is Charset.MJ and is_selector(cp):
+            out.append(
+                f"{code_point(ch)} after {visible(prev)}" if prev else f"{code_point(ch)} at the start"
+            )
+        elif is_control(cp) or is_selector(cp) or not ch.isprintable():
+            out.append(code_point(ch))
         else:
-            ok = _ok(ch, cs)
-        if not ok and ch not in bad:
-            bad.append(ch)
-        prev = ch
-    return bad
+            out.append(f"{code_point(ch)} {ch}")
+    return out
 
 
-def is_valid(value: str, charset: Charset | str) -> bool:
+def is_valid(value: str, charset: Charset | str, allow_controls: bool = False) -> bool:
     """True iff every character of ``value`` is in ``charset``."""
-    return not invalid_chars(value, charset)
+    return not invalid_chars(value, charset, allow_controls)
 
 
 # The code points :func:`allowed_codepoints` scans: planes 0, 2 and 3 without the surrogates.
@@ -200,6 +241,7 @@ def allowed_array(charset: Charset | str) -> np.ndarray | None:
     if cs is Charset.ANY:
         return None
     cps = _scanned()
+    ok: np.ndarray
     if cs is Charset.DIGITS:
         ok = _in_ranges(cps, [(0x30, 0x39)])
     elif cs is Charset.ALNUM:  # str.isascii() and str.isalnum()
@@ -226,6 +268,7 @@ def allowed_array(charset: Charset | str) -> np.ndarray | None:
         ok = np.isin(cps, jis) | _in_ranges(cps, _CJK_RANGES) | _in_ranges(cps, _MJ_EXTRA)
     else:
         raise ValueError(f"unknown charset {cs!r}")
+    ok &= ~_in_ranges(cps, CONTROL_RANGES)
     out = cps[ok]
     out.setflags(write=False)
     return out

@@ -169,6 +169,7 @@ class Item(Strict):
     length: Length | None = None
     scale: Annotated[int, Field(ge=0)] | None = None
     charset: Charset = Charset.ANY
+    allow_controls: bool = False  # C0 / DEL / C1 control characters are data here (else item.charset)
     required: bool = False
     codes: str | None = None
     pattern: str | None = None

@@ -34,8 +34,8 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from . import checkdigits, expr, wareki
-from .charsets import invalid_chars
-from .model import Charset, CodeTable, Item, ItemType, Layout, LengthUnit, RowRule
+from .charsets import charset_problems, invalid_chars
+from .model import CodeTable, Item, ItemType, Layout, LengthUnit, RowRule
 
 _TYPE_PATTERNS: dict[ItemType, str] = {
     ItemType.DIGITS: r"[0-9]+",
@@ -122,7 +122,7 @@ class ItemChecker:
             n = value_length(v, it)
             if n > it.length.max or (it.length.min is not None and n < it.length.min):
                 out.append("item.length")
-        if it.charset is not Charset.ANY and invalid_chars(v, it.charset):
+        if invalid_chars(v, it.charset, it.allow_controls):
             out.append("item.charset")
         if self.type_re is not None and not self.type_re.fullmatch(v):
             out.append("item.type")
@@ -207,7 +207,8 @@ class RecordChecker:
             unit = "characters" if ln.unit is LengthUnit.CHARS else f"bytes in {ln.encoding}"
             return f"{what}: length {value_length(v, it)} is outside {ln.min or 0}..{ln.max} {unit}"
         if code == "item.charset":
-            return f"{what}: characters outside {it.charset.value}: {''.join(invalid_chars(v, it.charset))}"
+            bad = ", ".join(charset_problems(v, it.charset, it.allow_controls))
+            return f"{what}: characters outside {it.charset.value}: {bad}"
         if code == "item.type":
             return f"{what}: {v!r} is not a valid {it.type.value}"
         if code == "item.date":

@@ -38,6 +38,8 @@ class Check:
     severity: Severity | None = None  # per-check default (row rules carry their own)
     detail: str | None = None  # fixed detail text for samples (row-rule message)
     blank_safe: bool = True  # cannot fire on a blank value: skipped when the whole column is blank
+    # detail computed from the raw value of each kept sample (never for every bad row)
+    detail_of: Callable[[str | None], str | None] | None = None
 
 
 @dataclass

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..spec import charsets as oracle
 from ..spec.model import Charset
+from ..spec.sequences import CONTROL_RANGES, IDEOGRAPH_RANGES, SELECTOR_RANGES
 
 N_CODEPOINTS = 0x110000
 SURROGATES = (0xD800, 0xDFFF)  # never in Arrow (valid UTF-8) strings: treated as allowed to merge ranges
@@ -34,16 +35,26 @@ def _plane_value(cs: Charset, plane: int) -> bool | None:
 
 
 @cache
-def allowed_table(charset: Charset | str) -> np.ndarray:
+def allowed_table(charset: Charset | str, allow_controls: bool = False) -> np.ndarray:
     """bool[0x110000]: True where the code point is in ``charset`` (its context-free part).
 
-    For ``mj`` the IVS selectors are False here (valid only in context: ``checks_charset.bad_rows``).
+    For ``mj`` the variation selectors are False here (valid only in context:
+    ``checks_charset.bad_rows``). Control characters are False unless ``allow_controls``.
     """
     cs = Charset(charset)
+    if allow_controls:
+        lut = allowed_table(cs).copy()
+        for lo, hi in CONTROL_RANGES:
+            lut[lo : hi + 1] = True
+        lut.setflags(write=False)
+        return lut
     lut = np.zeros(N_CODEPOINTS, dtype=bool)
     allowed = oracle.allowed_array(cs)
-    if allowed is None:  # any
+    if allowed is None:  # any: everything but the controls
         lut[:] = True
+        for lo, hi in CONTROL_RANGES:
+            lut[lo : hi + 1] = False
+        lut.setflags(write=False)
         return lut
     lut[allowed] = True
     for plane in _UNSCANNED_PLANES:
@@ -56,8 +67,8 @@ def allowed_table(charset: Charset | str) -> np.ndarray:
         else:
             lut[base : base + 0x10000] = v
     if cs is Charset.MJ:
-        lo, hi = oracle.IVS_RANGE
-        lut[lo : hi + 1] = False
+        for lo, hi in SELECTOR_RANGES:
+            lut[lo : hi + 1] = False
     lut[SURROGATES[0] : SURROGATES[1] + 1] = True
     lut.setflags(write=False)
     _release_oracle_caches()
@@ -87,7 +98,7 @@ def re2_class(runs: list[tuple[int, int]]) -> str:
 
 
 def _ideographs() -> str:
-    return re2_class([(lo, hi) for lo, hi in oracle._CJK_RANGES])
+    return re2_class(list(IDEOGRAPH_RANGES))
 
 
 @cache
@@ -99,5 +110,5 @@ def bad_char_regex(charset: Charset | str) -> str | None:
     lut = allowed_table(cs)
     if cs is not Charset.MJ:
         return f"[^{re2_class(ranges(lut))}]"
-    sel = re2_class([oracle.IVS_RANGE])
+    sel = re2_class(list(SELECTOR_RANGES))
     return f"[^{re2_class(ranges(lut))}{sel}]|(?:\\A|[^{_ideographs()}])[{sel}]"

@@ -11,9 +11,15 @@ and indexing a code-point lookup table costs 1.6 ms. So the check works column f
 3. otherwise the rows holding the bad positions are found from the characters per row
    (``BatchContext.char_lengths``, shared with ``item.length``): no regex.
 
-``mj`` is context dependent (an IVS selector is valid only right after an ideograph of the
-same value): selectors are excluded from the lookup table and each one is judged by the code
-point before it, in numpy (the first character of a value has no predecessor).
+``mj`` is context dependent (a variation selector, SVS or IVS, is valid only right after an
+ideograph of the same value: :mod:`chukan_layout.spec.sequences`): selectors are excluded from
+the lookup table and each one is judged by the code point before it, in numpy (the first
+character of a value has no predecessor).
+
+Control characters (C0, DEL, C1) fire in every class, ``any`` included, unless the item has
+``allow_controls: true``; for ``any`` the test runs on the UTF-8 bytes (C0/DEL are single bytes,
+C1 is ``C2 80``–``C2 9F``), without decoding. Samples carry a detail naming the code points
+(``U+0007``, ``U+E0100 after あ``).
 """
 
 from __future__ import annotations
@@ -22,18 +28,34 @@ import numpy as np
 
 from ..spec import charsets as oracle
 from ..spec.model import Charset, Item
+from ..spec.sequences import IDEOGRAPH_RANGES, SELECTOR_RANGES
 from .base import Check, CompileEnv, item_check
 from .charset_tables import allowed_table
 from .context import BatchContext
 from .utf8 import code_points
 
-_IDEOGRAPHS = np.zeros(oracle.IVS_RANGE[0], dtype=bool)  # every CJK range lies below the selectors
-for _lo, _hi in oracle._CJK_RANGES:
+_IDEOGRAPHS = np.zeros(SELECTOR_RANGES[-1][0], dtype=bool)  # every ideograph lies below the IVS
+for _lo, _hi in IDEOGRAPH_RANGES:
     _IDEOGRAPHS[_lo : _hi + 1] = True
 
 
-def bad_rows(ctx: BatchContext, name: str, cs: Charset) -> np.ndarray:
+def _control_rows(ctx: BatchContext, name: str) -> np.ndarray:
+    """Rows holding a C0 / DEL / C1 control, found on the UTF-8 bytes."""
+    offsets, data = ctx.buffers(name)
+    seg = data[int(offsets[0]) : int(offsets[-1])]
+    pos = np.flatnonzero((seg < 0x20) | (seg == 0x7F))
+    c1 = np.flatnonzero((seg[:-1] == 0xC2) & (seg[1:] >= 0x80) & (seg[1:] <= 0x9F))
+    out = np.zeros(ctx.n, dtype=bool)
+    if pos.size or c1.size:
+        hits = np.concatenate([pos, c1]) + int(offsets[0])
+        out[np.searchsorted(offsets, hits, side="right") - 1] = True
+    return out
+
+
+def bad_rows(ctx: BatchContext, name: str, cs: Charset, allow_controls: bool = False) -> np.ndarray:
     """Rows of column ``name`` holding a character outside ``cs``."""
+    if cs is Charset.ANY:
+        return np.zeros(ctx.n, dtype=bool) if allow_controls else _control_rows(ctx, name)
     if cs is Charset.DIGITS:  # U+0030–0039 only: Arrow's ASCII kernel, shared with item.type
         return ctx.nonblank(name) & ~ctx.ascii_digits(name)
     if ctx.is_ascii(name):  # bytes are code points: no decoding
@@ -41,7 +63,7 @@ def bad_rows(ctx: BatchContext, name: str, cs: Charset) -> np.ndarray:
         cps = data[int(offsets[0]) : int(offsets[-1])]
     else:
         cps = code_points(ctx.col(name))
-    bad = ~allowed_table(cs)[cps]
+    bad = ~allowed_table(cs, allow_controls)[cps]
     if not bad.any():
         return np.zeros(ctx.n, dtype=bool)
     # row of each character position: values are consecutive runs of char_lengths characters
@@ -49,7 +71,9 @@ def bad_rows(ctx: BatchContext, name: str, cs: Charset) -> np.ndarray:
     np.cumsum(ctx.char_lengths(name)[:-1], out=starts[1:])
     pos = np.flatnonzero(bad)
     if cs is Charset.MJ:
-        sel = (cps[pos] >= oracle.IVS_RANGE[0]) & (cps[pos] <= oracle.IVS_RANGE[1])
+        sel = np.zeros(pos.size, dtype=bool)
+        for lo, hi in SELECTOR_RANGES:
+            sel |= (cps[pos] >= lo) & (cps[pos] <= hi)
         if sel.any():
             p = pos[sel]
             prev = cps[p - 1].astype(np.int64)  # p - 1 == -1 only when p is a row start (checked below)
@@ -67,19 +91,26 @@ def build_charset(item: Item, env: CompileEnv) -> list[Check]:
     """A character of the value is outside the item's ``charset`` class.
 
     Classes: digits, alnum, ascii, hankaku (ASCII + 半角カナ), hankaku_kana, zenkaku,
-    zenkaku_kana, jis_x0208, jis_x0213, cp932 (without the 外字 user area), mj (IVS selectors
-    only right after an ideograph). Exact definitions: ``chukan_layout.spec.charsets``.
+    zenkaku_kana, jis_x0208, jis_x0213, cp932 (without the 外字 user area), mj (variation
+    selectors, SVS and IVS, only right after an ideograph), any. Control characters (C0, DEL,
+    C1) are outside every class unless the item says ``allow_controls: true``. The sample's
+    detail names the code points (``U+0007``, ``U+E0100 after あ``). Exact definitions:
+    ``chukan_layout.spec.charsets`` and ``chukan_layout.spec.sequences``.
 
-    Bad: 方書 (jis_x0208) ``"髙橋ハイツ"`` (髙 is not in JIS X 0208); 氏名カナ (hankaku_kana) ``"ﾔﾏﾀﾞ　ﾀﾛｳ"`` (全角 space)
-    Good: ``"高橋ハイツ"``; ``"ﾔﾏﾀﾞ ﾀﾛｳ"``
+    Bad: 方書 (jis_x0208) ``"髙橋ハイツ"`` (髙 is not in JIS X 0208); 氏名カナ (hankaku_kana) ``"ﾔﾏﾀﾞ　ﾀﾛｳ"`` (全角 space); 氏名 (mj) ``"山田\\x07太郎"`` (BEL)
+    Good: ``"高橋ハイツ"``; ``"ﾔﾏﾀﾞ ﾀﾛｳ"``; 氏名 (mj) ``"朗\\uFE00"`` (MJ030185, an SVS)
     """
     cs = item.charset
-    if cs is Charset.ANY:
+    allow = item.allow_controls
+    if cs is Charset.ANY and allow:
         return []
     name = item.id
-    allowed_table(cs)  # build the table at compile time, not on the first batch
+    allowed_table(cs, allow)  # build the table at compile time, not on the first batch
 
     def fn(ctx: BatchContext) -> np.ndarray:
-        return bad_rows(ctx, name, cs)
+        return bad_rows(ctx, name, cs, allow)
 
-    return [Check("item.charset", name, fn, item.sensitivity, name)]
+    def detail(value: str | None) -> str | None:
+        return ", ".join(oracle.charset_problems(value or "", cs, allow)) or None
+
+    return [Check("item.charset", name, fn, item.sensitivity, name, detail_of=detail)]

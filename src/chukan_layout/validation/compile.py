@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from ..findings import FindingSet, Severity
 from ..spec.model import CodeTable, Layout
+from ..spec.sequences import visible
 from . import (  # noqa: F401  (importing registers the check builders and their codes)
     checks_charset,
     checks_checkdigit,
@@ -108,7 +109,7 @@ class CompiledLayout:
                 item=c.item,
                 records=records[idx],
                 values=None if col is None else _sample_values(ctx, col, idx),
-                details=c.detail,
+                details=_sample_details(ctx, c, idx),
                 sensitivity=c.sensitivity,
                 raw=raw_values,
                 severity=c.severity,  # a row rule's own severity is reported as such
@@ -138,9 +139,28 @@ def _sample_values(ctx: BatchContext, col: str, idx: np.ndarray) -> Callable[[np
     """Values of the kept samples only (``k`` indexes into ``idx``)."""
 
     def values(k: np.ndarray) -> list[str | None]:
+        return [None if v is None else visible(str(v)) for v in ctx.col(col).take(idx[k]).to_pylist()]
+
+    return values
+
+
+def _raw_values(ctx: BatchContext, col: str, idx: np.ndarray) -> Callable[[np.ndarray], list[str | None]]:
+    def values(k: np.ndarray) -> list[str | None]:
         return [None if v is None else str(v) for v in ctx.col(col).take(idx[k]).to_pylist()]
 
     return values
+
+
+def _sample_details(ctx: BatchContext, c: Check, idx: np.ndarray) -> Any:
+    """The check's fixed detail, or its ``detail_of`` applied to the kept samples' raw values."""
+    if c.detail_of is None or c.value_column is None:
+        return c.detail
+    fn, values = c.detail_of, _raw_values(ctx, c.value_column, idx)
+
+    def details(k: np.ndarray) -> list[str | None]:
+        return [fn(v) for v in values(k)]
+
+    return details
 
 
 def compile_layout(loaded: Any, codes: Mapping[str, CodeTable] | None = None) -> CompiledLayout:
