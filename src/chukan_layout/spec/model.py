@@ -169,7 +169,9 @@ class Item(Strict):
     length: Length | None = None
     scale: Annotated[int, Field(ge=0)] | None = None
     charset: Charset = Charset.ANY
-    allow_controls: bool = False  # C0 / DEL / C1 control characters are data here (else item.charset)
+    # true: C0 / DEL / C1 control characters are data here (else item.charset); None = false,
+    # left out of dumps so layouts written before this field compare unchanged
+    allow_controls: bool | None = None
     required: bool = False
     codes: str | None = None
     pattern: str | None = None

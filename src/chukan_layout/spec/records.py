@@ -122,7 +122,7 @@ class ItemChecker:
             n = value_length(v, it)
             if n > it.length.max or (it.length.min is not None and n < it.length.min):
                 out.append("item.length")
-        if invalid_chars(v, it.charset, it.allow_controls):
+        if invalid_chars(v, it.charset, bool(it.allow_controls)):
             out.append("item.charset")
         if self.type_re is not None and not self.type_re.fullmatch(v):
             out.append("item.type")
@@ -207,7 +207,7 @@ class RecordChecker:
             unit = "characters" if ln.unit is LengthUnit.CHARS else f"bytes in {ln.encoding}"
             return f"{what}: length {value_length(v, it)} is outside {ln.min or 0}..{ln.max} {unit}"
         if code == "item.charset":
-            bad = ", ".join(charset_problems(v, it.charset, it.allow_controls))
+            bad = ", ".join(charset_problems(v, it.charset, bool(it.allow_controls)))
             return f"{what}: characters outside {it.charset.value}: {bad}"
         if code == "item.type":
             return f"{what}: {v!r} is not a valid {it.type.value}"

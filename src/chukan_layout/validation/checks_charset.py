@@ -101,7 +101,7 @@ def build_charset(item: Item, env: CompileEnv) -> list[Check]:
     Good: ``"高橋ハイツ"``; ``"ﾔﾏﾀﾞ ﾀﾛｳ"``; 氏名 (mj) ``"朗\\uFE00"`` (MJ030185, an SVS)
     """
     cs = item.charset
-    allow = item.allow_controls
+    allow = bool(item.allow_controls)
     if cs is Charset.ANY and allow:
         return []
     name = item.id
