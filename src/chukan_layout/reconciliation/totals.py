@@ -73,8 +73,11 @@ class TotalsAccumulator:
             return
         cols = {i: self.equiv.normalize_column(batch.column(i), i, i in dates, self.side) for i in self.used}
         table = pa.table(cols) if cols else pa.table({"_n": pa.nulls(batch.num_rows)})
+        selected: dict[str | None, pa.Table] = {None: table}  # one filter per distinct where, per batch
         for t in self.totals:
-            sel = table.filter(self.where[t.id]) if t.id in self.where else table
+            sel = selected.get(t.where)
+            if sel is None:
+                sel = selected[t.where] = table.filter(self.where[t.id])
             if sel.num_rows:
                 getattr(self, f"_{t.kind}")(t, sel)
 
