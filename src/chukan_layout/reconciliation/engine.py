@@ -33,8 +33,9 @@ from .sources import Side, adapted_side, standard_side
 from .spill import LayoutSpill, spill_layout
 
 T = TypeVar("T")
-BUCKET_BYTES = 48 << 20  # CSV bytes (both sides) per bucket: one bucket pair in memory stays ≈ 150 MB
+BUCKET_BYTES = 32 << 20  # CSV bytes (both sides) per bucket: a bucket pair and its matched copies ≈ 130 MB
 MAX_PARTITIONS = 1024
+BATCH_ROWS = 65536  # rows per reader batch (as validate)
 
 
 def _paths(x: str | Path | Sequence[str | Path]) -> list[Path]:
@@ -91,7 +92,7 @@ def reconcile(
     workers: int | None = 1,
     max_samples: int = 20,
     encoding: str = "utf-8",
-    batch_size: int = 65536,
+    batch_size: int = BATCH_ROWS,
     bucket_bytes: int = BUCKET_BYTES,
     spill_dir: str | Path | None = None,
 ) -> ReconcileResult:
