@@ -48,6 +48,19 @@ def allowed_table(charset: Charset | str, allow_controls: bool = False) -> np.nd
             lut[lo : hi + 1] = True
         lut.setflags(write=False)
         return lut
+    from ..spec import compiled_cache  # built in ~0.1–0.3 s per class: cached on disk (start-up)
+
+    key = compiled_cache.content_key("charset_table", [cs.value])
+    hit = compiled_cache.load("charset_table", key)
+    if isinstance(hit, np.ndarray) and hit.dtype == bool and hit.size == N_CODEPOINTS:
+        hit.setflags(write=False)
+        return hit
+    lut = _build_table(cs)
+    compiled_cache.store("charset_table", key, lut)
+    return lut
+
+
+def _build_table(cs: Charset) -> np.ndarray:
     lut = np.zeros(N_CODEPOINTS, dtype=bool)
     allowed = oracle.allowed_array(cs)
     if allowed is None:  # any: everything but the controls
