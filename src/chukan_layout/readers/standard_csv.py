@@ -28,6 +28,7 @@ from ..spec.model import Layout
 from .api import Reader, Reject, read
 from .codecs import whole_file_name
 from .definition import CsvDefinition
+from .fixed_width import constant_strings, int64_array
 
 
 def header_names(path: str | Path, encoding: str = "utf-8") -> list[str]:
@@ -80,7 +81,9 @@ def read_standard_csv(path: str | Path, layout: Layout, *, encoding: str = "utf-
 def to_layout(batch: pa.RecordBatch, layout: Layout, mapping: dict[str, str]) -> pa.RecordBatch:
     """A reader batch (columns named by the header) → item-id columns in layout order, data-row numbers."""
     cols = {mapping[n]: batch.column(n) for n in batch.schema.names if n in mapping}
-    blank = pa.array([""] * batch.num_rows, pa.string())
-    recs = pa.array(np.asarray(batch.column("_record").to_numpy(), dtype=np.int64) - 1)
+    # from buffers: pa.array(list or ndarray) imports pandas on its first call (≈ 0.3 s of start-up)
+    blank = constant_strings("", batch.num_rows)
+    rec = batch.column("_record")  # int64 without nulls; to_numpy() would import pandas too
+    recs = int64_array(np.frombuffer(rec.buffers()[1], np.int64, len(rec), rec.offset * 8) - 1)
     arrays = [cols.get(i, blank) for i in layout.item_ids] + [recs, batch.column("_source")]
     return pa.RecordBatch.from_arrays(arrays, names=[*layout.item_ids, "_record", "_source"])
