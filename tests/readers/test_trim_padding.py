@@ -132,3 +132,17 @@ def test_read_trim_padding(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert b.column("SHIMEI").to_pylist() == ["髙橋", "\ue000"]
     assert b.column("GAKU").to_pylist() == a.column("GAKU").to_pylist() == ["12 ", "7  "]
     assert plain.headers == trimmed.headers and plain.headers[0]["NAME"] == "TOWN     "
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.binary(min_size=6, max_size=6), min_size=1, max_size=10),
+    st.sampled_from(["ibm930", "ibm939"]),
+)
+def test_ebcdic_without_shift_out_matches_the_mixed_path(rows: list[bytes], enc: str) -> None:
+    """A column without SO takes a one-lookup path; it agrees with the shift-state path."""
+    cells = np.frombuffer(b"".join(r.replace(b"\x0e", b"\x40") for r in rows), np.uint8).reshape(len(rows), 6)
+    codec = get_codec(enc)
+    fast, fbad, _ = codec._decode_no_shift(cells)  # type: ignore[attr-defined]
+    slow, sbad, _ = codec._decode_mixed(cells)  # type: ignore[attr-defined]
+    assert fbad.tolist() == sbad.tolist() and fast.equals(slow)

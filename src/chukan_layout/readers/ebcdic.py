@@ -128,7 +128,6 @@ class EbcdicCodec(TextCodec):
         return [(rtrim_spaces(s), bad, why) for s, bad, why in out] if trim else out
 
     def _decode(self, cells: np.ndarray, kind: FieldType) -> Decoded:
-        length = cells.shape[1]
         if kind is FieldType.DBCS and self._dbcs_name:
             return self._decode_dbcs_only(cells)
         if self._dbcs_name is None or kind is FieldType.DBCS:
@@ -139,6 +138,20 @@ class EbcdicCodec(TextCodec):
                 bad,
                 self._why,
             )
+        if not (cells == SO).any():  # no DBCS run in any cell (codes, numbers, kana): one table lookup
+            return self._decode_no_shift(cells)
+        return self._decode_mixed(cells)
+
+    def _decode_no_shift(self, cells: np.ndarray) -> Decoded:
+        """A mixed column without SO: every byte is single-byte text but SI, which is dropped
+        (as :meth:`_decode_mixed` drops a stray SI)."""
+        cps = self.sbcs_dec[cells]
+        emit = cells != SI
+        bad = (emit & ((cps == _NONE) | (cells == 0))).any(axis=1)
+        return codepoints_to_strings(np.where(cps == _NONE, 0x3F, cps), emit), bad, self._why
+
+    def _decode_mixed(self, cells: np.ndarray) -> Decoded:
+        length = cells.shape[1]
         pos = np.broadcast_to(np.arange(length), cells.shape)
         so, si = cells == SO, cells == SI
         last_so = np.maximum.accumulate(np.where(so, pos, -1), axis=1)
