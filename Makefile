@@ -5,7 +5,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-EXTRAS ?= dev,synth,xlsx
+EXTRAS ?= dev,synth,dask,xlsx
 
 .PHONY: install demo test lint bench docs clean fuzz
 

@@ -21,7 +21,8 @@ from chukan_layout.spec.registry import layout_ids
 CONVERT = {"input_encoding": "encoding", "output_encoding": "output_encoding", "limit": "limit",
            "validate": "validate", "on_error": "on_error", "gaiji_source_system": "gaiji_source_system",
            "mj_index": "mj_index", "raw_values": "raw_values", "max_samples": "max_samples",
-           "report_dir": "report_dir", "workers": "workers"}  # fmt: skip
+           "report_dir": "report_dir", "workers": "workers",
+           "executor": "executor", "scheduler": "scheduler"}  # fmt: skip
 VALIDATE = {"encoding": "encoding", "layout_id": "layout", "layouts_auto": "layouts_auto",
             "raw_values": "raw_values", "max_samples": "max_samples"}  # fmt: skip
 

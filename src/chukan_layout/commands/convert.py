@@ -12,6 +12,7 @@ from ..errors import EXIT_FINDINGS, EXIT_OK
 from .run_options import (
     ProgressBar,
     echo_report,
+    executor_options,
     layouts_option,
     progress_option,
     report_options,
@@ -106,6 +107,7 @@ from .run_options import (
     default=None,
     help="Worker processes (default: one per core, at most one per partition).",
 )
+@executor_options
 @layouts_option
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @progress_option
@@ -114,7 +116,8 @@ def convert(
     limit: int | None, strict: bool, validate: bool, on_error: str, gaiji_tables: tuple[str, ...],
     gaiji_policies: tuple[str, ...], gaiji_source_system: str | None, mj_index: bool, severities: tuple[str, ...],
     max_errors: int, max_reject_rate: float, raw_values: bool, max_samples: int, report_dir: Path | None,
-    workers: int | None, layouts_dir: tuple[Path, ...], as_json: bool, progress: bool | None,
+    workers: int | None, executor: str, scheduler: str | None, layouts_dir: tuple[Path, ...], as_json: bool,
+    progress: bool | None,
 ) -> None:  # fmt: skip
     """Convert vendor export files into the standard layouts, validating as it converts.
 
@@ -142,6 +145,7 @@ def convert(
         encoding=input_encoding, output_encoding=output_encoding, limit=limit, policy="strict" if strict else "reject",
         validate=validate, on_error=on_error, gaiji_tables=gaiji_tables, gaiji_policies=policies,
         gaiji_source_system=gaiji_source_system, mj_index=mj_index, report_dir=report_dir, workers=workers,
+        executor=executor, scheduler=scheduler,
         layouts_dir=layouts_dir, **report_settings(severities, max_errors, max_reject_rate, raw_values, max_samples),
     )  # fmt: skip
     total = sum(p.stat().st_size for p in inputs)

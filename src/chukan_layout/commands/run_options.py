@@ -59,6 +59,17 @@ def report_settings(
             "raw_values": raw_values, "max_samples": max_samples}  # fmt: skip
 
 
+def executor_options(f: _F) -> _F:
+    """Decorator: ``--executor processes|dask`` and ``--scheduler ADDRESS`` (options ``executor``, ``scheduler``)."""
+    f = click.option("--scheduler", default=None, metavar="ADDRESS",
+                     help="A running dask.distributed scheduler (tcp://host:8786) for --executor dask; "
+                          "without it a LocalCluster of --workers processes is started. Inputs and outputs "
+                          "must be on a filesystem every worker can read and write.")(f)  # fmt: skip
+    return click.option("--executor", type=click.Choice(["processes", "dask"]), default="processes",
+                        show_default=True, help="Where partitions run: local worker processes, or Dask "
+                        "(needs the dask extra).")(f)  # fmt: skip
+
+
 layouts_option = click.option(
     "--layouts",
     "layouts_dir",

@@ -39,7 +39,7 @@ import pyarrow as pa
 
 from ..adapt.engine import RESERVED, AdaptEngine, LookupTable
 from ..adapt.loader import Adapter, LayoutProvider, load_adapter
-from ..errors import ChukanError
+from ..errors import ChukanError, OptionsError
 from ..findings import FindingSet, Severity
 from ..readers.api import read
 from ..spec.model import Layout
@@ -131,7 +131,10 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
                           header_of=lambda s, p: _header_values(ad, s, p, opts.encoding))  # fmt: skip
         # built once here; forked workers inherit it, spawned ones rebuild it from cfg
         state = WorkerState(cfg, adapter=ad, hooks=hooks, lookups=lookups)
-        local = hooks.local or (ref is None and not CAN_FORK)
+        local = hooks.local or (ref is None and (not CAN_FORK or opts.executor == "dask"))
+        if local and opts.executor == "dask":
+            raise OptionsError("executor 'dask' cannot run custom stages or an adapter object without a file: "
+                               "they stay in this process (use executor='processes')")  # fmt: skip
         job: Job[WorkerState, Partition, PartResult] = Job(
             run_partition,
             state,
@@ -148,9 +151,11 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
             if opts.validate and hashes is None:
                 hashes = _Hasher([p for ps in assigned.values() for p in ps])
 
-        n = 1 if local else n_workers(opts.workers, len(partitions))
-        results = ordered_map(job, partitions, workers=n, executor=opts.executor, started=start_hashing)
-        pooled = n > 1  # workers report progress per partition, through the parent
+        dask = opts.executor == "dask"
+        n = 1 if local else opts.workers if dask else n_workers(opts.workers, len(partitions))
+        results = ordered_map(job, partitions, workers=n, executor=opts.executor, scheduler=opts.scheduler,
+                              started=start_hashing)  # fmt: skip
+        pooled = dask or (n or 1) > 1  # workers elsewhere report progress per partition, through the parent
         for part, res in zip(partitions, results, strict=True):
             acc = accounts.get(part.file)
             if acc is None:

@@ -77,10 +77,15 @@ def ordered_map(
     scheduler: str | None = None, started: Callable[[], None] | None = None,
 ) -> Iterator[R]:  # fmt: skip
     """``job.run(state, task)`` of every task, yielded in task order (see the module docstring)."""
+    if executor == "dask":
+        from ._dask import dask_map
+
+        yield from dask_map(job, tasks, workers=workers, scheduler=scheduler, started=started)
+        return
     if executor != "processes":
         from ..errors import OptionsError
 
-        raise OptionsError(f"executor must be processes, got {executor!r}")
+        raise OptionsError(f"executor must be processes or dask, got {executor!r}")
     n = n_workers(workers, len(tasks))
     if n <= 1:
         state = job.local_state()

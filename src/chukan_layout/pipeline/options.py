@@ -28,7 +28,7 @@ from ..errors import OptionsError
 from ..report import Thresholds
 from .plan import PARTITION_BYTES
 
-EXECUTORS = ("processes",)
+EXECUTORS = ("processes", "dask")
 OUTPUT_ENCODINGS = ("utf-8", "cp932")
 
 
