@@ -66,6 +66,8 @@ class SheetProfile(BaseModel):
     types: dict[str, str] = {
         "X": "X",
         "N": "N",
+        "K": "N",  # 漢字
+        "J": "N",  # 日本語
         "M": "M",
         "9": "9",
         "S": "S",

@@ -25,7 +25,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class _Strict(BaseModel):
@@ -42,6 +42,9 @@ class FieldType(StrEnum):
     BINARY = "B"
 
 
+# Vendor layout sheets write the double-byte text type as K (漢字) or J (日本語) as often as N.
+FIELD_TYPE_ALIASES = {"K": FieldType.DBCS, "J": FieldType.DBCS}
+
 NUMERIC_TYPES = frozenset({FieldType.ZONED, FieldType.SIGNED_ZONED, FieldType.PACKED, FieldType.BINARY})
 
 
@@ -56,6 +59,12 @@ class FieldDef(_Strict):
     signed: bool = True  # only for B
     codec: str | None = None  # override of the definition's text codec
     label: str | None = None  # the vendor's own item name (項目名), for people
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _type_alias(cls, v: object) -> object:
+        """``K`` / ``J`` (either case) are the DBCS text type ``N``."""
+        return FIELD_TYPE_ALIASES.get(v.upper(), v) if isinstance(v, str) else v
 
     @property
     def end(self) -> int:

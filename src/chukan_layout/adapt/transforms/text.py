@@ -147,6 +147,11 @@ class Replace(Transform):
     """Replace every literal occurrence of ``old`` by ``new`` (``regex: true`` for an RE2 pattern).
 
     Example: ``- replace: {old: "－", new: "-"}`` — ``"1－2"`` → ``"1-2"``.
+
+    With ``regex: true``, ``new`` may refer to groups of ``old`` by backreference: ``\\1`` … ``\\9``
+    (``\\0`` is the whole match). In YAML write them in single quotes (``'\\1-'``) or escape
+    the backslash in double quotes (``"\\\\1-"``). Example:
+    ``- replace: {old: '(\\d+)丁目', new: '\\1-', regex: true}`` — ``"1丁目2番"`` → ``"1-2番"``.
     """
 
     name = "replace"
