@@ -167,7 +167,7 @@ def _load_definition(
         try:
             d = _DEF.validate_python(data)
         except ValidationError as e:
-            raise validation_error(e, dlines, dpath) from None
+            raise validation_error(e, dlines, dpath, model=RecordDefinition) from None
     if src.encoding:
         d = d.model_copy(update={"encoding": src.encoding})
     return d
@@ -222,7 +222,7 @@ def _compile_step(step: Any, path: tuple[Any, ...], tables: Mapping[str, Any], l
     try:
         args = args_cls.model_validate(raw)
     except ValidationError as e:
-        err = validation_error(e, lines, (*path, name))
+        err = validation_error(e, lines, (*path, name), model=args_cls)
         raise DefinitionError(f"transform {name!r}: {err}".replace(f"{lines.file}:{err.line}: ", ""),
                               file=lines.file, line=err.line) from None  # fmt: skip
     return cls(args)
@@ -333,7 +333,7 @@ def _load_adapter(file: Path, layouts: LayoutProvider) -> Adapter:
     try:
         model = AdapterFile.model_validate(data)
     except ValidationError as e:
-        raise validation_error(e, lines) from None
+        raise validation_error(e, lines, model=AdapterFile) from None
     return compile_adapter(model, lines, file.parent, layouts, file)
 
 

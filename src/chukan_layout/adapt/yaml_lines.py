@@ -8,12 +8,14 @@ the nearest line that exists (a missing key points at its parent mapping).
 
 from __future__ import annotations
 
+import difflib
+import types
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Union, get_args, get_origin
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..errors import DefinitionError
 
@@ -87,8 +89,80 @@ def load_yaml_file(path: str | Path) -> tuple[Any, LineMap]:
     return load_yaml(text, str(p))
 
 
-def validation_error(err: ValidationError, lines: LineMap, prefix: Path_ = ()) -> DefinitionError:
-    """Turn a Pydantic error into one DefinitionError: the first problem with its line, then the rest."""
+def _unwrap(tp: Any) -> Any:
+    while get_origin(tp) is Annotated:
+        tp = get_args(tp)[0]
+    return tp
+
+
+def _models(tp: Any) -> list[type[BaseModel]]:
+    """The Pydantic models a (possibly Optional / Union / Annotated) annotation stands for."""
+    tp = _unwrap(tp)
+    if get_origin(tp) in (Union, types.UnionType):
+        return [m for a in get_args(tp) for m in _models(a)]
+    return [tp] if isinstance(tp, type) and issubclass(tp, BaseModel) else []
+
+
+def _descend(tp: Any, part: Any) -> Any:
+    """The annotation one ``loc`` step below ``tp`` (None when it cannot be followed)."""
+    tp = _unwrap(tp)
+    origin = get_origin(tp)
+    if origin in (Union, types.UnionType):
+        members = [a for a in get_args(tp) if a is not type(None)]
+        for m in members:
+            r = _descend(m, part)
+            if r is not None:
+                return r
+        for m in _models(tp):  # a discriminated union's tag (``fixed_width``) or a member's class name
+            kind = m.model_fields.get("kind")
+            if part == m.__name__ or (kind is not None and kind.default == part):
+                return m
+        return None
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        for name, f in tp.model_fields.items():
+            if part in (name, f.alias):
+                return f.annotation
+        return None
+    args = get_args(tp)
+    if origin in (list, tuple, set, frozenset) and isinstance(part, int) and args:
+        return args[0]
+    if origin is dict and isinstance(part, str) and len(args) == 2:
+        return args[1]
+    return None
+
+
+def valid_keys(model: Any, loc: Sequence[Any]) -> list[str]:
+    """The keys allowed at ``loc`` (the location of the mapping holding an unknown key)."""
+    tp: Any = model
+    for part in loc:
+        tp = _descend(tp, part)
+        if tp is None:
+            return []
+    keys: list[str] = []
+    for m in _models(tp):
+        for name, f in m.model_fields.items():
+            key = f.alias or name
+            if key not in keys:
+                keys.append(key)
+    return keys
+
+
+def unknown_key_message(key: str, keys: Sequence[str]) -> str:
+    """``unknown key 'tabels' (did you mean 'tables'?); valid keys: adapter, tables, …``."""
+    if not keys:
+        return f"unknown key {key!r}"
+    near = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.6)
+    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    return f"unknown key {key!r}{hint}; valid keys: {', '.join(keys)}"
+
+
+def validation_error(
+    err: ValidationError, lines: LineMap, prefix: Path_ = (), model: Any = None
+) -> DefinitionError:
+    """Turn a Pydantic error into one DefinitionError: the first problem with its line, then the rest.
+
+    With ``model`` (the type that was validated), an unknown key lists the valid keys of its own
+    mapping, at any nesting level, with a did-you-mean suggestion."""
     msgs = []
     first_line = None
     for e in err.errors():
@@ -98,7 +172,8 @@ def validation_error(err: ValidationError, lines: LineMap, prefix: Path_ = ()) -
         where = ".".join(str(p) for p in loc if not isinstance(p, int) or True)
         msg = e["msg"].removeprefix("Value error, ")
         if e["type"] == "extra_forbidden":
-            msg = f"unknown key {loc[-1]!r}"
+            keys = valid_keys(model, e["loc"][:-1]) if model is not None else []
+            msg = unknown_key_message(str(loc[-1]), keys)
         msgs.append(f"line {line}: {where}: {msg}" if line is not None else f"{where}: {msg}")
     head = (
         msgs[0].split(": ", 1)[1] if msgs and msgs[0].startswith("line ") else (msgs[0] if msgs else str(err))
