@@ -99,7 +99,8 @@ def csv_rows(file: str, d: CsvDefinition) -> list[list[Any]]:
 def vendor_a_book(tmp: Path) -> Path:
     names = item_names("a")
     wb = openpyxl.Workbook()
-    wb.remove(wb.active)
+    wb.active.title = "表紙"  # a cover sheet without a layout table: skipped
+    wb.active.append(["レコードレイアウト", "vendor_a 住民記録"])
     for file, d in shipped("a"):
         ws = wb.create_sheet(file.replace(".", "_"))
         for r in fixed_rows(file, d, names):

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import DefinitionError
 from ..readers.definition import CsvDefinition, FixedWidthDefinition, RecordRole
 from ..spec.model import Charset, Item, ItemType, Layout
 from .layout_sheet import SheetProfile, read_sheets, sheet_definition
@@ -125,8 +126,16 @@ def scaffold(
         "sources:",
     ]
     targets: list[str] = ["targets:"]
-    for sheet in read_sheets(path):
-        definition, meta, labels = sheet_definition(sheet, path.name, profile)
+    sheets = read_sheets(path)
+    done = 0
+    for sheet in sheets:
+        try:
+            definition, meta, labels = sheet_definition(sheet, path.name, profile)
+        except DefinitionError as e:
+            if len(sheets) > 1 and "no header row" in str(e):
+                continue  # a cover or notes sheet of a workbook
+            raise
+        done += 1
         sid = (
             re.sub(r"[^A-Za-z0-9_]", "_", Path(meta.get("file") or sheet.name).stem).lower().strip("_")
             or "source"
@@ -144,6 +153,10 @@ def scaffold(
             targets.append("  items:")
             for p in propose(layout, fields, labels, lengths):
                 targets += _item_lines(p, labels)
+    if not done:
+        raise DefinitionError(
+            f"no sheet of {path.name} has a layout table (項目名 / 開始 / 桁数 …)", file=str(path)
+        )
     return "\n".join([*lines, *targets]) + "\n"
 
 

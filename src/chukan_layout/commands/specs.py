@@ -67,6 +67,10 @@ def specs() -> None:
       chukan-layout specs lint my_layouts/
       chukan-layout specs codes gengo
       chukan-layout specs list --layouts my_layouts/   # with your own (e.g. official V2.7) layouts
+      chukan-layout specs import BOOK.xlsx --profile kihon-data-list -o my_layouts/   # official tables in
+      chukan-layout specs export juki.jumin --xlsx jumin.xlsx                        # and back out
+      chukan-layout specs diff OLD.xlsx NEW.xlsx --html > diff.html                  # two editions
+      chukan-layout specs crosswalk v27_to_kihon.yaml --check
     """
 
 
@@ -140,6 +144,9 @@ def show_cmd(layout_id: str, layout_dirs: Sequence[str], as_json: bool) -> None:
         f"{spec.id}: {spec.title.ja} / {spec.title.en}  (業務 {spec.gyomu}, 移行ファイル {spec.file_name}, "
         f"version {spec.spec_version})"
     )
+    if spec.edition is not None:
+        ed = spec.edition
+        click.echo(f"edition: {' '.join(x for x in (ed.gyomu, ed.edition, ed.date) if x)}  (book {ed.book})")
     click.echo(f"record key: {', '.join(spec.record_key)}   file: {L.path}\n")
     rows = []
     for it in spec.items:
