@@ -178,17 +178,21 @@ def _format_value(it: Item, codes: tuple[str, ...] | None) -> st.SearchStrategy[
     return _text(it)
 
 
-_STRATEGIES: dict[tuple[int, str], st.SearchStrategy[str]] = {}
+# keyed by id(checker); the entry keeps the checker alive, so its id cannot be reused by another
+# layout's checker after garbage collection (which once served one layout's codes to another)
+_STRATEGIES: dict[tuple[int, str], tuple[Any, st.SearchStrategy[str]]] = {}
 
 
 def value_strategy(loaded: Any, item_id: str) -> st.SearchStrategy[str]:
     """Non-blank values valid for one item on their own (record-independent checks pass)."""
     key = (id(loaded.checker), item_id)
-    if key not in _STRATEGIES:
+    hit = _STRATEGIES.get(key)
+    if hit is None or hit[0] is not loaded.checker:
         ic: ItemChecker = next(c for c in loaded.checker.items if c.item.id == item_id)
         codes = tuple(sorted(ic.codes)) if ic.codes is not None else None
-        _STRATEGIES[key] = _format_value(ic.item, codes).filter(lambda v: v != "" and not ic.check(v, {}))
-    return _STRATEGIES[key]
+        strategy = _format_value(ic.item, codes).filter(lambda v: v != "" and not ic.check(v, {}))
+        hit = _STRATEGIES[key] = (loaded.checker, strategy)
+    return hit[1]
 
 
 # --- record construction --------------------------------------------------------------
