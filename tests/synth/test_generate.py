@@ -16,6 +16,7 @@ from chukan_layout.readers.api import read
 from chukan_layout.readers.definition import NUMERIC_TYPES, FixedWidthDefinition
 from chukan_layout.spec.registry import load_layout
 from chukan_layout.synth.generate import generate
+from chukan_layout.synth.golden import BUILDERS
 from chukan_layout.synth.profile import load_profile
 
 from .conftest import SEED, N, files_of
@@ -41,7 +42,7 @@ def test_same_seed_same_bytes(tmp_path: Path) -> None:
 
 def test_golden_records_are_valid(clean) -> None:
     res, _ = clean
-    assert len(res.golden) == 12
+    assert set(res.golden) == set(BUILDERS) and len(res.golden) >= 23
     keys: dict[str, set[tuple[str, ...]]] = {}
     values: dict[tuple[str, str], set[str]] = defaultdict(set)
     rows_by = {}

@@ -1,0 +1,331 @@
+"""Golden builders for 障害者福祉, 児童手当, 児童扶養手当, 生活保護 and 子ども・子育て支援.
+
+Same contract as :mod:`chukan_layout.synth.golden`. Recipients, children and guardians are
+the chunk's residents (宛名番号 of ``juki.jumin``); the monthly amounts are synthetic,
+computed so the layouts' row rules hold (not an official amount table).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .arrow_util import const, date_or_blank, flag, join, pick, s, where, zfill
+from .calendar import iso
+from .golden import Rows, builder
+from .golden_gyomu import gyomu, next_month
+from .linked_gyomu import FY_START, fiscal_year, spread
+from .population import DEAD, LIVING, REF_DAY, Chunk
+from .world import World
+
+_YEAR = 365.2425
+
+
+def _rng(w: World, c: Chunk, salt: int) -> np.random.Generator:
+    return np.random.default_rng([w.seed, c.number, salt])
+
+
+_BUI_NAMES = ("視覚障害", "聴覚障害", "音声機能障害", "下肢機能障害", "心臓機能障害")
+
+
+@builder("shogai.techo")
+def shogai(w: World, c: Chunk, form: str) -> Rows:
+    g = gyomu(w, c)
+    pp = c.pp
+    rng = _rng(w, c, 0x5A0)
+    p = np.flatnonzero(g["techo_kind"] > 0)
+    n = p.shape[0]
+    kind = g["techo_kind"][p]
+    state = pp["state"][p]
+    gone = state != LIVING
+    start = np.maximum(pp["in_day"][p], pp["birth"][p] + 30)
+    end = np.where(gone, pp["out_day"][p], REF_DAY)
+    kofu = np.minimum(spread(rng, start, end), end)
+    grade = np.select(
+        [kind == 1, kind == 2], [rng.integers(1, 7, n), rng.integers(1, 3, n)], rng.integers(1, 4, n)
+    )
+    tokyu = kind * 10 + grade
+    bui = rng.integers(0, len(_BUI_NAMES), n)
+    shintai = kind == 1
+    mental = kind == 3
+    # 精神: valid two years; a lapsed one is shown as renewed within the last two years
+    kofu = np.where(mental & ~gone, np.maximum(kofu, REF_DAY - rng.integers(1, 700, n)), kofu)
+    henkan = gone & (kofu <= end)
+    return Rows(
+        {
+            "dantai_code": const(w.dantai6, n),
+            "atena_no": s(pp["atena_no"][p]),
+            "techo_shubetsu": s(kind),
+            "rireki_no": const("1", n),
+            "saishin_flag": const("1", n),
+            "techo_no": join(s(kind), zfill(pp["pid"][p] + 1, 8)),
+            "kofu_ymd": iso(kofu),
+            "shogai_tokyu": s(tokyu),
+            "shintai_shogai_bui": where(shintai, s(bui + 1), ""),
+            "shogai_mei": where(shintai, pick(list(_BUI_NAMES), bui), ""),
+            "sainintei_ymd": date_or_blank(
+                kofu + 3 * 365, (kind == 2) & (pp["birth"][p] > REF_DAY - 18 * _YEAR)
+            ),
+            "yuko_kigen_ymd": date_or_blank(kofu + 730, mental),
+            "henkan_ymd": date_or_blank(np.maximum(end, kofu), henkan),
+            "henkan_jiyu": where(
+                henkan,
+                where(
+                    state == DEAD, w.code("shogai_henkan_jiyu", "死亡"), w.code("shogai_henkan_jiyu", "転出")
+                ),
+                "",
+            ),
+        },
+        p,
+        pp["h_of"][p],
+        n,
+    )
+
+
+def _children_by_household(g: dict[str, np.ndarray], c: Chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per household: eligible children, those under 3, third-and-later (by birth order among them)."""
+    pp = c.pp
+    H = int(c.hh["hid"].shape[0])
+    kid = np.flatnonzero(g["jido_child"])
+    h = pp["h_of"][kid]
+    order = np.lexsort((pp["birth"][kid], h))  # eldest first within each household
+    kid, h = kid[order], h[order]
+    rank = np.arange(kid.shape[0]) - np.searchsorted(h, h) + 1
+    under3 = (REF_DAY - pp["birth"][kid]) < 3 * _YEAR
+    return (
+        np.bincount(h, minlength=H),
+        np.bincount(h[under3], minlength=H),
+        np.bincount(h[rank >= 3], minlength=H),
+    )
+
+
+def _eldest_birth(g: dict[str, np.ndarray], c: Chunk) -> np.ndarray:
+    H = int(c.hh["hid"].shape[0])
+    kid = np.flatnonzero(g["jido_child"])
+    out = np.full(H, REF_DAY, np.int64)
+    np.minimum.at(out, c.pp["h_of"][kid], c.pp["birth"][kid])
+    return out
+
+
+@builder("jido.teate")
+def jido(w: World, c: Chunk, form: str) -> Rows:
+    g = gyomu(w, c)
+    pp = c.pp
+    p = np.flatnonzero(g["jido_recipient"])
+    n = p.shape[0]
+    h = pp["h_of"][p]
+    kids, under3, third = (x[h] for x in _children_by_household(g, c))
+    others = kids - third
+    # synthetic amounts: under 3 → 15,000; others 10,000; third and later 30,000 (modelled, not a table)
+    under3_not_third = np.minimum(under3, others)
+    getsugaku = under3_not_third * 15_000 + (others - under3_not_third) * 10_000 + third * 30_000
+    nintei = np.minimum(np.maximum(pp["in_day"][p], _eldest_birth(g, c)[h]) + 10, REF_DAY - 1)
+    return Rows(
+        {
+            "dantai_code": const(w.dantai6, n),
+            "atena_no": s(pp["atena_no"][p]),
+            "rireki_no": const("1", n),
+            "saishin_flag": const("1", n),
+            "nintei_kubun": const(w.code("jido_nintei_kubun", "新規認定"), n),
+            "nintei_ymd": iso(nintei),
+            "seikyu_ymd": iso(nintei - 7),
+            "shikyu_kaishi_ym": next_month(nintei),
+            "jido_su": s(kids),
+            "san_shi_miman_su": s(under3),
+            "daisanshi_su": s(third),
+            "teate_getsugaku": s(getsugaku),
+            "shotoku_gaku": s(g["income"][p]),
+        },
+        p,
+        h,
+        n,
+    )
+
+
+@builder("fuyo.teate")
+def fuyo(w: World, c: Chunk, form: str) -> Rows:
+    g = gyomu(w, c)
+    pp = c.pp
+    rng = _rng(w, c, 0xF40)
+    p = np.flatnonzero(g["fuyo_recipient"])
+    n = p.shape[0]
+    h = pp["h_of"][p]
+    kids = _children_by_household(g, c)[0][h]
+    income = g["income"][p]
+    full = 46_690 + 11_030 * (kids - 1)  # synthetic amounts (modelled), not the official table
+    kubun = np.select([income < 1_000_000, income < 2_500_000], [1, 2], 3)
+    partial = np.maximum(full * (2_500_000 - income) // 1_500_000 // 10 * 10, 10)
+    getsugaku = np.select([kubun == 1, kubun == 2], [full, partial], 0)
+    nintei = np.minimum(np.maximum(pp["in_day"][p], _eldest_birth(g, c)[h]) + 30, REF_DAY - 1)
+    yoken = pick(
+        [w.code("fuyo_shikyu_yoken", x) for x in ("離婚", "未婚", "死亡", "その他")],
+        rng.choice(4, n, p=[0.75, 0.12, 0.08, 0.05]),
+    )
+    return Rows(
+        {
+            "dantai_code": const(w.dantai6, n),
+            "atena_no": s(pp["atena_no"][p]),
+            "rireki_no": const("1", n),
+            "saishin_flag": const("1", n),
+            "shosho_no": zfill(pp["pid"][p] + 1, 10),
+            "jukyu_shikaku": where(
+                pp["male"][p], w.code("fuyo_jukyu_shikaku", "父"), w.code("fuyo_jukyu_shikaku", "母")
+            ),
+            "shikyu_yoken": yoken,
+            "nintei_ymd": iso(nintei),
+            "shikyu_kaishi_ym": next_month(nintei),
+            "jido_su": s(kids),
+            "shikyu_kubun": s(kubun),
+            "teate_getsugaku": s(getsugaku),
+            "shotoku_gaku": s(income),
+            "nenkin_heikyu_flag": const("0", n),
+            "genkyo_todoke_ymd": date_or_blank(np.full(n, REF_DAY - 240), nintei < REF_DAY - 240),
+        },
+        p,
+        h,
+        n,
+    )
+
+
+_FUJO = ("seikatsu", "jutaku", "kyoiku", "iryo", "kaigo", "shussan", "seigyo", "sosai")
+
+
+@builder("seiho.jukyu")
+def seiho(w: World, c: Chunk, form: str) -> Rows:
+    """被保護世帯: the living members of a few low-income households; amounts on the head's row."""
+    g = gyomu(w, c)
+    pp = c.pp
+    rng = _rng(w, c, 0x5E0)
+    H = int(c.hh["hid"].shape[0])
+    m = w.member(c)
+    age = m["age"]
+    p = np.flatnonzero(g["seiho"])
+    h = pp["h_of"][p]
+    size = np.bincount(h, minlength=H)
+    head_h = np.flatnonzero(pp["pos"] == 0)
+    head_age = age[head_h]
+    jutaku_h = rng.random(H) < 0.7
+    # synthetic monthly amounts (modelled): 80,000 for the first member, 40,000 for each further
+    # one, 40,000 housing; recognised income = the household's yearly income / 12
+    saitei_h = 80_000 + 40_000 * np.maximum(size - 1, 0) + 40_000 * jutaku_h
+    shunyu_h = g["income_h"] // 12 // 100 * 100
+    ok_h = saitei_h > shunyu_h  # assistance only where income is below the minimum
+    p = p[ok_h[h]]
+    h = pp["h_of"][p]
+    n = p.shape[0]
+    is_head = pp["pos"][p] == 0
+    single_parent = (~g["spouse_h"][h]) & (g["kids_h"][h] > 0) & ~pp["male"][head_h[h]]
+    ruikei = np.select(
+        [head_age[h] >= 65, single_parent], [1, 2], np.where(h % 3 == 0, 3, np.where(h % 3 == 1, 4, 5))
+    )
+    school = np.bincount(h[(age[p] >= 6) & (age[p] < 15)], minlength=H) > 0
+    care = np.bincount(h[age[p] >= 65], minlength=H) > 0
+    start_h = spread(rng, np.maximum(c.hh["head_in"], REF_DAY - 3650), np.full(H, REF_DAY - 30))
+    start = np.maximum(start_h[h], pp["in_day"][p])
+    flags = {
+        "seikatsu": np.ones(n, bool),
+        "jutaku": jutaku_h[h],
+        "kyoiku": school[h],
+        "iryo": rng.random(n) < 0.8,
+        "kaigo": care[h] & (age[p] >= 65),
+        "shussan": np.zeros(n, bool),
+        "seigyo": np.zeros(n, bool),
+        "sosai": np.zeros(n, bool),
+    }
+    cols = {f"{k}_fujo_flag": flag(flags[k]) for k in _FUJO}
+    cols.update(
+        {
+            "dantai_code": const(w.dantai6, n),
+            "case_no": zfill(c.hh["hid"][h] + 1, 8),
+            "atena_no": s(pp["atena_no"][p]),
+            "rireki_no": const("1", n),
+            "saishin_flag": const("1", n),
+            "setainushi_flag": flag(is_head),
+            "setai_ruikei": s(ruikei),
+            "hogo_kaishi_ymd": iso(start),
+            "kaishi_jiyu": pick(
+                [w.code("seiho_kaishi_jiyu", x) for x in ("傷病", "収入の減少・喪失", "貯金等の減少・喪失")],
+                h % 3,
+            ),
+            "saitei_seikatsuhi": where(is_head, s(saitei_h[h]), ""),
+            "shunyu_nintei_gaku": where(is_head, s(shunyu_h[h]), ""),
+            "hogohi_getsugaku": where(is_head, s(saitei_h[h] - shunyu_h[h]), ""),
+            "tanto_code": zfill(c.hh["town"][h] % 20 + 1, 5),
+        }
+    )
+    return Rows(cols, p, h, n)
+
+
+@builder("kodomo.kyufu", ("shisetsu_mei",))
+def kodomo(w: World, c: Chunk, form: str) -> Rows:
+    """教育・保育給付認定 for 年度 2025: 1号/2号 (3–5) and 3号 (0–2), the head as 保護者."""
+    g = gyomu(w, c)
+    pp = c.pp
+    rng = _rng(w, c, 0xC0D)
+    m = w.member(c)
+    cand = np.flatnonzero(g["kodomo"])
+    age = m["age"][cand]
+    r = rng.random(cand.shape[0])
+    kubun_all = np.where(
+        age >= 3, np.select([r < 0.3, r < 0.85], [1, 2], 0), np.where(r < 0.35 + 0.1 * age, 3, 0)
+    )
+    keep = kubun_all > 0
+    p, kubun, age = cand[keep], kubun_all[keep], age[keep]
+    n = p.shape[0]
+    head = g["head"][p]
+    h = pp["h_of"][p]
+    birth = pp["birth"][p]
+    hoiku = kubun >= 2
+    # validity: 1号/2号 until the March before primary school; 3号 until the day before the 3rd birthday
+    years = (fiscal_year(birth - 1) + 7).astype(str)
+    school_march = np.char.add(years, "-03-31").astype("datetime64[D]").astype(np.int64)
+    third_birthday = (birth + np.ceil(3 * _YEAR)).astype(np.int64) - 1
+    end = np.maximum(np.where(kubun == 3, third_birthday, school_march), FY_START)
+    jiyu = rng.choice(4, n, p=[0.85, 0.05, 0.05, 0.05])
+    mushoka = kubun <= 2
+    fee = np.where(mushoka, 0, (g["income_h"][h] // 12 * 6 // 100 // 100 * 100).clip(0, 60_000))
+    town = c.hh["town"][h]
+    kind = np.where(kubun == 1, 0, np.where(rng.random(n) < 0.3, 1, 2))
+    return Rows(
+        {
+            "dantai_code": const(w.dantai6, n),
+            "atena_no": s(pp["atena_no"][p]),
+            "nintei_no": zfill(pp["pid"][p] + 1, 10),
+            "hogosha_atena_no": s(pp["atena_no"][head]),
+            "nintei_kubun": s(kubun),
+            "hitsuyo_jiyu": where(
+                hoiku,
+                pick(
+                    [
+                        w.code("hoiku_hitsuyo_jiyu", x)
+                        for x in ("就労", "妊娠・出産", "疾病・障害", "求職活動")
+                    ],
+                    jiyu,
+                ),
+                "",
+            ),
+            "hitsuyoryo": where(
+                hoiku,
+                where(
+                    rng.random(n) < 0.7,
+                    w.code("hoiku_hitsuyoryo", "保育標準時間"),
+                    w.code("hoiku_hitsuyoryo", "保育短時間"),
+                ),
+                "",
+            ),
+            "nintei_ymd": iso(
+                np.minimum(np.maximum(np.maximum(pp["in_day"][p], birth) + 20, FY_START - 45), FY_START - 1)
+            ),
+            "yuko_kaishi_ymd": const(str(np.datetime64(int(FY_START), "D")), n),
+            "yuko_shuryo_ymd": iso(end),
+            "shisetsu_code": zfill(town * 100 + kind + 1, 10),
+            "shisetsu_mei": join(
+                pick(w.town_forms["plain"], town), pick(["幼稚園", "認定こども園", "保育園"], kind)
+            ),
+            "riyo_kaishi_ymd": const(str(np.datetime64(int(FY_START), "D")), n),
+            "futan_getsugaku": s(fee),
+            "mushoka_flag": flag(mushoka),
+        },
+        p,
+        h,
+        n,
+    )
