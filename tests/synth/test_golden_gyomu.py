@@ -11,11 +11,12 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 
 from chukan_layout.pipeline.standard import validate_files
 from chukan_layout.spec.registry import layout_ids, load_layout
 from chukan_layout.synth.golden import BUILDERS
-from chukan_layout.synth.golden_koseki import KosekiNumbering
+from chukan_layout.synth.golden_koseki import KosekiNumbering, string_hashes
 
 NEW = (
     "senkyo.meibo", "hojin.kazei", "shogai.techo", "jido.teate", "kenko.kenshin", "shugaku.jido",
@@ -104,8 +105,18 @@ def test_koseki_matches_the_juminhyo(clean) -> None:
 
 def test_koseki_numbering_continues_across_chunks() -> None:
     k = KosekiNumbering()
-    a = k.number(0, np.arange(4), ["A", "B", "A", "C"], np.arange(4))
+    a = k.number(0, np.arange(4), pa.array(["A", "B", "A", "C"]), np.arange(4))
     assert a.tolist() == [1, 1, 2, 1]
-    assert k.number(0, np.arange(4), ["A", "B", "A", "C"], np.arange(4)) is a  # the same chunk again
-    b = k.number(1, np.arange(3), ["C", "D", "A"], np.array([2, 0, 1]))
+    assert (
+        k.number(0, np.arange(4), pa.array(["A", "B", "A", "C"]), np.arange(4)) is a
+    )  # the same chunk again
+    b = k.number(1, np.arange(3), pa.array(["C", "D", "A"]), np.array([2, 0, 1]))
     assert b.tolist() == [2, 1, 3]
+
+
+def test_string_hashes_are_vectorized_and_stable() -> None:
+    words = ["北海道札幌市川北17番地\t堀田　良忠", "髙橋", "", "﨑\U000e0100", "髙橋", "高橋"]
+    h = string_hashes(pa.array(words))
+    assert h[1] == h[4] and len(set(h.tolist())) == 5
+    assert string_hashes(pa.array(words).slice(3, 2)).tolist() == h[3:5].tolist()
+    assert string_hashes(pa.array(["a", "b"])).tolist() == string_hashes(pa.array(["a", "b"])).tolist()

@@ -280,7 +280,7 @@ def kodomo(w: World, c: Chunk, form: str) -> Rows:
     school_march = np.char.add(years, "-03-31").astype("datetime64[D]").astype(np.int64)
     third_birthday = (birth + np.ceil(3 * _YEAR)).astype(np.int64) - 1
     end = np.maximum(np.where(kubun == 3, third_birthday, school_march), FY_START)
-    jiyu = rng.choice(4, n, p=[0.85, 0.05, 0.05, 0.05])
+    jiyu = np.asarray(rng.choice(4, n, p=[0.85, 0.05, 0.05, 0.05]))
     mushoka = kubun <= 2
     fee = np.where(mushoka, 0, (g["income_h"][h] // 12 * 6 // 100 // 100 * 100).clip(0, 60_000))
     town = c.hh["town"][h]
@@ -306,7 +306,7 @@ def kodomo(w: World, c: Chunk, form: str) -> Rows:
             "hitsuyoryo": where(
                 hoiku,
                 where(
-                    rng.random(n) < 0.7,
+                    np.less(rng.random(n), 0.7),
                     w.code("hoiku_hitsuyoryo", "保育標準時間"),
                     w.code("hoiku_hitsuyoryo", "保育短時間"),
                 ),

@@ -12,7 +12,6 @@ count per 戸籍 seen (≈ 16 bytes per 戸籍), so chunks must be built in orde
 
 from __future__ import annotations
 
-import hashlib
 import weakref
 
 import numpy as np
@@ -33,14 +32,11 @@ class KosekiNumbering:
         self.counts = np.zeros(0, np.int64)  # persons written in each
         self.last: tuple[int, np.ndarray, np.ndarray] | None = None  # (chunk, persons, 記載順位)
 
-    def number(self, chunk: int, persons: np.ndarray, keys: list[str], order: np.ndarray) -> np.ndarray:
-        """記載順位 of ``persons`` (already sorted as they are written); ``keys[i]`` names their 戸籍."""
+    def number(self, chunk: int, persons: np.ndarray, keys: pa.Array, order: np.ndarray) -> np.ndarray:
+        """記載順位 of ``persons`` (written in ``order``); ``keys[i]`` names person i's 戸籍."""
         if self.last is not None and self.last[0] == chunk:
             return self.last[2]  # the same chunk built again (another form): same numbers
-        h = np.array(
-            [int.from_bytes(hashlib.blake2b(k.encode(), digest_size=8).digest(), "big") for k in keys],
-            np.uint64,
-        )
+        h = string_hashes(keys)
         uniq, inv = np.unique(h, return_inverse=True)
         pos = np.searchsorted(self.keys, uniq)
         found = pos < self.keys.shape[0]
@@ -64,6 +60,45 @@ class KosekiNumbering:
         return juni
 
 
+_B = np.uint64(0x100000001B3)  # FNV-style multiplier; any odd 64-bit constant would do
+
+
+def string_hashes(keys: pa.Array) -> np.ndarray:
+    """64-bit hashes of Arrow strings, vectorized over the UTF-8 buffer (no per-string Python).
+
+    A polynomial hash mod 2**64 of the bytes plus the length, then a splitmix64 finaliser;
+    deterministic across runs and processes (unlike ``hash()``). Equal strings, equal hashes;
+    a collision of two different 戸籍 keys has a chance of about n**2 / 2**65.
+    """
+    keys = keys.cast(pa.string())
+    n = len(keys)
+    if n == 0:
+        return np.zeros(0, np.uint64)
+    buf_offsets, buf_data = keys.buffers()[1], keys.buffers()[2]
+    offsets = np.frombuffer(buf_offsets, np.int32, n + 1, keys.offset * 4).astype(np.int64)
+    raw = np.frombuffer(buf_data, np.uint8) if buf_data is not None else np.zeros(0, np.uint8)
+    data = raw[offsets[0] : offsets[-1]].astype(np.uint64)
+    offsets -= offsets[0]
+    lengths = np.diff(offsets)
+    owner = np.repeat(np.arange(n), lengths)
+    pos = np.arange(data.shape[0]) - offsets[:-1][owner]
+    powers = np.cumprod(np.full(max(int(lengths.max()), 1), _B, np.uint64))  # B**1, B**2, … (wrapping)
+    with np.errstate(over="ignore"):
+        terms = (data + np.uint64(1)) * powers[pos]
+        if lengths.min() > 0:
+            h = np.add.reduceat(terms, offsets[:-1]) if terms.shape[0] else np.zeros(n, np.uint64)
+        else:  # reduceat cannot give an empty string its 0
+            h = np.zeros(n, np.uint64)
+            np.add.at(h, owner, terms)
+        h ^= lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        h ^= h >> np.uint64(30)
+        h *= np.uint64(0xBF58476D1CE4E5B9)
+        h ^= h >> np.uint64(27)
+        h *= np.uint64(0x94D049BB133111EB)
+        h ^= h >> np.uint64(31)
+    return h
+
+
 _NUMBERING: dict[int, KosekiNumbering] = {}
 
 
@@ -84,7 +119,7 @@ def koseki_members(w: World, c: Chunk) -> dict[str, object]:
         head = np.flatnonzero(pp["pos"] == 0)[pp["h_of"][p]]
         honseki = join(pick(honseki_town(w, c, "golden"), pp["h_of"][p]), _ban_banchi(pp["prev_ban"][p]))
         hittosha = pick(w.names(c, "golden")["shimei"], head)
-        keys = join(honseki, hittosha, sep="\t").to_pylist()
+        keys = join(honseki, hittosha, sep="\t")
         # write order: by household, the 筆頭者 (head) first, then by position in the household
         order = np.lexsort((pp["pos"][p], pp["h_of"][p]))
         juni = _numbering(w).number(c.number, p, keys, order)
