@@ -40,7 +40,7 @@ def test_golden_files_validate_with_zero_findings(clean, tmp_path: Path) -> None
     """The vectorized validator (layouts recognised from the headers, cross-file relations)."""
     res, _ = clean
     paths = [res.golden[lid] for lid in sorted(res.golden)]
-    out = validate_files(paths, layouts_auto=True, out_dir=tmp_path)
+    out = validate_files(paths, layouts_auto=True, report_dir=tmp_path)
     assert out.findings.total() == 0, out.findings.total()
     assert out.exit_code == 0
     for lid in NEW:
