@@ -27,6 +27,7 @@ from ..report import FileCounts, InputInfo, OutputInfo, Thresholds, TrailerCheck
 from ..spec.model import Layout
 from ..validation.session import ValidationRun
 from ._report import make_report, trailer_checks
+from ._spool import read_spool
 from .plan import Partition
 
 
@@ -155,8 +156,10 @@ class RunMerger:
             self.gaiji_rows += res.gaiji_rows
         if res.gaiji is not None:
             self.gaiji = res.gaiji if self.gaiji is None else self.gaiji.merge(res.gaiji)
-        if self.run is not None:
-            self.run.add_codes(res.codes, res.file)
+        if res.codes_part is not None:
+            for chunk in read_spool(res.codes_part):  # removes the part file
+                if self.run is not None:
+                    self.run.add_codes(chunk, res.file)
         self.trailers.setdefault(part.file, []).extend(res.trailers)
         sums = self.sums.setdefault(part.file, {})
         for f, v in res.sums.items():

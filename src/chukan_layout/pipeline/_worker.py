@@ -2,10 +2,10 @@
 
 :func:`run_partition` is what every worker process (or the parent, with one worker) runs
 for one :class:`~.plan.Partition`. It writes its own *part files* (standard CSV
-without header per layout, rejects rows, ``gaiji.csv`` rows) and returns a picklable
-:class:`PartResult`: accounting, findings, 外字 counters, trailer records and sums, and the
-128-bit key / reference codes of every layout row (for the cross-record checks, which the
-parent runs once over the whole run).
+without header per layout, rejects rows, ``gaiji.csv`` rows, and the 128-bit key /
+reference codes of every layout row, appended batch by batch to a code spool for the
+cross-record checks the parent runs once over the whole run) and returns a small picklable
+:class:`PartResult`: accounting, findings, 外字 counters, trailer records and sums, part paths.
 
 Rows inside a part are canonical: rejects and 外字 sidecar rows are sorted by record
 number, so the same records give the same bytes whatever the batch or partition
@@ -36,10 +36,9 @@ from ..validation.trailers import exact_sum
 from ..write.standard_csv import StandardCsvWriter
 from ._lookups import load_lookup_table
 from ._rejects import RejectSink, reject_unrouted
+from ._spool import CodeSpool
 from .options import ConvertOptions, Hooks
 from .plan import Partition, RangeFile
-
-Codes = dict[tuple[str, Any], list[tuple[np.ndarray, np.ndarray]]]  # (kind, key) → [(codes, records)]
 
 
 @dataclass(frozen=True)
@@ -85,7 +84,7 @@ class PartResult:
     gaiji_rows: int = 0
     findings: FindingSet = field(default_factory=FindingSet)
     gaiji: Any = None  # GaijiSummary
-    codes: dict[tuple[str, Any], tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    codes_part: str | None = None  # key / reference codes, streamed batch by batch (_spool.CodeSpool)
     headers: list[dict[str, Any]] = field(default_factory=list)
     trailers: list[dict[str, Any]] = field(default_factory=list)
     sums: dict[str, Decimal] = field(default_factory=dict)
@@ -225,7 +224,7 @@ def run_partition(st: WorkerState, part: Partition) -> PartResult:
         res.rejected_by_reason[r.code] = res.rejected_by_reason.get(r.code, 0) + 1
 
     sum_fields = _control_fields(src.definition) if opts.validate else []
-    codes: Codes = {}
+    codes = CodeSpool(Path(cfg.parts_dir) / f"p{part.index:06d}.codes")
     sides: list[pa.Table] = []
     writers: dict[str, StandardCsvWriter] = {}
     fh = RangeFile(part.path, part.start, part.end)
@@ -278,6 +277,7 @@ def run_partition(st: WorkerState, part: Partition) -> PartResult:
     except BaseException:
         for w in writers.values():
             w.abort()
+        codes.abort()
         raise
     finally:
         fh.close()
@@ -290,17 +290,12 @@ def run_partition(st: WorkerState, part: Partition) -> PartResult:
         for g in st.gaiji.stages.values():
             total.merge(g.counters)
         res.gaiji = total
-    for k in list(
-        codes
-    ):  # one key at a time, its pieces dropped as joined (not all pieces and all joins at once)
-        v = codes.pop(k)
-        res.codes[k] = (np.concatenate([c for c, _ in v]), np.concatenate([r for _, r in v]))
-        del v
+    res.codes_part = codes.close()
     return res
 
 
 def _one_batch(st: WorkerState, part: Partition, batch: pa.RecordBatch, fs: FindingSet,
-               res: PartResult, sink: RejectSink, codes: Codes, sides: list[pa.Table],
+               res: PartResult, sink: RejectSink, codes: CodeSpool, sides: list[pa.Table],
                writers: dict[str, StandardCsvWriter]) -> None:  # fmt: skip
     cfg = st.cfg
     opts = cfg.options
@@ -337,8 +332,7 @@ def _one_batch(st: WorkerState, part: Partition, batch: pa.RecordBatch, fs: Find
         for lid, ob in outputs.items():
             errors: list[tuple[Any, np.ndarray]] = []
             mask = st.validation.check(lid, ob, file=part.file, errors=errors, findings=fs)
-            for k, v in st.validation.codes(lid, ob).items():
-                codes.setdefault(k, []).append(v)
+            codes.add(st.validation.codes(lid, ob))  # to the part file: a partition's codes never pile up
             if opts.on_error == "reject" and mask.any():
                 for r, why in _validation_reasons(ob, np.flatnonzero(mask), errors).items():
                     bad.setdefault(r, set()).update(why)
