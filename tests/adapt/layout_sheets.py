@@ -130,3 +130,22 @@ def vendor_c_markdown(tmp: Path, file: str, d: FixedWidthDefinition) -> Path:
     p = tmp / f"{Path(file).stem}_layout.md"
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return p
+
+
+def vendor_html(tmp: Path, file: str, d: FixedWidthDefinition, vendor: str) -> Path:
+    """The layout as an HTML page: label paragraphs, then one <table>."""
+    import html
+
+    rows = fixed_rows(file, d, item_names(vendor))
+    parts = ["<html><body><h1>レコードレイアウト</h1>"]
+    body = []
+    for r in rows:
+        if len(r) == 2:
+            parts.append(f"<p>{html.escape(str(r[0]))}：{html.escape(str(r[1]))}</p>")
+        elif r:
+            tag = "th" if r == HEADER else "td"
+            body.append("<tr>" + "".join(f"<{tag}>{html.escape(str(c))}</{tag}>" for c in r) + "</tr>")
+    parts.append("<table>" + "\n".join(body) + "</table></body></html>")
+    p = tmp / f"{Path(file).stem}_layout.html"
+    p.write_text("\n".join(parts), encoding="utf-8")
+    return p

@@ -17,7 +17,7 @@ from chukan_layout.errors import DefinitionError
 from chukan_layout.readers.definition import RecordDefinition
 from chukan_layout.spec.registry import load_layout
 
-from .layout_sheets import shipped, vendor_a_book, vendor_b_csv, vendor_c_markdown
+from .layout_sheets import shipped, vendor_a_book, vendor_b_csv, vendor_c_markdown, vendor_html
 
 TA = TypeAdapter(RecordDefinition)
 
@@ -56,6 +56,58 @@ def test_cli_scaffold_writes_a_loadable_skeleton(tmp_path: Path) -> None:
     assert "宛名番号: 宛名番号" not in text and "atena_no: 宛名番号  # exact" in text
     doc = yaml.safe_load(text)
     assert doc["adapter"] == "vendor_x" and doc["targets"][0]["layout"] == "juki.jumin"
+    from chukan_layout.adapt.loader import load_adapter
+
+    assert load_adapter(out).targets[0].layout.id == "juki.jumin"  # the skeleton already loads
+
+
+def test_html_table_sheet(tmp_path: Path) -> None:
+    file, d = shipped("a")[2]  # KAZEI.DAT: header / data / trailer with a control total
+    got = _definitions(
+        scaffold(vendor_html(tmp_path, file, d, "a"), load_layout("juminzei.kazei").spec, "vx")
+    )
+    assert got == {file: d}
+
+
+def test_own_sheet_words_by_profile(tmp_path: Path) -> None:
+    prof = tmp_path / "words.yaml"
+    prof.write_text(
+        yaml.safe_dump(
+            {
+                "columns": {
+                    "name": ["ITEM"],
+                    "field": ["NAME"],
+                    "start": ["POS"],
+                    "length": ["LEN"],
+                    "type": ["ATTR"],
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
+    sheet = tmp_path / "en.md"
+    sheet.write_text(
+        "| ITEM | NAME | POS | LEN | ATTR |\n|---|---|---|---|---|\n| 宛名番号 | ATENA | 1 | 15 | X |\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "vx.yaml"
+    r = CliRunner().invoke(
+        main,
+        [
+            "adapters",
+            "scaffold",
+            "--sheet",
+            str(sheet),
+            "--profile",
+            str(prof),
+            "--layout",
+            "juki.jumin",
+            "-o",
+            str(out),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    assert "atena_no: ATENA  # exact" in out.read_text(encoding="utf-8")
 
 
 def _sheet(tmp: Path, rows: list[list[object]]) -> Path:

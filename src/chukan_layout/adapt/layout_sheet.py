@@ -1,6 +1,6 @@
 """A vendor's record layout sheet (レコードレイアウト表) → a record ``definition:`` block.
 
-The sheet is xlsx, CSV or a Markdown pipe table.  Above the table, label/value cells describe
+The sheet is xlsx, CSV, a Markdown pipe table or an HTML ``<table>``.  Above the table, label/value cells describe
 the file (ファイル, 形式, 文字コード, レコード形式, レコード長, 区分項目); the table has one row per
 field with columns like レコード / 区分 / 区分値 / 項目名 / 項目ID / 開始 / 桁数 / 属性 / 小数 / 備考.
 A blank レコード / 区分 / 区分値 cell continues the record type above.  Positions must tile each
@@ -12,6 +12,7 @@ trailer's count field and ``合計:FIELD`` a control total of data field FIELD.
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -96,17 +97,79 @@ def read_markdown(path: Path) -> Sheet:
                 continue  # the |---|---| separator
             rows.append(cells)
         else:
-            m = re.match(r"^[-*]?\s*([^:：|]+?)\s*[:：]\s*(.+)$", s)
+            m = _LABEL.match(s)
             rows.append([m.group(1), m.group(2)] if m else [s])
     return Sheet(path.stem, rows)
 
 
+class _HtmlRows(HTMLParser):
+    """Rows of an HTML page: each ``<tr>`` gives its cells, each text block outside a table one row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._text: list[str] = []
+        self._depth = 0  # inside <table>
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._flush()
+            self._depth += 1
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th"):
+            self._cell = []
+        elif tag in ("p", "li", "div", "br", "h1", "h2", "h3") and not self._depth:
+            self._flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.rows.append(self._row)
+            self._row = None
+        elif tag == "table":
+            self._depth = max(0, self._depth - 1)
+        elif tag in ("p", "li", "div", "h1", "h2", "h3") and not self._depth:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+        elif not self._depth:
+            self._text.append(data)
+
+    def _flush(self) -> None:
+        text = "".join(self._text).strip()
+        self._text = []
+        if text:
+            m = _LABEL.match(text)
+            self.rows.append([m.group(1), m.group(2)] if m else [text])
+
+
+_LABEL = re.compile(r"^[-*]?\s*([^:：|]+?)\s*[:：]\s*(.+)$")
+
+
+def read_html(path: Path) -> Sheet:
+    """An HTML page as one sheet (tables → rows of cells; ``label: value`` paragraphs → two cells)."""
+    parser = _HtmlRows()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    parser._flush()
+    return Sheet(path.stem, parser.rows)
+
+
 def read_sheets(path: Path | str) -> list[Sheet]:
+    """The sheets of a layout book: xlsx (every sheet), CSV, Markdown (pipe table) or HTML (``<table>``)."""
     p = Path(path)
-    if p.suffix.lower() in (".md", ".markdown"):
+    suffix = p.suffix.lower()
+    if suffix in (".md", ".markdown", ".html", ".htm"):
         if not p.is_file():
             raise SpecLoadError(str(p), "no such file")
-        return [read_markdown(p)]
+        return [read_markdown(p) if suffix in (".md", ".markdown") else read_html(p)]
     return read_book([p])
 
 

@@ -21,7 +21,7 @@ def adapters() -> None:
     "sheet",
     required=True,
     type=click.Path(exists=True, dir_okay=False),
-    help="The vendor's record layout sheet: .xlsx (every sheet = one file), .csv or .md (pipe table).",
+    help="The vendor's record layout sheet: .xlsx (every sheet = one file), .csv, .md (pipe table) or .html.",
 )
 @click.option("--layout", "layout_id", required=True, help="Target layout id, e.g. juki.jumin.")
 @click.option(
