@@ -184,3 +184,33 @@ def test_own_profile_by_path_and_one_sheet(tmp_path: Path) -> None:
     assert r.problems == [] and r.layouts[0].item("shimei").charset.value == "zenkaku"
     r = import_book([book], load_profile(prof), only=["項目C"])
     assert "no item sheet named '項目C'; item sheets: 項目A, 項目B" in str(r.problems[0])
+
+
+def test_group_column_tells_repeated_names_apart(tmp_path: Path) -> None:
+    """基本データリスト-style hierarchy: 市区町村コード under 住所 and under 転入前住所 (merged 上位項目)."""
+    from .books import KIHON_CODES, KIHON_CODES_HEADER, save_book
+
+    header = ["項番", "上位項目", "データ項目名", "項目ID", "データ型", "桁数", "必須", "キー"]
+    rows = [
+        [1, "", "宛名番号", "ATENA_NO", "数字", 15, "○", "○"],
+        [2, "住所", "市区町村コード", "JUSHO_CODE", "数字", 6, "", ""],
+        [3, "", "町字", "JUSHO_MACHIAZA", "文字列(全角)", 120, "", ""],
+        [4, "転入前住所", "市区町村コード", "TENNYUMAE_CODE", "数字", 6, "", ""],
+    ]
+    sheets = {"基本データリスト": kihon_rows(header, rows), "コード一覧": [KIHON_CODES_HEADER, *KIHON_CODES]}
+    book = save_book(tmp_path / KIHON_BOOK, sheets, merge={"基本データリスト": "B7:B8"})
+    r = import_book([book], KIHON)
+    assert r.problems == []
+    assert [it.name for it in r.layouts[0].items] == [
+        "宛名番号",
+        "住所_市区町村コード",
+        "住所_町字",
+        "転入前住所_市区町村コード",
+    ]
+    rows[1][1] = rows[3][1] = ""  # no 上位項目: two items named 市区町村コード
+    book = save_book(tmp_path / KIHON_BOOK, {**sheets, "基本データリスト": kihon_rows(header, rows)})
+    errors = [str(p) for p in import_book([book], KIHON).problems]
+    assert errors == [
+        f"{KIHON_BOOK}: 基本データリスト!C9: duplicate 項目名 '市区町村コード' (first at 基本データリスト!C7); "
+        "a 上位項目 column tells them apart"
+    ]

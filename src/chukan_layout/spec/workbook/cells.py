@@ -7,6 +7,8 @@ names ``sheet!cell``; nothing is guessed.  Cell syntax (also what ``specs export
   桁数単位 ``文字`` or ``バイト(cp932)`` (blank: the profile's unit).
 - 必須 / キー / 元号範囲: the profile's ``required_words`` / ``optional_words``.
 - 繰返し ``n``: the item stands for n items ``<id>_1…<id>_n`` named ``<name>1…<name>n``.
+- 上位項目 ``転入前住所`` + 項目名 ``市区町村コード`` → 項目名称 ``転入前住所_市区町村コード`` (the
+  profile's ``group_separator``); a blank 上位項目 inside a vertically merged cell continues it.
 - 不詳 ``<flag item id>`` or ``<flag item id>:month`` / ``:day`` / ``:month,day``.
 """
 
@@ -116,6 +118,8 @@ def item_fields(profile: Profile, row: Row, book: str) -> dict[str, Any]:
     """The Item keyword arguments of one row; ``repeat`` stays in the dict."""
     t = row.text
     out: dict[str, Any] = {"id": make_id(t("id"), "id", "i"), "name": t("name")}
+    if t("group") and t("name"):  # hierarchical lists repeat names under several 上位項目
+        out["name"] = f"{t('group')}{profile.group_separator}{t('name')}"
     out["provenance"] = provenance(t("provenance"), book, row.at())
     if not out["name"]:
         raise CellError("name", "項目名 is blank")

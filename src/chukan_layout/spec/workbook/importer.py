@@ -110,6 +110,7 @@ class _Import:
         items: list[Item] = []
         keys: list[str] = []
         first: dict[str, str] = {}
+        names: dict[str, str] = {}
         for row in data_rows(sh, hdr, cols):
             try:
                 kw = item_fields(self.profile, row, self.book)
@@ -125,6 +126,14 @@ class _Import:
                 if it.id in first:
                     self.problem(row.at("id"), f"duplicate item ID {it.id!r} (first at {first[it.id]})")
                     continue
+                if it.name in names:
+                    self.problem(
+                        row.at("name"),
+                        f"duplicate 項目名 {it.name!r} (first at {names[it.name]}); "
+                        "a 上位項目 column tells them apart",
+                    )
+                    continue
+                names[it.name] = row.at("name")
                 first[it.id] = row.at("id")
                 items.append(it)
                 if is_key:

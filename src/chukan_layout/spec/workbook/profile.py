@@ -41,6 +41,7 @@ ItemField = Literal[
     "note",
     "key",
     "provenance",
+    "group",
 ]
 #: layout fields read from label/value rows above the header (label in any column, value right of it)
 MetaField = Literal[
@@ -121,6 +122,15 @@ class Profile(_Strict):
     byte_words: list[str] = ["バイト", "byte", "bytes", "B"]
     char_words: list[str] = ["文字", "桁", "chars"]
     spec_version: str = "{gyomu} {edition}"  # default when no meta cell; {gyomu} {edition} {date} {book}
+    group_separator: str = "_"  # 上位項目 + separator + 項目名 (転入前住所_市区町村コード)
+
+    @model_validator(mode="after")
+    def _unique_words(self) -> Profile:
+        words = [t.word for t in self.types]
+        dup = sorted({w for w in words if words.count(w) > 1})
+        if dup:
+            raise ValueError(f"データ型 words listed twice: {', '.join(dup)}")
+        return self
 
 
 def profile_names() -> list[str]:

@@ -102,9 +102,18 @@ def find_header(
 
 
 def data_rows(sheet: Sheet, header: int, cols: Mapping[str, int]) -> Iterator[Row]:
-    """Rows after the header with at least one non-blank mapped cell."""
+    """Rows after the header with at least one non-blank mapped cell.
+
+    A cell inside a vertical merged range reads as the range's top value (Excel keeps the value
+    there only), so a vertically merged 上位項目 applies to every row it spans."""
+    fill: dict[tuple[int, int], str] = {}
+    for r0, c0, r1, c1 in sheet.merged:
+        if r1 > header and c0 == c1:  # vertical merges only: a wide merged cell is not repeated sideways
+            for r in range(max(r0, header + 1), r1 + 1):
+                for c in range(c0, c1 + 1):
+                    fill[r, c] = sheet.cell(r0, c0)
     for r in range(header + 1, len(sheet.rows)):
-        cells = {f: (sheet.cell(r, c).strip(), c) for f, c in cols.items()}
+        cells = {f: ((fill.get((r, c)) or sheet.cell(r, c)).strip(), c) for f, c in cols.items()}
         if any(t for t, _ in cells.values()):
             yield Row(sheet.name, r, cells)
 
