@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from chukan_layout import pipeline
 from chukan_layout.errors import OptionsError
 from chukan_layout.pipeline.executors import Job, n_workers, ordered_map
+from chukan_layout.pipeline.standard import validate_files
 from chukan_layout.synth.generate import GenerateResult, generate
 
 
@@ -34,6 +36,21 @@ def test_ordered_map_keeps_task_order_on_every_executor() -> None:
     assert n_workers(None, 1) == 1 and n_workers(8, 3) == 3
     with pytest.raises(OptionsError):
         list(ordered_map(Job(_square, make_state=_state), tasks, executor="ray"))
+    # Dask without a scheduler address: a LocalCluster of 2 worker processes, started and closed here
+    dsk = list(ordered_map(Job(_square, make_state=_state), tasks, workers=2, executor="dask"))
+    assert [r for r, *_ in dsk] == [t * t for t in tasks] and len({w for *_, w in dsk} - {me}) >= 1
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    """A real dask.distributed LocalCluster with 2 worker processes, shared by the tests below."""
+    import logging
+
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=logging.ERROR) as cluster:  # fmt: skip
+        yield cluster.scheduler_address
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +64,7 @@ def _digest(d: Path) -> dict[str, bytes]:
 
 
 def test_dask_local_cluster_matches_the_process_executor(
-    export: GenerateResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    export: GenerateResult, scheduler: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     table = export.gaiji_tables["vendor_a"]
@@ -55,12 +72,20 @@ def test_dask_local_cluster_matches_the_process_executor(
     opts = pipeline.ConvertOptions(gaiji_tables=(str(table),), partition_bytes=1 << 17)
     ref = pipeline.convert("vendor_a", files, tmp_path / "proc", opts.replace(workers=1))
     seen: list[int] = []
-    dsk = pipeline.convert("vendor_a", files, tmp_path / "dask", opts.replace(executor="dask", workers=2),
+    dsk = pipeline.convert("vendor_a", files, tmp_path / "dask", opts.replace(executor="dask", scheduler=scheduler),
                            progress=seen.append)  # fmt: skip
     assert max(p.stat().st_size for p in files) > 2 * (1 << 17)  # several partitions per file
     a, b = _digest(tmp_path / "proc"), _digest(tmp_path / "dask")
     assert {"report.json", "rejects.csv", "gaiji.csv", "summary.json"} <= set(a) and a == b
     assert ref.report == dsk.report and sum(seen) == sum(p.stat().st_size for p in files)
+    # validate of the standard files on the same executors: the same report
+    std = [Path(o.path) for o in ref.outputs.values()]
+    v1 = validate_files(std, layouts_auto=True, workers=1, report_dir=tmp_path / "v1")
+    v2 = validate_files(
+        std, layouts_auto=True, executor="dask", scheduler=scheduler, report_dir=tmp_path / "v2"
+    )
+    v3 = validate_files(std, layouts_auto=True, workers=2, report_dir=tmp_path / "v3")
+    assert v1.report == v2.report == v3.report and v1.report.totals.records_read > 250
 
 
 def test_dask_refuses_what_cannot_leave_the_process(export: GenerateResult, tmp_path: Path) -> None:

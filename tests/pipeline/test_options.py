@@ -24,7 +24,8 @@ CONVERT = {"input_encoding": "encoding", "output_encoding": "output_encoding", "
            "report_dir": "report_dir", "workers": "workers",
            "executor": "executor", "scheduler": "scheduler"}  # fmt: skip
 VALIDATE = {"encoding": "encoding", "layout_id": "layout", "layouts_auto": "layouts_auto",
-            "raw_values": "raw_values", "max_samples": "max_samples"}  # fmt: skip
+            "raw_values": "raw_values", "max_samples": "max_samples", "workers": "workers",
+            "executor": "executor", "scheduler": "scheduler"}  # fmt: skip
 
 
 def _defaults(cmd: click.Command) -> dict[str, object]:

@@ -11,6 +11,7 @@ from ..errors import EXIT_FINDINGS, EXIT_OK
 from .run_options import (
     ProgressBar,
     echo_report,
+    executor_options,
     layouts_option,
     progress_option,
     report_options,
@@ -52,12 +53,21 @@ from .run_options import (
     help="Encoding of the input files.",
 )
 @report_options("Verdict: share of records with error findings allowed before FAIL.")
+@click.option(
+    "--workers",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: one per core, at most one per partition).",
+)
+@executor_options
 @layouts_option
 @progress_option
 def validate(
     inputs: tuple[Path, ...], layout_id: str | None, layouts_auto: bool, out_dir: Path | None, encoding: str,
     severities: tuple[str, ...], max_errors: int, max_reject_rate: float, raw_values: bool, max_samples: int,
-    layouts_dir: tuple[Path, ...], progress: bool | None,
+    workers: int | None, executor: str, scheduler: str | None, layouts_dir: tuple[Path, ...],
+    progress: bool | None,
 ) -> None:  # fmt: skip
     """Validate standard-layout CSV files (e.g. the new vendor's import files) and write the report.
 
@@ -80,6 +90,7 @@ def validate(
         raise click.UsageError("give --layout ID or --layouts-auto")
     opts = ValidateOptions(
         layout=layout_id, layouts_auto=layouts_auto, report_dir=out_dir or Path("report"), encoding=encoding,
+        workers=workers, executor=executor, scheduler=scheduler,
         layouts_dir=layouts_dir, **report_settings(severities, max_errors, max_reject_rate, raw_values, max_samples),
     )  # fmt: skip
     total = sum(p.stat().st_size for p in inputs)

@@ -12,6 +12,8 @@ error-severity finding (those a converting run would reject).
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,11 +21,13 @@ from typing import Any
 
 from ..errors import ValidationRunError
 from ..findings import FindingSet, Severity
-from ..readers.api import Reject
 from ..readers.standard_csv import header_names, read_standard_csv
 from ..report import FileCounts, InputInfo, sha256_file, write_reports
 from ..validation.session import ValidationRun
 from ._report import make_report
+from ._spool import read_spool
+from ._standard_worker import StdConfig, StdPart, StdResult, StdState, StdStateFactory, validate_part
+from .executors import Job, n_workers, ordered_map
 from .options import ValidateOptions
 from .publish import REPORT_NAMES, RunFolder
 
@@ -59,40 +63,6 @@ def detect_layout(path: str | Path, encoding: str = "utf-8") -> str:
                              "give --layout ID")  # fmt: skip
 
 
-def _validate_file(run: ValidationRun, path: Path, lid: str, *, encoding: str, batch_size: int,
-                   progress: Callable[[int], None] | None) -> FileCounts:  # fmt: skip
-    layout = run.layouts[lid]
-    fs = run.findings
-    file = path.name
-    bad_rows = 0
-    read_rejected: dict[str, int] = {}
-
-    def on_reject(r: Reject) -> None:  # record: the data row
-        fs.add(r.code, file=file, records=[r.record], details=[r.reason])
-        read_rejected[r.code] = read_rejected.get(r.code, 0) + 1
-
-    std = read_standard_csv(path, layout, encoding=encoding, batch_size=batch_size, on_reject=on_reject)
-    reader = std.reader
-    seen = 0
-    by_reason: dict[str, int] = {}
-    for b in std:
-        # checks, then the batch's codes into the (spilling) stores: collecting a file's codes first
-        # grew the process by ~140 bytes per record (codes, record numbers and their concatenation)
-        mask = run.check(lid, b, file=file)
-        n_bad = int(mask.sum())
-        bad_rows += n_bad
-        if n_bad:
-            by_reason["error findings"] = by_reason.get("error findings", 0) + n_bad
-        if progress is not None:
-            progress(reader.stats.bytes_read - seen)
-            seen = reader.stats.bytes_read
-    s = reader.stats
-    by_reason.update(read_rejected)
-    return FileCounts(file, records_read=s.records_seen, written=s.records_yielded - bad_rows,
-                      rejected=bad_rows + s.records_rejected, control_records=s.control_records,
-                      rejected_by_reason=by_reason, layout_id=lid)  # fmt: skip
-
-
 def validate_files(
     inputs: Sequence[str | Path],
     options: ValidateOptions | None = None,
@@ -126,7 +96,7 @@ def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingS
                     progress: Callable[[int], None] | None) -> ValidateResult:  # fmt: skip
     from ..spec.registry import load_layout
 
-    encoding, batch_size, raw_values = opts.encoding, opts.batch_size, opts.raw_values
+    encoding, raw_values = opts.encoding, opts.raw_values
     fs = findings if findings is not None else FindingSet(max_samples=opts.max_samples)
     fs.severity_overrides.update({k: Severity(v) for k, v in opts.severity_overrides.items()})
     ids: list[str] = []
@@ -135,22 +105,16 @@ def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingS
         ids.append(lid or detect_layout(p, encoding))
     loaded = {lid: load_layout(lid) for lid in dict.fromkeys(ids)}
     specs = {lid: la.spec for lid, la in loaded.items()}
-    run = ValidationRun(list(loaded.values()), fs, raw_values=raw_values)
-    counts: list[FileCounts] = []
-    for p, lid in zip(paths, ids, strict=True):
-        counts.append(
-            _validate_file(run, p, lid, encoding=encoding, batch_size=batch_size, progress=progress)
-        )
-    file_of = {p.name: (p, lid) for p, lid in zip(paths, ids, strict=True)}
-
-    def reread(lid: str) -> Callable[[str], Any]:
-        def batches(file: str) -> Any:
-            path, _ = file_of[file]
-            yield from read_standard_csv(path, specs[lid], encoding=encoding, batch_size=batch_size)
-
-        return batches
-
-    run.finish(reread=reread)
+    spool_dir = tempfile.mkdtemp(prefix="chukan-validate-", dir=opts.report_dir)
+    try:
+        # the run's one ValidationRun: partitions check and ship codes, this one folds and finishes
+        run = ValidationRun(list(loaded.values()), fs, raw_values=raw_values, spill_dir=spool_dir)
+        parts, notes = std_partitions(paths, ids, opts)
+        counts = _run_parts(parts, run, opts, StdConfig(opts, tuple(loaded), spool_dir), list(loaded.values()),
+                            progress)  # fmt: skip
+        _finish(run, paths, ids, specs, opts)
+    finally:
+        shutil.rmtree(spool_dir, ignore_errors=True)
     inputs_info = []
     for p in paths:
         size, sha = sha256_file(p)
@@ -162,7 +126,69 @@ def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingS
         layouts_by_file={p.name: [specs[lid]] for p, lid in zip(paths, ids, strict=True)}, thresholds=opts.thresholds,
         adapter=None, raw_values=raw_values,
         extra={"mode": "validate (standard-layout files; nothing written)", "encoding": encoding,
-               "rejected": "records with error-severity findings"},
+               "rejected": "records with error-severity findings", **notes},
     )  # fmt: skip
     written = write_reports(report, opts.report_dir) if opts.report_dir is not None else {}
     return ValidateResult(report, written, fs, counts)
+
+
+def std_partitions(
+    paths: list[Path], ids: list[str], opts: ValidateOptions
+) -> tuple[list[StdPart], dict[str, str]]:
+    """The partitions of a validate run (whole files) and notes for the report."""
+    parts = [
+        StdPart(i, str(p), p.name, lid, size=p.stat().st_size)
+        for i, (p, lid) in enumerate(zip(paths, ids, strict=True))
+    ]
+    return parts, {}
+
+
+def _run_parts(parts: list[StdPart], run: ValidationRun, opts: ValidateOptions, cfg: StdConfig, loaded: list[Any],
+               progress: Callable[[int], None] | None) -> list[FileCounts]:  # fmt: skip
+    """Every partition on the run's executor, folded in order into ``run`` and per-file counts."""
+    n = 1 if len(parts) <= 1 and opts.executor == "processes" else opts.workers
+    state = StdState(cfg, loaded)
+    local = opts.executor == "processes" and n_workers(n, len(parts)) == 1
+    if local:
+        state.progress = progress
+    job: Job[StdState, StdPart, StdResult] = Job(validate_part, state, make_state=StdStateFactory(cfg),
+                                                 child=StdState.in_child, key=cfg.spool_dir)  # fmt: skip
+    acc: dict[str, dict[str, Any]] = {}  # file → counters (FileCounts is built once at the end)
+    for part, res in zip(parts, ordered_map(job, parts, workers=n, executor=opts.executor,
+                                            scheduler=opts.scheduler), strict=True):  # fmt: skip
+        run.findings.merge(res.findings)
+        if res.codes_part is not None:
+            for chunk in read_spool(res.codes_part):
+                run.add_codes(chunk, part.file)
+        a = acc.setdefault(part.file, {"read": 0, "control": 0, "written": 0, "rejected": 0, "why": {},
+                                       "layout": part.layout_id})  # fmt: skip
+        a["read"] += res.records_seen
+        a["control"] += res.control
+        a["written"] += res.yielded - res.bad_rows
+        a["rejected"] += res.bad_rows + sum(res.read_rejected.values())
+        why: dict[str, int] = a["why"]
+        if res.bad_rows:
+            why["error findings"] = why.get("error findings", 0) + res.bad_rows
+        for code, k in res.read_rejected.items():
+            why[code] = why.get(code, 0) + k
+        if not local and progress is not None:
+            progress(part.size)
+    return [FileCounts(f, records_read=a["read"], written=a["written"], rejected=a["rejected"],
+                       control_records=a["control"], rejected_by_reason=a["why"], layout_id=a["layout"])
+            for f, a in acc.items()]  # fmt: skip
+
+
+def _finish(
+    run: ValidationRun, paths: list[Path], ids: list[str], specs: dict[str, Any], opts: ValidateOptions
+) -> None:
+    """Duplicate keys and orphans (hash collisions re-checked by reading the files again)."""
+    file_of = {p.name: (p, lid) for p, lid in zip(paths, ids, strict=True)}
+
+    def reread(lid: str) -> Callable[[str], Any]:
+        def batches(file: str) -> Any:
+            path, _ = file_of[file]
+            yield from read_standard_csv(path, specs[lid], encoding=opts.encoding, batch_size=opts.batch_size)
+
+        return batches
+
+    run.finish(reread=reread)

@@ -16,9 +16,9 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pyarrow as pa
@@ -50,16 +50,25 @@ def column_ids(layout: Layout, names: list[str], file: str) -> dict[str, str]:
 class StandardCsvReader:
     """Batches of a standard-layout CSV file (see the module docstring); ``reader`` has the counts."""
 
-    def __init__(self, source: str | Path, layout: Layout, *, encoding: str = "utf-8", batch_size: int = 65536,
-                 on_reject: Callable[[Reject], Any] | None = None, source_id: str | None = None) -> None:  # fmt: skip
+    def __init__(self, source: str | Path | BinaryIO, layout: Layout, *, encoding: str = "utf-8",
+                 batch_size: int = 65536, on_reject: Callable[[Reject], Any] | None = None,
+                 source_id: str | None = None, columns: Sequence[str] | None = None,
+                 first_record: int = 1) -> None:  # fmt: skip
+        """``columns`` (the file's header names) and ``first_record`` (its physical record number,
+        the header row being 1) read a byte range after the header: a partition of the file."""
         self.layout = layout
-        self.file = source_id or Path(source).name
+        self.file = source_id or Path(source).name  # type: ignore[arg-type]
+        self._shift = first_record - 1
+        # record numbers of data rows, as the batches have them: physical - 1 (the header row)
+        back = self._shift - 1
 
-        def reject(r: Reject) -> None:  # record numbers of data rows, as the batches have them
+        def reject(r: Reject) -> None:
             if on_reject is not None:
-                on_reject(dataclasses.replace(r, record=r.record - 1))
+                on_reject(dataclasses.replace(r, record=r.record + back))
 
-        d = CsvDefinition(encoding=encoding, header=True)
+        d = CsvDefinition(
+            encoding=encoding, header=columns is None, columns=None if columns is None else list(columns)
+        )
         self.reader: Reader = read(source, d, batch_size=batch_size, source_id=self.file, on_reject=reject)
 
     def __iter__(self) -> Iterator[pa.RecordBatch]:
@@ -69,7 +78,7 @@ class StandardCsvReader:
                 mapping = column_ids(
                     self.layout, [n for n in batch.schema.names if not n.startswith("_")], self.file
                 )
-            yield to_layout(batch, self.layout, mapping)
+            yield to_layout(batch, self.layout, mapping, self._shift)
 
 
 def read_standard_csv(path: str | Path, layout: Layout, *, encoding: str = "utf-8", batch_size: int = 65536,
@@ -78,12 +87,15 @@ def read_standard_csv(path: str | Path, layout: Layout, *, encoding: str = "utf-
     return StandardCsvReader(path, layout, encoding=encoding, batch_size=batch_size, on_reject=on_reject)
 
 
-def to_layout(batch: pa.RecordBatch, layout: Layout, mapping: dict[str, str]) -> pa.RecordBatch:
-    """A reader batch (columns named by the header) → item-id columns in layout order, data-row numbers."""
+def to_layout(
+    batch: pa.RecordBatch, layout: Layout, mapping: dict[str, str], shift: int = 0
+) -> pa.RecordBatch:
+    """A reader batch (columns named by the header) → item-id columns in layout order, data-row numbers
+    (``shift``: records of the file before the batch's source, for a partition after the header)."""
     cols = {mapping[n]: batch.column(n) for n in batch.schema.names if n in mapping}
     # from buffers: pa.array(list or ndarray) imports pandas on its first call (≈ 0.3 s of start-up)
     blank = constant_strings("", batch.num_rows)
     rec = batch.column("_record")  # int64 without nulls; to_numpy() would import pandas too
-    recs = int64_array(np.frombuffer(rec.buffers()[1], np.int64, len(rec), rec.offset * 8) - 1)
+    recs = int64_array(np.frombuffer(rec.buffers()[1], np.int64, len(rec), rec.offset * 8) + (shift - 1))
     arrays = [cols.get(i, blank) for i in layout.item_ids] + [recs, batch.column("_source")]
     return pa.RecordBatch.from_arrays(arrays, names=[*layout.item_ids, "_record", "_source"])
