@@ -1,4 +1,4 @@
-"""The library API of ``import chukan_layout``: five lazy functions, a pinned ``__all__``.
+"""The library API of ``import chukan_layout``: seven lazy functions, a pinned ``__all__``.
 
 No function shares its name with a subpackage (readers/, validation/), so the names stay the
 functions whichever subpackage was imported first.
@@ -16,6 +16,7 @@ def test_all_is_pinned() -> None:
     assert cl.__all__ == [
         "__version__",
         "convert",
+        "export",
         "list_layouts",
         "load_layout",
         "read",
@@ -35,6 +36,10 @@ def test_names_resolve_to_the_documented_functions() -> None:
     from chukan_layout import reconciliation
 
     assert cl.reconcile is reconciliation.reconcile
+
+    from chukan_layout import exporter
+
+    assert cl.export is exporter.export
     assert cl.load_layout("juki.jumin").spec.id == "juki.jumin"
 
 

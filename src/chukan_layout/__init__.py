@@ -1,6 +1,6 @@
 """chukan-layout: migrate Japanese municipal data into the 中間標準レイアウト仕様.
 
-The library API is these six functions, imported lazily so ``import chukan_layout`` stays
+The library API is these seven functions, imported lazily so ``import chukan_layout`` stays
 cheap (the CLI, ``chukan-layout``, is built on the same calls)::
 
     import chukan_layout as cl
@@ -37,6 +37,8 @@ cheap (the CLI, ``chukan-layout``, is built on the same calls)::
 - :func:`reconcile(old, new, out_dir=None, **options) <chukan_layout.reconciliation.reconcile>`:
   OLD vs NEW (突合): keyed differences, 照合表, ``reconcile.json`` / ``.html`` /
   ``differences.csv`` (the ``reconcile`` command).
+- :func:`export(profile, inputs, out_dir, **options) <chukan_layout.exporter.export>`: standard
+  files → a vendor's import format (the ``export`` command), the way back of ``convert``.
 
 Functions are verbs and packages are nouns, so a function never shares its name with a
 subpackage: the readers live in :mod:`chukan_layout.readers`, the validator in
@@ -48,6 +50,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # what the lazy attributes are, for type checkers and editors
+    from .exporter import export
     from .pipeline import convert
     from .readers.api import read
     from .reconciliation import reconcile
@@ -58,6 +61,7 @@ __version__ = "0.1.0"
 __all__ = [
     "__version__",
     "convert",
+    "export",
     "list_layouts",
     "load_layout",
     "read",
@@ -72,6 +76,7 @@ _LAZY = {
     "convert": ("chukan_layout.pipeline", "convert"),
     "validate": ("chukan_layout.pipeline", "validate"),
     "reconcile": ("chukan_layout.reconciliation", "reconcile"),
+    "export": ("chukan_layout.exporter", "export"),
 }
 
 

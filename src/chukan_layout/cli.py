@@ -30,6 +30,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("chukan_layout.commands.gaiji", "gaiji"),
     ("chukan_layout.commands.adapters", "adapters"),
     ("chukan_layout.commands.reconcile", "reconcile"),
+    ("chukan_layout.commands.export", "export"),
 ]
 
 

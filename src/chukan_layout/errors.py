@@ -25,7 +25,9 @@ Every exception carries the exit code the CLI returns for it (docs/design.md §4
     │   ├── InputOverwriteError an output path resolves to an input (names both)
     │   └── RunLockedError     another run holds the output folder's lock
     ├── ReconcileError         a reconciliation (突合) could not run
-    └── InterruptedRun         Ctrl-C / SIGTERM: nothing published (says what was kept)
+    ├── InterruptedRun         Ctrl-C / SIGTERM: nothing published (says what was kept)
+    ├── ExportError            an export could not run (profile, inputs, outputs)
+    └── SnapshotError          a snapshot folder is unusable (no snapshot.json, bad arguments)
 
 Exit codes: 0 clean, 1 findings at error severity (not an exception), 2 usage or run failure.
 Every class above carries its ``exit_code`` (all 2 today); the CLI prints one line
@@ -44,6 +46,7 @@ __all__ = [
     "DecodeError",
     "DefinitionError",
     "EncodingDetectionError",
+    "ExportError",
     "ExprError",
     "FramingError",
     "GaijiError",
@@ -56,6 +59,7 @@ __all__ = [
     "ReadError",
     "ReconcileError",
     "ReportFileError",
+    "SnapshotError",
     "RunLockedError",
     "SpecError",
     "SpecLoadError",
@@ -230,3 +234,11 @@ class RunLockedError(OutputError):
 
 class InterruptedRun(ChukanError):
     """The run was interrupted (Ctrl-C, SIGTERM): nothing of it was published."""
+
+
+class ExportError(ChukanError):
+    """An export could not run (profile, inputs or outputs; not: records with findings)."""
+
+
+class SnapshotError(ChukanError):
+    """A snapshot folder is unusable (no or unreadable ``snapshot.json``, wrong arguments)."""

@@ -466,3 +466,9 @@ def role_of(definition: FixedWidthDefinition | CsvDefinition, record_type: str) 
     if isinstance(definition, CsvDefinition):
         return RecordRole.DATA
     return definition.record_type(record_type).role
+
+
+def compile_step(step: Any, path: tuple[Any, ...], tables: Mapping[str, Any], lines: LineMap) -> Transform:
+    """One step (a name or ``{name: args}``) checked against the transform registry; errors name
+    ``file:line`` (used by export profiles, which share the adapter's step syntax)."""
+    return _compile_step(step, path, tables, lines)

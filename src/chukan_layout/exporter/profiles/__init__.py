@@ -1,0 +1,1 @@
+"""Shipped export profiles (YAML); see exporter/format.py."""

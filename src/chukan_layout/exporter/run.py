@@ -1,0 +1,209 @@
+"""``export``: standard-layout files → a vendor's import format, with the run discipline of convert.
+
+    result = chukan_layout.export("vendor_a", ["out/juki_jumin.csv", ...], "import/",
+                                  gaiji_tables=["GAIJI_A.tsv"])
+    result.exit_code, result.report          # 0 pass / 1 FAIL, the sign-off report
+
+Each input's layout is recognised from its header row (項目名称); each output file of the plan
+takes the inputs of its layouts. Output files are independent, so ``workers > 1`` renders them
+in parallel processes. Every file is written atomically (a temporary sibling renamed into place);
+the run-level publish (all outputs in one step) belongs to ``pipeline/`` and will wrap
+:func:`export` there. Accounting per standard file: read = written + rejected, or
+:class:`AccountingError`. Beside the vendor files: ``unencodable.csv`` (every character that
+could not be carried: rejected or replaced), ``rejects.csv`` (records not written and why),
+``report.json`` / ``report.html`` / ``findings.csv`` with the export's verdict.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from ..errors import AccountingError, ExportError
+from ..files import atomic_output, guard_cell, sha256_file
+from ..findings import FindingSet, merge_all
+from ..pipeline.standard import _standard_batches, detect_layout
+from ..report import FileCounts, InputInfo, LayoutInfo, OutputInfo, Report, build_report, write_reports
+from . import codes  # noqa: F401  (registers the export finding codes)
+from .engine import FileExporter, FileOutcome, Sidecar
+from .format import Unencodable
+from .gaiji_reverse import load_reverse
+from .profile import ExportPlan, load_plan
+
+
+@dataclass
+class ExportResult:
+    """What an export run produced."""
+
+    report: Report
+    outputs: dict[str, Path]
+    report_paths: dict[str, Path]
+    findings: FindingSet
+    files: list[FileCounts] = field(default_factory=list)
+    plan_notes: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.report.verdict.status == "fail" else 0
+
+
+def _batches(layout_id: str, paths: list[Path], batch_size: int) -> Iterator[tuple[str, pa.RecordBatch]]:
+    from ..spec.registry import load_layout
+
+    layout = load_layout(layout_id).spec
+    for p in paths:
+        for b in _standard_batches(layout, p, "utf-8", batch_size):
+            yield p.name, b
+
+
+def _one_file(profile: str, unencodable: Unencodable, name: str, by_layout: dict[str, list[Path]],
+              out_dir: Path, gaiji_tables: list[str], batch_size: int,
+              raw_values: bool) -> tuple[FileOutcome, FindingSet, tuple[int, str]]:  # fmt: skip
+    """Render one output file (runs in a worker process when ``workers > 1``)."""
+    plan = load_plan(profile, unencodable)
+    fp = next(f for f in plan.files if f.name == name)
+    gaiji = load_reverse(list(gaiji_tables)) if gaiji_tables else None
+    fs = FindingSet()
+    ex = FileExporter(fp, plan.unencodable, gaiji, fs)
+    batches = {lid: _batches(lid, paths, batch_size) for lid, paths in by_layout.items()}
+    with atomic_output(out_dir / name) as sink:
+        outcome = ex.write(sink, batches)
+        digest = (sink.bytes_written, sink.sha256)
+    return outcome, fs, digest
+
+
+def _write_sidecar(path: Path, rows: Sequence[Sidecar], columns: list[str]) -> Path:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    w.writerow(columns)
+    for r in sorted(rows, key=lambda r: (r.output, r.file, r.record, r.field, r.position)):
+        w.writerow([guard_cell(getattr(r, c)) for c in columns])
+    with atomic_output(path) as f:
+        f.write(buf.getvalue().encode("utf-8"))
+    return path
+
+
+def export(
+    profile: str | Path,
+    inputs: Sequence[str | Path],
+    out_dir: str | Path,
+    *,
+    gaiji_tables: Sequence[str | Path] = (),
+    unencodable: str | None = None,
+    substitute: str | None = None,
+    workers: int = 1,
+    batch_size: int = 65536,
+    raw_values: bool = False,
+    layouts: dict[str, str] | None = None,
+) -> ExportResult:
+    """Export standard-layout CSV files to a vendor import format (see the module docstring).
+
+    ``profile``: an export profile file, a shipped profile, or a reversible adapter's name.
+    ``unencodable`` / ``substitute`` override the profile's policy (``error`` or ``replace``).
+    ``layouts``: file name → layout id for inputs whose header row is not recognised.
+    """
+    policy = None
+    if unencodable is not None or substitute is not None:
+        policy = Unencodable.model_validate(
+            {"policy": unencodable or ("replace" if substitute else "error"), "substitute": substitute}
+        )
+    plan = load_plan(profile, policy)
+    out = Path(out_dir)
+    paths = [Path(p) for p in inputs]
+    for p in paths:
+        if not p.is_file():
+            raise ExportError(f"input not found: {p}")
+        if p.resolve().parent == out.resolve():
+            raise ExportError(f"{p.name}: the output folder holds the input; give another -o")
+    ids = {p: (layouts or {}).get(p.name) or detect_layout(p) for p in paths}
+    wanted = set(plan.layouts())
+    unused = [p.name for p, lid in ids.items() if lid not in wanted]
+    if unused:
+        raise ExportError(f"inputs of layouts the profile {plan.name} does not export: {', '.join(unused)} "
+                          f"(it exports {', '.join(sorted(wanted))})")  # fmt: skip
+    jobs = []
+    for fp in plan.files:
+        by_layout = {r.layout.id: [p for p in paths if ids[p] == r.layout.id] for r in fp.records}
+        if any(by_layout.values()):
+            jobs.append((fp.name, by_layout))
+    if not jobs:
+        raise ExportError("no input belongs to any file of the profile")
+    args = [(str(profile), plan.unencodable, name, bl, out, [str(t) for t in gaiji_tables], batch_size, raw_values)
+            for name, bl in jobs]  # fmt: skip
+    if workers > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+            results = list(pool.map(_one_file, *zip(*args, strict=True)))
+    else:
+        results = [_one_file(*a) for a in args]
+    return _finish(plan, paths, ids, results, out, gaiji_tables, raw_values, workers)
+
+
+def _finish(plan: ExportPlan, paths: list[Path], ids: dict[Path, str], results: list[Any], out: Path,
+            gaiji_tables: Sequence[str | Path], raw_values: bool, workers: int) -> ExportResult:  # fmt: skip
+    from ..spec.registry import load_layout
+
+    fs = merge_all([r[1] for r in results])
+    counts: list[FileCounts] = []
+    outputs: list[OutputInfo] = []
+    out_paths: dict[str, Path] = {}
+    unenc: list[Sidecar] = []
+    rejects: list[Sidecar] = []
+    for outcome, _fs, (size, sha) in results:
+        out_paths[outcome.name] = out / outcome.name
+        outputs.append(
+            OutputInfo(str(out / outcome.name), outcome.records, role="vendor", size=size, sha256=sha)
+        )
+        unenc += outcome.unencodable
+        rejects += outcome.rejects
+        for file, n in outcome.read.items():
+            w, r = outcome.written.get(file, 0), outcome.rejected.get(file, 0)
+            if n != w + r:
+                raise AccountingError(f"{file}: read {n} != written {w} + rejected {r}")
+            counts.append(FileCounts(file, n, w, r, layout_id=outcome.layout_of.get(file),
+                                     rejected_by_reason=_reasons(outcome.rejects, file)))  # fmt: skip
+    seen = {c.file for c in counts}
+    for p in paths:  # an empty standard file is still accounted for
+        if p.name not in seen:
+            counts.append(FileCounts(p.name, 0, 0, 0, layout_id=ids[p]))
+    cols = [f.name for f in fields(Sidecar)]
+    out_paths["unencodable.csv"] = _write_sidecar(out / "unencodable.csv", unenc, cols)
+    out_paths["rejects.csv"] = _write_sidecar(out / "rejects.csv", rejects, cols)
+    for name in ("unencodable.csv", "rejects.csv"):
+        n = len(unenc) if name == "unencodable.csv" else len(rejects)
+        outputs.append(OutputInfo(str(out_paths[name]), n, role="sidecar"))
+    inputs = []
+    for p in paths:
+        size, sha = sha256_file(p)
+        inputs.append(InputInfo(str(p), role="standard", file_id=p.name, encoding="utf-8",
+                                encoding_source="default", framing="CSV, header row", size=size, sha256=sha))  # fmt: skip
+    layouts = [LayoutInfo.of(load_layout(lid)) for lid in sorted(set(ids.values()))]
+    gaiji_restored = sum(r[0].gaiji_restored for r in results)
+    extra = {"mode": "export (standard layout → vendor import format)", "profile": plan.name,
+             "unencodable": plan.unencodable.policy + (f" → {plan.unencodable.substitute}" if plan.unencodable.substitute else ""),
+             "gaiji restored to vendor codes": str(gaiji_restored), "workers": str(workers),
+             "unencodable characters": str(len(unenc)), "not reversible / no source": "; ".join(plan.notes) or "none"}  # fmt: skip
+    for o in results:
+        for k, v in o[0].trailer.items():
+            extra[f"trailer {o[0].name} {k}"] = v
+    report = build_report(fs, files=counts, inputs=inputs, outputs=outputs, layouts=layouts,
+                          adapter=(plan.adapter, None) if plan.adapter else None, masking=not raw_values,
+                          extra_options=extra, title="移行データ出力報告書 / Export report")  # fmt: skip
+    written = write_reports(report, out)
+    return ExportResult(report, out_paths, written, fs, counts, plan.notes)
+
+
+def _reasons(rejects: list[Sidecar], file: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    seen: set[tuple[int, str]] = set()
+    for r in rejects:
+        if r.file == file and (r.record, r.code) not in seen:
+            seen.add((r.record, r.code))
+            out[r.code] = out.get(r.code, 0) + 1
+    return out

@@ -1,0 +1,1 @@
+"""BCP snapshots."""
