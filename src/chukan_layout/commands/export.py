@@ -44,7 +44,9 @@ from .run_options import echo_report
     help="A character the target encoding cannot carry: reject the record (error, the default) or "
     "write --substitute.",
 )
-@click.option("--substitute", default=None, metavar="CHAR", help="The substitute for --unencodable replace (e.g. 〓).")
+@click.option(
+    "--substitute", default=None, metavar="CHAR", help="The substitute for --unencodable replace (e.g. 〓)."
+)
 @click.option("--workers", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes (one output file each).")  # fmt: skip
 @click.option("--raw-values", is_flag=True, help="Show unmasked values in report samples.")

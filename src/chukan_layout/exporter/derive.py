@@ -94,7 +94,7 @@ def invert_steps(
             to = "ascii" if a.to == "zenkaku" else "zenkaku"
             out.append(AsciiWidth(a.model_copy(update={"to": to})))
         elif isinstance(st, SmallKanaFlag):
-            out.append(LargeKana(LargeKana.Args()))
+            out.append(LargeKana(LargeKana.Args(level=a.level, pattern=a.pattern)))
             lossy = "small kana are written large (ｷﾖｳｺ), as the vendor does"
         elif isinstance(st, (Number, Trim)):
             continue

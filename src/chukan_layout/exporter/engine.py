@@ -111,9 +111,11 @@ class FileExporter:
     """Renders one :class:`FilePlan` from its standard batches."""
 
     def __init__(
-        self, fp: FilePlan, policy: Unencodable, gaiji: ReverseGaiji | None, findings: FindingSet
-    ) -> None:
+        self, fp: FilePlan, policy: Unencodable, gaiji: ReverseGaiji | None, findings: FindingSet,
+        raw_values: bool = False,
+    ) -> None:  # fmt: skip
         self.fp, self.policy, self.gaiji, self.fs = fp, policy, gaiji, findings
+        self.raw = raw_values
         self.out = FileOutcome(fp.name)
         self.header_values: dict[str, str] | None = None
         self.totals: dict[str, Decimal] = {}
@@ -132,9 +134,9 @@ class FileExporter:
         self.out.read[file] = self.out.read.get(file, 0) + n
         values: dict[str, pa.Array] = {}
         for fname, ci in rp.fields.items():
-            ctx = Context(
-                file, lid, ci.branches[0].inputs[0] if ci.branches[0].inputs else fname, records, self.fs
-            )
+            item = ci.branches[0].inputs[0] if ci.branches[0].inputs else fname
+            sens = None if self.raw or item not in rp.layout.item_ids else rp.layout.item(item).sensitivity
+            ctx = Context(file, lid, item, records, self.fs, sens)
             values[fname] = compute(ci, cols, ctx)
         for fname in rp.no_source:
             if not fname.startswith("("):

@@ -65,13 +65,13 @@ def _batches(layout_id: str, paths: list[Path], batch_size: int) -> Iterator[tup
 
 def _one_file(profile: str, unencodable: Unencodable, name: str, by_layout: dict[str, list[Path]],
               out_dir: Path, gaiji_tables: list[str], batch_size: int,
-              raw_values: bool) -> tuple[FileOutcome, FindingSet, tuple[int, str]]:  # fmt: skip
+              raw_values: bool, max_samples: int | None) -> tuple[FileOutcome, FindingSet, tuple[int, str]]:  # fmt: skip
     """Render one output file (runs in a worker process when ``workers > 1``)."""
     plan = load_plan(profile, unencodable)
     fp = next(f for f in plan.files if f.name == name)
     gaiji = load_reverse(list(gaiji_tables)) if gaiji_tables else None
-    fs = FindingSet()
-    ex = FileExporter(fp, plan.unencodable, gaiji, fs)
+    fs = FindingSet(max_samples=max_samples)
+    ex = FileExporter(fp, plan.unencodable, gaiji, fs, raw_values)
     batches = {lid: _batches(lid, paths, batch_size) for lid, paths in by_layout.items()}
     with atomic_output(out_dir / name) as sink:
         outcome = ex.write(sink, batches)
@@ -102,12 +102,14 @@ def export(
     batch_size: int = 65536,
     raw_values: bool = False,
     layouts: dict[str, str] | None = None,
+    max_samples: int | None = 20,
 ) -> ExportResult:
     """Export standard-layout CSV files to a vendor import format (see the module docstring).
 
     ``profile``: an export profile file, a shipped profile, or a reversible adapter's name.
     ``unencodable`` / ``substitute`` override the profile's policy (``error`` or ``replace``).
-    ``layouts``: file name → layout id for inputs whose header row is not recognised.
+    ``layouts``: file name → layout id for inputs whose header row is not recognised;
+    ``max_samples``: samples kept per finding (None: every record, e.g. to list every lossy one).
     """
     policy = None
     if unencodable is not None or substitute is not None:
@@ -135,21 +137,22 @@ def export(
             jobs.append((fp.name, by_layout))
     if not jobs:
         raise ExportError("no input belongs to any file of the profile")
-    args = [(str(profile), plan.unencodable, name, bl, out, [str(t) for t in gaiji_tables], batch_size, raw_values)
+    args = [(str(profile), plan.unencodable, name, bl, out, [str(t) for t in gaiji_tables], batch_size, raw_values,
+             max_samples)
             for name, bl in jobs]  # fmt: skip
     if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
             results = list(pool.map(_one_file, *zip(*args, strict=True)))
     else:
         results = [_one_file(*a) for a in args]
-    return _finish(plan, paths, ids, results, out, gaiji_tables, raw_values, workers)
+    return _finish(plan, paths, ids, results, out, raw_values, workers, max_samples)
 
 
 def _finish(plan: ExportPlan, paths: list[Path], ids: dict[Path, str], results: list[Any], out: Path,
-            gaiji_tables: Sequence[str | Path], raw_values: bool, workers: int) -> ExportResult:  # fmt: skip
+            raw_values: bool, workers: int, max_samples: int | None) -> ExportResult:  # fmt: skip
     from ..spec.registry import load_layout
 
-    fs = merge_all([r[1] for r in results])
+    fs = merge_all([r[1] for r in results], max_samples=max_samples)
     counts: list[FileCounts] = []
     outputs: list[OutputInfo] = []
     out_paths: dict[str, Path] = {}

@@ -15,6 +15,8 @@ kept and reported ``export.date`` (never blanked, never guessed).
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -23,6 +25,7 @@ from pydantic import Field, field_validator
 from ...findings import Severity, register_code
 from ...spec import wareki
 from .base import Context, Transform, TransformArgs, as_str, register_transform
+from .people import SMALL_KANA_PATTERNS
 
 EXPORT_DATE = register_code(
     "export.date",
@@ -119,7 +122,7 @@ class ToWareki(Transform):
             by_code = {c: names.index(wareki.get_era(n).name) for c, n in self.args.era_codes.items()}
             codes = pa.array(list(by_code), pa.string())
             hit = pc.index_in(as_str(inputs[1]), value_set=codes)
-            lut = np.array(list(by_code.values()) + [-1], np.int64)
+            lut = np.array([*list(by_code.values()), -1], np.int64)
             over = lut[np.asarray(pc.fill_null(hit, len(by_code)).to_numpy(zero_copy_only=False))]
             idx = np.where(over >= 0, over, idx)
         code_of = {wareki.get_era(n).name: c for c, n in self.args.eras.items()}
@@ -201,8 +204,8 @@ class DateFormat(Transform):
         return pc.if_else(pa.array(ok), _fill(self.args.format, parts, len(s)), s)
 
 
-SMALL = "ァィゥェォッャュョヮヵヶ"
-LARGE = "アイウエオツヤユヨワカケ"
+SMALL = "ァィゥェォッャュョヮヵヶｧｨｩｪｫｯｬｭｮ"
+LARGE = "アイウエオツヤユヨワカケｱｲｳｴｵﾂﾔﾕﾖ"
 _LARGE = str.maketrans(SMALL, LARGE)
 
 
@@ -210,20 +213,35 @@ _LARGE = str.maketrans(SMALL, LARGE)
 class LargeKana(Transform):
     """Write small kana large, the legacy habit (inverse of ``small_kana_flag``; lossy by nature).
 
-    Example: ``- large_kana`` — ``"キョウコ"`` → ``"キヨウコ"``; ``"ヴァイオリン"`` → ``"ヴアイオリン"``.
+    Example: ``- large_kana`` — ``"キョウコ"`` → ``"キヨウコ"``; ``"ｷｮｳｺ"`` → ``"ｷﾖｳｺ"``. Reports
+    ``export.small_kana_large`` on the rows it changes *and* on the rows that ``small_kana_flag``
+    with the same ``level``/``pattern`` flags (a value that came from this vendor may hold small
+    kana it had already written large): the export report lists what the format cannot tell apart.
     """
 
     name = "large_kana"
+    primary = "level"
+
+    class Args(TransformArgs):
+        level: Literal["likely", "any"] = "likely"
+        pattern: str | None = None
+
+    args: Args
 
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
         s = as_str(inputs[0])
-        hit = pc.match_substring_regex(s, "[" + SMALL + "]")
-        if not pc.any(hit).as_py():
-            return s
-        ctx.finding(SMALL_KANA_LARGE.code, hit, s)
-        enc = pc.dictionary_encode(s)
-        d = pa.array([v.translate(_LARGE) for v in enc.dictionary.to_pylist()], pa.string())
-        return d.take(enc.indices)
+        small = pc.match_substring_regex(s, "[" + SMALL + "]")
+        out = s
+        if pc.any(small).as_py():
+            enc = pc.dictionary_encode(s)
+            d = pa.array([v.translate(_LARGE) for v in enc.dictionary.to_pylist()], pa.string())
+            out = d.take(enc.indices)
+        flagged = pc.or_(
+            small, pc.match_substring_regex(out, self.args.pattern or SMALL_KANA_PATTERNS[self.args.level])
+        )
+        if pc.any(flagged).as_py():
+            ctx.finding(SMALL_KANA_LARGE.code, flagged, s)
+        return out
 
 
 def invert_table(table: dict[str, str]) -> dict[str, str] | None:
