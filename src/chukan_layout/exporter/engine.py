@@ -26,6 +26,7 @@ from ..adapt.loader import CompiledItem, CompiledMapping
 from ..adapt.transforms.base import Context, as_str, const_array
 from ..files import HashingWriter
 from ..findings import FindingSet
+from ..readers.api import Reject
 from ..readers.codecs import get_codec
 from ..readers.definition import CsvDefinition, FieldType, FixedWidthDefinition
 from ..readers.render import field_matrix, frame, record_matrix, render_csv
@@ -154,6 +155,13 @@ class FileExporter:
         self.out.written[file] = self.out.written.get(file, 0) + int(keep.sum())
         self.data_records += int(keep.sum())
         return values, keep
+
+    def read_reject(self, file: str, r: Reject) -> None:
+        """A standard record the CSV reader could not read: read and rejected (nothing is lost)."""
+        self.out.read[file] = self.out.read.get(file, 0) + 1
+        self.out.rejected[file] = self.out.rejected.get(file, 0) + 1
+        self.out.rejects.append(Sidecar(self.fp.name, file, r.record, "", "", "", r.code, detail=r.reason))
+        self.fs.add(r.code, file=file, records=[r.record], details=[r.reason])
 
     def _item_of(self, rp: RecordPlan, fname: str) -> str:
         ci = rp.fields.get(fname)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -29,7 +29,9 @@ import pyarrow as pa
 from ..errors import AccountingError, ExportError
 from ..files import atomic_output, guard_cell, sha256_file
 from ..findings import FindingSet, merge_all
-from ..pipeline.standard import _standard_batches, detect_layout
+from ..pipeline.standard import detect_layout
+from ..readers.api import Reject
+from ..readers.standard_csv import read_standard_csv
 from ..report import FileCounts, InputInfo, LayoutInfo, OutputInfo, Report, build_report, write_reports
 from . import codes  # noqa: F401  (registers the export finding codes)
 from .engine import FileExporter, FileOutcome, Sidecar
@@ -54,12 +56,17 @@ class ExportResult:
         return 1 if self.report.verdict.status == "fail" else 0
 
 
-def _batches(layout_id: str, paths: list[Path], batch_size: int) -> Iterator[tuple[str, pa.RecordBatch]]:
+def _batches(layout_id: str, paths: list[Path], batch_size: int,
+             on_reject: Callable[[str, Reject], None]) -> Iterator[tuple[str, pa.RecordBatch]]:  # fmt: skip
     from ..spec.registry import load_layout
 
     layout = load_layout(layout_id).spec
     for p in paths:
-        for b in _standard_batches(layout, p, "utf-8", batch_size):
+
+        def rejected(r: Reject, name: str = p.name) -> None:
+            on_reject(name, r)
+
+        for b in read_standard_csv(p, layout, batch_size=batch_size, on_reject=rejected):
             yield p.name, b
 
 
@@ -72,7 +79,7 @@ def _one_file(profile: str, unencodable: Unencodable, name: str, by_layout: dict
     gaiji = load_reverse(list(gaiji_tables)) if gaiji_tables else None
     fs = FindingSet(max_samples=max_samples)
     ex = FileExporter(fp, plan.unencodable, gaiji, fs, raw_values)
-    batches = {lid: _batches(lid, paths, batch_size) for lid, paths in by_layout.items()}
+    batches = {lid: _batches(lid, paths, batch_size, ex.read_reject) for lid, paths in by_layout.items()}
     with atomic_output(out_dir / name) as sink:
         outcome = ex.write(sink, batches)
         digest = (sink.bytes_written, sink.sha256)
