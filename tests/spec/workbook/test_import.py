@@ -214,3 +214,32 @@ def test_group_column_tells_repeated_names_apart(tmp_path: Path) -> None:
         f"{KIHON_BOOK}: 基本データリスト!C9: duplicate 項目名 '市区町村コード' (first at 基本データリスト!C7); "
         "a 上位項目 column tells them apart"
     ]
+
+
+def test_book_without_item_ids_numbers_them_when_the_profile_says_so(tmp_path: Path) -> None:
+    from .books import KIHON_CODES, KIHON_CODES_HEADER, save_book
+
+    header = ["項番", "データ項目名", "データ型", "桁数", "必須", "キー"]
+    rows = [
+        [1, "宛名番号", "数字", 15, "○", "○"],
+        [2, "氏名", "文字列(全角)", 100, "○", ""],
+        ["", "性別", "数字", 1, "", ""],
+    ]
+    sheets = {"基本データリスト": kihon_rows(header, rows), "コード一覧": [KIHON_CODES_HEADER, *KIHON_CODES]}
+    book = save_book(tmp_path / KIHON_BOOK, sheets)
+    assert "missing column: id" in str(import_book([book], KIHON).problems[0])
+    items = KIHON.items.model_copy(update={"required_columns": ["name", "type"], "missing_id": "number"})
+    numbered = KIHON.model_copy(update={"items": items})
+    r = import_book([book], numbered)
+    assert [str(p) for p in r.problems] == [
+        f"{KIHON_BOOK}: 基本データリスト!A8: 項目ID and 項番 are both blank: the item has no id"
+    ]
+    rows[2][0] = 3
+    r = import_book(
+        [save_book(tmp_path / KIHON_BOOK, {**sheets, "基本データリスト": kihon_rows(header, rows)})], numbered
+    )
+    assert (
+        r.problems == []
+        and r.layouts[0].item_ids == ["i_1", "i_2", "i_3"]
+        and r.layouts[0].record_key == ["i_1"]
+    )

@@ -114,10 +114,20 @@ def partial_date(text: str) -> dict[str, Any]:
     return out
 
 
+def _item_id(profile: Profile, row: Row) -> str:
+    if row.text("id") or profile.items.missing_id == "error":
+        if not row.text("id"):
+            raise CellError("id", "項目ID is blank")
+        return make_id(row.text("id"), "id", "i")
+    if not row.text("number"):
+        raise CellError("number", "項目ID and 項番 are both blank: the item has no id")
+    return make_id(row.text("number"), "number", "i")
+
+
 def item_fields(profile: Profile, row: Row, book: str) -> dict[str, Any]:
     """The Item keyword arguments of one row; ``repeat`` stays in the dict."""
     t = row.text
-    out: dict[str, Any] = {"id": make_id(t("id"), "id", "i"), "name": t("name")}
+    out: dict[str, Any] = {"id": _item_id(profile, row), "name": t("name")}
     if t("group") and t("name"):  # hierarchical lists repeat names under several 上位項目
         out["name"] = f"{t('group')}{profile.group_separator}{t('name')}"
     out["provenance"] = provenance(t("provenance"), book, row.at())

@@ -42,6 +42,7 @@ ItemField = Literal[
     "key",
     "provenance",
     "group",
+    "number",
 ]
 #: layout fields read from label/value rows above the header (label in any column, value right of it)
 MetaField = Literal[
@@ -84,6 +85,8 @@ class ItemSheets(_Strict):
     columns: dict[ItemField, list[str]]  # field → header labels accepted (first one is written on export)
     required_columns: list[ItemField] = ["id", "name", "type"]
     meta: dict[MetaField, list[str]] = {}
+    # a book without 項目ID: "error" (default), or "number" — ids i_<項番> from the number column
+    missing_id: Literal["error", "number"] = "error"
 
     @model_validator(mode="after")
     def _check(self) -> ItemSheets:

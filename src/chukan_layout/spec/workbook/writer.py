@@ -78,7 +78,7 @@ def item_cells(profile: Profile, it: Item) -> dict[str, str]:
     return out
 
 
-_SKIP_ON_EXPORT = {"note", "repeat", "key"}  # derived on import; the layout keeps none of them
+_SKIP_ON_EXPORT = {"note", "repeat", "key", "group"}  # derived on import; the layout keeps none of them
 
 
 def _meta(lay: Layout) -> dict[str, str | None]:
@@ -123,8 +123,8 @@ def _item_sheet(ws: Any, profile: Profile, lay: Layout) -> None:
     _append(ws, [])
     fields = [f for f in spec.columns if f not in _SKIP_ON_EXPORT]
     _append(ws, [spec.columns[f][0] for f in fields])  # type: ignore[index]
-    for it in lay.items:
-        cells = item_cells(profile, it)
+    for n, it in enumerate(lay.items, 1):
+        cells = {"number": str(n), **item_cells(profile, it)}
         _append(ws, [cells.get(f, "") for f in fields])
 
 
