@@ -124,6 +124,39 @@ def mask_value(value: str | None, sensitivity: Sensitivity | str | None) -> str 
     return "*" * len(value)
 
 
+RULE_PREFIX = "rule:"
+
+
+def check_override(key: str, level: str) -> str:
+    """Validate one severity override, return the level (``error|warning|info``, or ``off``).
+
+    ``key`` is a finding code (``item.pattern``) or ``rule:<row rule id>``; only a rule can be
+    turned ``off``. Unknown codes raise :class:`KeyError` listing the known ones; a rule id is
+    checked against the layouts by the run (:func:`check_rule_names`)."""
+    lv = str(level).strip().lower()
+    if key.startswith(RULE_PREFIX):
+        if not key[len(RULE_PREFIX) :].strip():
+            raise ValueError(f"{key!r}: give the rule id (rule:NAME)")
+        if lv != "off":
+            Severity(lv)
+        return lv
+    get_code(key)
+    return str(Severity(lv))
+
+
+def check_rule_names(keys: Iterable[str], known: Iterable[str]) -> None:
+    """Every ``rule:<id>`` key names a row rule of the run's layouts (else ValueError, did-you-mean)."""
+    import difflib
+
+    ids = sorted(set(known))
+    for key in keys:
+        if key.startswith(RULE_PREFIX) and key[len(RULE_PREFIX) :] not in ids:
+            name = key[len(RULE_PREFIX) :]
+            near = difflib.get_close_matches(name, ids, n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise ValueError(f"unknown row rule {name!r}{hint}; rules: {', '.join(ids) or '(none)'}")
+
+
 # --- the aggregate ---------------------------------------------------------------------
 
 Key = tuple[str, str, str]  # (code, file, item)  item "" = record/file level
@@ -146,7 +179,13 @@ class FindingSet:
     """
 
     max_samples: int | None = 20
+    # finding code → severity, or ``rule:<id>`` → severity of that one row rule (``--severity
+    # rule:japanese_needs_honseki=warning``; a rule's override beats its code's)
     severity_overrides: dict[str, Severity] = field(default_factory=dict)
+    # ``rule:<id>`` turned off (adapter ``rules: {id: off}``, ``--severity rule:ID=off``): not evaluated
+    disabled: set[str] = field(default_factory=set)
+    # why an override or an ``off`` was set (the adapter's reason), shown in the report
+    override_reasons: dict[str, str] = field(default_factory=dict)
     counts: dict[Key, int] = field(default_factory=dict)
     samples: dict[Key, list[Sample]] = field(default_factory=dict)
     # severity of one (code, file, item) when the check carries its own (a row rule's
@@ -210,12 +249,27 @@ class FindingSet:
         for key, smp in other.samples.items():
             self._keep(key, list(smp))
         self.key_severity.update(other.key_severity)
+        self.disabled |= other.disabled
+        self.override_reasons.update(other.override_reasons)
         return self
+
+    def set_overrides(self, overrides: Mapping[str, str], reasons: Mapping[str, str] | None = None) -> None:
+        """Apply ``{code or rule:<id>: error|warning|info|off}`` (``off`` only for rules)."""
+        for key, level in overrides.items():
+            if str(level) == "off":
+                self.disabled.add(key)
+                self.severity_overrides.pop(key, None)
+            else:
+                self.severity_overrides[key] = Severity(level)
+                self.disabled.discard(key)
+        self.override_reasons.update(reasons or {})
 
     # -- reading -----------------------------------------------------------------------
     def severity(self, code: str, key: Key | None = None) -> Severity:
         """Severity of a code in this run: the run's override, else the key's own (a row
         rule's), else the registered default."""
+        if key is not None and key[2] in self.severity_overrides:  # a row rule's own override
+            return self.severity_overrides[key[2]]
         if code in self.severity_overrides:
             return self.severity_overrides[code]
         if key is not None and key in self.key_severity:

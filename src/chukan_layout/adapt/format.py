@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..readers.definition import RecordDefinition
 
@@ -179,6 +179,16 @@ class Source(_Strict):
         return self
 
 
+class RuleSetting(_Strict):
+    """How this vendor's export relaxes one row rule of its target layouts, and why.
+
+    ``level``: ``warning`` / ``info`` (reported, does not reject) or ``off`` (not evaluated);
+    ``reason`` is recorded in the report next to the override."""
+
+    level: Literal["error", "warning", "info", "off"]
+    reason: Annotated[str, Field(min_length=1)]
+
+
 class AdapterFile(_Strict):
     """The top level of an adapter YAML file."""
 
@@ -189,3 +199,16 @@ class AdapterFile(_Strict):
     sources: Annotated[dict[str, Source], Field(min_length=1)]
     targets: Annotated[list[Target], Field(min_length=1)]
     output: dict[str, str] = {}  # layout id → output file name (default: the layout's file_name)
+    # row rule id → level (``warning`` | ``info`` | ``error`` | ``off``) or {level, reason}
+    rules: dict[str, Literal["error", "warning", "info", "off"] | RuleSetting] = {}
+
+    @field_validator("rules", mode="before")
+    @classmethod
+    def _yaml_off(cls, v: Any) -> Any:
+        """YAML 1.1 reads a bare ``off`` as false: take it as the level ``off``."""
+        if not isinstance(v, dict):
+            return v
+        fix = lambda x: "off" if x is False else x  # noqa: E731
+        return {
+            k: ({**x, "level": fix(x.get("level"))} if isinstance(x, dict) else fix(x)) for k, x in v.items()
+        }

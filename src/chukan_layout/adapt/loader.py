@@ -9,6 +9,7 @@ the record definitions and instantiated transforms the engine runs.
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -105,6 +106,19 @@ class Adapter:
     sources: dict[str, SourceSpec]
     targets: list[CompiledTarget]
     model: AdapterFile = field(repr=False)
+
+    @property
+    def rule_levels(self) -> dict[str, str]:
+        """``{rule:<id>: level}`` from the adapter's ``rules:`` section."""
+        return {f"rule:{k}": v if isinstance(v, str) else v.level for k, v in self.model.rules.items()}
+
+    @property
+    def rule_reasons(self) -> dict[str, str]:
+        """``{rule:<id>: why}``: the adapter's reason (or its name when none is given)."""
+        return {
+            f"rule:{k}": f"adapter {self.name}" + ("" if isinstance(v, str) else f": {v.reason}")
+            for k, v in self.model.rules.items()
+        }
 
     def data_sources(self) -> list[SourceSpec]:
         return [s for s in self.sources.values() if s.role == "data"]
@@ -375,6 +389,14 @@ def compile_adapter(
                 raise lines.error(
                     ("sources", sid), f"{what} feeds no target (every record must go somewhere)"
                 )
+    known = sorted({r.id for t in targets for r in t.layout.rules})
+    for rid in model.rules:
+        if rid not in known:
+            near = difflib.get_close_matches(rid, known, n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise lines.error(
+                ("rules", rid), f"unknown row rule {rid!r}{hint}; rules: {', '.join(known) or '(none)'}"
+            )
     return Adapter(model.adapter, file, model.description, sources, targets, model)
 
 

@@ -33,7 +33,8 @@ def report_options(reject_rate_help: str) -> Callable[[_F], _F]:
     """
     options = [
         click.option("--severity", "severities", multiple=True, metavar="CODE=LEVEL",
-                     help="Override a finding code's severity (error | warning | info); repeatable."),
+                     help="Override a finding code's severity (error | warning | info), or one row rule's with "
+                          "rule:NAME=LEVEL (also off); repeatable."),
         click.option("--max-errors", type=click.IntRange(min=0), default=0, show_default=True,
                      help="Verdict: error findings allowed before FAIL."),
         click.option("--max-reject-rate", type=click.FloatRange(0, 1), default=0.0, show_default=True,
@@ -80,8 +81,8 @@ layouts_option = click.option(
 
 
 def parse_severities(options: tuple[str, ...]) -> dict[str, str]:
-    """``--severity CODE=LEVEL`` options → ``{code: level}`` (codes and levels checked)."""
-    from ..findings import Severity, get_code
+    """``--severity CODE=LEVEL`` / ``rule:NAME=LEVEL`` options → ``{key: level}`` (checked)."""
+    from ..findings import check_override
 
     out: dict[str, str] = {}
     for opt in options:
@@ -89,8 +90,7 @@ def parse_severities(options: tuple[str, ...]) -> dict[str, str]:
         if not sep:
             raise click.BadParameter(f"expected CODE=LEVEL (e.g. item.pattern=warning), got {opt!r}")
         try:
-            get_code(code.strip())
-            out[code.strip()] = str(Severity(level.strip().lower()))
+            out[code.strip()] = check_override(code.strip(), level)
         except (KeyError, ValueError) as e:
             raise click.BadParameter(str(e).strip("'\"")) from None
     return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..findings import FindingSet, Severity
+from ..findings import FindingSet
 from ..readers.api import Reject
 from ..readers.standard_csv import StandardCsvReader
 from ..validation.session import ValidationRun
@@ -95,8 +95,8 @@ class StdStateFactory:
 def validate_part(st: StdState, part: StdPart) -> StdResult:
     """Check one partition; codes to ``spool_dir/v<index>.codes``."""
     opts = st.cfg.options
-    overrides = {k: Severity(v) for k, v in opts.severity_overrides.items()}
-    fs = FindingSet(max_samples=opts.max_samples, severity_overrides=overrides)
+    fs = FindingSet(max_samples=opts.max_samples)
+    fs.set_overrides(opts.severity_overrides)  # codes and rule:<id> (``off`` included)
     res = StdResult(part.index, part.file, fs)
 
     def on_reject(r: Reject) -> None:  # record: the data row

@@ -56,8 +56,9 @@ class RunConfig:
 
     def findings(self, max_samples: int | str | None = "cfg") -> FindingSet:
         n = self.options.max_samples if max_samples == "cfg" else max_samples
-        overrides = {k: Severity(v) for k, v in self.options.severity_overrides.items()}
-        return FindingSet(max_samples=n, severity_overrides=overrides)  # type: ignore[arg-type]
+        fs = FindingSet(max_samples=n)  # type: ignore[arg-type]
+        fs.set_overrides(self.options.severity_overrides)
+        return fs
 
 
 @dataclass
@@ -184,8 +185,9 @@ def _control_fields(d: Any) -> list[str]:
 def _error_records(bfs: FindingSet) -> dict[int, set[str]]:
     """record → error codes, from a per-batch FindingSet that keeps every sample."""
     out: dict[int, set[str]] = {}
-    for (code, _, _), smp in bfs.samples.items():
-        if bfs.severity(code) is Severity.ERROR:
+    for key, smp in bfs.samples.items():
+        code = key[0]
+        if bfs.severity(code, key) is Severity.ERROR:
             for s in smp:
                 if s.record > 0:
                     out.setdefault(s.record, set()).add(code)

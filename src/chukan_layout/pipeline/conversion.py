@@ -40,7 +40,7 @@ import pyarrow as pa
 from ..adapt.engine import RESERVED, AdaptEngine, LookupTable
 from ..adapt.loader import Adapter, LayoutProvider, load_adapter
 from ..errors import ChukanError, OptionsError
-from ..findings import FindingSet, Severity
+from ..findings import FindingSet
 from ..readers.api import read
 from ..spec.model import Layout
 from ._lookups import load_lookups
@@ -97,20 +97,34 @@ def convert(
         return published(pub, result)
 
 
+def _check_rules(fs: FindingSet, ad: Adapter) -> None:
+    """``rule:<id>`` overrides name row rules of the adapter's target layouts."""
+    from ..findings import check_rule_names
+
+    known = [r.id for t in ad.targets for r in t.layout.rules]
+    try:
+        check_rule_names([*fs.severity_overrides, *fs.disabled], known)
+    except ValueError as e:
+        raise OptionsError(f"--severity: {e}") from None
+
+
 def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path, opts: ConvertOptions, hooks: Hooks,
              findings: FindingSet | None, place: Callable[[Path], Path] = Path) -> ConvertResult:  # fmt: skip
     ad = adapter if isinstance(adapter, Adapter) else load_adapter(adapter, hooks.layouts)
     ref = (str(ad.path) if ad.path is not None else None) if isinstance(adapter, Adapter) else str(adapter)
     out.mkdir(parents=True, exist_ok=True)
     fs = findings if findings is not None else FindingSet(max_samples=opts.max_samples)
-    fs.severity_overrides.update({k: Severity(v) for k, v in opts.severity_overrides.items()})
+    fs.set_overrides(ad.rule_levels, ad.rule_reasons)  # the adapter's rules: section …
+    fs.set_overrides(opts.severity_overrides)  # … then the command line, which wins
+    _check_rules(fs, ad)
     do_gaiji = opts.runs_gaiji
     tables = _gaiji_tables(ad.name, opts.gaiji_tables) if do_gaiji else []
     # the options as the workers apply them: tables resolved, nothing to reject → keep
     run_opts = opts.replace(gaiji=do_gaiji, gaiji_tables=tuple(str(t) for t in tables),
                             on_error=opts.on_error if opts.validate or do_gaiji else "keep",
                             max_samples=fs.max_samples,
-                            severity_overrides={k: str(v) for k, v in fs.severity_overrides.items()})  # fmt: skip
+                            severity_overrides={**{k: str(v) for k, v in fs.severity_overrides.items()},
+                                                **dict.fromkeys(fs.disabled, "off")})  # fmt: skip
     assigned = ad.assign(inputs)
     hashes: _Hasher | None = None
     merger: RunMerger | None = None

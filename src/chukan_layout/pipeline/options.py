@@ -68,7 +68,7 @@ class RunOptions:
     scheduler: str | None = None
 
     def __post_init__(self) -> None:
-        from ..findings import Severity, get_code
+        from ..findings import check_override
 
         set_ = object.__setattr__  # frozen: normalise once, here
         set_(self, "layouts_dir", _paths(self.layouts_dir))
@@ -76,8 +76,7 @@ class RunOptions:
         overrides: dict[str, str] = {}
         for code, level in dict(self.severity_overrides).items():
             try:
-                get_code(code)
-                overrides[code] = str(Severity(str(level).lower()))
+                overrides[code] = check_override(code, str(level))
             except (KeyError, ValueError) as e:
                 raise OptionsError(f"severity_overrides: {str(e).strip(chr(39) + chr(34))}") from None
         set_(self, "severity_overrides", overrides)

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ValidationRunError
-from ..findings import FindingSet, Severity
+from ..errors import OptionsError, ValidationRunError
+from ..findings import FindingSet, check_rule_names
 from ..readers.standard_csv import header_names, read_standard_csv
 from ..report import FileCounts, InputInfo, sha256_file, write_reports
 from ..validation.session import ValidationRun
@@ -98,13 +98,19 @@ def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingS
 
     encoding, raw_values = opts.encoding, opts.raw_values
     fs = findings if findings is not None else FindingSet(max_samples=opts.max_samples)
-    fs.severity_overrides.update({k: Severity(v) for k, v in opts.severity_overrides.items()})
+    fs.set_overrides(opts.severity_overrides)
     ids: list[str] = []
     for p in paths:
         lid = opts.layouts.get(p.name) or (None if opts.layouts_auto else opts.layout)
         ids.append(lid or detect_layout(p, encoding))
     loaded = {lid: load_layout(lid) for lid in dict.fromkeys(ids)}
     specs = {lid: la.spec for lid, la in loaded.items()}
+    try:
+        check_rule_names(
+            [*fs.severity_overrides, *fs.disabled], [r.id for s in specs.values() for r in s.rules]
+        )
+    except ValueError as e:
+        raise OptionsError(f"--severity: {e}") from None
     spool_dir = tempfile.mkdtemp(prefix="chukan-validate-", dir=opts.report_dir)
     try:
         # the run's one ValidationRun: partitions check and ship codes, this one folds and finishes

@@ -60,6 +60,16 @@ ItemNames = Mapping[str, str] | Callable[[str, str], str | None]
 TOP_N = 20
 
 
+def _overrides(findings: FindingSet) -> dict[str, str]:
+    """``{code or rule:<id>: level}``, rules turned off as ``off``, each with its reason if any."""
+    levels = {
+        **{k: str(v) for k, v in findings.severity_overrides.items()},
+        **dict.fromkeys(findings.disabled, "off"),
+    }
+    why = findings.override_reasons
+    return {k: f"{v} ({why[k]})" if k in why else v for k, v in levels.items()}
+
+
 def generated_at(now: datetime | None = None) -> str:
     """UTC timestamp ``YYYY-MM-DDTHH:MM:SSZ``; ``SOURCE_DATE_EPOCH`` wins (reproducible builds)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -315,7 +325,7 @@ def build_report(
     )
     th = thresholds or Thresholds()
     options = RunOptions(
-        severity_overrides={k: str(v) for k, v in findings.severity_overrides.items()},
+        severity_overrides=_overrides(findings),
         thresholds=th,
         masking=masking,
         max_samples=findings.max_samples,

@@ -90,13 +90,16 @@ class CompiledLayout:
         records = ctx.records()
         bad = np.zeros(ctx.n, dtype=bool)
         for c in self.checks:
+            if c.item in findings.disabled:  # a row rule turned off (adapter rules:, --severity rule:X=off)
+                continue
             if c.blank_safe and c.value_column is not None and ctx.all_blank(c.value_column):
                 continue
             mask = c.fn(ctx)
             idx = np.flatnonzero(mask)
             if idx.size == 0:
                 continue
-            sev = findings.severity_overrides.get(c.code) or c.severity or findings.severity(c.code)
+            over = findings.severity_overrides
+            sev = over.get(c.item) or over.get(c.code) or c.severity or findings.severity(c.code)
             if sev is Severity.ERROR:
                 bad |= mask
                 if errors is not None:
