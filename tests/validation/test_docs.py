@@ -15,6 +15,7 @@ VALIDATOR_CODES = {
     "item.charset",
     "item.type",
     "item.date",
+    "item.date_nonexistent",
     "item.era_mismatch",
     "item.code",
     "item.pattern",

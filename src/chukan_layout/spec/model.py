@@ -178,6 +178,10 @@ class Item(Strict):
     check_digit: CheckDigit | None = None
     partial_date: PartialDate | None = None
     era_range: bool = False  # date must fall inside a known era (明治 onwards), see spec/wareki.py
+    # a recorded date that does not exist in the calendar (2月29日 of a non-leap year, 2月30日, 4月31日):
+    # ``keep`` = valid, reported as item.date_nonexistent (warning); ``reject`` (None) = item.date error.
+    # The 住民記録 standard keeps them as recorded (reference/standardization-2025.md).
+    nonexistent: Literal["keep", "reject"] | None = None
     era_of: str | None = None  # this 元号コード item names the era of date item X; they must agree
     sensitivity: Sensitivity = Sensitivity.NONE
     description: str | None = None
@@ -201,6 +205,8 @@ class Item(Strict):
             raise ValueError("type decimal needs a scale")
         if self.partial_date is not None and self.type is not ItemType.DATE:
             raise ValueError("partial_date only applies to type date")
+        if self.nonexistent is not None and self.type is not ItemType.DATE:
+            raise ValueError("nonexistent only applies to type date")
         return self
 
 

@@ -87,8 +87,24 @@ def _date_fires(item: Item, v: str, record: Mapping[str, str]) -> bool:
     try:
         full = date(y, mo, d)
     except ValueError:
-        return True
+        return not (item.nonexistent == "keep" and is_nonexistent(y, mo, d))
     return item.era_range and full < wareki.FIRST_DAY
+
+
+def is_nonexistent(y: int, mo: int, d: int) -> bool:
+    """A recorded day that the calendar lacks: month 1–12, day 1–31 beyond the month's last day."""
+    if not (1 <= mo <= 12 and 1 <= d <= 31 and y >= 1):
+        return False
+    try:
+        date(y, mo, d)
+    except ValueError:
+        return True
+    return False
+
+
+def _nonexistent_fires(item: Item, v: str) -> bool:
+    m = _DATE_RE.fullmatch(v)
+    return bool(item.nonexistent == "keep" and m and is_nonexistent(*(int(g) for g in m.groups())))
 
 
 def full_date(v: str) -> date | None:
@@ -128,9 +144,11 @@ class ItemChecker:
             out.append("item.type")
         if it.type is ItemType.DATE and _date_fires(it, v, record):
             out.append("item.date")
+        if it.type is ItemType.DATE and _nonexistent_fires(it, v):
+            out.append("item.date_nonexistent")
         if it.era_of is not None:
             x = full_date(record.get(it.era_of) or "")
-            if x is not None and x >= wareki.FIRST_DAY and self.era_by_code.get(v) != wareki.era_of(x):
+            if x is not None and x >= wareki.FIRST_DAY and self.era_by_code.get(v) not in wareki.eras_of(x):
                 out.append("item.era_mismatch")
         if self.codes is not None and v not in self.codes:
             out.append("item.code")

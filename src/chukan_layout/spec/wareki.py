@@ -49,11 +49,29 @@ ERAS: tuple[Era, ...] = (
 #: The first day covered by the era table (start of 明治); ``era_range`` items must not precede it.
 FIRST_DAY: date = ERAS[0].start
 
+# Eras whose last day is also the next era's first day: the 改元 took effect on the day of the
+# succession (明治45年7月30日 = 大正元年7月30日, 大正15年12月25日 = 昭和元年12月25日), unlike 昭和→平成 and
+# 平成→令和, which changed on the next day. Both names of such a day are valid (住民記録 standard §1.1.8).
+SHARED_LAST_DAY = frozenset({"明治", "大正"})
+
 
 def era_end(era: Era) -> date | None:
     """Last day of ``era`` (None for the current era)."""
     i = ERAS.index(era)
-    return ERAS[i + 1].start - timedelta(days=1) if i + 1 < len(ERAS) else None
+    if i + 1 >= len(ERAS):
+        return None
+    nxt = ERAS[i + 1].start
+    return nxt if era.name in SHARED_LAST_DAY else nxt - timedelta(days=1)
+
+
+def shared_days() -> tuple[date, ...]:
+    """The days that belong to two eras (see :data:`SHARED_LAST_DAY`)."""
+    return tuple(e for e in (era_end(x) for x in ERAS if x.name in SHARED_LAST_DAY) if e is not None)
+
+
+def eras_of(d: date) -> tuple[Era, ...]:
+    """Every era ``d`` can be written in (two on a shared day, e.g. 1912-07-30: 明治 and 大正)."""
+    return tuple(e for e in ERAS if e.start <= d and (era_end(e) is None or d <= era_end(e)))  # type: ignore[operator]
 
 
 def get_era(key: str | Era) -> Era:

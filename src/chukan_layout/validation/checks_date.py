@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..findings import Severity
 from ..spec import wareki
 from ..spec.model import Item, ItemType
 from .base import Check, CompileEnv, item_check
@@ -32,6 +33,14 @@ class ParsedDates:
     y: np.ndarray
     m: np.ndarray
     d: np.ndarray
+
+    @property
+    def nonexistent(self) -> np.ndarray:
+        """Recorded days the calendar lacks: month 1–12, day 1–31 past the month's last day."""
+        m_ok = (self.m >= 1) & (self.m <= 12)
+        leap = (self.y % 4 == 0) & ((self.y % 100 != 0) | (self.y % 400 == 0))
+        dim = _DAYS[np.where(m_ok, self.m, 0)] + ((self.m == 2) & leap)
+        return self.shaped & (self.y >= 1) & m_ok & (self.d > dim) & (self.d <= 31)
 
     @property
     def full(self) -> np.ndarray:
@@ -80,7 +89,10 @@ def build_date(item: Item, env: CompileEnv) -> list[Check]:
 
     A 不詳 (unknown) part is written ``00`` (month ``00`` needs day ``00``); it is valid only when
     the item declares ``partial_date`` allowing that part *and* the record's flag item is ``"1"``.
-    With ``era_range`` a full date before 1868-01-01 (明治) also fires.
+    With ``era_range`` a full date before 1868-01-01 (明治) also fires. An item with
+    ``nonexistent: keep`` accepts a recorded day the calendar lacks (``item.date_nonexistent``
+    reports it instead). Era-boundary dates are ordinary dates: 1912-07-30 (明治45年7月30日 =
+    大正元年7月30日) and 1926-12-25 (大正15年12月25日 = 昭和元年12月25日) are valid.
 
     Bad: 生年月日 ``"2023-02-29"``; ``"1935-00-00"`` with 生年月日不詳区分 ``"0"``; ``"1935-00-05"``
     Good: ``"2024-02-29"``; ``"1935-00-00"`` with 生年月日不詳区分 ``"1"``
@@ -91,10 +103,11 @@ def build_date(item: Item, env: CompileEnv) -> list[Check]:
     pd_ = item.partial_date
     allow = set(pd_.allow) if pd_ is not None else set()
     era_range = item.era_range
+    keep = item.nonexistent == "keep"
 
     def fn(ctx: BatchContext) -> np.ndarray:
         p = parse_dates(ctx, name)
-        ok = p.full
+        ok = p.full | p.nonexistent if keep else p.full
         if era_range:
             ok = ok & (p.ordinal() >= FIRST)
         if pd_ is not None:
@@ -111,6 +124,33 @@ def build_date(item: Item, env: CompileEnv) -> list[Check]:
     return [Check("item.date", name, fn, item.sensitivity, name)]
 
 
+@item_check(
+    "item.date_nonexistent",
+    "A recorded date the calendar lacks, kept as recorded",
+    "暦に存在しない日付(記録どおり保持)",
+    severity=Severity.WARNING,
+)
+def build_date_nonexistent(item: Item, env: CompileEnv) -> list[Check]:
+    """The date does not exist in the calendar but was recorded so, and the item keeps it.
+
+    Only for items with ``nonexistent: keep`` (the reference layouts' 生年月日 and 異動年月日 of 住基,
+    after the 住民記録 standard: such dates are accepted and kept, never corrected). Month 1–12,
+    day 1–31 beyond the month's last day. Items with ``nonexistent: reject`` (the default) report
+    these as ``item.date`` errors instead.
+
+    Bad: 生年月日 ``"1923-02-29"`` (not a leap year); 異動年月日 ``"2021-02-30"``; ``"2021-04-31"``
+    Good: ``"1924-02-29"``; ``"1912-07-30"`` (明治45年7月30日)
+    """
+    if item.type is not ItemType.DATE or item.nonexistent != "keep":
+        return []
+    name = item.id
+
+    def fn(ctx: BatchContext) -> np.ndarray:
+        return parse_dates(ctx, name).nonexistent
+
+    return [Check("item.date_nonexistent", name, fn, item.sensitivity, name)]
+
+
 def _era_starts() -> np.ndarray:
     return np.array([e.start.year * 10000 + e.start.month * 100 + e.start.day for e in wareki.ERAS], np.int64)
 
@@ -122,7 +162,8 @@ def build_era_mismatch(item: Item, env: CompileEnv) -> list[Check]:
     """The item's 元号コード is not the era of the full date in the item it names (``era_of``).
 
     Boundaries per the 和暦 table: 1989-01-07 is 昭和 (昭和64年), 1989-01-08 平成; 2019-04-30 is
-    平成 (平成31年), 2019-05-01 令和. Checked only when both values are set and the date is a full date from 明治 on.
+    平成 (平成31年), 2019-05-01 令和; 1912-07-30 is 明治 or 大正 and 1926-12-25 大正 or 昭和 (the 改元
+    took effect on the day itself). Checked only when both values are set and the date is a full date from 明治 on.
 
     Bad: 元号 ``"平成"``'s code with 生年月日 ``"1989-01-07"``
     Good: 元号 ``"昭和"``'s code with ``"1989-01-07"``; ``"令和"``'s code with ``"2019-05-01"``
@@ -138,6 +179,7 @@ def build_era_mismatch(item: Item, env: CompileEnv) -> list[Check]:
     # era index per code (position in value_set); -2 for "not a known era code"
     era_of_code = np.array([eras.index(code_of[c]) for c in codes] + [-2], dtype=np.int64)
     starts = _era_starts()
+    shared = np.array([d.year * 10000 + d.month * 100 + d.day for d in wareki.shared_days()], np.int64)
 
     def fn(ctx: BatchContext) -> np.ndarray:
         p = parse_dates(ctx, date_item)
@@ -147,7 +189,9 @@ def build_era_mismatch(item: Item, env: CompileEnv) -> list[Check]:
         date_era = np.searchsorted(starts, p.ordinal(), side="right") - 1
         pos = pc.index_in(ctx.col(name), value_set=value_set).fill_null(len(codes))
         code_era = era_of_code[np.asarray(pos.to_numpy(zero_copy_only=False), dtype=np.int64)]
-        # before 明治 (date_era < 0): no era to compare with, no finding
-        return full & (date_era >= 0) & (code_era != date_era)
+        # before 明治 (date_era < 0): no era to compare with, no finding; a shared last day
+        # (明治45年7月30日 = 大正元年7月30日) may be written in the old era too
+        old_name = np.isin(p.ordinal(), shared) & (code_era == date_era - 1)
+        return full & (date_era >= 0) & (code_era != date_era) & ~old_name
 
     return [Check("item.era_mismatch", name, fn, item.sensitivity, name)]

@@ -40,6 +40,7 @@ ITEM_CHECK_ORDER = (
     "item.charset",
     "item.type",
     "item.date",
+    "item.date_nonexistent",
     "item.era_mismatch",
     "item.code",
     "item.pattern",
