@@ -17,7 +17,8 @@ from ..errors import EXIT_FAILURE
 
 _HEADER = (
     "# Imported by `chukan-layout specs import` from {book} with profile {profile} ({status}).\n"
-    "# Items are marked confirmed with the cell row they came from; check them with `chukan-layout specs lint`.\n"
+    "# Items are confirmed by the row they came from (unless the book's 出典 column says modelled).\n"
+    "# Check them with `chukan-layout specs lint`.\n"
 )
 
 
