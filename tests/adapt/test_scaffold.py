@@ -32,6 +32,7 @@ def test_vendor_a_xlsx_scaffolds_the_shipped_definitions(tmp_path: Path) -> None
     got = _definitions(text)
     assert got == dict(shipped("a"))
     assert "atena_no: ATENA_NO  # exact" in text  # the sheet's 項目名 is the layout's 項目名称
+    assert "dantai_code: header.DANTAI_CODE  # normalised" in text  # a header-record field, on every row
     assert "seinengappi: SEINENGAPPI  # exact  TODO: 和暦? add a wareki step" in text
 
 

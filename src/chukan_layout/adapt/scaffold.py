@@ -42,7 +42,12 @@ class Proposal:
 
 
 def _score(item: Item, field: str, label: str) -> tuple[str, float]:
-    """(how, score) of a field for an item; exact 3, normalised 2, fuzzy 1 + ratio."""
+    """(how, score) of a field for an item; exact 3, normalised 2, fuzzy 1 + ratio.
+
+    ``header.FIELD`` (a header-record field put on every row) scores a little below a data field."""
+    if field.startswith("header."):
+        how, score = _score(item, field.removeprefix("header."), label)
+        return how, max(0.0, score - 0.01)
     stripped = re.sub(r"^[A-Za-z]{1,3}_", "", field)  # vendor prefixes like JU_ / SE_
     if label == item.name or field == item.id:
         return "exact", 3.0
@@ -151,8 +156,9 @@ def scaffold(
             if rt_name:
                 targets.append(f"  record_type: {rt_name}")
             targets.append("  items:")
-            for p in propose(layout, fields, labels, lengths):
-                targets += _item_lines(p, labels)
+            hl = {f: labels.get(f.removeprefix("header."), "") for f in fields if f.startswith("header.")}
+            for p in propose(layout, fields, {**labels, **hl}, lengths):
+                targets += _item_lines(p, {**labels, **hl})
     if not done:
         raise DefinitionError(
             f"no sheet of {path.name} has a layout table (項目名 / 開始 / 桁数 …)", file=str(path)
@@ -165,11 +171,16 @@ def _data_types(
 ) -> list[tuple[str | None, list[str], dict[str, tuple[int, str]]]]:
     if isinstance(d, CsvDefinition):
         return [(None, list(d.columns or []), {})]
-    return [
-        (rt.name, [f.name for f in rt.fields], {f.name: (f.length, f.type.value) for f in rt.fields})
-        for rt in d.record_types
-        if rt.role is RecordRole.DATA
-    ]
+    head = [f for rt in d.record_types if rt.role is RecordRole.HEADER for f in rt.fields]
+    out: list[tuple[str | None, list[str], dict[str, tuple[int, str]]]] = []
+    for rt in (r for r in d.record_types if r.role is RecordRole.DATA):
+        own = {f.name for f in rt.fields}
+        extra = [f for f in head if f.name not in own]  # header fields: `header.FIELD` in an adapter
+        fields = [f.name for f in rt.fields] + [f"header.{f.name}" for f in extra]
+        lengths = {f.name: (f.length, f.type.value) for f in rt.fields}
+        lengths.update({f"header.{f.name}": (f.length, f.type.value) for f in extra})
+        out.append((rt.name, fields, lengths))
+    return out
 
 
 def _item_lines(p: Proposal, labels: dict[str, str]) -> list[str]:
