@@ -31,6 +31,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("chukan_layout.commands.adapters", "adapters"),
     ("chukan_layout.commands.reconcile", "reconcile"),
     ("chukan_layout.commands.export", "export"),
+    ("chukan_layout.commands.snapshot", "snapshot"),
 ]
 
 

@@ -1,0 +1,113 @@
+"""``snapshot verify`` and ``snapshot restore``: is the copy still what was kept, and the way back.
+
+Verify checks, per file of the manifest: it exists, its size and SHA-256 match, its record count
+matches (read again), its layout still has the recorded version; the Parquet copies' hashes; and
+(unless ``validate=False``) re-validates the standard files with the recorded layouts. Exit code
+0: verified; 1: something changed, is missing or no longer validates (each problem names its
+file); 2: not a snapshot (:class:`SnapshotError`).
+
+Restore verifies first and refuses a snapshot that fails unless ``force``; then it exports the
+standard files with an export profile (:func:`chukan_layout.export`) — the way back after a
+disaster or a vendor exit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import SnapshotError
+from ..files import sha256_file
+from .create import count_records
+from .manifest import MANIFEST, Snapshot, load_manifest
+
+
+@dataclass
+class VerifyResult:
+    """Problems found (empty: verified), one line each naming its file."""
+
+    folder: Path
+    snapshot: Snapshot
+    problems: list[str] = field(default_factory=list)
+    checked: int = 0
+    validation: str | None = None  # the re-validation verdict (pass / warn / fail), None when skipped
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.problems else 0
+
+
+def verify_snapshot(
+    folder: str | Path, *, validate: bool = True, report_dir: str | Path | None = None
+) -> VerifyResult:
+    """Verify a snapshot folder (see the module docstring)."""
+    from ..spec.registry import load_layout
+
+    root = Path(folder)
+    snap = load_manifest(root)
+    res = VerifyResult(root, snap)
+    listed = {f.path for f in snap.files} | {f.parquet.path for f in snap.files if f.parquet}
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root).as_posix()
+        if p.is_file() and rel != MANIFEST and rel not in listed:
+            res.problems.append(f"{rel}: not in {MANIFEST} (added after the snapshot was taken)")
+    intact = []
+    for f in snap.files:
+        path = root / f.path
+        if not path.is_file():
+            res.problems.append(f"{f.path}: missing")
+            continue
+        res.checked += 1
+        size, sha = sha256_file(path)
+        if (size, sha) != (f.size, f.sha256):
+            res.problems.append(
+                f"{f.path}: changed (SHA-256 {sha[:12]}… ≠ recorded {f.sha256[:12]}…, {size} vs {f.size} bytes)"
+            )
+        layout = load_layout(f.layout_id)
+        if layout.spec.spec_version != f.layout_version:
+            res.problems.append(f"{f.path}: layout {f.layout_id} is version {layout.spec.spec_version} now, "
+                                f"the snapshot recorded {f.layout_version}")  # fmt: skip
+        try:
+            n = count_records(path, layout.spec)
+        except Exception as e:  # an unreadable file is a finding of verify, not a crash
+            res.problems.append(f"{f.path}: unreadable ({type(e).__name__}: {e})")
+            continue
+        if n != f.records:
+            res.problems.append(f"{f.path}: {n} records, the snapshot recorded {f.records}")
+        else:
+            intact.append((path, f.layout_id))
+        if f.parquet is not None:
+            pq = root / f.parquet.path
+            if not pq.is_file():
+                res.problems.append(f"{f.parquet.path}: missing")
+            elif sha256_file(pq) != (f.parquet.size, f.parquet.sha256):
+                res.problems.append(f"{f.parquet.path}: changed (SHA-256 differs from the manifest)")
+    if validate and intact:
+        from ..pipeline.standard import validate_files
+
+        vr = validate_files([p for p, _ in intact], layouts={p.name: lid for p, lid in intact},
+                            report_dir=report_dir)  # fmt: skip
+        res.validation = vr.report.verdict.status
+        if vr.report.verdict.status == "fail":
+            bad = sorted({r.file for r in vr.report.findings if r.severity == "error"})
+            res.problems.append(
+                f"re-validation with the recorded layouts fails: {', '.join(bad) or 'see the report'}"
+            )
+    return res
+
+
+def restore_snapshot(folder: str | Path, profile: str | Path, out_dir: str | Path, *, force: bool = False,
+                     validate: bool = True, **export_options: Any) -> tuple[VerifyResult, Any]:  # fmt: skip
+    """Verify, then export the snapshot's standard files with ``profile`` into ``out_dir``."""
+    from ..exporter import export
+
+    res = verify_snapshot(folder, validate=validate)
+    if res.problems and not force:
+        raise SnapshotError(f"{folder}: fails verification ({res.problems[0]}"
+                            f"{f'; +{len(res.problems) - 1} more' if len(res.problems) > 1 else ''}); "
+                            "restore refused (--force to export it anyway)")  # fmt: skip
+    root = Path(folder)
+    files = [root / f.path for f in res.snapshot.files if (root / f.path).is_file()]
+    layouts = {Path(f.path).name: f.layout_id for f in res.snapshot.files}
+    return res, export(profile, files, out_dir, layouts=layouts, **export_options)
