@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..write.standard_csv import StandardCsvWriter
-from . import golden_fukushi, golden_gyomu, golden_koseki, golden_more  # noqa: F401 - register builders
+from . import golden_fukushi, golden_gyomu, golden_kodomo, golden_koseki, golden_more  # noqa: F401 - builders
 from .arrow_util import patch
 from .faults import KINDS, MANIFEST_FIELDS, TARGETS, VENDOR_KINDS, ManifestRow, plan
 from .golden import BUILDERS, GAIJI_ITEMS, build

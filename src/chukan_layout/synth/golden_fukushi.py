@@ -1,4 +1,4 @@
-"""Golden builders for 障害者福祉, 児童手当, 児童扶養手当, 生活保護 and 子ども・子育て支援.
+"""Golden builders for 障害者福祉, 児童手当, 児童扶養手当 and 生活保護.
 
 Same contract as :mod:`chukan_layout.synth.golden`. Recipients, children and guardians are
 the chunk's residents (宛名番号 of ``juki.jumin``); the monthly amounts are synthetic,
@@ -13,7 +13,7 @@ from .arrow_util import const, date_or_blank, flag, join, pick, s, where, zfill
 from .calendar import iso
 from .golden import Rows, builder
 from .golden_gyomu import gyomu, next_month
-from .linked_gyomu import FY_START, fiscal_year, spread
+from .linked_gyomu import spread
 from .population import DEAD, LIVING, REF_DAY, Chunk
 from .world import World
 
@@ -253,79 +253,3 @@ def seiho(w: World, c: Chunk, form: str) -> Rows:
         }
     )
     return Rows(cols, p, h, n)
-
-
-@builder("kodomo.kyufu", ("shisetsu_mei",))
-def kodomo(w: World, c: Chunk, form: str) -> Rows:
-    """教育・保育給付認定 for 年度 2025: 1号/2号 (3–5) and 3号 (0–2), the head as 保護者."""
-    g = gyomu(w, c)
-    pp = c.pp
-    rng = _rng(w, c, 0xC0D)
-    m = w.member(c)
-    cand = np.flatnonzero(g["kodomo"])
-    age = m["age"][cand]
-    r = rng.random(cand.shape[0])
-    kubun_all = np.where(
-        age >= 3, np.select([r < 0.3, r < 0.85], [1, 2], 0), np.where(r < 0.35 + 0.1 * age, 3, 0)
-    )
-    keep = kubun_all > 0
-    p, kubun, age = cand[keep], kubun_all[keep], age[keep]
-    n = p.shape[0]
-    head = g["head"][p]
-    h = pp["h_of"][p]
-    birth = pp["birth"][p]
-    hoiku = kubun >= 2
-    # validity: 1号/2号 until the March before primary school; 3号 until the day before the 3rd birthday
-    years = (fiscal_year(birth - 1) + 7).astype(str)
-    school_march = np.char.add(years, "-03-31").astype("datetime64[D]").astype(np.int64)
-    third_birthday = (birth + np.ceil(3 * _YEAR)).astype(np.int64) - 1
-    end = np.maximum(np.where(kubun == 3, third_birthday, school_march), FY_START)
-    jiyu = np.asarray(rng.choice(4, n, p=[0.85, 0.05, 0.05, 0.05]))
-    mushoka = kubun <= 2
-    fee = np.where(mushoka, 0, (g["income_h"][h] // 12 * 6 // 100 // 100 * 100).clip(0, 60_000))
-    town = c.hh["town"][h]
-    kind = np.where(kubun == 1, 0, np.where(rng.random(n) < 0.3, 1, 2))
-    return Rows(
-        {
-            "dantai_code": const(w.dantai6, n),
-            "atena_no": s(pp["atena_no"][p]),
-            "nintei_no": zfill(pp["pid"][p] + 1, 10),
-            "hogosha_atena_no": s(pp["atena_no"][head]),
-            "nintei_kubun": s(kubun),
-            "hitsuyo_jiyu": where(
-                hoiku,
-                pick(
-                    [
-                        w.code("hoiku_hitsuyo_jiyu", x)
-                        for x in ("就労", "妊娠・出産", "疾病・障害", "求職活動")
-                    ],
-                    jiyu,
-                ),
-                "",
-            ),
-            "hitsuyoryo": where(
-                hoiku,
-                where(
-                    np.less(rng.random(n), 0.7),
-                    w.code("hoiku_hitsuyoryo", "保育標準時間"),
-                    w.code("hoiku_hitsuyoryo", "保育短時間"),
-                ),
-                "",
-            ),
-            "nintei_ymd": iso(
-                np.minimum(np.maximum(np.maximum(pp["in_day"][p], birth) + 20, FY_START - 45), FY_START - 1)
-            ),
-            "yuko_kaishi_ymd": const(str(np.datetime64(int(FY_START), "D")), n),
-            "yuko_shuryo_ymd": iso(end),
-            "shisetsu_code": zfill(town * 100 + kind + 1, 10),
-            "shisetsu_mei": join(
-                pick(w.town_forms["plain"], town), pick(["幼稚園", "認定こども園", "保育園"], kind)
-            ),
-            "riyo_kaishi_ymd": const(str(np.datetime64(int(FY_START), "D")), n),
-            "futan_getsugaku": s(fee),
-            "mushoka_flag": flag(mushoka),
-        },
-        p,
-        h,
-        n,
-    )
