@@ -49,8 +49,13 @@ def test_cli_export_import_lint(tmp_path: Path) -> None:
     assert (out / "juki.jumin.yaml").is_file() and (out / "codes" / "zokugara.yaml").is_file()
     r = run(main, ["specs", "lint", "--standalone", str(out)])
     assert r.exit_code == 0, r.output
-    r = run(main, ["specs", "show", "juki.setai", "--layouts", str(out), "--json"])
-    assert '"edition": "第2.1版"' in r.output
+    from chukan_layout.spec.registry import unregister_layout_dir
+
+    try:
+        r = run(main, ["specs", "show", "juki.setai", "--layouts", str(out), "--json"])
+        assert '"edition": "第2.1版"' in r.output
+    finally:
+        unregister_layout_dir(out)  # --layouts registers the folder for the rest of the process
 
 
 def test_cli_import_errors_exit_2_and_write_nothing(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ names ``sheet!cell``; nothing is guessed.  Cell syntax (also what ``specs export
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -166,6 +167,14 @@ def item_fields(profile: Profile, row: Row, book: str) -> dict[str, Any]:
     desc, note = t("description"), t("note")
     if desc or note:
         out["description"] = desc if not note else (f"{desc}（備考: {note}）" if desc else f"備考: {note}")
+    if t("extra"):
+        try:
+            extra = json.loads(t("extra"))
+        except ValueError as e:
+            raise CellError("extra", f"拡張 is not JSON: {e}") from None
+        if not isinstance(extra, dict):
+            raise CellError("extra", "拡張 must be a JSON object")
+        out.update(extra)
     out["repeat"] = _int(t("repeat"), "repeat") if t("repeat") else 1
     if out["repeat"] < 1:
         raise CellError("repeat", "繰返し must be 1 or more")

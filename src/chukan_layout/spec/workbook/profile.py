@@ -43,6 +43,7 @@ ItemField = Literal[
     "provenance",
     "group",
     "number",
+    "extra",
 ]
 #: layout fields read from label/value rows above the header (label in any column, value right of it)
 MetaField = Literal[

@@ -45,6 +45,27 @@ def _yes(profile: Profile, v: bool, *, explicit: bool = False) -> str:
     return next((w for w in profile.optional_words if w), "") if explicit else profile.optional_words[0]
 
 
+_COLUMN_FIELDS = {
+    "id",
+    "name",
+    "name_en",
+    "type",
+    "length",
+    "scale",
+    "charset",
+    "required",
+    "codes",
+    "pattern",
+    "check_digit",
+    "partial_date",
+    "era_range",
+    "era_of",
+    "sensitivity",
+    "description",
+    "provenance",
+}
+
+
 def item_cells(profile: Profile, it: Item) -> dict[str, str]:
     """field → cell text of one item (inverse of :func:`cells.item_fields`)."""
     tw = _type_word(profile, it)
@@ -75,6 +96,11 @@ def item_cells(profile: Profile, it: Item) -> dict[str, str]:
         out["era_range"] = _yes(profile, True)
     if it.sensitivity.value != "none":
         out["sensitivity"] = it.sensitivity.value
+    extra = {
+        k: v for k, v in it.model_dump(mode="json", exclude_defaults=True).items() if k not in _COLUMN_FIELDS
+    }
+    if extra:  # settings without a column of their own (added to the model later) survive the round trip
+        out["extra"] = json.dumps(extra, ensure_ascii=False, sort_keys=True)
     return out
 
 
