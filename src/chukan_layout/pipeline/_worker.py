@@ -230,10 +230,13 @@ def run_partition(st: WorkerState, part: Partition) -> PartResult:
     sides: list[pa.Table] = []
     writers: dict[str, StandardCsvWriter] = {}
     fh = RangeFile(part.path, part.start, part.end)
+    definition = src.definition
+    if part.columns is not None:  # a CSV range after the header row: the names come with the partition
+        definition = definition.model_copy(update={"header": False, "columns": list(part.columns)})
     try:
         reader = read(
             fh,  # type: ignore[arg-type]
-            src.definition,
+            definition,
             encoding=opts.encoding,
             batch_size=batch_rows(opts.batch_size, src.definition),
             policy=opts.policy,  # type: ignore[arg-type]

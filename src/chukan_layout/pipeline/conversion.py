@@ -141,8 +141,11 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
         cfg = RunConfig(run_opts, ref, str(parts_dir), {s: [str(p) for p in assigned[s]] for s in lookups})
         files = [(src.id, p, src.definition) for src in ad.data_sources() for p in assigned[src.id]]
         engine = AdaptEngine(ad, lookups)
+        notes: dict[str, str] = {}
         partitions = plan(files, partition_bytes=opts.partition_bytes, split=opts.limit is None,
-                          header_of=lambda s, p: _header_values(ad, s, p, opts.encoding))  # fmt: skip
+                          header_of=lambda s, p: _header_values(ad, s, p, opts.encoding),
+                          columns_of=lambda s, p: _csv_columns(ad, s, p, opts.encoding),
+                          encoding=opts.encoding, notes=notes)  # fmt: skip
         # built once here; forked workers inherit it, spawned ones rebuild it from cfg
         state = WorkerState(cfg, adapter=ad, hooks=hooks, lookups=lookups)
         local = hooks.local or (ref is None and (not CAN_FORK or opts.executor == "dask"))
@@ -191,7 +194,8 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
                 extra={"on_error": opts.on_error, "output_encoding": opts.output_encoding,
                        "gaiji_tables": ", ".join(Path(t).name for t in tables) or "-",
                        "gaiji_policies": ", ".join(f"{k}={v}" for k, v in sorted(opts.gaiji_policies.items())) or "-",
-                       "limit": str(opts.limit) if opts.limit else "-"}, place=place,
+                       "limit": str(opts.limit) if opts.limit else "-",
+                       **({"partitions": "; ".join(f"{k}: {v}" for k, v in sorted(notes.items()))} if notes else {})}, place=place,
             )  # fmt: skip
         return result
     finally:
@@ -259,6 +263,14 @@ def _header_values(ad: Adapter, source: str, path: str | Path, encoding: str | N
     for _ in r:
         pass
     return {k: str(v) for k, v in r.headers[0].items() if k not in RESERVED} if r.headers else {}
+
+
+def _csv_columns(ad: Adapter, source: str, path: str | Path, encoding: str | None) -> list[str]:
+    """The column names of a CSV file as the reader makes them from its header row."""
+    r = read(path, ad.sources[source].definition, encoding=encoding, limit=1, batch_size=16)
+    for _ in r:
+        pass
+    return list(r.headers[0]["columns"]) if r.headers else []
 
 
 def _rereader(ad: Adapter, engine: AdaptEngine, files: list[tuple[str, Path, Any]], encoding: str | None,

@@ -54,6 +54,8 @@ class RunOptions:
     - ``workers``: worker processes (``None``: one per core, at most one per partition).
     - ``executor``: ``processes`` (a local process pool) or ``dask`` (``scheduler``: the address
       of a running ``dask.distributed`` scheduler; none starts a ``LocalCluster``).
+    - ``partition_bytes``: input bytes per partition (the plan never depends on ``workers``:
+      outputs are byte-identical whatever the executor and the number of workers).
     """
 
     batch_size: int = 65536
@@ -66,6 +68,7 @@ class RunOptions:
     workers: int | None = None
     executor: str = "processes"
     scheduler: str | None = None
+    partition_bytes: int = PARTITION_BYTES
 
     def __post_init__(self) -> None:
         from ..findings import check_override
@@ -86,6 +89,8 @@ class RunOptions:
             raise OptionsError(f"workers must be ≥ 1 (or None: one per core), got {self.workers}")
         if self.max_samples is not None and self.max_samples < 0:
             raise OptionsError(f"max_samples must be ≥ 0, got {self.max_samples}")
+        if self.partition_bytes < 1:
+            raise OptionsError(f"partition_bytes must be ≥ 1, got {self.partition_bytes}")
         if self.executor not in EXECUTORS:
             raise OptionsError(f"executor must be one of {', '.join(EXECUTORS)}, got {self.executor!r}")
         if self.scheduler is not None and self.executor != "dask":
@@ -139,7 +144,6 @@ class ConvertOptions(RunOptions):
       the shipped ``gaiji/<adapter>.tsv`` (if any), then ``gaiji_tables`` (paths or shipped names);
       ``gaiji_policies`` ``{ITEM or LAYOUT:ITEM: map | degrade[:X] | replace | error}``;
       ``gaiji_source_system`` (default: the adapter's name); ``mj_index``: use the cached MJ index.
-    - ``partition_bytes``: input bytes per partition (the plan never depends on ``workers``).
     - ``write_summary``: write summary.json. ``report_dir`` defaults to the output folder.
     """
 
@@ -154,7 +158,6 @@ class ConvertOptions(RunOptions):
     gaiji_policies: Mapping[str, str] = field(default_factory=dict)
     gaiji_source_system: str | None = None
     mj_index: bool = True
-    partition_bytes: int = PARTITION_BYTES
     write_summary: bool = True
 
     def __post_init__(self) -> None:
@@ -170,8 +173,6 @@ class ConvertOptions(RunOptions):
             raise OptionsError(f"output_encoding must be utf-8 or cp932, got {self.output_encoding!r}")
         if self.limit is not None and self.limit < 1:
             raise OptionsError(f"limit must be ≥ 1, got {self.limit}")
-        if self.partition_bytes < 1:
-            raise OptionsError(f"partition_bytes must be ≥ 1, got {self.partition_bytes}")
 
     @property
     def runs_gaiji(self) -> bool:

@@ -8,7 +8,9 @@ and still number its records globally (``first_record``):
 - ``lf`` / ``crlf`` framing with one record length: boundaries at k × (length + newline),
   accepted only when every line of the file has exactly that length (the terminator sits at
   every k × stride − 1 and the file holds no other newline byte); otherwise the file stays whole;
-- CSV, RDW/VB and multi-length files are not split (quoted newlines, variable records).
+- CSV: at newlines the quote parity proves to be record boundaries (:mod:`.csv_split`); a
+  file whose quoting the scan cannot prove stays whole, and ``notes`` says why;
+- RDW/VB and multi-length fixed-width files are not split (variable records).
 
 The plan depends only on the files and ``partition_bytes`` — never on the number of
 workers — so a run with 1 or N workers reads exactly the same partitions, and merging
@@ -25,7 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from ..readers.definition import FixedWidthDefinition, Framing, RecordRole
+from ..readers.definition import CsvDefinition, FixedWidthDefinition, Framing, RecordRole
+from .csv_split import csv_cuts
 
 PARTITION_BYTES = 16 << 20  # a partition is ~16 MiB of input: enough to amortise, small enough to balance
 
@@ -43,6 +46,7 @@ class Partition:
     first_record: int = 1  # global number of the partition's first record
     size: int = 0  # bytes of the partition (progress)
     header_values: dict[str, str] = field(default_factory=dict)  # header record of a split file
+    columns: tuple[str, ...] | None = None  # a CSV range after the header row: the file's column names
 
     @property
     def whole(self) -> bool:
@@ -174,16 +178,23 @@ def has_header(d: Any) -> bool:
 
 def plan(
     files: list[tuple[str, Path, Any]], *, partition_bytes: int = PARTITION_BYTES, split: bool = True,
-    header_of: Any = None,
+    header_of: Any = None, columns_of: Any = None, encoding: str | None = None,
+    notes: dict[str, str] | None = None,
 ) -> list[Partition]:  # fmt: skip
     """Partitions of ``[(source id, path, definition), …]`` in run order.
 
     ``header_of(source, path)`` returns the header record's values of a file that is split
-    (the workers of later partitions need them for ``header.FIELD`` mappings).
+    (the workers of later partitions need them for ``header.FIELD`` mappings);
+    ``columns_of(source, path)`` the column names of a CSV file with a header row that is
+    split. ``notes`` (file name → text) receives how each big file was partitioned.
     """
     out: list[Partition] = []
     for source, path, d in files:
         size = Path(path).stat().st_size
+        if isinstance(d, CsvDefinition) and split:
+            out += _csv_partitions(len(out), source, Path(path), d, size, partition_bytes, columns_of, encoding,
+                                   notes)  # fmt: skip
+            continue
         sp = split_points(path, d, size, partition_bytes) if split else None
         if sp is None:
             out.append(Partition(len(out), source, str(path), Path(path).name, size=size))
@@ -194,4 +205,27 @@ def plan(
         for lo, hi in itertools.pairwise(bounds):
             out.append(Partition(len(out), source, str(path), Path(path).name, lo, None if hi == size else hi,
                                  lo // stride + 1, hi - lo, header))  # fmt: skip
+    return out
+
+
+def _csv_partitions(first: int, source: str, path: Path, d: CsvDefinition, size: int, partition_bytes: int,
+                    columns_of: Any, encoding: str | None, notes: dict[str, str] | None) -> list[Partition]:  # fmt: skip
+    """A CSV file as byte ranges at proven record boundaries, or whole (with the reason in ``notes``)."""
+    cuts, why = csv_cuts(path, d, partition_bytes, encoding)
+    if not cuts:
+        if why is not None and notes is not None:
+            notes[path.name] = f"one partition: {why}"
+        return [Partition(first, source, str(path), path.name, size=size)]
+    columns = tuple(columns_of(source, path)) if d.header and columns_of is not None else None
+    if d.header and columns is None:
+        if notes is not None:
+            notes[path.name] = "one partition: the header row's column names are unknown"
+        return [Partition(first, source, str(path), path.name, size=size)]
+    if notes is not None:
+        notes[path.name] = f"{len(cuts) + 1} byte ranges at record boundaries (quote parity proven)"
+    bounds = [(0, 1), *((c.offset, c.records + 1) for c in cuts), (size, 0)]
+    out = []
+    for k, ((lo, rec), (hi, _)) in enumerate(itertools.pairwise(bounds)):
+        out.append(Partition(first + k, source, str(path), path.name, lo, None if hi == size else hi, rec, hi - lo,
+                             columns=None if k == 0 else (columns or None)))  # fmt: skip
     return out

@@ -12,6 +12,7 @@ error-severity finding (those a converting run would reject).
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -21,12 +22,15 @@ from typing import Any
 
 from ..errors import OptionsError, ValidationRunError
 from ..findings import FindingSet, check_rule_names
+from ..readers.api import read
+from ..readers.definition import CsvDefinition
 from ..readers.standard_csv import header_names, read_standard_csv
 from ..report import FileCounts, InputInfo, sha256_file, write_reports
 from ..validation.session import ValidationRun
 from ._report import make_report
 from ._spool import read_spool
 from ._standard_worker import StdConfig, StdPart, StdResult, StdState, StdStateFactory, validate_part
+from .csv_split import csv_cuts
 from .executors import Job, n_workers, ordered_map
 from .options import ValidateOptions
 from .publish import REPORT_NAMES, RunFolder
@@ -141,12 +145,36 @@ def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingS
 def std_partitions(
     paths: list[Path], ids: list[str], opts: ValidateOptions
 ) -> tuple[list[StdPart], dict[str, str]]:
-    """The partitions of a validate run (whole files) and notes for the report."""
-    parts = [
-        StdPart(i, str(p), p.name, lid, size=p.stat().st_size)
-        for i, (p, lid) in enumerate(zip(paths, ids, strict=True))
-    ]
-    return parts, {}
+    """The partitions of a validate run and notes for the report.
+
+    A big file is split into byte ranges at record boundaries the quote-parity scan proves
+    (:mod:`.csv_split`); otherwise it is one partition and the note says why."""
+    parts: list[StdPart] = []
+    notes: dict[str, str] = {}
+    d = CsvDefinition(encoding=opts.encoding, header=True)
+    for p, lid in zip(paths, ids, strict=True):
+        size = p.stat().st_size
+        cuts, why = csv_cuts(p, d, opts.partition_bytes, opts.encoding)
+        if not cuts:
+            if why is not None:
+                notes[p.name] = f"one partition: {why}"
+            parts.append(StdPart(len(parts), str(p), p.name, lid, size=size))
+            continue
+        columns = tuple(_header_columns(p, d))
+        notes[p.name] = f"{len(cuts) + 1} byte ranges at record boundaries (quote parity proven)"
+        bounds = [(0, 1), *((c.offset, c.records + 1) for c in cuts), (size, 0)]
+        for k, ((lo, rec), (hi, _)) in enumerate(itertools.pairwise(bounds)):
+            parts.append(StdPart(len(parts), str(p), p.name, lid, lo, None if hi == size else hi, rec,
+                                 None if k == 0 else columns, hi - lo))  # fmt: skip
+    return parts, ({"partitions": "; ".join(f"{k}: {v}" for k, v in sorted(notes.items()))} if notes else {})
+
+
+def _header_columns(path: Path, d: CsvDefinition) -> list[str]:
+    """The column names the reader makes of the header row (duplicates and blanks renamed as it does)."""
+    r = read(path, d, limit=1, batch_size=16)
+    for _ in r:
+        pass
+    return list(r.headers[0]["columns"]) if r.headers else []
 
 
 def _run_parts(parts: list[StdPart], run: ValidationRun, opts: ValidateOptions, cfg: StdConfig, loaded: list[Any],

@@ -1,0 +1,101 @@
+"""CSV byte ranges at record boundaries proven by quote parity; whole file (with the reason) otherwise;
+convert and validate give the same outputs and findings whether a CSV file is split or not."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chukan_layout import pipeline
+from chukan_layout.pipeline.csv_split import csv_cuts
+from chukan_layout.pipeline.standard import validate_files
+from chukan_layout.readers.definition import CsvDefinition
+from chukan_layout.synth.generate import GenerateResult, generate
+
+CELL = st.text(st.sampled_from(list('ab,"\r\n 髙﨑〜～ｶﾞﾊﾟ0')), max_size=6)
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerows(rows)
+    return buf.getvalue().encode("cp932")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(CELL, min_size=3, max_size=3), min_size=2, max_size=40), st.integers(8, 64))
+def test_every_cut_is_a_record_boundary(tmp_path_factory: pytest.TempPathFactory, rows: list[list[str]],
+                                        step: int) -> None:  # fmt: skip
+    data = _csv([["a", "b", "c"], *rows])
+    p = tmp_path_factory.mktemp("c") / "x.csv"
+    p.write_bytes(data)
+    cuts, why = csv_cuts(p, CsvDefinition(encoding="cp932"), step)
+    assert why is None
+    whole = list(csv.reader(io.StringIO(data.decode("cp932"), newline="")))
+    bounds = [0, *(c.offset for c in cuts), len(data)]
+    pieces = [
+        list(csv.reader(io.StringIO(data[lo:hi].decode("cp932"), newline="")))
+        for lo, hi in itertools.pairwise(bounds)
+    ]
+    assert [r for piece in pieces for r in piece] == whole  # ranges parse to the same records, in order
+    for c in cuts:
+        assert len(list(csv.reader(io.StringIO(data[: c.offset].decode("cp932"), newline="")))) == c.records
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding", "why"),
+    [
+        (b'a,b\r\n1,x"y\r\n' * 20, "cp932", "a quote not at a field boundary"),
+        (b'a,b\r\n1,"x"y\r\n' * 20, "cp932", "a quote not at a field boundary"),
+        (b"a,b\r1,2\r" * 20, "cp932", "a carriage return without a line feed"),
+        (b"a,b\r\n" * 20 + b'1,"open\r\n', "cp932", "ends inside a quoted field"),
+        ("a,b\r\n髙,2\r\n".encode("utf-16-le") * 20, "utf-16-le", "encoding utf-16-le"),
+    ],
+)
+def test_what_cannot_be_proven_stays_whole(tmp_path: Path, data: bytes, encoding: str, why: str) -> None:
+    p = tmp_path / "x.csv"
+    p.write_bytes(data)
+    cuts, reason = csv_cuts(p, CsvDefinition(encoding=encoding), 16)
+    assert cuts == [] and reason is not None and why in reason
+    quoted = tmp_path / "ok.csv"
+    quoted.write_bytes(b'a,b\r\n"1\r\n,""x""",2\r\n' * 20)  # quoted newline, comma, doubled quotes: provable
+    assert csv_cuts(quoted, CsvDefinition(encoding="cp932"), 16)[0]
+
+
+@pytest.fixture(scope="module")
+def vendor_b(tmp_path_factory: pytest.TempPathFactory) -> GenerateResult:
+    return generate(tmp_path_factory.mktemp("b"), vendors="b", residents=300, faults=0.02, seed=3,
+                    gaiji_share=0.05)  # fmt: skip
+
+
+def test_convert_and_validate_split_csv_like_whole_files(vendor_b: GenerateResult, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    table = vendor_b.gaiji_tables["vendor_b"]
+    files = [p for p in vendor_b.vendor_files["vendor_b"] if p != table]
+    opts = pipeline.ConvertOptions(gaiji_tables=(str(table),))
+    whole = pipeline.convert("vendor_b", files, tmp_path / "whole", opts.replace(workers=1))
+    split = pipeline.convert(
+        "vendor_b", files, tmp_path / "split", opts.replace(workers=2, partition_bytes=1 << 14)
+    )
+    note = split.report.options.extra["partitions"]
+    assert "jumin.csv: " in note and "byte ranges at record boundaries" in note
+    for name in [Path(o.path).name for o in whole.outputs.values()] + [
+        "rejects.csv",
+        "gaiji.csv",
+        "summary.json",
+    ]:
+        assert (tmp_path / "whole" / name).read_bytes() == (tmp_path / "split" / name).read_bytes(), name
+    assert (
+        whole.report.findings == split.report.findings and whole.report.accounting == split.report.accounting
+    )
+    std = [Path(o.path) for o in whole.outputs.values()]
+    v1 = validate_files(std, layouts_auto=True, workers=1)
+    v2 = validate_files(std, layouts_auto=True, workers=2, partition_bytes=1 << 14)
+    assert "byte ranges" in v2.report.options.extra["partitions"]
+    assert v1.report.findings == v2.report.findings and v1.report.accounting == v2.report.accounting
