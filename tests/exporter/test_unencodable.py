@@ -106,7 +106,9 @@ def test_a_utf8_target_needs_no_substitute(converted: dict[str, Path], tmp_path:
 
 
 def test_replace_needs_a_substitute() -> None:
-    with pytest.raises(ValueError, match="substitute"):
+    from chukan_layout.errors import ExportError
+
+    with pytest.raises(ExportError, match="substitute"):
         cl.export("vendor_a", [], "nowhere", unencodable="replace")
 
 
@@ -115,3 +117,24 @@ def test_inputs_are_checked(converted: dict[str, Path], tmp_path: Path) -> None:
 
     with pytest.raises(ExportError, match="does not export"):
         cl.export("vendor_c", [p for p in standard_files(converted["b"]) if "keiji" in p.name], tmp_path)
+
+
+def test_cli_export_skips_convert_sidecars_and_reports(
+    town: Path, converted: dict[str, Path], tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from chukan_layout.cli import main
+
+    inputs = [str(p) for p in sorted(converted["c"].glob("*.csv"))]  # findings.csv / gaiji.csv included
+    table = str(next((town / "vendor_c").glob("*.tsv")))
+    out = CliRunner().invoke(
+        main, ["export", "-p", "vendor_c", *inputs, "--gaiji-table", table, "-o", str(tmp_path)]
+    )
+    assert out.exit_code == 0, out.output
+    assert "JUMIN.EBC" in out.output and (tmp_path / "report.html").is_file()
+    assert (tmp_path / "JUMIN.EBC").read_bytes() == (town / "vendor_c" / "JUMIN.EBC").read_bytes()
+    bad = CliRunner().invoke(
+        main, ["export", "-p", "vendor_c", *inputs, "--unencodable", "replace", "-o", str(tmp_path / "x")]
+    )
+    assert bad.exit_code == 2 and "substitute" in bad.output

@@ -39,6 +39,8 @@ from .format import Unencodable
 from .gaiji_reverse import load_reverse
 from .profile import ExportPlan, load_plan
 
+SIDECARS = frozenset({"findings.csv", "gaiji.csv", "rejects.csv", "unencodable.csv", "differences.csv"})
+
 
 @dataclass
 class ExportResult:
@@ -120,12 +122,19 @@ def export(
     """
     policy = None
     if unencodable is not None or substitute is not None:
-        policy = Unencodable.model_validate(
-            {"policy": unencodable or ("replace" if substitute else "error"), "substitute": substitute}
-        )
+        try:
+            policy = Unencodable.model_validate(
+                {"policy": unencodable or ("replace" if substitute else "error"), "substitute": substitute}
+            )
+        except ValueError as e:  # pydantic's ValidationError: one line, exit 2
+            raise ExportError(
+                f"--unencodable: {e.errors()[0]['msg'] if hasattr(e, 'errors') else e}"
+            ) from None
     plan = load_plan(profile, policy)
     out = Path(out_dir)
-    paths = [Path(p) for p in inputs]
+    given = [Path(p) for p in inputs]
+    # convert's own sidecars sit next to the standard files (`export out/*.csv` is the natural call)
+    paths = [p for p in given if p.name not in SIDECARS]
     for p in paths:
         if not p.is_file():
             raise ExportError(f"input not found: {p}")
