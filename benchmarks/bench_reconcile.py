@@ -15,7 +15,8 @@ migration defects at 0.1 %, a few trailing blanks). Cases, on the same two files
   differing *rows*, not the items, and no equivalences / totals (``duckdb`` is in the bench extra).
 
 Peak RSS: the case process (``peak_rss_mib``) and the whole process tree (``peak_tree_rss_mib``,
-sampled). Ratios are speed ratios (> 1: ours is faster).
+sampled). Ratios are speed ratios (> 1: ours is faster), by wall time and by CPU seconds (the case
+and its workers: much less sensitive to a shared machine's load).
 """
 
 from __future__ import annotations
@@ -132,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
                     kw["workers"] = 1 if case == "reconcile_1w" else 2
                 r = run_case(target, **kw)
                 got[case] = r
-                print(f"  {case:<10} {r['seconds']:7.1f} s  {pair['rows'] / r['seconds']:>10,.0f} rows/s  "
+                print(f"  {case:<12} {r['seconds']:7.1f} s  cpu {r['cpu_seconds']:6.1f} s  {pair['rows'] / r['seconds']:>8,.0f} rows/s  "
                       f"RSS {r['peak_rss_mib']:6.0f} MiB (tree {r['peak_tree_rss_mib']:6.0f})  "
                       f"load {r['load_before']:.1f}  {r['result']}")  # fmt: skip
             if "reconcile" in got:
@@ -142,8 +143,18 @@ def main(argv: list[str] | None = None) -> int:
                     "  speed ratio (theirs time / ours):",
                     ", ".join(f"{c} {v:.2f}×" for c, v in ratios.items()),
                 )
+                # CPU seconds (the case and its workers) depend much less on the machine's load
+                cpu = {
+                    c: got[c]["cpu_seconds"] / got["reconcile"]["cpu_seconds"]
+                    for c in got
+                    if c != "reconcile"
+                }
+                print(
+                    "  CPU ratio (theirs CPU s / ours):", ", ".join(f"{c} {v:.2f}×" for c, v in cpu.items())
+                )
                 row = f"| {n:,} | {pair['rows']:,} | " + " | ".join(
-                    f"{got[c]['seconds']:.1f} s / {got[c]['peak_rss_mib']:.0f} MiB (tree {got[c]['peak_tree_rss_mib']:.0f})"
+                    f"{got[c]['seconds']:.1f} s (cpu {got[c]['cpu_seconds']:.1f}) / {got[c]['peak_rss_mib']:.0f} MiB "
+                    f"(tree {got[c]['peak_tree_rss_mib']:.0f})"
                     if c in got else "—" for c in ("reconcile", "reconcile_1w", "validate", "pandas", "duckdb")
                 ) + " | " + ", ".join(f"{c} {v:.2f}×" for c, v in ratios.items()) + f" | {os.getloadavg()[0]:.1f} |"  # fmt: skip
                 lines.append(row)
