@@ -12,6 +12,7 @@ import importlib
 import os
 import signal
 import sys
+import warnings
 
 import click
 
@@ -47,6 +48,8 @@ class _Group(click.Group):
         raw_stdout = sys.stdout
         sys.stdout = SafeStream(raw_stdout)  # type: ignore[assignment]
         previous_term = _terminate_like_ctrl_c()
+        previous_show = warnings.showwarning
+        warnings.showwarning = _show_warning
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
@@ -68,6 +71,7 @@ class _Group(click.Group):
                   "please report it (CHUKAN_DEBUG=1 shows the traceback)", EXIT_FAILURE)  # fmt: skip
         finally:
             sys.stdout = raw_stdout
+            warnings.showwarning = previous_show
             if previous_term is not None:
                 signal.signal(signal.SIGTERM, previous_term)  # type: ignore[arg-type]
         return None  # pragma: no cover - _fail exits
@@ -86,6 +90,12 @@ def _terminate_like_ctrl_c() -> object:
         return signal.signal(signal.SIGTERM, handler)
     except ValueError:  # not the main thread (an embedding application): leave its handlers alone
         return None
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: object = None, line: str | None = None) -> None:  # fmt: skip
+    """A Python warning as one ``warning:`` line on stderr (no source file, no code line)."""
+    click.echo(f"warning: {safe_text(str(message))}", err=True)
 
 
 def _fail(message: str, code: int) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from tools.docs_findings import render_markdown
 
 from chukan_layout.findings import registered_codes
-from chukan_layout.validation import compile, keys, refs, trailers  # noqa: F401  (register the codes)
+from chukan_layout.validation import compile, keys, refs, structure, trailers  # noqa: F401  (register the codes)
 
 VALIDATOR_CODES = {
     "item.required",
@@ -25,6 +25,10 @@ VALIDATOR_CODES = {
     "ref.orphan",
     "file.count_mismatch",
     "file.total_mismatch",
+    "file.no_data",
+    "file.missing_column",
+    "file.trailer_missing",
+    "file.trailer_not_checked",
 }
 
 

@@ -29,6 +29,7 @@ from ..validation.session import ValidationRun
 from ._report import make_report, trailer_checks
 from ._spool import read_spool
 from .plan import Partition
+from .structure import check_structure
 
 
 def standard_header(layout: Layout, encoding: str = "utf-8", eol: str = "\r\n") -> bytes:
@@ -122,6 +123,7 @@ class RunMerger:
         self.gaiji: Any = None
         self.accounts: dict[str, Any] = {}
         self.trailers: dict[str, list[dict[str, Any]]] = {}
+        self.limited = False  # set by a --limit run: files are read only in part
         self.sums: dict[str, dict[str, Decimal]] = {}
         self.trailer_checks: list[TrailerCheck] = []
         # the run's one ValidationRun: the workers check, this one folds their codes and finishes
@@ -196,6 +198,9 @@ class RunMerger:
             counted = acc.records_in - acc.control
             self.trailer_checks += trailer_checks(file, d, self.trailers.get(file, []), counted,
                                                   self.sums.get(file, {}), self.findings)  # fmt: skip
+            check_structure(
+                file, d, self.trailers.get(file, []), counted, self.findings, limited=self.limited
+            )
 
 
 def _framing(d: Any) -> str:

@@ -53,6 +53,7 @@ from .executors import CAN_FORK, Job, n_workers, ordered_map
 from .options import ConvertOptions, Hooks, Progress
 from .plan import Partition, plan
 from .publish import Publication, published
+from .structure import warn_unchecked_trailers
 
 
 class BatchStage(Protocol):
@@ -111,6 +112,7 @@ def _check_rules(fs: FindingSet, ad: Adapter) -> None:
 def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path, opts: ConvertOptions, hooks: Hooks,
              findings: FindingSet | None, place: Callable[[Path], Path] = Path) -> ConvertResult:  # fmt: skip
     ad = adapter if isinstance(adapter, Adapter) else load_adapter(adapter, hooks.layouts)
+    warn_unchecked_trailers(ad)
     ref = (str(ad.path) if ad.path is not None else None) if isinstance(adapter, Adapter) else str(adapter)
     out.mkdir(parents=True, exist_ok=True)
     fs = findings if findings is not None else FindingSet(max_samples=opts.max_samples)
@@ -162,6 +164,7 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
         merger = RunMerger(ad, fs, validate=opts.validate, spill_dir=str(parts_dir),
                            output_encoding=opts.output_encoding, raw_values=opts.raw_values,
                            sink=sinks(ad, out, opts.output_encoding, lookup_sink))  # fmt: skip
+        merger.limited = opts.limit is not None  # a trial run stops early: no trailer expected
 
         def start_hashing() -> None:  # after the workers are forked: no extra thread while forking
             nonlocal hashes

@@ -27,6 +27,7 @@ from ..readers.definition import CsvDefinition
 from ..readers.standard_csv import header_names, read_standard_csv
 from ..report import FileCounts, InputInfo, sha256_file, write_reports
 from ..validation.session import ValidationRun
+from ..validation.structure import check_columns, check_data_present
 from ._report import make_report
 from ._spool import read_spool
 from ._standard_worker import StdConfig, StdPart, StdResult, StdState, StdStateFactory, validate_part
@@ -115,6 +116,8 @@ def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingS
         )
     except ValueError as e:
         raise OptionsError(f"--severity: {e}") from None
+    for p, lid in zip(paths, ids, strict=True):  # a whole column missing from the header (issue 14)
+        check_columns(specs[lid], header_names(p, encoding), p.name, fs)
     spool_dir = tempfile.mkdtemp(prefix="chukan-validate-", dir=opts.report_dir)
     try:
         # the run's one ValidationRun: partitions check and ship codes, this one folds and finishes
@@ -122,6 +125,9 @@ def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingS
         parts, notes = std_partitions(paths, ids, opts)
         counts = _run_parts(parts, run, opts, StdConfig(opts, tuple(loaded), spool_dir), list(loaded.values()),
                             progress)  # fmt: skip
+        for c in counts:  # empty or header-only files are findings, not a PASS
+            check_data_present(c.file, c.records_read - c.control_records, fs,
+                               what="no data row (empty file or header row only)")  # fmt: skip
         _finish(run, paths, ids, specs, opts)
     finally:
         shutil.rmtree(spool_dir, ignore_errors=True)
