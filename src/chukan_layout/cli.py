@@ -17,7 +17,7 @@ import warnings
 import click
 
 from . import __version__
-from .errors import EXIT_FAILURE, ChukanError
+from .errors import EXIT_FAILURE, ChukanError, InterruptedRun
 from .terminal import SafeStream, safe_text
 
 # (module, attribute) of every command; each module is owned by the stage it drives.
@@ -56,9 +56,11 @@ class _Group(click.Group):
             raise
         except ChukanError as e:
             _fail(f"error: {safe_text(str(e))}", e.exit_code)
-        except KeyboardInterrupt:
-            _fail("interrupted: nothing of this run was published; the output folder keeps the files of the "
-                  "previous complete run (listed in its run.json), if any", EXIT_FAILURE)  # fmt: skip
+        except KeyboardInterrupt as e:
+            notes = [n for n in getattr(e, "__notes__", []) if n.startswith("interrupted:")]
+            err = InterruptedRun(notes[0] if notes else "interrupted: nothing of this run was published; the "
+                                 "output folder keeps the previous complete run (listed in its run.json), if any")  # fmt: skip
+            _fail(f"error: {safe_text(str(err))}", err.exit_code)
         except OSError as e:
             where = f"{e.filename}: " if e.filename is not None else ""
             if e.filename2 is not None:

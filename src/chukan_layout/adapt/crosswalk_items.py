@@ -16,6 +16,7 @@ from typing import Any
 from ..errors import SpecLoadError
 from ..spec.crosswalk import load_crosswalk
 from ..spec.model import Layout
+from .confine import outside_problem
 from .format import AdapterFile, ItemMapping
 
 
@@ -58,6 +59,9 @@ def expand_crosswalks(
             targets.append(t)
             continue
         at = ("targets", ti, "crosswalk")
+        for f in crosswalk_files(model.model_copy(update={"targets": [t]}), base):
+            if (problem := outside_problem(f, base)) is not None:
+                raise error(at, problem)
         try:
             cw = load_crosswalk(base / t.crosswalk)
             src = layouts(cw.source)

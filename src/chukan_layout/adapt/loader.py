@@ -22,6 +22,7 @@ from ..errors import DefinitionError, PluginError
 from ..readers.definition import CsvDefinition, FixedWidthDefinition, RecordDefinition, RecordRole
 from ..spec.model import Layout
 from . import registry
+from .confine import outside_problem
 from .crosswalk_items import crosswalk_files, expand_crosswalks
 from .format import AdapterFile, Condition, ItemMapping, Mapping_, Source, Target
 from .transforms.base import Transform
@@ -163,6 +164,8 @@ def _load_definition(
     else:
         assert src.definition_file is not None
         f = (base / src.definition_file).resolve()
+        if (problem := outside_problem(f, base)) is not None:
+            raise lines.error((*path, "definition_file"), problem)
         if not f.is_file():
             raise lines.error((*path, "definition_file"), f"definition file not found: {f}")
         if files is None:

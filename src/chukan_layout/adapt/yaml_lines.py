@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import DefinitionError
+from ..yaml_guard import MAX_YAML_BYTES, yaml_problem
 
 Path_ = tuple[Any, ...]
 
@@ -65,6 +66,9 @@ def _walk(node: yaml.Node, path: Path_, lines: LineMap) -> None:
 def load_yaml(text: str, file: str) -> tuple[Any, LineMap]:
     """Parse YAML text; syntax errors become :class:`DefinitionError` with the line."""
     lines = LineMap(file)
+    bad = yaml_problem(text)  # aliases / size: the loader must not expand a bomb (issue 14)
+    if bad is not None:
+        raise DefinitionError(bad[1], file=file, line=bad[0])
     try:
         loader = yaml.SafeLoader(text)
         try:
@@ -83,9 +87,13 @@ def load_yaml(text: str, file: str) -> tuple[Any, LineMap]:
 def load_yaml_file(path: str | Path) -> tuple[Any, LineMap]:
     p = Path(path)
     try:
+        if p.stat().st_size > MAX_YAML_BYTES:  # before reading it: a huge file is refused unread
+            raise DefinitionError(f"larger than the {MAX_YAML_BYTES >> 20} MiB allowed for YAML", file=str(p))
         text = p.read_text(encoding="utf-8")
     except OSError as e:
         raise DefinitionError(f"cannot read: {e.strerror}", file=str(p)) from None
+    except UnicodeDecodeError as e:
+        raise DefinitionError(f"not UTF-8 text (byte offset {e.start})", file=str(p)) from None
     return load_yaml(text, str(p))
 
 

@@ -109,6 +109,14 @@ from .run_options import (
 )
 @executor_options
 @layouts_option
+@click.option(
+    "--allow-outside",
+    "allow_outside",
+    multiple=True,
+    metavar="PATH",
+    type=click.Path(path_type=Path),
+    help="Let the adapter read definition / crosswalk files under PATH (default: only its own folder).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @progress_option
 def convert(
@@ -116,7 +124,8 @@ def convert(
     limit: int | None, strict: bool, validate: bool, on_error: str, gaiji_tables: tuple[str, ...],
     gaiji_policies: tuple[str, ...], gaiji_source_system: str | None, mj_index: bool, severities: tuple[str, ...],
     max_errors: int, max_reject_rate: float, raw_values: bool, max_samples: int, report_dir: Path | None,
-    workers: int | None, executor: str, scheduler: str | None, layouts_dir: tuple[Path, ...], as_json: bool,
+    workers: int | None, executor: str, scheduler: str | None, layouts_dir: tuple[Path, ...],
+    allow_outside: tuple[Path, ...], as_json: bool,
     progress: bool | None,
 ) -> None:  # fmt: skip
     """Convert vendor export files into the standard layouts, validating as it converts.
@@ -136,8 +145,11 @@ def convert(
       chukan-layout convert -a my_vendor.yaml --limit 100 EXPORT.DAT -o trial/ --on-error keep
       chukan-layout convert -a vendor_b jumin.csv -o out/ --severity item.pattern=warning --max-errors 10
     """
+    from ..adapt.confine import allow_outside as allow
     from ..gaiji.policy import parse_policy_options
     from ..pipeline import convert as run
+
+    allow(allow_outside)
     from ..pipeline.options import ConvertOptions
 
     policies = {k: str(v) for k, v in parse_policy_options(list(gaiji_policies)).items()}

@@ -16,13 +16,18 @@ def _load_definition(path: str) -> Any:
     from pydantic import TypeAdapter, ValidationError
 
     from ..readers.definition import RecordDefinition
+    from ..yaml_guard import yaml_problem
 
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
+        bad = yaml_problem(text)
+        if bad is not None:
+            raise DefinitionError(bad[1], str(path), bad[0])
+        raw = yaml.safe_load(text)
         if isinstance(raw, dict) and "definition" in raw:  # an adapter file with an embedded definition
             raw = raw["definition"]
         return TypeAdapter(RecordDefinition).validate_python(raw)
-    except (OSError, yaml.YAMLError, ValidationError) as e:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValidationError) as e:
         raise DefinitionError(
             str(e).splitlines()[0] if not isinstance(e, ValidationError) else str(e), path
         ) from None

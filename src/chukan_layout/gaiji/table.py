@@ -233,6 +233,11 @@ def _tsv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 def _yaml_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     import yaml
 
+    from ..yaml_guard import yaml_problem
+
+    bad = yaml_problem(path.read_bytes())
+    if bad is not None:
+        raise GaijiError(f"{path}{'' if bad[0] is None else f':{bad[0]}'}: {bad[1]}")
     try:
         doc = yaml.compose(path.read_text(encoding="utf-8-sig"))
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))

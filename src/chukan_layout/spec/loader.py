@@ -25,8 +25,10 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import SpecLoadError
+from ..yaml_guard import MAX_YAML_BYTES, yaml_problem
 from . import expr
 from .model import CodeTable, Confirmed, ItemType, Layout, Modelled
+from .re2 import re2_problem
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: byte encodings a ``length: {unit: bytes}`` may name (after codecs normalisation)
@@ -41,9 +43,14 @@ def read_yaml(path: Path | str) -> tuple[Any, yaml.Node | None]:
     """Parse a YAML file; returns (data, node tree). Syntax errors become SpecLoadError."""
     p = Path(path)
     try:
+        if p.stat().st_size > MAX_YAML_BYTES:  # before reading it: a huge file is refused unread
+            raise SpecLoadError(str(path), f"larger than the {MAX_YAML_BYTES >> 20} MiB allowed for YAML")
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise SpecLoadError(str(path), f"cannot read file: {e}") from None
+    bad = yaml_problem(text)  # aliases / size: the loader must not expand a bomb (issue 14)
+    if bad is not None:
+        raise SpecLoadError(str(path), bad[1], line=bad[0])
     try:
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
@@ -321,6 +328,8 @@ def _check_items(layout: Layout, probs: _Problems, codes: Mapping[str, CodeTable
                 it.id,
                 (*at, "pattern"),
             )
+        elif it.pattern is not None and (bad := re2_problem(it.pattern)) is not None:
+            add(f"pattern is not valid RE2: {bad}", it.id, (*at, "pattern"))
         if it.partial_date is not None:
             probs.known([it.partial_date.flag_item], "partial_date.flag_item ", it.id, (*at, "partial_date"))
         if it.era_of is not None:

@@ -36,6 +36,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from . import checkdigits, expr, wareki
 from .charsets import charset_problems, invalid_chars
 from .model import CodeTable, Item, ItemType, Layout, LengthUnit, RowRule
+from .re2 import Re2Pattern
 
 _TYPE_PATTERNS: dict[ItemType, str] = {
     ItemType.DIGITS: r"[0-9]+",
@@ -126,7 +127,7 @@ class ItemChecker:
     codes: frozenset[str] | None = None
     era_by_code: Mapping[str, wareki.Era] = field(default_factory=dict)
     type_re: re.Pattern[str] | None = None
-    pattern_re: re.Pattern[str] | None = None
+    pattern_re: Re2Pattern | None = None  # RE2, like the vectorized check (never backtracks)
 
     def check(self, v: str, record: Mapping[str, str]) -> list[str]:
         """Finding codes for value ``v`` of this item in ``record``."""
@@ -187,7 +188,7 @@ class RecordChecker:
                     codes=frozenset(table.codes) if table is not None else None,
                     era_by_code=era_map,
                     type_re=re.compile(tp) if tp else None,
-                    pattern_re=re.compile(it.pattern, re.ASCII) if it.pattern else None,
+                    pattern_re=Re2Pattern(it.pattern) if it.pattern else None,
                 )
             )
         ids = layout.item_ids
