@@ -54,13 +54,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
-        except ChukanError as e:
+        except ChukanError as e:  # InterruptedRun included: it names what the folder keeps
             _fail(f"error: {safe_text(str(e))}", e.exit_code)
-        except KeyboardInterrupt as e:
-            notes = [n for n in getattr(e, "__notes__", []) if n.startswith("interrupted:")]
-            err = InterruptedRun(notes[0] if notes else "interrupted: nothing of this run was published; the "
-                                 "output folder keeps the previous complete run (listed in its run.json), if any")  # fmt: skip
-            _fail(f"error: {safe_text(str(err))}", err.exit_code)
+        except KeyboardInterrupt:  # before any output folder was taken
+            err = InterruptedRun("interrupted: nothing of this run was published")
+            _fail(f"error: {err}", err.exit_code)
         except OSError as e:
             where = f"{e.filename}: " if e.filename is not None else ""
             if e.filename2 is not None:

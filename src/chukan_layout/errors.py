@@ -232,8 +232,11 @@ class RunLockedError(OutputError):
     """Another run writes into the same output folder (its lock file is held by a live process)."""
 
 
-class InterruptedRun(ChukanError):
-    """The run was interrupted (Ctrl-C, SIGTERM): nothing of it was published."""
+class InterruptedRun(ChukanError, KeyboardInterrupt):
+    """The run was interrupted (Ctrl-C, SIGTERM): nothing of it was published.
+
+    Also a :class:`KeyboardInterrupt`, so that callers that stop on Ctrl-C still do.
+    """
 
 
 class ExportError(ChukanError):

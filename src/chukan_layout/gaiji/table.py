@@ -277,14 +277,17 @@ def load_table(path: str | Path, mj_index: MJIndex | None = None) -> MappingTabl
     p = Path(path)
     if not p.is_file():
         raise GaijiError(f"{p}: mapping table not found")
-    if p.suffix.lower() == ".csv":
-        from .review import load_review_csv
+    try:
+        if p.suffix.lower() == ".csv":
+            from .review import load_review_csv
 
-        return load_review_csv(p, mj_index=mj_index)
-    rows = _yaml_rows(p) if p.suffix.lower() in (".yaml", ".yml") else _tsv_rows(p)
-    table = MappingTable(path=str(p))
-    for lineno, row in rows:
-        _add(table, entry_from_fields(row, file=str(p), line=lineno, mj_index=mj_index))
+            return load_review_csv(p, mj_index=mj_index)
+        rows = _yaml_rows(p) if p.suffix.lower() in (".yaml", ".yml") else _tsv_rows(p)
+        table = MappingTable(path=str(p))
+        for lineno, row in rows:
+            _add(table, entry_from_fields(row, file=str(p), line=lineno, mj_index=mj_index))
+    except UnicodeDecodeError as e:  # a table of random bytes gave a traceback (issue 14)
+        raise GaijiError(f"{p}: not UTF-8 text (byte offset {e.start}): not a 外字 mapping table") from None
     return table
 
 

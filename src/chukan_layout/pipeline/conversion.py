@@ -53,7 +53,7 @@ from .executors import CAN_FORK, Job, n_workers, ordered_map
 from .options import ConvertOptions, Hooks, Progress
 from .plan import Partition, plan
 from .publish import Publication, published
-from .structure import warn_unchecked_trailers
+from .structure import refuse_duplicate_names, warn_unchecked_trailers
 
 
 class BatchStage(Protocol):
@@ -90,6 +90,7 @@ def convert(
     """
     opts = ConvertOptions.of(options, **changes)
     hooks = Hooks(progress=progress, stages=tuple(stages), layouts=layouts)
+    refuse_duplicate_names(inputs)
     # the run writes into a staging folder, published in one step with its run.json (issue 14)
     with opts.extra_layouts(), Publication(out_dir, opts.report_dir, command="convert", inputs=inputs,
                                            may_produce=(REJECTS_NAME, GAIJI_NAME, SUMMARY_NAME)) as pub:  # fmt: skip

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputOverwriteError, OutputError
+from ..errors import InputOverwriteError, InterruptedRun, OutputError
 from ..files import atomic_output, sha256_file
 from .lock import RunLock, remove_orphans
 
@@ -73,9 +73,9 @@ class RunFolder:
         finally:
             if self._lock is not None:
                 self._lock.release()
-        if exc is not None and isinstance(exc, KeyboardInterrupt):
-            # stays a KeyboardInterrupt for library callers; the CLI prints the note (exit 2)
-            exc.add_note(f"interrupted: nothing of this run was published; {self.kept()}")
+        if exc is not None and isinstance(exc, KeyboardInterrupt) and not isinstance(exc, InterruptedRun):
+            # InterruptedRun is a KeyboardInterrupt too: callers that stop on Ctrl-C still do
+            raise InterruptedRun(f"interrupted: nothing of this run was published; {self.kept()}") from exc
 
     def kept(self) -> str:
         """What the folder holds now, in words (for the interrupted-run message)."""
@@ -254,8 +254,14 @@ class Publication:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        first: InterruptedRun | None = None
         for r in reversed(self._runs):
-            r.__exit__(exc_type, exc, tb)
+            try:
+                r.__exit__(exc_type, exc, tb)
+            except InterruptedRun as e:
+                first = first or e
+        if first is not None:
+            raise first
 
     def place(self, staged: str | Path) -> Path:
         """Where a staged path (file or folder) will be once published."""

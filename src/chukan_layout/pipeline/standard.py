@@ -35,6 +35,7 @@ from .csv_split import csv_cuts
 from .executors import Job, n_workers, ordered_map
 from .options import ValidateOptions
 from .publish import REPORT_NAMES, RunFolder
+from .structure import refuse_duplicate_names
 
 
 @dataclass
@@ -86,6 +87,7 @@ def validate_files(
     """
     opts = ValidateOptions.of(options, **changes)
     paths = [Path(p) for p in inputs]
+    refuse_duplicate_names(paths)
     with opts.extra_layouts():
         if opts.report_dir is None:
             return _validate_files(paths, opts, findings, progress)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+from ..errors import OptionsError
 from ..findings import FindingSet
 from ..validation.structure import check_data_present, check_trailers, unchecked_trailers
 
@@ -34,3 +36,25 @@ def warn_unchecked_trailers(adapter: Any) -> None:
                 UserWarning,
                 stacklevel=2,
             )
+
+
+def refuse_duplicate_names(inputs: Iterable[str | Path]) -> None:
+    """Stop when two inputs share a file name: accounting, findings and rejects are per file name.
+
+    The same file given twice, or ``a/JUMIN.DAT`` and ``b/JUMIN.DAT``, used to merge into one
+    accounting row that added up. Refused (exit 2) naming both, until files get ids of their own.
+    """
+    seen: dict[str, Path] = {}
+    for p in map(Path, inputs):
+        if p.name in seen:
+            same = "the same file given twice" if _same(seen[p.name], p) else "two files with the same name"
+            raise OptionsError(f"{same}: {seen[p.name]} and {p}; accounting is per file name — give each file once "
+                               "and rename one of two different files")  # fmt: skip
+        seen[p.name] = p
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return a.resolve() == b.resolve()
