@@ -88,7 +88,9 @@ def _header_only(tmp_path: Path) -> Path:
 
 def test_layouts_dir_is_searched_for_the_run_only(my_layouts: Path, tmp_path: Path) -> None:
     csv = _header_only(tmp_path)
-    res = validate_files([csv], layout="mine.setai", layouts_dir=my_layouts)
+    # a header-only file is file.no_data (an error since issue 14): a warning here, the layout is the point
+    res = validate_files([csv], layout="mine.setai", layouts_dir=my_layouts,
+                         severity_overrides={"file.no_data": "warning"})  # fmt: skip
     assert res.files[0].layout_id == "mine.setai" and res.exit_code == 0
     assert "mine.setai" not in layout_ids()  # unregistered after the run
     with pytest.raises(UnknownLayoutError):
@@ -98,7 +100,7 @@ def test_layouts_dir_is_searched_for_the_run_only(my_layouts: Path, tmp_path: Pa
 def test_layouts_option_on_the_commands(my_layouts: Path, tmp_path: Path) -> None:
     csv = _header_only(tmp_path)
     args = ["validate", "--layout", "mine.setai", str(csv), "-o", str(tmp_path / "rep")]
-    r = CliRunner().invoke(main, [*args, "--layouts", str(my_layouts)])
+    r = CliRunner().invoke(main, [*args, "--layouts", str(my_layouts), "--severity", "file.no_data=warning"])
     assert r.exit_code == 0, r.output
     assert "(mine.setai)" in r.output
     r = CliRunner().invoke(main, args)
