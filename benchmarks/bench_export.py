@@ -83,7 +83,14 @@ def main(argv: list[str] | None = None) -> int:
     std_size = sum(p.stat().st_size for p in std)
 
     w, c, exp = timed(
-        lambda: cl.export("vendor_a", std, work / "import", gaiji_tables=tables, workers=a.workers)
+        lambda: cl.export(
+            "vendor_a",
+            std,
+            work / "import",
+            gaiji_tables=tables,
+            gaiji_evidence=[work / "std" / "gaiji.csv"],
+            workers=a.workers,
+        )
     )
     written = sum(f.written for f in exp.report.accounting)
     rows.append(("export (standard → vendor A)", w, c, written))

@@ -25,9 +25,9 @@ from .conftest import standard_files
 
 def _export(v: str, town: Path, std: Path, out: Path, workers: int = 1) -> ExportResult:
     tables = [str(p) for p in (town / f"vendor_{v}").glob("*.tsv")]
-    return cl.export(
-        f"vendor_{v}", standard_files(std), out, gaiji_tables=tables, workers=workers, max_samples=None
-    )
+    evidence = [std / "gaiji.csv"]  # convert's 外字 sidecar: codes go back exactly where they were
+    return cl.export(f"vendor_{v}", standard_files(std), out, gaiji_tables=tables, gaiji_evidence=evidence,
+                     workers=workers, max_samples=None)  # fmt: skip
 
 
 @pytest.mark.parametrize("vendor", ["a", "c"])
@@ -79,3 +79,32 @@ def test_vendor_b_identical_except_the_vendor_only_memo(
         noted = [f for f in res.report.findings if f.code == "export.no_source" and f.item == "メモ"
                  and f.file == vf.records[0].layout.replace(".", "_") + ".csv"]  # fmt: skip
         assert noted and noted[0].count == len(cols["メモ"]) and memo > 0
+
+
+def test_gaiji_evidence_puts_codes_back_exactly_where_they_were(town: Path, converted: dict[str, Path],
+                                                                tmp_path: Path) -> None:  # fmt: skip
+    """A vendor file may hold 邉 both as a 外字 code and natively; the standard value cannot tell them
+    apart, convert's gaiji.csv can. Without its row for one record, that record gets the native code."""
+    std = converted["a"]
+    with open(std / "gaiji.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    native = next(r for r in rows if r["file"] == "JUMIN.DAT" and r["item"] == "shimei"
+                  and " " not in r["result"] and chr(int(r["result"][2:], 16)).encode("cp932", "ignore"))  # fmt: skip
+    kept = [
+        r for r in rows if (r["file"], r["record"], r["item"]) != (native["file"], native["record"], "shimei")
+    ]
+    ev = tmp_path / "gaiji.csv"
+    with open(ev, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(kept)
+    tables = [str(p) for p in (town / "vendor_a").glob("*.tsv")]
+    cl.export(
+        "vendor_a", [std / "juki_jumin.csv"], tmp_path / "out", gaiji_tables=tables, gaiji_evidence=[ev]
+    )
+    got = (tmp_path / "out" / "JUMIN.DAT").read_bytes().split(b"\r\n")
+    want = (town / "vendor_a" / "JUMIN.DAT").read_bytes().split(b"\r\n")
+    differ = [i + 1 for i, (a, b) in enumerate(zip(got, want, strict=True)) if a != b]
+    assert differ == [int(native["record"])]
+    ch = chr(int(native["result"][2:], 16)).encode("cp932")
+    assert ch in got[differ[0] - 1][81:161]  # 氏名 (bytes 82–161) carries the native code now

@@ -38,6 +38,13 @@ from .run_options import echo_report
     help="外字対応表 read backwards: UCS (+IVS) → the vendor's code (repeat).",
 )
 @click.option(
+    "--gaiji-evidence",
+    "gaiji_evidence",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="convert's gaiji.csv: restore a vendor 外字 code exactly where the original had one (repeat).",
+)
+@click.option(
     "--unencodable",
     type=click.Choice(["error", "replace"]),
     default=None,
@@ -51,7 +58,8 @@ from .run_options import echo_report
               help="Worker processes (one output file each).")  # fmt: skip
 @click.option("--raw-values", is_flag=True, help="Show unmasked values in report samples.")
 def export(
-    profile: str, inputs: tuple[Path, ...], out_dir: Path, gaiji_tables: tuple[str, ...], unencodable: str | None,
+    profile: str, inputs: tuple[Path, ...], out_dir: Path, gaiji_tables: tuple[str, ...],
+    gaiji_evidence: tuple[str, ...], unencodable: str | None,
     substitute: str | None, workers: int, raw_values: bool,
 ) -> None:  # fmt: skip
     """Export standard-layout CSV files to a vendor's import format.
@@ -69,7 +77,7 @@ def export(
     """
     from ..exporter import export as run
 
-    result = run(profile, list(inputs), out_dir, gaiji_tables=list(gaiji_tables), unencodable=unencodable,
+    result = run(profile, list(inputs), out_dir, gaiji_tables=list(gaiji_tables), gaiji_evidence=list(gaiji_evidence), unencodable=unencodable,
                  substitute=substitute, workers=workers, raw_values=raw_values)  # fmt: skip
     click.echo(f"profile {profile}: {len(inputs)} standard file(s) → {out_dir}")
     for o in result.report.outputs:

@@ -32,9 +32,9 @@ from ..readers.definition import CsvDefinition, FieldType, FixedWidthDefinition
 from ..readers.render import field_matrix, frame, record_matrix, render_csv
 from . import codes
 from .derive import FilePlan, RecordPlan
-from .encodable import Event, check_column
+from .encodable import Event, _encodes, check_column
 from .format import Unencodable
-from .gaiji_reverse import ReverseGaiji
+from .gaiji_reverse import Evidence, ReverseGaiji
 
 TEXT_KINDS = (FieldType.TEXT, FieldType.MIXED, FieldType.DBCS)
 
@@ -114,9 +114,17 @@ class FileExporter:
     def __init__(
         self, fp: FilePlan, policy: Unencodable, gaiji: ReverseGaiji | None, findings: FindingSet,
         raw_values: bool = False,
+        evidence: Evidence | None = None,
     ) -> None:  # fmt: skip
         self.fp, self.policy, self.gaiji, self.fs = fp, policy, gaiji, findings
         self.raw = raw_values
+        self.evidence: dict[str, dict[int, list[tuple[int, str, str]]]] = {}  # item → physical record → marks
+        for (vfile, rec, item), marks in evidence.rows.items() if evidence else []:
+            if vfile == fp.name:
+                self.evidence.setdefault(item, {})[rec] = marks
+        self.use_evidence = evidence is not None and not (fp.interleave and len(fp.records) > 1)
+        self._native: dict[tuple[str, FieldType], ReverseGaiji] = {}
+        self._phys0 = 0  # physical record number before this batch's first record
         self.out = FileOutcome(fp.name)
         self.header_values: dict[str, str] | None = None
         self.totals: dict[str, Decimal] = {}
@@ -143,6 +151,9 @@ class FileExporter:
             if not fname.startswith("("):
                 self.fs.add(codes.NO_SOURCE.code, file=file, item=fname, records=[], count=n)
         self._header(rp, cols, file, records)
+        d = self.fp.definition
+        has_head = self.fp.header is not None if isinstance(d, FixedWidthDefinition) else d.header
+        self._phys0 = int(has_head) + self.data_records
         reject = np.zeros(n, bool)
         for fname in list(values):
             values[fname], bad = self._check(rp, fname, values[fname], file, records)
@@ -180,13 +191,38 @@ class FileExporter:
             kind, width = f.type, f.length
             if kind not in TEXT_KINDS:
                 return v, self._numeric(f, v, d.encoding, rp, file, records)
-        if self.gaiji is not None:
-            v, k = self.gaiji.apply(v)
-            self.out.gaiji_restored += k
+        v = self._gaiji(rp, fname, v, codec, kind)
         v, bad, events = check_column(codec, v, kind, width, self.policy)
         if events:
             self._events(events, rp, fname, file, records)
         return v, bad
+
+    def _gaiji(self, rp: RecordPlan, fname: str, v: pa.Array, codec: Any, kind: FieldType) -> pa.Array:
+        """Vendor 外字 codes back: exactly where convert's gaiji.csv saw them (with evidence), and
+        from the table for characters the target cannot carry otherwise."""
+        if not self.use_evidence:
+            if self.gaiji is not None:
+                v, k = self.gaiji.apply(v)
+                self.out.gaiji_restored += k
+            return v
+        if self.gaiji is not None:
+            key = (codec.name, kind)
+            if key not in self._native:
+                self._native[key] = self.gaiji.only_unencodable(lambda t: _encodes(codec, t, kind))
+            v, k = self._native[key].apply(v)
+            self.out.gaiji_restored += k
+        marks = self.evidence.get(self._item_of(rp, fname))
+        if not marks:
+            return v
+        lo = self._phys0 + 1
+        rows = [r for r in range(len(v)) if lo + r in marks]
+        if not rows:
+            return v
+        vals = as_str(v).to_pylist()
+        for r in rows:
+            vals[r] = Evidence().restore(vals[r], marks[lo + r])
+            self.out.gaiji_restored += len(marks[lo + r])
+        return pa.array(vals, pa.string())
 
     def _numeric(
         self, f: Any, v: pa.Array, encoding: str, rp: RecordPlan, file: str, records: pa.Array

@@ -13,6 +13,7 @@ Only rows that contain a first character of some target are touched, value by va
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,52 @@ import pyarrow.compute as pc
 
 from ..adapt.transforms.base import as_str
 from ..gaiji.table import Status, load_table
+
+
+@dataclass
+class Evidence:
+    """Convert's ``gaiji.csv`` read back: where the vendor file had a 外字 code, exactly.
+
+    Keyed by (vendor file, physical record number, item) → [(vendor character position, vendor
+    character, standard text it became)]. With it, export puts a vendor code back exactly where the
+    original had one and writes the same character natively elsewhere (a vendor file may hold 邉
+    both as a 外字 code and as its cp932 code; the standard value cannot tell them apart)."""
+
+    rows: dict[tuple[str, int, str], list[tuple[int, str, str]]] = field(default_factory=dict)
+
+    def restore(self, value: str, marks: list[tuple[int, str, str]]) -> str:
+        out: list[str] = []
+        todo = sorted(marks)
+        i, vpos = 0, 1
+        while i < len(value):
+            if todo and todo[0][0] == vpos and value.startswith(todo[0][2], i):
+                _, ch, text = todo.pop(0)
+                out.append(ch)
+                i += len(text)
+            else:
+                out.append(value[i])
+                i += 1
+            vpos += 1
+        return "".join(out)
+
+
+def load_evidence(paths: list[str | Path]) -> Evidence:
+    """Read ``gaiji.csv`` sidecars written by ``convert`` (file, record, item, position, source_code, result)."""
+    import csv
+
+    from ..gaiji.table import parse_code_points
+
+    ev = Evidence()
+    for p in paths:
+        with open(p, encoding="utf-8-sig", newline="") as f:
+            for r in csv.DictReader(f):
+                ch = _char_of(r.get("source_code", ""))
+                result = r.get("result", "")
+                if ch is None or not result.upper().startswith("U+"):
+                    continue
+                key = (r["file"], int(r["record"]), r["item"])
+                ev.rows.setdefault(key, []).append((int(r["position"]), ch, parse_code_points(result)))
+    return ev
 
 
 @dataclass
@@ -36,6 +83,12 @@ class ReverseGaiji:
         self._re = re.compile("|".join(re.escape(k) for k in keys)) if keys else None
         firsts = sorted({k[0] for k in keys})
         self._first = "[" + "".join(re.escape(c) for c in firsts) + "]" if firsts else None
+
+    def only_unencodable(self, encodes: Callable[[str], bool]) -> ReverseGaiji:
+        """The same map restricted to targets the target encoding cannot carry natively."""
+        return ReverseGaiji(
+            {k: v for k, v in self.mapping.items() if not encodes(k)}, self.conflicts, self.degraded
+        )
 
     def apply(self, values: pa.Array) -> tuple[pa.Array, int]:
         """The column with every mapped target replaced by its vendor character; and how many."""

@@ -36,7 +36,7 @@ from ..report import FileCounts, InputInfo, LayoutInfo, OutputInfo, Report, buil
 from . import codes  # noqa: F401  (registers the export finding codes)
 from .engine import FileExporter, FileOutcome, Sidecar
 from .format import Unencodable
-from .gaiji_reverse import load_reverse
+from .gaiji_reverse import load_evidence, load_reverse
 from .profile import ExportPlan, load_plan
 
 SIDECARS = frozenset({"findings.csv", "gaiji.csv", "rejects.csv", "unencodable.csv", "differences.csv"})
@@ -73,14 +73,15 @@ def _batches(layout_id: str, paths: list[Path], batch_size: int,
 
 
 def _one_file(profile: str, unencodable: Unencodable, name: str, by_layout: dict[str, list[Path]],
-              out_dir: Path, gaiji_tables: list[str], batch_size: int,
+              out_dir: Path, gaiji_tables: list[str], evidence: list[str], batch_size: int,
               raw_values: bool, max_samples: int | None) -> tuple[FileOutcome, FindingSet, tuple[int, str]]:  # fmt: skip
     """Render one output file (runs in a worker process when ``workers > 1``)."""
     plan = load_plan(profile, unencodable)
     fp = next(f for f in plan.files if f.name == name)
     gaiji = load_reverse(list(gaiji_tables)) if gaiji_tables else None
     fs = FindingSet(max_samples=max_samples)
-    ex = FileExporter(fp, plan.unencodable, gaiji, fs, raw_values)
+    ev = load_evidence(list(evidence)) if evidence else None
+    ex = FileExporter(fp, plan.unencodable, gaiji, fs, raw_values, ev)
     batches = {lid: _batches(lid, paths, batch_size, ex.read_reject) for lid, paths in by_layout.items()}
     with atomic_output(out_dir / name) as sink:
         outcome = ex.write(sink, batches)
@@ -105,6 +106,7 @@ def export(
     out_dir: str | Path,
     *,
     gaiji_tables: Sequence[str | Path] = (),
+    gaiji_evidence: Sequence[str | Path] = (),
     unencodable: str | None = None,
     substitute: str | None = None,
     workers: int = 1,
@@ -116,6 +118,9 @@ def export(
     """Export standard-layout CSV files to a vendor import format (see the module docstring).
 
     ``profile``: an export profile file, a shipped profile, or a reversible adapter's name.
+    ``gaiji_tables``: 外字対応表 read backwards; ``gaiji_evidence``: convert's ``gaiji.csv`` — with it a
+    vendor code is restored exactly where the original file had one and the character is written
+    natively elsewhere (the table then serves only characters the target cannot carry).
     ``unencodable`` / ``substitute`` override the profile's policy (``error`` or ``replace``).
     ``layouts``: file name → layout id for inputs whose header row is not recognised;
     ``max_samples``: samples kept per finding (None: every record, e.g. to list every lossy one).
@@ -153,8 +158,8 @@ def export(
             jobs.append((fp.name, by_layout))
     if not jobs:
         raise ExportError("no input belongs to any file of the profile")
-    args = [(str(profile), plan.unencodable, name, bl, out, [str(t) for t in gaiji_tables], batch_size, raw_values,
-             max_samples)
+    args = [(str(profile), plan.unencodable, name, bl, out, [str(t) for t in gaiji_tables],
+             [str(e) for e in gaiji_evidence], batch_size, raw_values, max_samples)
             for name, bl in jobs]  # fmt: skip
     if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:

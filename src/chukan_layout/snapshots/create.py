@@ -7,6 +7,7 @@ a disaster or a vendor exit never strands the data. A snapshot is a folder::
       snapshot.json        manifest (written last): per file SHA-256, records, layout id + version
       standard/*.csv       the standard files, byte for byte
       parquet/*.parquet    optional typed copies (zstd)
+      evidence/gaiji.csv   convert's 外字 sidecar when the folder has one (every original code)
 
 Everything is built in a staging folder beside the target and renamed into place in one step,
 so a snapshot folder either is complete (its manifest verifies) or does not exist.
@@ -23,7 +24,7 @@ from .. import __version__
 from ..errors import SnapshotError
 from ..readers.standard_csv import read_standard_csv
 from ..spec.model import Layout
-from .manifest import ParquetCopy, Snapshot, SnapshotFile, created_at
+from .manifest import Extra, ParquetCopy, Snapshot, SnapshotFile, created_at
 from .parquet import write_parquet
 
 NOT_STANDARD = {"findings.csv", "gaiji.csv", "rejects.csv", "unencodable.csv", "differences.csv"}
@@ -98,7 +99,15 @@ def create_snapshot(source: str | Path | Sequence[str | Path], out_dir: str | Pa
                 records = count_records(stage / rel, loaded.spec)
             files.append(SnapshotFile(path=rel, layout_id=lid, layout_version=loaded.spec.spec_version,
                                       records=records, size=size, sha256=sha, parquet=pq_copy))  # fmt: skip
-        snap = Snapshot(tool_version=__version__, created_at=created_at(), source=str(source), files=files)
+        extras = []
+        folder = Path(source) if isinstance(source, (str, Path)) and Path(source).is_dir() else None
+        evidence = folder / "gaiji.csv" if folder is not None else None
+        if evidence is not None and evidence.is_file():  # the original 外字 codes: restore puts them back
+            (stage / "evidence").mkdir()
+            esize, esha = _copy_hashed(evidence, stage / "evidence" / "gaiji.csv")
+            extras.append(Extra(path="evidence/gaiji.csv", size=esize, sha256=esha))
+        snap = Snapshot(tool_version=__version__, created_at=created_at(), source=str(source), files=files,
+                        extras=extras)  # fmt: skip
         snap.write(stage)
         if out.exists():
             old = out.parent / f".{out.name}.replaced"

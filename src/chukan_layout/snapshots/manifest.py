@@ -45,6 +45,14 @@ class SnapshotFile(_Model):
     parquet: ParquetCopy | None = None
 
 
+class Extra(_Model):
+    """A file kept beside the standard files: convert's ``gaiji.csv`` (every original 外字 code)."""
+
+    path: str
+    size: int
+    sha256: str
+
+
 class Snapshot(_Model):
     """The manifest, written last (its presence means the snapshot is complete)."""
 
@@ -53,6 +61,7 @@ class Snapshot(_Model):
     created_at: str
     source: str
     files: list[SnapshotFile]
+    extras: list[Extra] = []
 
     def write(self, folder: Path) -> Path:
         from ..files import atomic_output

@@ -8,7 +8,7 @@ file); 2: not a snapshot (:class:`SnapshotError`).
 
 Restore verifies first and refuses a snapshot that fails unless ``force``; then it exports the
 standard files with an export profile (:func:`chukan_layout.export`) — the way back after a
-disaster or a vendor exit.
+disaster or a vendor exit — with the snapshot's ``evidence/gaiji.csv`` (when kept) as 外字 evidence.
 """
 
 from __future__ import annotations
@@ -48,6 +48,12 @@ def verify_snapshot(
     snap = load_manifest(root)
     res = VerifyResult(root, snap)
     listed = {f.path for f in snap.files} | {f.parquet.path for f in snap.files if f.parquet}
+    listed |= {e.path for e in snap.extras}
+    for e in snap.extras:
+        if not (root / e.path).is_file():
+            res.problems.append(f"{e.path}: missing")
+        elif sha256_file(root / e.path) != (e.size, e.sha256):
+            res.problems.append(f"{e.path}: changed (SHA-256 differs from the manifest)")
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root).as_posix()
         if p.is_file() and rel != MANIFEST and rel not in listed:
@@ -110,4 +116,6 @@ def restore_snapshot(folder: str | Path, profile: str | Path, out_dir: str | Pat
     root = Path(folder)
     files = [root / f.path for f in res.snapshot.files if (root / f.path).is_file()]
     layouts = {Path(f.path).name: f.layout_id for f in res.snapshot.files}
+    evidence = [root / e.path for e in res.snapshot.extras if (root / e.path).is_file()]
+    export_options.setdefault("gaiji_evidence", evidence)
     return res, export(profile, files, out_dir, layouts=layouts, **export_options)
