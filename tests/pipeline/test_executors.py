@@ -48,7 +48,7 @@ def scheduler() -> Iterator[str]:
 
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                       silence_logs=logging.ERROR) as cluster:  # fmt: skip
         yield cluster.scheduler_address
 

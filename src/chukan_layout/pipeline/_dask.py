@@ -42,7 +42,7 @@ def _client(workers: int | None, scheduler: str | None) -> tuple[Any, Any]:
         except OSError as e:
             raise OptionsError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from None
     n = (os.cpu_count() or 1) if workers is None else workers
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
                            silence_logs=logging.ERROR)  # fmt: skip
     return Client(cluster), cluster
 
