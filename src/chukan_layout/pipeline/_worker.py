@@ -22,7 +22,6 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from ..adapt.engine import RESERVED, AdaptEngine, LookupTable
 from ..adapt.loader import Adapter, load_adapter
@@ -36,6 +35,7 @@ from ..validation.trailers import exact_sum
 from ..write.standard_csv import StandardCsvWriter
 from ._lookups import load_lookup_table
 from ._rejects import RejectSink, reject_unrouted
+from ._sidecar import SidecarPart
 from ._spool import CodeSpool
 from .options import ConvertOptions, Hooks
 from .plan import Partition, RangeFile
@@ -227,7 +227,7 @@ def run_partition(st: WorkerState, part: Partition) -> PartResult:
 
     sum_fields = _control_fields(src.definition) if opts.validate else []
     codes = CodeSpool(Path(cfg.parts_dir) / f"p{part.index:06d}.codes")
-    sides: list[pa.Table] = []
+    sides = SidecarPart(Path(cfg.parts_dir) / f"p{part.index:06d}.gaiji.csv")
     writers: dict[str, StandardCsvWriter] = {}
     fh = RangeFile(part.path, part.start, part.end)
     definition = src.definition
@@ -300,7 +300,7 @@ def run_partition(st: WorkerState, part: Partition) -> PartResult:
 
 
 def _one_batch(st: WorkerState, part: Partition, batch: pa.RecordBatch, fs: FindingSet,
-               res: PartResult, sink: RejectSink, codes: CodeSpool, sides: list[pa.Table],
+               res: PartResult, sink: RejectSink, codes: CodeSpool, sides: SidecarPart,
                writers: dict[str, StandardCsvWriter]) -> None:  # fmt: skip
     cfg = st.cfg
     opts = cfg.options
@@ -316,12 +316,13 @@ def _one_batch(st: WorkerState, part: Partition, batch: pa.RecordBatch, fs: Find
             ar.unrouted.size
         )
     outputs: dict[str, pa.RecordBatch] = {}
+    batch_sides: list[pa.Table] = []
     for lid, ob in ar.outputs.items():
         layout = st.layouts[lid]
         if st.gaiji is not None:
             ob, side = st.gaiji.stage_for(layout).apply(ob, bfs, file=part.file)
             if side.num_rows:
-                sides.append(
+                batch_sides.append(
                     side.append_column("_layout", pa.array(np.full(side.num_rows, st.order[lid], np.int32)))
                 )
         for stage in st.stages:
@@ -331,6 +332,7 @@ def _one_batch(st: WorkerState, part: Partition, batch: pa.RecordBatch, fs: Find
                 name = getattr(stage, "__name__", type(stage).__name__)
                 raise AccountingError(f"{part.file}: stage {name} returned {ob.num_rows} rows of {n} ({lid})")
         outputs[lid] = ob
+    sides.add_batch(batch_sides)  # to the part file now: the rows of a partition never pile up
     bad: dict[int, set[str]] = _error_records(bfs) if opts.on_error == "reject" else {}
     fs.merge(bfs)
     if st.validation is not None:
@@ -386,18 +388,10 @@ def _check(res: PartResult, stats: Any) -> None:
 
 
 def _write_side_parts(st: WorkerState, part: Partition, res: PartResult, sink: RejectSink,
-                      sides: list[pa.Table]) -> None:  # fmt: skip
+                      sides: SidecarPart) -> None:  # fmt: skip
     base = Path(st.cfg.parts_dir)
     if sink.rows:
         p = base / f"p{part.index:06d}.rejects.csv"
         p.write_bytes(sink.to_bytes())
         res.rejects_part, res.rejects = str(p), len(sink.rows)
-    if sides:
-        t = pa.concat_tables(sides)
-        t = t.append_column("_seq", pa.array(np.arange(t.num_rows, dtype=np.int64)))
-        t = t.sort_by([("record", "ascending"), ("_layout", "ascending"), ("_seq", "ascending")])
-        t = t.drop_columns(["_layout", "_seq"])
-        p = base / f"p{part.index:06d}.gaiji.csv"
-        opts = pacsv.WriteOptions(include_header=False, quoting_style="needed", eol="\r\n")  # type: ignore[call-arg]
-        pacsv.write_csv(t, str(p), opts)
-        res.gaiji_part, res.gaiji_rows = str(p), t.num_rows
+    res.gaiji_part, res.gaiji_rows = sides.close(), sides.rows
