@@ -7,6 +7,7 @@ action) and counted in the report; a rejected record is in ``rejects.csv`` and t
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,10 @@ def test_cli_export_skips_convert_sidecars_and_reports(
     )
     assert out.exit_code == 0, out.output
     assert "JUMIN.EBC" in out.output and (tmp_path / "report.html").is_file()
+    run = json.loads(
+        (tmp_path / "run.json").read_text(encoding="utf-8")
+    )  # published in one step, manifest last
+    assert run["command"] == "export" and {"JUMIN.EBC", "unencodable.csv", "report.json"} <= set(run["files"])
     assert (tmp_path / "JUMIN.EBC").read_bytes() == (town / "vendor_c" / "JUMIN.EBC").read_bytes()
     bad = CliRunner().invoke(
         main, ["export", "-p", "vendor_c", *inputs, "--unencodable", "replace", "-o", str(tmp_path / "x")]

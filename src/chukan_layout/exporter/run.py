@@ -6,10 +6,10 @@
 
 Each input's layout is recognised from its header row (項目名称); each output file of the plan
 takes the inputs of its layouts. Output files are independent, so ``workers > 1`` renders them
-in parallel processes. Every file is written atomically (a temporary sibling renamed into place);
-the run-level publish (all outputs in one step) belongs to ``pipeline/`` and will wrap
-:func:`export` there. Accounting per standard file: read = written + rejected, or
-:class:`AccountingError`. Beside the vendor files: ``unencodable.csv`` (every character that
+in parallel processes. Every file is written atomically (a temporary sibling renamed into place)
+into a staging folder, and the run is published in one step by ``pipeline.publish.RunFolder``
+(``run.json`` written last, under a lock; a failed run leaves the folder as it was). Accounting
+per standard file: read = written + rejected, or :class:`AccountingError`. Beside the vendor files: ``unencodable.csv`` (every character that
 could not be carried: rejected or replaced), ``rejects.csv`` (records not written and why),
 ``report.json`` / ``report.html`` / ``findings.csv`` with the export's verdict.
 """
@@ -29,6 +29,7 @@ import pyarrow as pa
 from ..errors import AccountingError, ExportError
 from ..files import atomic_output, guard_cell, sha256_file
 from ..findings import FindingSet, merge_all
+from ..pipeline.publish import REPORT_NAMES, RunFolder
 from ..pipeline.standard import detect_layout
 from ..readers.api import Reject
 from ..readers.standard_csv import read_standard_csv
@@ -158,18 +159,26 @@ def export(
             jobs.append((fp.name, by_layout))
     if not jobs:
         raise ExportError("no input belongs to any file of the profile")
-    args = [(str(profile), plan.unencodable, name, bl, out, [str(t) for t in gaiji_tables],
-             [str(e) for e in gaiji_evidence], batch_size, raw_values, max_samples)
-            for name, bl in jobs]  # fmt: skip
-    if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            results = list(pool.map(_one_file, *zip(*args, strict=True)))
-    else:
-        results = [_one_file(*a) for a in args]
-    return _finish(plan, paths, ids, results, out, raw_values, workers, max_samples)
+    out.mkdir(parents=True, exist_ok=True)
+    names = {fp.name for fp in plan.files} | {"unencodable.csv", "rejects.csv", *REPORT_NAMES}
+    # run-level publish (pipeline.publish): everything is written into a staging folder and moved
+    # into `out` in one step with run.json last; a failed or interrupted run leaves `out` as it was
+    with RunFolder(out, may_produce=names, command="export", inputs=paths) as run:
+        stage = run.staging
+        args = [(str(profile), plan.unencodable, name, bl, stage, [str(t) for t in gaiji_tables],
+                 [str(e) for e in gaiji_evidence], batch_size, raw_values, max_samples)
+                for name, bl in jobs]  # fmt: skip
+        if workers > 1 and len(jobs) > 1:
+            with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+                results = list(pool.map(_one_file, *zip(*args, strict=True)))
+        else:
+            results = [_one_file(*a) for a in args]
+        result = _finish(plan, paths, ids, results, stage, out, raw_values, workers, max_samples)
+        run.publish()
+    return result
 
 
-def _finish(plan: ExportPlan, paths: list[Path], ids: dict[Path, str], results: list[Any], out: Path,
+def _finish(plan: ExportPlan, paths: list[Path], ids: dict[Path, str], results: list[Any], stage: Path, out: Path,
             raw_values: bool, workers: int, max_samples: int | None) -> ExportResult:  # fmt: skip
     from ..spec.registry import load_layout
 
@@ -197,11 +206,10 @@ def _finish(plan: ExportPlan, paths: list[Path], ids: dict[Path, str], results: 
         if p.name not in seen:
             counts.append(FileCounts(p.name, 0, 0, 0, layout_id=ids[p]))
     cols = [f.name for f in fields(Sidecar)]
-    out_paths["unencodable.csv"] = _write_sidecar(out / "unencodable.csv", unenc, cols)
-    out_paths["rejects.csv"] = _write_sidecar(out / "rejects.csv", rejects, cols)
-    for name in ("unencodable.csv", "rejects.csv"):
-        n = len(unenc) if name == "unencodable.csv" else len(rejects)
-        outputs.append(OutputInfo(str(out_paths[name]), n, role="sidecar"))
+    for name, rows in (("unencodable.csv", unenc), ("rejects.csv", rejects)):
+        size, sha = sha256_file(_write_sidecar(stage / name, rows, cols))
+        out_paths[name] = out / name
+        outputs.append(OutputInfo(str(out / name), len(rows), role="sidecar", size=size, sha256=sha))
     inputs = []
     for p in paths:
         size, sha = sha256_file(p)
@@ -219,7 +227,7 @@ def _finish(plan: ExportPlan, paths: list[Path], ids: dict[Path, str], results: 
     report = build_report(fs, files=counts, inputs=inputs, outputs=outputs, layouts=layouts,
                           adapter=(plan.adapter, None) if plan.adapter else None, masking=not raw_values,
                           extra_options=extra, title="移行データ出力報告書 / Export report")  # fmt: skip
-    written = write_reports(report, out)
+    written = {k: out / p.name for k, p in write_reports(report, stage).items()}
     return ExportResult(report, out_paths, written, fs, counts, plan.notes)
 
 
