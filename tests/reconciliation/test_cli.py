@@ -112,3 +112,21 @@ def test_rehearsal_diff_compares_findings_of_two_convert_outputs(
     assert res.exit_code == 1  # the names that carried unmapped 外字 changed between rehearsals
     assert {f.role for f in res.report.old.files} >= {"standard", "report"}
     shutil.rmtree(tmp_path / "diff")
+
+
+def test_totals_profile_replaces_the_layout_totals(town: GenerateResult, tmp_path: Path) -> None:
+    g = town.out_dir / "golden"
+    prof = tmp_path / "totals.yaml"
+    prof.write_text(
+        "juki.setai:\n  totals:\n  - {id: members, label: 世帯員数合計, kind: sum, item: setaiin_su}\n"
+        "  provenance: {status: modelled, note: test}\n",
+        encoding="utf-8",
+    )
+    code, out = _run(
+        g / "juki_setai.csv", g / "juki_setai.csv", "-o", tmp_path / "o", "--totals", prof, "-j", "1"
+    )
+    assert code == 0 and "世帯員数合計" in out and "世帯状態別件数" not in out
+    prof.write_text("juki.setai:\n  totals:\n  - {id: x, label: x, kind: sum, item: nope}\n"
+                    "  provenance: {status: modelled}\n", encoding="utf-8")  # fmt: skip
+    code, out = _run(g / "juki_setai.csv", g / "juki_setai.csv", "-o", tmp_path / "p", "--totals", prof)
+    assert code == 2 and "nope" in out and "Traceback" not in out

@@ -51,6 +51,8 @@ def _keys(values: tuple[str, ...]) -> dict[str, list[str]]:
               help="CSV item,old,new: OLD codes that the NEW system re-maps (an equivalence, reported).")  # fmt: skip
 @click.option("--gaiji-evidence", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="gaiji.csv: 外字 degradations recorded per file/record/item/position (an equivalence there only).")  # fmt: skip
+@click.option("--totals", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Totals profile YAML (layout id → reconcile: section) instead of the layouts' own 照合表.")  # fmt: skip
 @click.option(
     "--unmask", is_flag=True, help="Show raw values in samples and differences.csv (personal data!)."
 )
@@ -62,7 +64,7 @@ def _keys(values: tuple[str, ...]) -> dict[str, list[str]]:
 def reconcile(old: Path, new: Path, out_dir: Path, old_adapter: str | None, new_adapter: str | None,
               gaiji_tables: tuple[Path, ...], layout: str | None, layouts_auto: bool, keys: tuple[str, ...],
               equivalences: tuple[str, ...], no_equivalences: bool, code_map: Path | None, gaiji_evidence: Path | None,
-              unmask: bool, workers: int | None, max_samples: int, encoding: str) -> None:  # fmt: skip
+              totals: Path | None, unmask: bool, workers: int | None, max_samples: int, encoding: str) -> None:  # fmt: skip
     """Compare OLD with NEW (突合): what the new system holds against what the old one held.
 
     OLD and NEW are folders or files of standard-layout CSV (a convert output folder works:
@@ -82,7 +84,7 @@ def reconcile(old: Path, new: Path, out_dir: Path, old_adapter: str | None, new_
     res = run(old, new, out_dir, old_adapter=old_adapter, new_adapter=new_adapter, gaiji_tables=gaiji_tables,
               layout=None if layouts_auto else layout, keys=_keys(keys),
               equivalences=() if no_equivalences else (equivalences or DEFAULT_EQUIVALENCES),
-              code_map=code_map, gaiji_evidence=gaiji_evidence, unmask=unmask, workers=workers,
+              code_map=code_map, gaiji_evidence=gaiji_evidence, totals=totals, unmask=unmask, workers=workers,
               max_samples=max_samples, encoding=encoding)  # fmt: skip
     from ..reconciliation.summary import summary_lines
 

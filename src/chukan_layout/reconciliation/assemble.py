@@ -112,7 +112,7 @@ def _findings_diff(sides: list[Side]) -> list[FindingChange] | None:
 
 def build_report(sides: list[Side], loaded: dict[str, Any], key_of: dict[str, list[str]], parts: dict[str, int],
                  by: dict[tuple[str, str], LayoutSpill], results: list[BucketResult], equiv: Equivalences, *,
-                 unmask: bool, max_samples: int, workers: int) -> ReconcileReport:  # fmt: skip
+                 unmask: bool, max_samples: int, workers: int, extra: dict[str, str] | None = None) -> ReconcileReport:  # fmt: skip
     """The report of a run (see :mod:`.engine`)."""
     per: dict[str, list[BucketResult]] = defaultdict(list)
     for r in results:
@@ -173,7 +173,7 @@ def build_report(sides: list[Side], loaded: dict[str, Any], key_of: dict[str, li
                                label_en="mismatch" if reasons else "match", reasons=reasons)  # fmt: skip
     options = ReconcileOptions(equivalences=equiv.names(), code_map=equiv.code_map_file,
                                gaiji_evidence=equiv.evidence_file, keys=key_of, masking=not unmask,
-                               max_samples=max_samples, workers=workers)  # fmt: skip
+                               max_samples=max_samples, workers=workers, extra=extra or {})  # fmt: skip
     return ReconcileReport(generated_at=generated_at(), tool=ToolInfo(version=__version__), verdict=verdict,
                            old=_side_info(sides[0]), new=_side_info(sides[1]), layouts=layouts, totals=totals,
                            cross=cross, samples=samples, findings_diff=_findings_diff(sides),

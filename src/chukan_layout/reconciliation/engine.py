@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..errors import ReconcileError
-from ..files import atomic_output
+from ..files import atomic_output, sha256_file
 from ..spec.model import ItemType, Layout
 from .assemble import build_report
 from .compare import COLUMNS, BucketResult, BucketTask, compare_bucket
@@ -95,6 +95,7 @@ def reconcile(
     batch_size: int = BATCH_ROWS,
     bucket_bytes: int = BUCKET_BYTES,
     spill_dir: str | Path | None = None,
+    totals: str | Path | None = None,
 ) -> ReconcileResult:
     """Compare OLD with NEW (standard-layout CSV folders/files, or vendor exports through adapters).
 
@@ -124,6 +125,8 @@ def reconcile(
                 )
         lids = sorted(set(sides[0].files) | set(sides[1].files))
         loaded = {lid: load_layout(lid) for lid in lids}
+        if totals is not None:
+            loaded = _with_totals(loaded, Path(totals))
         specs = {lid: loaded[lid].spec for lid in lids}
         equiv = Equivalences(tuple(equivalences))
         if code_map is not None:
@@ -159,8 +162,9 @@ def reconcile(
                     o.files, n.files, equiv, unmask, max_samples, str(work / "parts" / f"{lid}.{b:04d}.csv"),
                 ))  # fmt: skip
         results: list[BucketResult] = _run(_compare_job, tasks, n_workers)
+        extra = {} if totals is None else {"totals_profile": f"{totals} (SHA-256 {sha256_file(totals)[1]})"}
         report = build_report(sides, loaded, key_of, parts, by, results, equiv, unmask=unmask,
-                              max_samples=max_samples, workers=n_workers)  # fmt: skip
+                              max_samples=max_samples, workers=n_workers, extra=extra)  # fmt: skip
         written: dict[str, Path] = {}
         if out_dir is not None:
             from ..report.reconcile_write import write_reconcile_reports
@@ -171,6 +175,37 @@ def reconcile(
         return ReconcileResult(report, written)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _with_totals(loaded: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The layouts with the 照合表 of a totals profile (YAML: layout id → ``reconcile:`` section)."""
+    import dataclasses
+
+    import yaml
+    from pydantic import ValidationError
+
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        raise ReconcileError(f"{path}: cannot read the totals profile: {e}") from None
+    if not isinstance(doc, dict):
+        raise ReconcileError(f"{path}: a totals profile maps layout ids to reconcile: sections")
+    out = dict(loaded)
+    for lid, section in doc.items():
+        if lid not in out:
+            continue  # a profile may cover layouts this run does not compare
+        spec = out[lid].spec
+        try:
+            new = type(spec).model_validate(
+                {**spec.model_dump(mode="json", by_alias=True), "reconcile": section}
+            )
+        except ValidationError as e:
+            first = e.errors()[0]
+            raise ReconcileError(
+                f"{path}: {lid}: {'.'.join(map(str, first['loc']))}: {first['msg']}"
+            ) from None
+        out[lid] = dataclasses.replace(out[lid], spec=new)
+    return out
 
 
 def _differences_csv(path: Path, results: list[BucketResult]) -> Path:

@@ -185,6 +185,7 @@ def _versions(r: ReconcileReport) -> str:
             [bi("コード読替表", "Code map"), t(o.code_map or "—")], [bi("外字記録", "外字 evidence"), t(o.gaiji_evidence or "—")],
             [bi("並列数", "Workers"), n(o.workers)]]  # fmt: skip
     rows += [[bi("キー", "Key") + f" {t(k)}", t(", ".join(v))] for k, v in o.keys.items()]
+    rows += [[bi("オプション", k), t(v)] for k, v in o.extra.items()]
     html = _table([("設定", "Setting", ""), ("値", "Value", "")], rows)
     return html + _table([("レイアウトID", "Layout id", "mono"), ("名称", "Title", ""), ("版", "Spec version", ""), ("分割数", "Buckets", "n"), ("SHA-256", "SHA-256", "sha")],
                          [[t(la.layout_id), t(la.title_ja), t(la.spec_version), n(la.partitions), t(la.layout_sha256 or "—")] for la in r.layouts])  # fmt: skip
