@@ -243,3 +243,21 @@ def test_book_without_item_ids_numbers_them_when_the_profile_says_so(tmp_path: P
         and r.layouts[0].item_ids == ["i_1", "i_2", "i_3"]
         and r.layouts[0].record_key == ["i_1"]
     )
+
+
+def test_layout_extension_cell(tmp_path: Path) -> None:
+    """The 拡張 label cell (JSON) carries layout settings without a label of their own."""
+    from .books import KIHON_CODES, KIHON_CODES_HEADER, save_book
+
+    def book(value: str) -> Path:
+        rows = kihon_rows()
+        rows.insert(3, ["拡張", value])
+        return save_book(
+            tmp_path / KIHON_BOOK,
+            {"基本データリスト": rows, "コード一覧": [KIHON_CODES_HEADER, *KIHON_CODES]},
+        )
+
+    r = import_book([book('{"description": "拡張から"}')], KIHON)
+    assert r.problems == [] and r.layouts[0].description == "拡張から"
+    errors = [str(p) for p in import_book([book("[1, 2]")], KIHON).problems]
+    assert errors == [f"{KIHON_BOOK}: 基本データリスト!B4: 拡張 must be a JSON object"]

@@ -250,6 +250,15 @@ class _Import:
         }
         if m.get("description"):
             data["description"] = m["description"]
+        if m.get("extra"):
+            try:
+                extra = json.loads(m["extra"])
+            except ValueError:
+                extra = None
+            if not isinstance(extra, dict):
+                self.problem(meta["extra"][1], "拡張 must be a JSON object")
+                return None
+            data.update(extra)
         if m.get("reconcile"):
             try:
                 data["reconcile"] = json.loads(m["reconcile"])

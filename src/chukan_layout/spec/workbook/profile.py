@@ -60,6 +60,7 @@ MetaField = Literal[
     "date",
     "provenance",
     "reconcile",
+    "extra",
 ]
 CodeField = Literal["table_id", "table_name", "table_name_en", "code", "label", "label_en"]
 RuleField = Literal["layout", "id", "when", "check", "message", "message_en", "severity", "items"]

@@ -107,9 +107,31 @@ def item_cells(profile: Profile, it: Item) -> dict[str, str]:
 _SKIP_ON_EXPORT = {"note", "repeat", "key", "group"}  # derived on import; the layout keeps none of them
 
 
+_LAYOUT_FIELDS = {
+    "id",
+    "gyomu",
+    "gyomu_id",
+    "file_name",
+    "title",
+    "spec_version",
+    "description",
+    "record_key",
+    "items",
+    "rules",
+    "relations",
+    "provenance",
+    "reconcile",
+    "edition",
+}
+
+
 def _meta(lay: Layout) -> dict[str, str | None]:
     ed = lay.edition
+    extra = {
+        k: v for k, v in lay.model_dump(mode="json", exclude_defaults=True).items() if k not in _LAYOUT_FIELDS
+    }
     return {
+        "extra": json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None,
         "gyomu": lay.gyomu,
         "gyomu_id": lay.gyomu_id,
         "id": lay.id,
