@@ -38,3 +38,33 @@ def test_in_order_batches_stream_and_interleaved_ones_merge(tmp_path: Path) -> N
     lines = (tmp_path / "one.csv").read_text("utf-8").splitlines()
     assert [int(x.split(",")[1]) for x in lines] == [1, 1, 2, 3, 4, 5, 6]
     assert SidecarPart(tmp_path / "none.csv").close() is None
+
+
+def test_reject_rows_stream_and_merge_to_the_same_bytes(tmp_path: Path) -> None:
+    from chukan_layout.pipeline._rejects import RejectSink
+
+    def fill(sink: RejectSink, recs: list[int]) -> None:
+        for r in recs:
+            sink.add(source="J.DAT", record=r, stage="read", code="read.decode", reason="=cmd", raw=b"\x82")
+
+    whole = RejectSink(tmp_path / "whole.csv")
+    fill(whole, [1, 2, 3, 5, 7, 9])
+    assert whole.close() and whole.count == 6
+    streamed = RejectSink(tmp_path / "streamed.csv")
+    fill(streamed, [2, 1, 9])  # 9: a read reject of a later batch, already reported
+    streamed.flush_upto(2)
+    assert streamed.rows == [(9, streamed.rows[0][1])]  # kept for later
+    fill(streamed, [3, 5])
+    streamed.flush_upto(5)
+    fill(streamed, [7])  # after rows already written but before 9: still in order
+    streamed.flush_upto(7)
+    assert streamed.close()
+    interleaved = RejectSink(tmp_path / "interleaved.csv")
+    fill(interleaved, [5, 7])
+    interleaved.flush_upto(7)
+    fill(interleaved, [1, 2, 3, 9])  # another record type's batch: earlier records → merged at close
+    interleaved.flush_upto(9)
+    assert interleaved.close()
+    want = (tmp_path / "whole.csv").read_bytes()
+    assert (tmp_path / "streamed.csv").read_bytes() == want == (tmp_path / "interleaved.csv").read_bytes()
+    assert b"'=cmd" in want  # spreadsheet formula guard applied once, also after the merge

@@ -214,7 +214,7 @@ def run_partition(st: WorkerState, part: Partition) -> PartResult:
     src = st.adapter.sources[part.source]
     fs = cfg.findings()
     res = PartResult(part.index, part.file, part.source, findings=fs)
-    sink = RejectSink()
+    sink = RejectSink(Path(cfg.parts_dir) / f"p{part.index:06d}.rejects.csv")
     shift = part.first_record - 1
 
     def on_reject(r: Reject) -> None:
@@ -264,6 +264,8 @@ def run_partition(st: WorkerState, part: Partition) -> PartResult:
                     s, _ = exact_sum(batch.column(f))
                     res.sums[f] = res.sums.get(f, Decimal(0)) + s
             _one_batch(st, part, batch, fs, res, sink, codes, sides, writers)
+            if batch.num_rows:  # this batch's rejects to the part file (later records may still come)
+                sink.flush_upto(int(pc.max(batch.column("_record")).as_py()))
             if progress is not None:
                 progress(reader.stats.bytes_read - seen)
                 seen = reader.stats.bytes_read
@@ -389,9 +391,5 @@ def _check(res: PartResult, stats: Any) -> None:
 
 def _write_side_parts(st: WorkerState, part: Partition, res: PartResult, sink: RejectSink,
                       sides: SidecarPart) -> None:  # fmt: skip
-    base = Path(st.cfg.parts_dir)
-    if sink.rows:
-        p = base / f"p{part.index:06d}.rejects.csv"
-        p.write_bytes(sink.to_bytes())
-        res.rejects_part, res.rejects = str(p), len(sink.rows)
+    res.rejects_part, res.rejects = sink.close(), sink.count
     res.gaiji_part, res.gaiji_rows = sides.close(), sides.rows
