@@ -230,6 +230,71 @@ def review(
     click.echo(f"{len(table)} mapping(s) from {sheet.name} → {out_path}")
 
 
+@gaiji.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--from",
+    "form",
+    required=True,
+    type=click.Choice(["sjis-tsv", "csv"]),
+    help="The vendor list's form: CODE<TAB>TARGET lines, or a CSV with a header row.",
+)
+@click.option(
+    "--source-system", required=True, help="The source system id the codes belong to (e.g. vendor_a)."
+)
+@click.option(
+    "--codes",
+    type=click.Choice(["sjis", "ebcdic"]),
+    default="sjis",
+    show_default=True,
+    help="Shift_JIS user-area codes (F040–F9FC) or EBCDIC DBCS codes (e.g. 6941).",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The mapping table to write (TSV).",
+)
+@click.option("--mj-index/--no-mj-index", "use_index", default=True, show_default=True)
+@_cache_opt
+def import_(
+    file: Path,
+    form: str,
+    source_system: str,
+    codes: str,
+    out_path: Path,
+    use_index: bool,
+    cache_dir: Path | None,
+) -> None:
+    """Convert a vendor's own 外字 list (code → intended character) into a checked 外字対応表.
+
+    Every row is validated (code range, legitimate character sequence, MJ name, duplicates);
+    all problems are listed with file and line and nothing is written if one is found.
+
+    \b
+    Examples:
+      chukan-layout gaiji import --from sjis-tsv --source-system vendor_a GAIJI_LIST.txt -o gaiji_a.tsv
+      chukan-layout gaiji import --from csv --codes ebcdic --source-system host HOST_GAIJI.csv -o host.tsv
+    """
+    from ..gaiji.table import write_table
+    from ..gaiji.vendor_table import import_vendor_table
+
+    table = import_vendor_table(
+        file,
+        form,  # type: ignore[arg-type]
+        source_system,
+        codes,  # type: ignore[arg-type]
+        _index(cache_dir) if use_index else None,
+    )
+    write_table(table, out_path)
+    unmapped = sum(1 for e in table if e.status == "unmapped")
+    click.echo(
+        f"{len(table)} row(s) from {file.name} → {out_path} ({len(table) - unmapped} mapped, {unmapped} unmapped)"
+    )
+
+
 def _index(cache_dir: Path | None, required: bool = False) -> MJIndex | None:
     from ..gaiji.mj_index import MJIndex, index_path
 
