@@ -7,8 +7,9 @@ counts as found when a finding of the manifest's code names its (file, record) �
 codes also its item — or the rejects file names it with that code.
 
 Allowed on clean records, and only these (documented, checked precisely):
-- ``adapt.small_kana`` (info): vendor A writes small kana large; the flag is a review hint that
-  also fires on genuine large kana (きよこ); every manifest ``small_kana`` record must carry it.
+- none for ``small_kana``: vendor A writes small kana large (lossy, listed in the manifest), and the
+  small-kana check is off by default (precision 21–28 %, issue 10: docs/adapters.md), so those
+  manifest rows are *listed*, not expected as findings; no ``adapt.small_kana`` may appear.
 - ``ref.orphan`` *caused by a read reject*: a record the reader had to reject (undecodable bytes,
   truncated record) is missing from the output, so the records referring to its key are orphans.
 Known gaps of other packages (asserted as gaps, so a fix shows up here): see ``KNOWN_GAPS``.
@@ -76,7 +77,7 @@ def _check(
     per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     missed = []
     for m in manifest:
-        if (vendor, m.kind) in KNOWN_GAPS:
+        if (vendor, m.kind) in KNOWN_GAPS or m.kind == "small_kana":  # listed, not flagged by default
             continue
         got = found.get((m.file, m.record), set())
         item_ok = not m.expected.startswith(ITEM_LEVEL) or m.kind == "small_kana"
@@ -94,8 +95,6 @@ def _check(
         if (file, rec) in faulty or rec == 0:
             continue
         for code, item in got:
-            if code == "adapt.small_kana":
-                continue
             if code == "ref.orphan":
                 values = {s.value for (c, f, _), smp in fs.samples.items() if c == code and f == file
                           for s in smp if s.record == rec}  # fmt: skip
@@ -120,9 +119,12 @@ def test_every_injected_fault_is_found_by_convert(world: GenerateResult, vendor:
             rejects = {(r["source"], int(r["record"])): r["code"] for r in csv.DictReader(f)}
     found = _check(world, vendor, fs, rejects)
     kinds = {m.kind for m in world.faults() if m.vendor == vendor} - {k for v, k in KNOWN_GAPS if v == vendor}
+    kinds.discard("small_kana")
     assert set(found) >= kinds and all(found[k] > 0 for k in kinds)
     if vendor == "vendor_a":
-        assert found.get("small_kana", 0) > 0 and found.get("wrong_trailer_total", 0) > 0
+        assert found.get("wrong_trailer_total", 0) > 0
+        assert any(m.kind == "small_kana" for m in world.manifest if m.vendor == vendor)  # still listed
+        assert not any(code == "adapt.small_kana" for code, _, _ in fs.counts)  # the check is off
 
 
 def test_every_standard_side_fault_is_found_by_validate(world: GenerateResult, tmp_path: Path) -> None:

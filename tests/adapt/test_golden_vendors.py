@@ -82,9 +82,7 @@ def test_clean_export_reproduces_golden_files(clean: GenerateResult, vendor: str
         assert differing <= {r for f, r in small if f == golden.name}, lid
     if vendor == "vendor_a":
         assert small, "vendor A's profile writes some small kana large"
-        src_records = {m.record for m in clean.manifest if m.vendor == vendor and m.kind == "small_kana"
-                       and m.file == "JUMIN.DAT"}  # fmt: skip
-        assert src_records <= {r for f, r in flagged if f == "JUMIN.DAT"}
+        assert not flagged  # the small-kana check is off by default (precision 21–28 %, docs/adapters.md)
     else:
         assert not small
 

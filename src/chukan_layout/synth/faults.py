@@ -31,7 +31,8 @@ KINDS: dict[str, str] = {
     "wrong_trailer_total": "file.total_mismatch",
     "unmapped_gaiji": "gaiji.unmapped",
     "hankaku_kana": "item.charset",
-    "small_kana": "adapt.small_kana",  # not a fault: lossy-but-flagged vendor habit (vendor A)
+    "small_kana": "adapt.small_kana",  # not a fault: lossy vendor habit (vendor A), listed; flagged only
+    # by an adapter that opts in to small_kana_flag (off by default: precision 21–28 %, issue 10)
 }
 
 # target item per layout and kind (the item whose value is corrupted)
