@@ -66,3 +66,12 @@ UNROUTED = register_code(
     doc="Bad: a target `where: {field: kubun, in: ['1']}` and a record with kubun `3`. "
     "Good: every record routed to a target.",
 )
+ADDRESS_SPLIT = register_code(
+    "adapt.address_split",
+    Severity.WARNING,
+    "an address could not be split completely (no 都道府県 / 市区町村 / 番地 found); nothing guessed",
+    "住所を分割できない(都道府県・市区町村・番地が見つからない)。推測しない",
+    stage="adapt",
+    doc="Bad: `立石5丁目13番1号` (no 都道府県 or 市区町村 that the reference knows) → the unsplit text stays in "
+    "町字, flagged. Good: `東京都葛飾区立石五丁目13番1号` → 東京都 / 葛飾区 / 立石五丁目 / 13番1号.",
+)

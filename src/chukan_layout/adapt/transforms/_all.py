@@ -1,3 +1,3 @@
 """Import every built-in transform module (registration happens at import)."""
 
-from . import coding, dates, fusho, people, reverse, text, width  # noqa: F401
+from . import address_split, coding, dates, fusho, people, reverse, text, width  # noqa: F401
