@@ -104,6 +104,8 @@ def test_faulty_export_differs_only_at_manifest_rows(
             # (a CSV record cut short at the end of the file still parses; the reader does not reject it —
             #  its row then differs from the golden row, which the row check below allows: reported to the lead)
             assert (m.file, m.record) in rejected, m
+        if m.kind == "small_kana":  # listed, not flagged: the check is off by default (docs/adapters.md)
+            continue
         if m.expected.startswith("adapt.") and (m.file, m.record) not in rejected:
             assert (m.file, m.record) in {(f, r) for f, r, _, _ in res.findings.records_of(m.expected)}, m
     known = {(m.golden_file, m.golden_record) for m in manifest}

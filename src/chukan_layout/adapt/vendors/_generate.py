@@ -24,7 +24,7 @@ PROFILES = HERE.parent.parent / "synth" / "profiles"
 STEPS: dict[str, list[Any]] = {
     "wareki": [{"wareki": {"eras": "eras"}}],
     # the profiles enlarge every small kana (ｷﾖｳｺ); no small_kana_flag step: the check is off by default,
-    # its precision is 21–28 % (benchmarks/small_kana.py, docs/adapters.md); the manifest lists the rows
+    # its precision is 21–28 % (benchmarks/small_kana.py, the adapters guide); the manifest lists the rows
     "hankaku": [{"kana": "zenkaku"},
                 {"alnum": {"to": "zenkaku", "digits": False, "letters": False, "space": True}}],
     "slash": [{"date": "YYYY/MM/DD"}],

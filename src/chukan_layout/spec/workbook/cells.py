@@ -164,6 +164,15 @@ def item_fields(profile: Profile, row: Row, book: str) -> dict[str, Any]:
         out["partial_date"] = partial_date(t("partial_date"))
     if t("era_range"):
         out["era_range"] = flag(profile, t("era_range"), "era_range")
+    if t("nonexistent"):
+        v = {"保持": "keep", "keep": "keep", "拒否": "reject", "reject": "reject"}.get(t("nonexistent"))
+        if v is None:
+            raise CellError(
+                "nonexistent", f"暦外日付 {t('nonexistent')!r}: write keep (保持) or reject (拒否)"
+            )
+        out["nonexistent"] = v
+    if t("allow_controls"):
+        out["allow_controls"] = flag(profile, t("allow_controls"), "allow_controls")
     desc, note = t("description"), t("note")
     if desc or note:
         out["description"] = desc if not note else (f"{desc}（備考: {note}）" if desc else f"備考: {note}")

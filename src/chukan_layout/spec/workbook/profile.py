@@ -35,6 +35,8 @@ ItemField = Literal[
     "check_digit",
     "partial_date",
     "era_range",
+    "nonexistent",
+    "allow_controls",
     "era_of",
     "sensitivity",
     "description",

@@ -94,6 +94,10 @@ def item_cells(profile: Profile, it: Item) -> dict[str, str]:
         )
     if it.era_range:
         out["era_range"] = _yes(profile, True)
+    if it.nonexistent is not None:
+        out["nonexistent"] = it.nonexistent
+    if it.allow_controls:
+        out["allow_controls"] = _yes(profile, True)
     if it.sensitivity.value != "none":
         out["sensitivity"] = it.sensitivity.value
     extra = {
