@@ -165,16 +165,21 @@ def startup(info: dict[str, Any], scratch: Path) -> dict[str, Any]:
     d = scratch / "ten"
     d.mkdir(parents=True, exist_ok=True)
     (d / "JUMIN.DAT").write_bytes(ten)
-    runs, loads = [], []
+    import resource
+
+    runs, cpus, loads = [], [], []
     for k in range(4):
         loads.append(os.getloadavg()[0])
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         subprocess.run([str(BIN), "convert", "-a", "vendor_a", str(d / "JUMIN.DAT"), "-o", str(scratch / "ten_out"),
                         "--no-progress"], capture_output=True, check=False)  # fmt: skip
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         if k:
             runs.append(time.perf_counter() - t)
-    return {"label": "start-up: convert of a 10-record file", "seconds": min(runs), "runs": runs,
-            "load_before": min(loads), "load_after": max(loads), "cpu_seconds": float("nan")}  # fmt: skip
+            cpus.append(r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime)
+    return {"label": "start-up: convert of a 10-record file (best of 3)", "seconds": min(runs), "runs": runs,
+            "load_before": min(loads), "load_after": max(loads), "cpu_seconds": min(cpus)}  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
