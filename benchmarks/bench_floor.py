@@ -260,7 +260,7 @@ def render(data: dict[str, Any]) -> str:
     tag = _tag(data)
     loads = [x[k] for x in c.values() for k in ("load_before", "load_after")]
     lines = [MARK.format(tag=tag, what="begin"),
-             f"## Issue 15: decode floor{', start-up and validate' if 'validate' in c else ''} — "
+             f"## Issue 15: {' and '.join(x for x in ('decode floor' if any(k.startswith('floor_') for k in c) else '', 'start-up and validate' if 'validate' in c else '') if x)} — "
              f"{data['residents']:,} residents (one invocation)", "",
              f"`benchmarks/bench_floor.py -n {data['residents']}` — {data['date']}, code {data.get('code', '?')}, "
              f"Python {data['python']}, "
