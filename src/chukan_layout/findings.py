@@ -104,6 +104,11 @@ def mask_value(value: str | None, sensitivity: Sensitivity | str | None) -> str 
     '山＊＊＊＊'
     >>> mask_value("1985-04-12", "birth_date")
     '1985-**-**'
+
+    A short value is never shown whole (issue 14): at most half of it stays.
+
+    >>> mask_value("山", "name"), mask_value("3番地", "address"), mask_value("1985", "birth_date")
+    ('＊', '3＊＊', '****')
     """
     if value is None or sensitivity is None:
         return value
@@ -114,12 +119,13 @@ def mask_value(value: str | None, sensitivity: Sensitivity | str | None) -> str 
         keep = 2 if len(value) > 4 else 0
         return "*" * (len(value) - keep) + value[len(value) - keep :]
     if s is Sensitivity.NAME:
-        return value[:1] + _MASK * (len(value) - 1)
+        keep = 1 if len(value) > 1 else 0
+        return value[:keep] + _MASK * (len(value) - keep)
     if s is Sensitivity.ADDRESS:
-        head = value[:4]
+        head = value[: min(4, len(value) // 2)]
         return head + _MASK * min(len(value) - len(head), 8)
-    # birth date: keep the year part only
-    if len(value) >= 4 and value[:4].isdigit():
+    # birth date: keep the year part only (a year alone is masked whole)
+    if len(value) > 4 and value[:4].isdigit():
         return value[:4] + "".join("*" if c.isdigit() else c for c in value[4:])
     return "*" * len(value)
 

@@ -117,6 +117,11 @@ from .run_options import (
     type=click.Path(path_type=Path),
     help="Let the adapter read definition / crosswalk files under PATH (default: only its own folder).",
 )
+@click.option(
+    "--redact-rejects",
+    is_flag=True,
+    help="rejects.csv without raw bytes or values (record, offset, code kept): safe to share with the vendor.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @progress_option
 def convert(
@@ -125,7 +130,7 @@ def convert(
     gaiji_policies: tuple[str, ...], gaiji_source_system: str | None, mj_index: bool, severities: tuple[str, ...],
     max_errors: int, max_reject_rate: float, raw_values: bool, max_samples: int, report_dir: Path | None,
     workers: int | None, executor: str, scheduler: str | None, layouts_dir: tuple[Path, ...],
-    allow_outside: tuple[Path, ...], as_json: bool,
+    allow_outside: tuple[Path, ...], redact_rejects: bool, as_json: bool,
     progress: bool | None,
 ) -> None:  # fmt: skip
     """Convert vendor export files into the standard layouts, validating as it converts.
@@ -157,7 +162,7 @@ def convert(
         encoding=input_encoding, output_encoding=output_encoding, limit=limit, policy="strict" if strict else "reject",
         validate=validate, on_error=on_error, gaiji_tables=gaiji_tables, gaiji_policies=policies,
         gaiji_source_system=gaiji_source_system, mj_index=mj_index, report_dir=report_dir, workers=workers,
-        executor=executor, scheduler=scheduler,
+        executor=executor, scheduler=scheduler, redact_rejects=redact_rejects,
         layouts_dir=layouts_dir, **report_settings(severities, max_errors, max_reject_rate, raw_values, max_samples),
     )  # fmt: skip
     total = sum(p.stat().st_size for p in inputs)

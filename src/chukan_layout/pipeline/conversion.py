@@ -43,6 +43,7 @@ from ..errors import ChukanError, OptionsError
 from ..findings import FindingSet
 from ..readers.api import read
 from ..spec.model import Layout
+from ..write.rejects import redact_rejects
 from ._lookups import load_lookups
 from ._merge import RunMerger, convert_report
 from ._outputs import GAIJI_NAME, REJECTS_NAME, SUMMARY_NAME, sinks, write_outputs
@@ -190,6 +191,8 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
         if opts.validate:
             merger.finish(files, lambda: _rereader(ad, engine, files, opts.encoding, opts.batch_size))
         result = write_outputs(ad, out, merger, lookup_sink, accounts, fs, do_gaiji, opts.write_summary)
+        if opts.redact_rejects and result.rejects_path:  # before the report hashes it
+            result.hashes[str(result.rejects_path)] = redact_rejects(result.rejects_path)
         if opts.validate:
             assert hashes is not None
             result.report, result.report_paths = convert_report(

@@ -145,6 +145,7 @@ class ConvertOptions(RunOptions):
       ``gaiji_policies`` ``{ITEM or LAYOUT:ITEM: map | degrade[:X] | replace | error}``;
       ``gaiji_source_system`` (default: the adapter's name); ``mj_index``: use the cached MJ index.
     - ``write_summary``: write summary.json. ``report_dir`` defaults to the output folder.
+    - ``redact_rejects``: rejects.csv without raw bytes or values (for sharing; issue 14).
     """
 
     encoding: str | None = None
@@ -159,6 +160,7 @@ class ConvertOptions(RunOptions):
     gaiji_source_system: str | None = None
     mj_index: bool = True
     write_summary: bool = True
+    redact_rejects: bool = False
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -254,9 +254,24 @@ def _layout(la: LayoutInfo) -> LayoutRef:
         id=la.id,
         title_ja=la.title_ja,
         spec_version=la.spec_version,
-        path=None if la.path is None else str(la.path),
+        path=None if la.path is None else layout_ref_path(la.path),
         sha256=sha,
     )
+
+
+def layout_ref_path(path: str | Path) -> str:
+    """How report.json names a layout file: never an absolute path (it shows where, and who, installed it).
+
+    A shipped layout is ``layout_specs/<file>`` (package-relative); any other is its file name
+    (the SHA-256 beside it identifies the content).
+    """
+    from ..resources import layout_specs_dir
+
+    p = Path(path)
+    try:
+        return (Path("layout_specs") / p.resolve().relative_to(layout_specs_dir().resolve())).as_posix()
+    except (ValueError, FileNotFoundError):
+        return p.name
 
 
 def _accounting(f: FileCounts) -> FileAccounting:

@@ -17,8 +17,11 @@ gets a ``'`` prefix), because migration staff open these files in Excel.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -97,3 +100,47 @@ class RejectsWriter:
     @property
     def sha256(self) -> str | None:
         return self._file.sha256
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|「[^」]*」")
+
+
+def redact_rejects(path: str | Path) -> tuple[int, str]:
+    """Rewrite a rejects.csv for sharing (``--redact-rejects``); returns its (size, SHA-256).
+
+    Kept: source, record, offset, stage, code — enough for the vendor to find each record in
+    its own export. Replaced: ``raw_hex`` by its length and a SHA-256 prefix (the bytes can be
+    matched, not read), ``values`` by ``redacted``, and every quoted value inside ``reason``
+    by ``'＊'``. Streamed row by row; written atomically.
+    """
+    from ..files import atomic_output
+
+    p = Path(path)
+    with (
+        open(p, encoding="utf-8", newline="") as src,
+        atomic_output(p.with_name(p.name + ".redacted")) as out,
+    ):
+        rows = csv.reader(src)
+        header = next(rows, None)
+        if header is not None:
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="\r\n").writerow(header)
+            out.write(buf.getvalue().encode("utf-8"))
+        idx = {n: i for i, n in enumerate(header or [])}
+        for row in rows:
+            if "raw_hex" in idx and row[idx["raw_hex"]]:
+                raw = bytes.fromhex(row[idx["raw_hex"]].lstrip("'"))
+                row[idx["raw_hex"]] = (
+                    f"redacted: {len(raw)} bytes, sha256 {hashlib.sha256(raw).hexdigest()[:16]}"
+                )
+            if "values" in idx and row[idx["values"]]:
+                row[idx["values"]] = "redacted"
+            if "reason" in idx:
+                row[idx["reason"]] = _QUOTED.sub("'＊'", row[idx["reason"]])
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="\r\n").writerow(row)
+            out.write(buf.getvalue().encode("utf-8"))
+    os.replace(p.with_name(p.name + ".redacted"), p)
+    from ..files import sha256_file
+
+    return sha256_file(p)
