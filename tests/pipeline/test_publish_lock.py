@@ -97,12 +97,18 @@ def test_orphans_of_killed_runs_are_removed_by_the_next_run(tmp_path: Path) -> N
     (tmp_path / ".chukan-run-abc").mkdir()
     (tmp_path / ".chukan-run-abc" / "juki_jumin.csv").write_text("山田")
     (tmp_path / ".chukan-parts-x1").mkdir()
-    (tmp_path / ".juki_jumin.csv.part-4242").write_text("髙橋")
+    (tmp_path / ".juki_jumin.csv.part-99999999").write_text("髙橋")
     (tmp_path / ".hidden-by-user").write_text("kept")
-    assert remove_orphans(tmp_path) == [".chukan-parts-x1", ".chukan-run-abc", ".juki_jumin.csv.part-4242"]
+    (tmp_path / f".report.json.part-{os.getpid()}").write_text("being written by this process: kept")
+    assert remove_orphans(tmp_path) == [".chukan-parts-x1", ".chukan-run-abc", ".juki_jumin.csv.part-99999999"]
     m = _run(tmp_path, {"a.csv": b"1"})
     assert "orphans_removed" not in m  # already gone
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".hidden-by-user", "a.csv", MANIFEST_NAME]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".hidden-by-user",
+        f".report.json.part-{os.getpid()}",
+        "a.csv",
+        MANIFEST_NAME,
+    ]
 
 
 def test_publication_with_a_report_folder_elsewhere(tmp_path: Path) -> None:

@@ -140,8 +140,12 @@ def remove_orphans(folder: str | Path) -> list[str]:
     except FileNotFoundError:
         return []
     for e in entries:
-        if not ORPHAN.match(e.name):
+        m = ORPHAN.match(e.name)
+        if not m:
             continue
+        pid = e.name.rsplit("-", 1)[1] if ".part-" in e.name else ""
+        if pid.isdigit() and (int(pid) == os.getpid() or _alive(int(pid))):
+            continue  # an atomic file another writer (or this process) is still writing
         if e.is_dir(follow_symlinks=False):
             shutil.rmtree(e.path, ignore_errors=True)
         else:
