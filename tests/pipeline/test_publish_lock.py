@@ -100,7 +100,11 @@ def test_orphans_of_killed_runs_are_removed_by_the_next_run(tmp_path: Path) -> N
     (tmp_path / ".juki_jumin.csv.part-99999999").write_text("髙橋")
     (tmp_path / ".hidden-by-user").write_text("kept")
     (tmp_path / f".report.json.part-{os.getpid()}").write_text("being written by this process: kept")
-    assert remove_orphans(tmp_path) == [".chukan-parts-x1", ".chukan-run-abc", ".juki_jumin.csv.part-99999999"]
+    assert remove_orphans(tmp_path) == [
+        ".chukan-parts-x1",
+        ".chukan-run-abc",
+        ".juki_jumin.csv.part-99999999",
+    ]
     m = _run(tmp_path, {"a.csv": b"1"})
     assert "orphans_removed" not in m  # already gone
     assert sorted(p.name for p in tmp_path.iterdir()) == [
