@@ -72,7 +72,7 @@ def decode_fields(
     high: np.ndarray | None = None  # per byte position, the highest byte of any record
     for (codec_name, trimmed), idx in groups.items():
         codec = get_codec(codec_name)
-        cells = {i: matrix[:, fields[i].start - 1 : fields[i].end] for i in idx}
+        slices = {i: matrix[:, fields[i].start - 1 : fields[i].end] for i in idx}
         if isinstance(codec, PythonCodec) and codec.ascii_identity and m:
             if high is None:
                 high = matrix.max(axis=0)  # one pass over contiguous rows: which fields are all ASCII
@@ -82,12 +82,12 @@ def decode_fields(
                 if fields[i].length and int(high[fields[i].start - 1 : fields[i].end].max()) < 0x80
             ]
             for i in plain:
-                columns[i], bad, why = codec.decode_ascii(cells[i], trimmed)
+                columns[i], bad, why = codec.decode_ascii(slices[i], trimmed)
                 bads.append((i, bad, why))
             idx = [i for i in idx if columns[i] is None]
-            decoded = codec.decode_group([cells[i] for i in idx], trimmed) if idx else []
+            decoded = codec.decode_group([slices[i] for i in idx], trimmed) if idx else []
         else:
-            decoded = codec.decode_columns([(cells[i], fields[i].type) for i in idx], trim=trimmed)
+            decoded = codec.decode_columns([(slices[i], fields[i].type) for i in idx], trim=trimmed)
         for i, (strings, bad, why) in zip(idx, decoded, strict=True):
             columns[i] = strings
             bads.append((i, bad, why))
