@@ -42,7 +42,7 @@ def test_same_seed_same_bytes(tmp_path: Path) -> None:
 
 def test_golden_records_are_valid(clean) -> None:
     res, _ = clean
-    assert set(res.golden) == set(BUILDERS) and len(res.golden) >= 23
+    assert set(res.golden) == set(BUILDERS) and len(res.golden) >= 24
     keys: dict[str, set[tuple[str, ...]]] = {}
     values: dict[tuple[str, str], set[str]] = defaultdict(set)
     rows_by = {}

@@ -19,7 +19,7 @@ from chukan_layout.synth.golden import BUILDERS
 from chukan_layout.synth.golden_koseki import KosekiNumbering, string_hashes
 
 NEW = (
-    "senkyo.meibo", "hojin.kazei", "shogai.techo", "jido.teate", "kenko.kenshin", "shugaku.jido",
+    "senkyo.meibo", "hojin.kazei", "shogai.techo", "jido.teate", "jido.taisho", "kenko.kenshin", "shugaku.jido",
     "fuyo.teate", "seiho.jukyu", "kodomo.kyufu", "koseki.koseki", "koseki.fuhyo",
 )  # fmt: skip
 
@@ -58,7 +58,9 @@ def test_relations_resolve_on_all_their_items(clean) -> None:
             refs = {tuple(r[i] for i in rel.items) for r in rows[lid] if all(r[i] for i in rel.items)}
             assert refs and refs <= target, (lid, rel.id, sorted(refs - target)[:3])
             n_checked += 1
-    assert n_checked == 11  # 8 resident-based (2 with a 保護者 too) + 附票 → 戸籍
+    assert (
+        n_checked == 14
+    )  # 9 resident-based (2 with a 保護者, 1 with its 受給者 too) + 対象児童 → 受給者 + 附票 → 戸籍
 
 
 def test_same_residents_across_gyomu(clean) -> None:
@@ -77,6 +79,20 @@ def test_same_residents_across_gyomu(clean) -> None:
         for r in _rows(res.golden[lid], lid):
             child, guardian = by_atena[r["atena_no"]], by_atena[r["hogosha_atena_no"]]
             assert guardian["setai_no"] == child["setai_no"] and guardian["zokugara_code_1"] == "02", lid
+
+
+def test_child_allowance_adds_up_per_recipient(clean) -> None:
+    res, _ = clean
+    teate = {r["atena_no"]: r for r in _rows(res.golden["jido.teate"], "jido.teate")}
+    per: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for r in _rows(res.golden["jido.taisho"], "jido.taisho"):
+        per[r["jukyusha_atena_no"]].append(r)
+    assert per.keys() == teate.keys()
+    for a, kids in per.items():
+        t = teate[a]
+        assert int(t["jido_su"]) == len(kids)
+        assert int(t["teate_getsugaku"]) == sum(int(k["teate_getsugaku"]) for k in kids)
+        assert int(t["daisanshi_su"]) == sum(k["santei_kubun"] == "3" for k in kids)
 
 
 def test_koseki_matches_the_juminhyo(clean) -> None:

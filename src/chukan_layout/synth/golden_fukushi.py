@@ -1,4 +1,4 @@
-"""Golden builders for 障害者福祉, 児童手当, 児童扶養手当 and 生活保護.
+"""Golden builders for 障害者福祉, 児童扶養手当 and 生活保護 (児童手当: :mod:`.golden_jido`).
 
 Same contract as :mod:`chukan_layout.synth.golden`. Recipients, children and guardians are
 the chunk's residents (宛名番号 of ``juki.jumin``); the monthly amounts are synthetic,
@@ -13,6 +13,7 @@ from .arrow_util import const, date_or_blank, flag, join, pick, s, where, zfill
 from .calendar import iso
 from .golden import Rows, builder
 from .golden_gyomu import gyomu, next_month
+from .golden_jido import children, eldest_birth
 from .linked_gyomu import spread
 from .population import DEAD, LIVING, REF_DAY, Chunk
 from .world import World
@@ -81,66 +82,6 @@ def shogai(w: World, c: Chunk, form: str) -> Rows:
     )
 
 
-def _children_by_household(g: dict[str, np.ndarray], c: Chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per household: eligible children, those under 3, third-and-later (by birth order among them)."""
-    pp = c.pp
-    H = int(c.hh["hid"].shape[0])
-    kid = np.flatnonzero(g["jido_child"])
-    h = pp["h_of"][kid]
-    order = np.lexsort((pp["birth"][kid], h))  # eldest first within each household
-    kid, h = kid[order], h[order]
-    rank = np.arange(kid.shape[0]) - np.searchsorted(h, h) + 1
-    under3 = (REF_DAY - pp["birth"][kid]) < 3 * _YEAR
-    return (
-        np.bincount(h, minlength=H),
-        np.bincount(h[under3], minlength=H),
-        np.bincount(h[rank >= 3], minlength=H),
-    )
-
-
-def _eldest_birth(g: dict[str, np.ndarray], c: Chunk) -> np.ndarray:
-    H = int(c.hh["hid"].shape[0])
-    kid = np.flatnonzero(g["jido_child"])
-    out = np.full(H, REF_DAY, np.int64)
-    np.minimum.at(out, c.pp["h_of"][kid], c.pp["birth"][kid])
-    return out
-
-
-@builder("jido.teate")
-def jido(w: World, c: Chunk, form: str) -> Rows:
-    g = gyomu(w, c)
-    pp = c.pp
-    p = np.flatnonzero(g["jido_recipient"])
-    n = p.shape[0]
-    h = pp["h_of"][p]
-    kids, under3, third = (x[h] for x in _children_by_household(g, c))
-    others = kids - third
-    # synthetic amounts: under 3 → 15,000; others 10,000; third and later 30,000 (modelled, not a table)
-    under3_not_third = np.minimum(under3, others)
-    getsugaku = under3_not_third * 15_000 + (others - under3_not_third) * 10_000 + third * 30_000
-    nintei = np.minimum(np.maximum(pp["in_day"][p], _eldest_birth(g, c)[h]) + 10, REF_DAY - 1)
-    return Rows(
-        {
-            "dantai_code": const(w.dantai6, n),
-            "atena_no": s(pp["atena_no"][p]),
-            "rireki_no": const("1", n),
-            "saishin_flag": const("1", n),
-            "nintei_kubun": const(w.code("jido_nintei_kubun", "新規認定"), n),
-            "nintei_ymd": iso(nintei),
-            "seikyu_ymd": iso(nintei - 7),
-            "shikyu_kaishi_ym": next_month(nintei),
-            "jido_su": s(kids),
-            "san_shi_miman_su": s(under3),
-            "daisanshi_su": s(third),
-            "teate_getsugaku": s(getsugaku),
-            "shotoku_gaku": s(g["income"][p]),
-        },
-        p,
-        h,
-        n,
-    )
-
-
 @builder("fuyo.teate")
 def fuyo(w: World, c: Chunk, form: str) -> Rows:
     g = gyomu(w, c)
@@ -149,13 +90,13 @@ def fuyo(w: World, c: Chunk, form: str) -> Rows:
     p = np.flatnonzero(g["fuyo_recipient"])
     n = p.shape[0]
     h = pp["h_of"][p]
-    kids = _children_by_household(g, c)[0][h]
+    kids = np.bincount(children(g, c)["h"], minlength=int(c.hh["hid"].shape[0]))[h]
     income = g["income"][p]
     full = 46_690 + 11_030 * (kids - 1)  # synthetic amounts (modelled), not the official table
     kubun = np.select([income < 1_000_000, income < 2_500_000], [1, 2], 3)
     partial = np.maximum(full * (2_500_000 - income) // 1_500_000 // 10 * 10, 10)
     getsugaku = np.select([kubun == 1, kubun == 2], [full, partial], 0)
-    nintei = np.minimum(np.maximum(pp["in_day"][p], _eldest_birth(g, c)[h]) + 30, REF_DAY - 1)
+    nintei = np.minimum(np.maximum(pp["in_day"][p], eldest_birth(g, c)[h]) + 30, REF_DAY - 1)
     yoken = pick(
         [w.code("fuyo_shikyu_yoken", x) for x in ("離婚", "未婚", "死亡", "その他")],
         rng.choice(4, n, p=[0.75, 0.12, 0.08, 0.05]),
