@@ -69,7 +69,7 @@ class BucketResult:
     part_path: str | None = None
 
 
-def _load(path: str | None, schema_from: str | None) -> pa.Table | None:
+def _load(path: str | None) -> pa.Table | None:
     if path is None:
         return None
     with pa.memory_map(path) as src:
@@ -131,7 +131,7 @@ def _masked(col: pa.Array, item: str, task: BucketTask) -> pa.Array:
 def compare_bucket(task: BucketTask) -> BucketResult:
     """Compare one bucket and write its difference rows (see the module docstring)."""
     res = BucketResult(task.layout, task.bucket)
-    old, new = _load(task.old_path, None), _load(task.new_path, None)
+    old, new = _load(task.old_path), _load(task.new_path)
     empty = {"_hi": np.zeros(0, np.uint64), "_lo": np.zeros(0, np.uint64)}
 
     def codes(t: pa.Table | None) -> tuple[np.ndarray, np.ndarray]:
@@ -235,6 +235,7 @@ def compare_bucket(task: BucketTask) -> BucketResult:
             guarded, task.part_path, pacsv.WriteOptions(include_header=False, quoting_style="all_valid")
         )
         res.part_path = task.part_path
+    pa.default_memory_pool().release_unused()  # give the bucket's pages back before the next one
     return res
 
 

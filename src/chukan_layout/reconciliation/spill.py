@@ -151,6 +151,7 @@ def spill_layout(
         res.buckets = buckets.close()
     res.missing_items = [i for i in layout.item_ids if i not in seen_items] if res.files else []
     res.totals = totals.result()
+    pa.default_memory_pool().release_unused()
     return res
 
 
