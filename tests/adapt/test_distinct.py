@@ -20,7 +20,7 @@ def step(name: str, **args: object) -> Transform:
 
 CHAINS = {
     "kana": [
-        step("small_kana_flag", level="any"),
+        step("small_kana_flag", level="any", report=True),
         step("kana", to="zenkaku"),
         step("alnum", to="zenkaku", digits=False, letters=False, space=True),
     ],

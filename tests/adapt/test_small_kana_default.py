@@ -31,9 +31,22 @@ def test_figures_on_the_name_dataset_are_below_the_bar(repo_root: Path) -> None:
     assert round(m["likely"]["precision"], 3) == 0.278 and round(m["any"]["precision"], 3) == 0.243  # docs
 
 
-def test_no_shipped_adapter_runs_it() -> None:
+def test_no_shipped_adapter_reports_it() -> None:
     for name in ("vendor_a", "vendor_b", "vendor_c"):
         ad = load_adapter(name)
-        steps = [s.name for t in ad.targets for ci in t.items for b in ci.branches for s in b.steps]
-        assert "kana" in steps or name != "vendor_a"  # the walk sees vendor A's kana steps
-        assert "small_kana_flag" not in steps, name
+        steps = [s for t in ad.targets for ci in t.items for b in ci.branches for s in b.steps]
+        flags = [s for s in steps if s.name == "small_kana_flag"]
+        assert bool(flags) == (name == "vendor_a")  # vendor A declares the habit (the exporter reverses it)
+        assert not any(s.args.report for s in flags), name
+
+
+def test_it_reports_only_when_asked(ctx) -> None:  # type: ignore[no-untyped-def]
+    import pyarrow as pa
+
+    from chukan_layout.adapt.transforms.base import builtin_transforms
+
+    cls = builtin_transforms()["small_kana_flag"]
+    for report, expected in ((False, 0), (True, 1)):
+        c = ctx(2)
+        out = cls(cls.Args(report=report)).apply([pa.array(["ｷﾖｳｺ", "ﾀﾛｳ"])], c)
+        assert out.to_pylist() == ["ｷﾖｳｺ", "ﾀﾛｳ"] and sum(c.findings.counts.values()) == expected

@@ -91,7 +91,7 @@ def test_address_assembly(ctx) -> None:
 
 def test_small_kana_flag_never_changes_the_value(ctx) -> None:
     vals = ["ｷﾖｳｺ", "ｷｮｳｺ", "ｼﾞﾕﾝ", "ﾔﾏﾀﾞ", "キヨシ", ""]
-    out, c = run(ctx, "small_kana_flag", {}, vals)
+    out, c = run(ctx, "small_kana_flag", {"report": True}, vals)
     assert out == vals
     assert sorted(s.record for s in c.findings.samples[("adapt.small_kana", "f.dat", "item")]) == [1, 3, 5]
 

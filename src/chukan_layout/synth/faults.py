@@ -32,7 +32,7 @@ KINDS: dict[str, str] = {
     "unmapped_gaiji": "gaiji.unmapped",
     "hankaku_kana": "item.charset",
     "small_kana": "adapt.small_kana",  # not a fault: lossy vendor habit (vendor A), listed; flagged only
-    # by an adapter that opts in to small_kana_flag (off by default: precision 21–28 %, issue 10)
+    # by a small_kana_flag step with report: true (off by default: precision 21–28 %, issue 10)
 }
 
 # target item per layout and kind (the item whose value is corrupted)

@@ -111,8 +111,10 @@ class SmallKanaFlag(Transform):
     ``"ｷｮｳｺ"`` → unchanged, no finding. Never guesses きょうこ vs きようこ. ``level: likely`` (default)
     flags 拗音/促音-like spots (ｷﾖ, ﾂｸ, ﾌｱ, ﾁｴ); ``level: any`` also ｳｲ, ﾃｲ, ﾄﾞｳ (for a vendor known to
     enlarge every small kana; many more false alarms). ``pattern`` replaces the rule (RE2).
-    **Off by default** (no shipped adapter runs it): precision 21–28 % at recall 93–100 % on the
-    synthetic town and the name dataset (``benchmarks/small_kana.py``, figures in this document's §3).
+    **Off by default**: the step reports only with ``report: true`` (precision 21–28 % at recall
+    93–100 % on the synthetic town and the name dataset: ``benchmarks/small_kana.py``, figures in
+    this document's §3). Without it the step still declares the vendor habit (the exporter writes
+    small kana large again for such a vendor).
     """
 
     name = "small_kana_flag"
@@ -123,12 +125,15 @@ class SmallKanaFlag(Transform):
     class Args(TransformArgs):
         level: Literal["likely", "any"] = "likely"
         pattern: str | None = None
+        report: bool = False  # list the values (adapt.small_kana); off by default, see the docstring
 
     args: Args
 
     def apply(self, inputs: list[pa.Array], ctx: Context) -> pa.Array:
         s = as_str(inputs[0])
         a = self.args
+        if not a.report:
+            return s
         hit = pc.match_substring_regex(s, a.pattern or SMALL_KANA_PATTERNS[a.level])
         mask = np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
         if mask.any():
