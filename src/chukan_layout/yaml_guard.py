@@ -41,6 +41,14 @@ def yaml_problem(text: str | bytes) -> tuple[int | None, str] | None:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError:
         return None  # a syntax error: the loader that follows reports it with its line
+    return expansion_problem(root)
+
+
+def expansion_problem(root: yaml.Node | None) -> tuple[int | None, str] | None:
+    """``(line, problem)`` when a composed document expands past :data:`MAX_EXPANDED_NODES`.
+
+    For loaders that compose the document themselves (no second parse).
+    """
     if root is None:
         return None
     sizes: dict[int, int] = {}

@@ -25,7 +25,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import SpecLoadError
-from ..yaml_guard import MAX_YAML_BYTES, yaml_problem
+from ..yaml_guard import MAX_YAML_BYTES, expansion_problem
 from . import expr
 from .model import CodeTable, Confirmed, ItemType, Layout, Modelled
 from .re2 import re2_problem
@@ -48,11 +48,12 @@ def read_yaml(path: Path | str) -> tuple[Any, yaml.Node | None]:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise SpecLoadError(str(path), f"cannot read file: {e}") from None
-    bad = yaml_problem(text)  # aliases / size: the loader must not expand a bomb (issue 14)
-    if bad is not None:
-        raise SpecLoadError(str(path), bad[1], line=bad[0])
     try:
         node = yaml.compose(text, Loader=_Loader)
+        # alias expansion is counted on the node graph before anything is built (issue 14)
+        bad = expansion_problem(node)
+        if bad is not None:
+            raise SpecLoadError(str(path), bad[1], line=bad[0])
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
