@@ -26,7 +26,7 @@ CLI = [str(Path(sys.executable).with_name("chukan-layout"))]
 
 @pytest.fixture(scope="module")
 def export(tmp_path_factory: pytest.TempPathFactory) -> GenerateResult:
-    return generate(tmp_path_factory.mktemp("exp"), vendors="a", residents=500, faults=0.02, seed=5)
+    return generate(tmp_path_factory.mktemp("exp"), vendors="a", residents=300, faults=0.02, seed=5)
 
 
 def _inputs(gen: GenerateResult) -> list[str]:
