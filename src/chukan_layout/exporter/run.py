@@ -37,9 +37,11 @@ from ..report import FileCounts, InputInfo, LayoutInfo, OutputInfo, Report, buil
 from . import codes  # noqa: F401  (registers the export finding codes)
 from .engine import FileExporter, FileOutcome, Sidecar
 from .format import Unencodable
-from .gaiji_reverse import load_evidence, load_reverse
+from .gaiji_reverse import Evidence, load_evidence, load_reverse
 from .profile import ExportPlan, load_plan
 
+_PLANS: dict[tuple[str, str], ExportPlan] = {}
+_EVIDENCE: dict[tuple[str, ...], Evidence] = {}  # the last gaiji.csv set read, per process
 SIDECARS = frozenset({"findings.csv", "gaiji.csv", "rejects.csv", "unencodable.csv", "differences.csv"})
 
 
@@ -77,11 +79,18 @@ def _one_file(profile: str, unencodable: Unencodable, name: str, by_layout: dict
               out_dir: Path, gaiji_tables: list[str], evidence: list[str], batch_size: int,
               raw_values: bool, max_samples: int | None) -> tuple[FileOutcome, FindingSet, tuple[int, str]]:  # fmt: skip
     """Render one output file (runs in a worker process when ``workers > 1``)."""
-    plan = load_plan(profile, unencodable)
+    key = (profile, unencodable.model_dump_json())
+    if key not in _PLANS:  # one load per process (a plan is read-only: compiled steps, definitions)
+        _PLANS[key] = load_plan(profile, unencodable)
+    plan = _PLANS[key]
     fp = next(f for f in plan.files if f.name == name)
     gaiji = load_reverse(list(gaiji_tables)) if gaiji_tables else None
     fs = FindingSet(max_samples=max_samples)
-    ev = load_evidence(list(evidence)) if evidence else None
+    ekey = tuple(evidence)
+    if evidence and ekey not in _EVIDENCE:
+        _EVIDENCE.clear()
+        _EVIDENCE[ekey] = load_evidence(list(evidence))
+    ev = _EVIDENCE.get(ekey) if evidence else None
     ex = FileExporter(fp, plan.unencodable, gaiji, fs, raw_values, ev)
     batches = {lid: _batches(lid, paths, batch_size, ex.read_reject) for lid, paths in by_layout.items()}
     with atomic_output(out_dir / name) as sink:
@@ -137,6 +146,7 @@ def export(
                 f"--unencodable: {e.errors()[0]['msg'] if hasattr(e, 'errors') else e}"
             ) from None
     plan = load_plan(profile, policy)
+    _PLANS[(str(profile), plan.unencodable.model_dump_json())] = plan
     out = Path(out_dir)
     given = [Path(p) for p in inputs]
     # convert's own sidecars sit next to the standard files (`export out/*.csv` is the natural call)
