@@ -25,6 +25,7 @@ from ..adapt.loader import (
     default_layouts,
     load_adapter,
 )
+from ..adapt.transforms.reverse import LargeKana
 from ..adapt.yaml_lines import LineMap, load_yaml_file, validation_error
 from ..errors import DefinitionError
 from ..readers.definition import CsvDefinition
@@ -172,6 +173,8 @@ def _apply_file(name: str, spec: FileSpec, fp: FilePlan | None, tables: dict[str
             )
             rp.no_source.pop(fname, None)
             rp.lossy.pop(fname, None)
+            if any(isinstance(st, LargeKana) for br in rp.fields[fname].branches for st in br.steps):
+                rp.lossy[fname] = "small kana are written large (ｷﾖｳｺ), as the vendor does"
     if spec.header is not None:
         values = dict(fp.header[1]) if fp.header else {}
         ids = sorted({i for r in fp.records for i in r.layout.item_ids})
