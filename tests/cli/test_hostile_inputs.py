@@ -108,17 +108,15 @@ def test_unknown_encodings_and_aliases(town: GenerateResult, tmp_path: Path) -> 
     assert r.exit_code in (0, 2) and "Traceback" not in r.output, r.output
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
-def test_a_read_only_output_folder(town: GenerateResult, tmp_path: Path) -> None:
-    out = tmp_path / "ro"
-    out.mkdir()
-    out.chmod(0o500)
-    try:
-        line = _one_error_line(_run("convert", "-a", "vendor_b", str(_file(town, "vendor_b", "jumin.csv")),
-                                    "-o", str(out)))  # fmt: skip
-        assert str(out) in line
-    finally:
-        out.chmod(0o700)
+def test_an_output_folder_that_cannot_be_created(town: GenerateResult, tmp_path: Path) -> None:
+    # A read-only folder cannot be tested as root (CI runs as root); a path below a regular file
+    # fails for every user with an OSError in the same place (creating the output folder).
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    out = blocker / "o"
+    line = _one_error_line(_run("convert", "-a", "vendor_b", str(_file(town, "vendor_b", "jumin.csv")),
+                                "-o", str(out)))  # fmt: skip
+    assert "not-a-folder" in line
 
 
 def test_a_symlink_loop_as_the_output(town: GenerateResult, tmp_path: Path) -> None:
