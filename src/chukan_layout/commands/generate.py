@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections import Counter
 from pathlib import Path
@@ -81,21 +82,9 @@ def generate(
     from ..synth.generate import generate as run
 
     show = sys.stderr.isatty() and residents >= 20_000
+    bar = click.progressbar(length=residents, label="generating", file=sys.stderr) if show else None
     try:
-        if show:
-            with click.progressbar(length=residents, label="generating", file=sys.stderr) as bar:
-                res = run(
-                    out_dir,
-                    vendors=vendors,
-                    residents=residents,
-                    faults=faults,
-                    seed=seed,
-                    gaiji_share=gaiji_share,
-                    mj_list=mj_list,
-                    municipality=municipality,
-                    progress=bar.update,
-                )
-        else:
+        with bar if bar is not None else contextlib.nullcontext():
             res = run(
                 out_dir,
                 vendors=vendors,
@@ -105,6 +94,7 @@ def generate(
                 gaiji_share=gaiji_share,
                 mj_list=mj_list,
                 municipality=municipality,
+                progress=bar.update if bar is not None else None,
             )
     except ValueError as e:
         raise click.UsageError(str(e)) from None
