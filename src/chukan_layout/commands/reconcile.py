@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..reconciliation.equivalence import DEFAULT_EQUIVALENCES, VALUE_EQUIVALENCES
+from .run_options import executor_options
 
 
 def _keys(values: tuple[str, ...]) -> dict[str, list[str]]:
@@ -58,13 +59,15 @@ def _keys(values: tuple[str, ...]) -> dict[str, list[str]]:
 )
 @click.option("-j", "--workers", type=click.IntRange(min=0), default=None,
               help="Worker processes (default: one per core; 1: in this process).")  # fmt: skip
+@executor_options
 @click.option("--max-samples", type=click.IntRange(min=0), default=20, show_default=True,
               help="Samples per layout × kind × item in the report.")  # fmt: skip
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of standard CSV inputs.")
 def reconcile(old: Path, new: Path, out_dir: Path, old_adapter: str | None, new_adapter: str | None,
               gaiji_tables: tuple[Path, ...], layout: str | None, layouts_auto: bool, keys: tuple[str, ...],
               equivalences: tuple[str, ...], no_equivalences: bool, code_map: Path | None, gaiji_evidence: Path | None,
-              totals: Path | None, unmask: bool, workers: int | None, max_samples: int, encoding: str) -> None:  # fmt: skip
+              totals: Path | None, unmask: bool, workers: int | None, executor: str, scheduler: str | None, max_samples: int,
+              encoding: str) -> None:  # fmt: skip
     """Compare OLD with NEW (突合): what the new system holds against what the old one held.
 
     OLD and NEW are folders or files of standard-layout CSV (a convert output folder works:
@@ -85,7 +88,7 @@ def reconcile(old: Path, new: Path, out_dir: Path, old_adapter: str | None, new_
               layout=None if layouts_auto else layout, keys=_keys(keys),
               equivalences=() if no_equivalences else (equivalences or DEFAULT_EQUIVALENCES),
               code_map=code_map, gaiji_evidence=gaiji_evidence, totals=totals, unmask=unmask, workers=workers,
-              max_samples=max_samples, encoding=encoding)  # fmt: skip
+              executor=executor, scheduler=scheduler, max_samples=max_samples, encoding=encoding)  # fmt: skip
     from ..reconciliation.summary import summary_lines
 
     for line in summary_lines(res.report):

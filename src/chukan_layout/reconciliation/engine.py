@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..errors import ReconcileError
+from ..errors import OptionsError, ReconcileError
 from ..files import atomic_output, sha256_file
 from ..spec.model import ItemType, Layout
 from .assemble import build_report
@@ -60,6 +60,10 @@ def _resolve_keys(layout: Layout, given: list[str] | None) -> list[str]:
     return [by[k] for k in given]
 
 
+def _no_state() -> int:
+    return 0  # the jobs need no per-process state; a Dask worker builds this one
+
+
 def _spill_job(_state: int, task: tuple[Any, ...]) -> LayoutSpill:
     return spill_layout(*task)
 
@@ -68,10 +72,12 @@ def _compare_job(_state: int, task: BucketTask) -> BucketResult:
     return compare_bucket(task)
 
 
-def _run(run: Callable[[int, Any], T], tasks: Sequence[Any], workers: int) -> list[T]:
+def _run(run: Callable[[int, Any], T], tasks: Sequence[Any], workers: int, executor: str,
+         scheduler: str | None) -> list[T]:  # fmt: skip
     from ..pipeline.executors import Job, ordered_map
 
-    return list(ordered_map(Job(run=run, state=0, key=f"reconcile-{run.__name__}"), tasks, workers=workers))
+    job = Job(run=run, state=0, make_state=_no_state, key=f"reconcile-{run.__name__}")
+    return list(ordered_map(job, tasks, workers=workers, executor=executor, scheduler=scheduler))
 
 
 def reconcile(
@@ -90,6 +96,8 @@ def reconcile(
     gaiji_evidence: str | Path | None = None,
     unmask: bool = False,
     workers: int | None = 1,
+    executor: str = "processes",
+    scheduler: str | None = None,
     max_samples: int = 20,
     encoding: str = "utf-8",
     batch_size: int = BATCH_ROWS,
@@ -105,6 +113,9 @@ def reconcile(
     ``date_notation``); ``code_map`` and ``gaiji_evidence`` add the other two. Writes
     ``reconcile.json``, ``reconcile.html`` and ``differences.csv`` into ``out_dir`` (not
     written when None) and returns a :class:`ReconcileResult` (``exit_code`` 0 match, 1 not).
+    ``executor`` (``processes`` or ``dask``; ``scheduler``: a running ``dask.distributed``
+    scheduler's address) says where the spill and bucket jobs run, as for ``convert``: the
+    outputs are byte-identical whatever the executor and the number of workers.
     """
     from ..spec.registry import load_layout
 
@@ -112,13 +123,17 @@ def reconcile(
     if bad:
         raise ReconcileError(f"unknown equivalence {bad[0]!r}; valid: {', '.join(VALUE_EQUIVALENCES)}")
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    if executor not in ("processes", "dask"):
+        raise OptionsError(f"executor must be one of processes, dask, got {executor!r}")
+    if scheduler is not None and executor != "dask":
+        raise OptionsError("a scheduler address needs executor='dask'")
     work = Path(tempfile.mkdtemp(prefix=".chukan-reconcile-", dir=spill_dir))
     try:
         sides: list[Side] = []
         for name, given, adapter in (("old", old, old_adapter), ("new", new, new_adapter)):
             if adapter:
                 sides.append(adapted_side(name, _paths(given), adapter, work, gaiji_tables=[Path(g) for g in gaiji_tables],
-                                          workers=n_workers))  # fmt: skip
+                                          workers=n_workers, executor=executor, scheduler=scheduler))  # fmt: skip
             else:
                 sides.append(
                     standard_side(name, _paths(given), layout=layout, layouts=layouts, encoding=encoding)
@@ -147,7 +162,7 @@ def reconcile(
             for lid in lids
             for s in sides
         ]
-        spilled: list[LayoutSpill] = _run(_spill_job, jobs, n_workers)
+        spilled: list[LayoutSpill] = _run(_spill_job, jobs, n_workers, executor, scheduler)
         by = {(sp.side, sp.layout): sp for sp in spilled}
         tasks: list[BucketTask] = []
         for lid in lids:
@@ -161,7 +176,7 @@ def reconcile(
                     {it.id: it.sensitivity.value for it in lay.items}, {it.id: it.name for it in lay.items},
                     o.files, n.files, equiv, unmask, max_samples, str(work / "parts" / f"{lid}.{b:04d}.csv"),
                 ))  # fmt: skip
-        results: list[BucketResult] = _run(_compare_job, tasks, n_workers)
+        results: list[BucketResult] = _run(_compare_job, tasks, n_workers, executor, scheduler)
         extra = {} if totals is None else {"totals_profile": f"{totals} (SHA-256 {sha256_file(totals)[1]})"}
         report = build_report(sides, loaded, key_of, parts, by, results, equiv, unmask=unmask,
                               max_samples=max_samples, workers=n_workers, extra=extra)  # fmt: skip

@@ -111,6 +111,8 @@ def adapted_side(
     gaiji_tables: list[Path] | None = None,
     encoding: str | None = None,
     workers: int | None = 1,
+    executor: str = "processes",
+    scheduler: str | None = None,
 ) -> Side:
     """A side read from a vendor export through ``adapter`` (converted into ``work_dir``)."""
     from ..adapt.loader import load_adapter
@@ -130,7 +132,8 @@ def adapted_side(
     if not data:
         raise ReconcileError(f"{name.upper()}: no input files for adapter {adapter}")
     out = work_dir / f"{name}-converted"
-    res = convert(ad, data, out, encoding=encoding, validate=True, gaiji_tables=tables, workers=workers)
+    res = convert(ad, data, out, encoding=encoding, validate=True, gaiji_tables=tables, workers=workers,
+                  executor=executor, scheduler=scheduler)  # fmt: skip
     side = Side(name, adapter=ad.name)
     for f in data:
         size, sha = sha256_file(f)
