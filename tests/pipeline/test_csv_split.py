@@ -8,12 +8,13 @@ import io
 import itertools
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chukan_layout import pipeline
-from chukan_layout.pipeline.csv_split import csv_cuts
+from chukan_layout.pipeline.csv_split import CsvCut, csv_cuts
 from chukan_layout.pipeline.standard import validate_files
 from chukan_layout.readers.definition import CsvDefinition
 from chukan_layout.synth.generate import GenerateResult, generate
@@ -45,6 +46,71 @@ def test_every_cut_is_a_record_boundary(tmp_path_factory: pytest.TempPathFactory
     assert [r for piece in pieces for r in piece] == whole  # ranges parse to the same records, in order
     for c in cuts:
         assert len(list(csv.reader(io.StringIO(data[: c.offset].decode("cp932"), newline="")))) == c.records
+
+
+def _reference_cuts(data: bytes, partition_bytes: int, block: int) -> tuple[list[CsvCut], str | None]:
+    """The simple form of the scan (quote positions listed, neighbours compared one by one): the
+    packed-bit scan must give the same cuts and the same refusal, block size whatever it is."""
+    q, dl, bof = ord('"'), ord(","), -1
+    size = len(data)
+    if size <= partition_bytes:
+        return [], None
+    targets = iter(range(partition_bytes, size, partition_bytes))
+    target = next(targets, None)
+    cuts: list[CsvCut] = []
+    records = quotes = base = 0
+    prev = bof
+    for lo in range(0, size, block):
+        a = np.frombuffer(data[lo : lo + block], np.uint8)
+        after = data[lo + block] if lo + block < size else bof
+        nb = len(a)
+        qp = np.flatnonzero(a == q)
+        for k, p in enumerate(qp.tolist()):
+            before = int(a[p - 1]) if p > 0 else prev
+            behind = int(a[p + 1]) if p < nb - 1 else after
+            opening = (quotes + k) % 2 == 0
+            if (opening and before not in (dl, 0x0A, bof, q)) or (
+                not opening and behind not in (dl, 0x0D, 0x0A, bof, q)
+            ):
+                return [], f"a quote not at a field boundary (byte offset {base + p})"
+        for p in np.flatnonzero(a == 0x0D).tolist():
+            behind = int(a[p + 1]) if p < nb - 1 else after
+            if behind != 0x0A and (quotes + int(np.searchsorted(qp, p))) % 2 == 0:
+                return [], "a carriage return without a line feed (bare CR line ends)"
+        nl = np.flatnonzero(a == 0x0A)
+        ends = nl[(quotes + np.searchsorted(qp, nl)) % 2 == 0] + (base + 1)
+        while target is not None:
+            i = int(np.searchsorted(ends, target))
+            if i >= ends.size:
+                break
+            cut = int(ends[i])
+            if cut < size:
+                cuts.append(CsvCut(cut, records + i + 1))
+            while target is not None and target <= cut:
+                target = next(targets, None)
+        records += int(ends.size)
+        quotes += int(qp.size)
+        prev = int(a[-1])
+        base += nb
+    if quotes % 2:
+        return [], "the file ends inside a quoted field"
+    return cuts, None
+
+
+RAW = st.lists(st.sampled_from([b'"', b",", b"\r\n", b"\n", b"\r", b"a", b'""', "髙".encode("cp932"), b" "]),
+               max_size=200).map(b"".join)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(RAW, st.lists(st.lists(CELL, min_size=3, max_size=3), max_size=40).map(_csv)),
+       st.integers(1, 40), st.integers(1, 130))  # fmt: skip
+def test_packed_bit_scan_equals_the_simple_scan(tmp_path_factory: pytest.TempPathFactory, data: bytes,
+                                                step: int, block: int) -> None:  # fmt: skip
+    """Any bytes (well-formed CSV or not), any block size: same cuts, same refusal and byte offset."""
+    p = tmp_path_factory.mktemp("k") / "x.csv"
+    p.write_bytes(data)
+    got = csv_cuts(p, CsvDefinition(encoding="cp932"), step, block=block)
+    assert got == _reference_cuts(data, step, block)
 
 
 @pytest.mark.parametrize(

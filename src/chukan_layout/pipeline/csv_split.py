@@ -23,11 +23,14 @@ from pathlib import Path
 import numpy as np
 
 from ..readers.codecs import canonical_name
+from ..readers.csv_guard import inside_quotes
 from ..readers.definition import CsvDefinition
 
 SPLITTABLE = ("utf-8", "cp932", "euc_jp")  # ASCII bytes never occur inside their multibyte characters
 _BLOCK = 8 << 20
 _BOF = -1  # "byte" before the file / after it
+_LE64 = np.dtype("<u8")
+_ONE = np.uint64(1)
 
 
 @dataclass(frozen=True)
@@ -38,9 +41,10 @@ class CsvCut:
     records: int
 
 
-def csv_cuts(path: str | Path, d: CsvDefinition, partition_bytes: int,
-             encoding: str | None = None) -> tuple[list[CsvCut], str | None]:  # fmt: skip
-    """Cuts about every ``partition_bytes`` bytes, or ``([], reason)`` when the file stays whole."""
+def csv_cuts(path: str | Path, d: CsvDefinition, partition_bytes: int, encoding: str | None = None,
+             block: int = _BLOCK) -> tuple[list[CsvCut], str | None]:  # fmt: skip
+    """Cuts about every ``partition_bytes`` bytes, or ``([], reason)`` when the file stays whole
+    (the file is read in ``block``-byte reads)."""
     size = Path(path).stat().st_size
     if size <= partition_bytes:
         return [], None
@@ -49,56 +53,131 @@ def csv_cuts(path: str | Path, d: CsvDefinition, partition_bytes: int,
         return [], f"encoding {enc}: quote and newline bytes may sit inside characters"
     if len(d.quote.encode()) != 1 or len(d.delimiter.encode()) != 1:
         return [], "multibyte quote or delimiter"
-    q, dl = d.quote.encode()[0], d.delimiter.encode()[0]
-    opening_after = np.array([dl, 0x0A, _BOF, q], np.int16)
-    closing_before = np.array([dl, 0x0D, 0x0A, _BOF, q], np.int16)
+    scan = _Scan(d.quote.encode()[0], d.delimiter.encode()[0], min(block, size))
     targets = iter(range(partition_bytes, size, partition_bytes))
     target = next(targets, None)
     cuts: list[CsvCut] = []
-    records = quotes = base = 0
-    prev = _BOF
+    records = base = 0
     with open(path, "rb") as f:
-        cur = f.read(_BLOCK)
+        cur = f.read(block)
         while cur:
-            nxt = f.read(_BLOCK)
+            nxt = f.read(block)
             a = np.frombuffer(cur, np.uint8)
-            after = nxt[0] if nxt else _BOF
+            why = scan.block(a, base, nxt[0] if nxt else _BOF)
+            if why is not None:
+                return [], why
             nb = len(a)
-            qp = np.flatnonzero(a == q)
-            if qp.size:
-                prevb = np.where(qp > 0, a[np.maximum(qp - 1, 0)].astype(np.int16), prev)
-                nextb = np.where(qp < nb - 1, a[np.minimum(qp + 1, nb - 1)].astype(np.int16), after)
-                opening = (quotes + np.arange(qp.size)) % 2 == 0
-                bad = (opening & ~np.isin(prevb, opening_after)) | (
-                    ~opening & ~np.isin(nextb, closing_before)
-                )
-                if bad.any():
-                    at = base + int(qp[np.argmax(bad)])
-                    return [], f"a quote not at a field boundary (byte offset {at})"
-            cr = np.flatnonzero(a == 0x0D)
-            if cr.size:
-                follow = np.where(cr < nb - 1, a[np.minimum(cr + 1, nb - 1)].astype(np.int16), after)
-                if (follow != 0x0A).any():
-                    # inside quotes a CR is data; outside it would end a record: refuse only the latter
-                    inq = (quotes + np.searchsorted(qp, cr)) % 2 == 1
-                    if ((follow != 0x0A) & ~inq).any():
-                        return [], "a carriage return without a line feed (bare CR line ends)"
-            nl = np.flatnonzero(a == 0x0A)
-            ends = nl[(quotes + np.searchsorted(qp, nl)) % 2 == 0] + (base + 1)  # offsets after each record
-            while target is not None:
-                i = int(np.searchsorted(ends, target))
-                if i >= ends.size:
-                    break  # the next record end is in a later block
-                cut = int(ends[i])
-                if cut < size:
-                    cuts.append(CsvCut(cut, records + i + 1))
-                while target is not None and target <= cut:
-                    target = next(targets, None)
-            records += int(ends.size)
-            quotes += int(qp.size)
-            prev = int(a[-1])
+            if target is not None and target <= base + nb:  # a cut may fall in this block
+                ends = scan.record_ends(a) + (base + 1)  # offsets after each record
+                while target is not None:
+                    i = int(np.searchsorted(ends, target))
+                    if i >= ends.size:
+                        break  # the next record end is in a later block
+                    cut = int(ends[i])
+                    if cut < size:
+                        cuts.append(CsvCut(cut, records + i + 1))
+                    while target is not None and target <= cut:
+                        target = next(targets, None)
+            records += scan.ends
             base += nb
             cur = nxt
-    if quotes % 2:
+    if scan.parity:
         return [], "the file ends inside a quoted field"
     return cuts, None
+
+
+class _Scan:
+    """The quote proof of one file, block by block, on packed bits (64 bytes per machine word).
+
+    Per byte ``i`` (bit ``i`` of the words): quote, LF, CR, delimiter; inside quotes = prefix XOR of
+    the quote bits (:func:`~chukan_layout.readers.csv_guard.inside_quotes`). A quote whose inside
+    bit is 1 opens a field and needs an allowed byte *before* it, one whose bit is 0 closes and
+    needs an allowed byte *after* it: the previous / next byte's bits are the bit arrays shifted
+    by one, carrying the last byte of the previous block in and the first of the next block out.
+    (The quote positions themselves are never listed: in a file with every field quoted a third
+    of the bytes are quotes.)"""
+
+    def __init__(self, quote: int, delim: int, block: int) -> None:
+        self.quote, self.delim = quote, delim
+        self.parity = 0  # quotes so far, mod 2
+        self.prev = _BOF  # the byte before the current block
+        self.ends = 0  # record ends in the last block judged
+        self._inside: np.ndarray = np.zeros(0, _LE64)
+        self._scratch = np.empty(block, bool)
+
+    def _bits(self, a: np.ndarray, byte: int, nwords: int) -> np.ndarray:
+        s = self._scratch[: a.size]
+        packed = np.packbits(np.equal(a, byte, out=s), bitorder="little")
+        out = np.zeros(nwords * 8, np.uint8)
+        out[: packed.size] = packed
+        return out.view(_LE64)
+
+    def block(self, a: np.ndarray, base: int, after: int) -> str | None:
+        """Judge block ``a`` (at file offset ``base``; ``after`` = the next byte or ``_BOF``)."""
+        if self._scratch.size < a.size:
+            self._scratch = np.empty(a.size, bool)
+        n = a.size
+        nw = n // 64 + 1  # room for bit n: the next block's first byte
+        q, lf = self._bits(a, self.quote, nw), self._bits(a, 0x0A, nw)
+        cr, dl = self._bits(a, 0x0D, nw), self._bits(a, self.delim, nw)
+        inside = inside_quotes(q, self.parity)
+        self._inside = inside
+        nq = int(np.bitwise_count(q).sum())
+        if nq:
+            # before an opening quote: delimiter, LF, a quote (the second of ""), or the start of the file
+            before = dl | lf | q
+            before = _shift_up(before, self.prev in (self.delim, 0x0A, self.quote, _BOF))
+            # after a closing quote: delimiter, CR, LF, a quote (the first of ""), or the end of the file
+            behind = dl | cr | lf | q
+            _set_bit(behind, n, after in (self.delim, 0x0D, 0x0A, self.quote, _BOF))
+            bad = (q & inside & ~before) | (q & ~inside & ~_shift_down(behind))
+            at = _first_bit(bad)
+            if at is not None:
+                return f"a quote not at a field boundary (byte offset {base + at})"
+        if cr.any():
+            lf_next = lf.copy()
+            _set_bit(lf_next, n, after == 0x0A)
+            # inside quotes a CR is data; outside it would end a record: refuse only the latter
+            if (cr & ~inside & ~_shift_down(lf_next)).any():
+                return "a carriage return without a line feed (bare CR line ends)"
+        self.ends = int(np.bitwise_count(lf & ~inside).sum())
+        self.parity = (self.parity + nq) % 2
+        self.prev = int(a[-1])
+        return None
+
+    def record_ends(self, a: np.ndarray) -> np.ndarray:
+        """Positions (in the last judged block ``a``) of the LF bytes outside quotes."""
+        nl = np.flatnonzero(np.equal(a, 0x0A, out=self._scratch[: a.size]))
+        w = self._inside[nl >> 6] >> (nl & 63).astype(np.uint64)
+        return nl[(w & _ONE) == 0]
+
+
+def _shift_up(w: np.ndarray, carry: bool) -> np.ndarray:
+    """Bit ``i`` of the result = bit ``i - 1`` of ``w``; bit 0 = ``carry``."""
+    out = w << _ONE
+    out[1:] |= w[:-1] >> np.uint64(63)
+    if carry:
+        out[0] |= _ONE
+    return out
+
+
+def _shift_down(w: np.ndarray) -> np.ndarray:
+    """Bit ``i`` of the result = bit ``i + 1`` of ``w`` (zero past the end)."""
+    out = w >> _ONE
+    out[:-1] |= w[1:] << np.uint64(63)
+    return out
+
+
+def _set_bit(w: np.ndarray, i: int, value: bool) -> None:
+    if value:
+        w[i >> 6] |= _ONE << np.uint64(i & 63)
+
+
+def _first_bit(w: np.ndarray) -> int | None:
+    """Index of the lowest set bit, or None."""
+    nz = np.flatnonzero(w)
+    if nz.size == 0:
+        return None
+    k = int(nz[0])
+    word = int(w[k])
+    return k * 64 + (word & -word).bit_length() - 1
