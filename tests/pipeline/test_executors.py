@@ -11,7 +11,7 @@ import pytest
 
 from chukan_layout import pipeline
 from chukan_layout.errors import OptionsError
-from chukan_layout.pipeline.executors import Job, n_workers, ordered_map
+from chukan_layout.pipeline.executors import SMALL_INPUT_BYTES, Job, n_workers, ordered_map
 from chukan_layout.pipeline.standard import validate_files
 from chukan_layout.synth.generate import GenerateResult, generate
 
@@ -34,6 +34,9 @@ def test_ordered_map_keeps_task_order_on_every_executor() -> None:
     # the state built here is inherited by the forked workers (not rebuilt); the tasks ran there
     assert {s for _, s, _ in pooled} == {me} and me not in {w for *_, w in pooled}
     assert n_workers(None, 1) == 1 and n_workers(8, 3) == 3
+    # a tiny run without a worker count stays in this process; an explicit count is obeyed
+    assert n_workers(None, 3, input_bytes=10 * 1683) == 1 and n_workers(2, 3, input_bytes=10 * 1683) == 2
+    assert n_workers(None, 3, input_bytes=SMALL_INPUT_BYTES) == min(3, os.cpu_count() or 1)
     with pytest.raises(OptionsError):
         list(ordered_map(Job(_square, make_state=_state), tasks, executor="ray"))
     # Dask without a scheduler address: a LocalCluster of 2 worker processes, started and closed here

@@ -174,7 +174,8 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
                 hashes = _Hasher([p for ps in assigned.values() for p in ps])
 
         dask = opts.executor == "dask"
-        n = 1 if local else opts.workers if dask else n_workers(opts.workers, len(partitions))
+        size = sum(p.size for p in partitions)  # a tiny run stays in this process (no pool to fork)
+        n = 1 if local else opts.workers if dask else n_workers(opts.workers, len(partitions), size)
         results = ordered_map(job, partitions, workers=n, executor=opts.executor, scheduler=opts.scheduler,
                               started=start_hashing)  # fmt: skip
         pooled = dask or (n or 1) > 1  # workers elsewhere report progress per partition, through the parent

@@ -64,9 +64,15 @@ class Job(Generic[S, T, R]):
         return self.state
 
 
-def n_workers(workers: int | None, n_tasks: int) -> int:
-    """Processes for ``n_tasks`` tasks: ``workers`` (``None``: one per core), at most one per task."""
-    if n_tasks <= 1:
+# Below this much input a run started without a worker count stays in this process: forking a
+# pool and warming each worker costs more (≈ 0.1 s CPU per worker) than it can save (issue 15).
+SMALL_INPUT_BYTES = 1 << 20
+
+
+def n_workers(workers: int | None, n_tasks: int, input_bytes: int | None = None) -> int:
+    """Processes for ``n_tasks`` tasks: ``workers`` (``None``: one per core, or one when the
+    ``input_bytes`` of the run are below :data:`SMALL_INPUT_BYTES`), at most one per task."""
+    if n_tasks <= 1 or (workers is None and input_bytes is not None and input_bytes < SMALL_INPUT_BYTES):
         return 1
     n = (os.cpu_count() or 1) if workers is None else workers
     return max(1, min(n, n_tasks))

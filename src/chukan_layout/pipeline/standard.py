@@ -188,7 +188,8 @@ def _header_columns(path: Path, d: CsvDefinition) -> list[str]:
 def _run_parts(parts: list[StdPart], run: ValidationRun, opts: ValidateOptions, cfg: StdConfig, loaded: list[Any],
                progress: Callable[[int], None] | None) -> list[FileCounts]:  # fmt: skip
     """Every partition on the run's executor, folded in order into ``run`` and per-file counts."""
-    n = 1 if len(parts) <= 1 and opts.executor == "processes" else opts.workers
+    small = n_workers(opts.workers, len(parts), sum(p.size for p in parts)) == 1  # one part, or tiny input
+    n = 1 if small and opts.executor == "processes" else opts.workers
     state = StdState(cfg, loaded)
     local = opts.executor == "processes" and n_workers(n, len(parts)) == 1
     if local:
