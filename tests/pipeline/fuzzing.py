@@ -1,7 +1,7 @@
 """Mutation fuzzing of ``convert`` over real synthetic vendor A / B / C exports (issue 14, point 5).
 
 Each example mutates every file of one vendor export (bit flips, cuts, splices of the file's
-own bytes, inserted CR / LF / NUL / CRLF) and runs :func:`chukan_layout.convert` with
+own bytes, inserted CR / LF / NUL / CRLF, damaged RDWs / BDWs) and runs :func:`chukan_layout.convert` with
 validation on all of them. What must hold, whatever the bytes:
 
 - the run ends with a result or with an exception of the documented tree (:class:`ChukanError`);
@@ -29,7 +29,7 @@ INSERTS = (b"\r", b"\n", b"\x00", b"\r\n", b'"')
 
 # one mutation: (kind, position as a fraction of the file, size / byte argument)
 mutation = st.tuples(
-    st.sampled_from(["flip", "cut_tail", "cut_middle", "splice", "insert"]),
+    st.sampled_from(["flip", "cut_tail", "cut_middle", "splice", "insert", "frame"]),
     st.floats(0, 1, allow_nan=False),
     st.integers(0, 4096),
 )
@@ -52,7 +52,27 @@ def mutate(data: bytes, ops: list[tuple[str, float, int]]) -> bytes:
             b[pos:pos] = b[src : src + 1 + arg % 700]
         elif kind == "insert":
             b[pos:pos] = INSERTS[arg % len(INSERTS)]
+        elif kind == "frame" and len(b) >= 4:  # an RDW / BDW (vendor C), else the first 4 bytes
+            p = _descriptor_near(b, pos)
+            if arg % 3 == 0:
+                b[p + 2 : p + 4] = bytes([1 + arg % 255, 0x40])  # its zero half made non-zero
+            elif arg % 3 == 1:
+                n = int.from_bytes(b[p : p + 2], "big") + (arg % 9) - 4  # a plausible wrong length
+                b[p : p + 2] = max(0, min(n, 0xFFFF)).to_bytes(2, "big")
+            else:
+                b[p : p + 2] = b"\xff\xff"  # longer than what is left
     return bytes(b)
+
+
+def _descriptor_near(b: bytearray, pos: int) -> int:
+    """Offset of the RDW (VB: BDW) at or before ``pos``, following the length chain from the start."""
+    p = 0
+    while p + 4 <= len(b):
+        n = int.from_bytes(b[p : p + 2], "big")
+        if n < 4 or b[p + 2 : p + 4] != b"\0\0" or p + n > pos or p + n + 4 > len(b):
+            break
+        p += n
+    return p
 
 
 def make_corpus(root: Path, residents: int = 40, seed: int = 3) -> dict[str, list[Path]]:

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from chukan_layout.readers import framing
 
 
-def _flat(chunks: Iterable[framing.Chunk]) -> list[tuple[int, int, bytes, str | None]]:
+def _flat(chunks: Iterable[framing.Chunk]) -> list[tuple[int, int, bytes, str | None, object]]:
     out = []
     for c in chunks:
         for i in range(len(c)):
-            out.append((c.offset(i), int(c.lengths[i]), c.raw(i), c.problems.get(i)))
+            out.append((c.offset(i), int(c.lengths[i]), c.raw(i), c.problems.get(i), c.spans.get(i)))
     return out
 
 

@@ -33,6 +33,7 @@ from ..validation.context import BatchContext
 from ..validation.session import ValidationRun
 from ..validation.trailers import exact_sum
 from ..write.standard_csv import StandardCsvWriter
+from ._evidence import keep_evidence
 from ._lookups import load_lookup_table
 from ._rejects import RejectSink, reject_unrouted
 from ._sidecar import SidecarPart
@@ -219,9 +220,17 @@ def run_partition(st: WorkerState, part: Partition) -> PartResult:
 
     def on_reject(r: Reject) -> None:
         rec = r.record + shift
+        reason = r.reason
+        if r.sha256 and r.size is not None:  # a skipped stretch: all its bytes beside rejects.csv
+            reason += f"; raw_hex shows the first {len(r.raw)} bytes"
+            if not opts.redact_rejects:
+                kept = keep_evidence(
+                    part.path, r.offset + part.start, r.size, r.sha256, Path(cfg.parts_dir).parent
+                )
+                reason += f", all {r.size} are in {kept}"
         sink.add(source=r.source, record=rec, offset=r.offset + part.start, stage="read", code=r.code,
-                 reason=r.reason, raw=r.raw)  # fmt: skip
-        fs.add(r.code, file=r.source, records=[rec])
+                 reason=reason, raw=r.raw)  # fmt: skip
+        fs.add(r.code, file=r.source, records=[rec], details=[reason] if r.sha256 else None)
         res.read_rejected += 1
         res.rejected_by_reason[r.code] = res.rejected_by_reason.get(r.code, 0) + 1
 

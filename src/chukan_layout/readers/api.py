@@ -44,6 +44,10 @@ class Reject:
     raw: bytes
     code: str  # finding code: read.decode / read.framing / read.record_type / read.csv_structure
     reason: str
+    # a skipped stretch of damaged framing (readers/resync.py): ``raw`` is only its preview;
+    # ``size`` and ``sha256`` are of all its bytes, which start at ``offset`` in the file
+    size: int | None = None
+    sha256: str = ""
 
 
 @dataclass
@@ -164,11 +168,13 @@ class Reader:
         return df
 
     # -- used by the format readers ------------------------------------------------------
-    def reject(self, record: int, offset: int, raw: bytes, code: str, reason: str) -> None:
-        """Record a bad record (policy reject) or raise (policy strict)."""
+    def reject(self, record: int, offset: int, raw: bytes, code: str, reason: str,
+               span: tuple[int, str] | None = None) -> None:  # fmt: skip
+        """Record a bad record (policy reject) or raise (policy strict); ``span``: (size, SHA-256)
+        of a skipped stretch whose ``raw`` is a preview."""
         if self.policy == "strict":
             raise _ERRORS.get(code, ReadError)(reason, self.source_id, record, offset, raw)
-        r = Reject(self.source_id, record, offset, raw, code, reason)
+        r = Reject(self.source_id, record, offset, raw, code, reason, *(span or (None, "")))
         self.rejects.append(r)
         self.stats.records_rejected += 1
         if self.on_reject is not None:

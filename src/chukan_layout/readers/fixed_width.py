@@ -187,6 +187,7 @@ def iter_fixed(
         records = seen + 1 + np.arange(n, dtype=np.int64)
         reader.stats.records_seen += n
         pending: list[tuple[int, int, bytes, str, str]] = []  # (record, offset, raw, code, reason)
+        spans: dict[int, tuple[int, str]] = {}  # record → (size, sha256) of a skipped stretch
         handled = np.zeros(n, bool)
 
         def reject(
@@ -204,6 +205,8 @@ def iter_fixed(
         for k, why in chunk.problems.items():
             if k < n:
                 reject(k, codes.FRAMING, why)
+                if k in chunk.spans:
+                    spans[int(records[k])] = chunk.spans[k]
         types = _dispatch(d, codec, chunk, n)
         for i in np.flatnonzero((types < 0) & ~handled):
             tag = chunk.raw(int(i))[(d.record_type_field.start - 1) if d.record_type_field else 0 :][:4]
@@ -240,7 +243,7 @@ def iter_fixed(
             else:
                 _controls(reader, rt, columns, recs, keep)
         for rec in sorted(pending):
-            reader.reject(*rec)
+            reader.reject(*rec, span=spans.get(rec[0]))
         seen += n
         yield from out
         if limit is not None and seen >= limit:

@@ -10,12 +10,13 @@ becomes a record flagged with a framing problem, carrying its raw bytes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 
+from . import resync
 from .definition import Framing
 
 
@@ -32,7 +33,6 @@ class ByteStream(Protocol):
 
 
 _BLOCK = 1 << 22
-_RAW_CAP = 1 << 16  # raw bytes kept for one unframeable tail
 
 
 @dataclass
@@ -46,6 +46,8 @@ class Chunk:
     stride: int | None = None  # uniform chunk: starts[i] == i * stride, all lengths equal
     problems: dict[int, str] = field(default_factory=dict)  # record index → framing problem
     offsets: np.ndarray | None = None  # file offset per record when buf is not a slice of the file
+    spans: dict[int, tuple[int, str]] = field(default_factory=dict)  # record index → (size, sha256)
+    # of a skipped stretch whose raw() is only a preview (resync.Skipped)
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -207,108 +209,196 @@ def _frame_rdw_stream(f: ByteStream, max_records: int) -> Iterator[Chunk]:
             continue
         starts: list[int] = []
         lengths: list[int] = []
-        pos, problem = 0, ""
+        pos, problem, short = 0, "", False
         view = memoryview(data)
         while pos < len(data) and len(starts) < max_records:
             left = len(data) - pos
             if left < 4:
-                problem = f"truncated RDW ({left} bytes)"
+                problem, short = f"truncated RDW ({left} bytes)", True
                 break
             rlen = int.from_bytes(view[pos : pos + 2], "big")
             if view[pos + 2 : pos + 4] != b"\0\0" or rlen < 4:
                 problem = f"bad RDW {view[pos : pos + 4].hex()}"
                 break
             if rlen > left:
-                problem = f"truncated record: RDW says {rlen} bytes, {left} left"
+                problem, short = f"truncated record: RDW says {rlen} bytes, {left} left", True
                 break
             starts.append(pos + 4)
             lengths.append(rlen - 4)
             pos += rlen
-        if problem and not eof:  # maybe only the end of the block: read on before judging
-            if starts:
-                yield _general(data[:pos], base, starts, lengths)
-                data, base = data[pos:], base + pos
-            else:
-                need_more = True
+        del view
+        if starts:
+            yield _general(data[:pos], base, starts, lengths)
+        if problem and short and not eof:  # maybe only the end of the buffer: read on before judging
+            need_more = not starts
+            data, base = data[pos:], base + pos
             continue
         if problem:
-            rest = len(data) - pos
-            starts.append(pos)
-            lengths.append(min(rest, _RAW_CAP))
-            yield _general(
-                data[: pos + lengths[-1]],
-                base,
-                starts,
-                lengths,
-                {len(starts) - 1: f"{problem}; {rest} bytes from here not framed"},
-            )
-            return
-        yield _general(data[:pos], base, starts, lengths)
+            sk, data, base, eof, resumed = skip_stream(f, data, base, pos, problem, eof, rdw_finder)
+            yield skipped_chunk(sk, resync.CHAIN if resumed else resync.FILE_END)
+            if not resumed:
+                return
+            continue
         data, base = data[pos:], base + pos
+
+
+def rdw_finder(data: bytes, start: int, eof: bool) -> tuple[int | None, int]:
+    """``resync.rdw_chain`` over the bytes read so far (their end is the file's end at EOF)."""
+    return resync.rdw_chain(np.frombuffer(data, np.uint8), start, len(data), len(data), eof)
+
+
+def skip_stream(
+    f: ByteStream,
+    data: bytes,
+    base: int,
+    pos: int,
+    problem: str,
+    eof: bool,
+    finder: Callable[[bytes, int, bool], tuple[int | None, int]],
+) -> tuple[resync.Skipped, bytes, int, bool, bool]:
+    """Skip from the damage at ``data[pos]`` to the next plausible chain (``finder``), reading on
+    as needed; only bytes still undecided are held. Returns (the skipped stretch, the buffer from
+    the chain on, its file offset, eof, whether a chain was found)."""
+    sk = resync.Skipped(base + pos, problem)
+    search = pos + 1
+    while True:
+        q, settled = finder(data, search, eof)
+        if q is not None:
+            sk.add(memoryview(data)[pos:q])
+            return sk, data[q:], base + q, eof, True
+        if eof:
+            sk.add(memoryview(data)[pos:])
+            return sk, b"", base + len(data), eof, False
+        sk.add(memoryview(data)[pos:settled])
+        data, base, pos, search = data[settled:], base + settled, 0, 0
+        more = f.read(_BLOCK)
+        eof = not more
+        data += more
+
+
+def skipped_chunk(sk: resync.Skipped, to: str) -> Chunk:
+    """The one flagged record of a skipped stretch: its preview, the size and SHA-256 of all of it."""
+    c = _general(sk.preview, sk.offset, [0], [len(sk.preview)], {0: sk.reason(to)})
+    c.spans[0] = (sk.size, sk.sha256)
+    return c
 
 
 def walk_records(f: ByteStream, max_records: int, blocked: bool = True) -> Iterator[Chunk]:
     """RDW records (VB: in BDW blocks) walked one by one over the whole file in memory.
 
     The plain reference that the streamed framers (``_frame_rdw_stream``, ``vb.frame_vb``) are
-    tested against: same records, same flagged last record, in the same order."""
+    tested against: same records, same skipped stretches (plain-Python chain checks here, numpy
+    in ``resync``), in the same order."""
     data = f.read()  # the walk needs random access
     view = memoryview(data)
-    pos, n_total = 0, len(data)
+    n = len(data)
     starts: list[int] = []
     lengths: list[int] = []
-    problems: dict[int, str] = {}
-    chunk_base = 0
-    block_end = n_total
 
-    def flush(upto: int) -> Chunk:
-        nonlocal starts, lengths, problems, chunk_base
-        c = _general(data[chunk_base:upto], chunk_base, [s - chunk_base for s in starts], lengths, problems)
-        starts, lengths, problems, chunk_base = [], [], {}, upto
-        return c
+    def flush() -> Iterator[Chunk]:
+        if starts:
+            yield _general(data, 0, list(starts), list(lengths))
+            starts.clear()
+            lengths.clear()
 
-    def bad(reason: str) -> None:
-        nonlocal pos
-        starts.append(pos)
-        lengths.append(min(n_total - pos, _RAW_CAP))
-        problems[len(starts) - 1] = f"{reason}; {n_total - pos} bytes from here not framed"
-        pos = n_total
+    def skip(at: int, problem: str, end: int, chain: Callable[[int, int], bool], to_end: str
+             ) -> Iterator[Chunk | int]:  # fmt: skip
+        q = next((q for q in range(at + 1, end) if chain(q, end)), None)
+        sk = resync.Skipped(at, problem)
+        sk.add(view[at : end if q is None else q])
+        yield from flush()
+        yield skipped_chunk(sk, to_end if q is None else resync.CHAIN)
+        yield end if q is None else q
 
-    if blocked:
-        block_end = pos
-    while pos < n_total:
-        if blocked and pos >= block_end:
-            if n_total - pos < 4:
-                bad(f"truncated BDW ({n_total - pos} bytes)")
-                break
-            bdw = int.from_bytes(view[pos : pos + 4], "big")
-            blen = (bdw & 0x7FFFFFFF) if bdw & 0x80000000 else bdw >> 16
-            if (not bdw & 0x80000000 and view[pos + 2 : pos + 4] != b"\0\0") or blen < 4:
-                bad(f"bad BDW {view[pos : pos + 4].hex()}")
-                break
-            block_end = min(pos + blen, n_total)
-            if pos + blen > n_total:
-                bad(f"truncated block: BDW says {blen} bytes, {n_total - pos} left")
-                break
-            pos += 4
-            continue
-        if block_end - pos < 4:
-            bad(f"truncated RDW ({block_end - pos} bytes)")
-            break
-        rlen = int.from_bytes(view[pos : pos + 2], "big")
-        if view[pos + 2 : pos + 4] != b"\0\0" or rlen < 4:
-            bad(f"bad RDW {view[pos : pos + 4].hex()}")
-            break
-        if pos + rlen > block_end:
-            bad(f"truncated record: RDW says {rlen} bytes, {block_end - pos} left")
-            break
-        starts.append(pos + 4)
-        lengths.append(rlen - 4)
-        pos += rlen
-        if len(starts) >= max_records:
-            yield flush(pos)
-    if starts:
-        yield flush(n_total)
+    def records(lo: int, hi: int) -> Iterator[Chunk]:  # the RDWs of [lo, hi)
+        pos = lo
+        while pos < hi:
+            problem = _rdw_problem(view, pos, hi)
+            if problem:
+                to_end = resync.BLOCK_END if blocked else resync.FILE_END
+                *out, nxt = skip(pos, problem, hi, _plain_rdw_chain(view), to_end)
+                yield from out  # type: ignore[misc]
+                pos = nxt  # type: ignore[assignment]
+                continue
+            rlen = int.from_bytes(view[pos : pos + 2], "big")
+            starts.append(pos + 4)
+            lengths.append(rlen - 4)
+            pos += rlen
+            if len(starts) >= max_records:
+                yield from flush()
+
+    if not blocked:
+        yield from records(0, n)
+    else:
+        pos = 0
+        while pos < n:
+            blen = resync.bdw_length(view, pos) if n - pos >= 4 else None
+            problem = (f"truncated BDW ({n - pos} bytes)" if n - pos < 4 else f"bad BDW {view[pos : pos + 4].hex()}"
+                       if blen is None else f"truncated block: BDW says {blen} bytes, {n - pos} left"
+                       if pos + blen > n else "")  # fmt: skip
+            if problem:
+                *out, nxt = skip(pos, problem, n, _plain_block_chain(view), resync.FILE_END)
+                yield from out  # type: ignore[misc]
+                pos = nxt  # type: ignore[assignment]
+                continue
+            assert blen is not None
+            yield from records(pos + 4, pos + blen)
+            pos += blen
+    yield from flush()
+
+
+def _rdw_problem(view: memoryview, pos: int, hi: int) -> str:
+    if hi - pos < 4:
+        return f"truncated RDW ({hi - pos} bytes)"
+    rlen = int.from_bytes(view[pos : pos + 2], "big")
+    if view[pos + 2 : pos + 4] != b"\0\0" or rlen < 4:
+        return f"bad RDW {view[pos : pos + 4].hex()}"
+    if pos + rlen > hi:
+        return f"truncated record: RDW says {rlen} bytes, {hi - pos} left"
+    return ""
+
+
+def _plain_rdw_chain(view: memoryview) -> Callable[[int, int], bool]:
+    """Whether a plausible RDW chain starts at ``q`` and stays inside ``end`` (plain Python)."""
+
+    def chain(q: int, end: int) -> bool:
+        p = q
+        for j in range(resync.K):
+            if p == end:
+                return j > 0
+            rl = int.from_bytes(view[p : p + 2], "big")
+            if p + 4 > end or view[p + 2 : p + 4] != b"\0\0" or rl < resync.MIN_RDW or p + rl > end:
+                return False
+            p += rl
+        return True
+
+    return chain
+
+
+def _plain_block_chain(view: memoryview) -> Callable[[int, int], bool]:
+    """Whether a plausible chain of VB blocks (each starting with a valid RDW) starts at ``q`` (plain Python)."""
+
+    def fits(p: int, end: int) -> int:
+        blen = resync.bdw_length(view, p) if p + 8 <= end else None
+        if blen is None or blen < 4 + resync.MIN_RDW or p + blen > end:
+            return 0
+        rl = int.from_bytes(view[p + 4 : p + 6], "big")  # the block's first RDW only
+        if view[p + 6 : p + 8] != b"\0\0" or rl < resync.MIN_RDW or rl > blen - 4:
+            return 0
+        return blen
+
+    def chain(q: int, end: int) -> bool:
+        p = q
+        for j in range(resync.K):
+            if p == end:
+                return j > 0
+            blen = fits(p, end)
+            if not blen:
+                return False
+            p += blen
+        return True
+
+    return chain
 
 
 def frame(f: ByteStream, framing: Framing, length: int | None, max_records: int) -> Iterator[Chunk]:

@@ -13,9 +13,10 @@ larger). In each buffer:
    without the BDWs, so the decoder gets a strided ``(n, L)`` view as for RDW files; each
    record's file offset is kept in ``Chunk.offsets``. Anything else becomes a general chunk.
 
-Broken framing gives exactly the records and the one flagged last record of the plain walk
-(``framing.walk_records``): the first problem in file order wins, its raw bytes (up to
-``_RAW_CAP``) and the count of bytes not framed from there to the end of the file.
+Broken framing gives exactly the records and skipped stretches of the plain walk
+(``framing.walk_records``): a bad BDW is skipped to the next plausible chain of blocks, a bad
+RDW inside a block to the next plausible RDW chain in that block or to its end (``resync``);
+each skipped stretch is one flagged record carrying a preview, its size and SHA-256.
 """
 
 from __future__ import annotations
@@ -25,20 +26,10 @@ from collections.abc import Iterator
 import numpy as np
 
 from . import framing as fr
+from . import resync
+from .resync import bdw_length
 
 _MIN_RUN = 64  # shorter runs of equal records go into a general chunk (no copy)
-
-
-def _bdw_length(data: bytes, pos: int) -> int | None:
-    """Block length from the BDW at ``pos`` (None when it is malformed)."""
-    bdw = int.from_bytes(data[pos : pos + 4], "big")
-    if bdw & 0x80000000:
-        blen = bdw & 0x7FFFFFFF
-    else:
-        if data[pos + 2 : pos + 4] != b"\0\0":
-            return None
-        blen = bdw >> 16
-    return blen if blen >= 4 else None
 
 
 def _walk_block(data: bytes, lo: int, hi: int) -> tuple[list[int], list[int], int, str]:
@@ -180,7 +171,7 @@ def frame_vb(f: fr.ByteStream, max_records: int) -> Iterator[fr.Chunk]:
             if len(data) - pos < 4:
                 problem = "" if not eof else f"truncated BDW ({len(data) - pos} bytes)"
                 break
-            blen = _bdw_length(data, pos)
+            blen = bdw_length(data, pos)
             if blen is None:
                 problem = f"bad BDW {data[pos : pos + 4].hex()}"
                 break
@@ -192,30 +183,43 @@ def frame_vb(f: fr.ByteStream, max_records: int) -> Iterator[fr.Chunk]:
         # 2. the records of those blocks; an RDW problem comes before any BDW problem after it
         buf = np.frombuffer(data, np.uint8)
         rpos, rlens, at, rproblem = _records(data, buf, blocks)
-        if rproblem:
-            pos, problem = at, rproblem
         yield from _chunks(data, buf, base, rpos, rlens, max_records)
-        if problem:
-            yield _bad(f, data, base, pos, problem, eof)
-            return
+        if rproblem:  # skip inside its block, then go on with the next block
+            start, blen = next(b for b in reversed(blocks) if b[0] <= at)
+            yield from _resync_in_block(data, buf, base, at, rproblem, start + blen, max_records)
+            data, base, want = data[start + blen :], base + start + blen, fr._BLOCK
+            continue
+        if problem:  # a bad BDW: skip to the next plausible chain of blocks
+            sk, data, base, eof, resumed = fr.skip_stream(f, data, base, pos, problem, eof, _block_finder)
+            yield fr.skipped_chunk(sk, resync.CHAIN if resumed else resync.FILE_END)
+            if not resumed:
+                return
+            want = fr._BLOCK
+            continue
         if not blocks and not eof:  # one block larger than the buffer: read until it is whole
-            want = max(len(data) + fr._BLOCK, _bdw_length(data, 0) or 0)
+            want = max(len(data) + fr._BLOCK, bdw_length(data, 0) or 0)
             continue
         data, base, want = data[pos:], base + pos, fr._BLOCK
         if eof and not data:
             return
 
 
-def _bad(f: fr.ByteStream, data: bytes, base: int, pos: int, problem: str, eof: bool) -> fr.Chunk:
-    """The flagged last record: raw bytes from ``pos`` (up to _RAW_CAP), bytes left to the end."""
-    tail = data[pos:]
-    rest = len(tail)
-    while not eof:
-        more = f.read(fr._BLOCK)
-        if not more:
-            break
-        if len(tail) < fr._RAW_CAP:
-            tail += more[: fr._RAW_CAP - len(tail)]
-        rest += len(more)
-    raw = tail[: fr._RAW_CAP]
-    return fr._general(raw, base + pos, [0], [len(raw)], {0: f"{problem}; {rest} bytes from here not framed"})
+def _block_finder(data: bytes, start: int, eof: bool) -> tuple[int | None, int]:
+    return resync.block_chain(data, start, len(data), len(data), eof)
+
+
+def _resync_in_block(data: bytes, buf: np.ndarray, base: int, at: int, problem: str, hi: int, max_records: int
+                     ) -> Iterator[fr.Chunk]:  # fmt: skip
+    """A damaged RDW at ``at`` inside the block ending at ``hi``: skip to the next plausible RDW
+    chain inside the block (or to its end), read its records, and again after any further damage."""
+    while True:
+        q, _ = resync.rdw_chain(buf, at + 1, hi, hi, True)
+        sk = resync.Skipped(base + at, problem)
+        sk.add(memoryview(data)[at : hi if q is None else q])
+        yield fr.skipped_chunk(sk, resync.BLOCK_END if q is None else resync.CHAIN)
+        if q is None:
+            return
+        p, ln, at, problem = _walk_block(data, q, hi)
+        yield from _chunks(data, buf, base, np.array(p, np.int64), np.array(ln, np.int64), max_records)
+        if not problem:
+            return
