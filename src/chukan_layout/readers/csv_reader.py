@@ -48,6 +48,7 @@ from .csv_guard import ByteGuard, GuardTripped
 from .definition import CsvDefinition
 from .fixed_width import constant_strings, int64_array
 from .framing import ByteStream
+from .resync import Skipped
 
 MAX_RECORD_BYTES = 1 << 20
 _BLOCK = 1 << 22
@@ -310,6 +311,15 @@ def _careful(
                     )
                 return
             after = nl[nl >= s0]
+            if not len(after) and not eof:  # the line goes on past this block: one record, however long
+                line, ending, pending, eof = _long_line(f, data[s0:], base + s0, quote, decoder)
+                record += 1
+                if record > skip_upto:
+                    reader.stats.records_seen += 1
+                    reader.reject(record, base + s0, line.preview, codes.CSV_STRUCTURE, line.reason("its line end"),
+                                  span=None if decoder is not None else (line.size, line.sha256))  # fmt: skip
+                base += s0 + line.size + len(ending)
+                continue
             cut = int(after[0]) + 1 if len(after) else len(data)
             record += 1
             if record > skip_upto:
@@ -328,6 +338,33 @@ def _careful(
         pending, base = data[stop:], base + stop
         if eof and not pending:
             return
+
+
+def _long_line(f: ByteStream, head: bytes, offset: int, quote: int, decoder: object
+               ) -> tuple[Skipped, bytes, bytes, bool]:  # fmt: skip
+    """A physical line longer than a block (a quote never closed, or no line end at all), read on
+    to its line end holding only a preview and a hash (issue 14: a 50 MiB unclosed quoted field
+    used to count as one record per 4 MiB block). Returns the line (without its line end), the
+    line end, the bytes after it and whether the file ended."""
+    problem = ("unbalanced quote: a quoted field is not closed on this line" if quote in head
+               else f"no line end in the first {len(head)} bytes of this line")  # fmt: skip
+    line = Skipped(offset, problem)
+    chunk = head
+    while True:
+        i = chunk.find(b"\n")
+        if i >= 0:
+            cr = i > 0 and chunk[i - 1] == 0x0D
+            line.add(chunk[: i - cr])
+            return line, chunk[i - cr : i + 1], chunk[i + 1 :], False
+        more = f.read(_BLOCK)
+        if decoder is not None:
+            more = decoder.decode(more, final=not more).encode("utf-8")  # type: ignore[attr-defined]
+        if not more:
+            line.add(chunk)
+            return line, b"", b"", True
+        keep = 1 if chunk.endswith(b"\r") else 0  # a CR whose LF is in the next block
+        line.add(chunk[: len(chunk) - keep])
+        chunk = chunk[len(chunk) - keep :] + more
 
 
 def _ragged_reason(nfields: int, names: list[str]) -> str:
