@@ -3,9 +3,12 @@ the obvious pandas approach and DuckDB, in one invocation, each case in its own 
 
     .venv/bin/python benchmarks/bench_reconcile.py --residents 200000 1000000
     .venv/bin/python benchmarks/bench_reconcile.py --residents 200000 --write   # update RESULTS.md
+    .venv/bin/python benchmarks/bench_reconcile.py --data /work/data/town_1000000  # an existing town
 
 The pair of files: ``generate --vendor migrated`` (golden = OLD, the migrated re-export = NEW,
-migration defects at 0.1 %, a few trailing blanks). Cases, on the same two files:
+migration defects at 0.1 %, a few trailing blanks), or ``--data TOWN``: ``TOWN/golden/juki_jumin.csv``
+and ``TOWN/migrated/juki_jumin.csv`` of a town generated with ``--vendor …,migrated`` (whatever its
+``--faults``). Cases, on the same two files:
 
 - ``reconcile``: ``chukan_layout.reconcile`` (keyed, item-level differences, 照合表, reports), 2 workers;
 - ``validate``: ``chukan_layout.validate`` of both files (the floor the issue compares with), 2 workers;
@@ -45,6 +48,20 @@ def make_pair(residents: int, out: str) -> dict[str, Any]:
             "bytes": old.stat().st_size + new.stat().st_size, "seconds": time.perf_counter() - t}  # fmt: skip
 
 
+def existing_pair(town: Path) -> dict[str, Any]:
+    """The golden and migrated 住民 files of a generated town."""
+    import json
+
+    old, new = town / "golden" / "juki_jumin.csv", town / "migrated" / "juki_jumin.csv"
+    with open(old, "rb") as f:
+        rows = (
+            sum(buf.count(b"\n") for buf in iter(lambda: f.read(1 << 24), b"")) - 1
+        )  # quoted newlines: none
+    residents = json.loads((town / "manifest.json").read_text(encoding="utf-8"))["params"]["residents"]
+    return {"old": str(old), "new": str(new), "rows": rows, "residents": residents,
+            "bytes": old.stat().st_size + new.stat().st_size, "seconds": 0.0}  # fmt: skip
+
+
 def ours_reconcile(old: str, new: str, out: str, workers: int = 2) -> dict[str, Any]:
     import chukan_layout as cl
 
@@ -64,9 +81,24 @@ def ours_validate(old: str, new: str, workers: int = 2) -> dict[str, Any]:
     return {"records": rep.totals.records_read}
 
 
-def pandas_merge(old: str, new: str) -> dict[str, Any]:
+def pandas_merge(old: str, new: str, limit_gib: float = 0) -> dict[str, Any]:
+    """The obvious pandas approach; with ``limit_gib`` its address space is capped (a shared
+    machine: past the cap it stops with MemoryError instead of pushing the others out)."""
     import pandas as pd
 
+    if limit_gib:
+        import resource
+
+        cap = int(limit_gib * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        try:
+            return _pandas_merge(pd, old, new)
+        except MemoryError:
+            return {"error": f"MemoryError: did not fit in {limit_gib:g} GiB of address space"}
+    return _pandas_merge(pd, old, new)
+
+
+def _pandas_merge(pd: Any, old: str, new: str) -> dict[str, Any]:
     a = pd.read_csv(old, dtype=str, keep_default_na=False)
     b = pd.read_csv(new, dtype=str, keep_default_na=False)
     m = a.merge(b, on=KEY, how="outer", indicator=True, suffixes=("_old", "_new"))
@@ -113,16 +145,26 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--residents", type=int, nargs="+", default=[200_000])
+    ap.add_argument("--data", type=Path, nargs="*", default=[],
+                    help="existing towns (golden/ + migrated/ juki_jumin.csv) instead of --residents")  # fmt: skip
+    ap.add_argument("--pandas-limit-gib", type=float, default=0, help="cap pandas' address space (0: none)")
     ap.add_argument("--cases", default="reconcile,reconcile_1w,validate,pandas,duckdb")
     ap.add_argument("--write", action="store_true", help="append the figures to benchmarks/RESULTS.md")
     args = ap.parse_args(argv)
     cases = args.cases.split(",")
     lines = []
-    for n in args.residents:
+    runs: list[Any] = [*args.data] if args.data else list(args.residents)
+    for n in runs:
         with tempfile.TemporaryDirectory(prefix="bench-reconcile-") as tmp:
-            # generated in its own process: the parent stays small (a child's ru_maxrss starts from
-            # its parent's at fork, so a big parent would inflate every case's peak RSS)
-            pair = run_case("bench_reconcile:make_pair", residents=n, out=str(Path(tmp) / "town"))["result"]
+            if isinstance(n, Path):
+                pair = existing_pair(n)
+                n = pair["residents"]
+            else:
+                # generated in its own process: the parent stays small (a child's ru_maxrss starts
+                # from its parent's at fork, so a big parent would inflate every case's peak RSS)
+                pair = run_case("bench_reconcile:make_pair", residents=n, out=str(Path(tmp) / "town"))[
+                    "result"
+                ]
             print(f"{n:,} residents: {pair['rows']:,} 住民 rows per side, {pair['bytes'] / 2**20:,.0f} MiB "
                   f"(generated in {pair['seconds']:.0f} s); load {os.getloadavg()[0]:.1f}")  # fmt: skip
             got: dict[str, dict[str, Any]] = {}
@@ -131,13 +173,15 @@ def main(argv: list[str] | None = None) -> int:
                 target = {"reconcile": "bench_reconcile:ours_reconcile", "reconcile_1w": "bench_reconcile:ours_reconcile",
                           "validate": "bench_reconcile:ours_validate",
                           "pandas": "bench_reconcile:pandas_merge", "duckdb": "bench_reconcile:duckdb_join"}[case]  # fmt: skip
+                if case == "pandas" and args.pandas_limit_gib:
+                    kw["limit_gib"] = args.pandas_limit_gib
                 if case.startswith("reconcile"):
                     kw["out"] = str(Path(tmp) / "reconcile")
                     kw["workers"] = 1 if case == "reconcile_1w" else 2
                 r = run_case(target, **kw)
                 got[case] = r
                 print(f"  {case:<12} {r['seconds']:7.1f} s  cpu {r['cpu_seconds']:6.1f} s  {pair['rows'] / r['seconds']:>8,.0f} rows/s  "
-                      f"RSS {r['peak_rss_mib']:6.0f} MiB (tree {r['peak_tree_rss_mib']:6.0f})  "
+                      f"RSS {r['peak_rss_mib']:6.0f} MiB (worker {r['peak_child_rss_mib']:4.0f}, tree {r['peak_tree_rss_mib']:6.0f})  "
                       f"load {r['load_before']:.1f}  {r['result']}")  # fmt: skip
             if "reconcile" in got:
                 ours = got["reconcile"]["seconds"]

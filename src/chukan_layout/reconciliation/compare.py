@@ -1,13 +1,14 @@
 """Compare one bucket: the OLD and NEW records whose keys hash to it (a Grace hash join's second half).
 
-Within a bucket (both sides' Arrow IPC spill files, memory-mapped):
+Within a bucket (both sides' Arrow IPC spill files, memory-mapped; a record is one ``_row``
+cell, see :mod:`.spill`):
 
 1. duplicated keys on either side: every occurrence after the first (by file, record) is a
    ``duplicate_old`` / ``duplicate_new`` difference; the first occurrence takes part in the join;
 2. the join of the unique keys (one lexsort over both sides' 128-bit codes): keys only in
    OLD (``only_old``), only in NEW (``only_new``), and matched pairs;
-3. matched pairs compared item by item (vectorized ``not_equal`` per column); a differing
-   cell that a declared equivalence accepts is counted as that equivalence, any other is a
+3. matched pairs compared as whole records (one vectorized ``equal`` on ``_row``); the pairs
+   that differ are split into items and compared item by item; a differing cell that a declared equivalence accepts is counted as that equivalence, any other is a
    ``changed`` difference with its item and both values.
 
 Difference rows go to a part file (header-less CSV, cells formula-guarded); the parent
@@ -29,6 +30,7 @@ import pyarrow.csv as pacsv
 
 from ..findings import mask_value
 from .equivalence import BLANKS, Equivalences
+from .spill import split_items
 
 COLUMNS = ["layout", "kind", "key", "item", "item_name", "old_value", "new_value",
            "old_file", "old_record", "new_file", "new_record"]  # fmt: skip
@@ -45,7 +47,8 @@ class BucketTask:
     old_path: str | None
     new_path: str | None
     key: list[str]
-    items: list[str]
+    columns: list[str]  # every item of the layout, in the order of the ``_row`` cells
+    items: list[str]  # the items compared (those both sides carry)
     dates: list[str]
     sensitivity: dict[str, str]
     item_names: dict[str, str]
@@ -132,11 +135,11 @@ def compare_bucket(task: BucketTask) -> BucketResult:
     """Compare one bucket and write its difference rows (see the module docstring)."""
     res = BucketResult(task.layout, task.bucket)
     old, new = _load(task.old_path), _load(task.new_path)
-    empty = {"_hi": np.zeros(0, np.uint64), "_lo": np.zeros(0, np.uint64)}
+    empty = np.zeros(0, np.uint64)
 
     def codes(t: pa.Table | None) -> tuple[np.ndarray, np.ndarray]:
         if t is None:
-            return empty["_hi"], empty["_lo"]
+            return empty, empty
         return t.column("_hi").to_numpy(), t.column("_lo").to_numpy()
 
     oh, ol = codes(old)
@@ -145,10 +148,12 @@ def compare_bucket(task: BucketTask) -> BucketResult:
     res.counts["new_records"] += nh.size
     rows = _Rows()
     lay = task.layout
+    at = {item: i for i, item in enumerate(task.columns)}
+    key_at = [at[k] for k in task.key]
 
     def keys(t: pa.Table, idx: np.ndarray) -> pa.Array:
-        sub = t.select(task.key).take(pa.array(idx))
-        parts = [_masked(sub.column(k).combine_chunks(), k, task) for k in task.key]
+        cols = split_items(t.column("_row").take(pa.array(idx)), key_at)
+        parts = [_masked(c, k, task) for c, k in zip(cols, task.key, strict=True)]
         return parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "|")
 
     def refs(t: pa.Table, idx: np.ndarray, files: list[str]) -> tuple[pa.Array, pa.Array]:
@@ -182,49 +187,16 @@ def compare_bucket(task: BucketTask) -> BucketResult:
             )
             res.counts[kind] += idx.size
     res.counts["matched"] += oi.size
-    changed_rows = np.zeros(oi.size, dtype=bool)
+    n_changed = 0
     if oi.size and old is not None and new is not None:
-        ot, nt = old.take(pa.array(oi)), new.take(pa.array(ni))
-        of, orec = refs(old, oi, task.old_files)
-        nf, nrec = refs(new, ni, task.new_files)
-        for item in task.items:
-            a, b = ot.column(item).combine_chunks(), nt.column(item).combine_chunks()
-            diff = np.asarray(pc.not_equal(a, b).to_numpy(zero_copy_only=False), dtype=bool)
-            if not diff.any():
-                continue
-            pos = np.flatnonzero(diff)
-            real = np.ones(pos.size, dtype=bool)
-            names = task.equiv.names()
-            if names:
-                ad, bd = a.take(pa.array(pos)), b.take(pa.array(pos))
-                if "trailing_blanks" in names and len(names) == 1:  # the common case, vectorized
-                    same = pc.equal(
-                        pc.utf8_rtrim(ad, characters=BLANKS), pc.utf8_rtrim(bd, characters=BLANKS)
-                    )
-                    real = ~np.asarray(same.to_numpy(zero_copy_only=False), dtype=bool)
-                    if (~real).any():
-                        res.equivalences[(item, "trailing_blanks")] += int((~real).sum())
-                else:
-                    av, bv = ad.to_pylist(), bd.to_pylist()
-                    nfl, nrl = nf.take(pa.array(pos)).to_pylist(), nrec.take(pa.array(pos)).to_pylist()
-                    is_date = item in task.dates
-                    for k in range(pos.size):
-                        eq = task.equiv.classify(av[k], bv[k], item, is_date, ((nfl[k], nrl[k]),))
-                        if eq is not None:
-                            real[k] = False
-                            res.equivalences[(item, eq)] += 1
-            pos = pos[real]
-            if not pos.size:
-                continue
-            changed_rows[pos] = True
-            res.by_item[item] += pos.size
-            p = pa.array(pos)
-            rows.add(pos.size, layout=lay, kind="changed", key=keys(old, oi[pos]), item=item,
-                     item_name=task.item_names.get(item, ""), old_value=_masked(a.take(p), item, task),
-                     new_value=_masked(b.take(p), item, task), old_file=of.take(p), old_record=orec.take(p),
-                     new_file=nf.take(p), new_record=nrec.take(p))  # fmt: skip
-    res.counts["changed"] += int(changed_rows.sum())
-    res.counts["identical"] += int(oi.size - changed_rows.sum())
+        # whole records first (one comparison per pair); only the pairs that differ are split
+        # into items, so the cost of a bucket is one pass over its bytes plus its differences
+        same = pc.equal(old.column("_row").take(pa.array(oi)), new.column("_row").take(pa.array(ni)))
+        differ = np.flatnonzero(~np.asarray(same.to_numpy(), dtype=bool))
+        if differ.size:
+            n_changed = _changed(task, res, rows, old, new, oi[differ], ni[differ], at, keys, refs)
+    res.counts["changed"] += n_changed
+    res.counts["identical"] += int(oi.size - n_changed)
     table = rows.table()
     if table is not None:
         res.rows = table.num_rows
@@ -237,6 +209,53 @@ def compare_bucket(task: BucketTask) -> BucketResult:
         res.part_path = task.part_path
     pa.default_memory_pool().release_unused()  # give the bucket's pages back before the next one
     return res
+
+
+def _changed(task: BucketTask, res: BucketResult, rows: _Rows, old: pa.Table, new: pa.Table, oi: np.ndarray,
+             ni: np.ndarray, at: dict[str, int], keys: Any, refs: Any) -> int:  # fmt: skip
+    """Item-level differences of the matched pairs ``oi``/``ni`` whose records differ; returns
+    how many pairs differ in a compared item beyond the declared equivalences."""
+    lay = task.layout
+    pos_of = [at[i] for i in task.items]
+    olds = split_items(old.column("_row").take(pa.array(oi)), pos_of)
+    news = split_items(new.column("_row").take(pa.array(ni)), pos_of)
+    of, orec = refs(old, oi, task.old_files)
+    nf, nrec = refs(new, ni, task.new_files)
+    changed_rows = np.zeros(oi.size, dtype=bool)
+    names = task.equiv.names()
+    for item, a, b in zip(task.items, olds, news, strict=True):
+        diff = np.asarray(pc.not_equal(a, b).to_numpy(zero_copy_only=False), dtype=bool)
+        if not diff.any():
+            continue
+        pos = np.flatnonzero(diff)
+        real = np.ones(pos.size, dtype=bool)
+        if names:
+            ad, bd = a.take(pa.array(pos)), b.take(pa.array(pos))
+            if "trailing_blanks" in names and len(names) == 1:  # the common case, vectorized
+                same = pc.equal(pc.utf8_rtrim(ad, characters=BLANKS), pc.utf8_rtrim(bd, characters=BLANKS))
+                real = ~np.asarray(same.to_numpy(zero_copy_only=False), dtype=bool)
+                if (~real).any():
+                    res.equivalences[(item, "trailing_blanks")] += int((~real).sum())
+            else:
+                av, bv = ad.to_pylist(), bd.to_pylist()
+                nfl, nrl = nf.take(pa.array(pos)).to_pylist(), nrec.take(pa.array(pos)).to_pylist()
+                is_date = item in task.dates
+                for k in range(pos.size):
+                    eq = task.equiv.classify(av[k], bv[k], item, is_date, ((nfl[k], nrl[k]),))
+                    if eq is not None:
+                        real[k] = False
+                        res.equivalences[(item, eq)] += 1
+        pos = pos[real]
+        if not pos.size:
+            continue
+        changed_rows[pos] = True
+        res.by_item[item] += pos.size
+        p = pa.array(pos)
+        rows.add(pos.size, layout=lay, kind="changed", key=keys(old, oi[pos]), item=item,
+                 item_name=task.item_names.get(item, ""), old_value=_masked(a.take(p), item, task),
+                 new_value=_masked(b.take(p), item, task), old_file=of.take(p), old_record=orec.take(p),
+                 new_file=nf.take(p), new_record=nrec.take(p))  # fmt: skip
+    return int(changed_rows.sum())
 
 
 def _guard(col: pa.Array) -> pa.Array:

@@ -33,7 +33,9 @@ from .sources import Side, adapted_side, standard_side
 from .spill import LayoutSpill, spill_layout
 
 T = TypeVar("T")
-BUCKET_BYTES = 32 << 20  # CSV bytes (both sides) per bucket: a bucket pair and its matched copies ≈ 130 MB
+BUCKET_BYTES = (
+    64 << 20
+)  # CSV bytes (both sides) per bucket: a bucket pair of ``_row`` cells and the matched copies ≈ 130 MB
 MAX_PARTITIONS = 1024
 BATCH_ROWS = 32768  # rows per reader batch: a 住民 row is ~1.6 kB, so ≈ 50 MB
 
@@ -171,7 +173,7 @@ def reconcile(
             for b in range(parts[lid]):
                 tasks.append(BucketTask(
                     lid, b, o.buckets[b] if o.buckets else None, n.buckets[b] if n.buckets else None,
-                    key_of[lid], [i for i in lay.item_ids if i not in missing],
+                    key_of[lid], list(lay.item_ids), [i for i in lay.item_ids if i not in missing],
                     [it.id for it in lay.items if it.type is ItemType.DATE],
                     {it.id: it.sensitivity.value for it in lay.items}, {it.id: it.name for it in lay.items},
                     o.files, n.files, equiv, unmask, max_samples, str(work / "parts" / f"{lid}.{b:04d}.csv"),

@@ -6,8 +6,14 @@ exact for digit keys, a hash otherwise), its file and its record number, into bu
 ``partition_of(code)`` (:func:`chukan_layout.validation.store.partition_of`, the bucket
 function of the validator's spill stores). Both sides use the same bucket count per layout,
 so a key's OLD and NEW records meet in the same bucket and buckets compare one at a time.
-Buckets are Arrow IPC stream files in the run's private folder: memory stays one reader
-batch per side, whatever the file size. The 照合表 totals are accumulated on the way.
+
+A record is spilled as **one** binary cell, ``_row``: its items in layout order joined by the
+byte 0xFF, which never occurs in UTF-8 text, so the row splits back into exactly its items
+(:func:`split_items`). Five columns instead of one per item keep the per-batch cost of the
+bucket files small however many buckets a large input needs, and let the compare test whole
+records for equality at once. Buckets are Arrow IPC stream files (buffered writes) in the
+run's private folder: memory stays one reader batch per side, whatever the file size. The
+照合表 totals are accumulated on the way.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import ReconcileError
 from ..readers.api import Reject, read
@@ -31,7 +38,10 @@ from .sources import Side
 from .totals import TotalsAccumulator
 
 SORT_ROWS = 16384
+SEP = b"\xff"  # not a byte of any UTF-8 text: a row splits back into exactly its items
+ROW_TYPE = pa.large_binary()
 META = [("_hi", pa.uint64()), ("_lo", pa.uint64()), ("_file", pa.int32()), ("_record", pa.int64())]
+BUFFER_BUDGET = 8 << 20  # write buffers of one spill job, shared by its buckets
 
 
 @dataclass
@@ -49,8 +59,24 @@ class LayoutSpill:
     totals: dict[str, Any] = field(default_factory=dict)
 
 
-def bucket_schema(layout: Layout) -> pa.Schema:
-    return pa.schema([pa.field(i, pa.string()) for i in layout.item_ids] + [pa.field(n, t) for n, t in META])
+def bucket_schema() -> pa.Schema:
+    return pa.schema([pa.field("_row", ROW_TYPE)] + [pa.field(n, t) for n, t in META])
+
+
+def join_items(columns: list[pa.Array]) -> pa.Array:
+    """The items of each record as one ``_row`` cell (UTF-8 values joined by 0xFF)."""
+    cols = [c.cast(ROW_TYPE) for c in columns]
+    if len(cols) == 1:
+        return cols[0]
+    return pc.binary_join_element_wise(*cols, pa.scalar(SEP, ROW_TYPE))
+
+
+def split_items(rows: pa.Array | pa.ChunkedArray, positions: list[int]) -> list[pa.Array]:
+    """The items at ``positions`` (layout order) of ``_row`` cells, as string arrays."""
+    lists = pc.split_pattern(rows, pattern=SEP)
+    if isinstance(lists, pa.ChunkedArray):
+        lists = lists.combine_chunks()
+    return [pc.list_element(lists, p).cast(pa.string()) for p in positions]
 
 
 def _mapping(layout: Layout, names: list[str], file: str) -> dict[str, str]:
@@ -62,19 +88,21 @@ def _mapping(layout: Layout, names: list[str], file: str) -> dict[str, str]:
 
 
 class _Buckets:
-    def __init__(self, layout: Layout, parts: int, base: Path) -> None:
-        self.schema = bucket_schema(layout)
+    def __init__(self, parts: int, base: Path) -> None:
+        self.schema = bucket_schema()
         self.parts = parts
         self.bits = parts.bit_length() - 1
         self.base = base
+        self.buffer = max(16 << 10, min(512 << 10, BUFFER_BUDGET // parts))
         self.writers: list[pa.ipc.RecordBatchStreamWriter | None] = [None] * parts
+        self.sinks: list[pa.NativeFile | None] = [None] * parts
 
     def write(self, batch: pa.RecordBatch, codes: np.ndarray) -> None:
         if self.parts == 1:
             self._put(0, batch)
             return
         # bucket-sorted copies of 16,384 rows at a time: a 住民 row is ~1.6 kB, so a whole
-        # 65,536-row batch copied at once would add ~100 MB to the peak
+        # reader batch copied at once would add its size again to the peak
         for start in range(0, batch.num_rows, SORT_ROWS):
             sub, sub_codes = batch.slice(start, SORT_ROWS), codes[start : start + SORT_ROWS]
             part = partition_of(sub_codes, self.bits)
@@ -90,7 +118,12 @@ class _Buckets:
         w = self.writers[p]
         if w is None:
             self.base.mkdir(parents=True, exist_ok=True)
-            w = self.writers[p] = pa.ipc.new_stream(str(self.base / f"{p:04d}.arrow"), self.schema)
+            # buffered: a bucket gets a few hundred rows per write, unbuffered that is a
+            # system call per Arrow buffer
+            sink = self.sinks[p] = pa.output_stream(
+                str(self.base / f"{p:04d}.arrow"), buffer_size=self.buffer
+            )
+            w = self.writers[p] = pa.ipc.new_stream(sink, self.schema)
         w.write_batch(batch)
 
     def close(self) -> list[str | None]:
@@ -100,6 +133,9 @@ class _Buckets:
                 out.append(None)
             else:
                 w.close()
+                sink = self.sinks[p]
+                assert sink is not None
+                sink.close()
                 out.append(str(self.base / f"{p:04d}.arrow"))
         return out
 
@@ -115,7 +151,7 @@ def spill_layout(
 ) -> LayoutSpill:
     """Read every file of ``layout`` on ``side`` into ``parts`` buckets under ``work_dir``."""
     res = LayoutSpill(layout.id, side.name)
-    buckets = _Buckets(layout, parts, work_dir / side.name / layout.id)
+    buckets = _Buckets(parts, work_dir / side.name / layout.id)
     totals = TotalsAccumulator(layout, equiv, side.name)
     seen_items: set[str] = set()
     is_date = {it.id for it in layout.items if it.type is ItemType.DATE}
@@ -140,13 +176,14 @@ def spill_layout(
                 b = _to_layout(raw, layout, mapping, fi)
                 codes, _complete = key_codes(BatchContext(b), key)
                 meta = [pa.array(codes["hi"]), pa.array(codes["lo"])]
-                full = pa.RecordBatch.from_arrays(
-                    [*b.columns[: len(layout.item_ids)], *meta, b.column("_file"), b.column("_record")],
-                    schema=buckets.schema,
-                )
-                buckets.write(full, codes)
                 totals.add(b, is_date)
+                row = join_items(b.columns[: len(layout.item_ids)])
+                full = pa.RecordBatch.from_arrays(
+                    [row, *meta, b.column("_file"), b.column("_record")], schema=buckets.schema
+                )
                 res.records += b.num_rows
+                del b, raw  # the items now live in ``row``: let the reader's batch go first
+                buckets.write(full, codes)
     finally:
         res.buckets = buckets.close()
     res.missing_items = [i for i in layout.item_ids if i not in seen_items] if res.files else []
