@@ -14,6 +14,7 @@ boundaries (docs/design.md §4.9).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -160,6 +161,7 @@ def build_gaiji(opts: ConvertOptions, adapter_name: str) -> Any:
 BATCH_BYTES = (
     4 << 20
 )  # raw bytes per batch (as the CSV reader's blocks): wide fixed-width records get fewer rows
+STAGE_BYTES = 8 << 20  # raw bytes behind one batch of the later stages (see coalesce)
 
 
 def batch_rows(batch_size: int, d: Any) -> int:
@@ -168,6 +170,54 @@ def batch_rows(batch_size: int, d: Any) -> int:
         width = max(rt.record_length for rt in d.record_types)
         return max(1024, min(batch_size, BATCH_BYTES // width))
     return batch_size
+
+
+def stage_rows(batch_size: int, d: Any) -> int | None:
+    """Rows per batch of the stages after reading (adapt, 外字, validate, write), or ``None``
+    to keep the reader's batches (CSV: its blocks already hold ``batch_size`` rows or more text).
+
+    The raw matrix of a wide fixed-width record is mostly padding: the reader's batches stay
+    small (:data:`BATCH_BYTES`), but their trimmed, decoded values are a fraction of that, and
+    every later stage pays a fixed cost per item and batch. Decoded batches are therefore
+    joined up to the rows of :data:`STAGE_BYTES` of raw records (never beyond ``batch_size``)."""
+    if isinstance(d, FixedWidthDefinition):
+        width = max(rt.record_length for rt in d.record_types)
+        return max(1024, min(batch_size, STAGE_BYTES // width))
+    return None
+
+
+def coalesce(reader: Any, rows: int | None) -> Iterator[tuple[pa.RecordBatch, bool]]:
+    """The reader's batches joined into batches of at least ``rows`` rows (the last may be
+    short), in record order, each with whether a header record had been read when its
+    batches were.
+
+    Only batches of one schema (same record type) are joined, and a header record read in
+    between ends the group: each batch sees the header values it saw unjoined."""
+    if rows is None:
+        for batch in reader:
+            yield batch, bool(reader.headers)
+        return
+    group: list[pa.RecordBatch] = []
+    n = 0
+    headers = len(reader.headers)
+
+    def joined() -> pa.RecordBatch:
+        if len(group) == 1 or n == 0:
+            return group[0]
+        return pa.Table.from_batches(group).combine_chunks().to_batches()[0]
+
+    for batch in reader:
+        if group and (len(reader.headers) != headers or not batch.schema.equals(group[0].schema, True)):
+            yield joined(), headers > 0
+            group, n = [], 0
+        headers = len(reader.headers)
+        group.append(batch)
+        n += batch.num_rows
+        if n >= rows:
+            yield joined(), headers > 0
+            group, n = [], 0
+    if group:
+        yield joined(), headers > 0
 
 
 def _shift(batch: pa.RecordBatch, shift: int) -> pa.RecordBatch:
@@ -261,8 +311,8 @@ def run_partition(st: WorkerState, part: Partition) -> PartResult:
             for g in st.gaiji.stages.values():
                 g._summary = GaijiSummary()  # per-partition counters (the stage objects live on)
         seen = 0
-        for batch in reader:
-            if reader.headers:
+        for batch, header_read in coalesce(reader, stage_rows(opts.batch_size, src.definition)):
+            if header_read:
                 st.engine.header_values = {
                     k: str(v) for k, v in reader.headers[0].items() if k not in RESERVED
                 }
