@@ -67,17 +67,16 @@ def csv_cuts(path: str | Path, d: CsvDefinition, partition_bytes: int, encoding:
             if why is not None:
                 return [], why
             nb = len(a)
-            if target is not None and target <= base + nb:  # a cut may fall in this block
-                ends = scan.record_ends(a) + (base + 1)  # offsets after each record
-                while target is not None:
-                    i = int(np.searchsorted(ends, target))
-                    if i >= ends.size:
-                        break  # the next record end is in a later block
-                    cut = int(ends[i])
-                    if cut < size:
-                        cuts.append(CsvCut(cut, records + i + 1))
-                    while target is not None and target <= cut:
-                        target = next(targets, None)
+            while target is not None and target <= base + nb:  # a cut may fall in this block
+                end = scan.record_end(max(target - 1 - base, 0))  # the first record end at or after it
+                if end is None:
+                    break  # the next record end is in a later block
+                pos, rank = end
+                cut = base + pos + 1
+                if cut < size:
+                    cuts.append(CsvCut(cut, records + rank + 1))
+                while target is not None and target <= cut:
+                    target = next(targets, None)
             records += scan.ends
             base += nb
             cur = nxt
@@ -102,26 +101,25 @@ class _Scan:
         self.parity = 0  # quotes so far, mod 2
         self.prev = _BOF  # the byte before the current block
         self.ends = 0  # record ends in the last block judged
-        self._inside: np.ndarray = np.zeros(0, _LE64)
-        self._scratch = np.empty(block, bool)
+        self._ends: np.ndarray = np.zeros(0, _LE64)  # LF outside quotes, per bit
+        self._ranks: np.ndarray | None = None  # record ends in the words before each word
+        self._scratch = np.empty(block // 64 * 64 + 64, bool)
 
     def _bits(self, a: np.ndarray, byte: int, nwords: int) -> np.ndarray:
-        s = self._scratch[: a.size]
-        packed = np.packbits(np.equal(a, byte, out=s), bitorder="little")
-        out = np.zeros(nwords * 8, np.uint8)
-        out[: packed.size] = packed
-        return out.view(_LE64)
+        s = self._scratch[: nwords * 64]  # past len(a): zeros (set in block)
+        np.equal(a, byte, out=s[: a.size])
+        return np.packbits(s, bitorder="little").view(_LE64)
 
     def block(self, a: np.ndarray, base: int, after: int) -> str | None:
         """Judge block ``a`` (at file offset ``base``; ``after`` = the next byte or ``_BOF``)."""
-        if self._scratch.size < a.size:
-            self._scratch = np.empty(a.size, bool)
         n = a.size
         nw = n // 64 + 1  # room for bit n: the next block's first byte
+        if self._scratch.size < nw * 64:
+            self._scratch = np.empty(nw * 64, bool)
+        self._scratch[n : nw * 64] = False
         q, lf = self._bits(a, self.quote, nw), self._bits(a, 0x0A, nw)
         cr, dl = self._bits(a, 0x0D, nw), self._bits(a, self.delim, nw)
         inside = inside_quotes(q, self.parity)
-        self._inside = inside
         nq = int(np.bitwise_count(q).sum())
         if nq:
             # before an opening quote: delimiter, LF, a quote (the second of ""), or the start of the file
@@ -140,16 +138,32 @@ class _Scan:
             # inside quotes a CR is data; outside it would end a record: refuse only the latter
             if (cr & ~inside & ~_shift_down(lf_next)).any():
                 return "a carriage return without a line feed (bare CR line ends)"
-        self.ends = int(np.bitwise_count(lf & ~inside).sum())
+        self._ends = lf & ~inside
+        self._ranks = None
+        self.ends = int(np.bitwise_count(self._ends).sum())
         self.parity = (self.parity + nq) % 2
         self.prev = int(a[-1])
         return None
 
-    def record_ends(self, a: np.ndarray) -> np.ndarray:
-        """Positions (in the last judged block ``a``) of the LF bytes outside quotes."""
-        nl = np.flatnonzero(np.equal(a, 0x0A, out=self._scratch[: a.size]))
-        w = self._inside[nl >> 6] >> (nl & 63).astype(np.uint64)
-        return nl[(w & _ONE) == 0]
+    def record_end(self, start: int) -> tuple[int, int] | None:
+        """(position, record ends before it) of the first LF outside quotes at or after ``start`` in
+        the last judged block, or None."""
+        w = self._ends
+        k = start >> 6
+        if k >= w.size:
+            return None
+        first = int(w[k]) & ~((1 << (start & 63)) - 1)
+        if first == 0:
+            nz = np.flatnonzero(w[k + 1 :])
+            if nz.size == 0:
+                return None
+            k += 1 + int(nz[0])
+            first = int(w[k])
+        bit = (first & -first).bit_length() - 1
+        if self._ranks is None:
+            self._ranks = np.zeros(w.size, np.int64)
+            np.cumsum(np.bitwise_count(w[:-1]), out=self._ranks[1:])
+        return k * 64 + bit, int(self._ranks[k]) + (int(w[k]) & ((1 << bit) - 1)).bit_count()
 
 
 def _shift_up(w: np.ndarray, carry: bool) -> np.ndarray:

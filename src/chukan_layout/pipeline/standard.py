@@ -16,6 +16,7 @@ import itertools
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,21 +122,33 @@ def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingS
     for p, lid in zip(paths, ids, strict=True):  # a whole column missing from the header (issue 14)
         check_columns(specs[lid], header_names(p, encoding), p.name, fs)
     spool_dir = tempfile.mkdtemp(prefix="chukan-validate-", dir=opts.report_dir)
+    # SHA-256 of the inputs (for the report) in a thread while the partitions run (hashlib releases
+    # the GIL), started once the workers exist: no extra thread while forking
+    hasher = ThreadPoolExecutor(1)
+    hashes: dict[Path, Future[tuple[int, str]]] = {}
+
+    def start_hashing() -> None:
+        if not hashes:
+            hashes.update({p: hasher.submit(sha256_file, p) for p in paths})
+
     try:
         # the run's one ValidationRun: partitions check and ship codes, this one folds and finishes
         run = ValidationRun(list(loaded.values()), fs, raw_values=raw_values, spill_dir=spool_dir)
         parts, notes = std_partitions(paths, ids, opts)
         counts = _run_parts(parts, run, opts, StdConfig(opts, tuple(loaded), spool_dir), list(loaded.values()),
-                            progress)  # fmt: skip
+                            progress, start_hashing)  # fmt: skip
+        start_hashing()
         for c in counts:  # empty or header-only files are findings, not a PASS
             check_data_present(c.file, c.records_read - c.control_records, fs,
                                what="no data row (empty file or header row only)")  # fmt: skip
         _finish(run, paths, ids, specs, opts)
+        digests = {p: f.result() for p, f in hashes.items()}
     finally:
+        hasher.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(spool_dir, ignore_errors=True)
     inputs_info = []
     for p in paths:
-        size, sha = sha256_file(p)
+        size, sha = digests[p]
         inputs_info.append(InputInfo(str(p), file_id=p.name, encoding=encoding,
                                      encoding_source="flag" if encoding != "utf-8" else "default",
                                      framing="CSV, header row", size=size, sha256=sha))  # fmt: skip
@@ -186,7 +199,7 @@ def _header_columns(path: Path, d: CsvDefinition) -> list[str]:
 
 
 def _run_parts(parts: list[StdPart], run: ValidationRun, opts: ValidateOptions, cfg: StdConfig, loaded: list[Any],
-               progress: Callable[[int], None] | None) -> list[FileCounts]:  # fmt: skip
+               progress: Callable[[int], None] | None, started: Callable[[], None]) -> list[FileCounts]:  # fmt: skip
     """Every partition on the run's executor, folded in order into ``run`` and per-file counts."""
     small = n_workers(opts.workers, len(parts), sum(p.size for p in parts)) == 1  # one part, or tiny input
     n = 1 if small and opts.executor == "processes" else opts.workers
@@ -198,7 +211,7 @@ def _run_parts(parts: list[StdPart], run: ValidationRun, opts: ValidateOptions, 
                                                  child=StdState.in_child, key=cfg.spool_dir)  # fmt: skip
     acc: dict[str, dict[str, Any]] = {}  # file → counters (FileCounts is built once at the end)
     for part, res in zip(parts, ordered_map(job, parts, workers=n, executor=opts.executor,
-                                            scheduler=opts.scheduler), strict=True):  # fmt: skip
+                                            scheduler=opts.scheduler, started=started), strict=True):  # fmt: skip
         run.findings.merge(res.findings)
         if res.codes_part is not None:
             for chunk in read_spool(res.codes_part):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..spec.model import Item
 from .base import Check, CompileEnv, item_check
 from .context import BatchContext
-from .utf8 import to_bool
+from .utf8 import string_array, to_bool
 
 
 @item_check("item.code", "Value not in the item's code table", "コード表にない値")
@@ -25,7 +24,7 @@ def build_code(item: Item, env: CompileEnv) -> list[Check]:
         return []
     if item.codes not in env.code_sets:
         raise KeyError(f"item {item.id}: code table {item.codes!r} not loaded")
-    values = pa.array(sorted(set(env.code_sets[item.codes])), type=pa.string())
+    values = string_array(sorted(set(env.code_sets[item.codes])))
     name = item.id
 
     def fn(ctx: BatchContext) -> np.ndarray:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..findings import Severity
@@ -20,7 +19,7 @@ from ..spec import wareki
 from ..spec.model import Item, ItemType
 from .base import Check, CompileEnv, item_check
 from .context import BatchContext
-from .utf8 import buffers
+from .utf8 import buffers, string_array
 
 _DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
@@ -175,7 +174,7 @@ def build_era_mismatch(item: Item, env: CompileEnv) -> list[Check]:
     code_of = wareki.era_codes(table)  # code → Era
     eras = list(wareki.ERAS)
     codes = sorted(code_of)
-    value_set = pa.array(codes, pa.string())
+    value_set = string_array(codes)
     # era index per code (position in value_set); -2 for "not a known era code"
     era_of_code = np.array([eras.index(code_of[c]) for c in codes] + [-2], dtype=np.int64)
     starts = _era_starts()

@@ -10,6 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..readers.fixed_width import constant_strings
 from .utf8 import as_string_array, buffers, to_bool
 
 
@@ -38,10 +39,8 @@ class BatchContext:
         c = self._cols.get(name)
         if c is None:
             i = self._index.get(name)
-            if i is not None:
-                c = as_string_array(self.batch.column(i))
-            else:  # an item the batch does not carry reads as blank (the required check reports it)
-                c = as_string_array(pa.array([""] * self.n, type=pa.string()))
+            # an item the batch does not carry reads as blank (the required check reports it)
+            c = as_string_array(self.batch.column(i)) if i is not None else constant_strings("", self.n)
             self._cols[name] = c
         return c
 

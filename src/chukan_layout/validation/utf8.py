@@ -8,6 +8,7 @@ cumulative sum at the row offsets. Arrow guarantees valid UTF-8.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 import numpy as np
@@ -25,6 +26,18 @@ def as_string_array(col: pa.Array | pa.ChunkedArray) -> pa.StringArray:
     if arr.null_count:
         arr = pc.fill_null(arr, "")
     return cast(pa.StringArray, arr)
+
+
+def string_array(values: Sequence[str]) -> pa.StringArray:
+    """A ``string`` array of ``values``, built from buffers: ``pa.array`` of a Python list imports
+    pandas on its first call (≈ 0.5 s and 40 MB per process)."""
+    enc = [v.encode() for v in values]
+    offsets = np.zeros(len(enc) + 1, np.int32)
+    np.cumsum(np.fromiter(map(len, enc), np.int64, len(enc)), out=offsets[1:])
+    return cast(
+        pa.StringArray,
+        pa.StringArray.from_buffers(len(enc), pa.py_buffer(offsets), pa.py_buffer(b"".join(enc))),
+    )
 
 
 def buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
