@@ -33,6 +33,7 @@ class ByteStream(Protocol):
 
 
 _BLOCK = 1 << 22
+_LINE_WINDOW = 1 << 16  # bytes searched for a resync point after a bad line (fixed-length LF/CRLF)
 
 
 @dataclass
@@ -122,19 +123,24 @@ def frame_lines(f: ByteStream, length: int | None, crlf: bool, max_records: int)
         data = pending
         if not data:
             return
+        region = len(data)  # where LF splitting may look (all of data, or up to a resync point)
         if stride is not None and length is not None:
             n = min(len(data) // stride, max_records)
             if n:
+                # framed by length: a terminator byte pair inside a record (packed 0D0A) is data
                 arr = np.frombuffer(data, np.uint8)[: n * stride].reshape(n, stride)
                 ok = arr[:, -1] == 0x0A
                 if crlf:
                     ok &= arr[:, -2] == 0x0D
-                if ok.all():
-                    yield _uniform(data[: n * stride], base, n, stride, length)
-                    pending, base = data[n * stride :], base + n * stride
+                good = n if ok.all() else int(np.argmin(ok))
+                if good:
+                    yield _uniform(data[: good * stride], base, good, stride, length)
+                    pending, base = data[good * stride :], base + good * stride
                     continue
+                # the first record is not length + terminator: lines up to the next plausible run
+                region = _bad_lines_end(np.frombuffer(data, np.uint8), stride, crlf, eof)
         buf = np.frombuffer(data, np.uint8)
-        nl = np.flatnonzero(buf == 0x0A)[:max_records]
+        nl = np.flatnonzero(buf[:region] == 0x0A)[:max_records]
         if len(nl) == 0 and not eof:
             need_more = True
             continue
@@ -145,7 +151,7 @@ def frame_lines(f: ByteStream, length: int | None, crlf: bool, max_records: int)
         consumed = int(nl[-1]) + 1 if len(nl) else 0
         starts_l, lengths_l = list(starts), list(ends - starts)
         problems: dict[int, str] = {}
-        if eof and len(nl) < max_records and consumed < len(data):  # last record without terminator
+        if eof and region == len(data) and len(nl) < max_records and consumed < len(data):  # no terminator
             tail = len(data) - consumed
             starts_l.append(consumed)
             lengths_l.append(tail)
@@ -156,6 +162,47 @@ def frame_lines(f: ByteStream, length: int | None, crlf: bool, max_records: int)
             consumed = len(data)
         yield _general(data[:consumed], base, starts_l, lengths_l, problems)
         pending, base = data[consumed:], base + consumed
+
+
+def _bad_lines_end(buf: np.ndarray, stride: int, crlf: bool, eof: bool) -> int:
+    """After a line of the wrong length at ``buf[0]`` of a fixed-length LF/CRLF file: where the
+    lines to split on LF end — the first line start from which ``resync.K`` records of ``stride``
+    bytes each end with the terminator (fewer when they end exactly at the end of the file), or
+    the first line start not decidable yet (its records are not read), or, when no line start in
+    the first ``_LINE_WINDOW`` bytes qualifies, the last of them (``len(buf)`` when none)."""
+    n = len(buf)
+    window = max(_LINE_WINDOW, 4 * stride)
+    cand = np.flatnonzero(buf[: min(n - 1, window)] == 0x0A).astype(np.int64) + 1
+    if not len(cand):
+        return n
+    alive = np.ones(len(cand), bool)
+    done = np.zeros(len(cand), bool)
+    und = np.zeros(len(cand), bool)
+    for j in range(resync.K):
+        start = cand + j * stride
+        act = alive & ~done & ~und
+        at_end = act & (start == n)
+        if eof:
+            done |= at_end & (j > 0)
+        else:
+            und |= at_end
+        act &= ~at_end
+        past = act & (start + stride > n)
+        if eof:
+            alive &= ~past
+        else:
+            und |= past
+        act &= ~past
+        last = np.where(act, start + stride - 1, 0)
+        term = buf[last] == 0x0A
+        if crlf:
+            term &= buf[np.maximum(last - 1, 0)] == 0x0D
+        alive &= ~act | term
+    done |= alive & ~und
+    hit = np.flatnonzero(done | und)
+    if len(hit):
+        return int(cand[hit[0]])
+    return n if window >= n - 1 else int(cand[-1])
 
 
 def _uniform_rdw_run(data: bytes, max_records: int) -> tuple[int, int]:
