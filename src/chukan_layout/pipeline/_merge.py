@@ -25,7 +25,9 @@ from ..findings import FindingSet
 from ..readers.definition import CsvDefinition, FixedWidthDefinition
 from ..report import FileCounts, InputInfo, OutputInfo, Thresholds, TrailerCheck, write_reports
 from ..spec.model import Layout
+from ..validation.control_records import check_control_records
 from ..validation.session import ValidationRun
+from ..validation.trailers import sums_before
 from ._report import make_report, trailer_checks
 from ._spool import read_spool
 from .plan import Partition
@@ -123,6 +125,8 @@ class RunMerger:
         self.gaiji: Any = None
         self.accounts: dict[str, Any] = {}
         self.trailers: dict[str, list[dict[str, Any]]] = {}
+        self.headers: dict[str, list[dict[str, Any]]] = {}
+        self.encoding: str | None = None  # the run's --input-encoding (a second read of a file uses it)
         self.limited = False  # set by a --limit run: files are read only in part
         self.sums: dict[str, dict[str, Decimal]] = {}
         self.trailer_checks: list[TrailerCheck] = []
@@ -163,9 +167,20 @@ class RunMerger:
                 if self.run is not None:
                     self.run.add_codes(chunk, res.file)
         self.trailers.setdefault(part.file, []).extend(res.trailers)
+        self.headers.setdefault(part.file, []).extend(res.headers)
         sums = self.sums.setdefault(part.file, {})
         for f, v in res.sums.items():
             sums[f] = sums.get(f, Decimal(0)) + v
+
+    def _sums_before(self, path: Path, d: Any, fields: list[str], bound: int) -> dict[str, Decimal]:
+        """Exact sums of ``fields`` over the data records before record ``bound`` (a second read of
+        the file: only for a trailer in the middle of a file, which is rare and a finding)."""
+        from ..readers import read
+
+        with open(path, "rb") as f:
+            return sums_before(
+                read(f, d, encoding=self.encoding, source_id=Path(path).name), fields, [bound]
+            )[bound]
 
     def _part(self, kind: str, path: str, collected: list[str]) -> None:
         if self._sink is None:
@@ -196,8 +211,14 @@ class RunMerger:
             if acc is None:
                 continue
             counted = acc.records_in - acc.control
-            self.trailer_checks += trailer_checks(file, d, self.trailers.get(file, []), counted,
-                                                  self.sums.get(file, {}), self.findings)  # fmt: skip
+            trailers = self.trailers.get(file, [])
+            before = check_control_records(file, self.headers.get(file, []), trailers, acc.records_in,
+                                           acc.control, self.findings)  # fmt: skip
+            for t in sorted(trailers, key=lambda t: int(t["_record"])):  # each against the records before it
+                n, sums = before.get(int(t["_record"]), counted), self.sums.get(file, {})
+                if n != counted and sums:  # a trailer in the middle: its totals need the sums before it
+                    sums = self._sums_before(path, d, list(sums), int(t["_record"]))
+                self.trailer_checks += trailer_checks(file, d, [t], n, sums, self.findings)
             check_structure(
                 file, d, self.trailers.get(file, []), counted, self.findings, limited=self.limited
             )

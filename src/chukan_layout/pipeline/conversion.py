@@ -167,6 +167,7 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
                            output_encoding=opts.output_encoding, raw_values=opts.raw_values,
                            sink=sinks(ad, out, opts.output_encoding, lookup_sink))  # fmt: skip
         merger.limited = opts.limit is not None  # a trial run stops early: no trailer expected
+        merger.encoding = opts.encoding
 
         def start_hashing() -> None:  # after the workers are forked: no extra thread while forking
             nonlocal hashes

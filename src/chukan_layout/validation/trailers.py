@@ -177,3 +177,23 @@ def reconcile(
                 details=[f"trailer says {line.claimed!r}, read {line.actual}"],
             )
     return fs
+
+
+def sums_before(batches: Iterable[pa.RecordBatch], fields: Sequence[str], bounds: Sequence[int]
+                ) -> dict[int, dict[str, Decimal]]:  # fmt: skip
+    """Exact sums of ``fields`` over the data records numbered below each bound (a trailer's record
+    number): what a trailer in the middle of a file is reconciled against."""
+    out = {b: {f: Decimal(0) for f in fields} for b in bounds}
+    for batch in batches:
+        if not batch.num_rows:
+            continue
+        recs = BatchContext(batch).records()
+        for b in bounds:
+            rows = np.flatnonzero(recs < b)
+            if not len(rows):
+                continue
+            sub = batch if len(rows) == batch.num_rows else batch.take(pa.array(rows))
+            for f in fields:
+                if f in sub.schema.names:
+                    out[b][f] += exact_sum(sub.column(f))[0]
+    return out

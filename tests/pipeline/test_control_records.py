@@ -1,0 +1,68 @@
+"""Trailers are checked against the records before them; data after a trailer and a second header
+are findings (issue 14, point 3)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from chukan_layout import convert
+from chukan_layout.adapt.loader import load_adapter
+from chukan_layout.readers import read, render_fixed
+from chukan_layout.synth.generate import GenerateResult, generate
+
+
+@pytest.fixture(scope="module")
+def town(tmp_path_factory: pytest.TempPathFactory) -> GenerateResult:
+    return generate(tmp_path_factory.mktemp("town"), vendors="a", residents=30, seed=12)
+
+
+def _kazei(town: GenerateResult) -> tuple[list[bytes], list[str]]:
+    src = next(p for p in town.vendor_files["vendor_a"] if p.name == "KAZEI.DAT")
+    lines = src.read_bytes().split(b"\r\n")[:-1]
+    d = load_adapter("vendor_a").sources["kazei"].definition
+    with open(src, "rb") as f:
+        nengaku = [v for b in read(f, d) for v in b.column("NENGAKU").to_pylist()]
+    return lines, nengaku
+
+
+def _findings(res: object) -> dict[str, list[int]]:
+    fs = res.findings  # type: ignore[attr-defined]
+    out: dict[str, list[int]] = {}
+    for (code, file, _), samples in fs.samples.items():
+        if file == "KAZEI.DAT":
+            out.setdefault(code, []).extend(s.record for s in samples)
+    return out
+
+
+@pytest.mark.parametrize("off", [0, 1])
+def test_a_mid_file_trailer_is_checked_against_the_records_before_it(
+    off: int, town: GenerateResult, tmp_path: Path
+) -> None:
+    lines, nengaku = _kazei(town)
+    head, data, tail = lines[0], lines[1:-1], lines[-1]
+    k = len(data) // 2
+    d = load_adapter("vendor_a").sources["kazei"].definition
+    total = sum((Decimal(v) for v in nengaku[:k] if v.strip()), Decimal(0)) + off
+    mid = render_fixed(d, "TRAIL", {"KENSU": [str(k)], "GOKEI_NENGAKU": [str(total)]}).rstrip(b"\r\n")
+    f = tmp_path / "in" / "KAZEI.DAT"
+    f.parent.mkdir()
+    f.write_bytes(b"\r\n".join([head, *data[:k], mid, *data[k:], tail]) + b"\r\n")
+    res = convert("vendor_a", [f], tmp_path / "out", workers=1)
+    got = _findings(res)
+    assert got["file.data_after_trailer"] == [k + 2]  # the mid trailer: 件数 k holds, checked before it
+    assert "file.count_mismatch" not in got  # the last trailer (all records) holds too
+    assert got.get("file.total_mismatch", []) == ([k + 2] if off else [])  # the sum of the first k only
+
+
+def test_a_second_header_is_a_finding(town: GenerateResult, tmp_path: Path) -> None:
+    lines, _ = _kazei(town)
+    f = tmp_path / "in" / "KAZEI.DAT"
+    f.parent.mkdir()
+    f.write_bytes(b"\r\n".join([lines[0], lines[0], *lines[1:]]) + b"\r\n")
+    res = convert("vendor_a", [f], tmp_path / "out", workers=1)
+    got = _findings(res)
+    assert got["file.duplicate_header"] == [2]
+    assert "file.count_mismatch" not in got and "file.data_after_trailer" not in got
