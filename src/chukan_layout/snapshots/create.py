@@ -22,10 +22,9 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import SnapshotError
-from ..readers.standard_csv import read_standard_csv
-from ..spec.model import Layout
+from ..files import sha256_file
+from .filecopy import copy_files
 from .manifest import Extra, ParquetCopy, Snapshot, SnapshotFile, created_at
-from .parquet import write_parquet
 
 NOT_STANDARD = {"findings.csv", "gaiji.csv", "rejects.csv", "unencodable.csv", "differences.csv"}
 
@@ -39,19 +38,6 @@ def _copy_hashed(src: Path, dest: Path) -> tuple[int, str]:
             fo.write(block)
             size += len(block)
     return size, h.hexdigest()
-
-
-def _sha256(path: Path) -> tuple[int, str]:
-    from ..files import sha256_file
-
-    return sha256_file(path)
-
-
-def count_records(path: Path, layout: Layout) -> int:
-    """Data records of a standard file, read as the validator reads it (quoted newlines counted right)."""
-    reader = read_standard_csv(path, layout)
-    n = sum(b.num_rows for b in reader)
-    return n + reader.reader.stats.records_rejected
 
 
 def standard_inputs(source: str | Path | Sequence[str | Path]) -> list[tuple[Path, str]]:
@@ -69,8 +55,11 @@ def standard_inputs(source: str | Path | Sequence[str | Path]) -> list[tuple[Pat
 
 
 def create_snapshot(source: str | Path | Sequence[str | Path], out_dir: str | Path, *, parquet: bool = False,
-                    force: bool = False) -> Snapshot:  # fmt: skip
-    """Create a snapshot of the standard files in ``source`` (a folder or files) at ``out_dir``."""
+                    force: bool = False, workers: int = 2) -> Snapshot:  # fmt: skip
+    """Create a snapshot of the standard files in ``source`` (a folder or files) at ``out_dir``.
+
+    Each file is read once (copied, hashed, counted and written to Parquet in one pass,
+    :mod:`.filecopy`), ``workers`` files at a time."""
     from ..spec.registry import load_layout
 
     out = Path(out_dir)
@@ -83,22 +72,21 @@ def create_snapshot(source: str | Path | Sequence[str | Path], out_dir: str | Pa
     shutil.rmtree(stage, ignore_errors=True)
     (stage / "standard").mkdir(parents=True)
     try:
+        layouts = {lid: load_layout(lid).spec for lid in {lid for _, lid in inputs}}
+        if parquet:
+            (stage / "parquet").mkdir()
+        tasks = [(p, stage / "standard" / p.name, lid, stage / "parquet" / f"{p.stem}.parquet" if parquet else None)
+                 for p, lid in inputs]  # fmt: skip
         files = []
-        for p, lid in inputs:
-            loaded = load_layout(lid)
-            rel = f"standard/{p.name}"
-            size, sha = _copy_hashed(p, stage / rel)
+        for (p, lid), (_, _, _, pq_path), fc in zip(inputs, tasks, copy_files(tasks, workers), strict=True):
             pq_copy = None
-            if parquet:
-                (stage / "parquet").mkdir(exist_ok=True)
-                prel = f"parquet/{p.stem}.parquet"
-                records, columns = write_parquet(stage / rel, loaded.spec, stage / prel)
-                psize, psha = _sha256(stage / prel)
-                pq_copy = ParquetCopy(path=prel, size=psize, sha256=psha, columns=columns)
-            else:
-                records = count_records(stage / rel, loaded.spec)
-            files.append(SnapshotFile(path=rel, layout_id=lid, layout_version=loaded.spec.spec_version,
-                                      records=records, size=size, sha256=sha, parquet=pq_copy))  # fmt: skip
+            if pq_path is not None and fc.parquet_columns is not None:
+                psize, psha = sha256_file(pq_path)
+                pq_copy = ParquetCopy(path=f"parquet/{pq_path.name}", size=psize, sha256=psha,
+                                      columns=fc.parquet_columns)  # fmt: skip
+            files.append(SnapshotFile(path=f"standard/{p.name}", layout_id=lid,
+                                      layout_version=layouts[lid].spec_version, records=fc.records,
+                                      size=fc.size, sha256=fc.sha256, parquet=pq_copy))  # fmt: skip
         extras = []
         folder = Path(source) if isinstance(source, (str, Path)) and Path(source).is_dir() else None
         evidence = folder / "gaiji.csv" if folder is not None else None

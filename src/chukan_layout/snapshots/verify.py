@@ -19,8 +19,8 @@ from typing import Any
 
 from ..errors import SnapshotError
 from ..files import sha256_file
-from .create import count_records
-from .manifest import MANIFEST, Snapshot, load_manifest
+from .filecopy import scan_file
+from .manifest import MANIFEST, Snapshot, SnapshotFile, load_manifest
 
 
 @dataclass
@@ -36,6 +36,10 @@ class VerifyResult:
     @property
     def exit_code(self) -> int:
         return 1 if self.problems else 0
+
+
+def _changed(f: SnapshotFile, size: int, sha: str) -> str:
+    return f"{f.path}: changed (SHA-256 {sha[:12]}… ≠ recorded {f.sha256[:12]}…, {size} vs {f.size} bytes)"
 
 
 def verify_snapshot(
@@ -65,20 +69,21 @@ def verify_snapshot(
             res.problems.append(f"{f.path}: missing")
             continue
         res.checked += 1
-        size, sha = sha256_file(path)
-        if (size, sha) != (f.size, f.sha256):
-            res.problems.append(
-                f"{f.path}: changed (SHA-256 {sha[:12]}… ≠ recorded {f.sha256[:12]}…, {size} vs {f.size} bytes)"
-            )
         layout = load_layout(f.layout_id)
         if layout.spec.spec_version != f.layout_version:
             res.problems.append(f"{f.path}: layout {f.layout_id} is version {layout.spec.spec_version} now, "
                                 f"the snapshot recorded {f.layout_version}")  # fmt: skip
         try:
-            n = count_records(path, layout.spec)
+            scan = scan_file(path, layout.spec)  # one read: size, SHA-256 and records
         except Exception as e:  # an unreadable file is a finding of verify, not a crash
+            size, sha = sha256_file(path)
+            if (size, sha) != (f.size, f.sha256):
+                res.problems.append(_changed(f, size, sha))
             res.problems.append(f"{f.path}: unreadable ({type(e).__name__}: {e})")
             continue
+        if (scan.size, scan.sha256) != (f.size, f.sha256):
+            res.problems.append(_changed(f, scan.size, scan.sha256))
+        n = scan.records
         if n != f.records:
             res.problems.append(f"{f.path}: {n} records, the snapshot recorded {f.records}")
         else:

@@ -1,0 +1,145 @@
+"""Snapshot benchmark (issue 13): ``snapshot create`` against copying the same files, one invocation.
+
+    .venv/bin/python benchmarks/bench_snapshot.py --data /work/data/town_1000000/standard
+    .venv/bin/python benchmarks/bench_snapshot.py --residents 100000      # generates a town first
+
+Cases, on the standard-layout CSV files of one folder, each timed once (wall, and CPU of this
+process + its children):
+
+- ``copy``: ``shutil.copyfile`` of every file (Linux: ``copy_file_range``/``sendfile``, in the kernel);
+- ``cp``: ``cp`` of the same files (one process);
+- ``hash``: SHA-256 of every file (read + hash, one process; the snapshot's own floor);
+- ``snapshot``: ``snapshot create`` without Parquet (one pass per file: copy + SHA-256 + record
+  count through the guarded CSV reader; 2 files at a time);
+- ``snapshot --parquet``: the same pass also feeding typed zstd Parquet copies.
+
+Each case runs **cold** (the input files' pages dropped first with ``posix_fadvise(DONTNEED)``,
+only those files, nothing machine-wide) and **warm** (the files just read). Outputs are deleted
+and ``sync`` is called between cases (not timed) so one case's dirty pages do not slow the next.
+Targets: ``snapshot --parquet`` ≤ 1.2× the copy. Ratios are printed; load (``/proc/loadavg``)
+before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def _load() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, float]:
+    t0, c0 = time.perf_counter(), os.times()
+    fn()
+    c1 = os.times()
+    cpu = (c1.user - c0.user) + (c1.system - c0.system) + (c1.children_user - c0.children_user) + (
+        c1.children_system - c0.children_system)  # fmt: skip
+    return time.perf_counter() - t0, cpu
+
+
+def drop_cache(paths: list[Path]) -> None:
+    """Evict these files' pages from the page cache (clean pages only: call after ``sync``)."""
+    os.sync()
+    for p in paths:
+        fd = os.open(p, os.O_RDONLY)
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=None, help="folder of standard-layout CSV files")
+    ap.add_argument("--residents", "-n", type=int, default=100_000, help="without --data: town size")
+    ap.add_argument("--workers", "-j", type=int, default=2, help="files at a time in snapshot create")
+    ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
+    ap.add_argument("--only", default="cold,warm", help="cold, warm or both (comma-separated)")
+    a = ap.parse_args(argv)
+
+    from chukan_layout.snapshots import create_snapshot
+    from chukan_layout.snapshots.create import standard_inputs
+
+    work = a.work or Path(tempfile.mkdtemp(prefix="bench-snapshot-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"load average at start: {_load()}; {os.cpu_count()} cores")
+    src = a.data
+    if src is None:
+        from chukan_layout.synth.generate import generate
+
+        t = time.perf_counter()
+        generate(work / "town", vendors="standard", residents=a.residents, faults=0.0, seed=3)
+        src = work / "town" / "standard"
+        print(f"generate {a.residents:,} residents: {time.perf_counter() - t:.1f} s (not timed below)")
+    files = [p for p, _ in standard_inputs(src)]
+    size = sum(p.stat().st_size for p in files)
+    print(f"{len(files)} standard files, {size / 1e6:,.0f} MB, in {src}")
+
+    def copy() -> None:
+        (work / "copy").mkdir()
+        for p in files:
+            shutil.copyfile(p, work / "copy" / p.name)
+
+    def cp() -> None:
+        (work / "copy").mkdir()
+        subprocess.run(["cp", *map(str, files), str(work / "copy")], check=True)
+
+    def hash_only() -> None:
+        for p in files:
+            h = hashlib.sha256()
+            with open(p, "rb") as f:
+                while block := f.read(1 << 20):
+                    h.update(block)
+
+    cases: dict[str, Callable[[], Any]] = {
+        "copy (shutil.copyfile)": copy,
+        "cp": cp,
+        "SHA-256 only (read + hash)": hash_only,
+        "snapshot create": lambda: create_snapshot(src, work / "snap", workers=a.workers),
+        "snapshot create --parquet": lambda: create_snapshot(
+            src, work / "snap", parquet=True, workers=a.workers
+        ),
+    }
+    rows: list[tuple[str, str, float, float]] = []
+    for cache in a.only.split(","):
+        for name, fn in cases.items():
+            for d in ("copy", "snap"):
+                shutil.rmtree(work / d, ignore_errors=True)
+            if cache == "cold":
+                drop_cache(files)
+            else:
+                os.sync()
+                hash_only()  # the files in the page cache
+            w, c = timed(fn)
+            rows.append((cache, name, w, c))
+            print(f"  {cache:<5} {name:<28} {w:8.2f} s wall {c:8.2f} s CPU  (load {_load()})", flush=True)
+    for d in ("copy", "snap"):
+        shutil.rmtree(work / d, ignore_errors=True)
+
+    print(f"\n{'cache':<6} {'case':<28} {'wall s':>8} {'CPU s':>8} {'MB/s':>7} {'÷ copy':>7}")
+    for cache, name, w, c in rows:
+        floor = next(r[2] for r in rows if r[0] == cache and r[1].startswith("copy"))
+        print(f"{cache:<6} {name:<28} {w:>8.2f} {c:>8.2f} {size / 1e6 / w:>7.0f} {w / floor:>6.2f}×")
+    print("target: snapshot create --parquet ≤ 1.2× the copy")
+    print(f"load average at end: {_load()}")
+    if a.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

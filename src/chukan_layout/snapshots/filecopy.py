@@ -1,0 +1,103 @@
+"""One pass per standard file: copy, SHA-256, record count and the Parquet copy from one read.
+
+:func:`copy_file` opens the file once through a :class:`~.tee.TeeReader`: the guarded standard
+CSV reader (:func:`~chukan_layout.readers.standard_csv.read_standard_csv`, quoted newlines
+counted right, undecodable or ragged records counted as rejects) parses the bytes as they are
+copied and hashed, and its batches go to the :class:`~.parquet.ParquetSink` when a Parquet copy
+is wanted. :func:`scan_file` is the same pass without a copy (``snapshot verify``).
+
+:func:`copy_files` runs the files in parallel, one process per file (largest first, 2 by
+default): SHA-256 and zstd are single-threaded per file, so files are the unit of parallelism.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..spec.model import Layout
+from .tee import TeeReader
+
+
+@dataclass(frozen=True)
+class FileCopy:
+    """What one pass found: the bytes (size, SHA-256), the records, and the Parquet copy if any."""
+
+    size: int
+    sha256: str
+    records: int
+    parquet_columns: dict[str, str] | None = None
+
+
+def _pass(src: Path, dest: Path | None, layout: Layout, parquet: Path | None) -> FileCopy:
+    from ..readers.standard_csv import StandardCsvReader
+    from .parquet import ParquetSink, write_parquet
+
+    tee = TeeReader(src, dest)
+    try:
+        reader = StandardCsvReader(tee, layout, source_id=src.name)  # type: ignore[arg-type]
+        sink = ParquetSink(layout, parquet) if parquet is not None else None
+        try:
+            rows = 0
+            for b in reader:
+                rows += b.num_rows
+                if sink is not None:
+                    sink.write(b)
+        except BaseException:
+            if sink is not None:
+                sink.__exit__(BaseException, None, None)
+            raise
+        if sink is not None:
+            sink.close()
+        size, sha = tee.finish()
+    finally:
+        tee.close()
+    records = rows + reader.reader.stats.records_rejected
+    columns = None
+    if sink is not None:
+        columns = sink.columns
+        if sink.lossy is not None:  # a late batch broke a typed column: again from the copy, as strings
+            assert parquet is not None and dest is not None
+            _, columns = write_parquet(dest, layout, parquet, frozenset({sink.lossy}))
+    return FileCopy(size, sha, records, columns)
+
+
+def copy_file(src: Path, dest: Path, layout: Layout, parquet: Path | None = None) -> FileCopy:
+    """Copy ``src`` to ``dest`` byte for byte, hash and count it, and write its Parquet copy (one read)."""
+    return _pass(src, dest, layout, parquet)
+
+
+def scan_file(path: Path, layout: Layout) -> FileCopy:
+    """(size, SHA-256, records) of a standard file in one read (what ``snapshot verify`` compares)."""
+    return _pass(path, None, layout, None)
+
+
+def _run(state: dict[str, Layout], task: tuple[str, str | None, str, str | None]) -> FileCopy:
+    from ..spec.registry import load_layout
+
+    src, dest, layout_id, parquet = task
+    if layout_id not in state:
+        state[layout_id] = load_layout(layout_id).spec
+    return _pass(Path(src), None if dest is None else Path(dest), state[layout_id],
+                 None if parquet is None else Path(parquet))  # fmt: skip
+
+
+def copy_files(
+    tasks: Sequence[tuple[Path, Path | None, str, Path | None]], workers: int = 2
+) -> list[FileCopy]:
+    """:func:`copy_file` (``dest`` None: :func:`scan_file`) of every (src, dest, layout id, parquet)
+    task, ``workers`` files at a time; results in task order."""
+    from ..pipeline.executors import Job, ordered_map
+
+    order = sorted(range(len(tasks)), key=lambda i: -tasks[i][0].stat().st_size)  # largest first
+    plain = [(str(s), None if d is None else str(d), lid, None if p is None else str(p))
+             for s, d, lid, p in (tasks[i] for i in order)]  # fmt: skip
+    job: Job[dict[str, Layout], tuple[str, str | None, str, str | None], FileCopy] = Job(
+        _run, make_state=dict
+    )
+    results = list(ordered_map(job, plain, workers=workers))
+    out: list[FileCopy | None] = [None] * len(tasks)
+    for i, r in zip(order, results, strict=True):
+        out[i] = r
+    return [r for r in out if r is not None]
