@@ -1,18 +1,16 @@
-"""Export and snapshot benchmark (issue 13), in one invocation on one synthetic town.
+"""Export benchmark (issue 13): convert from vendor A and export back to it, in one invocation.
 
     .venv/bin/python benchmarks/bench_export.py --residents 200000
+    .venv/bin/python benchmarks/bench_export.py --data /work/data/town_1000000/vendor_a --work /work/data/x
 
 Cases, each timed once (wall and CPU seconds of this process and its children), same files:
 
 - ``convert``: vendor A export (JUMIN/SETAI/KAZEI/KOKUHO/KAIGO.DAT, cp932 fixed width) → standard
   CSV, with 外字 table and validation, the convert defaults (the floor the issue compares with);
 - ``export``: those standard files → vendor A again (derived profile, 外字 table backwards,
-  encodability checks, header/trailer), and a byte comparison with the original export;
-- ``copy``: ``shutil.copyfile`` of the standard files into a folder (the floor for snapshots);
-- ``snapshot``: ``snapshot create`` without Parquet (copy + SHA-256 + record count);
-- ``snapshot --parquet``: with typed zstd Parquet copies.
+  encodability checks, header/trailer), and a byte comparison with the original export.
 
-Targets: export ≥ 0.8× the speed of convert; snapshot with Parquet ≤ 1.2× the time of copying.
+Target: export ≥ 0.8× the speed of convert. (Snapshots: ``bench_snapshot.py``.)
 Ratios are printed; the machine load (``/proc/loadavg``) is printed before and after.
 """
 
@@ -52,19 +50,25 @@ def main(argv: list[str] | None = None) -> int:
         "--workers", "-j", type=int, default=1, help="workers for convert and export (same for both)"
     )
     ap.add_argument("--keep", type=Path, default=None, help="work in this folder and keep it")
+    ap.add_argument("--data", type=Path, default=None, help="an existing vendor A folder (no generation)")
+    ap.add_argument("--work", type=Path, default=None, help="scratch folder, removed at the end")
     a = ap.parse_args(argv)
 
     import chukan_layout as cl
-    from chukan_layout.snapshots import create_snapshot
-    from chukan_layout.synth.generate import generate
+    from chukan_layout.files import sha256_file
 
-    work = a.keep or Path(tempfile.mkdtemp(prefix="bench-export-"))
+    work = a.keep or a.work or Path(tempfile.mkdtemp(prefix="bench-export-"))
     work.mkdir(parents=True, exist_ok=True)
-    print(f"load average (1 min) at start: {_load()}; {os.cpu_count()} cores; N = {a.residents:,} residents")
-    t = time.perf_counter()
-    generate(work / "town", vendors="a", residents=a.residents, faults=0.0, seed=3)
-    print(f"generate: {time.perf_counter() - t:.1f} s (not timed below)")
-    src = work / "town" / "vendor_a"
+    print(f"load average (1 min) at start: {_load()}; {os.cpu_count()} cores")
+    if a.data is None:
+        from chukan_layout.synth.generate import generate
+
+        t = time.perf_counter()
+        generate(work / "town", vendors="a", residents=a.residents, faults=0.0, seed=3)
+        print(f"generate {a.residents:,} residents: {time.perf_counter() - t:.1f} s (not timed below)")
+        src = work / "town" / "vendor_a"
+    else:
+        src = a.data
     tables = [str(p) for p in src.glob("*.tsv")]
     inputs = [p for p in sorted(src.iterdir()) if p.suffix != ".tsv"]
     size = sum(p.stat().st_size for p in inputs)
@@ -94,19 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     written = sum(f.written for f in exp.report.accounting)
     rows.append(("export (standard → vendor A)", w, c, written))
-    same = all((work / "import" / p.name).read_bytes() == p.read_bytes() for p in inputs)
-
-    def copy() -> None:
-        (work / "copy").mkdir(exist_ok=True)
-        for p in std:
-            shutil.copyfile(p, work / "copy" / p.name)
-
-    w, c, _ = timed(copy)
-    rows.append(("copy the standard files", w, c, 0))
-    w, c, _ = timed(lambda: create_snapshot(work / "std", work / "snap", force=True))
-    rows.append(("snapshot create", w, c, 0))
-    w, c, _ = timed(lambda: create_snapshot(work / "std", work / "snap_pq", parquet=True, force=True))
-    rows.append(("snapshot create --parquet", w, c, 0))
+    same = all(sha256_file(work / "import" / p.name) == sha256_file(p) for p in inputs)
 
     print(
         f"vendor A input {size / 1e6:,.0f} MB, standard files {std_size / 1e6:,.0f} MB, {records:,} vendor records"
@@ -114,16 +106,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'case':<44} {'wall s':>8} {'CPU s':>8} {'records/s':>10}")
     for name, w, c, n in rows:
         print(f"{name:<44} {w:>8.2f} {c:>8.2f} {(f'{n / w:,.0f}' if n else ''):>10}")
-    conv, expo, cp, snap, snap_pq = (r[1] for r in rows)
+    conv, expo = (r[1] for r in rows)
     print(
         f"export speed ÷ convert speed: {conv / expo:.2f}× (target ≥ 0.8×); CPU: {rows[0][2] / rows[1][2]:.2f}×"
     )
-    print(f"snapshot --parquet time ÷ copy time: {snap_pq / cp:.1f}× (target ≤ 1.2×); "
-          f"snapshot without Parquet ÷ copy: {snap / cp:.1f}×")  # fmt: skip
     print(f"export byte-identical to the original vendor A files: {same}")
     print(f"load average (1 min) at end: {_load()}")
     if a.keep is None:
-        shutil.rmtree(work, ignore_errors=True)
+        for d in ("std", "import", "town"):
+            shutil.rmtree(work / d, ignore_errors=True)
+        if a.work is None:
+            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

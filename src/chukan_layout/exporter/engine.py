@@ -122,9 +122,9 @@ class FileExporter:
         for (vfile, rec, item), marks in evidence.rows.items() if evidence else []:
             if vfile == fp.name:
                 self.evidence.setdefault(item, {})[rec] = marks
-        self.use_evidence = evidence is not None and not (fp.interleave and len(fp.records) > 1)
+        self.use_evidence = evidence is not None
         self._native: dict[tuple[str, FieldType], ReverseGaiji] = {}
-        self._phys0 = 0  # physical record number before this batch's first record
+        self._phys = np.zeros(0, np.int64)  # physical record number (in the vendor file) of each batch row
         self.out = FileOutcome(fp.name)
         self.header_values: dict[str, str] | None = None
         self.totals: dict[str, Decimal] = {}
@@ -132,9 +132,12 @@ class FileExporter:
 
     # -- one batch ---------------------------------------------------------------------------
     def columns(
-        self, rp: RecordPlan, batch: pa.RecordBatch, file: str
+        self, rp: RecordPlan, batch: pa.RecordBatch, file: str, phys: np.ndarray | None = None
     ) -> tuple[dict[str, pa.Array], np.ndarray]:
-        """(vendor field → values of the kept rows, kept-row mask) for one standard batch."""
+        """(vendor field → values of the kept rows, kept-row mask) for one standard batch.
+
+        ``phys``: the physical record number each row gets in the vendor file (where 外字 evidence
+        is looked up); default: the rows follow the records written so far (and the header)."""
         cols = _Cols(batch)
         records = batch.column("_record")
         n = batch.num_rows
@@ -153,7 +156,11 @@ class FileExporter:
         self._header(rp, cols, file, records)
         d = self.fp.definition
         has_head = self.fp.header is not None if isinstance(d, FixedWidthDefinition) else d.header
-        self._phys0 = int(has_head) + self.data_records
+        self._phys = (
+            phys
+            if phys is not None
+            else np.arange(n, dtype=np.int64) + (int(has_head) + self.data_records + 1)
+        )
         reject = np.zeros(n, bool)
         for fname in list(values):
             values[fname], bad = self._check(rp, fname, values[fname], file, records)
@@ -214,14 +221,14 @@ class FileExporter:
         marks = self.evidence.get(self._item_of(rp, fname))
         if not marks:
             return v
-        lo = self._phys0 + 1
-        rows = [r for r in range(len(v)) if lo + r in marks]
+        phys = self._phys.tolist()
+        rows = [r for r in range(len(v)) if phys[r] in marks]
         if not rows:
             return v
         vals = as_str(v).to_pylist()
         for r in rows:
-            vals[r] = Evidence().restore(vals[r], marks[lo + r])
-            self.out.gaiji_restored += len(marks[lo + r])
+            vals[r] = Evidence().restore(vals[r], marks[phys[r]])
+            self.out.gaiji_restored += len(marks[phys[r]])
         return pa.array(vals, pa.string())
 
     def _numeric(
@@ -383,18 +390,28 @@ class FileExporter:
     def _write_interleaved(
         self, sink: HashingWriter, batches: dict[str, Iterator[tuple[str, pa.RecordBatch]]]
     ) -> None:
+        """Records of several layouts grouped by their key, in the order the keys first appear.
+
+        The order is computed twice: once over every standard record, before any is rejected —
+        that is where each record stood in the vendor file convert read, so the 外字 evidence
+        (convert's ``gaiji.csv``, by physical record) is looked up per record type there — and
+        once over the records kept, to write them."""
         d = self.fp.definition
         assert isinstance(d, FixedWidthDefinition)
+        held = {rp.layout.id: list(batches.get(rp.layout.id, iter(()))) for rp in self.fp.records}
+        keys_in = [self._keys(rp, [b for _, b in held[rp.layout.id]]) for rp in self.fp.records]
+        phys_all = self._interleave_order(keys_in, inverse=True) + (int(self.fp.header is not None) + 1)
         mats: list[np.ndarray] = []
         keys: list[pa.Array] = []
+        start = 0
         for rp in self.fp.records:
-            key_item = self.fp.interleave.get(rp.layout.id)
             parts, kparts = [], []
-            for file, batch in batches.get(rp.layout.id, iter(())):
-                values, keep = self.columns(rp, batch, file)
+            for file, batch in held[rp.layout.id]:
+                phys = phys_all[start : start + batch.num_rows]
+                start += batch.num_rows
+                values, keep = self.columns(rp, batch, file, phys)
                 parts.append(self.matrix(rp, values))
-                k = as_str(batch.column(key_item)) if key_item else const_array("", batch.num_rows)
-                kparts.append(k.filter(pa.array(keep)))
+                kparts.append(self._keys(rp, [batch]).filter(pa.array(keep)))
             width = max((p.shape[1] for p in parts), default=0)
             mats.append(np.concatenate(parts) if parts else np.zeros((0, width), np.uint8))
             keys.append(pa.concat_arrays(kparts) if kparts else pa.array([], pa.string()))
@@ -402,19 +419,33 @@ class FileExporter:
         pad = get_codec(d.encoding).blank
         mats = [m if m.shape[1] == width else np.pad(m, ((0, 0), (0, width - m.shape[1])), constant_values=pad)
                 for m in mats]  # fmt: skip
-        order_keys = pc.unique(pa.concat_arrays(keys))  # first appearance: the first layout's order leads
-        group = [
-            np.asarray(pc.index_in(k, value_set=order_keys).to_numpy(zero_copy_only=False)) for k in keys
-        ]
-        g = np.concatenate(group)
-        t = np.concatenate([np.full(len(k), i) for i, k in enumerate(keys)])
-        r = np.concatenate([np.arange(len(k)) for k in keys])
-        order = np.lexsort((r, t, g))
-        allm = np.concatenate(mats)[order]
+        allm = np.concatenate(mats)[self._interleave_order(keys)]
         sink.write(self.header_bytes())
         self.out.records += allm.shape[0]
         sink.write(frame(allm, d.framing))
         sink.write(self.trailer_bytes())
+
+    def _keys(self, rp: RecordPlan, batches: list[pa.RecordBatch]) -> pa.Array:
+        key_item = self.fp.interleave.get(rp.layout.id)
+        parts = [as_str(b.column(key_item)) if key_item else const_array("", b.num_rows) for b in batches]
+        return pa.concat_arrays(parts) if parts else pa.array([], pa.string())
+
+    @staticmethod
+    def _interleave_order(keys: list[pa.Array], inverse: bool = False) -> np.ndarray:
+        """Rows of all record types (concatenated in plan order) sorted by: the key's first appearance
+        (the first layout's order leads), then record type, then row. ``inverse``: each row's position."""
+        order_keys = pc.unique(pa.concat_arrays(keys))
+        g = np.concatenate(
+            [np.asarray(pc.index_in(k, value_set=order_keys).to_numpy(zero_copy_only=False)) for k in keys]
+        )
+        t = np.concatenate([np.full(len(k), i) for i, k in enumerate(keys)])
+        r = np.concatenate([np.arange(len(k)) for k in keys])
+        order = np.lexsort((r, t, g))
+        if not inverse:
+            return order
+        pos = np.empty(len(order), np.int64)
+        pos[order] = np.arange(len(order), dtype=np.int64)
+        return pos
 
     def _write_csv(
         self, sink: HashingWriter, batches: dict[str, Iterator[tuple[str, pa.RecordBatch]]]
