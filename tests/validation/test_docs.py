@@ -7,7 +7,7 @@ from pathlib import Path
 from tools.docs_findings import render_markdown
 
 from chukan_layout.findings import registered_codes
-from chukan_layout.validation import compile, keys, refs, structure, trailers  # noqa: F401  (register the codes)
+from chukan_layout.validation import compile, control_records, keys, refs, structure, trailers  # noqa: F401  (register the codes)
 
 VALIDATOR_CODES = {
     "item.required",
@@ -29,6 +29,8 @@ VALIDATOR_CODES = {
     "file.missing_column",
     "file.trailer_missing",
     "file.trailer_not_checked",
+    "file.data_after_trailer",
+    "file.duplicate_header",
 }
 
 

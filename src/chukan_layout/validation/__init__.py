@@ -6,6 +6,7 @@
 - :class:`ValidationRun`: all of the above for the files of one run.
 """
 
+from . import control_records as _control_records  # noqa: F401  (registers file.data_after_trailer …)
 from .compile import CompiledLayout, compile_layout
 from .keys import KeyIndex
 from .refs import ReferenceIndex
