@@ -95,3 +95,25 @@ def test_broken_entry_is_a_miss_and_cache_can_be_off(
     assert compiled_cache.load("layout", key) is not None  # rewritten
     monkeypatch.setenv("CHUKAN_NO_CACHE", "1")
     assert compiled_cache.cache_dir() is None and compiled_cache.load("layout", key) is None
+
+
+def test_pruned_to_its_size_least_recently_used_first(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    for k in range(4):
+        compiled_cache.store("layout", f"k{k}", "x" * 1000)
+        os.utime(cache_dir / f"layout-k{k}.pickle", (1000 + k, 1000 + k))  # written in this order
+    stale = cache_dir / ".layout-kx.pickle.99.tmp"  # left by a killed writer
+    stale.write_bytes(b"half")
+    os.utime(stale, (0, 0))
+    assert compiled_cache.load("layout", "k0") == "x" * 1000  # a hit: k0 is now the most recent
+    monkeypatch.setenv("CHUKAN_CACHE_MAX_MB", str(3.5 * 1000 / (1 << 20)))  # room for 3.5 entries of 1 kB
+    compiled_cache.store("layout", "k4", "y" * 1000)  # a write prunes: 5 entries > 3.5 kB
+    left = sorted(p.name for p in cache_dir.iterdir())
+    assert left == ["layout-k0.pickle", "layout-k3.pickle", "layout-k4.pickle"]  # k1, k2 unused longest
+    # an explicit prune to nothing keeps nothing; a limit that is not a number falls back to the default
+    assert compiled_cache.prune(limit=0) == 3 and list(cache_dir.iterdir()) == []
+    monkeypatch.setenv("CHUKAN_CACHE_MAX_MB", "lots")
+    assert compiled_cache.max_bytes() == compiled_cache.MAX_MB << 20
