@@ -16,7 +16,7 @@ cache off. Writes go to a temporary file renamed into place, so concurrent worke
 half-written entry.
 
 The folder is kept small (LRU): a hit marks its entry as used (its mtime), and every write
-deletes the least recently used entries beyond ``CHUKAN_CACHE_MAX_MB`` (default 256 MiB) and
+deletes the least recently used entries beyond ``CHUKAN_CACHE_MAX_MB`` (default 512 MiB) and
 temporary files left by a killed writer. Entries of other code versions are never read again
 (the key changed), so they age out first.
 """
@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 _PACKAGE = Path(__file__).resolve().parent.parent
-MAX_MB = 256  # default size of the folder (CHUKAN_CACHE_MAX_MB overrides)
+MAX_MB = 512  # default size of the folder (CHUKAN_CACHE_MAX_MB overrides)
 _STALE_TMP_SECONDS = 3600  # a temporary file this old belongs to a writer that died
 
 
