@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal
 
 from ..errors import ExprError as ExprError  # the one exception tree; re-exported for callers of expr
@@ -484,6 +485,16 @@ def int_column(item: str) -> str:
     return f"\x1fto_int:{item}"
 
 
+@cache
+def _scalar(value: str | int | bool | None, type_name: str) -> Any:
+    """The Arrow scalar of a literal, built once: every ``pa.scalar(python value)`` looks for
+    pandas and dateutil first (an import attempt per call when they are not installed), and the
+    layouts' rules use the same few literals hundreds of times (start-up, issue 15)."""
+    import pyarrow as pa
+
+    return pa.scalar(value, getattr(pa, type_name)())
+
+
 def to_arrow(node: Node, ints: set[str] | None = None) -> Any:
     """Compile ``node`` to a ``pyarrow.compute.Expression`` over string columns (item ids).
 
@@ -499,31 +510,31 @@ def to_arrow(node: Node, ints: set[str] | None = None) -> Any:
     pc: Any = _pc  # the stubs do not model Expression arguments to compute functions
 
     def text(n: Node) -> Any:
-        return pc.coalesce(pc.field(n.id), pa.scalar("")) if isinstance(n, Name) else comp(n)
+        return pc.coalesce(pc.field(n.id), _scalar("", "string")) if isinstance(n, Name) else comp(n)
 
     def comp(n: Node) -> Any:
         if isinstance(n, Name):
             return text(n)
         if isinstance(n, Str):
-            return pc.scalar(n.value)
+            return pc.scalar(_scalar(n.value, "string"))
         if isinstance(n, Int):
-            return pc.scalar(pa.scalar(n.value, pa.int64()))
+            return pc.scalar(_scalar(n.value, "int64"))
         if isinstance(n, Call):
             if n.func == "to_int" and ints is not None and isinstance(n.args[0], Name):
                 ints.add(n.args[0].id)
                 return pc.field(int_column(n.args[0].id))
             x = comp(n.args[0])
             if n.func == "is_blank":
-                return pc.equal(x, pa.scalar(""))
+                return pc.equal(x, _scalar("", "string"))
             if n.func == "is_set":
-                return pc.not_equal(x, pa.scalar(""))
+                return pc.not_equal(x, _scalar("", "string"))
             if n.func == "len":
                 return pc.utf8_length(x).cast(pa.int64())
             if n.func == "to_int":
                 ok = pc.match_substring_regex(x, "^-?[0-9]{1,18}$")
                 # cast only the matching rows: replace others by "0" first so the cast cannot fail
-                safe = pc.if_else(ok, x, pa.scalar("0"))
-                return pc.if_else(ok, safe.cast(pa.int64()), pa.scalar(None, pa.int64()))
+                safe = pc.if_else(ok, x, _scalar("0", "string"))
+                return pc.if_else(ok, safe.cast(pa.int64()), _scalar(None, "int64"))
             if n.func == "substr":
                 start, length = n.args[1], n.args[2]
                 assert isinstance(start, Int) and isinstance(length, Int)
@@ -566,12 +577,12 @@ def rule_fails_arrow(when: Node | None, check: Node, ints: set[str] | None = Non
     Null ``when`` → not applicable, null ``check`` → pass. Built with ``and_kleene`` over
     coalesced operands (``pc.and_`` on Expressions names a function Acero does not know in
     pyarrow 26). ``ints`` as in :func:`to_arrow`."""
-    import pyarrow as pa
     import pyarrow.compute as _pc
 
     pc: Any = _pc
 
-    fails = pc.coalesce(pc.equal(to_arrow(check, ints), pa.scalar(False)), pa.scalar(False))
+    no = _scalar(False, "bool_")
+    fails = pc.coalesce(pc.equal(to_arrow(check, ints), no), no)
     if when is None:
         return fails
-    return pc.and_kleene(pc.coalesce(to_arrow(when, ints), pa.scalar(False)), fails)
+    return pc.and_kleene(pc.coalesce(to_arrow(when, ints), no), fails)
