@@ -17,19 +17,21 @@ from typing import BinaryIO
 class HashingWriter:
     """A binary sink that counts bytes and computes SHA-256 while writing."""
 
-    def __init__(self, raw: BinaryIO) -> None:
+    def __init__(self, raw: BinaryIO, *, hashed: bool = True) -> None:
         self._raw = raw
-        self._sha = hashlib.sha256()
+        self._sha = hashlib.sha256() if hashed else None
         self.bytes_written = 0
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
-        self._sha.update(data)
+        if self._sha is not None:
+            self._sha.update(data)
         self.bytes_written += len(data)
         return self._raw.write(data)
 
     @property
     def sha256(self) -> str:
-        return self._sha.hexdigest()
+        """The hex digest of the bytes written (``""`` when built with ``hashed=False``)."""
+        return self._sha.hexdigest() if self._sha is not None else ""
 
 
 class AtomicFile:
@@ -37,10 +39,13 @@ class AtomicFile:
 
     :meth:`abort` (or an exception inside ``with``) removes the temporary file, so the
     target never holds half-written content. Writers in this package build on it.
+    ``durable=False`` is for intermediate files a run reads back and deletes itself (a worker's
+    part files): neither hashed nor fsynced, still renamed into place.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, durable: bool = True) -> None:
         self.path = Path(path)
+        self.durable = durable
         self._tmp = temp_path_for(self.path)
         self._file: BinaryIO | None = None
         self.out: HashingWriter | None = None
@@ -52,15 +57,16 @@ class AtomicFile:
     def open(self) -> HashingWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._file = open(self._tmp, "wb")  # noqa: SIM115 - closed by close()/abort()
-        self.out = HashingWriter(self._file)
+        self.out = HashingWriter(self._file, hashed=self.durable)
         return self.out
 
     def close(self) -> None:
-        """Flush, fsync and rename into place (no-op when never opened)."""
+        """Flush, fsync (when durable) and rename into place (no-op when never opened)."""
         if self._file is None:
             return
         self._file.flush()
-        os.fsync(self._file.fileno())
+        if self.durable:
+            os.fsync(self._file.fileno())
         self._file.close()
         os.replace(self._tmp, self.path)
         self._file = None

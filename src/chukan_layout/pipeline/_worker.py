@@ -421,7 +421,7 @@ def _one_batch(st: WorkerState, part: Partition, batch: pa.RecordBatch, fs: Find
         if w is None:
             path = Path(cfg.parts_dir) / f"p{part.index:06d}.{lid}.csv"
             w = writers[lid] = StandardCsvWriter(
-                path, st.layouts[lid], encoding=opts.output_encoding, header="none"
+                path, st.layouts[lid], encoding=opts.output_encoding, header="none", durable=False
             )
             w.open()
         w.write(ob)

@@ -39,7 +39,8 @@ class StandardCsvWriter:
     """Stream record batches of one layout into a standard-layout CSV file, atomically.
 
     Use as a context manager; the file appears under its name only when the block
-    ends without an exception. ``records`` counts data rows, ``sha256`` hashes the bytes.
+    ends without an exception. ``records`` counts data rows, ``sha256`` hashes the bytes
+    (``durable=False``: a part file the run merges itself, neither hashed nor fsynced).
     """
 
     def __init__(
@@ -50,6 +51,7 @@ class StandardCsvWriter:
         encoding: str = "utf-8",
         eol: str = "\r\n",
         header: Header = "name",
+        durable: bool = True,
     ) -> None:
         self.path = Path(path)
         self.layout = _spec(layout)
@@ -58,7 +60,7 @@ class StandardCsvWriter:
         self.header = header
         self.columns = self.layout.item_ids
         self.records = 0
-        self._file = AtomicFile(self.path)
+        self._file = AtomicFile(self.path, durable=durable)  # a part file: no hash, no fsync
         self._out: HashingWriter | None = None
         self._opts = pacsv.WriteOptions(include_header=False, quoting_style="all_valid", eol=eol)
 
