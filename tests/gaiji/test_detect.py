@@ -78,3 +78,22 @@ def test_many_columns_in_one_scan(cols: list[list[str | None]], group: int) -> N
     target = target_set("jis_x0213")
     got = suspicious_rows_many([pa.array(c, pa.string()) for c in cols], target, group=group)
     assert [g.tolist() for g in got] == [reference_rows(c, target).tolist() for c in cols]
+
+
+@pytest.mark.parametrize("charset", [None, "jis_x0208", "mj"])
+@settings(max_examples=30)
+@given(cols=st.lists(st.tuples(values, st.integers(0, 3), st.booleans()), min_size=1, max_size=5))
+def test_one_scan_over_sliced_large_and_chunked_columns(
+    charset: str | None, cols: list[tuple[list[str | None], int, bool]]
+) -> None:
+    """The columns' bytes scanned together = each column scanned alone = the Python reference,
+    whatever each column's offset, null slots, string width or chunking."""
+    target = target_set(charset)
+    arrays: list[pa.Array | pa.ChunkedArray] = []
+    for vals, start, large in cols:
+        arr = pa.array(["\ue000髙"] * start + vals, pa.large_string() if large else pa.string()).slice(start)
+        arrays.append(pa.chunked_array([arr]) if start % 2 else arr)
+    got = suspicious_rows_many(arrays, target)
+    want = [reference_rows(vals, target).tolist() for vals, _, _ in cols]
+    assert [g.tolist() for g in got] == want
+    assert [suspicious_rows(a, target).tolist() for a in arrays] == want

@@ -219,3 +219,27 @@ def _entries(tsv: str):  # type: ignore[no-untyped-def]
         p = Path(d) / "v.tsv"
         p.write_text(tsv, encoding="utf-8")
         return list(load_table(p))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(*[st.lists(st.sampled_from(PIECES), max_size=4).map("".join)] * 3), min_size=1,
+                max_size=20))  # fmt: skip
+def test_remembered_values_give_what_a_fresh_stage_gives(rows: list[tuple[str, str, str]]) -> None:
+    """A value seen before (same item) is mapped from the stage's memory: the batch, sidecar,
+    findings and counters equal those of a stage that meets every value for the first time."""
+    from .conftest import VENDOR_TSV
+
+    table = table_from_entries(_entries(VENDOR_TSV))
+    layout = _three_name_layout()
+    data = {f"n{i}": pa.array([r[i] for r in rows], pa.string()) for i in range(3)}
+    data["_record"] = pa.array(np.arange(1, len(rows) + 1), pa.int64())
+    batch = pa.record_batch(data)
+    warm = GaijiStage(layout, [table], source_system="vendor_t", policies={"n2": "degrade"})
+    warm.apply(batch, FindingSet(max_samples=None), file="f")  # fills the memory
+    results = []
+    for st_ in (warm, GaijiStage(layout, [table], source_system="vendor_t", policies={"n2": "degrade"})):
+        st_._summary = type(st_._summary)()
+        fs = FindingSet(max_samples=None)
+        out, side = st_.apply(batch, fs, file="f")
+        results.append((out.to_pydict(), side.to_pylist(), fs.counts, st_.summary()))
+    assert results[0] == results[1]

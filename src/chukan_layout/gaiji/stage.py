@@ -84,6 +84,10 @@ STATUS_CODE = {"unmapped": "gaiji.unmapped", "degraded": "gaiji.degraded", "repl
                "not_in_target": "gaiji.not_in_target"}  # fmt: skip
 _TARGETED = ("jis_x0208", "jis_x0213", "cp932", "mj")
 VendorCodes = Mapping[str, str] | Callable[[str], str | None]
+# one unstorable token of a value: position, token, result, status, detail, source code and
+# result in U+ notation, finding code (or None)
+_Hit = tuple[int, str, str, str, str, str, str, str | None]
+_VALUE_CACHE = 50_000  # distinct suspicious values remembered per layout
 
 
 def _spec(layout: Any) -> Layout:
@@ -158,6 +162,7 @@ class GaijiStage:
                 else:
                     self.lookup[key] = e
         self._summary = GaijiSummary()
+        self._values: dict[tuple[str, str], tuple[str | None, list[_Hit]]] = {}
 
     # -- per value ------------------------------------------------------------------------
     def _resolve(self, tok: str, item: _Item) -> tuple[str, str, str]:
@@ -212,32 +217,20 @@ class GaijiStage:
                 if value is None:
                     continue
                 rec = int(records[row])
-                out: list[str] = []
-                changed = False
-                for pos, tok in tokens(value):
-                    if item.target.storable(tok):
-                        out.append(tok)
-                        continue
-                    result, status, detail = self._resolve(tok, item)
-                    changed |= result != tok
-                    out.append(result)
-                    code = format_code_points(tok)
+                new_value, hits = self._value(item, value)
+                for pos, tok, result, status, detail, code, result_code, fcode in hits:
                     for k, v in (("file", file), ("record", rec), ("item", item.id), ("position", pos),
-                                 ("source_code", code), ("result", format_code_points(result)),
-                                 ("status", status)):  # fmt: skip
+                                 ("source_code", code), ("result", result_code), ("status", status)):  # fmt: skip
                         side[k].append(v)
                     self._count(item, status, code, result, detail)
-                    fcode = STATUS_CODE.get(status)
-                    if detail.startswith("not_storable:") and fcode is None:
-                        fcode = "gaiji.not_in_target"
                     if fcode:
                         ev = events.setdefault((fcode, item.id), ([], [], []))
                         ev[0].append(rec)
                         ev[1].append(value)
-                        ev[2].append(f"{code}→{format_code_points(result)}" if result != tok else code)
-                if changed:
+                        ev[2].append(f"{code}→{result_code}" if result != tok else code)
+                if new_value is not None:
                     changed_idx.append(row)
-                    changed_val.append("".join(out))
+                    changed_val.append(new_value)
             if changed_idx:
                 mask = np.zeros(len(arr), dtype=bool)
                 mask[changed_idx] = True
@@ -250,6 +243,37 @@ class GaijiStage:
                          values=vals, details=details, sensitivity=sens[item_id])  # fmt: skip
         out_batch = pa.RecordBatch.from_arrays(columns, schema=batch.schema)
         return out_batch, pa.table(side, schema=SIDECAR_SCHEMA)
+
+    def _value(self, item: _Item, value: str) -> tuple[str | None, list[_Hit]]:
+        """(the mapped value, ``None`` when unchanged; its unstorable tokens) of one suspicious
+        value of an item, computed once per distinct (item, value) of the run.
+
+        Names repeat (the same 外字 surname in every member of a household, in 氏名 and 氏):
+        the tokens, table look-ups and notation are worked out the first time only."""
+        key = (item.id, value)
+        got = self._values.get(key)
+        if got is not None:
+            return got
+        out: list[str] = []
+        hits: list[_Hit] = []
+        changed = False
+        for pos, tok in tokens(value):
+            if item.target.storable(tok):
+                out.append(tok)
+                continue
+            result, status, detail = self._resolve(tok, item)
+            changed |= result != tok
+            out.append(result)
+            fcode = STATUS_CODE.get(status)
+            if detail.startswith("not_storable:") and fcode is None:
+                fcode = "gaiji.not_in_target"
+            hits.append((pos, tok, result, status, detail, format_code_points(tok),
+                         format_code_points(result), fcode))  # fmt: skip
+        got = ("".join(out) if changed else None, hits)
+        if len(self._values) >= _VALUE_CACHE:  # memory stays flat on a run of distinct names
+            self._values.clear()
+        self._values[key] = got
+        return got
 
     def _detect(self, batch: pa.RecordBatch) -> list[tuple[_Item, int, np.ndarray]]:
         """Suspicious row indices per item: one two-pass RE2 scan per target set per batch."""
