@@ -19,6 +19,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,7 +30,7 @@ from .assemble import build_report
 from .compare import COLUMNS, BucketResult, BucketTask, compare_bucket
 from .equivalence import DEFAULT_EQUIVALENCES, VALUE_EQUIVALENCES, Equivalences, load_code_map, load_evidence
 from .result import ReconcileResult
-from .sources import Side, adapted_side, standard_side
+from .sources import Side, adapted_side, digest_inputs, standard_side
 from .spill import LayoutSpill, spill_layout
 
 T = TypeVar("T")
@@ -75,11 +76,12 @@ def _compare_job(_state: int, task: BucketTask) -> BucketResult:
 
 
 def _run(run: Callable[[int, Any], T], tasks: Sequence[Any], workers: int, executor: str,
-         scheduler: str | None) -> list[T]:  # fmt: skip
+         scheduler: str | None, started: Callable[[], None] | None = None) -> list[T]:  # fmt: skip
     from ..pipeline.executors import Job, ordered_map
 
     job = Job(run=run, state=0, make_state=_no_state, key=f"reconcile-{run.__name__}")
-    return list(ordered_map(job, tasks, workers=workers, executor=executor, scheduler=scheduler))
+    return list(ordered_map(job, tasks, workers=workers, executor=executor, scheduler=scheduler,
+                            started=started))  # fmt: skip
 
 
 def reconcile(
@@ -130,6 +132,7 @@ def reconcile(
     if scheduler is not None and executor != "dask":
         raise OptionsError("a scheduler address needs executor='dask'")
     work = Path(tempfile.mkdtemp(prefix=".chukan-reconcile-", dir=spill_dir))
+    hashing = ThreadPoolExecutor(1, thread_name_prefix="reconcile-sha256")
     try:
         sides: list[Side] = []
         for name, given, adapter in (("old", old, old_adapter), ("new", new, new_adapter)):
@@ -137,9 +140,8 @@ def reconcile(
                 sides.append(adapted_side(name, _paths(given), adapter, work, gaiji_tables=[Path(g) for g in gaiji_tables],
                                           workers=n_workers, executor=executor, scheduler=scheduler))  # fmt: skip
             else:
-                sides.append(
-                    standard_side(name, _paths(given), layout=layout, layouts=layouts, encoding=encoding)
-                )
+                sides.append(standard_side(name, _paths(given), layout=layout, layouts=layouts,
+                                           encoding=encoding, digest=False))  # fmt: skip
         lids = sorted(set(sides[0].files) | set(sides[1].files))
         loaded = {lid: load_layout(lid) for lid in lids}
         if totals is not None:
@@ -164,7 +166,11 @@ def reconcile(
             for lid in lids
             for s in sides
         ]
-        spilled: list[LayoutSpill] = _run(_spill_job, jobs, n_workers, executor, scheduler)
+        # the inputs' SHA-256 (a second read of every file) on a thread beside the spill jobs,
+        # started once the worker processes exist (never fork a process with a running thread)
+        digested: list[Future[None]] = []
+        spilled: list[LayoutSpill] = _run(_spill_job, jobs, n_workers, executor, scheduler,
+                                          lambda: digested.append(hashing.submit(digest_inputs, sides)))  # fmt: skip
         by = {(sp.side, sp.layout): sp for sp in spilled}
         tasks: list[BucketTask] = []
         for lid in lids:
@@ -178,6 +184,8 @@ def reconcile(
                     {it.id: it.sensitivity.value for it in lay.items}, {it.id: it.name for it in lay.items},
                     o.files, n.files, equiv, unmask, max_samples, str(work / "parts" / f"{lid}.{b:04d}.csv"),
                 ))  # fmt: skip
+        for d in digested:  # done long before the spill (which reads and parses the same bytes)
+            d.result()
         results: list[BucketResult] = _run(_compare_job, tasks, n_workers, executor, scheduler)
         extra = {} if totals is None else {"totals_profile": f"{totals} (SHA-256 {sha256_file(totals)[1]})"}
         report = build_report(sides, loaded, key_of, parts, by, results, equiv, unmask=unmask,
@@ -191,6 +199,7 @@ def reconcile(
             written["csv"] = _differences_csv(out / "differences.csv", results)
         return ReconcileResult(report, written)
     finally:
+        hashing.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -52,6 +52,14 @@ class Side:
     encoding: str = "utf-8"
 
 
+def digest_inputs(sides: list[Side]) -> None:
+    """Fill in the size and SHA-256 of every input left without (``standard_side(digest=False)``)."""
+    for s in sides:
+        for f in s.inputs:
+            if not f.sha256:
+                f.size, f.sha256 = sha256_file(f.path)
+
+
 def _expand(paths: list[Path], suffix: str | None) -> list[Path]:
     out: list[Path] = []
     for p in paths:
@@ -83,8 +91,10 @@ def standard_side(
     layout: str | None = None,
     layouts: dict[str, str] | None = None,
     encoding: str = "utf-8",
+    digest: bool = True,
 ) -> Side:
-    """A side of standard-layout CSV files (see the module docstring)."""
+    """A side of standard-layout CSV files (see the module docstring); with ``digest=False``
+    the files' sizes and SHA-256 are left for the caller to fill in (:func:`digest_inputs`)."""
     from ..pipeline.standard import detect_layout
 
     side = Side(name, encoding=encoding, report_json=_report_json(paths))
@@ -94,7 +104,7 @@ def standard_side(
     for f in files:
         lid = (layouts or {}).get(f.name) or layout or detect_layout(f, encoding)
         side.files.setdefault(lid, []).append(f)
-        size, sha = sha256_file(f)
+        size, sha = sha256_file(f) if digest else (0, "")
         side.inputs.append(InputFile(str(f), "standard", size, sha, lid))
     if side.report_json is not None:
         size, sha = sha256_file(side.report_json)

@@ -65,10 +65,10 @@ def bucket_schema() -> pa.Schema:
 
 def join_items(columns: list[pa.Array]) -> pa.Array:
     """The items of each record as one ``_row`` cell (UTF-8 values joined by 0xFF)."""
-    cols = [c.cast(ROW_TYPE) for c in columns]
-    if len(cols) == 1:
-        return cols[0]
-    return pc.binary_join_element_wise(*cols, pa.scalar(SEP, ROW_TYPE))
+    # ``view``: the same buffers read as binary (a ``cast`` per column costs a kernel call each)
+    cols = [c.view(pa.binary()) for c in columns]
+    row = cols[0] if len(cols) == 1 else pc.binary_join_element_wise(*cols, pa.scalar(SEP, pa.binary()))
+    return row.cast(ROW_TYPE)  # 64-bit offsets in the buckets: a bucket may pass 2 GB
 
 
 def split_items(rows: pa.Array | pa.ChunkedArray, positions: list[int]) -> list[pa.Array]:
