@@ -1,10 +1,13 @@
 """One pass per standard file: copy, SHA-256, record count and the Parquet copy from one read.
 
-:func:`copy_file` opens the file once through a :class:`~.tee.TeeReader`: the guarded standard
-CSV reader (:func:`~chukan_layout.readers.standard_csv.read_standard_csv`, quoted newlines
-counted right, undecodable or ragged records counted as rejects) parses the bytes as they are
-copied and hashed, and its batches go to the :class:`~.parquet.ParquetSink` when a Parquet copy
-is wanted. :func:`scan_file` is the same pass without a copy (``snapshot verify``).
+:func:`copy_file` opens the file once through a :class:`~.tee.TeeReader`, which copies and
+hashes the bytes as they are read. With a Parquet copy wanted, the guarded standard CSV reader
+(:func:`~chukan_layout.readers.standard_csv.read_standard_csv`: quoted newlines counted right,
+undecodable or ragged records counted as rejects) parses those bytes and its batches go to the
+:class:`~.parquet.ParquetSink`. Without, nothing is parsed: :class:`~.count.LineCounter` counts
+line ends outside quotes behind the reader's byte guard, and only a file the guard stops is
+counted by the reader (the same number either way). :func:`scan_file` is the pass without a
+copy (``snapshot verify``).
 
 :func:`copy_files` runs the files in parallel, one process per file (largest first, 2 by
 default): SHA-256 and zstd are single-threaded per file, so files are the unit of parallelism.
@@ -30,37 +33,59 @@ class FileCopy:
     parquet_columns: dict[str, str] | None = None
 
 
+def _count(src: Path, dest: Path | None, layout: Layout) -> FileCopy:
+    """Copy + hash + :class:`~.count.LineCounter` (no parse); the guarded reader only if it trips."""
+    from ..readers.csv_guard import ByteGuard, GuardTripped
+    from ..readers.standard_csv import column_ids, header_names
+    from .count import LineCounter
+
+    names = header_names(src)
+    column_ids(layout, names, src.name)  # a header the layout does not know is an error, as when parsing
+    tee = TeeReader(src, dest)
+    counter = LineCounter()
+    try:
+        guard = ByteGuard(tee, len(names) > 1, 0x22, 0x2C)  # type: ignore[arg-type]
+        while block := guard.read(1 << 22):
+            counter.feed(block)
+    except GuardTripped:
+        counter.tripped = True
+    finally:
+        size, sha = tee.finish()
+    records = counter.records
+    if records is None:
+        records = _parse(dest or src, None, layout, None).records
+    return FileCopy(size, sha, records)
+
+
 def _pass(src: Path, dest: Path | None, layout: Layout, parquet: Path | None) -> FileCopy:
+    return _parse(src, dest, layout, parquet) if parquet is not None else _count(src, dest, layout)
+
+
+def _parse(src: Path, dest: Path | None, layout: Layout, parquet: Path | None) -> FileCopy:
     from ..readers.standard_csv import StandardCsvReader
-    from .parquet import ParquetSink, write_parquet
+    from .parquet import ParquetSink
 
     tee = TeeReader(src, dest)
+    sink = None
     try:
         reader = StandardCsvReader(tee, layout, source_id=src.name)  # type: ignore[arg-type]
         sink = ParquetSink(layout, parquet) if parquet is not None else None
-        try:
-            rows = 0
-            for b in reader:
-                rows += b.num_rows
-                if sink is not None:
-                    sink.write(b)
-        except BaseException:
+        rows = 0
+        for b in reader:
+            rows += b.num_rows
             if sink is not None:
-                sink.__exit__(BaseException, None, None)
-            raise
+                sink.write(b)
         if sink is not None:
             sink.close()
         size, sha = tee.finish()
+    except BaseException:
+        if sink is not None:
+            sink.abort()
+        raise
     finally:
         tee.close()
     records = rows + reader.reader.stats.records_rejected
-    columns = None
-    if sink is not None:
-        columns = sink.columns
-        if sink.lossy is not None:  # a late batch broke a typed column: again from the copy, as strings
-            assert parquet is not None and dest is not None
-            _, columns = write_parquet(dest, layout, parquet, frozenset({sink.lossy}))
-    return FileCopy(size, sha, records, columns)
+    return FileCopy(size, sha, records, sink.columns if sink is not None else None)
 
 
 def copy_file(src: Path, dest: Path, layout: Layout, parquet: Path | None = None) -> FileCopy:

@@ -4,13 +4,14 @@
 ``date32`` — but only when every value of the file survives the round trip to that type and
 back to the same text (``1935-00-00``, a 不詳 date, does not: such a column stays a string).
 Blank is null in a typed column. Plain Parquet (no extension types): readable by pandas, DuckDB
-and Spark. zstd at level 1 (the fast end: ~2× smaller files cost ~the same CPU as level 3 here,
-see benchmarks/RESULTS.md), row groups of up to ~128k rows.
+and Spark. zstd at level 1 (the fast end of zstd), row groups of up to ~128k rows.
 
 :class:`ParquetSink` is fed the batches of the one pass that also copies and hashes the file
-(:mod:`.filecopy`). A column that turns out lossy in a later batch stops the sink; the file is
-then written again from the copy with that column as a string (:func:`write_parquet`) — rare,
-and bounded memory either way.
+(:mod:`.filecopy`), so the CSV is never parsed twice. A typed column that turns out lossy in a
+later batch is *demoted*: the rows written so far are read back from the Parquet file itself
+and written again with that column as a string — exact, because every value written typed has
+already passed the round trip back to its text — and the pass goes on. At most once per typed
+column of the layout; bounded memory (one row group at a time).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..readers.standard_csv import read_standard_csv
 from ..spec.model import ItemType, Layout
 
 ZSTD_LEVEL = 1
@@ -63,25 +63,22 @@ def _typed(col: pa.Array, t: pa.DataType, name: str) -> pa.Array:
 
 
 class ParquetSink:
-    """Writes item batches of one standard file to ``out_path`` (see the module docstring).
+    """Writes item batches of one standard file to ``out_path`` (see the module docstring)."""
 
-    ``strings``: items kept as strings from the start. After :meth:`close`, ``lossy`` names
-    the column that stopped the sink (the file at ``out_path`` is then removed), else None."""
-
-    def __init__(self, layout: Layout, out_path: Path, strings: frozenset[str] = frozenset(),
-                 level: int = ZSTD_LEVEL) -> None:  # fmt: skip
-        self.layout, self.path = layout, out_path
-        self.wanted = {k: v for k, v in _wanted(layout).items() if k not in strings}
-        self.schema = pa.schema(
-            [(i, self.wanted.get(i, pa.string())) for i in layout.item_ids] + [("_record", pa.int64())]
-        )
-        self._w: pq.ParquetWriter | None = pq.ParquetWriter(
-            out_path, self.schema, compression="zstd", compression_level=level
-        )
+    def __init__(self, layout: Layout, out_path: Path, level: int = ZSTD_LEVEL) -> None:
+        self.layout, self.path, self.level = layout, out_path, level
+        self.wanted = _wanted(layout)
+        self.demoted: list[str] = []  # typed columns written as strings after all (in the order found)
         self._pending: list[pa.RecordBatch] = []
         self._rows = self._bytes = 0
         self.records = 0
-        self.lossy: str | None = None
+        self._open()
+
+    def _open(self) -> None:
+        self.schema = pa.schema(
+            [(i, self.wanted.get(i, pa.string())) for i in self.layout.item_ids] + [("_record", pa.int64())]
+        )
+        self._w = pq.ParquetWriter(self.path, self.schema, compression="zstd", compression_level=self.level)
 
     @property
     def columns(self) -> dict[str, str]:
@@ -90,15 +87,13 @@ class ParquetSink:
 
     def write(self, b: pa.RecordBatch) -> None:
         """Add one batch of :func:`~chukan_layout.readers.standard_csv.read_standard_csv`."""
-        if self._w is None:
-            return
-        try:
-            cols = [_typed(b.column(i), self.wanted[i], i) if i in self.wanted else b.column(i)
-                    for i in self.layout.item_ids]  # fmt: skip
-        except Lossy as e:
-            self.lossy = e.column
-            self._abort()
-            return
+        while True:
+            try:
+                cols = [_typed(b.column(i), self.wanted[i], i) if i in self.wanted else b.column(i)
+                        for i in self.layout.item_ids]  # fmt: skip
+                break
+            except Lossy as e:
+                self._demote(e.column)
         self._pending.append(pa.RecordBatch.from_arrays([*cols, b.column("_record")], schema=self.schema))
         self._rows += b.num_rows
         self._bytes += b.nbytes
@@ -107,47 +102,38 @@ class ParquetSink:
             self._flush()
 
     def _flush(self) -> None:
-        if self._pending and self._w is not None:
+        if self._pending:
             self._w.write_table(pa.Table.from_batches(self._pending, self.schema))
         self._pending, self._rows, self._bytes = [], 0, 0
 
-    def _abort(self) -> None:
-        self._pending = []
-        if self._w is not None:
-            self._w.close()
-            self._w = None
-        self.path.unlink(missing_ok=True)
+    def _demote(self, column: str) -> None:
+        """Write ``column`` as a string from now on, and rewrite what was written (see the module docstring)."""
+        self._flush()
+        self._w.close()
+        del self.wanted[column]
+        self.demoted.append(column)
+        old = self.path.with_name(self.path.name + ".demoted")
+        self.path.replace(old)
+        self._open()
+        try:
+            src = pq.ParquetFile(old)
+            for g in range(src.num_row_groups):
+                t = src.read_row_group(g)
+                i = t.schema.get_field_index(column)
+                text = pc.fill_null(t.column(i).cast(pa.string()), "")
+                self._w.write_table(t.set_column(i, pa.field(column, pa.string()), text))
+        finally:
+            old.unlink(missing_ok=True)
 
     def close(self) -> None:
-        if self._w is None:
-            return
+        """Flush and finish the file (its footer)."""
         try:
             self._flush()
         finally:
             self._w.close()
-            self._w = None
 
-    def __enter__(self) -> ParquetSink:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if exc[0] is not None:
-            self._abort()
-        else:
-            self.close()
-
-
-def write_parquet(csv_path: Path, layout: Layout, out_path: Path, strings: frozenset[str] = frozenset(),
-                  batch_size: int = 65536) -> tuple[int, dict[str, str]]:  # fmt: skip
-    """Write the Parquet copy of one standard file by reading it; (records, item id → Arrow type name).
-
-    Used when a pass's sink stopped on a lossy column: starts again with the lossy columns as strings."""
-    while True:
-        with ParquetSink(layout, out_path, strings) as sink:
-            for b in read_standard_csv(csv_path, layout, batch_size=batch_size):
-                sink.write(b)
-                if sink.lossy:
-                    break
-        if sink.lossy is None:
-            return sink.records, sink.columns
-        strings = strings | {sink.lossy}
+    def abort(self) -> None:
+        """Close and remove the file (the pass failed)."""
+        self._pending = []
+        self._w.close()
+        self.path.unlink(missing_ok=True)
