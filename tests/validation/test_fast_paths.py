@@ -89,3 +89,67 @@ def test_rules_with_to_int_read_the_precomputed_columns() -> None:
     node = expr.compile_condition("to_int(a) + to_int(b) == to_int(c) and len(a) < 5", ["a", "b", "c"])
     e = expr.rule_fails_arrow(None, node, ints)
     assert ints == {"a", "b", "c"} and "to_int:a" in str(e)
+
+
+# --- kernels with a whole-column shortcut (every value blank or one width): shortcut = general path
+
+
+def _date_value() -> st.SearchStrategy[str]:
+    dig = st.text("0123456789", min_size=2, max_size=2)
+    return st.one_of(
+        st.builds(lambda y, m, d: f"{y:04d}-{m}-{d}", st.integers(0, 2100), dig, dig),
+        st.sampled_from(
+            ["", "2024-02-29", "2023-02-29", "1935-00-00", "2021-04-31", "2021/04/01", "20210401"]
+        ),
+        st.text(st.sampled_from(list("0129-/ｱ髙")), max_size=11),
+    )
+
+
+@given(st.lists(_date_value(), min_size=1, max_size=30))
+def test_parsed_dates_equal_a_per_value_parse(vals: list[str]) -> None:
+    import calendar
+
+    from chukan_layout.validation.checks_date import parse_dates
+
+    p = parse_dates(_ctx(vals), "v")
+    for i, v in enumerate(vals):
+        shaped = re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", v) is not None and v.isascii()
+        assert p.shaped[i] == shaped, v
+        y, m, d = (int(v[:4]), int(v[5:7]), int(v[8:10])) if shaped else (0, 0, 0)
+        assert (p.y[i], p.m[i], p.d[i]) == (y, m, d), v
+        real = shaped and y >= 1 and 1 <= m <= 12 and 1 <= d <= calendar.monthrange(y, m)[1]
+        assert p.full[i] == real, v
+        lacks = shaped and y >= 1 and 1 <= m <= 12 and calendar.monthrange(y, m)[1] < d <= 31
+        assert p.nonexistent[i] == lacks, v
+
+
+@given(
+    st.sampled_from(["kojin_bango", "atena_mod11", "hokenja_bango", "hojin_bango", "dantai_code"]),
+    st.lists(st.tuples(st.text("0123456789", min_size=4, max_size=14), st.integers(0, 3)), min_size=1, max_size=25),
+)  # fmt: skip
+def test_check_digit_columns_equal_the_scalar_rule(alg_name: str, draws: list[tuple[str, int]]) -> None:
+    """Columns of one width (the matrix shortcut) and mixed columns, blanks and non-digits: the
+    vectorized verdict is the scalar ``verify`` of every value."""
+    from chukan_layout.spec.checkdigits import get_algorithm, make_valid, verify
+    from chukan_layout.validation.checks_checkdigit import valid_numbers
+
+    alg = get_algorithm(alg_name)
+    width = min(alg.lengths) if alg.lengths else max(alg.min_length, 8)
+    vals = []
+    for base, kind in draws:  # 0: valid, 1: one digit changed, 2: blank, 3: as drawn (any width)
+        ok = make_valid(alg_name, (base * 3)[: width - 1])
+        vals.append([ok, ok[:-1] + str((int(ok[-1]) + 1) % 10), "", base][kind])
+    ctx = _ctx(vals)
+    got = valid_numbers(ctx.col("v"), alg, ctx.ascii_digits("v"))
+    assert got.tolist() == [v != "" and verify(alg_name, v) for v in vals]
+
+
+@given(st.lists(st.text(st.sampled_from(list("09AZaz ~\t\x7f-")), max_size=4), min_size=1, max_size=12),
+       st.sampled_from(["digits", "alnum", "ascii", "hankaku", "any"]))  # fmt: skip
+def test_ascii_charset_shortcut_equals_the_oracle(vals: list[str], cs: str) -> None:
+    from chukan_layout.spec import charsets as oracle
+    from chukan_layout.spec.model import Charset
+    from chukan_layout.validation.checks_charset import bad_rows
+
+    got = bad_rows(_ctx(vals), "v", Charset(cs))
+    assert got.tolist() == [bool(oracle.charset_problems(v, Charset(cs), False)) for v in vals]

@@ -318,6 +318,7 @@ def read(
     limit: int | None = None,
     on_reject: Callable[[Reject], Any] | None = None,
     trim_padding: bool = False,
+    batch_bytes: int | None = None,
 ) -> Reader:
     """Stream a legacy file as Arrow batches of strings (see the module docstring).
 
@@ -326,6 +327,7 @@ def read(
     ``trim_padding`` (fixed width): text fields of DATA records come without trailing spaces,
     and their padding bytes are never decoded — for callers that trim anyway (an adapter
     source with ``trim: true``). Fields a trailer sums, control records and CSV are unchanged.
+    ``batch_bytes`` (CSV): bytes per batch (default ``csv_reader.BATCH_BYTES``, 4 MiB).
     """
     if policy not in ("strict", "reject"):
         raise ValueError(f"unknown policy {policy!r}; known: strict, reject")
@@ -346,7 +348,9 @@ def read(
     if isinstance(definition, CsvDefinition):
         from .csv_reader import iter_csv
 
-        reader._batches = iter_csv(counted, definition, reader, batch_size, limit)
+        reader._batches = iter_csv(
+            counted, definition, reader, batch_size, limit, *([batch_bytes] if batch_bytes else [])
+        )
     else:
         from .fixed_width import iter_fixed
 

@@ -55,6 +55,9 @@ _BLOCK = 1 << 22
 # Arrow's streaming CSV reader holds many blocks in flight (readahead, per-thread parse and convert
 # buffers): its resident memory is ~50x the block size (4 MiB blocks: +215 MiB at 1 KB rows, 1 MiB: +70).
 FAST_BLOCK = 1 << 20
+# Bytes of a yielded batch (the fast path joins Arrow's 1 MiB batches up to it): later stages pay a
+# fixed cost per batch and column (≈ 130 columns checked per batch), memory grows with it.
+BATCH_BYTES = 1 << 22
 
 
 def malformed_quotes(buf: np.ndarray, quotes_before: int, quote: int, delim: int) -> np.ndarray:
@@ -98,7 +101,12 @@ def _batch(
 
 
 def iter_csv(
-    f: ByteStream, d: CsvDefinition, reader: Reader, batch_size: int, limit: int | None
+    f: ByteStream,
+    d: CsvDefinition,
+    reader: Reader,
+    batch_size: int,
+    limit: int | None,
+    batch_bytes: int = BATCH_BYTES,
 ) -> Iterator[pa.RecordBatch]:
     """Yield batches of a CSV file (see module docstring)."""
     enc = _py_encoding(d.encoding)
@@ -109,7 +117,8 @@ def iter_csv(
     data_rows = 0
     try:
         if limit is None or limit > header_records:
-            yield from _fast(f, d, enc, names, header_records, reader, batch_size, limit, counter := [0])
+            yield from _fast(f, d, enc, names, header_records, reader, batch_size, limit, counter := [0],
+                             batch_bytes)  # fmt: skip
             return
     except (pa.ArrowInvalid, GuardTripped, UnicodeDecodeError, ValueError):
         data_rows = counter[0]
@@ -159,6 +168,7 @@ def _fast(
     batch_size: int,
     limit: int | None,
     counter: list[int],
+    batch_bytes: int = BATCH_BYTES,
 ) -> Iterator[pa.RecordBatch]:
     ropts = pacsv.ReadOptions(
         column_names=names, skip_rows=header, encoding=enc, block_size=FAST_BLOCK, use_threads=True
@@ -177,7 +187,7 @@ def _fast(
         parse_options=popts,
         convert_options=copts,
     )
-    for batch in _coalesced(stream, batch_size):
+    for batch in _coalesced(stream, batch_size, batch_bytes):
         for lo in range(0, batch.num_rows, batch_size):
             part = batch.slice(lo, batch_size)
             if limit is not None:
@@ -190,8 +200,10 @@ def _fast(
             yield _batch(part, names, first, reader.source_id)
 
 
-def _coalesced(stream: Iterator[pa.RecordBatch], batch_size: int) -> Iterator[pa.RecordBatch]:
-    """The stream's small (one ``FAST_BLOCK``) batches joined up to ``batch_size`` rows or ``_BLOCK`` bytes.
+def _coalesced(
+    stream: Iterator[pa.RecordBatch], batch_size: int, batch_bytes: int = BATCH_BYTES
+) -> Iterator[pa.RecordBatch]:
+    """The stream's small (one ``FAST_BLOCK``) batches joined up to ``batch_size`` rows or ``batch_bytes``.
 
     Small blocks keep Arrow's reader lean; joined batches keep the per-batch cost of the later
     stages (≈130 columns checked per batch) from multiplying."""
@@ -201,7 +213,7 @@ def _coalesced(stream: Iterator[pa.RecordBatch], batch_size: int) -> Iterator[pa
         pending.append(batch)
         rows += batch.num_rows
         size += batch.nbytes
-        if rows >= batch_size or size >= _BLOCK:
+        if rows >= batch_size or size >= batch_bytes:
             yield pending[0] if len(pending) == 1 else pa.concat_batches(pending)
             pending, rows, size = [], 0, 0
     if pending:

@@ -30,6 +30,11 @@ from .codecs import whole_file_name
 from .definition import CsvDefinition
 from .fixed_width import constant_strings, int64_array
 
+# Bytes per batch of a standard CSV (vs 4 MiB for vendor CSV): a 住民 row is ~800 bytes and ~130 items are
+# checked per batch, each with a fixed cost; 8 MiB batches cut validate's CPU by a fifth at 1M rows
+# (peak RSS +16 MiB per process).
+STANDARD_BATCH_BYTES = 8 << 20
+
 
 def header_names(path: str | Path, encoding: str = "utf-8") -> list[str]:
     """The header row of a CSV file (BOM removed); ``[]`` for an empty file."""
@@ -69,7 +74,8 @@ class StandardCsvReader:
         d = CsvDefinition(
             encoding=encoding, header=columns is None, columns=None if columns is None else list(columns)
         )
-        self.reader: Reader = read(source, d, batch_size=batch_size, source_id=self.file, on_reject=reject)
+        self.reader: Reader = read(source, d, batch_size=batch_size, source_id=self.file, on_reject=reject,
+                                   batch_bytes=STANDARD_BATCH_BYTES)  # fmt: skip
 
     def __iter__(self) -> Iterator[pa.RecordBatch]:
         mapping: dict[str, str] | None = None

@@ -41,6 +41,9 @@ for _lo, _hi in IDEOGRAPH_RANGES:
 
 def _control_rows(ctx: BatchContext, name: str) -> np.ndarray:
     """Rows holding a C0 / DEL / C1 control, found on the UTF-8 bytes."""
+    lo, hi = ctx.byte_range(name)
+    if lo >= 0x20 and hi < 0x7F:  # printable ASCII only
+        return np.zeros(ctx.n, dtype=bool)
     offsets, data = ctx.buffers(name)
     seg = data[int(offsets[0]) : int(offsets[-1])]
     pos = np.flatnonzero((seg < 0x20) | (seg == 0x7F))
@@ -58,12 +61,16 @@ def bad_rows(ctx: BatchContext, name: str, cs: Charset, allow_controls: bool = F
         return np.zeros(ctx.n, dtype=bool) if allow_controls else _control_rows(ctx, name)
     if cs is Charset.DIGITS:  # U+0030–0039 only: Arrow's ASCII kernel, shared with item.type
         return ctx.nonblank(name) & ~ctx.ascii_digits(name)
+    lut = allowed_table(cs, allow_controls)
     if ctx.is_ascii(name):  # bytes are code points: no decoding
+        lo, hi = ctx.byte_range(name)
+        if lut[lo : hi + 1].all():  # every byte from the lowest to the highest is allowed
+            return np.zeros(ctx.n, dtype=bool)
         offsets, data = ctx.buffers(name)
         cps = data[int(offsets[0]) : int(offsets[-1])]
     else:
         cps = code_points(ctx.col(name))
-    bad = ~allowed_table(cs, allow_controls)[cps]
+    bad = ~lut[cps]
     if not bad.any():
         return np.zeros(ctx.n, dtype=bool)
     # row of each character position: values are consecutive runs of char_lengths characters

@@ -69,20 +69,28 @@ def valid_numbers(arr: pa.Array, alg: Algorithm, digits_only: np.ndarray) -> np.
     offsets, data = buffers(arr)
     lens = np.diff(offsets)
     if alg.lengths is not None:
-        len_ok = np.isin(lens, np.fromiter(alg.lengths, dtype=np.int64))
+        len_ok = np.zeros(len(arr), dtype=bool)
+        for w in alg.lengths:
+            len_ok |= lens == w
     else:
         len_ok = lens >= alg.min_length
     cand = digits_only & len_ok
     out = np.zeros(len(arr), dtype=bool)
+    if not cand.any():
+        return out
     rule = RULES[alg.name]
     start = int(offsets[0])
-    for width in np.unique(lens[cand]).tolist():
-        if cand.all() and (lens == width).all():  # every row this width: the bytes are an (n × width) matrix
-            mat = data[start : start + len(arr) * width].reshape(len(arr), width)
-            out[:] = rule(mat.astype(np.int64) - 48)
-            break
-        rows = np.flatnonzero(cand & (lens == width))
-        idx = offsets[rows, None] + np.arange(width, dtype=np.int64)
+    nonblank = np.flatnonzero(lens)
+    width = int(lens[nonblank[0]])
+    if (lens[nonblank] == width).all():
+        # every value blank or ``width`` bytes (the usual case): blanks have no bytes, so the data
+        # buffer is the (non-blank rows × width) matrix; rows that are no candidates are dropped after
+        mat = data[start : start + nonblank.size * width].reshape(nonblank.size, width)
+        out[nonblank] = rule(mat.astype(np.int64) - 48) & cand[nonblank]
+        return out
+    for w in np.unique(lens[cand]).tolist():
+        rows = np.flatnonzero(cand & (lens == w))
+        idx = offsets[rows, None] + np.arange(w, dtype=np.int64)
         out[rows] = rule(data[idx].astype(np.int64) - 48)
     return out
 

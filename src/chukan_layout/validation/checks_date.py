@@ -10,6 +10,7 @@ and the era of a date against its 元号コード item via the 和暦 table (spe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pyarrow.compute as pc
@@ -19,7 +20,7 @@ from ..spec import wareki
 from ..spec.model import Item, ItemType
 from .base import Check, CompileEnv, item_check
 from .context import BatchContext
-from .utf8 import buffers, string_array
+from .utf8 import string_array
 
 _DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
@@ -33,47 +34,65 @@ class ParsedDates:
     m: np.ndarray
     d: np.ndarray
 
-    @property
+    @cached_property
+    def _days_in_month(self) -> tuple[np.ndarray, np.ndarray]:
+        m_ok = (self.m >= 1) & (self.m <= 12)
+        leap = (self.y % 4 == 0) & ((self.y % 100 != 0) | (self.y % 400 == 0))
+        return m_ok, _DAYS[np.where(m_ok, self.m, 0)] + ((self.m == 2) & leap)
+
+    @cached_property
     def nonexistent(self) -> np.ndarray:
         """Recorded days the calendar lacks: month 1–12, day 1–31 past the month's last day."""
-        m_ok = (self.m >= 1) & (self.m <= 12)
-        leap = (self.y % 4 == 0) & ((self.y % 100 != 0) | (self.y % 400 == 0))
-        dim = _DAYS[np.where(m_ok, self.m, 0)] + ((self.m == 2) & leap)
+        m_ok, dim = self._days_in_month
         return self.shaped & (self.y >= 1) & m_ok & (self.d > dim) & (self.d <= 31)
 
-    @property
+    @cached_property
     def full(self) -> np.ndarray:
         """Valid full calendar dates (year ≥ 1)."""
-        m_ok = (self.m >= 1) & (self.m <= 12)
-        leap = (self.y % 4 == 0) & ((self.y % 100 != 0) | (self.y % 400 == 0))
-        dim = _DAYS[np.where(m_ok, self.m, 0)] + ((self.m == 2) & leap)
+        m_ok, dim = self._days_in_month
         return self.shaped & (self.y >= 1) & m_ok & (self.d >= 1) & (self.d <= dim)
 
+    @cached_property
     def ordinal(self) -> np.ndarray:
         return self.y * 10000 + self.m * 100 + self.d
 
 
+# ``YYYY-MM-DD``: byte - _LO ≤ _SPAN at every position (digits 0–9, the two hyphens exactly)
+_LO = np.array([48, 48, 48, 48, 45, 48, 48, 45, 48, 48], np.uint8)
+_SPAN = np.array([9, 9, 9, 9, 0, 9, 9, 0, 9, 9], np.uint8)
+
+
 def parse_dates(ctx: BatchContext, name: str) -> ParsedDates:
-    """Parse a date column once per batch."""
+    """Parse a date column once per batch.
+
+    The 10-byte values as a (rows × 10) byte matrix: when every value is blank or 10 bytes long
+    (the usual case) the column's data buffer *is* that matrix (blanks have no bytes), otherwise
+    one gather. Shape test per row: the 10 byte flags packed into two 64-bit words."""
     key = ("dates", name)
     got = ctx.memo(key)
     if got is None:
-        offsets, data = buffers(ctx.col(name))
-        ten = np.diff(offsets) == 10
+        offsets, data = ctx.buffers(name)
+        ln = np.diff(offsets)
+        rows = np.flatnonzero(ln == 10)
+        lo = int(offsets[0])
+        if rows.size + int(np.count_nonzero(ln == 0)) == ctx.n:
+            chars = data[lo : lo + rows.size * 10].reshape(-1, 10)
+        else:
+            chars = data[offsets[rows, None] + np.arange(10)]
+        dd = chars - _LO  # digits as 0–9 (uint8: anything else wraps above the span)
+        flags = np.zeros((rows.size, 16), np.uint8)
+        flags[:, :10] = dd > _SPAN
+        words = flags.view(np.uint64)
+        ok = (words[:, 0] | words[:, 1]) == 0
         shaped = np.zeros(ctx.n, dtype=bool)
-        rows = np.flatnonzero(ten)
-        chars = data[offsets[rows, None] + np.arange(10)]  # (rows × 10) bytes of the 10-byte values
-        digit_cols = chars[:, [0, 1, 2, 3, 5, 6, 8, 9]]
-        ok = ((digit_cols >= 48) & (digit_cols <= 57)).all(axis=1) & (chars[:, 4] == 45) & (chars[:, 7] == 45)
-        shaped[rows] = ok
-        rows = rows[ok]
-        digits = digit_cols[ok].astype(np.int64) - 48
+        shaped[rows[ok]] = True
         y = np.zeros(ctx.n, np.int64)
         m = np.zeros(ctx.n, np.int64)
         d = np.zeros(ctx.n, np.int64)
-        y[rows] = digits[:, :4] @ np.array([1000, 100, 10, 1])
-        m[rows] = digits[:, 4] * 10 + digits[:, 5]
-        d[rows] = digits[:, 6] * 10 + digits[:, 7]
+        x = np.where(ok[:, None], dd, 0).astype(np.int64)  # rows of the wrong shape read as 0000-00-00
+        y[rows] = x[:, 0] * 1000 + x[:, 1] * 100 + x[:, 2] * 10 + x[:, 3]
+        m[rows] = x[:, 5] * 10 + x[:, 6]
+        d[rows] = x[:, 8] * 10 + x[:, 9]
         got = ParsedDates(shaped, y, m, d)
         ctx.remember(key, got)
     return got  # type: ignore[return-value]
@@ -108,7 +127,7 @@ def build_date(item: Item, env: CompileEnv) -> list[Check]:
         p = parse_dates(ctx, name)
         ok = p.full | p.nonexistent if keep else p.full
         if era_range:
-            ok = ok & (p.ordinal() >= FIRST)
+            ok = ok & (p.ordinal >= FIRST)
         if pd_ is not None:
             flagged = ctx.equals(pd_.flag_item, "1")
             m_ok = (p.m >= 1) & (p.m <= 12)
@@ -185,12 +204,12 @@ def build_era_mismatch(item: Item, env: CompileEnv) -> list[Check]:
         full = p.full & ctx.nonblank(name)
         if not full.any():
             return full
-        date_era = np.searchsorted(starts, p.ordinal(), side="right") - 1
+        date_era = np.searchsorted(starts, p.ordinal, side="right") - 1
         pos = pc.index_in(ctx.col(name), value_set=value_set).fill_null(len(codes))
         code_era = era_of_code[np.asarray(pos.to_numpy(zero_copy_only=False), dtype=np.int64)]
         # before 明治 (date_era < 0): no era to compare with, no finding; a shared last day
         # (明治45年7月30日 = 大正元年7月30日) may be written in the old era too
-        old_name = np.isin(p.ordinal(), shared) & (code_era == date_era - 1)
+        old_name = np.isin(p.ordinal, shared) & (code_era == date_era - 1)
         return full & (date_era >= 0) & (code_era != date_era) & ~old_name
 
     return [Check("item.era_mismatch", name, fn, item.sensitivity, name)]

@@ -74,6 +74,8 @@ def build_length(item: Item, env: CompileEnv) -> list[Check]:
 
     def fn(ctx: BatchContext) -> np.ndarray:
         n = measure(ctx)
+        if lo <= 1 and (n.size == 0 or int(n.max()) <= hi):  # a non-blank value has length ≥ 1
+            return np.zeros(ctx.n, dtype=bool)
         return ctx.nonblank(name) & ((n < lo) | (n > hi))
 
     return [Check("item.length", name, fn, item.sensitivity, name)]

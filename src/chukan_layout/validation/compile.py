@@ -96,9 +96,9 @@ class CompiledLayout:
             if c.blank_safe and c.value_column is not None and ctx.all_blank(c.value_column):
                 continue
             mask = c.fn(ctx)
-            idx = np.flatnonzero(mask)
-            if idx.size == 0:
+            if not mask.any():  # the usual case: no bad row (cheaper than listing none)
                 continue
+            idx = np.flatnonzero(mask)
             over = findings.severity_overrides
             sev = over.get(c.item) or over.get(c.code) or c.severity or findings.severity(c.code)
             if sev is Severity.ERROR:

@@ -73,16 +73,20 @@ class BatchContext:
             b = self._nonblank[name] = ~self.blank(name)
         return b
 
-    def is_ascii(self, name: str) -> bool:
-        """True when every character of the column is ASCII (then bytes are characters)."""
-        key = ("ascii", name)
+    def byte_range(self, name: str) -> tuple[int, int]:
+        """(lowest, highest) byte of the column's values; ``(0, 0)`` for an all-blank column."""
+        key = ("range", name)
         got = self._memo.get(key)
         if got is None:
             offsets, data = self.buffers(name)
             seg = data[int(offsets[0]) : int(offsets[-1])]
-            got = seg.size == 0 or int(seg.max()) < 0x80
+            got = (int(seg.min()), int(seg.max())) if seg.size else (0, 0)
             self._memo[key] = got
-        return bool(got)
+        return got  # type: ignore[return-value]
+
+    def is_ascii(self, name: str) -> bool:
+        """True when every character of the column is ASCII (then bytes are characters)."""
+        return self.byte_range(name)[1] < 0x80
 
     def char_lengths(self, name: str) -> np.ndarray:
         """Characters (code points) per value, int64; byte lengths for an ASCII column."""
@@ -104,7 +108,10 @@ class BatchContext:
         key = ("digits", name)
         m = self._memo.get(key)
         if m is None:
-            m = to_bool(pc.ascii_is_decimal(self.col(name)))
+            lo, hi = self.byte_range(name)
+            # only digit bytes in the column: every non-blank value is digits (no Arrow call)
+            only_digits = lo >= 0x30 and hi <= 0x39
+            m = self.nonblank(name) if only_digits else to_bool(pc.ascii_is_decimal(self.col(name)))
             self._memo[key] = m
         return m  # type: ignore[return-value]
 
