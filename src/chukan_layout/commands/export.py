@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
-from .run_options import echo_report
+from .run_options import allow_outside_option, echo_report
 
 
 @click.command("export")
@@ -57,6 +57,7 @@ from .run_options import echo_report
 @click.option("--workers", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes (one output file each).")  # fmt: skip
 @click.option("--raw-values", is_flag=True, help="Show unmasked values in report samples.")
+@allow_outside_option
 def export(
     profile: str, inputs: tuple[Path, ...], out_dir: Path, gaiji_tables: tuple[str, ...],
     gaiji_evidence: tuple[str, ...], unencodable: str | None,

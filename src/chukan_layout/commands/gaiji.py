@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, GaijiError
-from .run_options import layouts_option
+from .run_options import allow_outside_option, layouts_option
 
 if TYPE_CHECKING:  # the gaiji modules load lazily: `chukan-layout --help` stays fast
     from ..gaiji.mj_index import MJIndex
@@ -144,6 +144,7 @@ def lookup(text: str, cache_dir: Path | None) -> None:
     help="Use the cached MJ index (IVS checks, MJ candidates) when it exists.",
 )
 @click.option("--fail-on-unmapped", is_flag=True, help="Exit 1 when any 外字 has no usable mapping.")
+@allow_outside_option
 @_cache_opt
 @layouts_option
 def scan(

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..reconciliation.equivalence import DEFAULT_EQUIVALENCES, VALUE_EQUIVALENCES
-from .run_options import executor_options
+from .run_options import allow_outside_option, executor_options
 
 
 def _keys(values: tuple[str, ...]) -> dict[str, list[str]]:
@@ -63,6 +63,7 @@ def _keys(values: tuple[str, ...]) -> dict[str, list[str]]:
 @click.option("--max-samples", type=click.IntRange(min=0), default=20, show_default=True,
               help="Samples per layout × kind × item in the report.")  # fmt: skip
 @click.option("--encoding", default="utf-8", show_default=True, help="Encoding of standard CSV inputs.")
+@allow_outside_option
 def reconcile(old: Path, new: Path, out_dir: Path, old_adapter: str | None, new_adapter: str | None,
               gaiji_tables: tuple[Path, ...], layout: str | None, layouts_auto: bool, keys: tuple[str, ...],
               equivalences: tuple[str, ...], no_equivalences: bool, code_map: Path | None, gaiji_evidence: Path | None,

@@ -26,6 +26,25 @@ progress_option = click.option(
 )
 
 
+def _allow_outside(ctx: click.Context, param: click.Parameter, value: tuple[Path, ...]) -> None:
+    if value:  # before the command body loads any adapter / profile
+        from ..adapt.confine import allow_outside
+
+        allow_outside(value)
+
+
+# every command that loads an adapter or an export profile (issue 14 point 6); convert has its own
+allow_outside_option = click.option(
+    "--allow-outside",
+    multiple=True,
+    metavar="PATH",
+    type=click.Path(path_type=Path),
+    expose_value=False,
+    callback=_allow_outside,
+    help="Let the adapter / profile read definition / crosswalk files under PATH (default: only its own folder).",
+)
+
+
 def report_options(reject_rate_help: str) -> Callable[[_F], _F]:
     """Decorator: ``--severity``, ``--max-errors``, ``--max-reject-rate``, ``--raw-values``, ``--max-samples``.
 

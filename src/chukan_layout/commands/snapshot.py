@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
+from .run_options import allow_outside_option
 
 
 @click.group("snapshot")
@@ -99,6 +100,7 @@ def diff(a: Path, b: Path, out_dir: Path | None) -> None:
 @click.option("--force", is_flag=True, help="Export even if the snapshot fails verification.")
 @click.option("--validate/--no-validate", default=True, show_default=True,
               help="Re-validate as part of the verification.")  # fmt: skip
+@allow_outside_option
 def restore(folder: Path, profile: str, out_dir: Path, gaiji_tables: tuple[str, ...], force: bool,
             validate: bool) -> None:  # fmt: skip
     """Verify the snapshot, then export it to a vendor import format (the way back)."""

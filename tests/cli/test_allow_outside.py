@@ -1,0 +1,42 @@
+"""``--allow-outside`` on every command that loads an adapter or an export profile (issue 14 point 6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from chukan_layout.adapt.confine import reset_allowed
+from chukan_layout.cli import main
+
+FIX = Path(__file__).resolve().parents[1] / "adapt" / "fixtures"
+COMMANDS = [["convert"], ["gaiji", "scan"], ["reconcile"], ["export"], ["snapshot", "restore"]]
+
+
+@pytest.mark.parametrize("cmd", COMMANDS, ids=" ".join)
+def test_every_adapter_or_profile_command_takes_allow_outside(cmd: list[str]) -> None:
+    r = CliRunner().invoke(main, [*cmd, "--help"])
+    assert r.exit_code == 0 and "--allow-outside" in r.output
+
+
+def test_gaiji_scan_adapter_reading_outside_is_refused_unless_allowed(tmp_path: Path) -> None:
+    text = (FIX / "vendor_x.yaml").read_text("utf-8")
+    d = text[text.index("    definition:\n") : text.index("targets:")]
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "def.yaml").write_text("\n".join(ln[6:] for ln in d.splitlines()[1:]) + "\n", "utf-8")
+    ad_dir = tmp_path / "adapters"
+    ad_dir.mkdir()
+    adapter = ad_dir / "vendor_x.yaml"
+    adapter.write_text(text.replace(d, "    definition_file: ../elsewhere/def.yaml\n"), "utf-8")
+    data = tmp_path / "JUMIN.DAT"
+    data.write_bytes(b"")
+    args = ["gaiji", "scan", "-a", str(adapter), str(data), "-o", str(tmp_path / "o")]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 2 and "outside the adapter's folder" in r.output and "--allow-outside" in r.output
+    try:
+        r = CliRunner().invoke(main, [*args, "--allow-outside", str(outside)])
+        assert "outside the adapter's folder" not in r.output, r.output
+    finally:
+        reset_allowed()
