@@ -207,7 +207,6 @@ def compare_bucket(task: BucketTask) -> BucketResult:
             guarded, task.part_path, pacsv.WriteOptions(include_header=False, quoting_style="all_valid")
         )
         res.part_path = task.part_path
-    pa.default_memory_pool().release_unused()  # give the bucket's pages back before the next one
     return res
 
 

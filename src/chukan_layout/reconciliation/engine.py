@@ -67,12 +67,42 @@ def _no_state() -> int:
     return 0  # the jobs need no per-process state; a Dask worker builds this one
 
 
+def _give_back() -> None:
+    """Return the freed memory of a finished job to the system: Arrow's pool and the C heap.
+
+    One process runs the spill jobs and the buckets one after another; without this, what
+    one job freed stays in the allocators and the next job's peak lands on top of it."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    global _TRIM
+    if _TRIM is None:
+        import ctypes
+        import ctypes.util
+
+        try:  # glibc only; elsewhere a no-op
+            _TRIM = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _TRIM = False
+    if _TRIM:
+        _TRIM(0)
+
+
+_TRIM: Any = None
+
+
 def _spill_job(_state: int, task: tuple[Any, ...]) -> LayoutSpill:
-    return spill_layout(*task)
+    try:
+        return spill_layout(*task)
+    finally:
+        _give_back()
 
 
 def _compare_job(_state: int, task: BucketTask) -> BucketResult:
-    return compare_bucket(task)
+    try:
+        return compare_bucket(task)
+    finally:
+        _give_back()
 
 
 def _run(run: Callable[[int, Any], T], tasks: Sequence[Any], workers: int, executor: str,

@@ -41,7 +41,7 @@ SORT_ROWS = 16384
 SEP = b"\xff"  # not a byte of any UTF-8 text: a row splits back into exactly its items
 ROW_TYPE = pa.large_binary()
 META = [("_hi", pa.uint64()), ("_lo", pa.uint64()), ("_file", pa.int32()), ("_record", pa.int64())]
-BUFFER_BUDGET = 8 << 20  # write buffers of one spill job, shared by its buckets
+BUFFER_BUDGET = 4 << 20  # write buffers of one spill job, shared by its buckets
 
 
 @dataclass
@@ -188,7 +188,6 @@ def spill_layout(
         res.buckets = buckets.close()
     res.missing_items = [i for i in layout.item_ids if i not in seen_items] if res.files else []
     res.totals = totals.result()
-    pa.default_memory_pool().release_unused()
     return res
 
 

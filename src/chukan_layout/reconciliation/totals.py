@@ -35,6 +35,7 @@ from .equivalence import Equivalences
 
 NOT_INTEGER = "(数値以外)"
 UNKNOWN_AGE = "不詳"
+DISTINCT_BUDGET = 4 << 20  # codes buffered by the distinct totals of one side × layout (then spilled)
 Group = tuple[str, ...]
 
 
@@ -128,7 +129,7 @@ class TotalsAccumulator:
                 st = stores.get(g)
                 if st is None:
                     st = stores[g] = CodeStore(partitions=16)
-                    share_budget([s for per in self.stores.values() for s in per.values()], 16 << 20)
+                    share_budget([s for per in self.stores.values() for s in per.values()], DISTINCT_BUDGET)
                 pos = np.flatnonzero(rows)
                 st.append(codes[pos], pos + 1, "")
 
