@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -89,3 +91,31 @@ def test_to_pandas_one_row_per_code_file_item() -> None:
         {"code": "test.bad", "severity": "warning", "file": "b.csv", "item": "shimei", "count": 1},
     ]
     assert FindingSet().to_pandas().empty
+
+
+@given(
+    st.lists(st.integers(1, 400), max_size=60, unique=True),
+    st.lists(st.integers(0, 60), max_size=8),
+    st.sampled_from([None, 0, 1, 3, 20]),
+)
+def test_report_counting_without_samples_once_full_keeps_the_same_findings(
+    records: list[int], cuts: list[int], cap: int | None
+) -> None:
+    """Batches reported one after another (samples skipped once ``cap`` lower records are held) give
+    the counts and samples of one ``add`` of every record (a record is in one batch only, any order)."""
+    import numpy as np
+
+    from chukan_layout.validation.base import report
+
+    got, want = FindingSet(max_samples=cap), FindingSet(max_samples=cap)
+    bounds = [0, *sorted(cuts), len(records)]
+    for lo, hi in itertools.pairwise(bounds):
+        arr = np.array(records[lo:hi], dtype=np.int64)
+
+        def values(k: np.ndarray, arr: np.ndarray = arr) -> list[str | None]:
+            return [f"v{r}" for r in arr[k].tolist()]
+
+        report(got, "test.bad", file="f", item="i", records=arr, values=values, details="d")
+    want.add("test.bad", file="f", item="i", records=records, values=[f"v{r}" for r in records],
+             details=["d"] * len(records))  # fmt: skip
+    assert got.counts == want.counts and got.samples == want.samples

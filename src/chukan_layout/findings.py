@@ -242,6 +242,14 @@ class FindingSet:
         ]
         self._keep(key, new)
 
+    def wants_sample(self, code: str, file: str, item: str, record: int) -> bool:
+        """Would a sample at ``record`` be kept for (code, file, item)? False once ``max_samples``
+        lower-numbered samples are held: then a caller counts without building samples."""
+        if self.max_samples is None:
+            return True
+        kept = self.samples.get((code, file, item), [])
+        return len(kept) < self.max_samples or (bool(kept) and record < kept[-1].record)
+
     def _keep(self, key: Key, new: list[Sample]) -> None:
         merged = list(heapq.merge(self.samples.get(key, []), new))
         if self.max_samples is not None:

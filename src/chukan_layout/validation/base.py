@@ -103,6 +103,9 @@ def report(
     n = int(records.size)
     if n == 0:
         return
+    if not findings.wants_sample(code, file, item, int(records.min())):  # samples full: count only
+        findings.add(code, file=file, item=item, records=records[:0], count=n, severity=severity)
+        return
     idx = np.arange(n)
     k = n if findings.max_samples is None else min(findings.max_samples, n)
     if k < n:
