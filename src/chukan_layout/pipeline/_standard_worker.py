@@ -35,6 +35,7 @@ class StdPart:
     first_record: int = 1  # physical record number of the range's first record (the header row is 1)
     columns: tuple[str, ...] | None = None  # the file's header names, for a range after the header
     size: int = 0
+    clean: bool = False  # the file's split scan proved the CSV byte guard cannot trip (csv_split.CsvScan)
 
 
 @dataclass
@@ -108,7 +109,8 @@ def validate_part(st: StdState, part: StdPart) -> StdResult:
     try:
         std = StandardCsvReader(fh, st.run.layouts[part.layout_id], encoding=opts.encoding,  # type: ignore[arg-type]
                                 batch_size=opts.batch_size, on_reject=on_reject, source_id=part.file,
-                                columns=part.columns, first_record=part.first_record)  # fmt: skip
+                                columns=part.columns, first_record=part.first_record,
+                                proven_clean=part.clean)  # fmt: skip
         seen = 0
         for b in std:
             mask = st.run.check(part.layout_id, b, file=part.file, findings=fs)

@@ -45,19 +45,38 @@ def csv_cuts(path: str | Path, d: CsvDefinition, partition_bytes: int, encoding:
              block: int = _BLOCK) -> tuple[list[CsvCut], str | None]:  # fmt: skip
     """Cuts about every ``partition_bytes`` bytes, or ``([], reason)`` when the file stays whole
     (the file is read in ``block``-byte reads)."""
+    scan = csv_scan(path, d, partition_bytes, encoding, block)
+    return scan.cuts, scan.why
+
+
+@dataclass(frozen=True)
+class CsvScan:
+    """What the scan proved: the cuts (or why none), and whether the whole file is *clean*."""
+
+    cuts: list[CsvCut]
+    why: str | None
+    # every quote proven, no NUL byte, no empty line (``\n\n``, ``\n\r\n``) anywhere: the CSV
+    # reader's byte guard (readers.csv_guard) cannot trip on any range, so it may be left out
+    clean: bool = False
+
+
+def csv_scan(path: str | Path, d: CsvDefinition, partition_bytes: int, encoding: str | None = None,
+             block: int = _BLOCK) -> CsvScan:  # fmt: skip
+    """:func:`csv_cuts` and whether the file is clean (:class:`CsvScan`)."""
     size = Path(path).stat().st_size
     if size <= partition_bytes:
-        return [], None
+        return CsvScan([], None)
     enc = canonical_name(encoding or d.encoding)
     if enc not in SPLITTABLE:
-        return [], f"encoding {enc}: quote and newline bytes may sit inside characters"
+        return CsvScan([], f"encoding {enc}: quote and newline bytes may sit inside characters")
     if len(d.quote.encode()) != 1 or len(d.delimiter.encode()) != 1:
-        return [], "multibyte quote or delimiter"
+        return CsvScan([], "multibyte quote or delimiter")
     scan = _Scan(d.quote.encode()[0], d.delimiter.encode()[0], min(block, size))
     targets = iter(range(partition_bytes, size, partition_bytes))
     target = next(targets, None)
     cuts: list[CsvCut] = []
     records = base = 0
+    clean, tail = True, b""
     with open(path, "rb") as f:
         cur = f.read(block)
         while cur:
@@ -65,7 +84,11 @@ def csv_cuts(path: str | Path, d: CsvDefinition, partition_bytes: int, encoding:
             a = np.frombuffer(cur, np.uint8)
             why = scan.block(a, base, nxt[0] if nxt else _BOF)
             if why is not None:
-                return [], why
+                return CsvScan([], why)
+            clean = clean and b"\x00" not in cur and b"\n\n" not in cur and b"\n\r\n" not in cur
+            edge = tail + cur[:2]  # an empty line across the block edge
+            clean = clean and b"\n\n" not in edge and b"\n\r\n" not in edge
+            tail = cur[-2:]
             nb = len(a)
             while target is not None and target <= base + nb:  # a cut may fall in this block
                 end = scan.record_end(max(target - 1 - base, 0))  # the first record end at or after it
@@ -81,8 +104,8 @@ def csv_cuts(path: str | Path, d: CsvDefinition, partition_bytes: int, encoding:
             base += nb
             cur = nxt
     if scan.parity:
-        return [], "the file ends inside a quoted field"
-    return cuts, None
+        return CsvScan([], "the file ends inside a quoted field")
+    return CsvScan(cuts, None, clean)
 
 
 class _Scan:

@@ -32,7 +32,7 @@ from ..validation.structure import check_columns, check_data_present
 from ._report import make_report
 from ._spool import read_spool
 from ._standard_worker import StdConfig, StdPart, StdResult, StdState, StdStateFactory, validate_part
-from .csv_split import csv_cuts
+from .csv_split import csv_scan
 from .executors import Job, n_workers, ordered_map
 from .options import ValidateOptions
 from .publish import REPORT_NAMES, RunFolder
@@ -175,7 +175,8 @@ def std_partitions(
     d = CsvDefinition(encoding=opts.encoding, header=True)
     for p, lid in zip(paths, ids, strict=True):
         size = p.stat().st_size
-        cuts, why = csv_cuts(p, d, opts.partition_bytes, opts.encoding)
+        scan = csv_scan(p, d, opts.partition_bytes, opts.encoding)
+        cuts, why = scan.cuts, scan.why
         if not cuts:
             if why is not None:
                 notes[p.name] = f"one partition: {why}"
@@ -186,7 +187,7 @@ def std_partitions(
         bounds = [(0, 1), *((c.offset, c.records + 1) for c in cuts), (size, 0)]
         for k, ((lo, rec), (hi, _)) in enumerate(itertools.pairwise(bounds)):
             parts.append(StdPart(len(parts), str(p), p.name, lid, lo, None if hi == size else hi, rec,
-                                 None if k == 0 else columns, hi - lo))  # fmt: skip
+                                 None if k == 0 else columns, hi - lo, scan.clean))  # fmt: skip
     return parts, ({"partitions": "; ".join(f"{k}: {v}" for k, v in sorted(notes.items()))} if notes else {})
 
 

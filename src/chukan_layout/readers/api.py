@@ -319,6 +319,7 @@ def read(
     on_reject: Callable[[Reject], Any] | None = None,
     trim_padding: bool = False,
     batch_bytes: int | None = None,
+    csv_guard: bool = True,
 ) -> Reader:
     """Stream a legacy file as Arrow batches of strings (see the module docstring).
 
@@ -328,6 +329,8 @@ def read(
     and their padding bytes are never decoded — for callers that trim anyway (an adapter
     source with ``trim: true``). Fields a trailer sums, control records and CSV are unchanged.
     ``batch_bytes`` (CSV): bytes per batch (default ``csv_reader.BATCH_BYTES``, 4 MiB).
+    ``csv_guard=False`` (CSV): leave out the fast path's byte guard — only for bytes proven clean
+    (``pipeline.csv_split.CsvScan.clean``), where it cannot trip.
     """
     if policy not in ("strict", "reject"):
         raise ValueError(f"unknown policy {policy!r}; known: strict, reject")
@@ -346,10 +349,10 @@ def read(
     reader = Reader(source_id or name, policy, on_reject, _close=close)
     counted = _Counting(f, reader.stats)
     if isinstance(definition, CsvDefinition):
-        from .csv_reader import iter_csv
+        from .csv_reader import BATCH_BYTES, iter_csv
 
         reader._batches = iter_csv(
-            counted, definition, reader, batch_size, limit, *([batch_bytes] if batch_bytes else [])
+            counted, definition, reader, batch_size, limit, batch_bytes or BATCH_BYTES, csv_guard
         )
     else:
         from .fixed_width import iter_fixed

@@ -114,8 +114,10 @@ def iter_csv(
     batch_size: int,
     limit: int | None,
     batch_bytes: int = BATCH_BYTES,
+    guard: bool = True,
 ) -> Iterator[pa.RecordBatch]:
-    """Yield batches of a CSV file (see module docstring)."""
+    """Yield batches of a CSV file (see module docstring). ``guard=False``: the caller proved that the
+    byte guard cannot trip on these bytes (``pipeline.csv_split``: a clean scan), so it is left out."""
     enc = _py_encoding(d.encoding)
     if not hasattr(f, "seek") or not f.seekable():
         f = io.BytesIO(f.read())
@@ -125,7 +127,7 @@ def iter_csv(
     try:
         if limit is None or limit > header_records:
             yield from _fast(f, d, enc, names, header_records, reader, batch_size, limit, counter := [0],
-                             batch_bytes)  # fmt: skip
+                             batch_bytes, guard)  # fmt: skip
             return
     except (pa.ArrowInvalid, GuardTripped, UnicodeDecodeError, ValueError):
         data_rows = counter[0]
@@ -176,6 +178,7 @@ def _fast(
     limit: int | None,
     counter: list[int],
     batch_bytes: int = BATCH_BYTES,
+    guard: bool = True,
 ) -> Iterator[pa.RecordBatch]:
     ropts = pacsv.ReadOptions(
         column_names=names, skip_rows=header, encoding=enc, block_size=FAST_BLOCK, use_threads=True
@@ -189,7 +192,7 @@ def _fast(
         quoted_strings_can_be_null=False,
     )
     stream = pacsv.open_csv(
-        ByteGuard(f, len(names) > 1, ord(d.quote), ord(d.delimiter), not enc.startswith("utf-16")),
+        ByteGuard(f, len(names) > 1, ord(d.quote), ord(d.delimiter), guard and not enc.startswith("utf-16")),
         read_options=ropts,
         parse_options=popts,
         convert_options=copts,

@@ -58,9 +58,10 @@ class StandardCsvReader:
     def __init__(self, source: str | Path | BinaryIO, layout: Layout, *, encoding: str = "utf-8",
                  batch_size: int = 65536, on_reject: Callable[[Reject], Any] | None = None,
                  source_id: str | None = None, columns: Sequence[str] | None = None,
-                 first_record: int = 1) -> None:  # fmt: skip
+                 first_record: int = 1, proven_clean: bool = False) -> None:  # fmt: skip
         """``columns`` (the file's header names) and ``first_record`` (its physical record number,
-        the header row being 1) read a byte range after the header: a partition of the file."""
+        the header row being 1) read a byte range after the header: a partition of the file.
+        ``proven_clean``: the file's scan proved the CSV byte guard cannot trip (it is left out)."""
         self.layout = layout
         self.file = source_id or Path(source).name  # type: ignore[arg-type]
         self._shift = first_record - 1
@@ -75,7 +76,7 @@ class StandardCsvReader:
             encoding=encoding, header=columns is None, columns=None if columns is None else list(columns)
         )
         self.reader: Reader = read(source, d, batch_size=batch_size, source_id=self.file, on_reject=reject,
-                                   batch_bytes=STANDARD_BATCH_BYTES)  # fmt: skip
+                                   batch_bytes=STANDARD_BATCH_BYTES, csv_guard=not proven_clean)  # fmt: skip
 
     def __iter__(self) -> Iterator[pa.RecordBatch]:
         mapping: dict[str, str] | None = None
