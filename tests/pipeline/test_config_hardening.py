@@ -68,7 +68,8 @@ def test_patterns_have_re2_semantics_in_the_record_model() -> None:
     checker = RecordChecker(lay, {})
     t0 = time.monotonic()
     assert "item.pattern" in checker.items[0].check("a" * 60 + "!", {})  # Python re: exponential
-    assert time.monotonic() - t0 < 2  # Python re: 14 s at 28 characters, doubling per character
+    # Python re: 14 s at 28 characters, doubling per character (60 here); 10 s leaves room for load
+    assert time.monotonic() - t0 < 10
 
 
 def test_a_pattern_re2_cannot_compile_is_refused_at_load(tmp_path: Path) -> None:

@@ -66,3 +66,25 @@ def test_a_second_header_is_a_finding(town: GenerateResult, tmp_path: Path) -> N
     got = _findings(res)
     assert got["file.duplicate_header"] == [2]
     assert "file.count_mismatch" not in got and "file.data_after_trailer" not in got
+
+
+def test_the_same_file_twice_and_same_names_are_separate_rows(town: GenerateResult, tmp_path: Path) -> None:
+    src = next(p for p in town.vendor_files["vendor_a"] if p.name == "KAIGO.DAT")
+    other = tmp_path / "office2" / "KAIGO.DAT"
+    other.parent.mkdir()
+    other.write_bytes(src.read_bytes())
+    res = convert("vendor_a", [src, src, other], tmp_path / "out", workers=1)
+    rows = {f.file: f for f in res.files}
+    assert set(rows) == {"KAIGO.DAT", "KAIGO.DAT (2)", "KAIGO.DAT (3)"}
+    n = rows["KAIGO.DAT"].records_in
+    assert all(f.records_in == n and f.balanced for f in rows.values())  # not merged into one row
+    assert rows["KAIGO.DAT (2)"].path == str(src) and rows["KAIGO.DAT (3)"].path == str(other)
+    fs = res.findings
+    dup = {
+        k[1]: (fs.severity(k[0], k), s[0].detail)
+        for k, s in fs.samples.items()
+        if k[0] == "file.duplicate_input"
+    }
+    assert dup["KAIGO.DAT (2)"][0].value == "error" and "the same file given twice" in dup["KAIGO.DAT (2)"][1]
+    assert dup["KAIGO.DAT (3)"][0].value == "warning" and str(other) in dup["KAIGO.DAT (3)"][1]
+    assert not list((tmp_path / "out").rglob("inputs"))  # the aliases are not published

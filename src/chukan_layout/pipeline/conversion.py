@@ -54,7 +54,7 @@ from .executors import CAN_FORK, Job, n_workers, ordered_map
 from .options import ConvertOptions, Hooks, Progress
 from .plan import Partition, plan
 from .publish import Publication, published
-from .structure import refuse_duplicate_names, warn_unchecked_trailers
+from .structure import alias_duplicates, warn_unchecked_trailers
 
 
 class BatchStage(Protocol):
@@ -91,7 +91,6 @@ def convert(
     """
     opts = ConvertOptions.of(options, **changes)
     hooks = Hooks(progress=progress, stages=tuple(stages), layouts=layouts)
-    refuse_duplicate_names(inputs)
     # the run writes into a staging folder, published in one step with its run.json (issue 14)
     with opts.extra_layouts(), Publication(out_dir, opts.report_dir, command="convert", inputs=inputs,
                                            may_produce=(REJECTS_NAME, GAIJI_NAME, SUMMARY_NAME)) as pub:  # fmt: skip
@@ -144,6 +143,7 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
                 accounts.update({a.file: a for a in accs})
         cfg = RunConfig(run_opts, ref, str(parts_dir), {s: [str(p) for p in assigned[s]] for s in lookups})
         files = [(src.id, p, src.definition) for src in ad.data_sources() for p in assigned[src.id]]
+        files, aliases = alias_duplicates(files, parts_dir, fs)  # one accounting row per input, by path
         engine = AdaptEngine(ad, lookups)
         notes: dict[str, str] = {}
         partitions = plan(files, partition_bytes=opts.partition_bytes, split=opts.limit is None,
@@ -183,7 +183,8 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
         for part, res in zip(partitions, results, strict=True):
             acc = accounts.get(part.file)
             if acc is None:
-                acc = accounts[part.file] = FileAccounting(part.file, part.path, part.source, "data")
+                acc = accounts[part.file] = FileAccounting(part.file, aliases.get(part.path, part.path),
+                                                           part.source, "data")  # fmt: skip
             merger.add(part, res, acc)
             if pooled and hooks.progress is not None:
                 hooks.progress(part.size)

@@ -7,13 +7,14 @@ the load-time warning about trailers that nothing reconciles goes out through :m
 
 from __future__ import annotations
 
+import shutil
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from ..errors import OptionsError
-from ..findings import FindingSet
+from ..findings import FindingSet, Severity, register_code
 from ..validation.structure import check_data_present, check_trailers, unchecked_trailers
 
 
@@ -38,12 +39,63 @@ def warn_unchecked_trailers(adapter: Any) -> None:
             )
 
 
-def refuse_duplicate_names(inputs: Iterable[str | Path]) -> None:
-    """Stop when two inputs share a file name: accounting, findings and rejects are per file name.
+register_code(
+    "file.duplicate_input",
+    Severity.ERROR,
+    "The same file, or a file of the same name, given more than once",
+    "同一ファイル・同名ファイルの重複指定",
+    stage="read",
+    doc="""\
+Two inputs of one run share a file name: the same file given twice (error: its records would be
+migrated twice), or two different files of one name from two folders (warning: two offices'
+exports, say). Each is read and accounted as its own row; the later one is named
+``NAME (2)`` (``(3)`` …) in the report, rejects and findings, and this finding names both paths.
 
-    The same file given twice, or ``a/JUMIN.DAT`` and ``b/JUMIN.DAT``, used to merge into one
-    accounting row that added up. Refused (exit 2) naming both, until files get ids of their own.
-    """
+Bad: ``convert -a vendor_a JUMIN.DAT ./JUMIN.DAT``
+Good: each file once; two files of one name from two folders are fine once reviewed
+""",
+)
+
+
+def alias_duplicates(files: list[tuple[str, Path, Any]], folder: Path, findings: FindingSet
+                     ) -> tuple[list[tuple[str, Path, Any]], dict[str, str]]:  # fmt: skip
+    """Give every input after the first of its name a name of its own, ``NAME (2)`` …: a symbolic
+    link (a copy where links are not allowed) in ``folder``, read in its place, so that accounting,
+    findings and rejects, which go by file name, keep the files apart. Returns the files and
+    ``{alias path: original path}``; ``file.duplicate_input`` names both paths."""
+    first: dict[str, Path] = {}
+    taken = {Path(p).name for _, p, _ in files}
+    out: list[tuple[str, Path, Any]] = []
+    aliases: dict[str, str] = {}
+    for sid, p, d in files:
+        p = Path(p)
+        if p.name not in first:
+            first[p.name] = p
+            out.append((sid, p, d))
+            continue
+        k = 2
+        while f"{p.name} ({k})" in taken:
+            k += 1
+        name = f"{p.name} ({k})"
+        taken.add(name)
+        alias = folder / "inputs" / name
+        alias.parent.mkdir(exist_ok=True)
+        try:
+            alias.symlink_to(p.resolve())
+        except OSError:
+            shutil.copyfile(p, alias)
+        aliases[str(alias)] = str(p)
+        same = _same(first[p.name], p)
+        what = "the same file given twice" if same else "another file of the same name"
+        findings.add("file.duplicate_input", file=name, severity=None if same else "warning",
+                     details=[f"{what}: {p} (read as {name}) and {first[p.name]}"])  # fmt: skip
+        out.append((sid, alias, d))
+    return out, aliases
+
+
+def refuse_duplicate_names(inputs: Iterable[str | Path]) -> None:
+    """Stop when two inputs share a file name (``validate``, whose standard files are recognised by
+    name: convert reads them as separate rows instead, :func:`alias_duplicates`)."""
     seen: dict[str, Path] = {}
     for p in map(Path, inputs):
         if p.name in seen:
