@@ -8,6 +8,7 @@ severity, 2 usage or run failure.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import signal
@@ -38,6 +39,13 @@ COMMANDS: list[tuple[str, str]] = [
 ]
 
 
+# Collector thresholds while a command runs: importing the stages allocates ~100,000 long-lived
+# objects, and the default (700, 10, 10) spends ≈ 0.07–0.14 s of a small run's start-up in ~250
+# collections that free nothing. A young generation of 10,000 keeps cycles collected (memory
+# stays bounded) with ~15 collections. Restored when the command ends.
+_COMMAND_GC = (10_000, 10, 10)
+
+
 class _Group(click.Group):
     """Loads each command's module on first use, and turns every failure into one clear line on stderr and exit 2 — never a traceback (issue 14).
 
@@ -62,6 +70,8 @@ class _Group(click.Group):
         previous_term = _terminate_like_ctrl_c()
         previous_show = warnings.showwarning
         warnings.showwarning = _show_warning
+        previous_gc = gc.get_threshold()
+        gc.set_threshold(*_COMMAND_GC)
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
@@ -84,6 +94,7 @@ class _Group(click.Group):
         finally:
             sys.stdout = raw_stdout
             warnings.showwarning = previous_show
+            gc.set_threshold(*previous_gc)
             if previous_term is not None:
                 signal.signal(signal.SIGTERM, previous_term)  # type: ignore[arg-type]
         return None  # pragma: no cover - _fail exits

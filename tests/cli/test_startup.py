@@ -115,3 +115,17 @@ def test_to_pandas_without_pandas_names_the_extra(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas → ModuleNotFoundError
     with pytest.raises(ModuleNotFoundError, match=r"chukan-layout\[pandas\]"):
         FindingSet().to_pandas()
+
+
+def test_a_command_restores_the_collector_thresholds() -> None:
+    """Commands run with a larger young generation (fewer collections while the stages import);
+    an embedding process gets its own thresholds back."""
+    import gc
+
+    from click.testing import CliRunner
+
+    from chukan_layout.cli import main
+
+    before = gc.get_threshold()
+    assert CliRunner().invoke(main, ["convert", "--help"]).exit_code == 0
+    assert gc.get_threshold() == before
