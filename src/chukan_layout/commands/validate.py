@@ -58,7 +58,7 @@ from .run_options import (
     "-j",
     type=click.IntRange(min=1),
     default=None,
-    help="Worker processes (default: one per core, at most one per partition).",
+    help="Worker processes (default: one per core, at most one per partition; inputs under 1 MiB in this process).",
 )
 @executor_options
 @layouts_option

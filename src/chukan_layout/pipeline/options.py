@@ -51,7 +51,8 @@ class RunOptions:
     - ``report_dir``: where report.json / report.html / findings.csv go.
     - ``layouts_dir``: extra folders of layouts (``*.yaml`` + ``codes/``), searched before the
       shipped ones for the duration of the run (``--layouts DIR``).
-    - ``workers``: worker processes (``None``: one per core, at most one per partition).
+    - ``workers``: worker processes (``None``: one per core, at most one per partition; inputs
+      under 1 MiB in all stay in this process).
     - ``executor``: ``processes`` (a local process pool) or ``dask`` (``scheduler``: the address
       of a running ``dask.distributed`` scheduler; none starts a ``LocalCluster``).
     - ``partition_bytes``: input bytes per partition (the plan never depends on ``workers``:
