@@ -18,6 +18,12 @@ only those files, nothing machine-wide) and **warm** (the files just read). Outp
 and ``sync`` is called between cases (not timed) so one case's dirty pages do not slow the next.
 Targets: ``snapshot --parquet`` ≤ 1.2× the copy. Ratios are printed; load (``/proc/loadavg``)
 before and after.
+
+``--breakdown``: where the CPU of one ``--parquet`` pass goes, stage by stage, in this process
+(one file at a time, warm cache; CPU seconds of all threads, ns per input byte), each stage
+adding to the one before: read + SHA-256; + copy; + byte-level record count (no Parquet: the
+whole pass); guarded CSV parse instead of the count; + typed-column checks; + Parquet encoding
+(zstd) = the whole ``--parquet`` pass.
 """
 
 from __future__ import annotations
@@ -69,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", "-j", type=int, default=2, help="files at a time in snapshot create")
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
     ap.add_argument("--only", default="cold,warm", help="cold, warm or both (comma-separated)")
+    ap.add_argument("--breakdown", action="store_true", help="CPU per stage of the pass instead")
     a = ap.parse_args(argv)
 
     from chukan_layout.snapshots import create_snapshot
@@ -105,6 +112,12 @@ def main(argv: list[str] | None = None) -> int:
                 while block := f.read(1 << 20):
                     h.update(block)
 
+    if a.breakdown:
+        breakdown(src, work)
+        if a.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+        return 0
+
     cases: dict[str, Callable[[], Any]] = {
         "copy (shutil.copyfile)": copy,
         "cp": cp,
@@ -139,6 +152,58 @@ def main(argv: list[str] | None = None) -> int:
     if a.work is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def breakdown(src: Path, work: Path) -> None:
+    """CPU seconds per stage of the snapshot pass (see the module docstring)."""
+
+    from chukan_layout.readers.standard_csv import read_standard_csv
+    from chukan_layout.snapshots.create import standard_inputs
+    from chukan_layout.snapshots.filecopy import _parse, copy_file
+    from chukan_layout.snapshots.parquet import Lossy, _typed, _wanted
+    from chukan_layout.snapshots.tee import TeeReader
+    from chukan_layout.spec.registry import load_layout
+
+    inputs = standard_inputs(src)
+    layouts = {lid: load_layout(lid).spec for _, lid in inputs}
+    size = sum(p.stat().st_size for p, _ in inputs)
+
+    def typed(p: Path, lid: str) -> None:
+        lay = layouts[lid]
+        wanted = _wanted(lay)
+        for b in read_standard_csv(p, lay):
+            for i in list(wanted):
+                try:
+                    _typed(b.column(i), wanted[i], i)
+                except Lossy:
+                    del wanted[i]
+
+    stages: list[tuple[str, Callable[[Path, str], Any]]] = [
+        ("read + SHA-256", lambda p, lid: TeeReader(p).finish()),
+        ("+ copy", lambda p, lid: TeeReader(p, work / "b.csv").finish()),
+        (
+            "+ record count (the pass without Parquet)",
+            lambda p, lid: copy_file(p, work / "b.csv", layouts[lid]),
+        ),
+        ("read + SHA-256 + guarded CSV parse", lambda p, lid: _parse(p, None, layouts[lid], None)),
+        ("guarded CSV parse + typed-column checks (no hash)", typed),
+        (
+            "the whole --parquet pass",
+            lambda p, lid: copy_file(p, work / "b.csv", layouts[lid], work / "b.pq"),
+        ),
+    ]
+    for p, _ in inputs:  # warm the page cache
+        TeeReader(p).finish()
+    print(f"\nCPU per stage, one process, warm cache, {size / 1e6:,.0f} MB (load {_load()})")
+    for name, fn in stages:
+        c0 = time.process_time()
+        for p, lid in inputs:
+            fn(p, lid)
+        c = time.process_time() - c0
+        print(f"  {name:<52} {c:8.2f} s CPU  {c * 1e9 / size:6.1f} ns/byte", flush=True)
+    for f in ("b.csv", "b.pq"):
+        (work / f).unlink(missing_ok=True)
+    print(f"load average at end: {_load()}")
 
 
 if __name__ == "__main__":

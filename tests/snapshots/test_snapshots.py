@@ -101,3 +101,26 @@ def test_restore_reproduces_vendor_a_and_refuses_a_broken_snapshot(snap: Path, t
     with pytest.raises(SnapshotError, match="restore refused"):
         restore_snapshot(snap, "vendor_a", tmp_path / "again", gaiji_tables=tables)
     assert not (tmp_path / "again").exists()
+
+
+def test_cli_create_counts_like_the_reader_with_one_or_two_workers(
+    town_a: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from chukan_layout.readers.standard_csv import read_standard_csv
+    from chukan_layout.spec.registry import load_layout
+
+    out = CliRunner().invoke(
+        main, ["snapshot", "create", str(town_a[1]), "-o", str(tmp_path / "s1"), "-j", "1"]
+    )
+    assert out.exit_code == 0, out.output
+    create_snapshot(town_a[1], tmp_path / "s2", workers=2)
+    one, two = (
+        json.loads((tmp_path / s / "snapshot.json").read_text(encoding="utf-8")) for s in ("s1", "s2")
+    )
+    assert [(f["path"], f["records"], f["sha256"]) for f in one["files"]] == [
+        (f["path"], f["records"], f["sha256"]) for f in two["files"]]  # fmt: skip
+    for f in one["files"]:
+        reader = read_standard_csv(tmp_path / "s1" / f["path"], load_layout(f["layout_id"]).spec)
+        assert f["records"] == sum(b.num_rows for b in reader) + reader.reader.stats.records_rejected
+        assert (tmp_path / "s1" / f["path"]).read_bytes() == (town_a[1] / Path(f["path"]).name).read_bytes()
+        assert f"{f['path']}: {f['records']} records" in out.output

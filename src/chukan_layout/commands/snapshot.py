@@ -30,16 +30,19 @@ def snapshot() -> None:
               help="The snapshot folder (must not exist or be empty).")  # fmt: skip
 @click.option("--parquet", is_flag=True, help="Also write typed Parquet copies (zstd).")
 @click.option("--force", is_flag=True, help="Replace an existing snapshot folder.")
-def create(source: Path, out_dir: Path, parquet: bool, force: bool) -> None:
+@click.option("--workers", "-j", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Files copied, hashed and counted at a time (one process each).")  # fmt: skip
+def create(source: Path, out_dir: Path, parquet: bool, force: bool, workers: int) -> None:
     """Snapshot the standard-layout CSV files of SOURCE (a folder or one file).
 
     Writes standard/*.csv (byte for byte), optional parquet/*.parquet, and snapshot.json (per
     file SHA-256, record count, layout id and version, tool version, created_at from
-    SOURCE_DATE_EPOCH or the clock), built aside and renamed into place in one step.
+    SOURCE_DATE_EPOCH or the clock), built aside and renamed into place in one step. Each file
+    is read once: copied, hashed, counted (and converted to Parquet) in the same pass.
     """
     from ..snapshots import create_snapshot
 
-    snap = create_snapshot(source, out_dir, parquet=parquet, force=force)
+    snap = create_snapshot(source, out_dir, parquet=parquet, force=force, workers=workers)
     click.echo(f"snapshot {out_dir}: {len(snap.files)} file(s), created_at {snap.created_at}")
     for f in snap.files:
         extra = f", parquet {f.parquet.path}" if f.parquet else ""
