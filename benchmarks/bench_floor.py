@@ -59,6 +59,20 @@ def _log(msg: str) -> None:
 # --------------------------------------------------------------------------- data (untimed)
 
 
+def town_info(root: str) -> dict[str, Any]:
+    """The same facts as :func:`prepare` about an existing town (``generate --vendor all``),
+    e.g. the shared /work/data/town_1000000: nothing is generated or deleted there."""
+    out = Path(root)
+    golden = out / "golden" / "juki_jumin.csv"
+    info: dict[str, Any] = {"root": str(out), "golden": str(golden), "golden_bytes": golden.stat().st_size}
+    with golden.open("rb") as f:
+        info["golden_rows"] = sum(1 for _ in f) - 1
+    for v, (_ad, jumin, setai, _g, _f) in VENDORS.items():
+        if all((out / f"vendor_{v}" / n).exists() for n in (jumin, setai)):
+            info[f"{v}_bytes"] = sum((out / f"vendor_{v}" / n).stat().st_size for n in (jumin, setai))
+    return info
+
+
 def prepare(residents: int, data_dir: str) -> dict[str, Any]:
     """Generate (or reuse) a town of ``residents``: vendors A, B, C and the golden files."""
     out = Path(data_dir) / f"floor_{residents}"
@@ -201,11 +215,15 @@ def startup(info: dict[str, Any], scratch: Path) -> dict[str, dict[str, Any]]:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    info = run_case("bench_floor:prepare", timeout=3600, residents=args.residents, data_dir=args.data_dir)[
-        "result"
-    ]
+    if args.town:
+        info = town_info(args.town)
+    else:
+        info = run_case(
+            "bench_floor:prepare", timeout=3600, residents=args.residents, data_dir=args.data_dir
+        )["result"]
     root = Path(info["root"])
     scratch = Path(args.data_dir) / f"floor_out_{args.residents}"
+    scratch.mkdir(parents=True, exist_ok=True)  # convert's -o parent (a --town run generates nothing here)
     cases: dict[str, dict[str, Any]] = {}
     for v, (adapter, jumin, setai, gaiji, floor) in VENDORS.items():
         if v not in args.vendors or "converts" not in args.cases:
@@ -349,6 +367,9 @@ def main() -> None:
     ap.add_argument("--cases", default=",".join(sorted(ALL_CASES)),
                     help="comma-separated: converts (and their floors), startup, validate (default all)")  # fmt: skip
     ap.add_argument("--data-dir", default=str(HERE / "data"))
+    ap.add_argument(
+        "--town", help="measure an existing town folder (e.g. /work/data/town_1000000; give its -n too)"
+    )
     ap.add_argument("--write", action="store_true", help="rewrite the issue-15 section of RESULTS.md")
     ap.add_argument("--render", action="store_true", help="only re-render the last saved run")
     args = ap.parse_args()

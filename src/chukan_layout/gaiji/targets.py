@@ -175,11 +175,7 @@ class TargetSet:
     name: str | None
     chars: frozenset[int] | None  # storable single code points above ASCII; None = everything
     mj_index: MJIndex | None = None
-    pattern: str = field(default="", compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        # built once: the class of a JIS X 0213 set is ~60 kB of RE2 source
-        object.__setattr__(self, "pattern", self._build_pattern())
+    pattern: str = field(default="", compare=False, repr=False)  # built on first use (suspicious_pattern)
 
     def char_storable(self, cp: int) -> bool:
         if is_pua(cp):
@@ -205,7 +201,12 @@ class TargetSet:
         return all(self.char_storable(ord(c)) for c in token)
 
     def suspicious_pattern(self) -> str:
-        """RE2 class matching every character the stage must inspect in Python."""
+        """RE2 class matching every character the stage must inspect in Python.
+
+        Built once per set on first use, not with the set: the class of an ``mj`` or JIS X 0213
+        set is ~60 kB of RE2 source (0.1 s), and detection itself uses :meth:`suspicious_table`."""
+        if not self.pattern:
+            object.__setattr__(self, "pattern", self._build_pattern())
         return self.pattern
 
     def suspicious_table(self) -> np.ndarray:
