@@ -78,10 +78,9 @@ def _give_back() -> None:
     global _TRIM
     if _TRIM is None:
         import ctypes
-        import ctypes.util
 
-        try:  # glibc only; elsewhere a no-op
-            _TRIM = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        try:  # glibc only; elsewhere a no-op (no find_library: it runs ldconfig in a subprocess)
+            _TRIM = ctypes.CDLL("libc.so.6").malloc_trim
         except (OSError, AttributeError):
             _TRIM = False
     if _TRIM:
