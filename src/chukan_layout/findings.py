@@ -320,10 +320,7 @@ class FindingSet:
 
         A ``pandas.DataFrame`` sorted like :meth:`rows` (samples stay on the set: they are
         per-record detail, see :meth:`records_of`)."""
-        try:
-            import pandas as pd
-        except ImportError as e:  # an extra, not a hard dependency (start-up: issue 15)
-            raise ModuleNotFoundError("to_pandas() needs pandas: pip install 'chukan-layout[pandas]'") from e
+        import pandas as pd
 
         cols = ["code", "severity", "file", "item", "count"]
         rows = [{k: r[k] for k in cols} for r in self.rows()]

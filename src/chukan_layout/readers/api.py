@@ -145,10 +145,7 @@ class Reader:
         ``_record_type`` column. The whole file is held in memory: for big files, iterate the
         batches instead. Rejects, trailers and stats stay on the reader as usual.
         """
-        try:
-            import pandas as pd
-        except ImportError as e:  # an extra, not a hard dependency (start-up: issue 15)
-            raise ModuleNotFoundError("to_pandas() needs pandas: pip install 'chukan-layout[pandas]'") from e
+        import pandas as pd
 
         tables, types = [], []
         for b in self:

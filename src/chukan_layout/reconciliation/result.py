@@ -27,10 +27,7 @@ class ReconcileResult:
         One row per differing record × item: ``layout, kind, key, item, item_name, old_value,
         new_value, old_file, old_record, new_file, new_record``. Needs a run with ``out_dir``.
         """
-        try:
-            import pandas as pd
-        except ImportError as e:  # an extra, not a hard dependency (start-up: issue 15)
-            raise ModuleNotFoundError("to_pandas() needs pandas: pip install 'chukan-layout[pandas]'") from e
+        import pandas as pd
 
         path = self.paths.get("csv")
         if path is None:
