@@ -27,34 +27,61 @@ _DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.i
 
 @dataclass(frozen=True)
 class ParsedDates:
-    """Year/month/day per row (0 where the value is not ``NNNN-NN-NN``) and the shape mask."""
+    """A date column parsed: the ``rows`` holding a value of the shape ``NNNN-NN-NN`` and their
+    year/month/day (compact, int32); per-row views (0 / False elsewhere) are built on first use.
 
-    shaped: np.ndarray
-    y: np.ndarray
-    m: np.ndarray
-    d: np.ndarray
+    Facts are computed on the shaped rows only: most date columns are blank in most records."""
+
+    n: int
+    rows: np.ndarray
+    cy: np.ndarray
+    cm: np.ndarray
+    cd: np.ndarray
+
+    def _spread(self, compact: np.ndarray, dtype: type = np.int64) -> np.ndarray:
+        out: np.ndarray = np.zeros(self.n, dtype=dtype)
+        out[self.rows] = compact
+        return out
 
     @cached_property
-    def _days_in_month(self) -> tuple[np.ndarray, np.ndarray]:
-        m_ok = (self.m >= 1) & (self.m <= 12)
-        leap = (self.y % 4 == 0) & ((self.y % 100 != 0) | (self.y % 400 == 0))
-        return m_ok, _DAYS[np.where(m_ok, self.m, 0)] + ((self.m == 2) & leap)
+    def shaped(self) -> np.ndarray:
+        return self._spread(np.ones(self.rows.size, dtype=bool), bool)
+
+    @cached_property
+    def y(self) -> np.ndarray:
+        return self._spread(self.cy)
+
+    @cached_property
+    def m(self) -> np.ndarray:
+        return self._spread(self.cm)
+
+    @cached_property
+    def d(self) -> np.ndarray:
+        return self._spread(self.cd)
+
+    @cached_property
+    def _month_days(self) -> tuple[np.ndarray, np.ndarray]:
+        """(year ≥ 1 and month 1–12, days in that month) of the shaped rows."""
+        y, m = self.cy, self.cm
+        ym_ok = (y >= 1) & (m >= 1) & (m <= 12)
+        leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+        return ym_ok, _DAYS[np.where(ym_ok, m, 0)] + ((m == 2) & leap)
 
     @cached_property
     def nonexistent(self) -> np.ndarray:
         """Recorded days the calendar lacks: month 1–12, day 1–31 past the month's last day."""
-        m_ok, dim = self._days_in_month
-        return self.shaped & (self.y >= 1) & m_ok & (self.d > dim) & (self.d <= 31)
+        ym_ok, dim = self._month_days
+        return self._spread(ym_ok & (self.cd > dim) & (self.cd <= 31), bool)
 
     @cached_property
     def full(self) -> np.ndarray:
         """Valid full calendar dates (year ≥ 1)."""
-        m_ok, dim = self._days_in_month
-        return self.shaped & (self.y >= 1) & m_ok & (self.d >= 1) & (self.d <= dim)
+        ym_ok, dim = self._month_days
+        return self._spread(ym_ok & (self.cd >= 1) & (self.cd <= dim), bool)
 
     @cached_property
     def ordinal(self) -> np.ndarray:
-        return self.y * 10000 + self.m * 100 + self.d
+        return self._spread(self.cy * 10000 + self.cm * 100 + self.cd)
 
 
 # ``YYYY-MM-DD``: byte - _LO ≤ _SPAN at every position (digits 0–9, the two hyphens exactly)
@@ -84,16 +111,16 @@ def parse_dates(ctx: BatchContext, name: str) -> ParsedDates:
         flags[:, :10] = dd > _SPAN
         words = flags.view(np.uint64)
         ok = (words[:, 0] | words[:, 1]) == 0
-        shaped = np.zeros(ctx.n, dtype=bool)
-        shaped[rows[ok]] = True
-        y = np.zeros(ctx.n, np.int64)
-        m = np.zeros(ctx.n, np.int64)
-        d = np.zeros(ctx.n, np.int64)
-        x = np.where(ok[:, None], dd, 0).astype(np.int64)  # rows of the wrong shape read as 0000-00-00
-        y[rows] = x[:, 0] * 1000 + x[:, 1] * 100 + x[:, 2] * 10 + x[:, 3]
-        m[rows] = x[:, 5] * 10 + x[:, 6]
-        d[rows] = x[:, 8] * 10 + x[:, 9]
-        got = ParsedDates(shaped, y, m, d)
+        if not ok.all():
+            rows, dd = rows[ok], dd[ok]
+        x = dd.astype(np.int32)
+        got = ParsedDates(
+            ctx.n,
+            rows,
+            x[:, 0] * 1000 + x[:, 1] * 100 + x[:, 2] * 10 + x[:, 3],
+            x[:, 5] * 10 + x[:, 6],
+            x[:, 8] * 10 + x[:, 9],
+        )
         ctx.remember(key, got)
     return got  # type: ignore[return-value]
 
