@@ -86,17 +86,17 @@ def test_stage_rows_only_join_fixed_width_batches() -> None:
 
 @pytest.fixture(scope="module")
 def export(tmp_path_factory: pytest.TempPathFactory) -> GenerateResult:
-    # > 2 reader batches of 住民 records (4 MiB each), joined into one by default
+    # 住民 records over more than two batches of 1024 rows, one batch by default
     return generate(tmp_path_factory.mktemp("exp"), vendors="a", residents=2200, faults=0.02, seed=3,
                     gaiji_share=0.05)  # fmt: skip
 
 
-def test_joined_batches_give_identical_outputs(export: GenerateResult, tmp_path: Path,
+def test_batch_sizes_give_identical_outputs(export: GenerateResult, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     files = [p for p in export.vendor_files["vendor_a"] if p != export.gaiji_tables["vendor_a"]]
     jumin = next(p for p in files if p.name == "JUMIN.DAT")
-    assert jumin.stat().st_size > 4 << 20  # two reader batches at least: the default run joins them
+    assert jumin.stat().st_size > 2 * 1024 * 1683  # batches of 1024 rows split it three ways at least
     runs = {}
     for name, size in (("joined", 65536), ("small", 1024)):  # 1024 rows: reader and stages alike
         pipeline.convert("vendor_a", files, tmp_path / name, gaiji_tables=[export.gaiji_tables["vendor_a"]],
