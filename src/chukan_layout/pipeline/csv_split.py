@@ -89,7 +89,7 @@ def csv_scan(path: str | Path, d: CsvDefinition, partition_bytes: int, encoding:
             # line end every few hundred bytes at ~100 MB/s: empty lines are found on the bits)
             edge = tail + cur[:2]  # an empty line across the block edge
             clean = clean and scan.no_empty_line and b"\x00" not in cur and not _empty_line(edge)
-            tail = cur[-2:]
+            tail = (tail + cur[-2:])[-2:]  # the last two bytes so far (a block may be shorter than two)
             nb = len(a)
             while target is not None and target <= base + nb:  # a cut may fall in this block
                 end = scan.record_end(max(target - 1 - base, 0))  # the first record end at or after it
