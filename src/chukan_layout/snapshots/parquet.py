@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -49,15 +50,32 @@ class Lossy(Exception):
         self.column = column
 
 
+def _blank_as_null(col: pa.Array) -> pa.Array | None:
+    """The string column with its blank values as nulls, sharing its buffers (validity from the
+    offsets); None when every value is blank."""
+    n = len(col)
+    off = np.frombuffer(col.buffers()[1], np.int32, n + 1, col.offset * 4)
+    if off[0] == off[-1]:
+        return None
+    valid = np.packbits(off[1:] != off[:-1], bitorder="little")
+    return pa.StringArray.from_buffers(
+        n, pa.py_buffer(off - off[0]), col.buffers()[2].slice(int(off[0])), pa.py_buffer(valid)
+    )
+
+
 def _typed(col: pa.Array, t: pa.DataType, name: str) -> pa.Array:
-    blank = pc.equal(col, "")
-    src = pc.if_else(blank, pa.scalar(None, pa.string()), col)
+    if col.type != pa.string() or col.null_count:
+        src = pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
+    else:
+        blanked = _blank_as_null(col)
+        if blanked is None:  # all blank (most typed items of most files): nulls, nothing to check
+            return pa.nulls(len(col), t)
+        src = blanked
     try:
         typed = src.cast(t)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         raise Lossy(name) from None
-    back = pc.fill_null(typed.cast(pa.string()), "")
-    if len(col) and not pc.all(pc.equal(back, col)).as_py():
+    if not pc.all(pc.equal(typed.cast(pa.string()), src)).as_py():  # nulls (blanks) skipped
         raise Lossy(name)
     return typed
 
