@@ -35,6 +35,7 @@ from .derive import FilePlan, RecordPlan
 from .encodable import Event, _encodes, check_column
 from .format import Unencodable
 from .gaiji_reverse import Evidence, ReverseGaiji
+from .interleave import interleave_order
 
 TEXT_KINDS = (FieldType.TEXT, FieldType.MIXED, FieldType.DBCS)
 
@@ -400,7 +401,7 @@ class FileExporter:
         assert isinstance(d, FixedWidthDefinition)
         held = {rp.layout.id: list(batches.get(rp.layout.id, iter(()))) for rp in self.fp.records}
         keys_in = [self._keys(rp, [b for _, b in held[rp.layout.id]]) for rp in self.fp.records]
-        phys_all = self._interleave_order(keys_in, inverse=True) + (int(self.fp.header is not None) + 1)
+        phys_all = interleave_order(keys_in, inverse=True) + (int(self.fp.header is not None) + 1)
         mats: list[np.ndarray] = []
         keys: list[pa.Array] = []
         start = 0
@@ -419,7 +420,7 @@ class FileExporter:
         pad = get_codec(d.encoding).blank
         mats = [m if m.shape[1] == width else np.pad(m, ((0, 0), (0, width - m.shape[1])), constant_values=pad)
                 for m in mats]  # fmt: skip
-        allm = np.concatenate(mats)[self._interleave_order(keys)]
+        allm = np.concatenate(mats)[interleave_order(keys)]
         sink.write(self.header_bytes())
         self.out.records += allm.shape[0]
         sink.write(frame(allm, d.framing))
@@ -429,23 +430,6 @@ class FileExporter:
         key_item = self.fp.interleave.get(rp.layout.id)
         parts = [as_str(b.column(key_item)) if key_item else const_array("", b.num_rows) for b in batches]
         return pa.concat_arrays(parts) if parts else pa.array([], pa.string())
-
-    @staticmethod
-    def _interleave_order(keys: list[pa.Array], inverse: bool = False) -> np.ndarray:
-        """Rows of all record types (concatenated in plan order) sorted by: the key's first appearance
-        (the first layout's order leads), then record type, then row. ``inverse``: each row's position."""
-        order_keys = pc.unique(pa.concat_arrays(keys))
-        g = np.concatenate(
-            [np.asarray(pc.index_in(k, value_set=order_keys).to_numpy(zero_copy_only=False)) for k in keys]
-        )
-        t = np.concatenate([np.full(len(k), i) for i, k in enumerate(keys)])
-        r = np.concatenate([np.arange(len(k)) for k in keys])
-        order = np.lexsort((r, t, g))
-        if not inverse:
-            return order
-        pos = np.empty(len(order), np.int64)
-        pos[order] = np.arange(len(order), dtype=np.int64)
-        return pos
 
     def _write_csv(
         self, sink: HashingWriter, batches: dict[str, Iterator[tuple[str, pa.RecordBatch]]]
