@@ -88,3 +88,14 @@ def test_the_same_file_twice_and_same_names_are_separate_rows(town: GenerateResu
     assert dup["KAIGO.DAT (2)"][0].value == "error" and "the same file given twice" in dup["KAIGO.DAT (2)"][1]
     assert dup["KAIGO.DAT (3)"][0].value == "warning" and str(other) in dup["KAIGO.DAT (3)"][1]
     assert not list((tmp_path / "out").rglob("inputs"))  # the aliases are not published
+
+
+def test_validate_reads_the_same_file_twice_as_two_rows(town: GenerateResult, tmp_path: Path) -> None:
+    from chukan_layout.pipeline.standard import validate_files
+
+    src = town.golden["juki.setai"]
+    res = validate_files([src, src], workers=1)
+    rows = {c.file: c for c in res.files}
+    assert set(rows) == {src.name, f"{src.name} (2)"}
+    assert rows[src.name].records_read == rows[f"{src.name} (2)"].records_read > 1
+    assert ("file.duplicate_input", f"{src.name} (2)", "") in res.findings.counts

@@ -36,7 +36,7 @@ from .csv_split import csv_scan
 from .executors import Job, n_workers, ordered_map
 from .options import ValidateOptions
 from .publish import REPORT_NAMES, RunFolder
-from .structure import refuse_duplicate_names
+from .structure import alias_duplicates
 
 
 @dataclass
@@ -88,7 +88,6 @@ def validate_files(
     """
     opts = ValidateOptions.of(options, **changes)
     paths = [Path(p) for p in inputs]
-    refuse_duplicate_names(paths)
     with opts.extra_layouts():
         if opts.report_dir is None:
             return _validate_files(paths, opts, findings, progress)
@@ -119,9 +118,13 @@ def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingS
         )
     except ValueError as e:
         raise OptionsError(f"--severity: {e}") from None
+    spool_dir = tempfile.mkdtemp(prefix="chukan-validate-", dir=opts.report_dir)
+    # a file given twice, or two of one name: separate rows, the later read as "NAME (2)" (issue 14)
+    aliased, aliases = alias_duplicates([(lid, p, None) for p, lid in zip(paths, ids, strict=True)],
+                                        Path(spool_dir), fs)  # fmt: skip
+    paths = [Path(p) for _, p, _ in aliased]
     for p, lid in zip(paths, ids, strict=True):  # a whole column missing from the header (issue 14)
         check_columns(specs[lid], header_names(p, encoding), p.name, fs)
-    spool_dir = tempfile.mkdtemp(prefix="chukan-validate-", dir=opts.report_dir)
     # SHA-256 of the inputs (for the report) in a thread while the partitions run (hashlib releases
     # the GIL), started once the workers exist: no extra thread while forking
     hasher = ThreadPoolExecutor(1)
@@ -149,7 +152,7 @@ def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingS
     inputs_info = []
     for p in paths:
         size, sha = digests[p]
-        inputs_info.append(InputInfo(str(p), file_id=p.name, encoding=encoding,
+        inputs_info.append(InputInfo(aliases.get(str(p), str(p)), file_id=p.name, encoding=encoding,
                                      encoding_source="flag" if encoding != "utf-8" else "default",
                                      framing="CSV, header row", size=size, sha256=sha))  # fmt: skip
     report = make_report(

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..errors import OptionsError
 from ..findings import FindingSet, Severity, register_code
 from ..validation.structure import check_data_present, check_trailers, unchecked_trailers
 
@@ -91,18 +90,6 @@ def alias_duplicates(files: list[tuple[str, Path, Any]], folder: Path, findings:
                      details=[f"{what}: {p} (read as {name}) and {first[p.name]}"])  # fmt: skip
         out.append((sid, alias, d))
     return out, aliases
-
-
-def refuse_duplicate_names(inputs: Iterable[str | Path]) -> None:
-    """Stop when two inputs share a file name (``validate``, whose standard files are recognised by
-    name: convert reads them as separate rows instead, :func:`alias_duplicates`)."""
-    seen: dict[str, Path] = {}
-    for p in map(Path, inputs):
-        if p.name in seen:
-            same = "the same file given twice" if _same(seen[p.name], p) else "two files with the same name"
-            raise OptionsError(f"{same}: {seen[p.name]} and {p}; accounting is per file name — give each file once "
-                               "and rename one of two different files")  # fmt: skip
-        seen[p.name] = p
 
 
 def _same(a: Path, b: Path) -> bool:
