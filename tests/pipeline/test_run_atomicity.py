@@ -102,12 +102,17 @@ def test_ctrl_c_exits_2_and_says_what_was_kept(export: GenerateResult, tmp_path:
     out = tmp_path / "out"
     args = ["convert", "-a", "vendor_a", *_inputs(export), "-o", str(out), "-j", "2"]
     subprocess.run([*CLI, *args], capture_output=True, timeout=300, check=False)
-    before = (out / MANIFEST_NAME).read_bytes()
-    p = _start(args)
-    assert _wait_for(lambda: any(out.glob(".chukan-run-*")) or p.poll() is not None)
-    os.killpg(p.pid, signal.SIGINT)  # a terminal's Ctrl-C reaches the whole process group
-    _, err = p.communicate(timeout=60)
-    text = err.decode()
+    for _attempt in range(5):
+        before = (out / MANIFEST_NAME).read_bytes()
+        p = _start(args)
+        assert _wait_for(lambda p=p: any(out.glob(".chukan-run-*")) or p.poll() is not None)
+        os.killpg(p.pid, signal.SIGINT)  # a terminal's Ctrl-C reaches the whole process group
+        _, err = p.communicate(timeout=60)
+        text = err.decode()
+        if "interrupted" in text or p.returncode not in (0, 1):
+            break
+        # On a loaded machine the run can finish before this process is scheduled to send
+        # Ctrl-C (a complete run published, exit 0/1): that attempt proves nothing; run again.
     assert p.returncode == 2, text
     assert "Traceback" not in text and "interrupted: nothing of this run was published" in text
     assert "keeps the previous complete run (12 file(s) listed in run.json" in text
