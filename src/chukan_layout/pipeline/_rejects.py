@@ -32,6 +32,10 @@ class RejectSink:
     as the partition goes (batches come in record order: nothing accumulates); a row that would
     precede rows already written (record types interleaved in one file) switches the sink to
     holding its rows, and :meth:`close` merges them with the written ones (stable sort by record).
+    The merge copies the written rows as the bytes they were written as (an index of record,
+    offset and length per row), never parsing the CSV back: the part is the same bytes as if
+    every row had been held and written once, whatever a reason or value holds (line breaks,
+    quotes, formula characters).
     """
 
     def __init__(self, path: str | Path | None = None) -> None:
@@ -40,6 +44,8 @@ class RejectSink:
         self.count = 0  # rows added
         self._last = -1  # highest record written
         self._held = False
+        self._index: list[tuple[int, int, int]] = []  # rows in the part file: (record, offset, length)
+        self._size = 0
 
     def add(self, *, source: str, record: int, stage: str, code: str, reason: str, offset: int | None = None,
             raw: bytes | None = None, values: Any = None) -> None:  # fmt: skip
@@ -60,8 +66,12 @@ class RejectSink:
             self._held = True  # out of order: keep everything from here on, merge at close
             return
         self.rows = [r for r in self.rows if r[0] > record]
+        encoded = _row_bytes(row for _, row in ready)
         with open(self.path, "ab") as f:
-            f.write(_csv_bytes(row for _, row in ready))
+            for (rec, _), b in zip(ready, encoded, strict=True):
+                f.write(b)
+                self._index.append((rec, self._size, len(b)))
+                self._size += len(b)
         self._last = ready[-1][0]
 
     def close(self) -> str | None:
@@ -72,29 +82,39 @@ class RejectSink:
         if not self._held and self.rows and min(r for r, _ in self.rows) > self._last:
             self.flush_upto(max(r for r, _ in self.rows))  # the rest comes after: append
         if self._held or self.rows:
-            written: list[tuple[int, list[str]]] = []
-            if os.path.exists(self.path):  # already guarded cells: written back as they are
-                with open(self.path, encoding="utf-8", newline="") as f:
-                    written = [(int(r[1]), r) for r in csv.reader(f)]
             fresh = sorted(self.rows, key=lambda t: t[0])
-            merged = sorted(
-                [*written, *((r, [guard_cell(c) for c in row]) for r, row in fresh)], key=lambda t: t[0]
-            )
-            with open(self.path, "wb") as f:
-                f.write(_csv_bytes((row for _, row in merged), guard=False))
-            self.rows, self._held = [], False
+            encoded = _row_bytes(row for _, row in fresh)
+            # written rows first among equal records, each group in its own order (a stable sort)
+            order = sorted([*((rec, 0, i) for i, (rec, _, _) in enumerate(self._index)),
+                            *((rec, 1, i) for i, (rec, _) in enumerate(fresh))])  # fmt: skip
+            tmp = self.path + ".merge"
+            with open(tmp, "wb") as out, open(self.path, "rb") if self._index else io.BytesIO() as written:
+                for _, held, i in order:
+                    if held:
+                        out.write(encoded[i])
+                    else:
+                        _, off, n = self._index[i]
+                        written.seek(off)
+                        out.write(written.read(n))
+            os.replace(tmp, self.path)
+            self.rows, self._held, self._index, self._size = [], False, [], 0
         return self.path
 
     def to_bytes(self) -> bytes:
-        return _csv_bytes(row for _, row in sorted(self.rows, key=lambda t: t[0]))
+        return b"".join(_row_bytes(row for _, row in sorted(self.rows, key=lambda t: t[0])))
 
 
-def _csv_bytes(rows: Iterable[list[str]], *, guard: bool = True) -> bytes:
+def _row_bytes(rows: Iterable[list[str]]) -> list[bytes]:
+    """Each row as the CSV bytes it is written as (cells guarded against formula injection)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
+    out = []
     for row in rows:
-        w.writerow([guard_cell(c) for c in row] if guard else row)
-    return buf.getvalue().encode("utf-8")
+        w.writerow([guard_cell(c) for c in row])
+        out.append(buf.getvalue().encode("utf-8"))
+        buf.seek(0)
+        buf.truncate(0)
+    return out
 
 
 def reject_unrouted(batch: pa.RecordBatch, rows: np.ndarray, acc: Any, rejects: Any, fs: FindingSet) -> None:
