@@ -10,6 +10,9 @@ prints one JSON line with:
 - ``peak_tree_rss_mib``: the largest *sum* of RSS over the child and all its descendants,
   sampled every 50 ms with psutil (conservative: pages shared after ``fork`` count once per
   process). With one process this equals ``peak_rss_mib`` up to the sampling interval.
+- ``peak_desc_rss_mib``: the largest RSS of any one descendant (pool or Dask worker, nanny),
+  sampled the same way — unlike ``peak_child_rss_mib`` it also sees processes that are not
+  waited for by the child (Dask workers are children of their nannies).
 - ``load_before`` / ``load_after``: the 1-minute load average around the call (a shared machine).
 """
 
@@ -30,7 +33,7 @@ sys.path.insert(0, {here!r})
 mod, fn = {target!r}.split(":")
 f = getattr(importlib.import_module(mod), fn)
 kwargs = json.loads({kwargs!r})
-peak = [0]
+peak = [0, 0]
 stop = threading.Event()
 def _sample():
     try:
@@ -43,9 +46,11 @@ def _sample():
             total = me.memory_info().rss
             for c in me.children(recursive=True):
                 try:
-                    total += c.memory_info().rss
+                    rss = c.memory_info().rss
                 except psutil.Error:
-                    pass
+                    continue
+                total += rss
+                peak[1] = max(peak[1], rss)
             peak[0] = max(peak[0], total)
         except psutil.Error:
             pass
@@ -63,6 +68,7 @@ cpu = (rs.ru_utime + rs.ru_stime - r0s.ru_utime - r0s.ru_stime) + (rc.ru_utime +
 own = rs.ru_maxrss / 1024
 print("@@RESULT@@" + json.dumps({{"seconds": secs, "cpu_seconds": cpu, "peak_rss_mib": own,
       "peak_child_rss_mib": rc.ru_maxrss / 1024, "peak_tree_rss_mib": max(peak[0] / 2**20, own),
+      "peak_desc_rss_mib": peak[1] / 2**20,
       "load_before": load0, "load_after": os.getloadavg()[0], "result": result}}, default=str))
 """
 

@@ -1,13 +1,19 @@
-"""Peak RSS of ``convert`` as the input grows (issue 15 point 5: nothing grows with N).
+"""Peak RSS of ``convert`` and ``validate`` as the input grows (issue 15 point 5: nothing grows with N).
 
-    python benchmarks/bench_memory.py                       # 50k and 200k residents, vendor B (CSV)
-    python benchmarks/bench_memory.py --sizes 1000000 5000000 --vendors a,b --workers 1,2
+    python benchmarks/bench_memory.py --data /work/data/town_1000000 /work/data/town_5000000 \\
+        --vendors a,b,c --workers 1,2 --executors processes,dask --validate
+    python benchmarks/bench_memory.py --sizes 50000 200000        # generate small towns (bench_e2e)
 
-Each size is generated once (``bench_e2e.prepare``, reused afterwards) and converted end to end
-(validation, 外字 table, report) in a fresh process (``_measure.run_case``) per vendor × workers.
-Printed per case: records, wall seconds, peak RSS of the parent (``peak_rss_mib``), of the
-largest worker (``peak_child_rss_mib``), of the whole process tree (``peak_tree_rss_mib``), and
-the load average. "Flat" means the same peak per process at every size.
+A data folder is a ``chukan-layout generate`` town (vendor_a/JUMIN.DAT + SETAI.DAT + GAIJI_A.tsv,
+vendor_b/jumin.csv + setai.csv, vendor_c/JUMIN.EBC + SETAI.EBC, golden/juki_jumin.csv). Each
+case — vendor × executor × workers, and ``validate`` of the 住民 standard CSV — runs end to end
+(validation, 外字 table, report) in a fresh process (``_measure.run_case``); its outputs are
+deleted afterwards (disk). Printed per case: records, wall and CPU seconds, peak RSS of the
+parent (``own``: its ``ru_maxrss``), of the largest other process of the tree (``worker``:
+pool worker, Dask worker or nanny, sampled every 50 ms with psutil), of the whole tree
+(``tree``: the sampled sum, pages shared after fork counted once per process), and the load
+average. "Flat" means the same peak per process at every size: compare rows of one case
+across sizes. ``--results`` writes the table as a Markdown block to a file.
 """
 
 from __future__ import annotations
@@ -15,38 +21,157 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from _measure import run_case  # noqa: E402
-from bench_e2e import prepare  # noqa: E402
+
+# vendor → (住民 file, 世帯 file, 外字 table) in a generated town
+TOWN_FILES = {
+    "vendor_a": ("JUMIN.DAT", "SETAI.DAT", "GAIJI_A.tsv"),
+    "vendor_b": ("jumin.csv", "setai.csv", "gaiji_b.tsv"),
+    "vendor_c": ("JUMIN.EBC", "SETAI.EBC", "GAIJI_C.tsv"),
+}
+LIMIT_MIB = 300
+
+
+def convert_case(adapter: str, inputs: list[str], out_dir: str, workers: int = 1, executor: str = "processes",
+                 gaiji_tables: list[str] | None = None) -> dict[str, Any]:  # fmt: skip
+    """``convert`` end to end (validation on, 外字 tables, reports); the outputs' SHA-256 returned."""
+    from chukan_layout import pipeline
+
+    shutil.rmtree(out_dir, ignore_errors=True)
+    opts = pipeline.ConvertOptions(workers=workers, executor=executor, gaiji_tables=tuple(gaiji_tables or ()),
+                                   validate=True)  # fmt: skip
+    res = pipeline.convert(adapter, [Path(p) for p in inputs], out_dir, opts)
+    return {
+        "records_in": res.records_in,
+        "records_out": res.records_out,
+        "rejects": res.rejects,
+        "bytes_in": sum(Path(p).stat().st_size for p in inputs),
+        "sha256": {Path(p).name: sha for p, (_, sha) in sorted(res.hashes.items())},
+    }
+
+
+def validate_case(
+    inputs: list[str], report_dir: str, workers: int = 1, executor: str = "processes"
+) -> dict[str, Any]:
+    """``validate`` of standard CSV files (layout recognised from the header row)."""
+    from chukan_layout.pipeline.standard import validate_files
+
+    shutil.rmtree(report_dir, ignore_errors=True)
+    res = validate_files([Path(p) for p in inputs], layouts_auto=True, workers=workers, executor=executor,
+                         report_dir=report_dir)  # fmt: skip
+    return {
+        "records_in": res.report.totals.records_read,
+        "records_out": res.report.totals.records_read,
+        "rejects": 0,
+        "bytes_in": sum(Path(p).stat().st_size for p in inputs),
+        "sha256": {},
+    }
+
+
+def town_cases(town: Path, vendors: list[str], workers: list[int], executors: list[str], validate: bool,
+               scratch: Path) -> list[dict[str, Any]]:  # fmt: skip
+    """The cases of one town folder, as ``run_case`` keyword arguments plus a label."""
+    cases = []
+    for v in vendors:
+        vendor = f"vendor_{v}"
+        jumin, setai, table = (town / vendor / n for n in TOWN_FILES[vendor])
+        for ex in executors:
+            for w in workers:
+                cases.append({"label": (vendor, ex, w), "target": "bench_memory:convert_case",
+                              "kwargs": {"adapter": vendor, "inputs": [str(jumin), str(setai)], "workers": w,
+                                         "executor": ex, "gaiji_tables": [str(table)],
+                                         "out_dir": str(scratch / f"mem_{vendor}_{ex}_{w}")}})  # fmt: skip
+    if validate:
+        std = town / "golden" / "juki_jumin.csv"
+        for ex in executors:
+            for w in workers:
+                cases.append({"label": ("validate 住民", ex, w), "target": "bench_memory:validate_case",
+                              "kwargs": {"inputs": [str(std)], "workers": w, "executor": ex,
+                                         "report_dir": str(scratch / f"mem_validate_{ex}_{w}")}})  # fmt: skip
+    return cases
+
+
+def residents_of(town: Path) -> int:
+    try:
+        return int(json.loads((town / "manifest.json").read_text())["params"]["residents"])
+    except (OSError, KeyError, ValueError):
+        return 0
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    head = ("| residents | case | executor | workers | records | wall s | cpu s | own MiB | worker MiB "
+            "| tree MiB | ≤ 300/process | load |")  # fmt: skip
+    lines = [head, "|" + "---|" * 12]
+    for r in rows:
+        per = max(r["own"], r["worker"])
+        lines.append(f"| {r['residents']:,} | {r['case']} | {r['executor']} | {r['workers']} | {r['records']:,} "
+                     f"| {r['seconds']} | {r['cpu']} | {r['own']} | {r['worker'] or '-'} | {r['tree']} "
+                     f"| {'yes' if per <= LIMIT_MIB else 'NO'} | {r['load']} |")  # fmt: skip
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[50_000, 200_000])
-    ap.add_argument("--vendors", default="b")
-    ap.add_argument("--workers", default="1")
+    ap.add_argument("--data", nargs="*", default=[], help="generated town folders (town_1000000 …)")
+    ap.add_argument(
+        "--sizes", type=int, nargs="*", default=[], help="generate towns of these sizes (vendors a, b)"
+    )
+    ap.add_argument("--vendors", default="a,b,c")
+    ap.add_argument("--workers", default="1,2")
+    ap.add_argument("--executors", default="processes", help="processes, dask or both (comma-separated)")
+    ap.add_argument("--validate", action="store_true", help="also validate golden/juki_jumin.csv")
+    ap.add_argument(
+        "--scratch", default=str(HERE / "data"), help="where outputs go (deleted after each case)"
+    )
+    ap.add_argument("--results", help="append the Markdown table to this file")
     args = ap.parse_args(argv)
-    print(f"load {os.getloadavg()}")
-    rows = []
-    for n in args.sizes:
+    scratch = Path(args.scratch)
+    scratch.mkdir(parents=True, exist_ok=True)
+    workers = [int(x) for x in args.workers.split(",")]
+    executors = args.executors.split(",")
+    vendors = args.vendors.split(",")
+    towns: list[tuple[int, list[dict[str, Any]]]] = []
+    for d in args.data:
+        towns.append((residents_of(Path(d)), town_cases(Path(d), vendors, workers, executors, args.validate,
+                                                        scratch)))  # fmt: skip
+    for n in args.sizes:  # small generated towns (vendors a and b only, juki.jumin)
+        from bench_e2e import prepare
+
         info = prepare(n)
-        for v in args.vendors.split(","):
-            vendor = f"vendor_{v}"
-            inputs = [info["files"][vendor], info["files"][f"{vendor}_setai"]]
-            for w in (int(x) for x in args.workers.split(",")):
-                r = run_case("bench_e2e:ours_convert", adapter=vendor, inputs=inputs,
-                             out_dir=str(HERE / "data" / f"mem_{vendor}_{n}_{w}"), workers=w,
-                             gaiji_tables=[info["files"][f"{vendor}_gaiji"]])  # fmt: skip
-                row = {"residents": n, "vendor": vendor, "workers": w, "records": r["result"]["records_in"],
-                       "seconds": round(r["seconds"], 1), **{k: round(r[k], 1) for k in
-                       ("peak_rss_mib", "peak_child_rss_mib", "peak_tree_rss_mib", "load_before", "load_after")}}  # fmt: skip
-                rows.append(row)
-                print(json.dumps(row), flush=True)
+        root = Path(info["files"]["vendor_a"]).parent.parent
+        towns.append(
+            (n, town_cases(root, [v for v in vendors if v in "ab"], workers, executors, False, scratch))
+        )
+    print(f"load {os.getloadavg()}", flush=True)
+    rows = []
+    for n, cases in towns:
+        for c in cases:
+            out = c["kwargs"].get("out_dir") or c["kwargs"].get("report_dir")
+            try:
+                r = run_case(c["target"], **c["kwargs"])
+            finally:
+                shutil.rmtree(out, ignore_errors=True)
+            case, ex, w = c["label"]
+            row = {"residents": n, "case": case, "executor": ex, "workers": w, "records": r["result"]["records_in"],
+                   "seconds": round(r["seconds"], 1), "cpu": round(r["cpu_seconds"], 1),
+                   "own": round(r["peak_rss_mib"]), "worker": round(r.get("peak_desc_rss_mib", 0)),
+                   "tree": round(r["peak_tree_rss_mib"]),
+                   "load": f"{r['load_before']:.1f}→{r['load_after']:.1f}", "sha256": r["result"]["sha256"]}  # fmt: skip
+            rows.append(row)
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+    md = table(rows)
+    print(md)
+    if args.results:
+        with open(args.results, "a", encoding="utf-8") as f:
+            f.write(md + "\n")
     return 0
 
 
