@@ -58,7 +58,7 @@ def scheduler() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def export(tmp_path_factory: pytest.TempPathFactory) -> GenerateResult:
-    return generate(tmp_path_factory.mktemp("exp"), vendors="a", residents=250, faults=0.02, seed=5,
+    return generate(tmp_path_factory.mktemp("exp"), vendors="a,b", residents=250, faults=0.02, seed=5,
                     gaiji_share=0.05)  # fmt: skip
 
 
@@ -66,21 +66,30 @@ def _digest(d: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(d.iterdir()) if p.is_file()}
 
 
+@pytest.mark.parametrize("vendor", ["vendor_a", "vendor_b"])  # fixed-width splits and CSV byte ranges
 def test_dask_local_cluster_matches_the_process_executor(
-    export: GenerateResult, scheduler: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    vendor: str, export: GenerateResult, scheduler: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    table = export.gaiji_tables["vendor_a"]
-    files = [p for p in export.vendor_files["vendor_a"] if p != table]
-    opts = pipeline.ConvertOptions(gaiji_tables=(str(table),), partition_bytes=1 << 17)
-    ref = pipeline.convert("vendor_a", files, tmp_path / "proc", opts.replace(workers=1))
+    table = export.gaiji_tables[vendor]
+    files = [p for p in export.vendor_files[vendor] if p != table]
+    opts = pipeline.ConvertOptions(gaiji_tables=(str(table),), partition_bytes=1 << 16)
+    ref = pipeline.convert(vendor, files, tmp_path / "proc1", opts.replace(workers=1))
+    pipeline.convert(vendor, files, tmp_path / "proc2", opts.replace(workers=2))
     seen: list[int] = []
-    dsk = pipeline.convert("vendor_a", files, tmp_path / "dask", opts.replace(executor="dask", scheduler=scheduler),
+    dsk = pipeline.convert(vendor, files, tmp_path / "dask", opts.replace(executor="dask", scheduler=scheduler),
                            progress=seen.append)  # fmt: skip
-    assert max(p.stat().st_size for p in files) > 2 * (1 << 17)  # several partitions per file
-    a, b = _digest(tmp_path / "proc"), _digest(tmp_path / "dask")
-    assert {"report.json", "rejects.csv", "gaiji.csv", "summary.json"} <= set(a) and a == b
+    assert max(p.stat().st_size for p in files) > 2 * (1 << 16)  # several partitions per file
+    if vendor == "vendor_b":  # the CSV files were split into byte ranges, not read whole
+        assert "byte ranges at record boundaries" in ref.report.options.extra["partitions"]
+    # every output, byte for byte: 1 and 2 local processes, 2 Dask worker processes
+    a, b, c = _digest(tmp_path / "proc1"), _digest(tmp_path / "proc2"), _digest(tmp_path / "dask")
+    assert {"report.json", "rejects.csv", "gaiji.csv", "summary.json", "juki_jumin.csv"} <= set(a)
+    assert a == b == c
     assert ref.report == dsk.report and sum(seen) == sum(p.stat().st_size for p in files)
+    assert ref.rejects > 0 and ref.records_out > 250  # faults reached the rejects; records were written
+    if vendor != "vendor_a":
+        return
     # validate of the standard files on the same executors: the same report
     std = [Path(o.path) for o in ref.outputs.values()]
     v1 = validate_files(std, layouts_auto=True, workers=1, report_dir=tmp_path / "v1")
