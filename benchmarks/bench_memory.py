@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -102,8 +103,9 @@ def town_cases(town: Path, vendors: list[str], workers: list[int], executors: li
 def residents_of(town: Path) -> int:
     try:
         return int(json.loads((town / "manifest.json").read_text())["params"]["residents"])
-    except (OSError, KeyError, ValueError):
-        return 0
+    except (OSError, KeyError, ValueError):  # a town still being written (.town_N.tmp): N from the name
+        m = re.search(r"_(\d+)", town.name)
+        return int(m.group(1)) if m else 0
 
 
 def table(rows: list[dict[str, Any]]) -> str:
@@ -116,6 +118,27 @@ def table(rows: list[dict[str, Any]]) -> str:
                      f"| {r['seconds']} | {r['cpu']} | {r['own']} | {r['worker'] or '-'} | {r['tree']} "
                      f"| {'yes' if per <= LIMIT_MIB else 'NO'} | {r['load']} |")  # fmt: skip
     return "\n".join(lines)
+
+
+def summary(rows: list[dict[str, Any]]) -> str:
+    """Per size and case: speed-up of the most workers over 1 per executor (same invocation), and
+    whether every output is byte-identical (SHA-256) across executors and worker counts."""
+    out = []
+    groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    for r in rows:
+        groups.setdefault((r["residents"], r["case"]), []).append(r)
+    for (n, case), rs in groups.items():
+        parts = []
+        for ex in dict.fromkeys(r["executor"] for r in rs):
+            by_w = {r["workers"]: r["seconds"] for r in rs if r["executor"] == ex}
+            lo, hi = min(by_w), max(by_w)
+            if hi > lo and by_w[hi] > 0:
+                parts.append(f"{ex} {hi} vs {lo} workers {by_w[lo] / by_w[hi]:.2f}×")
+        hashes = [json.dumps(r["sha256"], sort_keys=True) for r in rs if r["sha256"]]
+        same = "outputs byte-identical across all" if hashes and len(set(hashes)) == 1 else (
+            "outputs DIFFER" if hashes else "no outputs")  # fmt: skip
+        out.append(f"- {n:,} {case}: {'; '.join(parts) or '-'}; {same} {len(hashes)} runs")
+    return "\n".join(out)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
                    "load": f"{r['load_before']:.1f}→{r['load_after']:.1f}", "sha256": r["result"]["sha256"]}  # fmt: skip
             rows.append(row)
             print(json.dumps(row, ensure_ascii=False), flush=True)
-    md = table(rows)
+    md = table(rows) + "\n\n" + summary(rows)
     print(md)
     if args.results:
         with open(args.results, "a", encoding="utf-8") as f:
