@@ -90,6 +90,9 @@ class StdStateFactory:
         self.cfg = cfg
 
     def __call__(self) -> StdState:
+        from ._memory import use_lean_pool
+
+        use_lean_pool()  # a spawned or Dask worker: the pool that gives freed batches back
         return StdState(self.cfg)
 
 
