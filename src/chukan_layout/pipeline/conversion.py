@@ -152,12 +152,15 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
                           header_of=lambda s, p: _header_values(ad, s, p, opts.encoding),
                           columns_of=lambda s, p: _csv_columns(ad, s, p, opts.encoding),
                           encoding=opts.encoding, notes=notes)  # fmt: skip
-        # built once here; forked workers inherit it, spawned ones rebuild it from cfg
-        state = WorkerState(cfg, adapter=ad, hooks=hooks, lookups=lookups)
         local = hooks.local or (ref is None and (not CAN_FORK or opts.executor == "dask"))
         if local and opts.executor == "dask":
             raise OptionsError("executor 'dask' cannot run custom stages or an adapter object without a file: "
                                "they stay in this process (use executor='processes')")  # fmt: skip
+        # built once here; forked workers inherit it, spawned ones rebuild it from cfg. Dask
+        # workers build their own: the parent only merges (no compiled stages in its memory)
+        state = (
+            None if opts.executor == "dask" else WorkerState(cfg, adapter=ad, hooks=hooks, lookups=lookups)
+        )
         job: Job[WorkerState, Partition, PartResult] = Job(
             run_partition,
             state,
