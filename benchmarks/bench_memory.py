@@ -120,6 +120,26 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def parallel_capacity() -> float:
+    """What a second process gets here now: the time of one CPU-bound process ÷ that of two at once, × 2.
+
+    2.0 on an idle 2-core machine; ~1.0 when other jobs already fill the second core (then no
+    executor can show a 2-worker speed-up). Measured in the same invocation as the cases."""
+    import subprocess
+    import time
+
+    cmd = [sys.executable, "-c", "sum(range(6 * 10**7))"]
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True)
+    one = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    procs = [subprocess.Popen(cmd) for _ in range(2)]
+    for pr in procs:
+        pr.wait()
+    two = time.perf_counter() - t0
+    return 2 * one / two
+
+
 def summary(rows: list[dict[str, Any]]) -> str:
     """Per size and case: speed-up of the most workers over 1 per executor (same invocation), and
     whether every output is byte-identical (SHA-256) across executors and worker counts."""
@@ -173,7 +193,9 @@ def main(argv: list[str] | None = None) -> int:
         towns.append(
             (n, town_cases(root, [v for v in vendors if v in "ab"], workers, executors, False, scratch))
         )
-    print(f"load {os.getloadavg()}", flush=True)
+    cap = parallel_capacity()
+    print(f"load {os.getloadavg()}; parallel capacity of the machine now {cap:.2f}× (2.0 = two free cores)",
+          flush=True)  # fmt: skip
     rows = []
     for n, cases in towns:
         for c in cases:
@@ -190,7 +212,9 @@ def main(argv: list[str] | None = None) -> int:
                    "load": f"{r['load_before']:.1f}→{r['load_after']:.1f}", "sha256": r["result"]["sha256"]}  # fmt: skip
             rows.append(row)
             print(json.dumps(row, ensure_ascii=False), flush=True)
-    md = table(rows) + "\n\n" + summary(rows)
+    cap_end = parallel_capacity()
+    md = (table(rows) + "\n\n" + summary(rows) + f"\n- parallel capacity of the machine (one CPU-bound process "
+          f"÷ two at once, × 2): {cap:.2f}× before, {cap_end:.2f}× after")  # fmt: skip
     print(md)
     if args.results:
         with open(args.results, "a", encoding="utf-8") as f:
