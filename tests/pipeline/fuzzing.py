@@ -157,19 +157,29 @@ def main(argv: list[str] | None = None) -> int:
         corpus = make_corpus(scratch / "corpus")
         per_run = sum(len(v) for v in corpus.values()) / len(corpus)
 
-        @seed(a.seed)
-        @settings(max_examples=int(a.inputs / per_run) + 1, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))  # fmt: skip
-        @given(st.sampled_from(sorted(corpus)), mutations)
-        def fuzz(adapter: str, ops: list[tuple[str, float, int]]) -> None:
-            run_one(adapter, corpus[adapter], ops, scratch / "run", tally)
-            if tally.runs % 500 == 0:
-                print(
-                    f"  {tally.inputs} inputs, {len(tally.crashes)} crashes, {time.time() - t0:.0f} s",
-                    flush=True,
-                )
+        rounds = 0
+        # rounds until the count is reached: examples per round come from the average files per
+        # run, so one round alone can fall a few inputs short of --inputs
+        while tally.inputs < a.inputs:
+            before = tally.inputs
+            examples = int((a.inputs - tally.inputs) / per_run) + 1
 
-        fuzz()
+            @seed(a.seed + 1_000_003 * rounds)
+            @settings(max_examples=examples, deadline=None, database=None,
+                      suppress_health_check=list(HealthCheck))  # fmt: skip
+            @given(st.sampled_from(sorted(corpus)), mutations)
+            def fuzz(adapter: str, ops: list[tuple[str, float, int]]) -> None:
+                run_one(adapter, corpus[adapter], ops, scratch / "run", tally)
+                if tally.runs % 500 == 0:
+                    print(
+                        f"  {tally.inputs} inputs, {len(tally.crashes)} crashes, {time.time() - t0:.0f} s",
+                        flush=True,
+                    )
+
+            fuzz()
+            rounds += 1
+            if tally.inputs == before:  # pragma: no cover - Hypothesis found nothing more to try
+                break
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     print(f"fuzz: {tally.inputs} mutated inputs in {tally.runs} convert runs, {time.time() - t0:.0f} s; "
