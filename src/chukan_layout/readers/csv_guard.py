@@ -41,7 +41,7 @@ class GuardTripped(Exception):
     """The block holds input the fast path would read silently wrong (see the module docstring)."""
 
 
-def _words(mask: np.ndarray, nwords: int) -> np.ndarray:
+def pack_bits(mask: np.ndarray, nwords: int) -> np.ndarray:
     """Bit ``i`` of the result (word ``i // 64``, bit ``i % 64``) = ``mask[i]``; zero past the end."""
     packed = np.packbits(mask, bitorder="little")
     if len(packed) != 8 * nwords:
@@ -49,7 +49,7 @@ def _words(mask: np.ndarray, nwords: int) -> np.ndarray:
     return packed.view(_LE64)
 
 
-def _next(w: np.ndarray, k: int) -> np.ndarray:
+def shift_bits(w: np.ndarray, k: int) -> np.ndarray:
     """Bit ``i`` of the result = bit ``i + k`` of ``w`` (0 < k < 64; zero past the end)."""
     out = w >> np.uint64(k)
     out[:-1] |= w[1:] << np.uint64(64 - k)
@@ -87,21 +87,21 @@ def scan_block(
     n = len(buf)
     nwords = (n + 63) // 64
     s = scratch[:n]
-    q = _words(np.equal(buf, quote, out=s), nwords)
-    lf = _words(np.equal(buf, 0x0A, out=s), nwords)
-    cr = _words(np.equal(buf, 0x0D, out=s), nwords)
-    allowed = _words(np.equal(buf, delim, out=s), nwords)
+    q = pack_bits(np.equal(buf, quote, out=s), nwords)
+    lf = pack_bits(np.equal(buf, 0x0A, out=s), nwords)
+    cr = pack_bits(np.equal(buf, 0x0D, out=s), nwords)
+    allowed = pack_bits(np.equal(buf, delim, out=s), nwords)
     allowed |= q
     line_end = lf | cr
     allowed |= line_end
     nq = int(np.bitwise_count(q).sum())
     if nq:
         closing = q & ~inside_quotes(q, parity)
-        bad = closing & ~_next(allowed, 1)
+        bad = closing & ~shift_bits(allowed, 1)
         bad[(n - 1) // 64] &= ~(_ONE << np.uint64((n - 1) % 64))  # its successor is in the next block
         if bad.any():
             return True, nq
-    if empty_lines and ((lf & _next(lf, 1)) | (lf & _next(line_end, 1) & _next(lf, 2))).any():
+    if empty_lines and ((lf & shift_bits(lf, 1)) | (lf & shift_bits(line_end, 1) & shift_bits(lf, 2))).any():
         return True, nq
     return False, nq
 

@@ -16,25 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..readers.csv_guard import inside_quotes
+from ..readers.csv_guard import inside_quotes, pack_bits, shift_bits
 
 QUOTE, LF, CR = 0x22, 0x0A, 0x0D
-_LE64 = np.dtype("<u8")
-
-
-def _words(mask: np.ndarray, nwords: int) -> np.ndarray:
-    """Bit ``i`` of the result (word ``i // 64``, bit ``i % 64``) = ``mask[i]`` (the guard's packing)."""
-    packed = np.packbits(mask, bitorder="little")
-    if len(packed) != 8 * nwords:
-        packed = np.concatenate([packed, np.zeros(8 * nwords - len(packed), np.uint8)])
-    return packed.view(_LE64)
-
-
-def _next(w: np.ndarray, k: int) -> np.ndarray:
-    """Bit ``i`` of the result = bit ``i + k`` of ``w`` (zero past the end)."""
-    out = w >> np.uint64(k)
-    out[:-1] |= w[1:] << np.uint64(64 - k)
-    return out
 
 
 class LineCounter:
@@ -58,14 +42,14 @@ class LineCounter:
             self._scratch = np.empty(n, bool)
         s = self._scratch[:n]
         nwords = (n + 63) // 64
-        q = _words(np.equal(buf, QUOTE, out=s), nwords)
-        lf = _words(np.equal(buf, LF, out=s), nwords)
-        cr = _words(np.equal(buf, CR, out=s), nwords)
+        q = pack_bits(np.equal(buf, QUOTE, out=s), nwords)
+        lf = pack_bits(np.equal(buf, LF, out=s), nwords)
+        cr = pack_bits(np.equal(buf, CR, out=s), nwords)
         outside = ~inside_quotes(q, self.parity)
         if self.cr_open and buf[0] != LF:
             self.tripped = True
             return
-        lone_cr = cr & outside & ~_next(lf, 1)
+        lone_cr = cr & outside & ~shift_bits(lf, 1)
         last_word, last_bit = (n - 1) // 64, np.uint64((n - 1) % 64)
         self.cr_open = bool((lone_cr[last_word] >> last_bit) & np.uint64(1))
         lone_cr[last_word] &= ~(np.uint64(1) << last_bit)  # its successor is in the next block
