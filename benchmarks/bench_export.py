@@ -1,7 +1,7 @@
 """Export benchmark (issue 13): convert from vendor A and export back to it, in one invocation.
 
     .venv/bin/python benchmarks/bench_export.py --residents 200000
-    .venv/bin/python benchmarks/bench_export.py --data /work/data/town_1000000/vendor_a --work /work/data/x
+    .venv/bin/python benchmarks/bench_export.py --data data/town_1000000/vendor_a --work scratch/
 
 Cases, each timed once (wall and CPU seconds of this process and its children), same files:
 

@@ -61,7 +61,7 @@ def _log(msg: str) -> None:
 
 def town_info(root: str) -> dict[str, Any]:
     """The same facts as :func:`prepare` about an existing town (``generate --vendor all``),
-    e.g. the shared /work/data/town_1000000: nothing is generated or deleted there."""
+    e.g. the shared data/town_1000000: nothing is generated or deleted there."""
     out = Path(root)
     golden = out / "golden" / "juki_jumin.csv"
     info: dict[str, Any] = {"root": str(out), "golden": str(golden), "golden_bytes": golden.stat().st_size}
@@ -368,7 +368,7 @@ def main() -> None:
                     help="comma-separated: converts (and their floors), startup, validate (default all)")  # fmt: skip
     ap.add_argument("--data-dir", default=str(HERE / "data"))
     ap.add_argument(
-        "--town", help="measure an existing town folder (e.g. /work/data/town_1000000; give its -n too)"
+        "--town", help="measure an existing town folder (e.g. data/town_1000000; give its -n too)"
     )
     ap.add_argument("--write", action="store_true", help="rewrite the issue-15 section of RESULTS.md")
     ap.add_argument("--render", action="store_true", help="only re-render the last saved run")

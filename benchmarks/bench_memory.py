@@ -1,6 +1,6 @@
 """Peak RSS of ``convert`` and ``validate`` as the input grows (issue 15 point 5: nothing grows with N).
 
-    python benchmarks/bench_memory.py --data /work/data/town_1000000 /work/data/town_5000000 \\
+    python benchmarks/bench_memory.py --data data/town_1000000 data/town_5000000 \\
         --vendors a,b,c --workers 1,2 --executors processes,dask --validate
     python benchmarks/bench_memory.py --sizes 50000 200000        # generate small towns (bench_e2e)
 

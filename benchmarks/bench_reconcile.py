@@ -3,7 +3,7 @@ the obvious pandas approach and DuckDB, in one invocation, each case in its own 
 
     .venv/bin/python benchmarks/bench_reconcile.py --residents 200000 1000000
     .venv/bin/python benchmarks/bench_reconcile.py --residents 200000 --write   # update RESULTS.md
-    .venv/bin/python benchmarks/bench_reconcile.py --data /work/data/town_1000000  # an existing town
+    .venv/bin/python benchmarks/bench_reconcile.py --data data/town_1000000  # an existing town
 
 The pair of files: ``generate --vendor migrated`` (golden = OLD, the migrated re-export = NEW,
 migration defects at 0.1 %, a few trailing blanks), or ``--data TOWN``: ``TOWN/golden/juki_jumin.csv``

@@ -1,6 +1,6 @@
 """Snapshot benchmark (issue 13): ``snapshot create`` against copying the same files, one invocation.
 
-    .venv/bin/python benchmarks/bench_snapshot.py --data /work/data/town_1000000/standard
+    .venv/bin/python benchmarks/bench_snapshot.py --data data/town_1000000/standard
     .venv/bin/python benchmarks/bench_snapshot.py --residents 100000      # generates a town first
 
 Cases, on the standard-layout CSV files of one folder, each timed once (wall, and CPU of this
