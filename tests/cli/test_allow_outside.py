@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from chukan_layout.adapt.confine import reset_allowed
 from chukan_layout.cli import main
+from tests.pipeline.test_config_hardening import adapter_reading_outside
 
-FIX = Path(__file__).resolve().parents[1] / "adapt" / "fixtures"
 COMMANDS = [["convert"], ["gaiji", "scan"], ["reconcile"], ["export"], ["snapshot", "restore"]]
 
 
@@ -21,15 +21,7 @@ def test_every_adapter_or_profile_command_takes_allow_outside(cmd: list[str]) ->
 
 
 def test_gaiji_scan_adapter_reading_outside_is_refused_unless_allowed(tmp_path: Path) -> None:
-    text = (FIX / "vendor_x.yaml").read_text("utf-8")
-    d = text[text.index("    definition:\n") : text.index("targets:")]
-    outside = tmp_path / "elsewhere"
-    outside.mkdir()
-    (outside / "def.yaml").write_text("\n".join(ln[6:] for ln in d.splitlines()[1:]) + "\n", "utf-8")
-    ad_dir = tmp_path / "adapters"
-    ad_dir.mkdir()
-    adapter = ad_dir / "vendor_x.yaml"
-    adapter.write_text(text.replace(d, "    definition_file: ../elsewhere/def.yaml\n"), "utf-8")
+    adapter, outside = adapter_reading_outside(tmp_path)
     data = tmp_path / "JUMIN.DAT"
     data.write_bytes(b"")
     args = ["gaiji", "scan", "-a", str(adapter), str(data), "-o", str(tmp_path / "o")]

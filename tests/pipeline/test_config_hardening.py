@@ -90,18 +90,25 @@ def _adapter_with_definition_file(folder: Path, definition: Path) -> Path:
     return f
 
 
+def adapter_reading_outside(tmp: Path) -> tuple[Path, Path]:
+    """(vendor_x adapter in ``tmp/adapters`` whose definition_file is ``../elsewhere/def.yaml``,
+    the ``elsewhere`` folder)."""
+    text = (FIX / "vendor_x.yaml").read_text("utf-8")
+    d = text[text.index("    definition:\n") : text.index("targets:")]
+    outside = tmp / "elsewhere"
+    outside.mkdir()
+    (outside / "def.yaml").write_text("\n".join(ln[6:] for ln in d.splitlines()[1:]) + "\n", "utf-8")
+    ad_dir = tmp / "adapters"
+    ad_dir.mkdir()
+    return _adapter_with_definition_file(ad_dir, Path("../elsewhere/def.yaml")), outside
+
+
 def test_definition_files_outside_the_adapter_folder_are_refused(tmp_path: Path) -> None:
     from chukan_layout.adapt.confine import reset_allowed
     from chukan_layout.adapt.loader import load_adapter
 
-    text = (FIX / "vendor_x.yaml").read_text("utf-8")
-    d = text[text.index("    definition:\n") : text.index("targets:")]
-    outside = tmp_path / "elsewhere"
-    outside.mkdir()
-    (outside / "def.yaml").write_text("\n".join(ln[6:] for ln in d.splitlines()[1:]) + "\n", "utf-8")
-    ad_dir = tmp_path / "adapters"
-    ad_dir.mkdir()
-    f = _adapter_with_definition_file(ad_dir, Path("../elsewhere/def.yaml"))
+    f, outside = adapter_reading_outside(tmp_path)
+    ad_dir = f.parent
     with pytest.raises(DefinitionError, match=r"vendor_x\.yaml:\d+: .*outside the adapter's folder"):
         load_adapter(f)
     r = CliRunner().invoke(main, ["convert", "-a", str(f), str(f), "-o", str(tmp_path / "o")])
