@@ -206,7 +206,7 @@ def coalesce(reader: Any, rows: int | None) -> Iterator[tuple[pa.RecordBatch, bo
     def joined() -> pa.RecordBatch:
         if len(group) == 1 or n == 0:
             return group[0]
-        return pa.Table.from_batches(group).combine_chunks().to_batches()[0]
+        return pa.concat_batches(group)
 
     for batch in reader:
         if group and (len(reader.headers) != headers or not batch.schema.equals(group[0].schema, True)):
