@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -120,6 +121,35 @@ def sha256_file(path: str | Path, chunk: int = 1 << 20) -> tuple[int, str]:
             h.update(block)
             size += len(block)
     return size, h.hexdigest()
+
+
+class BackgroundHashes:
+    """:func:`sha256_file` of a run's inputs in one background thread while the run goes on
+    (hashlib releases the GIL). :meth:`start` once the worker processes exist (never fork a
+    process with a running thread); a second call does nothing. Use as a context manager."""
+
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+        self._futures: dict[str, Future[tuple[int, str]]] = {}
+
+    def start(self, paths: Iterable[str | Path]) -> None:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="sha256")
+            self._futures = {str(p): self._pool.submit(sha256_file, p) for p in paths}
+
+    def result(self) -> dict[str, tuple[int, str]]:
+        """``{str(path): (size, sha256 hex)}`` of every started path (waits for them)."""
+        return {p: f.result() for p, f in self._futures.items()}
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> BackgroundHashes:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")

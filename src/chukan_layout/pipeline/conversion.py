@@ -31,7 +31,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -40,6 +39,7 @@ import pyarrow as pa
 from ..adapt.engine import RESERVED, AdaptEngine, LookupTable
 from ..adapt.loader import Adapter, LayoutProvider, load_adapter
 from ..errors import ChukanError, OptionsError
+from ..files import BackgroundHashes
 from ..findings import FindingSet
 from ..readers.api import read
 from ..spec.model import Layout
@@ -131,7 +131,7 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
                             severity_overrides={**{k: str(v) for k, v in fs.severity_overrides.items()},
                                                 **dict.fromkeys(fs.disabled, "off")})  # fmt: skip
     assigned = ad.assign(inputs)
-    hashes: _Hasher | None = None
+    hashes = BackgroundHashes()
     merger: RunMerger | None = None
     parts_dir = Path(tempfile.mkdtemp(prefix=".chukan-parts-", dir=out))
     try:
@@ -175,9 +175,8 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
         merger.encoding = opts.encoding
 
         def start_hashing() -> None:  # after the workers are forked: no extra thread while forking
-            nonlocal hashes
-            if opts.validate and hashes is None:
-                hashes = _Hasher([p for ps in assigned.values() for p in ps])
+            if opts.validate:
+                hashes.start(p for ps in assigned.values() for p in ps)
 
         dask = opts.executor == "dask"
         size = sum(p.size for p in partitions)  # a tiny run stays in this process (no pool to fork)
@@ -202,7 +201,7 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
         if opts.redact_rejects and result.rejects_path:  # before the report hashes it
             result.hashes[str(result.rejects_path)] = redact_rejects(result.rejects_path)
         if opts.validate:
-            assert hashes is not None
+            start_hashing()  # started already unless no partition ran
             result.report, result.report_paths = convert_report(
                 ad, result, merger, files, hashes.result(), opts.report_dir or out,
                 encoding=opts.encoding, thresholds=opts.thresholds, raw_values=opts.raw_values,
@@ -217,8 +216,7 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
         if merger is not None:
             merger.abort()  # outputs not committed (an error): removed
         shutil.rmtree(parts_dir, ignore_errors=True)
-        if hashes is not None:
-            hashes.close()
+        hashes.close()
 
 
 class _StateFactory:
@@ -230,24 +228,6 @@ class _StateFactory:
     def __call__(self) -> WorkerState:
         use_lean_pool()  # a spawned or Dask worker: the pool that gives freed batches back
         return WorkerState(self.cfg)
-
-
-class _Hasher:
-    """SHA-256 of the inputs in a background thread while the run goes on (hashlib releases the GIL)."""
-
-    def __init__(self, paths: list[Path]) -> None:
-        from ..files import sha256_file
-
-        self._pool = ThreadPoolExecutor(1)
-        self._futures: dict[str, Future[tuple[int, str]]] = {
-            str(p): self._pool.submit(sha256_file, p) for p in paths
-        }
-
-    def result(self) -> dict[str, tuple[int, str]]:
-        return {p: f.result() for p, f in self._futures.items()}
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _gaiji_tables(adapter_name: str, given: Sequence[str | Path]) -> list[Path]:

@@ -16,17 +16,17 @@ import itertools
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import OptionsError, ValidationRunError
+from ..files import BackgroundHashes
 from ..findings import FindingSet, check_rule_names
 from ..readers.api import read
 from ..readers.definition import CsvDefinition
 from ..readers.standard_csv import header_names, read_standard_csv
-from ..report import FileCounts, InputInfo, sha256_file, write_reports
+from ..report import FileCounts, InputInfo, write_reports
 from ..validation.session import ValidationRun
 from ..validation.structure import check_columns, check_data_present
 from ._memory import use_lean_pool
@@ -129,12 +129,10 @@ def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingS
         check_columns(specs[lid], header_names(p, encoding), p.name, fs)
     # SHA-256 of the inputs (for the report) in a thread while the partitions run (hashlib releases
     # the GIL), started once the workers exist: no extra thread while forking
-    hasher = ThreadPoolExecutor(1)
-    hashes: dict[Path, Future[tuple[int, str]]] = {}
+    hashes = BackgroundHashes()
 
     def start_hashing() -> None:
-        if not hashes:
-            hashes.update({p: hasher.submit(sha256_file, p) for p in paths})
+        hashes.start(paths)
 
     try:
         # the run's one ValidationRun: partitions check and ship codes, this one folds and finishes
@@ -147,13 +145,13 @@ def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingS
             check_data_present(c.file, c.records_read - c.control_records, fs,
                                what="no data row (empty file or header row only)")  # fmt: skip
         _finish(run, paths, ids, specs, opts)
-        digests = {p: f.result() for p, f in hashes.items()}
+        digests = hashes.result()
     finally:
-        hasher.shutdown(wait=True, cancel_futures=True)
+        hashes.close()
         shutil.rmtree(spool_dir, ignore_errors=True)
     inputs_info = []
     for p in paths:
-        size, sha = digests[p]
+        size, sha = digests[str(p)]
         inputs_info.append(InputInfo(aliases.get(str(p), str(p)), file_id=p.name, encoding=encoding,
                                      encoding_source="flag" if encoding != "utf-8" else "default",
                                      framing="CSV, header row", size=size, sha256=sha))  # fmt: skip
