@@ -68,3 +68,25 @@ def test_parquet_text_is_the_csv_text(
     partial = any(r[0] in ("1935-00-00", "1960-05-00") for r in rows)
     assert (t.schema.field("seinengappi").type == pa.string()) == partial
     assert t.schema.field("ido_ymd").type == pa.date32()
+
+
+def test_writer_settings_dictionary_statistics_and_required_strings(tmp_path: Path) -> None:
+    rows = [(f"19{i % 90 + 10:02d}-0{i % 9 + 1}-1{i % 9}", "") for i in range(200)]
+    _, t = _sink(tmp_path, rows, batch_size=64)
+    meta = pq.ParquetFile(tmp_path / "out.parquet").metadata
+    cols = {
+        meta.row_group(0).column(i).path_in_schema: meta.row_group(0).column(i)
+        for i in range(meta.num_columns)
+    }
+    assert not t.schema.field("atena_no").nullable and t.schema.field("seinengappi").nullable
+    assert (
+        "PLAIN_DICTIONARY" not in cols["atena_no"].encodings
+        and "RLE_DICTIONARY" not in cols["atena_no"].encodings
+    )
+    assert cols["ido_ymd"].dictionary_page_offset is not None  # all blank in the first batch: a dictionary
+    assert (
+        not cols["atena_no"].is_stats_set
+        and cols["seinengappi"].is_stats_set
+        and cols["_record"].is_stats_set
+    )
+    assert t.to_pandas()["atena_no"].tolist() == [f"{i:015d}" for i in range(200)]
