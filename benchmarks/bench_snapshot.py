@@ -160,8 +160,10 @@ def breakdown(src: Path, work: Path) -> None:
     from chukan_layout.readers.standard_csv import read_standard_csv
     from chukan_layout.snapshots.create import standard_inputs
     from chukan_layout.snapshots.filecopy import _parse, copy_file
-    from chukan_layout.snapshots.typed import Lossy, parquet_types as _wanted, typed as _typed
     from chukan_layout.snapshots.tee import TeeReader
+    from chukan_layout.snapshots.typed import Lossy
+    from chukan_layout.snapshots.typed import parquet_types as _wanted
+    from chukan_layout.snapshots.typed import typed as _typed
     from chukan_layout.spec.registry import load_layout
 
     inputs = standard_inputs(src)

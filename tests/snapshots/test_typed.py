@@ -45,7 +45,7 @@ DATE_LIKE = st.one_of(
         st.text(DIGIT, min_size=4, max_size=4),
         st.text(DIGIT, min_size=2, max_size=2),
         st.text(DIGIT, min_size=2, max_size=2),
-    ),  # fmt: skip
+    ),
     st.text(st.sampled_from("0123456789-+ T/"), max_size=11),
     st.sampled_from(["0000-01-01", "0001-01-01", "1935-00-00", "平成31-04-30", "2019-02-29", "2020-02-29"]),
 )
