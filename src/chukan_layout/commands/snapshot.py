@@ -32,7 +32,10 @@ def snapshot() -> None:
 @click.option("--force", is_flag=True, help="Replace an existing snapshot folder.")
 @click.option("--workers", "-j", type=click.IntRange(min=1), default=2, show_default=True,
               help="Files copied, hashed and counted at a time (one process each).")  # fmt: skip
-def create(source: Path, out_dir: Path, parquet: bool, force: bool, workers: int) -> None:
+@click.option("--base", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="An earlier snapshot: a file with the SHA-256 it recorded reuses its record count and "
+                   "Parquet copy (hard-linked when on the same filesystem) instead of being parsed again.")  # fmt: skip
+def create(source: Path, out_dir: Path, parquet: bool, force: bool, workers: int, base: Path | None) -> None:
     """Snapshot the standard-layout CSV files of SOURCE (a folder or one file).
 
     Writes standard/*.csv (byte for byte), optional parquet/*.parquet, and snapshot.json (per
@@ -42,11 +45,14 @@ def create(source: Path, out_dir: Path, parquet: bool, force: bool, workers: int
     """
     from ..snapshots import create_snapshot
 
-    snap = create_snapshot(source, out_dir, parquet=parquet, force=force, workers=workers)
-    click.echo(f"snapshot {out_dir}: {len(snap.files)} file(s), created_at {snap.created_at}")
+    snap = create_snapshot(source, out_dir, parquet=parquet, force=force, workers=workers, base=base)
+    reused = sum(f.reused for f in snap.files)
+    click.echo(f"snapshot {out_dir}: {len(snap.files)} file(s), created_at {snap.created_at}"
+               + (f"; {reused} unchanged since {base} (count and Parquet reused)" if base is not None else ""))  # fmt: skip
     for f in snap.files:
         extra = f", parquet {f.parquet.path}" if f.parquet else ""
-        click.echo(f"  {f.path}: {f.records} records ({f.layout_id} {f.layout_version}){extra}")
+        same = ", unchanged: reused" if f.reused else ""
+        click.echo(f"  {f.path}: {f.records} records ({f.layout_id} {f.layout_version}){extra}{same}")
 
 
 @snapshot.command("verify")

@@ -23,8 +23,8 @@ from pathlib import Path
 from .. import __version__
 from ..errors import SnapshotError
 from ..files import sha256_file
-from .filecopy import copy_files
-from .manifest import Extra, ParquetCopy, Snapshot, SnapshotFile, created_at
+from .filecopy import Task, copy_files
+from .manifest import Extra, ParquetCopy, Snapshot, SnapshotFile, created_at, load_manifest
 
 NOT_STANDARD = {"findings.csv", "gaiji.csv", "rejects.csv", "unencodable.csv", "differences.csv"}
 
@@ -55,12 +55,14 @@ def standard_inputs(source: str | Path | Sequence[str | Path]) -> list[tuple[Pat
 
 
 def create_snapshot(source: str | Path | Sequence[str | Path], out_dir: str | Path, *, parquet: bool = False,
-                    force: bool = False, workers: int = 2) -> Snapshot:  # fmt: skip
+                    force: bool = False, workers: int = 2, base: str | Path | None = None) -> Snapshot:  # fmt: skip
     """Create a snapshot of the standard files in ``source`` (a folder or files) at ``out_dir``.
 
     Each file is read once (copied, hashed, counted and written to Parquet in one pass,
-    :mod:`.filecopy`), ``workers`` files at a time."""
+    :mod:`.filecopy`), ``workers`` files at a time. ``base``: an earlier snapshot whose record
+    counts and Parquet copies are reused for the files whose SHA-256 it recorded (:mod:`.reuse`)."""
     from ..spec.registry import load_layout
+    from .reuse import reusable
 
     out = Path(out_dir)
     if out.exists() and any(out.iterdir()) and not force:
@@ -75,18 +77,26 @@ def create_snapshot(source: str | Path | Sequence[str | Path], out_dir: str | Pa
         layouts = {lid: load_layout(lid).spec for lid in {lid for _, lid in inputs}}
         if parquet:
             (stage / "parquet").mkdir()
-        tasks = [(p, stage / "standard" / p.name, lid, stage / "parquet" / f"{p.stem}.parquet" if parquet else None)
-                 for p, lid in inputs]  # fmt: skip
+        reuse = (
+            {}
+            if base is None
+            else reusable(
+                load_manifest(base), Path(base), {lid: lay.spec_version for lid, lay in layouts.items()}
+            )
+        )
+        tasks: list[Task] = [(p, stage / "standard" / p.name, lid,
+                              stage / "parquet" / f"{p.stem}.parquet" if parquet else None, reuse.get(p.name))
+                             for p, lid in inputs]  # fmt: skip
         files = []
-        for (p, lid), (_, _, _, pq_path), fc in zip(inputs, tasks, copy_files(tasks, workers), strict=True):
+        for (p, lid), (*_, pq_path, _), fc in zip(inputs, tasks, copy_files(tasks, workers), strict=True):
             pq_copy = None
             if pq_path is not None and fc.parquet_columns is not None:
-                psize, psha = sha256_file(pq_path)
+                psize, psha = fc.parquet_hash or sha256_file(pq_path)
                 pq_copy = ParquetCopy(path=f"parquet/{pq_path.name}", size=psize, sha256=psha,
                                       columns=fc.parquet_columns)  # fmt: skip
             files.append(SnapshotFile(path=f"standard/{p.name}", layout_id=lid,
                                       layout_version=layouts[lid].spec_version, records=fc.records,
-                                      size=fc.size, sha256=fc.sha256, parquet=pq_copy))  # fmt: skip
+                                      size=fc.size, sha256=fc.sha256, parquet=pq_copy, reused=fc.reused))  # fmt: skip
         extras = []
         folder = Path(source) if isinstance(source, (str, Path)) and Path(source).is_dir() else None
         evidence = folder / "gaiji.csv" if folder is not None else None
@@ -95,7 +105,7 @@ def create_snapshot(source: str | Path | Sequence[str | Path], out_dir: str | Pa
             esize, esha = _copy_hashed(evidence, stage / "evidence" / "gaiji.csv")
             extras.append(Extra(path="evidence/gaiji.csv", size=esize, sha256=esha))
         snap = Snapshot(tool_version=__version__, created_at=created_at(), source=str(source), files=files,
-                        extras=extras)  # fmt: skip
+                        extras=extras, base=None if base is None else str(base))  # fmt: skip
         snap.write(stage)
         if out.exists():
             old = out.parent / f".{out.name}.replaced"

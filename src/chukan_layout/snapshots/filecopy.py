@@ -9,6 +9,9 @@ line ends outside quotes behind the reader's byte guard, and only a file the gua
 counted by the reader (the same number either way). :func:`scan_file` is the pass without a
 copy (``snapshot verify``).
 
+:func:`reuse_file` is the pass of ``create --base`` for a file the base snapshot holds: copy and
+hash only, the base's count and Parquet copy when the hash is the same (:mod:`.reuse`).
+
 :func:`copy_files` runs the files in parallel, one process per file (largest first, 2 by
 default): SHA-256 and zstd are single-threaded per file, so files are the unit of parallelism.
 """
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..spec.model import Layout
+from .reuse import Reuse
 from .tee import TeeReader
 
 
@@ -31,6 +35,8 @@ class FileCopy:
     sha256: str
     records: int
     parquet_columns: dict[str, str] | None = None
+    reused: bool = False  # records (and the Parquet copy) taken from the base snapshot (:mod:`.reuse`)
+    parquet_hash: tuple[int, str] | None = None  # (size, SHA-256) of the Parquet copy when already known
 
 
 def _count(src: Path, dest: Path | None, layout: Layout) -> FileCopy:
@@ -98,29 +104,47 @@ def scan_file(path: Path, layout: Layout) -> FileCopy:
     return _pass(path, None, layout, None)
 
 
-def _run(state: dict[str, Layout], task: tuple[str, str | None, str, str | None]) -> FileCopy:
+def reuse_file(src: Path, dest: Path, layout: Layout, parquet: Path | None, reuse: Reuse) -> FileCopy:
+    """Copy and hash ``src`` (nothing parsed); when its SHA-256 is the base's, take the base's record
+    count and Parquet copy (:mod:`.reuse`), else parse the copy just written like :func:`copy_file`."""
+    from .reuse import take_parquet
+
+    size, sha = TeeReader(src, dest).finish()
+    if (size, sha) == (reuse.size, reuse.sha256):
+        if parquet is None:
+            return FileCopy(size, sha, reuse.records, reused=True)
+        if take_parquet(reuse, parquet):
+            return FileCopy(
+                size, sha, reuse.records, reuse.columns, True, (reuse.parquet_size, reuse.parquet_sha256)
+            )
+    return _pass(dest, None, layout, parquet)  # changed (or its base Parquet did not verify): the full pass
+
+
+Task = tuple[Path, Path | None, str, Path | None, Reuse | None]
+_Plain = tuple[str, str | None, str, str | None, Reuse | None]
+
+
+def _run(state: dict[str, Layout], task: _Plain) -> FileCopy:
     from ..spec.registry import load_layout
 
-    src, dest, layout_id, parquet = task
+    src, dest, layout_id, parquet, reuse = task
     if layout_id not in state:
         state[layout_id] = load_layout(layout_id).spec
-    return _pass(Path(src), None if dest is None else Path(dest), state[layout_id],
-                 None if parquet is None else Path(parquet))  # fmt: skip
+    pq = None if parquet is None else Path(parquet)
+    if reuse is not None and dest is not None:
+        return reuse_file(Path(src), Path(dest), state[layout_id], pq, reuse)
+    return _pass(Path(src), None if dest is None else Path(dest), state[layout_id], pq)
 
 
-def copy_files(
-    tasks: Sequence[tuple[Path, Path | None, str, Path | None]], workers: int = 2
-) -> list[FileCopy]:
-    """:func:`copy_file` (``dest`` None: :func:`scan_file`) of every (src, dest, layout id, parquet)
-    task, ``workers`` files at a time; results in task order."""
+def copy_files(tasks: Sequence[Task], workers: int = 2) -> list[FileCopy]:
+    """:func:`copy_file` (``dest`` None: :func:`scan_file`; a :class:`~.reuse.Reuse`: :func:`reuse_file`)
+    of every (src, dest, layout id, parquet, reuse) task, ``workers`` files at a time; results in task order."""
     from ..pipeline.executors import Job, ordered_map
 
     order = sorted(range(len(tasks)), key=lambda i: -tasks[i][0].stat().st_size)  # largest first
-    plain = [(str(s), None if d is None else str(d), lid, None if p is None else str(p))
-             for s, d, lid, p in (tasks[i] for i in order)]  # fmt: skip
-    job: Job[dict[str, Layout], tuple[str, str | None, str, str | None], FileCopy] = Job(
-        _run, make_state=dict
-    )
+    plain: list[_Plain] = [(str(s), None if d is None else str(d), lid, None if p is None else str(p), r)
+                           for s, d, lid, p, r in (tasks[i] for i in order)]  # fmt: skip
+    job: Job[dict[str, Layout], _Plain, FileCopy] = Job(_run, make_state=dict)
     results = list(ordered_map(job, plain, workers=workers))
     out: list[FileCopy | None] = [None] * len(tasks)
     for i, r in zip(order, results, strict=True):

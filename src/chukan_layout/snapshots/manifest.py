@@ -43,6 +43,7 @@ class SnapshotFile(_Model):
     size: int
     sha256: str
     parquet: ParquetCopy | None = None
+    reused: bool = False  # records and Parquet copy taken from the base snapshot (same SHA-256)
 
 
 class Extra(_Model):
@@ -62,6 +63,7 @@ class Snapshot(_Model):
     source: str
     files: list[SnapshotFile]
     extras: list[Extra] = []
+    base: str | None = None  # the earlier snapshot given to ``create --base`` (what ``reused`` refers to)
 
     def write(self, folder: Path) -> Path:
         from ..files import atomic_output

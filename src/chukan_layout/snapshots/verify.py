@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import SnapshotError
 from ..files import sha256_file
-from .filecopy import scan_file
+from .filecopy import FileCopy, scan_file
 from .manifest import MANIFEST, Snapshot, SnapshotFile, load_manifest
 
 
@@ -42,10 +42,42 @@ def _changed(f: SnapshotFile, size: int, sha: str) -> str:
     return f"{f.path}: changed (SHA-256 {sha[:12]}… ≠ recorded {f.sha256[:12]}…, {size} vs {f.size} bytes)"
 
 
+def _scan_one(
+    state: dict[str, Any], task: tuple[str, str, str | None]
+) -> tuple[FileCopy | str, tuple[int, str] | None]:
+    """(size, SHA-256, records) of one standard file — or why it is unreadable — and its Parquet copy's hash."""
+    from ..spec.registry import load_layout
+
+    path, layout_id, parquet = task
+    if layout_id not in state:
+        state[layout_id] = load_layout(layout_id).spec
+    try:
+        scan: FileCopy | str = scan_file(Path(path), state[layout_id])  # one read: size, SHA-256 and records
+    except Exception as e:
+        scan = f"{type(e).__name__}: {e}"
+    return scan, (sha256_file(parquet) if parquet is not None and Path(parquet).is_file() else None)
+
+
+def _scan_all(
+    tasks: list[tuple[str, str, str | None]], workers: int
+) -> list[tuple[FileCopy | str, tuple[int, str] | None]]:
+    """:func:`_scan_one` of every task, ``workers`` files at a time (largest first), in task order."""
+    from ..pipeline.executors import Job, ordered_map
+
+    order = sorted(range(len(tasks)), key=lambda i: -Path(tasks[i][0]).stat().st_size)
+    job: Job[dict[str, Any], tuple[str, str, str | None], tuple[FileCopy | str, tuple[int, str] | None]] = (
+        Job(_scan_one, make_state=dict)
+    )
+    out: list[Any] = [None] * len(tasks)
+    for i, r in zip(order, ordered_map(job, [tasks[i] for i in order], workers=workers), strict=True):
+        out[i] = r
+    return out
+
+
 def verify_snapshot(
-    folder: str | Path, *, validate: bool = True, report_dir: str | Path | None = None
+    folder: str | Path, *, validate: bool = True, report_dir: str | Path | None = None, workers: int = 2
 ) -> VerifyResult:
-    """Verify a snapshot folder (see the module docstring)."""
+    """Verify a snapshot folder (see the module docstring); ``workers`` files are read at a time."""
     from ..spec.registry import load_layout
 
     root = Path(folder)
@@ -62,24 +94,23 @@ def verify_snapshot(
         rel = p.relative_to(root).as_posix()
         if p.is_file() and rel != MANIFEST and rel not in listed:
             res.problems.append(f"{rel}: not in {MANIFEST} (added after the snapshot was taken)")
+    present = [f for f in snap.files if (root / f.path).is_file()]
+    res.problems += [f"{f.path}: missing" for f in snap.files if f not in present]
+    res.checked = len(present)
+    tasks = [(str(root / f.path), f.layout_id, None if f.parquet is None else str(root / f.parquet.path))
+             for f in present]  # fmt: skip
     intact = []
-    for f in snap.files:
+    for f, (scan, pq_hash) in zip(present, _scan_all(tasks, workers), strict=True):
         path = root / f.path
-        if not path.is_file():
-            res.problems.append(f"{f.path}: missing")
-            continue
-        res.checked += 1
         layout = load_layout(f.layout_id)
         if layout.spec.spec_version != f.layout_version:
             res.problems.append(f"{f.path}: layout {f.layout_id} is version {layout.spec.spec_version} now, "
                                 f"the snapshot recorded {f.layout_version}")  # fmt: skip
-        try:
-            scan = scan_file(path, layout.spec)  # one read: size, SHA-256 and records
-        except Exception as e:  # an unreadable file is a finding of verify, not a crash
+        if isinstance(scan, str):  # an unreadable file is a finding of verify, not a crash
             size, sha = sha256_file(path)
             if (size, sha) != (f.size, f.sha256):
                 res.problems.append(_changed(f, size, sha))
-            res.problems.append(f"{f.path}: unreadable ({type(e).__name__}: {e})")
+            res.problems.append(f"{f.path}: unreadable ({scan})")
             continue
         if (scan.size, scan.sha256) != (f.size, f.sha256):
             res.problems.append(_changed(f, scan.size, scan.sha256))
@@ -89,16 +120,15 @@ def verify_snapshot(
         else:
             intact.append((path, f.layout_id))
         if f.parquet is not None:
-            pq = root / f.parquet.path
-            if not pq.is_file():
+            if pq_hash is None:
                 res.problems.append(f"{f.parquet.path}: missing")
-            elif sha256_file(pq) != (f.parquet.size, f.parquet.sha256):
+            elif pq_hash != (f.parquet.size, f.parquet.sha256):
                 res.problems.append(f"{f.parquet.path}: changed (SHA-256 differs from the manifest)")
     if validate and intact:
         from ..pipeline.standard import validate_files
 
         vr = validate_files([p for p, _ in intact], layouts={p.name: lid for p, lid in intact},
-                            report_dir=report_dir)  # fmt: skip
+                            report_dir=report_dir, workers=workers)  # fmt: skip
         res.validation = vr.report.verdict.status
         if vr.report.verdict.status == "fail":
             bad = sorted({r.file for r in vr.report.findings if r.severity == "error"})
