@@ -45,6 +45,7 @@ import pyarrow.csv as pacsv
 from . import codes
 from .api import Reader
 from .codecs import whole_file_name
+from .csv_decode import SELF_DECODED, decode_columns
 from .csv_guard import ByteGuard, GuardTripped
 from .definition import CsvDefinition
 from .fixed_width import constant_strings, int64_array
@@ -180,14 +181,21 @@ def _fast(
     batch_bytes: int = BATCH_BYTES,
     guard: bool = True,
 ) -> Iterator[pa.RecordBatch]:
+    # cp932 / EUC-JP: Arrow parses the raw bytes and the columns are decoded here (csv_decode),
+    # instead of Arrow transcoding every byte of the stream through the Python codec first
+    self_decoded = enc in SELF_DECODED
     ropts = pacsv.ReadOptions(
-        column_names=names, skip_rows=header, encoding=enc, block_size=FAST_BLOCK, use_threads=True
+        column_names=names,
+        skip_rows=header,
+        encoding="utf8" if self_decoded else enc,
+        block_size=FAST_BLOCK,
+        use_threads=True,
     )
     popts = pacsv.ParseOptions(
         delimiter=d.delimiter, quote_char=d.quote, newlines_in_values=True, ignore_empty_lines=False
     )
     copts = pacsv.ConvertOptions(
-        column_types={n: pa.string() for n in names},
+        column_types={n: pa.binary() if self_decoded else pa.string() for n in names},
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
     )
@@ -198,6 +206,8 @@ def _fast(
         convert_options=copts,
     )
     for batch in _coalesced(stream, batch_size, batch_bytes):
+        if self_decoded:
+            batch = pa.RecordBatch.from_arrays(decode_columns(batch, enc), names=names)
         for lo in range(0, batch.num_rows, batch_size):
             part = batch.slice(lo, batch_size)
             if limit is not None:
