@@ -92,7 +92,7 @@ PINNED = {
                              "GaijiError", "InputOverwriteError", "InterruptedRun", "OptionsError",
                              "OutputEncodingError", "OutputError", "PluginError", "ReadError", "ReconcileError",
                              "ReportFileError", "RunLockedError", "SnapshotError", "SpecError", "SpecLoadError", "SynthDataMissing",
-                             "UnknownLayoutError", "ValidationRunError"],
+                             "UnevenLinesError", "UnknownLayoutError", "ValidationRunError"],
     "chukan_layout.pipeline": ["BatchStage", "ConvertOptions", "ConvertResult", "FileAccounting", "Hooks",
                                "OutputFile", "RunOptions", "ValidateOptions", "convert", "validate"],
 }  # fmt: skip

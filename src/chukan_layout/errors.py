@@ -64,6 +64,7 @@ __all__ = [
     "SpecError",
     "SpecLoadError",
     "SynthDataMissing",
+    "UnevenLinesError",
     "UnknownLayoutError",
     "ValidationRunError",
 ]
@@ -170,6 +171,15 @@ class DecodeError(ReadError):
 
 class FramingError(ReadError):
     """Wrong record length, truncated record, bad RDW/BDW, trailing garbage."""
+
+
+class UnevenLinesError(FramingError):
+    """A line of another length inside a byte range of an LF/CRLF file that was split on the
+    assumption that every line has one length (names the file and the line's byte offset).
+
+    Internal: the worker of that range then reads the rest of the file as one partition, where
+    the ordinary reader rejects or reports the line exactly as in a whole-file read. It reaches
+    a user only through a bug."""
 
 
 class EncodingDetectionError(ChukanError):

@@ -10,10 +10,15 @@ cross-record checks the parent runs once over the whole run) and returns a small
 Rows inside a part are canonical: rejects and 外字 sidecar rows are sorted by record
 number, so the same records give the same bytes whatever the batch or partition
 boundaries (docs/design.md §4.9).
+
+A range of an LF/CRLF file split on trust (``Partition.lines``) that holds a line of another
+length is read on to the end of its file instead (``PartResult.rest_of_file``): the parent
+then voids the later ranges of that file, which skip their work once they see the marker.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,10 +31,10 @@ import pyarrow.compute as pc
 
 from ..adapt.engine import RESERVED, AdaptEngine, LookupTable
 from ..adapt.loader import Adapter, load_adapter
-from ..errors import AccountingError
+from ..errors import AccountingError, ReadError, UnevenLinesError
 from ..findings import FindingSet, Severity
 from ..readers.api import Reject, read
-from ..readers.definition import FixedWidthDefinition
+from ..readers.definition import FixedWidthDefinition, Framing
 from ..validation.context import BatchContext
 from ..validation.session import ValidationRun
 from ..validation.trailers import exact_sum
@@ -91,6 +96,8 @@ class PartResult:
     headers: list[dict[str, Any]] = field(default_factory=list)
     trailers: list[dict[str, Any]] = field(default_factory=list)
     sums: dict[str, Decimal] = field(default_factory=dict)
+    rest_of_file: bool = False  # uneven lines: this partition read on to the end of its file
+    void: bool = False  # an earlier range of the file read the rest of it: nothing done here
 
     @property
     def records_out(self) -> int:
@@ -261,6 +268,36 @@ def _validation_reasons(batch: pa.RecordBatch, rows: np.ndarray, errors: list[tu
 
 def run_partition(st: WorkerState, part: Partition) -> PartResult:
     """Convert (and validate) one partition; see the module docstring."""
+    if not part.lines:
+        return _convert_range(st, part)
+    marker = Path(st.cfg.parts_dir) / f"rest-{_file_key(part.path)}-{part.index:06d}"
+    if any(q.name < marker.name for q in marker.parent.glob(f"rest-{_file_key(part.path)}-*")):
+        return PartResult(part.index, part.file, part.source, void=True)
+    try:
+        return _convert_range(st, part)
+    except UnevenLinesError:
+        marker.touch()  # the later ranges of this file: void
+        for q in Path(st.cfg.parts_dir).glob(f"p{part.index:06d}.*"):  # what the attempt wrote
+            q.unlink()
+        res = _convert_range(st, part.rest())
+        res.rest_of_file = True
+        return res
+
+
+def _file_key(path: str) -> str:
+    return hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+def _in_file(e: ReadError, part: Partition) -> ReadError:
+    """A reader's error of a range as one of the whole file: record number and byte offset in the file."""
+    if (part.first_record == 1 and not part.start) or isinstance(e, UnevenLinesError):
+        return e
+    record = None if e.record is None else e.record + part.first_record - 1
+    offset = None if e.offset is None else e.offset + part.start
+    return type(e)(e.reason, e.file, record, offset, e.excerpt)
+
+
+def _convert_range(st: WorkerState, part: Partition) -> PartResult:
     cfg = st.cfg
     opts = cfg.options
     progress = st.progress
@@ -290,7 +327,8 @@ def run_partition(st: WorkerState, part: Partition) -> PartResult:
     codes = CodeSpool(Path(cfg.parts_dir) / f"p{part.index:06d}.codes")
     sides = SidecarPart(Path(cfg.parts_dir) / f"p{part.index:06d}.gaiji.csv")
     writers: dict[str, StandardCsvWriter] = {}
-    fh = RangeFile(part.path, part.start, part.end)
+    crlf = getattr(src.definition, "framing", None) is Framing.CRLF
+    fh = RangeFile(part.path, part.start, part.end, (part.lines, crlf) if part.lines else None)
     definition = src.definition
     if part.columns is not None:  # a CSV range after the header row: the names come with the partition
         definition = definition.model_copy(update={"header": False, "columns": list(part.columns)})
@@ -342,10 +380,12 @@ def run_partition(st: WorkerState, part: Partition) -> PartResult:
         _check(res, stats)
         for w in writers.values():
             w.close()
-    except BaseException:
+    except BaseException as e:
         for w in writers.values():
             w.abort()
         codes.abort()
+        if isinstance(e, ReadError) and _in_file(e, part) is not e:  # --strict: where in the file
+            raise _in_file(e, part) from None
         raise
     finally:
         fh.close()

@@ -5,7 +5,9 @@
 object (:class:`~.options.ConvertOptions`, :class:`~.options.ValidateOptions`) or as keywords
 that build it. The flow of convert::
 
-    plan partitions (whole files; big fixed-width files split at k × record length)
+    plan partitions (whole files; big fixed-width files split at k × record length — an LF/CRLF
+    range whose worker finds a line of another length reads on to the end of the file instead,
+    and the ranges after it are void)
       → per partition, on an executor (worker.run_partition):
           read → AdaptEngine.adapt → 外字 stage → stages (hooks) → CompiledLayout.check
           → part files: standard CSV rows, rejects rows, gaiji.csv rows; key/reference codes
@@ -184,7 +186,15 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
         results = ordered_map(job, partitions, workers=n, executor=opts.executor, scheduler=opts.scheduler,
                               started=start_hashing)  # fmt: skip
         pooled = dask or (n or 1) > 1  # workers elsewhere report progress per partition, through the parent
+        rest_read: set[str] = set()  # files a partition read on to the end (uneven lines): later ranges void
         for part, res in zip(partitions, results, strict=True):
+            if part.path in rest_read:
+                _drop(res)
+                if pooled and hooks.progress is not None:
+                    hooks.progress(part.size)
+                continue
+            if res.rest_of_file:
+                rest_read.add(part.path)
             acc = accounts.get(part.file)
             if acc is None:
                 acc = accounts[part.file] = FileAccounting(part.file, aliases.get(part.path, part.path),
@@ -217,6 +227,13 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
             merger.abort()  # outputs not committed (an error): removed
         shutil.rmtree(parts_dir, ignore_errors=True)
         hashes.close()
+
+
+def _drop(res: PartResult) -> None:
+    """Remove the part files of a void partition (its range was read by an earlier one)."""
+    for q in (*res.parts.values(), res.rejects_part, res.gaiji_part, res.codes_part):
+        if q:
+            Path(q).unlink(missing_ok=True)
 
 
 class _StateFactory:

@@ -5,9 +5,12 @@ starts and ends on record boundaries, so a worker can read it with the ordinary 
 and still number its records globally (``first_record``):
 
 - ``fixed`` framing (no separators): boundaries at k × record length, always exact;
-- ``lf`` / ``crlf`` framing with one record length: boundaries at k × (length + newline),
-  accepted only when every line of the file has exactly that length (the terminator sits at
-  every k × stride − 1 and the file holds no other newline byte); otherwise the file stays whole;
+- ``lf`` / ``crlf`` framing with one record length: boundaries at k × (length + newline), on
+  trust: each worker checks that the terminator of every line of its own range sits at
+  k × stride − 1 (:class:`RangeFile` with ``lines``, as it reads — no pass over the file before
+  the partitions start). The first range that holds a line of another length is read on to the
+  end of the file as one partition (the ordinary reader rejects or reports that line, exactly
+  as for the whole file) and the ranges after it are void (:mod:`._worker`, the parent);
 - CSV: at newlines the quote parity proves to be record boundaries (:mod:`.csv_split`); a
   file whose quoting the scan cannot prove stays whole, and ``notes`` says why;
 - RDW/VB and multi-length fixed-width files are not split (variable records).
@@ -21,12 +24,14 @@ from __future__ import annotations
 
 import io
 import itertools
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..errors import UnevenLinesError
 from ..readers.definition import CsvDefinition, FixedWidthDefinition, Framing, RecordRole
 from .csv_split import csv_cuts
 
@@ -47,21 +52,39 @@ class Partition:
     size: int = 0  # bytes of the partition (progress)
     header_values: dict[str, str] = field(default_factory=dict)  # header record of a split file
     columns: tuple[str, ...] | None = None  # a CSV range after the header row: the file's column names
+    lines: int = 0  # a range of an LF/CRLF file cut at k × this stride on trust: the worker checks its lines
 
     @property
     def whole(self) -> bool:
         return self.start == 0 and self.end is None
 
+    def rest(self) -> Partition:
+        """This range read on to the end of its file, its lines unchecked (after an uneven line)."""
+        return replace(self, end=None, lines=0)
+
 
 class RangeFile(io.RawIOBase):
-    """A read-only binary view of ``path[start:end]`` (what a worker hands to the reader)."""
+    """A read-only binary view of ``path[start:end]`` (what a worker hands to the reader).
 
-    def __init__(self, path: str | Path, start: int = 0, end: int | None = None) -> None:
+    ``lines=(stride, crlf)``: the range of an LF/CRLF file split on trust (see the module
+    docstring). Every block read is checked: each whole stride of the range must end in LF
+    (CR LF), else :class:`~chukan_layout.errors.UnevenLinesError` naming the first line out of
+    place (a strided look at the bytes already read: no second pass, no copy).
+    """
+
+    def __init__(self, path: str | Path, start: int = 0, end: int | None = None,
+                 lines: tuple[int, bool] | None = None) -> None:  # fmt: skip
         super().__init__()
         self._f = open(path, "rb")  # noqa: SIM115 - closed by close()
         self._f.seek(start)
         self._start, self._end = start, end
         self._left = None if end is None else end - start
+        self._path = Path(path)
+        self._lines = lines
+        self._checked_end = 0  # range offset up to which whole strides are checked (the rest: a tail)
+        if lines is not None:
+            span = (end if end is not None else os.fstat(self._f.fileno()).st_size) - start
+            self._checked_end = span // lines[0] * lines[0]
 
     def readable(self) -> bool:
         return True
@@ -95,10 +118,35 @@ class RangeFile(io.RawIOBase):
             size = self._left if self._left is not None else -1
         elif self._left is not None:
             size = min(size, self._left)
+        at = self._f.tell() - self._start if self._lines is not None else 0
         data = self._f.read(size)
         if self._left is not None:
             self._left -= len(data)
+        if self._lines is not None and data:
+            self._check_lines(data, at)
         return data
+
+    def _check_lines(self, data: bytes, at: int) -> None:
+        """The terminators of the whole strides of the range inside ``data`` (read at range offset ``at``)."""
+        assert self._lines is not None
+        stride, crlf = self._lines
+        stop = min(len(data), self._checked_end - at)
+        if stop <= 0:
+            return
+        arr = np.frombuffer(data, np.uint8, count=stop)
+        bad = np.flatnonzero(arr[(stride - 1 - at) % stride :: stride] != 0x0A)
+        first = (at + (stride - 1 - at) % stride + int(bad[0]) * stride) // stride if bad.size else None
+        if crlf:
+            bad = np.flatnonzero(arr[(stride - 2 - at) % stride :: stride] != 0x0D)
+            if bad.size:
+                k = (at + (stride - 2 - at) % stride + int(bad[0]) * stride) // stride
+                first = k if first is None else min(first, k)
+        if first is not None:
+            raise UnevenLinesError(
+                f"the line at byte offset {self._start + first * stride} is not {stride} bytes "
+                f"with its {'CR LF' if crlf else 'LF'}: the rest of the file is read as one partition",
+                self._path.name, None, self._start + first * stride,
+            )  # fmt: skip
 
     def readinto(self, b: Any) -> int:
         data = self.read(len(b))
@@ -119,51 +167,15 @@ def stride_of(d: FixedWidthDefinition) -> int | None:
     return {Framing.FIXED: n, Framing.LF: n + 1, Framing.CRLF: n + 2}.get(d.framing)
 
 
-_SCAN_BLOCK = 8 << 20  # bytes per read while checking line terminators
-
-
-def _lines_uniform(path: str | Path, stride: int, framing: Framing, size: int) -> bool:
-    """Every line of an LF/CRLF file has exactly ``stride`` bytes (a short last record is allowed).
-
-    Reads the file in blocks of whole strides into one reused buffer (no memory map: mapped
-    pages of a multi-GB input would count in the parent's resident memory).
-    """
-    full = size // stride
-    if full == 0:
-        return False
-    per = max(1, _SCAN_BLOCK // stride)
-    buf = bytearray(per * stride)
-    view = memoryview(buf)
-    count = 0  # newline bytes in the file
-    with open(path, "rb") as f:
-        done = 0  # whole strides checked
-        while True:
-            n = f.readinto(view)
-            if not n:
-                break
-            block = np.frombuffer(buf, dtype=np.uint8, count=n)
-            k = min(n // stride, full - done)  # whole records in this block
-            if k:
-                ends = block[stride - 1 : k * stride : stride]
-                if not (ends == 0x0A).all():
-                    return False
-                if framing is Framing.CRLF and not (block[stride - 2 : k * stride : stride] == 0x0D).all():
-                    return False
-            done += k
-            count += buf.count(b"\n", 0, n)
-    # no other newline byte anywhere: an embedded LF would make the reader see another record;
-    # the short tail (if any) holds no newline either
-    return count == full
-
-
 def split_points(path: str | Path, d: Any, size: int, partition_bytes: int) -> tuple[int, list[int]] | None:
-    """(stride, byte boundaries) to split a fixed-width file at, or None to keep it whole."""
+    """(stride, byte boundaries) to split a fixed-width file at, or None to keep it whole.
+
+    The boundaries of an LF/CRLF file hold only if every line has one length: its workers
+    check that on their own ranges (``Partition.lines``)."""
     if not isinstance(d, FixedWidthDefinition) or size <= partition_bytes:
         return None
     stride = stride_of(d)
     if stride is None:
-        return None
-    if d.framing in (Framing.LF, Framing.CRLF) and not _lines_uniform(path, stride, d.framing, size):
         return None
     per = max(1, partition_bytes // stride)
     cuts = list(range(per * stride, size, per * stride))
@@ -201,10 +213,11 @@ def plan(
             continue
         stride, cuts = sp
         header = header_of(source, path) if header_of is not None and has_header(d) else {}
+        lines = stride if d.framing in (Framing.LF, Framing.CRLF) else 0
         bounds = [0, *cuts, size]
         for lo, hi in itertools.pairwise(bounds):
             out.append(Partition(len(out), source, str(path), Path(path).name, lo, None if hi == size else hi,
-                                 lo // stride + 1, hi - lo, header))  # fmt: skip
+                                 lo // stride + 1, hi - lo, header, lines=lines))  # fmt: skip
     return out
 
 
