@@ -76,6 +76,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
     ap.add_argument("--only", default="cold,warm", help="cold, warm or both (comma-separated)")
     ap.add_argument("--breakdown", action="store_true", help="CPU per stage of the pass instead")
+    ap.add_argument(
+        "--changed",
+        default="juki_setai.csv",
+        help="files that differ from the base in the 'N changed' reuse case (comma-separated)",
+    )
+    ap.add_argument("--no-verify", action="store_true", help="skip the verify / restore timings")
+    ap.add_argument(
+        "--restore-profile", default="vendor_a", help="export profile of the restore timing ('': skip)"
+    )
+    ap.add_argument(
+        "--gaiji-table",
+        action="append",
+        default=None,
+        help="外字 table for the restore (default: DATA/../vendor_a/*.tsv)",
+    )
     a = ap.parse_args(argv)
 
     from chukan_layout.snapshots import create_snapshot
@@ -118,40 +133,130 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
         return 0
 
+    from chukan_layout.snapshots import restore_snapshot, verify_snapshot
+
+    base, changed_base = work / "base", work / "base_changed"
+    changed = [n for n in a.changed.split(",") if n]
+
+    def create(parquet: bool = False, base_dir: Path | None = None) -> Callable[[], Any]:
+        return lambda: create_snapshot(src, work / "snap", parquet=parquet, workers=a.workers, base=base_dir)
+
     cases: dict[str, Callable[[], Any]] = {
         "copy (shutil.copyfile)": copy,
         "cp": cp,
         "SHA-256 only (read + hash)": hash_only,
-        "snapshot create": lambda: create_snapshot(src, work / "snap", workers=a.workers),
-        "snapshot create --parquet": lambda: create_snapshot(
-            src, work / "snap", parquet=True, workers=a.workers
-        ),
+        "snapshot create": create(),
+        "create --parquet (from CSV)": create(True),
+        "create --parquet --base: reuse all": create(True, base),
+        f"create --parquet --base: {len(changed)} changed": create(True, changed_base),
     }
     rows: list[tuple[str, str, float, float]] = []
     for cache in a.only.split(","):
         for name, fn in cases.items():
+            if "--base" in name and not base.exists():
+                continue
+            if name.endswith("changed") and not changed_base.exists():
+                make_changed_base(base, src, changed, work, a.workers)
             for d in ("copy", "snap"):
                 shutil.rmtree(work / d, ignore_errors=True)
-            if cache == "cold":
-                drop_cache(files)
+            if cache == "cold":  # the base snapshot too: last month's files are not in the page cache
+                drop_cache(
+                    files + [p for b in (base, changed_base) if b.exists() for p in b.rglob("*.parquet")]
+                )
             else:
                 os.sync()
                 hash_only()  # the files in the page cache
             w, c = timed(fn)
             rows.append((cache, name, w, c))
-            print(f"  {cache:<5} {name:<28} {w:8.2f} s wall {c:8.2f} s CPU  (load {_load()})", flush=True)
+            print(f"  {cache:<5} {name:<36} {w:8.2f} s wall {c:8.2f} s CPU  (load {_load()})", flush=True)
+            if name.endswith("(from CSV)") and not base.exists():
+                (work / "snap").rename(base)  # the base of the reuse cases (and what verify / restore read)
     for d in ("copy", "snap"):
         shutil.rmtree(work / d, ignore_errors=True)
 
-    print(f"\n{'cache':<6} {'case':<28} {'wall s':>8} {'CPU s':>8} {'MB/s':>7} {'÷ copy':>7}")
+    print(f"\n{'cache':<6} {'case':<36} {'wall s':>8} {'CPU s':>8} {'MB/s':>7} {'÷ copy':>7}")
     for cache, name, w, c in rows:
         floor = next(r[2] for r in rows if r[0] == cache and r[1].startswith("copy"))
-        print(f"{cache:<6} {name:<28} {w:>8.2f} {c:>8.2f} {size / 1e6 / w:>7.0f} {w / floor:>6.2f}×")
-    print("target: snapshot create --parquet ≤ 1.2× the copy")
+        print(f"{cache:<6} {name:<36} {w:>8.2f} {c:>8.2f} {size / 1e6 / w:>7.0f} {w / floor:>6.2f}×")
+    print("target: snapshot create --parquet ≤ 1.2× the copy (from CSV and with reuse are different cases: "
+          "a reuse figure is not the from-scratch figure)")  # fmt: skip
+    if changed:
+        share = sum((src / n).stat().st_size for n in changed) / size
+        print(
+            f"changed files ({', '.join(changed)}): {share:.1%} of the bytes, parsed again; the rest reused"
+        )
+
+    if base.exists() and not a.no_verify:
+        os.sync()
+        print(f"\nverify / restore of the --parquet snapshot (from CSV), warm, load {_load()}")
+        found: dict[bool, Any] = {}
+        for name, validate in (("snapshot verify --no-validate", False), ("snapshot verify", True)):
+
+            def verify(v: bool = validate) -> None:
+                found[v] = verify_snapshot(base, validate=v, workers=a.workers)
+
+            w, c = timed(verify)
+            print(f"  {name:<36} {w:8.2f} s wall {c:8.2f} s CPU  {size / 1e6 / w:6.0f} MB/s  (load {_load()})",
+                  flush=True)  # fmt: skip
+        problems = found[True].problems
+        print(f"  verify: {problems or 'verified'}")
+        tables = a.gaiji_table or [str(p) for p in (src.parent / "vendor_a").glob("*.tsv")]
+        if a.restore_profile and not tables:
+            print(f"  restore skipped: no 外字 table (--gaiji-table, or {src.parent / 'vendor_a'}/*.tsv)")
+        elif a.restore_profile:
+            out: dict[str, Any] = {}
+
+            def restore() -> None:
+                out["r"] = restore_snapshot(base, a.restore_profile, work / "restored", gaiji_tables=tables,
+                                            workers=a.workers, force=bool(problems))  # fmt: skip
+
+            w, c = timed(restore)
+            _, exp = out["r"]
+            print(f"  {'snapshot restore --profile ' + a.restore_profile:<36} {w:8.2f} s wall {c:8.2f} s CPU  "
+                  f"(verify + re-validation + export{'; FORCED: verify failed' if problems else ''}; "
+                  f"export exit {exp.exit_code}; load {_load()})")  # fmt: skip
+            shutil.rmtree(work / "restored", ignore_errors=True)
+    for b in (base, changed_base, work / "changed_src", work / "changed_snap"):
+        shutil.rmtree(b, ignore_errors=True)
     print(f"load average at end: {_load()}")
     if a.work is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def make_changed_base(base: Path, src: Path, changed: list[str], work: Path, workers: int) -> None:
+    """A base snapshot in which the ``changed`` files hold other bytes than ``src`` (one value of their
+    last record differs), the others being ``base``'s (hard links): last month's snapshot as it would
+    be if only these files changed since. Not timed."""
+    import json
+
+    from chukan_layout.snapshots import create_snapshot
+    from chukan_layout.snapshots.manifest import Snapshot
+
+    mod, snap, changed_base = work / "changed_src", work / "changed_snap", work / "base_changed"
+    mod.mkdir()
+    for n in changed:
+        data = bytearray((src / n).read_bytes())
+        i = data.rindex(b'"', 0, len(data) - 3) - 1
+        while data[i] == 0x22:
+            i -= 1
+        data[i] = 0x30 if data[i] != 0x30 else 0x31
+        (mod / n).write_bytes(bytes(data))
+    entries = {Path(f.path).name: f for f in create_snapshot(mod, snap, parquet=True, workers=workers).files}
+    m = Snapshot.model_validate(json.loads((base / "snapshot.json").read_text("utf-8")))
+    files = []
+    for f in m.files:
+        f = entries.get(Path(f.path).name, f)
+        root = snap if Path(f.path).name in entries else base
+        for rel in [f.path] + ([f.parquet.path] if f.parquet else []):
+            (changed_base / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.link(root / rel, changed_base / rel)
+        files.append(f)
+    for e in m.extras:
+        (changed_base / e.path).parent.mkdir(parents=True, exist_ok=True)
+        os.link(base / e.path, changed_base / e.path)
+    m.files = files
+    m.write(changed_base)
 
 
 def breakdown(src: Path, work: Path) -> None:

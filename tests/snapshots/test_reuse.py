@@ -137,3 +137,21 @@ def test_a_changed_file_is_never_reused(small: tuple[Path, Path, bytes], tmp_pat
     assert not got["reused"] and got == ref
     assert got["sha256"] != _entries(base)["juki_setai.csv"]["sha256"]
     shutil.rmtree(work)
+
+
+def test_restore_exports_the_profiles_layouts_and_lists_the_others(
+    town_a: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from chukan_layout.spec.registry import load_layout
+
+    src = tmp_path / "standard"
+    shutil.copytree(town_a[1], src)
+    names = [it.name for it in load_layout("seiho.jukyu").spec.items]
+    (src / "seiho_jukyu.csv").write_text(
+        ",".join(f'"{n}"' for n in names) + "\r\n", "utf-8"
+    )  # 生活保護: not vendor A's
+    create_snapshot(src, tmp_path / "snap")
+    res, exp = restore_snapshot(tmp_path / "snap", "vendor_a", tmp_path / "import", validate=False,
+                                gaiji_tables=[str(p) for p in town_a[0].glob("*.tsv")])  # fmt: skip
+    assert res.not_restored == ["standard/seiho_jukyu.csv"] and exp.exit_code == 0
+    assert (tmp_path / "import" / "JUMIN.DAT").read_bytes() == (town_a[0] / "JUMIN.DAT").read_bytes()

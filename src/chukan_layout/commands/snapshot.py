@@ -121,5 +121,7 @@ def restore(folder: Path, profile: str, out_dir: Path, gaiji_tables: tuple[str, 
     for p in res.problems:
         click.echo(f"  FAIL {p} (--force)")
     click.echo(f"restored {folder} with profile {profile} → {out_dir}")
+    if res.not_restored:
+        click.echo(f"  not exported (layouts the profile does not have): {', '.join(res.not_restored)}")
     echo_report(exp.report, exp.report_paths)
     sys.exit(EXIT_FINDINGS if exp.exit_code else EXIT_OK)

@@ -7,7 +7,7 @@ matches (read again), its layout still has the recorded version; the Parquet cop
 file); 2: not a snapshot (:class:`SnapshotError`).
 
 Restore verifies first and refuses a snapshot that fails unless ``force``; then it exports the
-standard files with an export profile (:func:`chukan_layout.export`) — the way back after a
+standard files of the layouts the profile exports (the others are listed, not exported) with an export profile (:func:`chukan_layout.export`) — the way back after a
 disaster or a vendor exit — with the snapshot's ``evidence/gaiji.csv`` (when kept) as 外字 evidence.
 """
 
@@ -32,6 +32,9 @@ class VerifyResult:
     problems: list[str] = field(default_factory=list)
     checked: int = 0
     validation: str | None = None  # the re-validation verdict (pass / warn / fail), None when skipped
+    not_restored: list[str] = field(
+        default_factory=list
+    )  # restore: files of layouts the profile does not export
 
     @property
     def exit_code(self) -> int:
@@ -148,8 +151,17 @@ def restore_snapshot(folder: str | Path, profile: str | Path, out_dir: str | Pat
         raise SnapshotError(f"{folder}: fails verification ({res.problems[0]}"
                             f"{f'; +{len(res.problems) - 1} more' if len(res.problems) > 1 else ''}); "
                             "restore refused (--force to export it anyway)")  # fmt: skip
+    from ..exporter.profile import load_plan
+
     root = Path(folder)
-    files = [root / f.path for f in res.snapshot.files if (root / f.path).is_file()]
+    # a municipality's snapshot holds every 業務; a vendor's import format only some: those are exported
+    wanted = set(load_plan(profile).layouts())
+    res.not_restored = [f.path for f in res.snapshot.files if f.layout_id not in wanted]
+    files = [root / f.path for f in res.snapshot.files if (root / f.path).is_file() and f.layout_id in wanted]
+    if not files:
+        raise SnapshotError(
+            f"{folder}: no file of a layout the profile {profile} exports ({', '.join(sorted(wanted))})"
+        )
     layouts = {Path(f.path).name: f.layout_id for f in res.snapshot.files}
     evidence = [root / e.path for e in res.snapshot.extras if (root / e.path).is_file()]
     export_options.setdefault("gaiji_evidence", evidence)
