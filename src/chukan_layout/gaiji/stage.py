@@ -5,9 +5,10 @@ Runs in ``convert`` after the adapt stage, on standard-layout batches::
     stage = GaijiStage(layout, [load_table("gaiji/vendor_a.tsv")], source_system="vendor_a")
     batch, sidecar = stage.apply(batch, findings, file="JUMIN.DAT")   # append sidecar to gaiji.csv
 
-Detection is one RE2 pass per text item (:mod:`.detect`); only the few values that hold a PUA
-code or a character outside the item's charset are handled in Python, and only those rows are
-rewritten (``pc.replace_with_mask``). Names are never NFC/NFKC-normalized: a character changes
+Detection is one numpy pass over each text item's UTF-8 bytes (:mod:`.detect`); only the
+*distinct* values that hold a PUA code or a character outside the item's charset are handled in
+Python, once per run and item profile, and spread back over their rows with Arrow takes
+(:mod:`.occurrences`); only those rows are rewritten (``pc.replace_with_mask``). Names are never NFC/NFKC-normalized: a character changes
 only through a table entry or an explicit ``degrade`` / ``replace`` policy, and the CJK
 compatibility ideographs U+F900–FAFF pass through untouched unless a table maps them.
 
@@ -18,6 +19,7 @@ status)`` — position is the 1-based code-point index in the original value, co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -25,69 +27,27 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..findings import FindingSet, Sensitivity, register_code
+from ..findings import FindingSet, Sensitivity
 from ..spec.model import ItemType, Layout
 from .detect import suspicious_rows_many, tokens
 from .mj_index import MJIndex
+from .occurrences import Hit, sidecar_table, spread
+from .outcomes import SIDECAR_SCHEMA, STATUS_CODE, error_records  # noqa: F401  (error_records: re-exported)
 from .policy import GETA, Action, Policy, parse_policies
 from .summary import GaijiSummary
 from .table import MappingEntry, MappingTable, Status, format_code_points
-from .targets import TargetSet, is_pua, is_vs, target_set
+from .targets import JIS_COMBINING, VS_RANGES, TargetSet, is_pua, is_vs, target_set
 
-register_code(
-    "gaiji.unmapped",
-    "error",
-    "外字 without a usable mapping; original code kept",
-    "外字の対応先がない（元のコードのまま）",
-    stage="gaiji",
-    doc="A PUA 外字 has no entry (or an `unmapped` one) in the 外字対応表, or the item's policy is `error`.\n"
-    "Bad: 氏名 `山\\ue000` with no table entry for U+E000. Good: the table maps U+E000 → 髙 (U+9AD9).",
-)
-register_code(
-    "gaiji.degraded",
-    "warning",
-    "外字 replaced by a substitute (代替)",
-    "外字を代替文字に置き換えた",
-    stage="gaiji",
-    doc="A `degraded` table entry, a degrade fallback or a dropped IVS selector changed the character.\n"
-    "Bad: U+E002 → 高 for 髙 (a different glyph, flagged). Good: an exact entry U+E002 → 髙.",
-)
-register_code(
-    "gaiji.replaced",
-    "warning",
-    "外字 replaced by 〓 (policy replace)",
-    "外字を〓に置き換えた",
-    stage="gaiji",
-    doc="The item's policy is `replace`: every 外字 became 〓 U+3013.\n"
-    "Bad: 備考 `\\ue000号棟` → `〓号棟`. Good: map the code through the table instead.",
-)
-register_code(
-    "gaiji.not_in_target", "warning", "character the receiving charset cannot store",
-    "受入側の文字集合で保持できない文字",
-    stage="gaiji",
-    doc="A character (or IVS sequence) of the output value is outside the item's charset.\n"
-    "Bad: 髙 in an item with charset jis_x0213. Good: 高 there, or charset mj / cp932.",
-)  # fmt: skip
-
-SIDECAR_SCHEMA = pa.schema(
-    [  # type: ignore[arg-type]
-        pa.field("file", pa.string()),
-        pa.field("record", pa.int64()),
-        pa.field("item", pa.string()),
-        pa.field("position", pa.int32()),
-        pa.field("source_code", pa.string()),
-        pa.field("result", pa.string()),
-        pa.field("status", pa.string()),
-    ]
-)
-STATUS_CODE = {"unmapped": "gaiji.unmapped", "degraded": "gaiji.degraded", "replaced": "gaiji.replaced",
-               "not_in_target": "gaiji.not_in_target"}  # fmt: skip
 _TARGETED = ("jis_x0208", "jis_x0213", "cp932", "mj")
 VendorCodes = Mapping[str, str] | Callable[[str], str | None]
-# one unstorable token of a value: position, token, result, status, detail, source code and
-# result in U+ notation, finding code (or None)
-_Hit = tuple[int, str, str, str, str, str, str, str | None]
+_Hit = Hit
 _VALUE_CACHE = 50_000  # distinct suspicious values remembered per layout
+_TOKEN_CACHE = 100_000  # distinct tokens remembered per layout (a few thousand kanji in practice)
+_Token = tuple[str, str, str, str, str, str | None]  # result, status, detail, code, result code, finding code
+_UNKNOWN = object()
+_JOINER = re.compile(
+    "[" + "".join(f"\\U{a:08X}-\\U{b:08X}" for a, b in VS_RANGES) + "".join(f"\\U{c:08X}" for c in sorted(JIS_COMBINING)) + "]"
+)  # fmt: skip
 
 
 def _spec(layout: Any) -> Layout:
@@ -101,13 +61,14 @@ def _spec(layout: Any) -> Layout:
 
 
 class _Item:
-    __slots__ = ("charset", "id", "policy", "sensitivity", "target")
+    __slots__ = ("charset", "id", "policy", "profile", "sensitivity", "target")
 
     def __init__(
         self, item_id: str, target: TargetSet, policy: Policy, sensitivity: Sensitivity, charset: str
     ):
         self.id, self.target, self.policy, self.sensitivity, self.charset = (
             item_id, target, policy, sensitivity, charset)  # fmt: skip
+        self.profile = 0  # items with the same target set, policy and charset share one (GaijiStage)
 
 
 class GaijiStage:
@@ -146,6 +107,9 @@ class GaijiStage:
             cs = str(it.charset.value) if it.charset.value in _TARGETED else "any"
             self.items.append(_Item(it.id, target_set(cs if cs != "any" else None, mj_index),
                                     pol.get(it.id, default), it.sensitivity, cs))  # fmt: skip
+        profiles: dict[tuple[int, Policy, str], int] = {}  # same answers for 氏名, 世帯主氏名, 筆頭者 …
+        for item in self.items:
+            item.profile = profiles.setdefault((id(item.target), item.policy, item.charset), len(profiles))
         self.lookup: dict[str, MappingEntry] = {}
         self.unresolved: list[MappingEntry] = []
         for table in tables:
@@ -162,7 +126,8 @@ class GaijiStage:
                 else:
                     self.lookup[key] = e
         self._summary = GaijiSummary()
-        self._values: dict[tuple[str, str], tuple[str | None, list[_Hit]]] = {}
+        self._values: dict[tuple[int, str], tuple[str | None, list[_Hit]]] = {}
+        self._tokens: dict[tuple[int, str], _Token | None] = {}  # None: storable as it is
 
     # -- per value ------------------------------------------------------------------------
     def _resolve(self, tok: str, item: _Item) -> tuple[str, str, str]:
@@ -199,81 +164,90 @@ class GaijiStage:
     def apply(
         self, batch: pa.RecordBatch, findings: FindingSet, *, file: str
     ) -> tuple[pa.RecordBatch, pa.Table]:
-        """Map one batch. Returns the mapped batch and its sidecar rows (:data:`SIDECAR_SCHEMA`)."""
+        """Map one batch. Returns the mapped batch and its sidecar rows (:data:`SIDECAR_SCHEMA`).
+
+        Each distinct suspicious value of an item is worked out once (:meth:`_value`) and
+        spread over its rows by :func:`.occurrences.spread` (no Python loop over rows)."""
         records = batch.column("_record").to_numpy(zero_copy_only=False) if "_record" in batch.schema.names \
             else np.arange(1, batch.num_rows + 1, dtype=np.int64)  # fmt: skip
         columns = list(batch.columns)
-        side: dict[str, list[Any]] = {f.name: [] for f in SIDECAR_SCHEMA}
+        sides: list[pa.Table] = []
         # finding events per (code, item): records, original values, details
-        events: dict[tuple[str, str], tuple[list[int], list[str], list[str]]] = {}
+        events: dict[tuple[str, str], tuple[np.ndarray, list[str], list[str]]] = {}
         self._summary.records += batch.num_rows
         for item, col_i, idx in self._detect(batch):
             arr = columns[col_i]
             self._summary.values_inspected += int(idx.size)
-            originals = arr.take(pa.array(idx)).to_pylist()
-            changed_idx: list[int] = []
-            changed_val: list[str] = []
-            for row, value in zip(idx.tolist(), originals, strict=True):
-                if value is None:
-                    continue
-                rec = int(records[row])
-                new_value, hits = self._value(item, value)
-                for pos, tok, result, status, detail, code, result_code, fcode in hits:
-                    for k, v in (("file", file), ("record", rec), ("item", item.id), ("position", pos),
-                                 ("source_code", code), ("result", result_code), ("status", status)):  # fmt: skip
-                        side[k].append(v)
-                    self._count(item, status, code, result, detail)
-                    if fcode:
-                        ev = events.setdefault((fcode, item.id), ([], [], []))
-                        ev[0].append(rec)
-                        ev[1].append(value)
-                        ev[2].append(f"{code}→{result_code}" if result != tok else code)
-                if new_value is not None:
-                    changed_idx.append(row)
-                    changed_val.append(new_value)
-            if changed_idx:
+            sp = spread(arr, idx, records, lambda v, it=item: self._value(it, v))  # type: ignore[misc]
+            if sp.size:
+                sides.append(sidecar_table(sp, SIDECAR_SCHEMA, file, item.id))
+            for hit, weight in zip(sp.hits, sp.weights.tolist(), strict=True):
+                if weight:
+                    self._count(item, hit[3], hit[5], hit[2], hit[4], weight)
+            for fcode, ev in sp.events.items():
+                events[(fcode, item.id)] = ev
+            if sp.changed_values is not None:
                 mask = np.zeros(len(arr), dtype=bool)
-                mask[changed_idx] = True
-                columns[col_i] = pc.replace_with_mask(
-                    arr, pa.array(mask), pa.array(changed_val, type=arr.type)
-                )
+                mask[sp.changed_rows] = True
+                columns[col_i] = pc.replace_with_mask(arr, pa.array(mask), sp.changed_values)
         sens = {it.id: it.sensitivity for it in self.items}
-        for (fcode, item_id), (recs, vals, details) in sorted(events.items()):
-            findings.add(fcode, file=file, item=item_id, records=np.asarray(recs, dtype=np.int64),
-                         values=vals, details=details, sensitivity=sens[item_id])  # fmt: skip
+        for (fcode, item_id), (recs, vals, details) in sorted(events.items(), key=lambda kv: kv[0]):
+            findings.add(fcode, file=file, item=item_id, records=recs, values=vals, details=details,
+                         sensitivity=sens[item_id])  # fmt: skip
         out_batch = pa.RecordBatch.from_arrays(columns, schema=batch.schema)
-        return out_batch, pa.table(side, schema=SIDECAR_SCHEMA)
+        if not sides:
+            return out_batch, SIDECAR_SCHEMA.empty_table()
+        return out_batch, sides[0] if len(sides) == 1 else pa.concat_tables(sides)
 
     def _value(self, item: _Item, value: str) -> tuple[str | None, list[_Hit]]:
         """(the mapped value, ``None`` when unchanged; its unstorable tokens) of one suspicious
-        value of an item, computed once per distinct (item, value) of the run.
+        value of an item, computed once per distinct (item profile, value) of the run.
 
-        Names repeat (the same 外字 surname in every member of a household, in 氏名 and 氏):
-        the tokens, table look-ups and notation are worked out the first time only."""
-        key = (item.id, value)
+        Names repeat (the same 外字 surname in every member of a household, in 氏名, 氏,
+        世帯主氏名 and 筆頭者, items that share target set, policy and charset): the tokens,
+        table look-ups and notation are worked out the first time only, and each token's answer
+        once per profile (:meth:`_token`)."""
+        key = (item.profile, value)
         got = self._values.get(key)
         if got is not None:
             return got
         out: list[str] = []
         hits: list[_Hit] = []
         changed = False
-        for pos, tok in tokens(value):
-            if item.target.storable(tok):
+        answers = self._tokens
+        # without a selector or combining mark every character is a token of its own
+        toks = enumerate(value, 1) if _JOINER.search(value) is None else tokens(value)
+        for pos, tok in toks:
+            tk = (item.profile, tok)
+            ans = answers.get(tk, _UNKNOWN)
+            if ans is _UNKNOWN:
+                if len(answers) >= _TOKEN_CACHE:
+                    answers.clear()
+                ans = answers[tk] = self._token(tok, item)
+            if ans is None:
                 out.append(tok)
                 continue
-            result, status, detail = self._resolve(tok, item)
+            assert isinstance(ans, tuple)
+            result, status, detail, code, result_code, fcode = ans
             changed |= result != tok
             out.append(result)
-            fcode = STATUS_CODE.get(status)
-            if detail.startswith("not_storable:") and fcode is None:
-                fcode = "gaiji.not_in_target"
-            hits.append((pos, tok, result, status, detail, format_code_points(tok),
-                         format_code_points(result), fcode))  # fmt: skip
+            hits.append((pos, tok, result, status, detail, code, result_code, fcode))
         got = ("".join(out) if changed else None, hits)
         if len(self._values) >= _VALUE_CACHE:  # memory stays flat on a run of distinct names
             self._values.clear()
         self._values[key] = got
         return got
+
+    def _token(self, tok: str, item: _Item) -> _Token | None:
+        """None when the item's target stores ``tok``; else its result, status, detail, ``U+``
+        notations and finding code."""
+        if item.target.storable(tok):
+            return None
+        result, status, detail = self._resolve(tok, item)
+        fcode = STATUS_CODE.get(status)
+        if detail.startswith("not_storable:") and fcode is None:
+            fcode = "gaiji.not_in_target"
+        return result, status, detail, format_code_points(tok), format_code_points(result), fcode
 
     def _detect(self, batch: pa.RecordBatch) -> list[tuple[_Item, int, np.ndarray]]:
         """Suspicious row indices per item: one two-pass RE2 scan per target set per batch."""
@@ -288,16 +262,17 @@ class GaijiStage:
             out += [(item, col_i, h) for (item, col_i), h in zip(members, hits, strict=True) if h.size]
         return out
 
-    def _count(self, item: _Item, status: str, code: str, result: str, detail: str) -> None:
+    def _count(self, item: _Item, status: str, code: str, result: str, detail: str, n: int = 1) -> None:
+        """Count ``n`` occurrences of one hit."""
         s = self._summary
-        s.by_status[status] += 1
-        s.by_item[item.id] += 1
+        s.by_status[status] += n
+        s.by_item[item.id] += n
         if status == "unmapped" and code.startswith("U+") and is_pua(int(code.split()[0][2:], 16)):
-            s.unmapped[code] += 1
+            s.unmapped[code] += n
             s.unmapped_items[code].add(item.id)
         elif status == "not_in_target" or detail.startswith("not_storable:"):
             key = (item.charset, format_code_points(result))
-            s.not_storable[key] += 1
+            s.not_storable[key] += n
             s.not_storable_items[key].add(item.id)
 
     # -- results --------------------------------------------------------------------------
@@ -309,17 +284,3 @@ class GaijiStage:
     def counters(self) -> GaijiSummary:
         """The mergeable counters behind :meth:`summary` (workers merge these)."""
         return self._summary
-
-
-def error_records(sidecar: pa.Table, findings: FindingSet | None = None) -> np.ndarray:
-    """Sorted unique record numbers whose sidecar status maps to an error-severity finding code.
-
-    With the default severities that is every ``unmapped`` occurrence; the caller rejects those
-    records when errors reject. Per file: filter ``sidecar`` by ``file`` first when mixing files.
-    """
-    fs = findings or FindingSet()
-    bad = [s for s, code in STATUS_CODE.items() if str(fs.severity(code)) == "error"]
-    if sidecar.num_rows == 0 or not bad:
-        return np.empty(0, dtype=np.int64)
-    mask = pc.is_in(sidecar.column("status"), value_set=pa.array(bad))
-    return np.unique(sidecar.filter(mask).column("record").to_numpy())
