@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from chukan_layout.readers import read
 from chukan_layout.readers.codecs import get_codec
-from chukan_layout.readers.definition import FieldType, FixedWidthDefinition
-from chukan_layout.readers.fixed_width import trimmed_fields
+from chukan_layout.readers.definition import FieldDef, FieldType, FixedWidthDefinition
+from chukan_layout.readers.fixed_width import decode_fields, trimmed_fields
 
 # what a cp932 cell holds: ASCII, full-width (髙/﨑 are IBM extensions), half-width kana with ﾞﾟ,
 # user-area 外字 (F040–F9FC), full-width spaces, and the bytes that make a cell bad
@@ -43,7 +43,8 @@ def _cell(width: int) -> st.SearchStrategy[bytes]:
 @st.composite
 def _matrix(draw: st.DrawFn) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """A record matrix of several text fields (with a byte of other data between them)."""
-    widths = draw(st.lists(st.integers(1, 24), min_size=1, max_size=5))
+    # cells narrower and wider than codecs.WORDS_MIN: both layouts of the trimmed decode
+    widths = draw(st.lists(st.integers(1, 40), min_size=1, max_size=5))
     n = draw(st.integers(1, 12))
     ascii_only = draw(st.lists(st.booleans(), min_size=len(widths), max_size=len(widths)))
     rows = []
@@ -78,6 +79,27 @@ def test_fast_paths_match_cell_by_cell(data: tuple[np.ndarray, list[tuple[int, i
         want = _good(ps, pbad)  # bad cells are rejected by the reader: their values are never read
         assert _good(fs, fbad) == want
         assert _good(ts, tbad) == [v.rstrip(" ") for v in want]
+
+
+@settings(max_examples=80, deadline=None)
+@given(_matrix(), st.sampled_from(["cp932", "euc_jp", "utf-8"]), st.booleans())
+def test_decode_fields_trim_matches_the_full_width(
+    data: tuple[np.ndarray, list[tuple[int, int]]], enc: str, blank_tail: bool
+) -> None:
+    """The record matrix cut after the last column holding text in some record (and the ASCII
+    columns decoded together): same bad rows, same values as decoding every byte and trimming."""
+    mat, spans = data
+    if blank_tail:  # whole columns of padding at the end of the fields, as in wide vendor records
+        mat = np.concatenate([mat, np.full((mat.shape[0], 9), 0x20, np.uint8)], axis=1)
+        spans[-1] = (spans[-1][0], spans[-1][1] + 9)
+    fields = [FieldDef(name=f"F{k}", start=a + 1, length=b - a) for k, (a, b) in enumerate(spans)]
+    full, fbad, freasons = decode_fields(fields, mat, enc)
+    trimmed, tbad, treasons = decode_fields(fields, mat, enc, frozenset(f.name for f in fields))
+    assert tbad.tolist() == fbad.tolist() and treasons == freasons
+    keep = pa.array(~fbad)
+    for fc, tc in zip(full, trimmed, strict=True):
+        assert tc.type == pa.string() and len(tc) == len(fc)
+        assert tc.filter(keep).to_pylist() == [v.rstrip(" ") for v in fc.filter(keep).to_pylist()]
 
 
 @settings(max_examples=40, deadline=None)

@@ -234,6 +234,9 @@ def is_ascii(cells: np.ndarray) -> bool:
 
 
 _SPACE_WORD = np.frombuffer(b" " * 8, np.uint64)[0]
+# trimmed cells this wide or wider are laid out in 8-byte words, their blank words dropped before
+# decoding (PythonCodec.decode_group); narrower ones are decoded as they are, then trimmed
+WORDS_MIN = 32
 
 
 def _keep_words(words: np.ndarray, keep: np.ndarray) -> None:
@@ -248,13 +251,22 @@ def _keep_words(words: np.ndarray, keep: np.ndarray) -> None:
     keep[:, k - 1] = True
 
 
+def trimmed_buffers(strings: pa.StringArray) -> tuple[np.ndarray, np.ndarray]:
+    """(UTF-8 bytes, offsets) of :func:`rtrim_spaces` of ``strings``, to split into columns again."""
+    t = rtrim_spaces(strings)
+    bufs = t.buffers()
+    offsets = np.frombuffer(bufs[1], np.int32)[t.offset : t.offset + len(t) + 1]
+    data = np.frombuffer(bufs[2], np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
+    return data, offsets
+
+
 def rtrim_spaces(strings: pa.StringArray) -> pa.StringArray:
     """Drop trailing U+0020 from every value (codecs that trim after decoding).
 
     A bad cell may hold bytes Arrow refuses to scan as UTF-8: then the same trim on the bytes
     (0x20 is never part of a multibyte UTF-8 character)."""
-    try:
-        return pc.utf8_rtrim(strings, characters=" ")
+    try:  # bytewise: 0x20 is never part of a multibyte UTF-8 character
+        return pc.ascii_rtrim(strings, characters=" ")
     except pa.ArrowInvalid:
         data, offsets = utf8_column(strings)
         nonblank = np.flatnonzero(data != 0x20)
@@ -405,14 +417,33 @@ class PythonCodec(TextCodec):
     def decode_group(self, columns: Sequence[np.ndarray], trim: bool = False) -> list[Decoded]:
         """One codec call for all ``columns``: field-major cells, each followed by the separator.
 
-        With ``trim`` (ASCII-compatible codecs) each cell is laid out in 8-byte words, ending in a
-        word of seven spaces and the separator, and the words after a cell's last non-blank word
-        are dropped before decoding: every byte that is not 0x20 is decoded (errors and NUL are
-        found exactly as without trimming), the padding is not; the few spaces left are then
-        trimmed from the decoded strings. (0x20 is never a trail byte in cp932, EUC-JP or UTF-8.)"""
+        With ``trim`` (ASCII-compatible codecs) each cell at least :data:`WORDS_MIN` bytes wide is
+        laid out in 8-byte words, ending in a word of seven spaces and the separator, and the words
+        after a cell's last non-blank word are dropped before decoding: every byte that is not 0x20
+        is decoded (errors and NUL are found exactly as without trimming), the padding is not; the
+        few spaces left are then trimmed from the decoded strings. (0x20 is never a trail byte in
+        cp932, EUC-JP or UTF-8.) Narrower cells — the fixed-width reader cuts every column after
+        the last one that holds text in some record (``fixed_width._content_slices``) — hold little
+        padding: decoded as they are (one separator byte each) and trimmed after, a third of the
+        work of the word layout."""
+        if trim and self.ascii_compatible and len(self._sep_arr) == 1:
+            wide = [k for k, c in enumerate(columns) if c.shape[1] >= WORDS_MIN]
+            if len(wide) < len(columns):
+                narrow = [k for k, c in enumerate(columns) if c.shape[1] < WORDS_MIN]
+                out: list[Decoded | None] = [None] * len(columns)
+                for ks, words in ((narrow, False), (wide, True)):
+                    if ks:
+                        for k, d in zip(
+                            ks, self._decode_laid([columns[k] for k in ks], True, words), strict=True
+                        ):
+                            out[k] = d
+                return [d for d in out if d is not None]
+        return self._decode_laid(columns, trim, trim and self.ascii_compatible and len(self._sep_arr) == 1)
+
+    def _decode_laid(self, columns: Sequence[np.ndarray], trim: bool, words: bool) -> list[Decoded]:
+        """:meth:`decode_group` of columns laid out as they are (``words=False``) or in words."""
         n = columns[0].shape[0]
         sep = self._sep_arr
-        words = trim and self.ascii_compatible and len(sep) == 1
         if words:
             widths = [-(-cells.shape[1] // 8) * 8 + 8 for cells in columns]
         else:
@@ -455,15 +486,38 @@ class PythonCodec(TextCodec):
         offsets_all = np.empty(total + 1, np.int64)
         offsets_all[0] = 0
         offsets_all[1:] = seps - np.arange(total)
+        if trim:  # one trim over the values of every column, split again below
+            clean, offsets_all = trimmed_buffers(strings_from_offsets(clean, offsets_all))
         out: list[Decoded] = []
         for f in range(len(columns)):
             bad = np.zeros(n, bool)
-            sel = bad_cells[(bad_cells >= f * n) & (bad_cells < (f + 1) * n)]
-            bad[sel - f * n] = True
+            if bad_cells.size:
+                sel = bad_cells[(bad_cells >= f * n) & (bad_cells < (f + 1) * n)]
+                bad[sel - f * n] = True
             strings = strings_from_offsets(clean, offsets_all[f * n : (f + 1) * n + 1])
-            if trim:
-                strings = rtrim_spaces(strings)
             out.append((strings, bad, self._reason))
+        return out
+
+    def decode_ascii_group(self, columns: Sequence[np.ndarray], trim: bool = False) -> list[Decoded]:
+        """:meth:`decode_ascii` of several ``(n, L)`` columns at once: their cells copied field-major
+        into one buffer, one NUL check, one trim over all values, split again per column."""
+        n = columns[0].shape[0]
+        widths = [c.shape[1] for c in columns]
+        data = np.empty(n * sum(widths), np.uint8)
+        offsets = np.empty(n * len(columns) + 1, np.int64)
+        pos = 0
+        for f, (cells, w) in enumerate(zip(columns, widths, strict=True)):
+            put_cells(data[pos : pos + n * w].reshape(n, w), cells)
+            offsets[f * n : (f + 1) * n] = np.arange(pos, pos + n * w, w) if w else pos
+            pos += n * w
+        offsets[-1] = pos
+        nul = bool(data.size) and data.min() == 0
+        if trim:
+            data, offsets = trimmed_buffers(strings_from_offsets(data, offsets))
+        out: list[Decoded] = []
+        for f, (cells, w) in enumerate(zip(columns, widths, strict=True)):
+            bad = (cells == 0).any(axis=1) if nul and w and cells.min() == 0 else np.zeros(n, bool)
+            out.append((strings_from_offsets(data, offsets[f * n : (f + 1) * n + 1]), bad, self._reason))
         return out
 
     @property
