@@ -492,7 +492,22 @@ def _scalar(value: str | int | bool | None, type_name: str) -> Any:
     layouts' rules use the same few literals hundreds of times (start-up, issue 15)."""
     import pyarrow as pa
 
-    return pa.scalar(value, getattr(pa, type_name)())
+    # from buffers, not pa.scalar(value): with pandas installed, converting a Python value makes
+    # pyarrow import pandas (≈ 0.25 s CPU of a validate run's serial start-up)
+    t = getattr(pa, type_name)()
+    if value is None:
+        return pa.nulls(1, t)[0]
+    if type_name == "string":
+        data = str(value).encode("utf-8")
+        offsets = len(data).to_bytes(8, "little")[:4]  # int32 offsets 0 and len(data)
+        return pa.Array.from_buffers(t, 1, [None, pa.py_buffer(bytes(4) + offsets), pa.py_buffer(data)])[0]
+    if type_name == "bool_":
+        return pa.Array.from_buffers(t, 1, [None, pa.py_buffer(bytes([bool(value)]))])[0]
+    if type_name == "int64":
+        return pa.Array.from_buffers(
+            t, 1, [None, pa.py_buffer(int(value).to_bytes(8, "little", signed=True))]
+        )[0]
+    return pa.scalar(value, t)
 
 
 def to_arrow(node: Node, ints: set[str] | None = None) -> Any:

@@ -20,7 +20,7 @@ from ..spec import wareki
 from ..spec.model import Item, ItemType
 from .base import Check, CompileEnv, item_check
 from .context import BatchContext
-from .utf8 import string_array
+from .utf8 import string_array, to_int64
 
 _DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
@@ -232,8 +232,7 @@ def build_era_mismatch(item: Item, env: CompileEnv) -> list[Check]:
         if not full.any():
             return full
         date_era = np.searchsorted(starts, p.ordinal, side="right") - 1
-        pos = pc.index_in(ctx.col(name), value_set=value_set).fill_null(len(codes))
-        code_era = era_of_code[np.asarray(pos.to_numpy(zero_copy_only=False), dtype=np.int64)]
+        code_era = era_of_code[to_int64(pc.index_in(ctx.col(name), value_set=value_set), fill=len(codes))]
         # before 明治 (date_era < 0): no era to compare with, no finding; a shared last day
         # (明治45年7月30日 = 大正元年7月30日) may be written in the old era too
         old_name = np.isin(p.ordinal, shared) & (code_era == date_era - 1)

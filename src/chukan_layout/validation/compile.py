@@ -32,6 +32,7 @@ from . import (  # noqa: F401  (importing registers the check builders and their
 from .base import BUILDERS, Check, CompileEnv, report
 from .context import BatchContext
 from .rules import RuleSet
+from .utf8 import int64_arrow
 
 #: Order in which an item's checks run (and are listed in verdicts).
 ITEM_CHECK_ORDER = (
@@ -143,14 +144,16 @@ def _sample_values(ctx: BatchContext, col: str, idx: np.ndarray) -> Callable[[np
     """Values of the kept samples only (``k`` indexes into ``idx``)."""
 
     def values(k: np.ndarray) -> list[str | None]:
-        return [None if v is None else visible(str(v)) for v in ctx.col(col).take(idx[k]).to_pylist()]
+        return [
+            None if v is None else visible(str(v)) for v in ctx.col(col).take(int64_arrow(idx[k])).to_pylist()
+        ]
 
     return values
 
 
 def _raw_values(ctx: BatchContext, col: str, idx: np.ndarray) -> Callable[[np.ndarray], list[str | None]]:
     def values(k: np.ndarray) -> list[str | None]:
-        return [None if v is None else str(v) for v in ctx.col(col).take(idx[k]).to_pylist()]
+        return [None if v is None else str(v) for v in ctx.col(col).take(int64_arrow(idx[k])).to_pylist()]
 
     return values
 

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..readers.fixed_width import constant_strings
-from .utf8 import as_string_array, buffers, to_bool
+from .utf8 import as_string_array, buffers, string_scalar, to_bool, to_int64
 
 
 def _value_bytes(arr: pa.Array) -> int:
@@ -94,12 +94,7 @@ class BatchContext:
         got = self._memo.get(key)
         if got is None:
             offsets, _ = self.buffers(name)
-            if self.is_ascii(name):
-                got = np.diff(offsets)
-            else:
-                got = np.asarray(
-                    pc.utf8_length(self.col(name)).to_numpy(zero_copy_only=False), dtype=np.int64
-                )
+            got = np.diff(offsets) if self.is_ascii(name) else to_int64(pc.utf8_length(self.col(name)))
             self._memo[key] = got
         return got  # type: ignore[return-value]
 
@@ -119,7 +114,7 @@ class BatchContext:
         key = ("eq", name, value)
         m = self._memo.get(key)
         if m is None:
-            m = to_bool(pc.equal(self.col(name), pa.scalar(value, pa.string())))
+            m = to_bool(pc.equal(self.col(name), string_scalar(value)))
             self._memo[key] = m
         return m  # type: ignore[return-value]
 
@@ -134,7 +129,5 @@ class BatchContext:
         names = self.batch.schema.names
         if "_record" in names:
             col = self.batch.column(names.index("_record"))
-            if isinstance(col, pa.ChunkedArray):
-                col = col.combine_chunks()
-            return np.asarray(col.to_numpy(zero_copy_only=False), dtype=np.int64)
+            return to_int64(col)
         return np.arange(1, self.n + 1, dtype=np.int64)

@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .context import BatchContext
-from .utf8 import buffers
+from .utf8 import buffers, int64_arrow, string_scalar, to_uint64
 
 TOP = np.uint64(1 << 63)
 _M1 = np.uint64(0xFF51AFD7ED558CCD)
@@ -94,7 +94,7 @@ def joined(cols: Sequence[pa.Array]) -> pa.Array:
     if len(cols) == 1:
         return cols[0]
     join: Any = pc.binary_join_element_wise
-    return cast(pa.Array, join(*cols, _SEP))
+    return cast(pa.Array, join(*cols, string_scalar(_SEP)))
 
 
 def _append(hi: np.ndarray, lo: np.ndarray, k: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -156,13 +156,13 @@ def _exact(
     whole = n == len(cols[0]) if cols else False  # every row: no take
     hi = np.zeros(n, dtype=np.uint64)
     lo = np.ones(n, dtype=np.uint64)  # the leading "1"
-    idx = None if whole else pa.array(rows)
+    idx = None if whole else int64_arrow(rows)
     for col, ln_all in zip(cols, lens, strict=True):
         ln = ln_all if whole else ln_all[rows]
         if multi:  # a 2-digit length prefix keeps composite keys unambiguous
             hi, lo = _append(hi, lo, np.full(n, 2), ln.astype(np.uint64))
         part = col if idx is None else col.take(idx)
-        value = np.asarray(pc.cast(part, pa.uint64()).to_numpy(zero_copy_only=False), np.uint64)
+        value = to_uint64(pc.cast(part, pa.uint64()))
         hi, lo = _append(hi, lo, ln, value)
     return hi, lo
 
@@ -186,7 +186,8 @@ def key_codes(ctx: BatchContext, items: Sequence[str]) -> tuple[np.ndarray, np.n
         codes["hi"][ex], codes["lo"][ex] = _exact(cols, ex, lens, multi, total)
     hs = np.flatnonzero(complete & ~exact_ok)
     if hs.size:
-        text = joined([c.take(hs) for c in cols])
+        rows = int64_arrow(hs)
+        text = joined([c.take(rows) for c in cols])
         codes["hi"][hs] = hash_strings(text) | TOP
         codes["lo"][hs] = hash_strings(text, _SEED_LO)
     return codes, complete

@@ -23,7 +23,7 @@ from ..spec import expr
 from ..spec.model import Layout, RowRule
 from .base import STAGE, Check
 from .context import BatchContext
-from .utf8 import per_row_sum, to_bool
+from .utf8 import int64_arrow, per_row_sum, to_bool, to_int64
 
 ROW_RULE_DOC = """\
 A row rule of the layout fails: its ``when`` holds (or is absent) and its ``check`` does not.
@@ -62,9 +62,9 @@ def to_int_column(ctx: BatchContext, item: str) -> pa.Array:
     idx = np.flatnonzero(ok)
     if idx.size:
         col = ctx.col(item)
-        part = col if idx.size == ctx.n else col.take(pa.array(idx))
-        out[idx] = np.asarray(pc.cast(part, pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
-    return pa.array(out, mask=~ok)
+        part = col if idx.size == ctx.n else col.take(int64_arrow(idx))
+        out[idx] = to_int64(pc.cast(part, pa.int64()))
+    return int64_arrow(out, ok)
 
 
 class RuleSet:

@@ -24,7 +24,7 @@ def as_string_array(col: pa.Array | pa.ChunkedArray) -> pa.StringArray:
     if not pa.types.is_string(arr.type):
         arr = arr.cast(pa.string())
     if arr.null_count:
-        arr = pc.fill_null(arr, "")
+        arr = pc.fill_null(arr, string_scalar(""))
     return cast(pa.StringArray, arr)
 
 
@@ -92,10 +92,72 @@ def sjis_widths(arr: pa.Array) -> np.ndarray:
     return per_row_sum(weight, offsets)
 
 
+# Arrow ↔ numpy from the buffers, never through ``to_numpy(zero_copy_only=False)``, ``pa.array``
+# or ``pa.scalar`` of Python values: with pandas installed, the first of those in a process makes
+# pyarrow import pandas (≈ 0.2 s CPU, in the parent's serial start-up of every validate run).
+
+
+def _one_array(arr: Any) -> Any:
+    if isinstance(arr, pa.ChunkedArray):
+        return arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    return arr
+
+
+def _bits(buf: Any, offset: int, n: int) -> np.ndarray:
+    """Bits ``offset .. offset + n`` of an Arrow bitmap as a bool array."""
+    raw = np.frombuffer(cast(Any, buf), np.uint8, count=(offset + n + 7) // 8)
+    return np.unpackbits(raw, count=offset + n, bitorder="little")[offset:].view(bool)
+
+
 def to_bool(arr: Any) -> np.ndarray:
     """A boolean Arrow result as a numpy bool array (null → False)."""
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+    arr = _one_array(arr)
+    n = len(arr)
+    if pa.types.is_null(arr.type):
+        return np.zeros(n, bool)
+    validity, values = arr.buffers()
+    out = _bits(values, arr.offset, n) if values is not None else np.zeros(n, bool)
     if arr.null_count:
-        arr = pc.fill_null(arr, False)
-    return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=bool)
+        out = out & _bits(validity, arr.offset, n)
+    return out
+
+
+def to_int64(arr: Any, fill: int = 0) -> np.ndarray:
+    """An integer Arrow array as int64 numpy (null → ``fill``)."""
+    arr = _one_array(arr)
+    n = len(arr)
+    validity, values = arr.buffers()
+    width = arr.type.bit_width // 8
+    dtype = np.dtype(f"{'u' if pa.types.is_unsigned_integer(arr.type) else 'i'}{width}")
+    if values is None or n == 0:
+        return np.full(n, fill, np.int64)
+    out = np.frombuffer(cast(Any, values), dtype, count=n, offset=arr.offset * width).astype(np.int64)
+    if arr.null_count:
+        out[~_bits(validity, arr.offset, n)] = fill
+    return out
+
+
+def to_uint64(arr: Any) -> np.ndarray:
+    """A uint64 Arrow array without nulls as numpy (a view)."""
+    arr = _one_array(arr)
+    n = len(arr)
+    return (
+        np.frombuffer(cast(Any, arr.buffers()[1]), np.uint64, count=n, offset=arr.offset * 8)
+        if n
+        else np.zeros(0, np.uint64)
+    )
+
+
+def int64_arrow(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+    """An int64 Arrow array of ``values`` (``valid``: False → null), from buffers."""
+    data = np.ascontiguousarray(values, dtype=np.int64)
+    if valid is None:
+        return pa.Array.from_buffers(pa.int64(), len(data), [None, pa.py_buffer(data)])
+    bitmap = np.packbits(np.asarray(valid, bool), bitorder="little")
+    nulls = int(len(data) - np.count_nonzero(valid))
+    return pa.Array.from_buffers(pa.int64(), len(data), [pa.py_buffer(bitmap), pa.py_buffer(data)], nulls)
+
+
+def string_scalar(value: str) -> pa.Scalar:
+    """A ``string`` scalar (from buffers: see above)."""
+    return string_array([value])[0]
