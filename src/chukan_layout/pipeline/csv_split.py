@@ -17,6 +17,7 @@ records globally. Any doubt keeps the file whole, and says why:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,50 +64,81 @@ class CsvScan:
 def csv_scan(path: str | Path, d: CsvDefinition, partition_bytes: int, encoding: str | None = None,
              block: int = _BLOCK) -> CsvScan:  # fmt: skip
     """:func:`csv_cuts` and whether the file is clean (:class:`CsvScan`)."""
-    size = Path(path).stat().st_size
-    if size <= partition_bytes:
-        return CsvScan([], None)
-    enc = canonical_name(encoding or d.encoding)
-    if enc not in SPLITTABLE:
-        return CsvScan([], f"encoding {enc}: quote and newline bytes may sit inside characters")
-    if len(d.quote.encode()) != 1 or len(d.delimiter.encode()) != 1:
-        return CsvScan([], "multibyte quote or delimiter")
-    scan = _Scan(d.quote.encode()[0], d.delimiter.encode()[0], min(block, size))
-    targets = iter(range(partition_bytes, size, partition_bytes))
-    target = next(targets, None)
-    cuts: list[CsvCut] = []
-    records = base = 0
-    clean, tail = True, b""
-    with open(path, "rb") as f:
-        cur = f.read(block)
-        while cur:
-            nxt = f.read(block)
-            a = np.frombuffer(cur, np.uint8)
-            why = scan.block(a, base, nxt[0] if nxt else _BOF)
-            if why is not None:
-                return CsvScan([], why)
-            # (bytes.__contains__ finds a NUL at memchr speed, but a two-byte needle in a block with a
-            # line end every few hundred bytes at ~100 MB/s: empty lines are found on the bits)
-            edge = tail + cur[:2]  # an empty line across the block edge
-            clean = clean and scan.no_empty_line and b"\x00" not in cur and not _empty_line(edge)
-            tail = (tail + cur[-2:])[-2:]  # the last two bytes so far (a block may be shorter than two)
-            nb = len(a)
-            while target is not None and target <= base + nb:  # a cut may fall in this block
-                end = scan.record_end(max(target - 1 - base, 0))  # the first record end at or after it
-                if end is None:
-                    break  # the next record end is in a later block
-                pos, rank = end
-                cut = base + pos + 1
-                if cut < size:
-                    cuts.append(CsvCut(cut, records + rank + 1))
-                while target is not None and target <= cut:
-                    target = next(targets, None)
-            records += scan.ends
-            base += nb
-            cur = nxt
-    if scan.parity:
-        return CsvScan([], "the file ends inside a quoted field")
-    return CsvScan(cuts, None, clean)
+    scanner = CsvScanner(path, d, partition_bytes, encoding, block)
+    cuts = [cut for cut, _ in scanner]
+    return CsvScan([] if scanner.why else cuts, scanner.why, scanner.clean)
+
+
+class CsvScanner:
+    """The scan of one file, step by step: iterating yields each cut as soon as it is proven, with
+    whether the byte range *before* it is clean (no NUL, no empty line: the byte guard cannot trip
+    on it). After the iteration: ``why`` (None: every cut stands; else the file stays whole and
+    cuts already yielded are void), ``clean`` (the whole file) and ``last_clean`` (the range after
+    the last cut). A validate run hands out the first ranges while the scan goes on (issue 15).
+
+    Per-range cleanliness is judged per block read: a block holding a NUL or an empty line makes
+    every range it touches unclean (an unclean range only keeps the guard on: never wrong)."""
+
+    def __init__(self, path: str | Path, d: CsvDefinition, partition_bytes: int, encoding: str | None = None,
+                 block: int = _BLOCK) -> None:  # fmt: skip
+        self.path, self.d, self.partition_bytes, self.block = path, d, partition_bytes, block
+        self.encoding = encoding
+        self.why: str | None = None
+        self.clean = False
+        self.last_clean = False
+
+    def __iter__(self) -> Iterator[tuple[CsvCut, bool]]:
+        path, d, partition_bytes, block = self.path, self.d, self.partition_bytes, self.block
+        size = Path(path).stat().st_size
+        if size <= partition_bytes:
+            return
+        enc = canonical_name(self.encoding or d.encoding)
+        if enc not in SPLITTABLE:
+            self.why = f"encoding {enc}: quote and newline bytes may sit inside characters"
+            return
+        if len(d.quote.encode()) != 1 or len(d.delimiter.encode()) != 1:
+            self.why = "multibyte quote or delimiter"
+            return
+        scan = _Scan(d.quote.encode()[0], d.delimiter.encode()[0], min(block, size))
+        targets = iter(range(partition_bytes, size, partition_bytes))
+        target = next(targets, None)
+        records = base = 0
+        clean, open_clean, tail = True, True, b""  # open_clean: the range since the last cut
+        with open(path, "rb") as f:
+            cur = f.read(block)
+            while cur:
+                nxt = f.read(block)
+                a = np.frombuffer(cur, np.uint8)
+                why = scan.block(a, base, nxt[0] if nxt else _BOF)
+                if why is not None:
+                    self.why = why
+                    return
+                # (bytes.__contains__ finds a NUL at memchr speed, but a two-byte needle in a block with a
+                # line end every few hundred bytes at ~100 MB/s: empty lines are found on the bits)
+                edge = tail + cur[:2]  # an empty line across the block edge
+                block_clean = not scan.empty_line and b"\x00" not in cur and not _empty_line(edge)
+                clean = clean and block_clean
+                open_clean = open_clean and block_clean
+                tail = (tail + cur[-2:])[-2:]  # the last two bytes so far (a block may be shorter than two)
+                nb = len(a)
+                while target is not None and target <= base + nb:  # a cut may fall in this block
+                    end = scan.record_end(max(target - 1 - base, 0))  # the first record end at or after it
+                    if end is None:
+                        break  # the next record end is in a later block
+                    pos, rank = end
+                    cut = base + pos + 1
+                    if cut < size:
+                        yield CsvCut(cut, records + rank + 1), open_clean
+                        open_clean = block_clean  # the next range starts in this block
+                    while target is not None and target <= cut:
+                        target = next(targets, None)
+                records += scan.ends
+                base += nb
+                cur = nxt
+        if scan.parity:
+            self.why = "the file ends inside a quoted field"
+            return
+        self.clean, self.last_clean = clean, open_clean
 
 
 class _Scan:
@@ -125,7 +157,7 @@ class _Scan:
         self.parity = 0  # quotes so far, mod 2
         self.prev = _BOF  # the byte before the current block
         self.ends = 0  # record ends in the last block judged
-        self.no_empty_line = True  # so far
+        self.empty_line = False  # in the last block judged ("\\n\\n" or "\\n\\r\\n" inside it)
         self._ends: np.ndarray = np.zeros(0, _LE64)  # LF outside quotes, per bit
         self._ranks: np.ndarray | None = None  # record ends in the words before each word
         self._scratch = np.empty(block // 64 * 64 + 64, bool)
@@ -163,11 +195,11 @@ class _Scan:
             # inside quotes a CR is data; outside it would end a record: refuse only the latter
             if (cr & ~inside & ~_shift_down(lf_next)).any():
                 return "a carriage return without a line feed (bare CR line ends)"
-        if self.no_empty_line:  # "\n\n" or "\n\r\n" inside the block (across its edge: csv_scan)
-            empty = lf & _shift_down(lf)
-            if cr.any():
-                empty |= lf & _shift_down(cr) & _shift_down(_shift_down(lf))
-            self.no_empty_line = not empty.any()
+        # "\n\n" or "\n\r\n" inside the block (across its edge: CsvScanner)
+        empty = lf & _shift_down(lf)
+        if cr.any():
+            empty |= lf & _shift_down(cr) & _shift_down(_shift_down(lf))
+        self.empty_line = bool(empty.any())
         self._ends = lf & ~inside
         self._ranks = None
         self.ends = int(np.bitwise_count(self._ends).sum())

@@ -12,19 +12,17 @@ error-severity finding (those a converting run would reject).
 
 from __future__ import annotations
 
-import itertools
 import shutil
 import tempfile
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..errors import OptionsError, ValidationRunError
 from ..files import BackgroundHashes
 from ..findings import FindingSet, check_rule_names
-from ..readers.api import read
-from ..readers.definition import CsvDefinition
 from ..readers.standard_csv import header_names, read_standard_csv
 from ..report import FileCounts, InputInfo, write_reports
 from ..validation.session import ValidationRun
@@ -33,7 +31,7 @@ from ._memory import use_lean_pool
 from ._report import make_report
 from ._spool import read_spool
 from ._standard_worker import StdConfig, StdPart, StdResult, StdState, StdStateFactory, validate_part
-from .csv_split import csv_scan
+from ._std_plan import StdPlan
 from .executors import Job, n_workers, ordered_map
 from .options import ValidateOptions
 from .publish import REPORT_NAMES, RunFolder
@@ -137,9 +135,10 @@ def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingS
     try:
         # the run's one ValidationRun: partitions check and ship codes, this one folds and finishes
         run = ValidationRun(list(loaded.values()), fs, raw_values=raw_values, spill_dir=spool_dir)
-        parts, notes = std_partitions(paths, ids, opts)
-        counts = _run_parts(parts, run, opts, StdConfig(opts, tuple(loaded), spool_dir), list(loaded.values()),
+        plan = StdPlan(paths, ids, opts)
+        counts = _run_parts(plan, run, opts, StdConfig(opts, tuple(loaded), spool_dir), list(loaded.values()),
                             progress, start_hashing)  # fmt: skip
+        notes = {"partitions": "; ".join(f"{k}: {v}" for k, v in sorted(plan.notes.items()))} if plan.notes else {}  # fmt: skip
         start_hashing()
         for c in counts:  # empty or header-only files are findings, not a PASS
             check_data_present(c.file, c.records_read - c.control_records, fs,
@@ -166,56 +165,28 @@ def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingS
     return ValidateResult(report, written, fs, counts)
 
 
-def std_partitions(
-    paths: list[Path], ids: list[str], opts: ValidateOptions
-) -> tuple[list[StdPart], dict[str, str]]:
-    """The partitions of a validate run and notes for the report.
-
-    A big file is split into byte ranges at record boundaries the quote-parity scan proves
-    (:mod:`.csv_split`); otherwise it is one partition and the note says why."""
-    parts: list[StdPart] = []
-    notes: dict[str, str] = {}
-    d = CsvDefinition(encoding=opts.encoding, header=True)
-    for p, lid in zip(paths, ids, strict=True):
-        size = p.stat().st_size
-        scan = csv_scan(p, d, opts.partition_bytes, opts.encoding)
-        cuts, why = scan.cuts, scan.why
-        if not cuts:
-            if why is not None:
-                notes[p.name] = f"one partition: {why}"
-            parts.append(StdPart(len(parts), str(p), p.name, lid, size=size))
-            continue
-        columns = tuple(_header_columns(p, d))
-        notes[p.name] = f"{len(cuts) + 1} byte ranges at record boundaries (quote parity proven)"
-        bounds = [(0, 1), *((c.offset, c.records + 1) for c in cuts), (size, 0)]
-        for k, ((lo, rec), (hi, _)) in enumerate(itertools.pairwise(bounds)):
-            parts.append(StdPart(len(parts), str(p), p.name, lid, lo, None if hi == size else hi, rec,
-                                 None if k == 0 else columns, hi - lo, scan.clean))  # fmt: skip
-    return parts, ({"partitions": "; ".join(f"{k}: {v}" for k, v in sorted(notes.items()))} if notes else {})
-
-
-def _header_columns(path: Path, d: CsvDefinition) -> list[str]:
-    """The column names the reader makes of the header row (duplicates and blanks renamed as it does)."""
-    r = read(path, d, limit=1, batch_size=16)
-    for _ in r:
-        pass
-    return list(r.headers[0]["columns"]) if r.headers else []
-
-
-def _run_parts(parts: list[StdPart], run: ValidationRun, opts: ValidateOptions, cfg: StdConfig, loaded: list[Any],
+def _run_parts(plan: StdPlan, run: ValidationRun, opts: ValidateOptions, cfg: StdConfig, loaded: list[Any],
                progress: Callable[[int], None] | None, started: Callable[[], None]) -> list[FileCounts]:  # fmt: skip
-    """Every partition on the run's executor, folded in order into ``run`` and per-file counts."""
-    small = n_workers(opts.workers, len(parts), sum(p.size for p in parts)) == 1  # one part, or tiny input
+    """Every partition on the run's executor, folded in order into ``run`` and per-file counts.
+
+    Results of a file whose split scan still runs wait (in order) until it is over; those of
+    void ranges are dropped (:mod:`._std_plan`)."""
+    small = n_workers(opts.workers, len(plan), plan.size) == 1  # one part, or tiny input
     n = 1 if small and opts.executor == "processes" else opts.workers
     state = StdState(cfg, loaded)
-    local = opts.executor == "processes" and n_workers(n, len(parts)) == 1
+    local = opts.executor == "processes" and n_workers(n, len(plan)) == 1
     if local:
         state.progress = progress
     job: Job[StdState, StdPart, StdResult] = Job(validate_part, state, make_state=StdStateFactory(cfg),
                                                  child=StdState.in_child, key=cfg.spool_dir)  # fmt: skip
     acc: dict[str, dict[str, Any]] = {}  # file → counters (FileCounts is built once at the end)
-    for part, res in zip(parts, ordered_map(job, parts, workers=n, executor=opts.executor,
-                                            scheduler=opts.scheduler, started=started), strict=True):  # fmt: skip
+
+    def fold(res: StdResult) -> None:
+        part = plan.part(res.index)
+        if plan.is_void(res.index):
+            if res.codes_part is not None:
+                Path(res.codes_part).unlink(missing_ok=True)
+            return
         run.findings.merge(res.findings)
         if res.codes_part is not None:
             for chunk in read_spool(res.codes_part):
@@ -233,6 +204,24 @@ def _run_parts(parts: list[StdPart], run: ValidationRun, opts: ValidateOptions, 
             why[code] = why.get(code, 0) + k
         if not local and progress is not None:
             progress(part.size)
+
+    def start() -> None:
+        plan.start()
+        started()
+
+    held: deque[StdResult] = deque()  # in order, waiting for their file's scan to end
+    try:
+        # the plan is sized (an estimate) and iterable, all the executors use of a task sequence
+        tasks = cast(Sequence[StdPart], plan)
+        for res in ordered_map(job, tasks, workers=n, executor=opts.executor, scheduler=opts.scheduler,
+                               started=start):  # fmt: skip
+            held.append(res)
+            while held and plan.settled(held[0].file):
+                fold(held.popleft())
+    finally:
+        plan.stop()
+    for res in held:  # every scan is over once the last part was handed out
+        fold(res)
     return [FileCounts(f, records_read=a["read"], written=a["written"], rejected=a["rejected"],
                        control_records=a["control"], rejected_by_reason=a["why"], layout_id=a["layout"])
             for f, a in acc.items()]  # fmt: skip
