@@ -51,6 +51,15 @@ def test_composite_codes_are_unambiguous() -> None:
     assert hashing.is_exact(codes).all() and codes[0] != codes[1]
 
 
+@given(st.lists(st.text(max_size=30), min_size=1, max_size=12), st.integers(0, 11))
+def test_hash_of_a_value_does_not_depend_on_its_batch(values: list[str], i: int) -> None:
+    """A value's hash is the same alone and beside longer values (a duplicate key in a batch with a
+    longer one, e.g. ﾊﾝｶｸﾞ beside 髙橋, was missed: the shorter value got the longer one's words)."""
+    i %= len(values)
+    alone = hashing.hash_strings(pa.array([values[i]]))
+    assert hashing.hash_strings(pa.array(values))[i] == alone[0]
+
+
 def test_hash_is_stable_across_runs() -> None:
     # fixed expectations: codes must not change between versions/machines (stored indexes, reports)
     h = hashing.hash_strings(pa.array(["山田\x1f1", "", "a" * 40]))

@@ -73,9 +73,10 @@ def hash_strings(arr: pa.Array, seed: np.uint64 = _SEED) -> np.ndarray:
             words = np.ascontiguousarray(mat).view("<u8")  # (rows, width/8)
             h = _fmix64(ln.astype(np.uint64) ^ seed)
             for j in range(words.shape[1]):
-                if j * 8 >= int(ln.max()):
+                live = ln > j * 8  # a value's own words only: its hash must not depend on its batch
+                if not live.any():
                     break
-                h = _fmix64(h ^ words[:, j] + np.uint64(j) * seed)
+                h = np.where(live, _fmix64(h ^ words[:, j] + np.uint64(j) * seed), h)
             out[lo:hi] = h
     return out
 

@@ -81,9 +81,11 @@ class KeyIndex:
     def finish(self, findings: FindingSet, *, reread: Reread | None = None, raw_values: bool = False) -> int:
         """Report duplicates into ``findings``; return the number of duplicate records.
 
-        Works one bucket of the store at a time (bounded memory). Hash-code candidates are
-        re-read once, from ``reread(file)``, for their exact key text.
+        Works one bucket of the store at a time, re-bucketed first so that the largest holds
+        at most ``store.finish_bytes`` (bounded memory). Hash-code candidates are re-read once,
+        from ``reread(file)``, for their exact key text.
         """
+        self.store.refine()
         texts: dict[tuple[int, int], str] | None = None
         if reread is not None:
             hashed: list[np.ndarray] = []

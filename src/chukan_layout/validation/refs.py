@@ -6,6 +6,9 @@ exist as ``target_items`` in a target layout (世帯番号 of 住民 in 世帯; 
 (:mod:`.hashing`) in bucketed, spill-to-disk stores (:mod:`.store`); at
 :meth:`ReferenceIndex.finish` each bucket of the sources is sorted together with the same
 bucket of the targets (:func:`.store.contained`; a Grace hash join: memory is one bucket).
+Before that, :meth:`~.store.CodeStore.refine` re-buckets the target and source stores alike
+until a target bucket holds at most ``finish_bytes``; the sources of a bucket are streamed
+against it a chunk at a time, so memory does not grow with the number of records.
 
 Exactness: a source key whose code is absent from the targets is certainly an orphan.
 Digit keys (the usual case, up to 36 digits) have *exact* codes, so a present code is
@@ -27,7 +30,7 @@ from ..spec.model import Layout, Relation
 from .base import STAGE, report
 from .context import BatchContext
 from .hashing import CODE, decode_exact, key_codes
-from .store import CodeStore, contained
+from .store import PAIR, CodeStore, contained
 
 REF_DOC = """\
 A record refers (through a layout relation) to a key that no record of the target layout has.
@@ -122,25 +125,24 @@ class ReferenceIndex:
             item = "+".join(rel.items)
             detail = f"{rel.id}: no {rel.layout} record with this {'+'.join(rel.target_items)}"
             n_parts = len(rel.items)
-            for p, pairs in e.store.iter_partitions():
-                if pairs.size == 0:
+            # both stores bucketed alike, the target's buckets small enough to load whole; the
+            # sources of a bucket are streamed against it (bounded memory, see .store)
+            bits = max(target.bits_for(), e.store.bits)
+            target.refine(bits)
+            e.store.refine(bits)
+            rows = max(1, e.store.finish_bytes // PAIR.itemsize)
+            for p in range(e.store.partitions):
+                if not e.store.bucket_pairs(p):
                     continue
-                found = contained(pairs, target.partition(p))
-                total += self._report(
-                    findings,
-                    e.store,
-                    pairs[~found],
-                    item,
-                    detail,
-                    n_parts,
-                    e.sensitivity,
-                    raw_values,
-                    blank=False,
-                )
-            for _, pairs in e.blanks.iter_partitions():
-                total += self._report(
-                    findings, e.blanks, pairs, item, detail, n_parts, e.sensitivity, raw_values, blank=True
-                )
+                targets = target.partition(p)
+                for pairs in e.store.chunks(p, rows):
+                    found = contained(pairs, targets)
+                    total += self._report(findings, e.store, pairs[~found], item, detail, n_parts, e.sensitivity,
+                                          raw_values, blank=False)  # fmt: skip
+            for p in range(e.blanks.partitions):  # blank keys share one code: streamed, never loaded whole
+                for pairs in e.blanks.chunks(p, rows):
+                    total += self._report(findings, e.blanks, pairs, item, detail, n_parts, e.sensitivity,
+                                          raw_values, blank=True)  # fmt: skip
             e.store.close()
             e.blanks.close()
         for store in self.targets.values():

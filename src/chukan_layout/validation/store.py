@@ -5,9 +5,16 @@ record's key code (:data:`~.hashing.CODE`: ``hi``, ``lo``) together with its pos
 ``partitions`` buckets chosen by a multiplicative mix of the code — the same bucket for the
 same code in every store, so duplicate detection and reference probing work one bucket at a
 time (a Grace hash join). Buckets are buffered in memory up to ``memory_budget`` bytes, then
-appended to one file per bucket in a private temporary folder. Peak memory is therefore the
-budget plus one bucket at finish time, whatever the number of records: at 10M records and 16
-buckets one bucket is ~15 MB (24 bytes per record: code + position).
+appended to one file per bucket in a private temporary folder.
+
+At finish a bucket must fit in memory, and 16 buckets of a fixed count grow with the input
+(1/16 of 6M codes is 9 MB, ×3 with the sort's copies). :meth:`CodeStore.refine` therefore
+re-buckets a store by more bits of the same mix — bucket ``p`` of ``b`` bits splits into
+buckets ``p·2^k … (p+1)·2^k − 1`` of ``b + k`` bits, streamed a chunk at a time — until its
+largest bucket holds at most ``finish_bytes`` (:data:`FINISH_BYTES`). Peak memory is the
+budget during the run and one such bucket (plus a chunk) at finish, whatever the number of
+records. The one exception: many records sharing *one* code (a key repeated throughout a
+file) stay in one bucket, since no bit of the code separates them.
 
 Positions map back to (file, record) through per-batch segments: the runs of consecutive
 record numbers of a batch (one run normally; a few when read rejects left gaps), all the
@@ -32,6 +39,10 @@ from .hashing import CODE
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 PAIR = np.dtype([("hi", "<u8"), ("lo", "<u8"), ("pos", "<i8")])
+# the largest bucket loaded at finish (its sort needs ~3× that): 175k codes
+FINISH_BYTES = 4 << 20
+CHUNK_PAIRS = 1 << 16  # pairs read at a time when a bucket is split or streamed
+MAX_BITS = 16  # 65,536 buckets of 4 MB: 256 GB of codes (a bigger bucket is one code repeated)
 
 
 @dataclass(frozen=True)
@@ -104,6 +115,8 @@ class CodeStore:
         self._dir: Path | None = None
         self._spilled = [0] * partitions  # pairs on disk per bucket
         self._finalizer: weakref.finalize | None = None
+        self._starts: np.ndarray | None = None  # segment starts (locate), rebuilt after appends
+        self.finish_bytes = FINISH_BYTES
 
     # -- adding ------------------------------------------------------------------------
     def file_index(self, file: str) -> int:
@@ -119,6 +132,7 @@ class CodeStore:
         if n == 0:
             return
         recs = np.asarray(records, dtype=np.int64)
+        self._starts = None
         self.segments.append(_segment(self.size, n, self.file_index(file), recs))
         pairs = np.empty(n, dtype=PAIR)
         pairs["hi"] = codes["hi"]
@@ -136,18 +150,76 @@ class CodeStore:
         if self._buffered > self.memory_budget:
             self._spill()
 
-    def _spill(self) -> None:
+    def _folder(self) -> Path:
         if self._dir is None:
             self._dir = Path(tempfile.mkdtemp(prefix="chukan-codes-", dir=self.spill_dir))
             self._finalizer = weakref.finalize(self, shutil.rmtree, str(self._dir), True)
+        return self._dir
+
+    def _path(self, p: int, bits: int | None = None) -> Path:
+        """The spill file of bucket ``p`` (named by the bucket bits too: refining writes new files)."""
+        return self._folder() / f"{self.bits if bits is None else bits}.{p}.bin"
+
+    def _spill(self) -> None:
         for p, bufs in enumerate(self._buffers):
             if bufs:
-                with open(self._dir / f"{p}.bin", "ab") as f:
+                with open(self._path(p), "ab") as f:
                     for b in bufs:
                         f.write(b.tobytes())
                         self._spilled[p] += b.size
                 bufs.clear()
         self._buffered = 0
+
+    # -- bounded finish ------------------------------------------------------------------
+    def bucket_pairs(self, p: int) -> int:
+        """Pairs in bucket ``p`` (on disk and buffered)."""
+        return self._spilled[p] + sum(b.size for b in self._buffers[p])
+
+    def bits_for(self, limit: int | None = None) -> int:
+        """Bucket bits at which the largest bucket would hold at most ``limit`` bytes
+        (``finish_bytes`` by default; the mix spreads the codes of a bucket evenly)."""
+        limit = self.finish_bytes if limit is None else limit
+        biggest = max((self.bucket_pairs(p) for p in range(self.partitions)), default=0) * PAIR.itemsize
+        bits = self.bits
+        while biggest > max(limit, PAIR.itemsize) << (bits - self.bits) and bits < MAX_BITS:
+            bits += 1
+        return bits
+
+    def refine(self, bits: int | None = None) -> None:
+        """Re-bucket the store into ``2**bits`` buckets (default :meth:`bits_for`), one chunk
+        in memory at a time; everything ends on disk. The fine buckets of a bucket keep its
+        pairs in arrival order. Two stores refined to the same bits still pair bucket by bucket."""
+        bits = self.bits_for() if bits is None else bits
+        if bits <= self.bits:
+            return
+        spilled = [0] * (1 << bits)
+        for p in range(self.partitions):
+            if not self.bucket_pairs(p):
+                continue
+            for chunk in self.chunks(p):
+                q = partition_of(chunk, bits)
+                order = np.argsort(q, kind="stable")
+                sub, at = np.unique(q[order], return_index=True)  # the fine buckets present
+                for k, lo, hi in zip(sub.tolist(), at.tolist(), [*at[1:].tolist(), q.size], strict=True):
+                    with open(self._path(k, bits), "ab") as f:
+                        f.write(chunk[order[lo:hi]].tobytes())
+                    spilled[k] += hi - lo
+            if self._spilled[p]:
+                self._path(p).unlink()
+            self._buffers[p] = []
+        self.bits, self.partitions, self._spilled = bits, 1 << bits, spilled
+        self._buffers = [[] for _ in range(self.partitions)]
+        self._buffered = 0
+
+    def chunks(self, p: int, rows: int = CHUNK_PAIRS) -> Iterator[np.ndarray]:
+        """The pairs of bucket ``p`` in arrival order, at most ``rows`` at a time."""
+        if self._spilled[p]:
+            with open(self._path(p), "rb") as f:
+                while (a := np.fromfile(f, dtype=PAIR, count=rows)).size:
+                    yield a
+        for b in list(self._buffers[p]):
+            for lo in range(0, b.size, rows):
+                yield b[lo : lo + rows]
 
     # -- reading -----------------------------------------------------------------------
     def nbytes(self) -> int:
@@ -160,8 +232,8 @@ class CodeStore:
     def partition(self, p: int) -> np.ndarray:
         """All (code, pos) pairs of bucket ``p``: from disk and from the in-memory buffer."""
         parts: list[np.ndarray] = []
-        if self._spilled[p] and self._dir is not None:
-            parts.append(np.fromfile(self._dir / f"{p}.bin", dtype=PAIR))
+        if self._spilled[p]:
+            parts.append(np.fromfile(self._path(p), dtype=PAIR))
         parts.extend(self._buffers[p])
         return np.concatenate(parts) if parts else np.zeros(0, dtype=PAIR)
 
@@ -172,8 +244,9 @@ class CodeStore:
     def locate(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(file index, record number) of store positions."""
         positions = np.asarray(positions, dtype=np.int64)
-        starts = np.array([s.start for s in self.segments], dtype=np.int64)
-        seg_idx = np.searchsorted(starts, positions, side="right") - 1
+        if self._starts is None:
+            self._starts = np.array([s.start for s in self.segments], dtype=np.int64)
+        seg_idx = np.searchsorted(self._starts, positions, side="right") - 1
         files = np.empty(positions.size, dtype=np.int64)
         recs = np.empty(positions.size, dtype=np.int64)
         for k in np.unique(seg_idx).tolist():
