@@ -153,3 +153,44 @@ def test_ascii_charset_shortcut_equals_the_oracle(vals: list[str], cs: str) -> N
 
     got = bad_rows(_ctx(vals), "v", Charset(cs))
     assert got.tolist() == [bool(oracle.charset_problems(v, Charset(cs), False)) for v in vals]
+
+
+def _former_date_kernel(ctx: BatchContext, item: object) -> list[bool]:
+    """item.date as it was computed before the compact form (per-row views of ParsedDates)."""
+    import numpy as np
+
+    from chukan_layout.validation.checks_date import FIRST, parse_dates
+
+    name, pd_ = item.id, item.partial_date  # type: ignore[attr-defined]
+    allow = set(pd_.allow) if pd_ is not None else set()
+    p = parse_dates(ctx, name)
+    ok = p.full | p.nonexistent if item.nonexistent == "keep" else p.full  # type: ignore[attr-defined]
+    if item.era_range:  # type: ignore[attr-defined]
+        ok = ok & (p.ordinal >= FIRST)
+    if pd_ is not None:
+        flagged = ctx.equals(pd_.flag_item, "1")
+        part_ok = np.zeros(ctx.n, dtype=bool)
+        if "month" in allow:
+            part_ok |= (p.m == 0) & (p.d == 0)
+        if "day" in allow:
+            part_ok |= (p.m >= 1) & (p.m <= 12) & (p.d == 0)
+        ok = ok | (p.shaped & (p.y >= 1) & part_ok & flagged)
+    return (ctx.nonblank(name) & ~ok).tolist()
+
+
+@given(st.lists(st.tuples(_date_value(), st.sampled_from(["", "0", "1"])), min_size=1, max_size=30))
+def test_date_kernel_equals_the_former_one(rows: list[tuple[str, str]]) -> None:
+    """Every date item of 住民 (nonexistent: keep, 不詳 flags, era_range): same rows fire."""
+    from chukan_layout.spec.model import ItemType
+    from chukan_layout.spec.registry import load_layout
+    from chukan_layout.validation.checks_date import build_date
+
+    lay = load_layout("juki.jumin").spec
+    for item in [it for it in lay.items if it.type is ItemType.DATE]:
+        flag = item.partial_date.flag_item if item.partial_date is not None else "unused_flag"
+        batch = pa.RecordBatch.from_pydict({item.id: pa.array([v for v, _ in rows], pa.string()),
+                                            flag: pa.array([f for _, f in rows], pa.string())})  # fmt: skip
+        (check,) = build_date(item, CompileEnv(lay))
+        assert check.fn(BatchContext(batch)).tolist() == _former_date_kernel(BatchContext(batch), item), (
+            item.id
+        )

@@ -151,20 +151,23 @@ def build_date(item: Item, env: CompileEnv) -> list[Check]:
     keep = item.nonexistent == "keep"
 
     def fn(ctx: BatchContext) -> np.ndarray:
+        # judged on the shaped rows only (compact arrays), spread once: bad = non-blank and not ok
         p = parse_dates(ctx, name)
-        ok = p.full | p.nonexistent if keep else p.full
+        ym_ok, dim = p._month_days
+        y, m, d = p.cy, p.cm, p.cd
+        ok = ym_ok & (d >= 1) & (d <= (31 if keep else dim))  # keep: also days the calendar lacks
         if era_range:
-            ok = ok & (p.ordinal >= FIRST)
+            ok &= y * 10000 + m * 100 + d >= FIRST
         if pd_ is not None:
-            flagged = ctx.equals(pd_.flag_item, "1")
-            m_ok = (p.m >= 1) & (p.m <= 12)
-            part_ok = np.zeros(ctx.n, dtype=bool)
+            part_ok = np.zeros(y.size, dtype=bool)
             if "month" in allow:
-                part_ok |= (p.m == 0) & (p.d == 0)
+                part_ok |= (m == 0) & (d == 0)
             if "day" in allow:
-                part_ok |= m_ok & (p.d == 0)
-            ok = ok | (p.shaped & (p.y >= 1) & part_ok & flagged)
-        return ctx.nonblank(name) & ~ok
+                part_ok |= (m >= 1) & (m <= 12) & (d == 0)
+            ok |= (y >= 1) & part_ok & ctx.equals(pd_.flag_item, "1")[p.rows]
+        bad = ctx.nonblank(name).copy()
+        bad[p.rows[ok]] = False
+        return bad
 
     return [Check("item.date", name, fn, item.sensitivity, name)]
 

@@ -41,13 +41,14 @@ def string_array(values: Sequence[str]) -> pa.StringArray:
 
 
 def buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """(offsets int64 of length n+1 relative to ``data``, data uint8) of a string array, zero-copy."""
+    """(offsets of length n+1 into ``data``, data uint8) of a string array, zero-copy.
+
+    The offsets are Arrow's own int32 (a read-only view): an int64 copy per column per batch was
+    a sixth of validate's check time (≈ 130 columns × 9,000-row batches)."""
     n = len(arr)
     _validity, off_buf, data_buf = arr.buffers()
     assert off_buf is not None, "a string array has an offsets buffer"
-    offsets = np.frombuffer(cast(Any, off_buf), dtype=np.int32, count=n + 1, offset=arr.offset * 4).astype(
-        np.int64
-    )
+    offsets = np.frombuffer(cast(Any, off_buf), dtype=np.int32, count=n + 1, offset=arr.offset * 4)
     data = (
         np.frombuffer(cast(Any, data_buf), dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
     )
