@@ -7,6 +7,8 @@ temporary file is removed and the target keeps its previous content (or stays ab
 from __future__ import annotations
 
 import hashlib
+import io
+import mmap
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -28,6 +30,45 @@ class HashingWriter:
             self._sha.update(data)
         self.bytes_written += len(data)
         return self._raw.write(data)
+
+    def copy_from(self, path: str | Path) -> int:
+        """Append the bytes of the file at ``path`` (how many): hashed from a read-only mapping
+        and copied file to file by the kernel (``os.copy_file_range``), so they never pass
+        through this process's buffers — the parent of a run appends every part file this way.
+        Where the kernel cannot (another filesystem, no ``fileno``), read and written as usual."""
+        with open(path, "rb") as src:
+            size = os.fstat(src.fileno()).st_size
+            if size == 0:
+                return 0
+            try:
+                dst = self._raw.fileno()
+            except (AttributeError, OSError, io.UnsupportedOperation):
+                dst = -1
+            done = 0
+            if dst >= 0 and hasattr(os, "copy_file_range"):
+                with mmap.mmap(src.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                    if self._sha is not None:
+                        self._sha.update(mm)
+                self._raw.flush()
+                try:
+                    while done < size:
+                        n = os.copy_file_range(src.fileno(), dst, size - done, done)
+                        if n == 0:
+                            break
+                        done += n
+                except OSError:
+                    pass  # the rest below, through user space
+                self.bytes_written += done
+                hashed = True
+            else:
+                hashed = False
+            src.seek(done)
+            while block := src.read(1 << 20):
+                if self._sha is not None and not hashed:
+                    self._sha.update(block)
+                self.bytes_written += len(block)
+                self._raw.write(block)
+        return size
 
     @property
     def sha256(self) -> str:

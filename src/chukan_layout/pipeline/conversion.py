@@ -47,7 +47,7 @@ from ..readers.api import read
 from ..spec.model import Layout
 from ..write.rejects import redact_rejects
 from ._lookups import load_lookups
-from ._memory import use_lean_pool
+from ._memory import steady_heap, use_lean_pool
 from ._merge import RunMerger, convert_report
 from ._outputs import GAIJI_NAME, REJECTS_NAME, SUMMARY_NAME, sinks, write_outputs
 from ._rejects import RejectSink
@@ -116,6 +116,7 @@ def _check_rules(fs: FindingSet, ad: Adapter) -> None:
 def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path, opts: ConvertOptions, hooks: Hooks,
              findings: FindingSet | None, place: Callable[[Path], Path] = Path) -> ConvertResult:  # fmt: skip
     use_lean_pool()  # before the first batch: this process and the workers it forks
+    steady_heap()  # numpy's batch temporaries: heap pages reused, not faulted in again per array
     ad = adapter if isinstance(adapter, Adapter) else load_adapter(adapter, hooks.layouts)
     warn_unchecked_trailers(ad)
     ref = (str(ad.path) if ad.path is not None else None) if isinstance(adapter, Adapter) else str(adapter)
@@ -244,6 +245,7 @@ class _StateFactory:
 
     def __call__(self) -> WorkerState:
         use_lean_pool()  # a spawned or Dask worker: the pool that gives freed batches back
+        steady_heap()
         return WorkerState(self.cfg)
 
 

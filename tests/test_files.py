@@ -1,0 +1,68 @@
+"""files.HashingWriter.copy_from: a part file appended by the kernel, hashed from a mapping —
+the same bytes, count and SHA-256 as writing what was read, also where the kernel copy is
+unavailable."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from chukan_layout.files import HashingWriter
+
+
+@pytest.fixture
+def parts(tmp_path: Path) -> list[Path]:
+    out = []
+    for k, data in enumerate([b"", "髙橋,﨑\r\n".encode() * 5000, os.urandom(3 << 20), b"x"]):
+        p = tmp_path / f"p{k}.csv"
+        p.write_bytes(data)
+        out.append(p)
+    return out
+
+
+def test_copy_from_appends_and_hashes_like_write(parts: list[Path], tmp_path: Path) -> None:
+    want = b"head\r\n" + b"".join(p.read_bytes() + b"|" for p in parts)
+    with open(tmp_path / "out.csv", "wb") as f:
+        w = HashingWriter(f)
+        w.write(b"head\r\n")  # still in the buffer when the kernel copies: flushed first
+        for p in parts:
+            assert w.copy_from(p) == p.stat().st_size
+            w.write(b"|")  # a buffered write after a kernel copy lands after it
+    assert (tmp_path / "out.csv").read_bytes() == want
+    assert w.sha256 == hashlib.sha256(want).hexdigest() and w.bytes_written == len(want)
+
+
+def test_copy_from_without_a_file_descriptor(parts: list[Path]) -> None:
+    buf = io.BytesIO()
+    w = HashingWriter(buf)
+    w.write(b"h")
+    for p in parts:
+        w.copy_from(p)
+    want = b"h" + b"".join(p.read_bytes() for p in parts)
+    assert buf.getvalue() == want and w.sha256 == hashlib.sha256(want).hexdigest()
+
+
+def test_copy_from_falls_back_when_the_kernel_refuses(
+    parts: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+
+    def refuse(src: int, dst: int, count: int, offset_src: int | None = None, *a: object) -> int:
+        calls.append(count)
+        if len(calls) == 1:  # a first short copy, then the kernel gives up (EXDEV, EINVAL …)
+            return real(src, dst, min(count, 1000), offset_src)
+        raise OSError(18, "Invalid cross-device link")
+
+    real = os.copy_file_range
+    monkeypatch.setattr(os, "copy_file_range", refuse)
+    with open(tmp_path / "out.csv", "wb") as f:
+        w = HashingWriter(f)
+        w.copy_from(parts[2])
+        w.write(b"tail")
+    want = parts[2].read_bytes() + b"tail"
+    assert (tmp_path / "out.csv").read_bytes() == want and calls
+    assert w.sha256 == hashlib.sha256(want).hexdigest() and w.bytes_written == len(want)
