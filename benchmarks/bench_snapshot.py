@@ -9,15 +9,28 @@ process + its children):
 - ``copy``: ``shutil.copyfile`` of every file (Linux: ``copy_file_range``/``sendfile``, in the kernel);
 - ``cp``: ``cp`` of the same files (one process);
 - ``hash``: SHA-256 of every file (read + hash, one process; the snapshot's own floor);
-- ``snapshot``: ``snapshot create`` without Parquet (one pass per file: copy + SHA-256 + record
-  count through the guarded CSV reader; 2 files at a time);
-- ``snapshot --parquet``: the same pass also feeding typed zstd Parquet copies.
+- ``snapshot create``: without Parquet (one pass per file: copy + SHA-256 + record count behind
+  the CSV reader's byte guard; 2 files at a time);
+- ``create --parquet (from CSV)``: the same pass also parsing every file into typed zstd Parquet —
+  the from-scratch figure; its output is kept as the base of the next two cases;
+- ``create --parquet --base: reuse all``: a snapshot of the same files with that base: every file
+  is copied and hashed, none parsed (count and Parquet reused, hard-linked);
+- ``create --parquet --base: N changed``: the base holds other bytes for the ``--changed`` files
+  (default ``juki_jumin.csv,juki_setai.csv``, the 住基 files that change with every 異動: one value of
+  their last record differs; built untimed from the first base by hard links): those are parsed
+  again, the rest reused — a periodic snapshot of a live system.
 
-Each case runs **cold** (the input files' pages dropped first with ``posix_fadvise(DONTNEED)``,
-only those files, nothing machine-wide) and **warm** (the files just read). Outputs are deleted
-and ``sync`` is called between cases (not timed) so one case's dirty pages do not slow the next.
-Targets: ``snapshot --parquet`` ≤ 1.2× the copy. Ratios are printed; load (``/proc/loadavg``)
-before and after.
+Each case runs **cold** (the input files' pages, and the base's Parquet files', dropped first with
+``posix_fadvise(DONTNEED)``, only those files, nothing machine-wide) and **warm** (the input files
+just read). Outputs are deleted and ``sync`` is called between cases (not timed) so one case's dirty
+pages do not slow the next. Target: ``snapshot create --parquet`` ≤ 1.2× the copy — the from-CSV
+and the reuse figures are printed as separate cases. Ratios are printed; load
+(``/proc/loadavg``) before and after.
+
+Then, once (warm): ``snapshot verify --no-validate`` and ``snapshot verify`` (hashes, record
+counts, Parquet hashes, re-validation) of the from-CSV snapshot, and ``snapshot restore --profile
+vendor_a`` (verify + re-validation + export of the layouts vendor A has) with the 外字 table from
+``DATA/../vendor_a/*.tsv`` (``--gaiji-table``); ``--no-verify`` skips these.
 
 ``--breakdown``: where the CPU of one ``--parquet`` pass goes, stage by stage, in this process
 (one file at a time, warm cache; CPU seconds of all threads, ns per input byte), each stage
@@ -78,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--breakdown", action="store_true", help="CPU per stage of the pass instead")
     ap.add_argument(
         "--changed",
-        default="juki_setai.csv",
+        default="juki_jumin.csv,juki_setai.csv",
         help="files that differ from the base in the 'N changed' reuse case (comma-separated)",
     )
     ap.add_argument("--no-verify", action="store_true", help="skip the verify / restore timings")
