@@ -9,6 +9,8 @@ process + its children):
 - ``copy``: ``shutil.copyfile`` of every file (Linux: ``copy_file_range``/``sendfile``, in the kernel);
 - ``cp``: ``cp`` of the same files (one process);
 - ``hash``: SHA-256 of every file (read + hash, one process; the snapshot's own floor);
+- ``copy + SHA-256``: both in one read per file (the snapshot's tee), 2 processes: what an
+  unchanged file costs with ``--base``, the floor of the reuse cases;
 - ``snapshot create``: without Parquet (one pass per file: copy + SHA-256 + record count behind
   the CSV reader's byte guard; 2 files at a time);
 - ``create --parquet (from CSV)``: the same pass also parsing every file into typed zstd Parquet —
@@ -133,6 +135,14 @@ def main(argv: list[str] | None = None) -> int:
         (work / "copy").mkdir()
         subprocess.run(["cp", *map(str, files), str(work / "copy")], check=True)
 
+    def copy_hash() -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        (work / "copy").mkdir()
+        big_first = sorted(files, key=lambda p: -p.stat().st_size)
+        with ProcessPoolExecutor(a.workers) as ex:
+            list(ex.map(_tee, [(str(p), str(work / "copy" / p.name)) for p in big_first]))
+
     def hash_only() -> None:
         for p in files:
             h = hashlib.sha256()
@@ -158,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         "copy (shutil.copyfile)": copy,
         "cp": cp,
         "SHA-256 only (read + hash)": hash_only,
+        f"copy + SHA-256, {a.workers} processes": copy_hash,
         "snapshot create": create(),
         "create --parquet (from CSV)": create(True),
         "create --parquet --base: reuse all": create(True, base),
@@ -235,6 +246,13 @@ def main(argv: list[str] | None = None) -> int:
     if a.work is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def _tee(task: tuple[str, str]) -> tuple[int, str]:
+    """Copy + SHA-256 of one file in one read (what a reused file costs: the floor of ``--base``)."""
+    from chukan_layout.snapshots.tee import TeeReader
+
+    return TeeReader(task[0], task[1]).finish()
 
 
 def make_changed_base(base: Path, src: Path, changed: list[str], work: Path, workers: int) -> None:
