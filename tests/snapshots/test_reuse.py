@@ -155,3 +155,28 @@ def test_restore_exports_the_profiles_layouts_and_lists_the_others(
                                 gaiji_tables=[str(p) for p in town_a[0].glob("*.tsv")])  # fmt: skip
     assert res.not_restored == ["standard/seiho_jukyu.csv"] and exp.exit_code == 0
     assert (tmp_path / "import" / "JUMIN.DAT").read_bytes() == (town_a[0] / "JUMIN.DAT").read_bytes()
+
+
+def test_across_filesystems_the_base_parquet_is_copied(base: Path, town_a: tuple[Path, Path], tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    import errno
+    import os
+
+    def no_link(src: object, dst: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_link)
+    create_snapshot(town_a[1], tmp_path / "new", parquet=True, base=base, workers=1)
+    new = _entries(tmp_path / "new")
+    pq = tmp_path / "new" / new["juki_jumin.csv"]["parquet"]["path"]
+    assert (
+        new["juki_jumin.csv"]["reused"]
+        and pq.stat().st_ino != (base / pq.relative_to(tmp_path / "new")).stat().st_ino
+    )
+    assert verify_snapshot(tmp_path / "new", validate=False).problems == []
+
+
+def test_a_base_that_is_not_a_snapshot_is_a_usage_error(town_a: tuple[Path, Path], tmp_path: Path) -> None:
+    out = CliRunner().invoke(main, ["snapshot", "create", str(town_a[1]), "-o", str(tmp_path / "new"),
+                                    "--base", str(town_a[1])])  # fmt: skip
+    assert out.exit_code == 2 and "no snapshot.json" in out.output and not (tmp_path / "new").exists()
