@@ -39,7 +39,7 @@ class FileCopy:
     parquet_hash: tuple[int, str] | None = None  # (size, SHA-256) of the Parquet copy when already known
 
 
-def _count(src: Path, dest: Path | None, layout: Layout) -> FileCopy:
+def _count(src: Path, dest: Path | None, layout: Layout, hashed: tuple[int, str] | None = None) -> FileCopy:
     """Copy + hash + :class:`~.count.LineCounter` (no parse); the guarded reader only if it trips."""
     from ..readers.csv_guard import ByteGuard, GuardTripped
     from ..readers.standard_csv import column_ids, header_names
@@ -47,7 +47,7 @@ def _count(src: Path, dest: Path | None, layout: Layout) -> FileCopy:
 
     names = header_names(src)
     column_ids(layout, names, src.name)  # a header the layout does not know is an error, as when parsing
-    tee = TeeReader(src, dest)
+    tee = TeeReader(src, dest, hashing=hashed is None)
     counter = LineCounter()
     try:
         guard = ByteGuard(tee, len(names) > 1, 0x22, 0x2C)  # type: ignore[arg-type]
@@ -57,21 +57,27 @@ def _count(src: Path, dest: Path | None, layout: Layout) -> FileCopy:
         counter.tripped = True
     finally:
         size, sha = tee.finish()
+        size, sha = hashed or (size, sha)
     records = counter.records
     if records is None:
-        records = _parse(dest or src, None, layout, None).records
+        records = _parse(dest or src, None, layout, None, (size, sha)).records
     return FileCopy(size, sha, records)
 
 
-def _pass(src: Path, dest: Path | None, layout: Layout, parquet: Path | None) -> FileCopy:
-    return _parse(src, dest, layout, parquet) if parquet is not None else _count(src, dest, layout)
+def _pass(src: Path, dest: Path | None, layout: Layout, parquet: Path | None,
+          hashed: tuple[int, str] | None = None) -> FileCopy:  # fmt: skip
+    """The one pass; ``hashed``: (size, SHA-256) of ``src`` already known (it is not hashed again)."""
+    if parquet is not None:
+        return _parse(src, dest, layout, parquet, hashed)
+    return _count(src, dest, layout, hashed)
 
 
-def _parse(src: Path, dest: Path | None, layout: Layout, parquet: Path | None) -> FileCopy:
+def _parse(src: Path, dest: Path | None, layout: Layout, parquet: Path | None,
+           hashed: tuple[int, str] | None = None) -> FileCopy:  # fmt: skip
     from ..readers.standard_csv import StandardCsvReader
     from .parquet import ParquetSink
 
-    tee = TeeReader(src, dest)
+    tee = TeeReader(src, dest, hashing=hashed is None)
     sink = None
     try:
         reader = StandardCsvReader(tee, layout, source_id=src.name)  # type: ignore[arg-type]
@@ -84,6 +90,7 @@ def _parse(src: Path, dest: Path | None, layout: Layout, parquet: Path | None) -
         if sink is not None:
             sink.close()
         size, sha = tee.finish()
+        size, sha = hashed or (size, sha)
     except BaseException:
         if sink is not None:
             sink.abort()
@@ -117,7 +124,8 @@ def reuse_file(src: Path, dest: Path, layout: Layout, parquet: Path | None, reus
             return FileCopy(
                 size, sha, reuse.records, reuse.columns, True, (reuse.parquet_size, reuse.parquet_sha256)
             )
-    return _pass(dest, None, layout, parquet)  # changed (or its base Parquet did not verify): the full pass
+    # changed (or its base Parquet did not verify): the full pass over the copy just written (page-cached)
+    return _pass(dest, None, layout, parquet, (size, sha))
 
 
 Task = tuple[Path, Path | None, str, Path | None, Reuse | None]

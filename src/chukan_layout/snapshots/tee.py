@@ -23,11 +23,12 @@ _CHUNK = 1 << 20
 class TeeReader(io.RawIOBase):
     """Read ``src``; copy each new byte to ``dest`` (None: hash only) and hash it (see the module docstring)."""
 
-    def __init__(self, src: str | Path, dest: str | Path | None = None) -> None:
+    def __init__(self, src: str | Path, dest: str | Path | None = None, hashing: bool = True) -> None:
+        """``hashing=False``: the SHA-256 is known already (:meth:`finish` returns ``""`` for it)."""
         self.name = str(src)
         self._f: BinaryIO = open(src, "rb")  # noqa: SIM115 - closed by finish() / close()
         self._out: BinaryIO | None = open(dest, "wb") if dest is not None else None  # noqa: SIM115
-        self._sha = hashlib.sha256()
+        self._sha = hashlib.sha256() if hashing else None
         self._high = 0  # bytes copied and hashed so far (a prefix of the file)
 
     def readable(self) -> bool:
@@ -43,7 +44,8 @@ class TeeReader(io.RawIOBase):
         return self._f.tell()
 
     def _take(self, data: bytes | memoryview) -> None:
-        self._sha.update(data)  # releases the GIL for large blocks, like the write below
+        if self._sha is not None:
+            self._sha.update(data)  # releases the GIL for large blocks, like the write below
         if self._out is not None:
             self._out.write(data)
         self._high += len(data)
@@ -78,7 +80,7 @@ class TeeReader(io.RawIOBase):
         while block := self._f.read(_CHUNK):
             self._take(block)
         self.close()
-        return self._high, self._sha.hexdigest()
+        return self._high, "" if self._sha is None else self._sha.hexdigest()
 
     def close(self) -> None:
         if self._out is not None:
