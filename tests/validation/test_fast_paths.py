@@ -194,3 +194,22 @@ def test_date_kernel_equals_the_former_one(rows: list[tuple[str, str]]) -> None:
         assert check.fn(BatchContext(batch)).tolist() == _former_date_kernel(BatchContext(batch), item), (
             item.id
         )
+
+
+@given(st.lists(st.tuples(st.integers(0, 10**18 - 1), st.integers(0, 10**18 - 1), st.integers(0, 10**18 - 1)),
+                min_size=1, max_size=20), st.integers(1, 18))  # fmt: skip
+def test_key_limbs_with_one_width_equal_the_per_row_form(rows: list[tuple[int, int, int]], k: int) -> None:
+    """hashing._append: the scalar-divisor path (every part k digits) = the per-row divisors."""
+    import numpy as np
+
+    from chukan_layout.validation.hashing import _append
+
+    hi = np.array([r[0] for r in rows], np.uint64)
+    lo = np.array([r[1] for r in rows], np.uint64)
+    v = np.array([r[2] % 10**k for r in rows], np.uint64)
+    fast = _append(hi, lo, np.full(len(rows), k), v)
+    mixed = np.full(len(rows) + 1, k)
+    mixed[-1] = 1 if k > 1 else 2  # two widths: the general path
+    hi2, lo2 = np.append(hi, np.uint64(0)), np.append(lo, np.uint64(0))
+    slow = _append(hi2, lo2, mixed, np.append(v, np.uint64(0)))
+    assert fast[0].tolist() == slow[0][:-1].tolist() and fast[1].tolist() == slow[1][:-1].tolist()

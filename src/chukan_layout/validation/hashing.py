@@ -100,6 +100,10 @@ def joined(cols: Sequence[pa.Array]) -> pa.Array:
 
 def _append(hi: np.ndarray, lo: np.ndarray, k: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(hi, lo) * 10**k + v`` in base 10^18 limbs, for 0 < k ≤ 18 and v < 10**k (result < 10^36)."""
+    if k.size and k.min() == k.max():  # fixed-width parts (the usual key): scalar divisors, 3× faster
+        kk = int(k[0])
+        a, b = np.divmod(lo, _POW10[_LIMB - kk])
+        return hi * _POW10[kk] + a, b * _POW10[kk] + v
     keep = _POW10[_LIMB - k]  # lo = a * 10^(18-k) + b: a moves up into hi
     a, b = lo // keep, lo % keep
     return hi * _POW10[k] + a, b * _POW10[k] + v

@@ -39,6 +39,11 @@ Codes = dict[tuple[str, Any], tuple[np.ndarray, np.ndarray]]
 ADD_ROWS = 1 << 16  # codes fed to the stores per slice (bounded sort temporaries)
 
 
+def _complete(codes: np.ndarray, recs: np.ndarray, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The codes and record numbers of the complete keys (no copy when every key is complete)."""
+    return (codes, recs) if ok.all() else (codes[ok], recs[ok])
+
+
 def _registered(layout_id: str) -> Any:  # the registry caches loaded layouts itself
     from ..errors import UnknownLayoutError
     from ..spec.registry import load_layout
@@ -144,16 +149,16 @@ class ValidationRun:
         recs = ctx.records()
         out: Codes = {}
         codes, ok = key_codes(ctx, self.layouts[layout_id].record_key)
-        out[("key", layout_id)] = (codes[ok], recs[ok])
+        out[("key", layout_id)] = _complete(codes, recs, ok)
         for tkey in self.refs.targets:
             if tkey[0] == layout_id:
                 codes, ok = key_codes(ctx, tkey[1])
-                out[("target", tkey)] = (codes[ok], recs[ok])
+                out[("target", tkey)] = _complete(codes, recs, ok)
         for i, e in enumerate(self.refs.edges):
             if e.source != layout_id:
                 continue
             codes, ok = key_codes(ctx, e.relation.items)
-            out[("edge", i)] = (codes[ok], recs[ok])
+            out[("edge", i)] = _complete(codes, recs, ok)
             if not e.relation.optional and not ok.all():
                 out[("blank", i)] = (np.zeros(int((~ok).sum()), CODE), recs[~ok])
         return out
