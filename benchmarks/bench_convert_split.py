@@ -1,0 +1,92 @@
+"""Issue 15: where a vendor A ``convert`` spends its CPU — the parent and the workers apart — and how
+long the parent works alone before the first partition starts; optionally A/B against other code.
+
+    .venv/bin/python benchmarks/bench_convert_split.py --town data/town_1000000
+    .venv/bin/python benchmarks/bench_convert_split.py --town data/town_1000000 --base /tmp/old/src --rounds 2
+
+Each run is a fresh interpreter (``--base``: with that ``src`` folder first on ``PYTHONPATH``, e.g.
+``git archive REV | tar -x -C /tmp/old``), the same command line as ``bench_floor.py`` (住民 + 世帯,
+their 外字 table, ``-j`` workers). Sides alternate round by round, so both see the same load; on a
+shared machine compare CPU seconds, not wall. Printed per run: wall, parent CPU, workers' CPU
+(all children), CPU and wall when the partitions are handed out, the parent's cross-record
+``finish`` at the end, peak RSS of the parent and of the largest worker, the load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+_INNER = r"""
+import json, os, resource, sys, time
+T0 = time.perf_counter()
+import chukan_layout.pipeline.conversion as conv
+import chukan_layout.pipeline._merge as merge
+marks = {}
+ordered_map = conv.ordered_map
+def timed_map(*a, **k):
+    marks["dispatch_wall"] = time.perf_counter() - T0
+    marks["dispatch_cpu"] = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+    yield from ordered_map(*a, **k)
+    marks["last_result_wall"] = time.perf_counter() - T0
+conv.ordered_map = timed_map
+finish = merge.RunMerger.finish
+def timed_finish(self, *a, **k):
+    t = time.perf_counter()
+    try:
+        return finish(self, *a, **k)
+    finally:
+        marks["finish_wall"] = time.perf_counter() - t
+merge.RunMerger.finish = timed_finish
+from chukan_layout.cli import main
+load = os.getloadavg()[0]
+try:
+    main(sys.argv[1:], standalone_mode=False)
+except SystemExit:
+    pass
+s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": time.perf_counter() - T0, "parent_cpu": s.ru_utime + s.ru_stime,
+                  "workers_cpu": c.ru_utime + c.ru_stime, "parent_rss_mib": s.ru_maxrss // 1024,
+                  "worker_rss_mib": c.ru_maxrss // 1024, **marks, "load": [load, os.getloadavg()[0]]}))
+"""
+
+
+def one_run(src: str | None, argv: list[str]) -> dict[str, float]:
+    env = dict(os.environ)
+    if src:
+        env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+    p = subprocess.run([sys.executable, "-c", _INNER, *argv], env=env, capture_output=True, text=True)
+    if p.returncode:
+        raise RuntimeError(p.stderr[-2000:])
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument(
+        "--town", required=True, help="a generated town (vendor_a/JUMIN.DAT, SETAI.DAT, GAIJI_A.tsv)"
+    )
+    ap.add_argument("--base", help="a src folder of other code to compare with (A/B)")
+    ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("-j", "--workers", type=int, default=2)
+    ap.add_argument("--out", default="/tmp/bench_convert_split", help="scratch output folder (removed)")
+    args = ap.parse_args()
+    d = Path(args.town) / "vendor_a"
+    sides = [("this code", None)] + ([("base", args.base)] if args.base else [])
+    for r in range(args.rounds):
+        for name, src in sides:
+            out = Path(args.out) / f"{r}-{name.replace(' ', '_')}"
+            argv = ["convert", "-a", "vendor_a", str(d / "JUMIN.DAT"), str(d / "SETAI.DAT"), "--gaiji-table",
+                    str(d / "GAIJI_A.tsv"), "-o", str(out), "-j", str(args.workers), "--no-progress"]  # fmt: skip
+            res = one_run(src, argv)
+            subprocess.run(["rm", "-rf", str(out)], check=False)
+            print(f"{name:9s} " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}"
+                                           for k, v in res.items()), flush=True)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
