@@ -191,3 +191,12 @@ def test_a_base_that_is_not_a_snapshot_is_a_usage_error(town_a: tuple[Path, Path
     out = CliRunner().invoke(main, ["snapshot", "create", str(town_a[1]), "-o", str(tmp_path / "new"),
                                     "--base", str(town_a[1])])  # fmt: skip
     assert out.exit_code == 2 and "no snapshot.json" in out.output and not (tmp_path / "new").exists()
+
+
+def test_deleting_the_base_leaves_the_new_snapshot_whole(
+    base: Path, town_a: tuple[Path, Path], tmp_path: Path
+) -> None:
+    shutil.copytree(base, tmp_path / "base")
+    create_snapshot(town_a[1], tmp_path / "new", parquet=True, base=tmp_path / "base", workers=1)
+    shutil.rmtree(tmp_path / "base")  # rotated out
+    assert verify_snapshot(tmp_path / "new", validate=False).problems == []
