@@ -11,7 +11,7 @@ import pytest
 
 from chukan_layout import pipeline
 from chukan_layout.errors import OptionsError
-from chukan_layout.pipeline.executors import SMALL_INPUT_BYTES, Job, n_workers, ordered_map
+from chukan_layout.pipeline.executors import SMALL_INPUT_BYTES, Job, executor_session, n_workers, ordered_map
 from chukan_layout.pipeline.standard import validate_files
 from chukan_layout.synth.generate import GenerateResult, generate
 
@@ -22,6 +22,11 @@ def _state() -> dict[str, int]:
 
 def _square(state: dict[str, int], x: int) -> tuple[int, int, int]:
     return x * x, state["pid"], os.getpid()  # where the state was built, where the task ran
+
+
+def _probe(state: dict[str, int], x: int) -> tuple[int, int, int, tuple[str | None, str | None]]:
+    env = (os.environ.get("MALLOC_TRIM_THRESHOLD_"), os.environ.get("MALLOC_ARENA_MAX"))
+    return x * x, state["pid"], os.getpid(), env
 
 
 def test_ordered_map_keeps_task_order_on_every_executor() -> None:
@@ -39,9 +44,23 @@ def test_ordered_map_keeps_task_order_on_every_executor() -> None:
     assert n_workers(None, 3, input_bytes=SMALL_INPUT_BYTES) == min(3, os.cpu_count() or 1)
     with pytest.raises(OptionsError):
         list(ordered_map(Job(_square, make_state=_state), tasks, executor="ray"))
-    # Dask without a scheduler address: a LocalCluster of 2 worker processes, started and closed here
-    dsk = list(ordered_map(Job(_square, make_state=_state), tasks, workers=2, executor="dask"))
-    assert [r for r, *_ in dsk] == [t * t for t in tasks] and len({w for *_, w in dsk} - {me}) >= 1
+    # Dask without a scheduler address: a LocalCluster of 2 worker processes, started in the
+    # background by the session (the caller plans meanwhile) and closed with it
+    with executor_session("dask", 2) as session:
+        assert session is not None
+        job = Job(_probe, make_state=_state, key="probe")
+        session.warm(job)  # asked before the cluster is up: the connecting thread warms the workers
+        dsk = list(ordered_map(job, tasks, workers=2, executor="dask", session=session))
+    assert [r for r, *_ in dsk] == [t * t for t in tasks]
+    # the states were built in the workers, and each task ran where its state was built
+    assert {s for _, s, *_ in dsk} == {w for _, _, w, *_ in dsk} and me not in {w for _, _, w, *_ in dsk}
+    # the workers' environment: no 64 KiB glibc trim threshold (+15% CPU), one malloc arena
+    assert {e for *_, e in dsk} == {
+        (os.environ.get("MALLOC_TRIM_THRESHOLD_"), os.environ.get("MALLOC_ARENA_MAX", "1"))
+    }
+    assert {"cluster_up", "first_task", "last_task", "busy"} <= set(session.timings)
+    with executor_session("processes") as none:
+        assert none is None  # the process pool forks later, on its own
 
 
 @pytest.fixture(scope="module")

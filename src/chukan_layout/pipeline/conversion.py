@@ -34,7 +34,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyarrow as pa
 
@@ -53,11 +53,14 @@ from ._outputs import GAIJI_NAME, REJECTS_NAME, SUMMARY_NAME, sinks, write_outpu
 from ._rejects import RejectSink
 from ._result import ConvertResult, FileAccounting, OutputFile
 from ._worker import PartResult, RunConfig, WorkerState, batch_rows, run_partition
-from .executors import CAN_FORK, Job, n_workers, ordered_map
+from .executors import CAN_FORK, Job, executor_session, n_workers, ordered_map
 from .options import ConvertOptions, Hooks, Progress
 from .plan import Partition, plan
 from .publish import Publication, published
 from .structure import alias_duplicates, warn_unchecked_trailers
+
+if TYPE_CHECKING:
+    from ._dask import DaskSession
 
 
 class BatchStage(Protocol):
@@ -95,10 +98,13 @@ def convert(
     opts = ConvertOptions.of(options, **changes)
     hooks = Hooks(progress=progress, stages=tuple(stages), layouts=layouts)
     # the run writes into a staging folder, published in one step with its run.json (issue 14)
+    # with Dask, the cluster starts now, while this process loads the adapter and plans
+    early = opts.executor if not hooks.local else "processes"
     with opts.extra_layouts(), Publication(out_dir, opts.report_dir, command="convert", inputs=inputs,
-                                           may_produce=(REJECTS_NAME, GAIJI_NAME, SUMMARY_NAME)) as pub:  # fmt: skip
+                                           may_produce=(REJECTS_NAME, GAIJI_NAME, SUMMARY_NAME)) as pub, \
+            executor_session(early, opts.workers, opts.scheduler) as session:  # fmt: skip
         result = _convert(adapter, list(inputs), pub.out, opts.replace(report_dir=pub.report_dir), hooks,
-                          findings, pub.place)  # fmt: skip
+                          findings, pub.place, session)  # fmt: skip
         return published(pub, result)
 
 
@@ -114,7 +120,8 @@ def _check_rules(fs: FindingSet, ad: Adapter) -> None:
 
 
 def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path, opts: ConvertOptions, hooks: Hooks,
-             findings: FindingSet | None, place: Callable[[Path], Path] = Path) -> ConvertResult:  # fmt: skip
+             findings: FindingSet | None, place: Callable[[Path], Path] = Path,
+             session: DaskSession | None = None) -> ConvertResult:  # fmt: skip
     use_lean_pool()  # before the first batch: this process and the workers it forks
     steady_heap()  # numpy's batch temporaries: heap pages reused, not faulted in again per array
     ad = adapter if isinstance(adapter, Adapter) else load_adapter(adapter, hooks.layouts)
@@ -147,14 +154,6 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
                                                      opts.batch_size, opts.policy)  # fmt: skip
                 accounts.update({a.file: a for a in accs})
         cfg = RunConfig(run_opts, ref, str(parts_dir), {s: [str(p) for p in assigned[s]] for s in lookups})
-        files = [(src.id, p, src.definition) for src in ad.data_sources() for p in assigned[src.id]]
-        files, aliases = alias_duplicates(files, parts_dir, fs)  # one accounting row per input, by path
-        engine = AdaptEngine(ad, lookups)
-        notes: dict[str, str] = {}
-        partitions = plan(files, partition_bytes=opts.partition_bytes, split=opts.limit is None,
-                          header_of=lambda s, p: _header_values(ad, s, p, opts.encoding),
-                          columns_of=lambda s, p: _csv_columns(ad, s, p, opts.encoding),
-                          encoding=opts.encoding, notes=notes)  # fmt: skip
         local = hooks.local or (ref is None and (not CAN_FORK or opts.executor == "dask"))
         if local and opts.executor == "dask":
             raise OptionsError("executor 'dask' cannot run custom stages or an adapter object without a file: "
@@ -171,6 +170,16 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
             child=WorkerState.in_child,
             key=str(parts_dir),
         )
+        if session is not None:  # the Dask workers build their state while this process plans
+            session.warm(job)
+        files = [(src.id, p, src.definition) for src in ad.data_sources() for p in assigned[src.id]]
+        files, aliases = alias_duplicates(files, parts_dir, fs)  # one accounting row per input, by path
+        engine = AdaptEngine(ad, lookups)
+        notes: dict[str, str] = {}
+        partitions = plan(files, partition_bytes=opts.partition_bytes, split=opts.limit is None,
+                          header_of=lambda s, p: _header_values(ad, s, p, opts.encoding),
+                          columns_of=lambda s, p: _csv_columns(ad, s, p, opts.encoding),
+                          encoding=opts.encoding, notes=notes)  # fmt: skip
         merger = RunMerger(ad, fs, validate=opts.validate, spill_dir=str(parts_dir),
                            output_encoding=opts.output_encoding, raw_values=opts.raw_values,
                            sink=sinks(ad, out, opts.output_encoding, lookup_sink))  # fmt: skip
@@ -185,7 +194,7 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
         size = sum(p.size for p in partitions)  # a tiny run stays in this process (no pool to fork)
         n = 1 if local else opts.workers if dask else n_workers(opts.workers, len(partitions), size)
         results = ordered_map(job, partitions, workers=n, executor=opts.executor, scheduler=opts.scheduler,
-                              started=start_hashing)  # fmt: skip
+                              started=start_hashing, session=session)  # fmt: skip
         pooled = dask or (n or 1) > 1  # workers elsewhere report progress per partition, through the parent
         rest_read: set[str] = set()  # files a partition read on to the end (uneven lines): later ranges void
         for part, res in zip(partitions, results, strict=True):

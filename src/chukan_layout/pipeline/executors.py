@@ -26,7 +26,9 @@ pile up in the parent. ``started()`` is called once the workers exist (start thr
 forking, not before). With ``executor="dask"`` (the ``dask`` extra), tasks run on the
 ``dask.distributed`` cluster at ``scheduler``, or on a ``LocalCluster`` of ``workers``
 processes started for the run; inputs and part files must then live on a filesystem every
-worker can read and write (a shared filesystem: paths are sent, not bytes).
+worker can read and write (a shared filesystem: paths are sent, not bytes). A caller that
+knows it will use Dask before it has planned its tasks opens :func:`executor_session` first
+and passes it as ``session``: the cluster starts while the caller plans.
 """
 
 from __future__ import annotations
@@ -37,8 +39,12 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from ._dask import DaskSession
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -78,15 +84,33 @@ def n_workers(workers: int | None, n_tasks: int, input_bytes: int | None = None)
     return max(1, min(n, n_tasks))
 
 
+@contextmanager
+def executor_session(executor: str, workers: int | None = None, scheduler: str | None = None
+                     ) -> Iterator[DaskSession | None]:  # fmt: skip
+    """For ``executor="dask"``: a :class:`~._dask.DaskSession` connecting (and starting its
+    LocalCluster) in the background from now on, closed on exit; pass it to :func:`ordered_map`
+    and plan the tasks meanwhile. ``None`` for the process executor (its pool forks later)."""
+    if executor != "dask":
+        yield None
+        return
+    from ._dask import DaskSession
+
+    with DaskSession(workers, scheduler) as session:
+        yield session
+
+
 def ordered_map(
     job: Job[S, T, R], tasks: Sequence[T], *, workers: int | None = None, executor: str = "processes",
     scheduler: str | None = None, started: Callable[[], None] | None = None,
+    session: DaskSession | None = None,
 ) -> Iterator[R]:  # fmt: skip
     """``job.run(state, task)`` of every task, yielded in task order (see the module docstring)."""
     if executor == "dask":
         from ._dask import dask_map
 
-        yield from dask_map(job, tasks, workers=workers, scheduler=scheduler, started=started)
+        yield from dask_map(
+            job, tasks, workers=workers, scheduler=scheduler, started=started, session=session
+        )
         return
     if executor != "processes":
         from ..errors import OptionsError
