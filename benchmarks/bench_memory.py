@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import re
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,14 +52,35 @@ def convert_case(adapter: str, inputs: list[str], out_dir: str, workers: int = 1
     shutil.rmtree(out_dir, ignore_errors=True)
     opts = pipeline.ConvertOptions(workers=workers, executor=executor, gaiji_tables=tuple(gaiji_tables or ()),
                                    validate=True)  # fmt: skip
-    res = pipeline.convert(adapter, [Path(p) for p in inputs], out_dir, opts)
+    with dask_phases() as phases:
+        res = pipeline.convert(adapter, [Path(p) for p in inputs], out_dir, opts)
     return {
+        "phases": phases,
         "records_in": res.records_in,
         "records_out": res.records_out,
         "rejects": res.rejects,
         "bytes_in": sum(Path(p).stat().st_size for p in inputs),
         "sha256": {Path(p).name: sha for p, (_, sha) in sorted(res.hashes.items())},
     }
+
+
+@contextmanager
+def dask_phases() -> Iterator[dict[str, float]]:
+    """The phases of a Dask run (``DaskSession.timings``: seconds since the session started),
+    as the executor logs them when it closes; empty with the process executor."""
+    phases: dict[str, float] = {}
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            phases.update({k: round(v, 2) for k, v in getattr(record, "phases", {}).items()})
+
+    lg, h = logging.getLogger("chukan_layout.pipeline._dask"), Keep()
+    lg.setLevel(logging.INFO)
+    lg.addHandler(h)
+    try:
+        yield phases
+    finally:
+        lg.removeHandler(h)
 
 
 def validate_case(
@@ -66,14 +90,16 @@ def validate_case(
     from chukan_layout.pipeline.standard import validate_files
 
     shutil.rmtree(report_dir, ignore_errors=True)
-    res = validate_files([Path(p) for p in inputs], layouts_auto=True, workers=workers, executor=executor,
-                         report_dir=report_dir)  # fmt: skip
+    with dask_phases() as phases:
+        res = validate_files([Path(p) for p in inputs], layouts_auto=True, workers=workers, executor=executor,
+                             report_dir=report_dir)  # fmt: skip
     return {
         "records_in": res.report.totals.records_read,
         "records_out": res.report.totals.records_read,
         "rejects": 0,
         "bytes_in": sum(Path(p).stat().st_size for p in inputs),
         "sha256": {},
+        "phases": phases,
     }
 
 
@@ -158,6 +184,13 @@ def summary(rows: list[dict[str, Any]]) -> str:
         same = "outputs byte-identical across all" if hashes and len(set(hashes)) == 1 else (
             "outputs DIFFER" if hashes else "no outputs")  # fmt: skip
         out.append(f"- {n:,} {case}: {'; '.join(parts) or '-'}; {same} {len(hashes)} runs")
+        for r in rs:  # where a Dask run's wall time went (seconds since the cluster began to start)
+            p = r.get("phases") or {}
+            if p:
+                out.append(f"  - dask {r['workers']} workers: cluster up {p.get('cluster_up')}, planned "
+                           f"{p.get('planned')}, states built {p.get('states_built')}, first task "
+                           f"{p.get('first_task')}, last task ended {p.get('last_task')} of {r['seconds']} s "
+                           f"(workers busy {p.get('busy')} s, close {p.get('close')} s)")  # fmt: skip
     return "\n".join(out)
 
 
@@ -209,7 +242,8 @@ def main(argv: list[str] | None = None) -> int:
                    "seconds": round(r["seconds"], 1), "cpu": round(r["cpu_seconds"], 1),
                    "own": round(r["peak_rss_mib"]), "worker": round(r.get("peak_desc_rss_mib", 0)),
                    "tree": round(r["peak_tree_rss_mib"]),
-                   "load": f"{r['load_before']:.1f}→{r['load_after']:.1f}", "sha256": r["result"]["sha256"]}  # fmt: skip
+                   "load": f"{r['load_before']:.1f}→{r['load_after']:.1f}", "sha256": r["result"]["sha256"],
+                   "phases": r["result"].get("phases", {})}  # fmt: skip
             rows.append(row)
             print(json.dumps(row, ensure_ascii=False), flush=True)
     cap_end = parallel_capacity()

@@ -105,8 +105,10 @@ class DaskSession:
     the run, connected in a background thread from construction on (see the module docstring).
 
     :meth:`client` waits for it; :meth:`close` closes what the session started. ``timings``
-    holds the phases of the run in seconds since construction: ``cluster_up``, ``first_task``
-    (started on a worker), ``last_task`` (ended) and ``busy`` (task seconds summed over workers).
+    holds the phases of the run in seconds since construction: ``cluster_up`` (client
+    connected), ``planned`` (the caller began mapping its tasks), ``first_task`` (started on
+    a worker), ``last_task`` (ended), ``states_built`` (the last warm-up done), ``busy`` (task
+    seconds summed over workers) and ``close`` (seconds to close); logged at INFO on close.
     """
 
     def __init__(self, workers: int | None = None, scheduler: str | None = None) -> None:
@@ -121,6 +123,7 @@ class DaskSession:
         self._warm_futures: list[Any] = []  # held until closed: a dropped future's task is cancelled
         self._pending: list[Any] = []  # jobs to warm once connected
         self._lock = threading.Lock()
+        self._closer: threading.Thread | None = None
         self._thread = threading.Thread(target=self._connect, name="chukan-dask-connect", daemon=True)
         self._thread.start()
 
@@ -180,17 +183,39 @@ class DaskSession:
             self._warm_futures.append(client.submit(_warm, job.key, job.make_state, workers=[addr],
                                                     allow_other_workers=False, pure=False, priority=1))  # fmt: skip
 
+    def release(self) -> None:
+        """The caller needs the workers no more: close in a background thread (while the caller
+        finishes its run), joined by :meth:`close`."""
+        with self._lock:
+            if self._closer is None:
+                self._closer = threading.Thread(target=self._close_now, name="chukan-dask-close", daemon=True)
+                self._closer.start()
+
     def close(self) -> None:
-        """Close the client, and the LocalCluster if this session started one."""
+        """Close the client, and the LocalCluster if this session started one (waits)."""
+        self.release()
+        assert self._closer is not None
+        self._closer.join()
+
+    def _close_now(self) -> None:
         self._thread.join()
-        self._warm_futures.clear()
-        if self._client is not None:
-            self._client.close()
-        if self._cluster is not None:
-            self._cluster.close()
+        t = time.time()
+        try:
+            ready = [f.result() for f in self._warm_futures if f.status == "finished"]
+            if ready:
+                self.timings["states_built"] = max(ready) - self.t0
+            self._warm_futures.clear()
+            if self._client is not None:
+                self._client.close()
+            if self._cluster is not None:
+                self._cluster.close()
+        except Exception as e:  # the run's results are in: a cluster that closes badly does not undo them
+            log.warning("closing the Dask cluster: %s", e)
         if self.timings:
+            self.timings["close"] = time.time() - t
             log.info("dask phases (s since start): %s",
-                     ", ".join(f"{k} {v:.2f}" for k, v in self.timings.items()))  # fmt: skip
+                     ", ".join(f"{k} {v:.2f}" for k, v in self.timings.items()),
+                     extra={"phases": dict(self.timings)})  # fmt: skip
 
     def __enter__(self) -> DaskSession:
         return self
@@ -209,6 +234,7 @@ def dask_map(job: Any, tasks: Sequence[Any], *, workers: int | None, scheduler: 
         raise OptionsError("executor 'dask' needs a job whose state can be rebuilt in another process")
     own = session is None
     s = DaskSession(workers, scheduler) if session is None else session
+    s.timings.setdefault("planned", time.time() - s.t0)  # the caller's tasks are ready
     try:
         client = s.client()
         s.warm(job)
@@ -230,10 +256,12 @@ def dask_map(job: Any, tasks: Sequence[Any], *, workers: int | None, scheduler: 
             nxt = next(todo, None)
             if nxt is not None:
                 window.append(submit(nxt))
+            elif not window:  # the last result: the phases are known, and our own cluster can go
+                s.timings.update(first_task=first - s.t0, last_task=last - s.t0, busy=busy)
+                if own:
+                    s.release()
             yield res
             del res
-        if last:
-            s.timings.update(first_task=first - s.t0, last_task=last - s.t0, busy=busy)
     finally:
         if own:
             s.close()

@@ -212,6 +212,8 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
             merger.add(part, res, acc)
             if pooled and hooks.progress is not None:
                 hooks.progress(part.size)
+        if session is not None:  # the Dask workers are done: they close while this process finishes
+            session.release()
         start_hashing()
         for acc in accounts.values():
             acc.check()
