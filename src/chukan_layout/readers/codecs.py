@@ -474,11 +474,22 @@ class PythonCodec(TextCodec):
             text = str(buf.data, self.py_name, "surrogateescape")
             strict = False
         raw = text.encode("utf-8", "surrogatepass")
+        # NUL: a 0x00 byte is always a NUL character in the ASCII-compatible codecs (never a trail byte)
+        if strict and self.ascii_compatible and not (buf == 0).any():
+            # no bad cell: Arrow splits the text at the separators (every 0x0A is one, counted
+            # above) — one pass that yields the values and their offsets, the last 0x0A left out
+            whole = pa.StringArray.from_buffers(
+                1, pa.py_buffer(np.array([0, len(raw) - 1], np.int32)), pa.py_buffer(raw)
+            )
+            values = pc.split_pattern(whole, "\n").flatten()
+            if len(values) != total:  # pragma: no cover - a decoded newline the count missed
+                return [self._decode_one(c, trim) for c in columns]
+            clean, offsets_all = trimmed_buffers(values) if trim else utf8_column(values)
+            return self._split_columns(clean, offsets_all, np.zeros(0, np.int64), n, len(columns))
         utf8 = np.frombuffer(raw, np.uint8)
         seps = np.flatnonzero(utf8 == 0x0A)
         if len(seps) != total:  # a decoded newline inside a cell (UTF-16): decode cell by cell
             return [self._decode_one(c, trim) for c in columns]
-        # NUL: a 0x00 byte is always a NUL character in the ASCII-compatible codecs (never a trail byte)
         clean_bytes = strict and not ((buf == 0).any() if self.ascii_compatible else (utf8 == 0).any())
         bad_cells = np.zeros(0, np.int64) if clean_bytes else bad_utf8_cells(utf8, seps)
         # every newline is a separator (counted above): bytes.replace drops them far faster than a mask
@@ -488,8 +499,13 @@ class PythonCodec(TextCodec):
         offsets_all[1:] = seps - np.arange(total)
         if trim:  # one trim over the values of every column, split again below
             clean, offsets_all = trimmed_buffers(strings_from_offsets(clean, offsets_all))
+        return self._split_columns(clean, offsets_all, bad_cells, n, len(columns))
+
+    def _split_columns(self, clean: np.ndarray, offsets_all: np.ndarray, bad_cells: np.ndarray, n: int,
+                       k: int) -> list[Decoded]:  # fmt: skip
+        """The ``k`` columns of ``n`` values each laid out one after the other in ``clean``."""
         out: list[Decoded] = []
-        for f in range(len(columns)):
+        for f in range(k):
             bad = np.zeros(n, bool)
             if bad_cells.size:
                 sel = bad_cells[(bad_cells >= f * n) & (bad_cells < (f + 1) * n)]
