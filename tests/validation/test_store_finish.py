@@ -164,3 +164,16 @@ def test_one_repeated_code_stays_one_bucket_and_is_still_found() -> None:
     fs = FindingSet(max_samples=None)
     assert idx.finish(fs) == 49
     assert {r for _, r, _, _ in fs.records_of("key.duplicate")} == set(range(2, 51))
+
+
+def test_batches_of_one_run_of_records_share_one_segment() -> None:
+    """A file read in order is one segment whatever its number of batches; a gap starts a new one."""
+    store = CodeStore(partitions=4)
+    for lo in range(0, 1000, 10):
+        store.append(random_codes(10, lo), np.arange(lo + 1, lo + 11), "f")
+    assert len(store.segments) == 1
+    store.append(random_codes(5, 7), np.arange(1003, 1008), "f")  # records 1001-1002 not in this store
+    store.append(random_codes(5, 8), np.arange(1, 6), "g")
+    assert len(store.segments) == 3
+    files, recs = store.locate(np.array([0, 999, 1000, 1004, 1005]))
+    assert files.tolist() == [0, 0, 0, 0, 1] and recs.tolist() == [1, 1000, 1003, 1007, 1]

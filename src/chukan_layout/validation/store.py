@@ -16,9 +16,10 @@ budget during the run and one such bucket (plus a chunk) at finish, whatever the
 records. The one exception: many records sharing *one* code (a key repeated throughout a
 file) stay in one bucket, since no bit of the code separates them.
 
-Positions map back to (file, record) through per-batch segments: the runs of consecutive
-record numbers of a batch (one run normally; a few when read rejects left gaps), all the
-numbers only when they are scattered. A run's memory does not grow with its length.
+Positions map back to (file, record) through segments: the runs of consecutive record
+numbers of a batch (one run normally; a few when read rejects left gaps), all the numbers
+only when they are scattered. A batch that continues the previous one's run extends its
+segment, so a file read in order is one segment, however many batches it has.
 
 The stores of one run share one memory budget (:func:`share_budget`): 17 stores of 8 MiB each
 made the parent grow by ~300 MiB at 1M residents before anything spilled.
@@ -133,7 +134,16 @@ class CodeStore:
             return
         recs = np.asarray(records, dtype=np.int64)
         self._starts = None
-        self.segments.append(_segment(self.size, n, self.file_index(file), recs))
+        seg = _segment(self.size, n, self.file_index(file), recs)
+        last = self.segments[-1] if self.segments else None
+        if (last is not None and seg.runs is None and seg.records is None and last.runs is None
+                and last.records is None and last.file == seg.file
+                and last.first_record + last.size == seg.first_record):  # fmt: skip
+            # the next batch of the same run of records: one segment grows (nothing per batch)
+            seg = Segment(last.start, last.size + n, last.file, last.first_record)
+            self.segments[-1] = seg
+        else:
+            self.segments.append(seg)
         pairs = np.empty(n, dtype=PAIR)
         pairs["hi"] = codes["hi"]
         pairs["lo"] = codes["lo"]
