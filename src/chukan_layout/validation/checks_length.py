@@ -73,6 +73,10 @@ def build_length(item: Item, env: CompileEnv) -> list[Check]:
             return sjis_byte_lengths(ctx, name)
 
     def fn(ctx: BatchContext) -> np.ndarray:
+        # characters and cp932 bytes never outnumber the UTF-8 bytes: when no value has more UTF-8
+        # bytes than the maximum, none is too long, without counting (utf8_length is a pass per column)
+        if lo <= 1 and ctx.max_bytes(name) <= hi:
+            return np.zeros(ctx.n, dtype=bool)
         n = measure(ctx)
         if lo <= 1 and (n.size == 0 or int(n.max()) <= hi):  # a non-blank value has length ≥ 1
             return np.zeros(ctx.n, dtype=bool)

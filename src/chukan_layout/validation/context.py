@@ -84,6 +84,15 @@ class BatchContext:
             self._memo[key] = got
         return got  # type: ignore[return-value]
 
+    def max_bytes(self, name: str) -> int:
+        """The longest value's UTF-8 byte length (0 for an empty batch)."""
+        key = ("max_bytes", name)
+        got = self._memo.get(key)
+        if got is None:
+            offsets, _ = self.buffers(name)
+            got = self._memo[key] = int(np.diff(offsets).max()) if self.n else 0
+        return got  # type: ignore[return-value]
+
     def is_ascii(self, name: str) -> bool:
         """True when every character of the column is ASCII (then bytes are characters)."""
         return self.byte_range(name)[1] < 0x80
