@@ -6,7 +6,8 @@ long the parent works alone before the first partition starts; optionally A/B ag
 
 Each run is a fresh interpreter (``--base``: with that ``src`` folder first on ``PYTHONPATH``, e.g.
 ``git archive REV | tar -x -C /tmp/old``), the same command line as ``bench_floor.py`` (住民 + 世帯,
-their 外字 table, ``-j`` workers). Sides alternate round by round, so both see the same load; on a
+their 外字 table, ``-j`` workers), after one untimed ``--limit 10`` run per side (compiled-adapter
+cache and .pyc files written, as by any earlier run). Sides alternate round by round, so both see the same load; on a
 shared machine compare CPU seconds, not wall. Printed per run: wall, parent CPU, workers' CPU
 (all children), CPU and wall when the partitions are handed out, the parent's cross-record
 ``finish`` at the end, peak RSS of the parent and of the largest worker, the load average.
@@ -57,6 +58,7 @@ print(json.dumps({"wall": time.perf_counter() - T0, "parent_cpu": s.ru_utime + s
 
 def one_run(src: str | None, argv: list[str]) -> dict[str, float]:
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed code runs: with bytecode (see bench_floor)
     if src:
         env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
     p = subprocess.run([sys.executable, "-c", _INNER, *argv], env=env, capture_output=True, text=True)
@@ -77,6 +79,11 @@ def main() -> None:
     args = ap.parse_args()
     d = Path(args.town) / "vendor_a"
     sides = [("this code", None)] + ([("base", args.base)] if args.base else [])
+    for _name, src in sides:  # untimed: fills each side's compiled-adapter cache and writes its .pyc
+        warm = Path(args.out) / "warm"
+        one_run(src, ["convert", "-a", "vendor_a", str(d / "JUMIN.DAT"), "-o", str(warm), "--limit", "10",
+                      "--no-progress"])  # fmt: skip
+        subprocess.run(["rm", "-rf", str(warm)], check=False)
     for r in range(args.rounds):
         for name, src in sides:
             out = Path(args.out) / f"{r}-{name.replace(' ', '_')}"
