@@ -27,6 +27,7 @@ two bytes (an empty line across a block edge).
 from __future__ import annotations
 
 import io
+import threading
 from typing import Any
 
 import numpy as np
@@ -110,7 +111,13 @@ class ByteGuard(io.RawIOBase):
     """Byte stream for ``open_csv`` that raises :class:`GuardTripped` (see the module docstring).
 
     ``check_empty_lines``: False for a one-column file (an empty line is an empty value there).
-    ``active``: False for UTF-16 sources (byte scanning is not valid there)."""
+    ``active``: False for UTF-16 sources (byte scanning is not valid there).
+
+    ``open_csv`` reads on Arrow's readahead thread. When the fast path stops early (a trip, a
+    parse error, a bad byte found while decoding a column on the caller's thread), that thread
+    may still be reading ahead; the caller detaches the guard (:meth:`detach`) before it seeks
+    the stream back for the careful path, so no late read moves the stream under it (such a read
+    once skipped 1 MiB of the careful path's input)."""
 
     def __init__(
         self, f: ByteStream, check_empty_lines: bool, quote: int, delim: int, active: bool = True
@@ -122,11 +129,24 @@ class ByteGuard(io.RawIOBase):
         self._parity = 0  # quotes seen so far, mod 2 (1 = inside a quoted field)
         self._closing_at_end = False
         self._scratch = np.empty(0, bool)
+        self._lock = threading.Lock()
+        self._detached = False
 
     def readable(self) -> bool:
         return True
 
+    def detach(self) -> None:
+        """Wait for a read in flight, then read nothing more from the stream (EOF to Arrow)."""
+        with self._lock:
+            self._detached = True
+
     def read(self, size: int = -1) -> bytes:
+        with self._lock:
+            if self._detached:
+                return b""
+            return self._read(size)
+
+    def _read(self, size: int) -> bytes:
         data = self._f.read(size)
         if not self._active:
             return data

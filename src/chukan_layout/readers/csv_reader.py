@@ -199,12 +199,29 @@ def _fast(
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
     )
-    stream = pacsv.open_csv(
-        ByteGuard(f, len(names) > 1, ord(d.quote), ord(d.delimiter), guard and not enc.startswith("utf-16")),
-        read_options=ropts,
-        parse_options=popts,
-        convert_options=copts,
+    byte_guard = ByteGuard(
+        f, len(names) > 1, ord(d.quote), ord(d.delimiter), guard and not enc.startswith("utf-16")
     )
+    try:
+        stream = pacsv.open_csv(byte_guard, read_options=ropts, parse_options=popts, convert_options=copts)
+        yield from _fast_batches(stream, self_decoded, enc, names, header, reader, batch_size, limit, counter,
+                                 batch_bytes)  # fmt: skip
+    finally:  # Arrow's readahead thread may still be reading: nothing more reaches ``f`` after this
+        byte_guard.detach()
+
+
+def _fast_batches(
+    stream: Iterator[pa.RecordBatch],
+    self_decoded: bool,
+    enc: str,
+    names: list[str],
+    header: int,
+    reader: Reader,
+    batch_size: int,
+    limit: int | None,
+    counter: list[int],
+    batch_bytes: int,
+) -> Iterator[pa.RecordBatch]:
     for batch in _coalesced(stream, batch_size, batch_bytes):
         if self_decoded:
             batch = pa.RecordBatch.from_arrays(decode_columns(batch, enc), names=names)
