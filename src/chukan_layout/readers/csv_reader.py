@@ -204,37 +204,21 @@ def _fast(
     )
     try:
         stream = pacsv.open_csv(byte_guard, read_options=ropts, parse_options=popts, convert_options=copts)
-        yield from _fast_batches(stream, self_decoded, enc, names, header, reader, batch_size, limit, counter,
-                                 batch_bytes)  # fmt: skip
+        for batch in _coalesced(stream, batch_size, batch_bytes):
+            if self_decoded:
+                batch = pa.RecordBatch.from_arrays(decode_columns(batch, enc), names=names)
+            for lo in range(0, batch.num_rows, batch_size):
+                part = batch.slice(lo, batch_size)
+                if limit is not None:
+                    part = part.slice(0, max(0, limit - header - counter[0]))
+                    if part.num_rows == 0:
+                        return
+                first = header + counter[0] + 1
+                counter[0] += part.num_rows
+                reader.stats.records_seen += part.num_rows
+                yield _batch(part, names, first, reader.source_id)
     finally:  # Arrow's readahead thread may still be reading: nothing more reaches ``f`` after this
         byte_guard.detach()
-
-
-def _fast_batches(
-    stream: Iterator[pa.RecordBatch],
-    self_decoded: bool,
-    enc: str,
-    names: list[str],
-    header: int,
-    reader: Reader,
-    batch_size: int,
-    limit: int | None,
-    counter: list[int],
-    batch_bytes: int,
-) -> Iterator[pa.RecordBatch]:
-    for batch in _coalesced(stream, batch_size, batch_bytes):
-        if self_decoded:
-            batch = pa.RecordBatch.from_arrays(decode_columns(batch, enc), names=names)
-        for lo in range(0, batch.num_rows, batch_size):
-            part = batch.slice(lo, batch_size)
-            if limit is not None:
-                part = part.slice(0, max(0, limit - header - counter[0]))
-                if part.num_rows == 0:
-                    return
-            first = header + counter[0] + 1
-            counter[0] += part.num_rows
-            reader.stats.records_seen += part.num_rows
-            yield _batch(part, names, first, reader.source_id)
 
 
 def _coalesced(
