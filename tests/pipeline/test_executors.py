@@ -58,7 +58,10 @@ def test_ordered_map_keeps_task_order_on_every_executor() -> None:
     assert {e for *_, e in dsk} == {
         (os.environ.get("MALLOC_TRIM_THRESHOLD_"), os.environ.get("MALLOC_ARENA_MAX", "1"))
     }
-    assert {"cluster_up", "first_task", "last_task", "busy"} <= set(session.timings)
+    # the phases of the run, the warm-ups' and the close (in the background, joined on exit) included
+    assert {"cluster_up", "planned", "first_task", "last_task", "busy", "states_built", "close"} <= set(
+        session.timings
+    )
     with executor_session("processes") as none:
         assert none is None  # the process pool forks later, on its own
 
