@@ -115,14 +115,14 @@ def town_cases(town: Path, vendors: list[str], workers: list[int], executors: li
                 cases.append({"label": (vendor, ex, w), "target": "bench_memory:convert_case",
                               "kwargs": {"adapter": vendor, "inputs": [str(jumin), str(setai)], "workers": w,
                                          "executor": ex, "gaiji_tables": [str(table)],
-                                         "out_dir": str(scratch / f"mem_{vendor}_{ex}_{w}")}})  # fmt: skip
+                                         "out_dir": str(scratch / f"mem{os.getpid()}_{vendor}_{ex}_{w}")}})  # fmt: skip
     if validate:
         std = town / "golden" / "juki_jumin.csv"
         for ex in executors:
             for w in workers:
                 cases.append({"label": ("validate 住民", ex, w), "target": "bench_memory:validate_case",
                               "kwargs": {"inputs": [str(std)], "workers": w, "executor": ex,
-                                         "report_dir": str(scratch / f"mem_validate_{ex}_{w}")}})  # fmt: skip
+                                         "report_dir": str(scratch / f"mem{os.getpid()}_validate_{ex}_{w}")}})  # fmt: skip
     return cases
 
 
