@@ -143,10 +143,20 @@ class DaskSession:
             with self._lock:
                 self._client = client
                 pending, self._pending = self._pending, []
-            for job in pending:
-                self._submit_warm(job)
         except BaseException as e:  # re-raised in the caller's thread by client()
             self._error = e
+            return
+        for job in pending:
+            self._submit_warm(job)
+
+    def _submit_warm(self, job: Any) -> None:
+        try:
+            client = self._client
+            for addr in client.scheduler_info(n_workers=-1).get("workers", {}):
+                self._warm_futures.append(client.submit(_warm, job.key, job.make_state, workers=[addr],
+                                                        allow_other_workers=False, pure=False, priority=1))  # fmt: skip
+        except Exception as e:  # only a head start: the first task builds the state (and fails) itself
+            log.debug("warming the Dask workers: %s", e)
 
     def client(self) -> Any:
         """The connected client (waits for the background start; its error is raised here)."""
@@ -176,12 +186,6 @@ class DaskSession:
                 self._pending.append(job)
                 return
         self._submit_warm(job)
-
-    def _submit_warm(self, job: Any) -> None:
-        client = self._client
-        for addr in client.scheduler_info(n_workers=-1).get("workers", {}):
-            self._warm_futures.append(client.submit(_warm, job.key, job.make_state, workers=[addr],
-                                                    allow_other_workers=False, pure=False, priority=1))  # fmt: skip
 
     def release(self) -> None:
         """The caller needs the workers no more: close in a background thread (while the caller
