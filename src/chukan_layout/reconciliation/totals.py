@@ -164,6 +164,7 @@ class TotalsAccumulator:
         for tid, per in self.stores.items():
             for g, st in per.items():
                 k = 0
+                st.refine()  # no bucket over the store's bound however many codes (validation.store)
                 for _p, pairs in st.iter_partitions():
                     if pairs.size:
                         order = np.lexsort((pairs["lo"], pairs["hi"]))
