@@ -23,17 +23,9 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from .buffers import string_buffers
+
 SELF_DECODED = frozenset({"cp932", "euc_jp"})
-
-
-def _buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """(bytes of the values, offsets from 0) of a ``binary`` array without nulls (zero-copy)."""
-    n = len(arr)
-    bufs = arr.buffers()
-    off = np.frombuffer(bufs[1], np.int32, n + 1, arr.offset * 4)
-    lo, hi = int(off[0]), int(off[-1])
-    data = np.frombuffer(bufs[2], np.uint8)[lo:hi] if bufs[2] is not None else np.zeros(0, np.uint8)
-    return data, off - lo if lo else off
 
 
 def decode_column(arr: pa.Array, encoding: str) -> pa.Array:
@@ -45,7 +37,9 @@ def decode_column(arr: pa.Array, encoding: str) -> pa.Array:
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     n = len(arr)
-    data, off = _buffers(arr)
+    off, data = string_buffers(arr)
+    lo, hi = int(off[0]), int(off[-1])
+    data, off = data[lo:hi], off - lo if lo else off
     if data.size == 0 or int(data.max()) < 0x80:
         return arr.view(pa.string())  # ASCII bytes are their own UTF-8
     if arr.null_count:

@@ -22,6 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..readers.buffers import string_buffers
 from ..spec.model import ItemType, Layout
 
 ZERO, MINUS = 0x30, 0x2D
@@ -53,7 +54,7 @@ def blank_as_null(col: pa.Array) -> pa.Array | None:
     """The string column with its blank values as nulls, sharing its buffers (validity from the
     offsets); None when every value is blank."""
     n = len(col)
-    off = np.frombuffer(col.buffers()[1], np.int32, n + 1, col.offset * 4)
+    off, _ = string_buffers(col)
     if off[0] == off[-1]:
         return None
     valid = np.packbits(off[1:] != off[:-1], bitorder="little")
@@ -66,8 +67,7 @@ def canonical_ints(src: pa.Array) -> bool:
     """No value of ``src`` (strings, blank = null, every value already cast to int64) has a
     leading zero or is ``-0…``: each is the text int64 formats back to."""
     n = len(src)
-    off = np.frombuffer(src.buffers()[1], np.int32, n + 1, src.offset * 4)
-    data = np.frombuffer(src.buffers()[2], np.uint8)
+    off, data = string_buffers(src)
     lens = off[1:] - off[:-1]
     if src.null_count and src.buffers()[0] is not None:  # a null's bytes are not a value
         lens = lens * np.unpackbits(np.frombuffer(src.buffers()[0], np.uint8), count=src.offset + n,
