@@ -157,3 +157,21 @@ def test_trim_column_fast_paths() -> None:
     assert trim_column(pa.array(cases)).to_pylist() == [c.strip(" \u3000") for c in cases]
     assert trim_column(pa.array(["1", "22"])).to_pylist() == ["1", "22"]
     assert trim_column(pa.array(["a  ", " b"])).to_pylist() == ["a", "b"]
+
+
+def test_two_lookup_files_of_one_name_are_two_accounting_rows(tmp_path: Path) -> None:
+    main, machi = _files(tmp_path)
+    other = tmp_path / "office2" / "MACHI.CSV"
+    other.parent.mkdir()
+    other.write_bytes("CODE,NAME\r\n0009,千代田区神田\r\n".encode("cp932"))
+    res = pipeline.convert(FIX / "multi.yaml", [main, machi, other], tmp_path / "out", layouts=provide,
+                           validate=False)  # fmt: skip
+    rows = {a.file: a for a in res.files if a.role == "lookup"}
+    assert set(rows) == {"MACHI.CSV", "MACHI.CSV (2)"}  # not folded into one row
+    assert (rows["MACHI.CSV"].records_out, rows["MACHI.CSV"].path) == (2, str(machi))
+    assert (rows["MACHI.CSV (2)"].records_out, rows["MACHI.CSV (2)"].path) == (1, str(other))
+    assert all(a.balanced for a in res.files)
+    person = list(csv.reader(io.StringIO((tmp_path / "out" / "t_person.csv").read_text("utf-8"))))
+    assert person[3][8] == "千代田区神田"  # the second file's rows are looked up too
+    dup = [k for k in res.findings.samples if k[0] == "file.duplicate_input"]
+    assert [k[1] for k in dup] == ["MACHI.CSV (2)"]

@@ -56,13 +56,14 @@ def close_account(reader: Reader, acc: FileAccounting) -> None:
 
 def load_lookups(
     src: SourceSpec, paths: list[Path], rejects: Any, fs: FindingSet, encoding: str | None,
-    batch_size: int, policy: str,
+    batch_size: int, policy: str, aliases: dict[str, str] | None = None,
 ) -> tuple[LookupTable, list[FileAccounting]]:  # fmt: skip
-    """A lookup source's table and the accounting of its files (the parent's half)."""
+    """A lookup source's table and the accounting of its files (the parent's half); ``aliases``
+    maps a file read under a name of its own (``NAME (2)``) to the path it stands for."""
     batches: list[pa.RecordBatch] = []
     accs = []
     for path in paths:
-        acc = FileAccounting(Path(path).name, str(path), src.id, "lookup")
+        acc = FileAccounting(Path(path).name, (aliases or {}).get(str(path), str(path)), src.id, "lookup")
         reader = open_reader(path, src, rejects, fs, acc, encoding, batch_size, policy, None)
         for b in reader:
             rt = (b.schema.metadata or {}).get(b"record_type")

@@ -148,12 +148,21 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
         lookup_sink = RejectSink()
         lookups: dict[str, LookupTable] = {}
         accounts: dict[str, FileAccounting] = {}
-        for src in ad.sources.values():
-            if src.role == "lookup":
-                lookups[src.id], accs = load_lookups(src, assigned[src.id], lookup_sink, fs, opts.encoding,
-                                                     opts.batch_size, opts.policy)  # fmt: skip
-                accounts.update({a.file: a for a in accs})
-        cfg = RunConfig(run_opts, ref, str(parts_dir), {s: [str(p) for p in assigned[s]] for s in lookups})
+        # every input, lookup sources first, gets a name of its own: accounting goes by name
+        lookup_files = [(s.id, p, s.definition) for s in ad.sources.values() if s.role == "lookup"
+                        for p in assigned[s.id]]  # fmt: skip
+        data_files = [(s.id, p, s.definition) for s in ad.data_sources() for p in assigned[s.id]]
+        named, aliases = alias_duplicates(lookup_files + data_files, parts_dir, fs)  # one row per input
+        lookup_paths: dict[str, list[Path]] = {s.id: [] for s in ad.sources.values() if s.role == "lookup"}
+        for sid, p, _ in named[: len(lookup_files)]:
+            lookup_paths[sid].append(p)
+        for sid, paths in lookup_paths.items():
+            lookups[sid], accs = load_lookups(ad.sources[sid], paths, lookup_sink, fs, opts.encoding,
+                                              opts.batch_size, opts.policy, aliases)  # fmt: skip
+            accounts.update({a.file: a for a in accs})
+        cfg = RunConfig(
+            run_opts, ref, str(parts_dir), {s: [str(p) for p in ps] for s, ps in lookup_paths.items()}
+        )
         local = hooks.local or (ref is None and (not CAN_FORK or opts.executor == "dask"))
         if local and opts.executor == "dask":
             raise OptionsError("executor 'dask' cannot run custom stages or an adapter object without a file: "
@@ -172,8 +181,7 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
         )
         if session is not None:  # the Dask workers build their state while this process plans
             session.warm(job)
-        files = [(src.id, p, src.definition) for src in ad.data_sources() for p in assigned[src.id]]
-        files, aliases = alias_duplicates(files, parts_dir, fs)  # one accounting row per input, by path
+        files = named[len(lookup_files) :]
         engine = AdaptEngine(ad, lookups)
         notes: dict[str, str] = {}
         partitions = plan(files, partition_bytes=opts.partition_bytes, split=opts.limit is None,
