@@ -259,3 +259,31 @@ def test_csv_truncated_last_record_after_a_long_clean_stream() -> None:
     assert [(r.record, r.code, r.offset) for r in reader.rejects] == [
         (30002, "read.framing", len(_HEAD + rows_b))
     ]
+
+
+@pytest.mark.parametrize("final", [b"\r\n", b""])
+@pytest.mark.parametrize("row", [0, 1, 2])
+def test_csv_stray_cr_outside_quotes_ends_a_record_and_loses_nothing(row: int, final: bytes) -> None:
+    """A lone CR outside quotes is a line end (as Arrow and Python's csv read it): the record it
+    cuts becomes two ragged rejects with their raw bytes; the other records are read; the file
+    does not fail (it gave exit 2 naming the last record, whichever row held the CR)."""
+    rows = [b'"1","\x9f\x82\x8b\x8b\x96\xec","x"', b'"2","\xe8\x8e\x8eR","y"', b'"3","\x93n\xe7\xb1","z"']
+    rows[row] = rows[row].replace(b'","', b'",\r"', 1)  # 番号 | 氏名,更新日時
+    data = _HEAD + b"\r\n".join(rows) + final
+    reader, got = _read(data, CSV)
+    assert [r["番号"] for r in got] == [str(i + 1) for i in range(3) if i != row]
+    rej = [(r.record, r.code) for r in reader.rejects]
+    tail = "read.framing" if row == 2 and not final else "read.csv_structure"  # cut short at EOF
+    assert rej == [(row + 2, "read.csv_structure"), (row + 3, tail)]
+    first, second = reader.rejects
+    assert bytes.fromhex(first.raw.hex()) + b"\r" + second.raw == rows[row]  # nothing of it lost
+    assert first.offset == len(_HEAD) + sum(len(r) + 2 for r in rows[:row])
+
+
+def test_csv_cr_only_line_ends_read_the_same_on_both_paths() -> None:
+    rows = [f'"{i}","髙橋　ﾊﾟｳﾛ\r〜","2025/04/0{i % 9 + 1}"'.encode("cp932") for i in range(1, 200)]
+    clean = "番号,氏名,更新日時\r".encode("cp932") + b"\r".join(rows) + b"\r"
+    _, fast = _read(clean, CSV)
+    reader, careful = _read(clean + b'"200","\x00","x"\r', CSV)  # the NUL sends it down the careful path
+    assert careful == fast and len(fast) == 199 and fast[5]["氏名"] == "髙橋　ﾊﾟｳﾛ\r～"  # cp932's 〜 is ～
+    assert [(r.record, r.code) for r in reader.rejects] == [(201, "read.decode")]

@@ -9,8 +9,10 @@ Two paths over the same file:
    malformed quotes, EOF inside a quote — noticed by the byte guard, ``csv_guard``) the reader
    switches to:
 2. **Careful path** — our own vectorized record splitter on the raw bytes: quote parity from
-   the positions of quote bytes (``searchsorted``), record ends = newlines at even parity,
-   field counts = delimiters at even parity per record. Bad records (undecodable, NUL, wrong
+   the positions of quote bytes (``searchsorted``), record ends = line ends at even parity (LF,
+   CRLF or a lone CR, as Arrow and Python's ``csv`` read them: a stray CR outside quotes ends a
+   record, and both pieces are then rejected as ragged rather than the file failing), field
+   counts = delimiters at even parity per record. Bad records (undecodable, NUL, wrong
    field count, unbalanced quote) are rejected with record number, byte offset and raw bytes;
    the good records of each block are parsed by ``pyarrow.csv.read_csv``. It resumes after the
    records the fast path already yielded, so numbering stays exact.
@@ -277,8 +279,9 @@ def _careful(
             return
         buf = np.frombuffer(data, np.uint8)
         qpos = np.flatnonzero(buf == quote)
-        nl = np.flatnonzero(buf == 0x0A)
-        ends = nl[np.searchsorted(qpos, nl) % 2 == 0]
+        nl = np.flatnonzero(buf == 0x0A)  # line feeds: a quoted field that holds one may be unbalanced
+        le = _line_ends(buf, eof)
+        ends = le[np.searchsorted(qpos, le) % 2 == 0]
         tail_open = unterminated = False
         if eof and (len(ends) == 0 or ends[-1] != len(data) - 1):
             tail_open = len(qpos) % 2 == 1
@@ -292,7 +295,10 @@ def _careful(
             ends = np.array([len(data)])
         starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64)
         inner_nl = np.searchsorted(nl, ends) - np.searchsorted(nl, starts) > 0
-        body_end = ends - ((ends > starts) & (buf[np.maximum(ends - 1, 0)] == 0x0D))
+        lf_end = buf[np.minimum(ends, len(buf) - 1)] == 0x0A  # a CRLF's CR is not in the record
+        body_end = ends - (
+            (ends > starts) & (lf_end | (ends == len(buf))) & (buf[np.maximum(ends - 1, 0)] == 0x0D)
+        )
         dpos = np.flatnonzero(buf == delim)
         dpos = dpos[np.searchsorted(qpos, dpos) % 2 == 0]
         nfields = 1 + np.searchsorted(dpos, body_end) - np.searchsorted(dpos, starts)
@@ -371,6 +377,22 @@ def _careful(
         pending, base = data[stop:], base + stop
         if eof and not pending:
             return
+
+
+def _line_ends(buf: np.ndarray, eof: bool) -> np.ndarray:
+    """Positions that end a line: every LF, and every CR not followed by LF (a lone CR; one at the
+    end of the data only at EOF: its successor may be in the next read)."""
+    nl = np.flatnonzero(buf == 0x0A)
+    cr = np.flatnonzero(buf == 0x0D)
+    if not len(cr):
+        return nl
+    nxt = cr + 1
+    has_next = nxt < len(buf)
+    lone = np.zeros(len(cr), bool)
+    lone[has_next] = buf[nxt[has_next]] != 0x0A
+    if eof:
+        lone[~has_next] = True
+    return np.union1d(nl, cr[lone]) if lone.any() else nl
 
 
 def _long_line(f: ByteStream, head: bytes, offset: int, quote: int, decoder: object
@@ -474,7 +496,7 @@ def _careful_block(
     lo = int(starts[0])
     region = data[lo : int(body_end[-1])].decode(text_enc, "surrogateescape")
     utf8 = np.frombuffer(region.encode("utf-8", "surrogatepass"), np.uint8)
-    u_nl = np.flatnonzero(utf8 == 0x0A)
+    u_nl = _line_ends(utf8, False)  # the region ends before its last record's line end
     u_q = np.flatnonzero(utf8 == quote)
     u_ends = np.concatenate([u_nl[np.searchsorted(u_q, u_nl) % 2 == 0], [len(utf8)]])[:n]
     u_starts = np.concatenate([[0], u_ends[:-1] + 1])
