@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chukan_layout.readers import framing
+from chukan_layout.readers import framing, resync
 
 
 def _flat(chunks: Iterable[framing.Chunk]) -> list[tuple[int, int, bytes, str | None, object]]:
@@ -149,3 +149,34 @@ def test_vb_is_streamed_not_read_whole() -> None:
     finally:
         mp.undo()
     assert n == 45_000 and Tracking.largest <= 1 << 20
+
+
+@pytest.mark.parametrize("bdw", [0x8FFFFFF0, 0x80100001])  # 256 MiB; one byte over MAX_BLOCK
+def test_vb_bogus_huge_bdw_is_damage_not_buffered(bdw: int) -> None:
+    """An extended BDW claiming more than a block can hold is a bad BDW: its block is skipped to the
+    next plausible chain, not read into memory up to the length it claims (issue 14, left open)."""
+
+    class Tracking(io.BytesIO):
+        largest = 0
+
+        def read(self, size: int | None = -1) -> bytes:  # type: ignore[override]
+            out = super().read(size)
+            Tracking.largest = max(Tracking.largest, len(out))
+            return out
+
+    blocks = [[200] * 150] * 100  # ~3 MB
+    data = bytearray(_vb(blocks, extended=True))
+    size = 4 + 150 * 204
+    data[40 * size : 40 * size + 4] = bdw.to_bytes(4, "big")  # block 41's BDW
+    mp = pytest.MonkeyPatch()
+    mp.setattr(framing, "_BLOCK", 1 << 18)
+    try:
+        chunks = list(framing.frame_rdw(Tracking(bytes(data)), True, 65536))
+    finally:
+        mp.undo()
+    assert Tracking.largest <= 1 << 18
+    ok = sum(len(c) - len(c.problems) for c in chunks)
+    bad = [(c.offset(i), c.problems[i]) for c in chunks for i in c.problems]
+    assert ok == 99 * 150 and len(bad) == 1  # block 41 alone is lost to the damage (one reject)
+    assert bad[0][0] == 40 * size and "bad BDW" in bad[0][1]
+    assert (bdw & 0x7FFFFFFF) > resync.MAX_BLOCK

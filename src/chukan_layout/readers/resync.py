@@ -122,8 +122,14 @@ def _first(lo: int, hi: int, done: np.ndarray, und: np.ndarray) -> tuple[int | N
     return None, lo + u if u < len(und) else hi
 
 
+# The longest block a BDW may announce. A standard BDW holds at most 32,760; the extended form of
+# z/OS's large block interface is used for tape blocks, which device limits keep at 256 KiB. A larger
+# length is damage, not a block: the framers would otherwise buffer up to 2 GiB to "complete" it.
+MAX_BLOCK = 1 << 20
+
+
 def bdw_length(data: bytes | memoryview, pos: int) -> int | None:
-    """Block length from the BDW at ``pos`` (None when it is malformed)."""
+    """Block length from the BDW at ``pos`` (None when it is malformed or longer than ``MAX_BLOCK``)."""
     bdw = int.from_bytes(data[pos : pos + 4], "big")
     if bdw & 0x80000000:
         blen = bdw & 0x7FFFFFFF
@@ -131,7 +137,7 @@ def bdw_length(data: bytes | memoryview, pos: int) -> int | None:
         if data[pos + 2 : pos + 4] != b"\0\0":
             return None
         blen = bdw >> 16
-    return blen if blen >= 4 else None
+    return blen if 4 <= blen <= MAX_BLOCK else None
 
 
 def _block_fits(data: bytes | memoryview, q: int, end: int) -> bool | None:
