@@ -9,8 +9,10 @@ process + its children):
 - ``copy``: ``shutil.copyfile`` of every file (Linux: ``copy_file_range``/``sendfile``, in the kernel);
 - ``cp``: ``cp`` of the same files (one process);
 - ``hash``: SHA-256 of every file (read + hash, one process; the snapshot's own floor);
-- ``copy + SHA-256``: both in one read per file (the snapshot's tee), 2 processes: what an
-  unchanged file costs with ``--base``, the floor of the reuse cases;
+- ``copy + SHA-256 (tee)``: both in one user-space read per file (the Parquet path's tee), 2 processes;
+- ``kernel copy + SHA-256 of the copy``: ``copy_file_range`` on one thread, the copy hashed from a
+  mapping on another (:mod:`chukan_layout.snapshots.kernelcopy`), 2 processes: what an unchanged
+  file costs with ``--base``, the floor of the reuse cases and of ``snapshot create``;
 - ``snapshot create``: without Parquet (one pass per file: copy + SHA-256 + record count behind
   the CSV reader's byte guard; 2 files at a time);
 - ``create --parquet (from CSV)``: the same pass also parsing every file into typed zstd Parquet —
@@ -33,6 +35,10 @@ Then, once (warm): ``snapshot verify --no-validate`` and ``snapshot verify`` (ha
 counts, Parquet hashes, re-validation) of the from-CSV snapshot, and ``snapshot restore --profile
 vendor_a`` (verify + re-validation + export of the layouts vendor A has) with the 外字 table from
 ``DATA/../vendor_a/*.tsv`` (``--gaiji-table``); ``--no-verify`` skips these.
+
+``--floor``: the ways to copy and hash, alternated over ``--rounds`` rounds in one invocation (warm):
+``shutil.copyfile``; the one-read tee; kernel copy + SHA-256 of the copy (mapping; ``readinto``; steps
+of 2/8/32 MiB); kernel copy + SHA-256 of the *source* on another thread; the same + record count.
 
 ``--breakdown``: where the CPU of one ``--parquet`` pass goes, stage by stage, in this process
 (one file at a time, warm cache; CPU seconds of all threads, ns per input byte), each stage
@@ -91,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
     ap.add_argument("--only", default="cold,warm", help="cold, warm or both (comma-separated)")
     ap.add_argument("--breakdown", action="store_true", help="CPU per stage of the pass instead")
+    ap.add_argument("--floor", action="store_true", help="the ways to copy + hash, alternated, instead")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of --floor")
     ap.add_argument(
         "--changed",
         default="juki_jumin.csv,juki_setai.csv",
@@ -143,6 +151,14 @@ def main(argv: list[str] | None = None) -> int:
         with ProcessPoolExecutor(a.workers) as ex:
             list(ex.map(_tee, [(str(p), str(work / "copy" / p.name)) for p in big_first]))
 
+    def kernel_copy_hash() -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        (work / "copy").mkdir()
+        big_first = sorted(files, key=lambda p: -p.stat().st_size)
+        with ProcessPoolExecutor(a.workers) as ex:
+            list(ex.map(_kernel, [(str(p), str(work / "copy" / p.name)) for p in big_first]))
+
     def hash_only() -> None:
         for p in files:
             h = hashlib.sha256()
@@ -150,6 +166,11 @@ def main(argv: list[str] | None = None) -> int:
                 while block := f.read(1 << 20):
                     h.update(block)
 
+    if a.floor:
+        copy_ways(files, work, a.rounds)
+        if a.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+        return 0
     if a.breakdown:
         breakdown(src, work)
         if a.work is None:
@@ -168,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         "copy (shutil.copyfile)": copy,
         "cp": cp,
         "SHA-256 only (read + hash)": hash_only,
-        f"copy + SHA-256, {a.workers} processes": copy_hash,
+        f"copy + SHA-256 (tee), {a.workers} processes": copy_hash,
+        f"kernel copy + SHA-256 of copy, {a.workers} pr.": kernel_copy_hash,
         "snapshot create": create(),
         "create --parquet (from CSV)": create(True),
         "create --parquet --base: reuse all": create(True, base),
@@ -253,6 +275,91 @@ def _tee(task: tuple[str, str]) -> tuple[int, str]:
     from chukan_layout.snapshots.tee import TeeReader
 
     return TeeReader(task[0], task[1]).finish()
+
+
+def _kernel(task: tuple[str, str]) -> tuple[int, str]:
+    """Kernel copy + SHA-256 of the copy on another thread (what a reused file costs now)."""
+    from chukan_layout.snapshots.kernelcopy import copy_hashed
+
+    return copy_hashed(task[0], task[1])
+
+
+def copy_ways(files: list[Path], work: Path, rounds: int) -> None:
+    """The ways to copy + hash the files, alternated ``rounds`` times (warm; see the module docstring)."""
+    import mmap
+    import threading
+
+    from chukan_layout.snapshots import kernelcopy
+    from chukan_layout.snapshots.count import LineCounter
+    from chukan_layout.snapshots.kernelcopy import copy_hashed
+    from chukan_layout.snapshots.tee import TeeReader
+
+    size = sum(p.stat().st_size for p in files)
+    out = work / "floor"
+
+    def readinto_copy(p: Path) -> None:  # kernel copy, then the copy hashed through readinto (no overlap)
+        h = hashlib.sha256()
+        buf = bytearray(4 << 20)
+        copy_hashed(p, out / p.name, hashing=False)
+        with open(out / p.name, "rb") as f:
+            while n := f.readinto(buf):
+                h.update(memoryview(buf)[:n])
+
+    def hash_source(p: Path) -> None:  # kernel copy on this thread, the SOURCE hashed on another
+        h = hashlib.sha256()
+
+        def run() -> None:
+            with open(p, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+                h.update(mm)
+
+        t = threading.Thread(target=run)
+        t.start()
+        copy_hashed(p, out / p.name, hashing=False)
+        t.join()
+
+    def stepped(step: int) -> Callable[[Path], Any]:
+        def run(p: Path) -> Any:
+            kernelcopy.STEP, old = step, kernelcopy.STEP
+            try:
+                return copy_hashed(p, out / p.name)
+            finally:
+                kernelcopy.STEP = old
+
+        return run
+
+    variants: list[tuple[str, Callable[[Path], Any]]] = [
+        ("shutil.copyfile", lambda p: shutil.copyfile(p, out / p.name)),
+        ("tee: read, hash, write (1 MiB)", lambda p: TeeReader(p, out / p.name).finish()),
+        ("kernel copy + hash copy (mmap, 8 MiB)", lambda p: copy_hashed(p, out / p.name)),
+        ("kernel copy, then hash copy (readinto)", readinto_copy),
+        ("kernel copy + hash SOURCE (mmap)", hash_source),
+        ("kernel copy + hash copy, 2 MiB steps", stepped(2 << 20)),
+        ("kernel copy + hash copy, 32 MiB steps", stepped(32 << 20)),
+        ("kernel copy + hash + count the copy", lambda p: copy_hashed(p, out / p.name, LineCounter().feed)),
+    ]
+    print(
+        f"\nthe ways to copy + hash, one process, warm, {size / 1e6:,.0f} MB, {rounds} rounds (load {_load()})"
+    )
+    seen: dict[str, list[tuple[float, float]]] = {}
+    for r in range(rounds):
+        for name, fn in variants:
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir(parents=True)
+            os.sync()
+            for p in files:  # warm
+                copy_hashed(p, None, hashing=False)
+            w, c = timed(lambda fn=fn: [fn(p) for p in files])
+            seen.setdefault(name, []).append((w, c))
+            print(f"  {r + 1} {name:<40} {w:7.2f} s wall {c:7.2f} s CPU {c * 1e9 / size:5.2f} ns/byte  "
+                  f"(load {_load()})", flush=True)  # fmt: skip
+    shutil.rmtree(out, ignore_errors=True)
+    base = seen["shutil.copyfile"]
+    print(f"\n{'variant':<40} {'wall ÷ copy (per round)':>28} {'CPU ns/byte (min–max)':>24}")
+    for name, runs in seen.items():
+        ratios = " ".join(f"{w / b[0]:.2f}" for (w, _), b in zip(runs, base, strict=True))
+        cpus = [c * 1e9 / size for _, c in runs]
+        print(f"{name:<40} {ratios:>28} {min(cpus):>11.2f}–{max(cpus):.2f}")
+    print(f"load average at end: {_load()}")
 
 
 def make_changed_base(base: Path, src: Path, changed: list[str], work: Path, workers: int) -> None:

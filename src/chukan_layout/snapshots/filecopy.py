@@ -1,16 +1,16 @@
-"""One pass per standard file: copy, SHA-256, record count and the Parquet copy from one read.
+"""One pass per standard file: copy, SHA-256, record count and the Parquet copy.
 
-:func:`copy_file` opens the file once through a :class:`~.tee.TeeReader`, which copies and
-hashes the bytes as they are read. With a Parquet copy wanted, the guarded standard CSV reader
+With a Parquet copy wanted, :func:`copy_file` opens the file once through a :class:`~.tee.TeeReader`,
+which copies and hashes the bytes as they are read, and the guarded standard CSV reader
 (:func:`~chukan_layout.readers.standard_csv.read_standard_csv`: quoted newlines counted right,
-undecodable or ragged records counted as rejects) parses those bytes and its batches go to the
-:class:`~.parquet.ParquetSink`. Without, nothing is parsed: :class:`~.count.LineCounter` counts
-line ends outside quotes behind the reader's byte guard, and only a file the guard stops is
-counted by the reader (the same number either way). :func:`scan_file` is the pass without a
-copy (``snapshot verify``).
+undecodable or ragged records counted as rejects) parses those bytes; its batches go to the
+:class:`~.parquet.ParquetSink`. Without, nothing is parsed: the kernel copies the file while another
+thread hashes the copy and :class:`~.count.LineCounter` counts its line ends outside quotes with the
+reader's byte-guard checks (:mod:`.kernelcopy`); only a file the count stops on is counted by the
+reader (the same number either way). :func:`scan_file` is that pass without a copy (``snapshot verify``).
 
-:func:`reuse_file` is the pass of ``create --base`` for a file the base snapshot holds: copy and
-hash only, the base's count and Parquet copy when the hash is the same (:mod:`.reuse`).
+:func:`reuse_file` is the pass of ``create --base`` for a file the base snapshot holds: kernel copy
+and hash of the copy only, the base's count and Parquet copy when the hash is the same (:mod:`.reuse`).
 
 :func:`copy_files` runs the files in parallel, one process per file (largest first, 2 by
 default): SHA-256 and zstd are single-threaded per file, so files are the unit of parallelism.
@@ -40,24 +40,17 @@ class FileCopy:
 
 
 def _count(src: Path, dest: Path | None, layout: Layout, hashed: tuple[int, str] | None = None) -> FileCopy:
-    """Copy + hash + :class:`~.count.LineCounter` (no parse); the guarded reader only if it trips."""
-    from ..readers.csv_guard import ByteGuard, GuardTripped
+    """Kernel copy + SHA-256 and :class:`~.count.LineCounter` of the copy (:mod:`.kernelcopy`, no parse);
+    the guarded reader, over the copy, only if the count trips."""
     from ..readers.standard_csv import column_ids, header_names
     from .count import LineCounter
+    from .kernelcopy import copy_hashed
 
     names = header_names(src)
     column_ids(layout, names, src.name)  # a header the layout does not know is an error, as when parsing
-    tee = TeeReader(src, dest, hashing=hashed is None)
-    counter = LineCounter()
-    try:
-        guard = ByteGuard(tee, len(names) > 1, 0x22, 0x2C)  # type: ignore[arg-type]
-        while block := guard.read(1 << 22):
-            counter.feed(block)
-    except GuardTripped:
-        counter.tripped = True
-    finally:
-        size, sha = tee.finish()
-        size, sha = hashed or (size, sha)
+    counter = LineCounter(empty_lines=len(names) > 1)
+    size, sha = copy_hashed(src, dest, counter.feed, hashing=hashed is None)
+    size, sha = hashed or (size, sha)
     records = counter.records
     if records is None:
         records = _parse(dest or src, None, layout, None, (size, sha)).records
@@ -114,9 +107,10 @@ def scan_file(path: Path, layout: Layout) -> FileCopy:
 def reuse_file(src: Path, dest: Path, layout: Layout, parquet: Path | None, reuse: Reuse) -> FileCopy:
     """Copy and hash ``src`` (nothing parsed); when its SHA-256 is the base's, take the base's record
     count and Parquet copy (:mod:`.reuse`), else parse the copy just written like :func:`copy_file`."""
+    from .kernelcopy import copy_hashed
     from .reuse import take_parquet
 
-    size, sha = TeeReader(src, dest).finish()
+    size, sha = copy_hashed(src, dest)  # the SHA-256 of the copy: what the snapshot holds
     if (size, sha) == (reuse.size, reuse.sha256):
         if parquet is None:
             return FileCopy(size, sha, reuse.records, reused=True)
