@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     scratch.mkdir(parents=True, exist_ok=True)
     workers = [int(x) for x in args.workers.split(",")]
     executors = args.executors.split(",")
-    vendors = args.vendors.split(",")
+    vendors = [v for v in args.vendors.split(",") if v]  # --vendors "" with --validate: validate only
     towns: list[tuple[int, list[dict[str, Any]]]] = []
     for d in args.data:
         towns.append((residents_of(Path(d)), town_cases(Path(d), vendors, workers, executors, args.validate,

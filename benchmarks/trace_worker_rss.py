@@ -6,7 +6,7 @@
 Runs the partitions of the inputs one after the other in this process, exactly as a pool
 worker does (``WorkerState`` built once, ``run_partition`` per partition; part files deleted
 as they come), and prints after every partition: records so far, RSS, Arrow's allocated
-bytes and, with ``--tracemalloc``, the Python heap and its largest growth since the first
+bytes, glibc's heap and, with ``--tracemalloc``, the Python heap and its largest growth since the first
 partitions (file:line). A flat worker shows a flat RSS column after the first partitions.
 """
 
@@ -27,6 +27,30 @@ def rss_mib() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def peak_mib() -> float:
+    """The process's peak RSS so far (``ru_maxrss``)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def heap_mib() -> tuple[float, float]:
+    """glibc's heap (all arenas, mallinfo2): bytes from the system and of those free, MiB ((0, 0) off glibc)."""
+    import ctypes
+
+    class _MallInfo2(ctypes.Structure):
+        _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                                   "fsmblks", "uordblks", "fordblks", "keepcost")]  # fmt: skip
+
+    try:
+        f = ctypes.CDLL(None).mallinfo2
+    except (OSError, AttributeError):
+        return 0.0, 0.0
+    f.restype = _MallInfo2
+    m = f()
+    return m.arena / 2**20, m.fordblks / 2**20
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("inputs", nargs="+")
@@ -37,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tracemalloc", action="store_true")
     ap.add_argument("--top", type=int, default=3, help="largest growths shown (--tracemalloc)")
     ap.add_argument("--no-validate", action="store_true")
+    ap.add_argument(
+        "--steady-heap", action="store_true", help="glibc thresholds as a convert worker sets them"
+    )
     args = ap.parse_args(argv)
 
     import pyarrow as pa
@@ -49,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     from chukan_layout.pipeline.plan import plan
 
     pool = use_lean_pool()
+    if args.steady_heap:
+        from chukan_layout.pipeline._memory import steady_heap
+
+        steady_heap()
     ad = load_adapter(args.adapter)
     tmp = Path(tempfile.mkdtemp(prefix="trace-rss-"))
     opts = ConvertOptions(validate=not args.no_validate, gaiji_tables=tuple(args.table))
@@ -79,8 +110,9 @@ def main(argv: list[str] | None = None) -> int:
             if i % args.every and i != len(parts) - 1:
                 continue
             gc.collect()
-            line = (f"part {i:4d} records {records:>9,} rss {rss_mib():7.1f} MiB arrow "
-                    f"{pa.total_allocated_bytes() / 2**20:6.1f} MiB rejects {res.rejects} "
+            line = (f"part {i:4d} records {records:>9,} rss {rss_mib():7.1f} MiB (peak {peak_mib():6.1f}) arrow "
+                    f"{pa.total_allocated_bytes() / 2**20:6.1f} MiB heap {heap_mib()[0]:6.1f} (free {heap_mib()[1]:5.1f}) "
+                    f"MiB rejects {res.rejects} "
                     f"findings {sum(len(v) for v in res.findings.samples.values())} "
                     f"{time.perf_counter() - t0:6.1f}s")  # fmt: skip
             if args.tracemalloc:
