@@ -22,7 +22,10 @@ only when they are scattered. A batch that continues the previous one's run exte
 segment, so a file read in order is one segment, however many batches it has.
 
 The stores of one run share one memory budget (:func:`share_budget`): 17 stores of 8 MiB each
-made the parent grow by ~300 MiB at 1M residents before anything spilled.
+made the parent grow by ~300 MiB at 1M residents before anything spilled. The budget is 16 MiB:
+a budget the 1M-resident runs do not fill lets the parent grow up to it with N (32 MiB: the
+住民 key store of validate held 27 MiB at 1M, 32 at 5M), and buffered codes are only deferred
+writes.
 """
 
 from __future__ import annotations
@@ -81,7 +84,7 @@ def _segment(start: int, n: int, file: int, recs: np.ndarray) -> Segment:
     return Segment(start, n, file, int(recs[0]), None, np.stack([at, recs[at]], axis=1))
 
 
-def share_budget(stores: list[CodeStore], total: int = 32 << 20) -> None:
+def share_budget(stores: list[CodeStore], total: int = 16 << 20) -> None:
     """Give the stores of one run one memory budget (``total`` bytes, split evenly)."""
     if stores:
         per = max(1 << 20, total // len(stores))
