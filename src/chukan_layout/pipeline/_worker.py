@@ -343,6 +343,7 @@ def _convert_range(st: WorkerState, part: Partition) -> PartResult:
             limit=opts.limit,
             on_reject=on_reject,
             trim_padding=src.trim,  # the engine trims these values anyway: skip decoding the padding
+            csv_guard=not part.clean,  # the split scan proved the byte guard cannot trip on this range
         )  # type: ignore[arg-type]
         st.engine.header_values = dict(part.header_values)
         if st.gaiji is not None:

@@ -7,7 +7,8 @@ that build it. The flow of convert::
 
     plan partitions (whole files; big fixed-width files split at k × record length — an LF/CRLF
     range whose worker finds a line of another length reads on to the end of the file instead,
-    and the ranges after it are void)
+    and the ranges after it are void; big CSV files at proven record boundaries, the ranges
+    handed out while the scan goes on — a file it cannot prove voids them and stays whole)
       → per partition, on an executor (worker.run_partition):
           read → AdaptEngine.adapt → 外字 stage → stages (hooks) → CompiledLayout.check
           → part files: standard CSV rows, rejects rows, gaiji.csv rows; key/reference codes
@@ -32,9 +33,10 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import pyarrow as pa
 
@@ -46,6 +48,7 @@ from ..findings import FindingSet
 from ..readers.api import read
 from ..spec.model import Layout
 from ..write.rejects import redact_rejects
+from ._convert_plan import ConvertPlan
 from ._lookups import load_lookups
 from ._memory import steady_heap, use_lean_pool
 from ._merge import RunMerger, convert_report
@@ -55,7 +58,7 @@ from ._result import ConvertResult, FileAccounting, OutputFile
 from ._worker import PartResult, RunConfig, WorkerState, batch_rows, run_partition
 from .executors import CAN_FORK, Job, executor_session, n_workers, ordered_map
 from .options import ConvertOptions, Hooks, Progress
-from .plan import Partition, plan
+from .plan import Partition
 from .publish import Publication, published
 from .structure import alias_duplicates, warn_unchecked_trailers
 
@@ -183,11 +186,11 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
             session.warm(job)
         files = named[len(lookup_files) :]
         engine = AdaptEngine(ad, lookups)
-        notes: dict[str, str] = {}
-        partitions = plan(files, partition_bytes=opts.partition_bytes, split=opts.limit is None,
-                          header_of=lambda s, p: _header_values(ad, s, p, opts.encoding),
-                          columns_of=lambda s, p: _csv_columns(ad, s, p, opts.encoding),
-                          encoding=opts.encoding, notes=notes)  # fmt: skip
+        # big CSV files: the first ranges are proven here, the rest by a thread while the workers run
+        partitions = ConvertPlan(files, partition_bytes=opts.partition_bytes, split=opts.limit is None,
+                                 header_of=lambda s, p: _header_values(ad, s, p, opts.encoding),
+                                 columns_of=lambda s, p: _csv_columns(ad, s, p, opts.encoding),
+                                 encoding=opts.encoding)  # fmt: skip
         merger = RunMerger(ad, fs, validate=opts.validate, spill_dir=str(parts_dir),
                            output_encoding=opts.output_encoding, raw_values=opts.raw_values,
                            sink=sinks(ad, out, opts.output_encoding, lookup_sink))  # fmt: skip
@@ -198,28 +201,45 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
             if opts.validate:
                 hashes.start(p for ps in assigned.values() for p in ps)
 
+        def started() -> None:
+            partitions.start()
+            start_hashing()
+
         dask = opts.executor == "dask"
-        size = sum(p.size for p in partitions)  # a tiny run stays in this process (no pool to fork)
+        size = partitions.size  # a tiny run stays in this process (no pool to fork)
         n = 1 if local else opts.workers if dask else n_workers(opts.workers, len(partitions), size)
-        results = ordered_map(job, partitions, workers=n, executor=opts.executor, scheduler=opts.scheduler,
-                              started=start_hashing, session=session)  # fmt: skip
+        # the plan is sized (an estimate) and iterable, all the executors use of a task sequence
+        tasks = cast(Sequence[Partition], partitions)
         pooled = dask or (n or 1) > 1  # workers elsewhere report progress per partition, through the parent
         rest_read: set[str] = set()  # files a partition read on to the end (uneven lines): later ranges void
-        for part, res in zip(partitions, results, strict=True):
-            if part.path in rest_read:
+
+        def merge(res: PartResult) -> None:
+            part = partitions.part(res.index)
+            if part.path in rest_read or partitions.is_void(res.index):
                 _drop(res)
-                if pooled and hooks.progress is not None:
-                    hooks.progress(part.size)
-                continue
-            if res.rest_of_file:
-                rest_read.add(part.path)
-            acc = accounts.get(part.file)
-            if acc is None:
-                acc = accounts[part.file] = FileAccounting(part.file, aliases.get(part.path, part.path),
-                                                           part.source, "data")  # fmt: skip
-            merger.add(part, res, acc)
+            else:
+                if res.rest_of_file:
+                    rest_read.add(part.path)
+                acc = accounts.get(part.file)
+                if acc is None:
+                    acc = accounts[part.file] = FileAccounting(part.file, aliases.get(part.path, part.path),
+                                                               part.source, "data")  # fmt: skip
+                merger.add(part, res, acc)
             if pooled and hooks.progress is not None:
                 hooks.progress(part.size)
+
+        held: deque[PartResult] = deque()  # in order, waiting for their file's scan to end
+        try:
+            for res in ordered_map(job, tasks, workers=n, executor=opts.executor, scheduler=opts.scheduler,
+                                   started=started, session=session):  # fmt: skip
+                held.append(res)
+                while held and partitions.settled(partitions.part(held[0].index).path):
+                    merge(held.popleft())
+        finally:
+            partitions.stop()
+        for res in held:  # every scan is over once the last part was handed out
+            merge(res)
+        notes = partitions.notes
         if session is not None:  # the Dask workers are done: they close while this process finishes
             session.release()
         start_hashing()

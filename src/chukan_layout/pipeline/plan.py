@@ -12,7 +12,8 @@ and still number its records globally (``first_record``):
   end of the file as one partition (the ordinary reader rejects or reports that line, exactly
   as for the whole file) and the ranges after it are void (:mod:`._worker`, the parent);
 - CSV: at newlines the quote parity proves to be record boundaries (:mod:`.csv_split`); a
-  file whose quoting the scan cannot prove stays whole, and ``notes`` says why;
+  file whose quoting the scan cannot prove stays whole, and ``notes`` says why (``convert``
+  hands the ranges out while the scan goes on: :mod:`._convert_plan`);
 - RDW/VB and multi-length fixed-width files are not split (variable records).
 
 The plan depends only on the files and ``partition_bytes`` — never on the number of
@@ -53,6 +54,7 @@ class Partition:
     header_values: dict[str, str] = field(default_factory=dict)  # header record of a split file
     columns: tuple[str, ...] | None = None  # a CSV range after the header row: the file's column names
     lines: int = 0  # a range of an LF/CRLF file cut at k × this stride on trust: the worker checks its lines
+    clean: bool = False  # a CSV range the split scan proved the byte guard cannot trip on (left out)
 
     @property
     def whole(self) -> bool:

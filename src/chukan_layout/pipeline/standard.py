@@ -170,7 +170,7 @@ def _run_parts(plan: StdPlan, run: ValidationRun, opts: ValidateOptions, cfg: St
     """Every partition on the run's executor, folded in order into ``run`` and per-file counts.
 
     Results of a file whose split scan still runs wait (in order) until it is over; those of
-    void ranges are dropped (:mod:`._std_plan`)."""
+    void ranges are dropped (:mod:`._scan_plan`)."""
     small = n_workers(opts.workers, len(plan), plan.size) == 1  # one part, or tiny input
     n = 1 if small and opts.executor == "processes" else opts.workers
     state = StdState(cfg, loaded)

@@ -1,0 +1,93 @@
+"""The partitions of a ``convert`` run, the ranges of big CSV files handed out while their scan runs.
+
+Fixed-width, RDW and small files are planned at once (:func:`.plan.plan`: no scan); a big CSV
+file is cut where :class:`~.csv_split.CsvScanner` proves record boundaries, each range handed
+out as soon as its end is proven, with whether the byte guard may be left out on it
+(``Partition.clean``). The same partitions, in the same order, as :func:`.plan.plan` makes
+(outputs stay byte-identical); how void ranges come about and are dropped: :mod:`._scan_plan`.
+Files settle by path (two inputs may share a name).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ..readers.codecs import canonical_name
+from ..readers.definition import CsvDefinition
+from ._scan_plan import ScanPlan
+from .csv_split import SPLITTABLE, CsvScanner
+from .plan import PARTITION_BYTES, Partition, plan
+
+
+class ConvertPlan(ScanPlan[Partition]):
+    """Partitions of ``[(source id, path, definition), …]`` in run order (arguments as :func:`.plan.plan`)."""
+
+    def __init__(
+        self, files: list[tuple[str, Path, Any]], *, partition_bytes: int = PARTITION_BYTES, split: bool = True,
+        header_of: Callable[[str, Path], dict[str, str]] | None = None,
+        columns_of: Callable[[str, Path], list[str]] | None = None, encoding: str | None = None,
+    ) -> None:  # fmt: skip
+        self.files, self.partition_bytes, self.split = files, partition_bytes, split
+        self.header_of, self.columns_of, self.encoding = header_of, columns_of, encoding
+        self.sizes = [Path(p).stat().st_size for _, p, _ in files]
+        self.size = sum(self.sizes)
+        super().__init__()
+
+    def __len__(self) -> int:
+        step = self.partition_bytes
+        n = 0
+        for (_, _, d), size in zip(self.files, self.sizes, strict=True):
+            csv = isinstance(d, CsvDefinition) and self.split
+            splittable = csv and canonical_name(self.encoding or d.encoding) in SPLITTABLE
+            n += math.ceil(size / step) if splittable and size > step else 1
+        return max(1, n)
+
+    def _whole(self, source: str, path: Path, size: int) -> Partition:
+        return self._add(Partition(len(self._parts), source, str(path), path.name, size=size))
+
+    def _produce(self) -> Iterator[Partition]:
+        for (source, p, d), size in zip(self.files, self.sizes, strict=True):
+            path = Path(p)
+            if isinstance(d, CsvDefinition) and self.split:
+                yield from self._csv(source, path, d, size)
+                continue
+            for part in plan([(source, path, d)], partition_bytes=self.partition_bytes, split=self.split,
+                             header_of=self.header_of):  # fmt: skip
+                yield self._add(replace(part, index=len(self._parts)))
+            self._settle(str(path), [])
+
+    def _csv(self, source: str, path: Path, d: CsvDefinition, size: int) -> Iterator[Partition]:
+        """A CSV file as byte ranges at proven record boundaries, or whole (with the reason in ``notes``)."""
+        if d.header and self.columns_of is None and size > self.partition_bytes:
+            self.notes[path.name] = "one partition: the header row's column names are unknown"
+            self._settle(str(path), [])
+            yield self._whole(source, path, size)
+            return
+        scanner = CsvScanner(path, d, self.partition_bytes, self.encoding)
+        columns: tuple[str, ...] | None = None
+        lo, rec, handed = 0, 1, []
+        for cut, clean in scanner:
+            if self.stopping:
+                return
+            if columns is None and d.header and self.columns_of is not None:
+                columns = tuple(self.columns_of(source, path))
+            part = self._add(Partition(len(self._parts), source, str(path), path.name, lo, cut.offset, rec,
+                                       cut.offset - lo, columns=None if lo == 0 else (columns or None),
+                                       clean=clean))  # fmt: skip
+            handed.append(part.index)
+            yield part
+            lo, rec = cut.offset, cut.records + 1
+        if scanner.why is not None:
+            self.notes[path.name] = f"one partition: {scanner.why}"
+        if scanner.why is not None or not handed:  # whole file: too small, or not provable
+            self._settle(str(path), handed)
+            yield self._whole(source, path, size)
+            return
+        self.notes[path.name] = f"{len(handed) + 1} byte ranges at record boundaries (quote parity proven)"
+        self._settle(str(path), [])
+        yield self._add(Partition(len(self._parts), source, str(path), path.name, lo, None, rec, size - lo,
+                                  columns=columns or None, clean=scanner.last_clean))  # fmt: skip
