@@ -11,9 +11,12 @@ import pytest
 
 from chukan_layout import pipeline
 from chukan_layout.adapt.loader import load_adapter
+from chukan_layout.pipeline import conversion
 from chukan_layout.pipeline._convert_plan import ConvertPlan
 from chukan_layout.pipeline.plan import plan
 from chukan_layout.synth.generate import GenerateResult, generate
+
+drop = conversion._drop
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +50,9 @@ def test_the_partitions_of_plan_in_its_order(vendor_b: GenerateResult) -> None:
 def test_a_late_unprovable_quote_voids_the_ranges_handed_out(vendor_b: GenerateResult, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setattr(ConvertPlan, "scan_block", 1 << 12)  # cuts proven before the bad quote is read
+    dropped: list[int] = []
+    monkeypatch.setattr(conversion, "_drop", lambda res: dropped.append(res.index) or drop(res))
     files, table = _files(vendor_b)
     jumin = next(p for p in files if p.name == "jumin.csv")
     data = jumin.read_bytes()
@@ -68,4 +74,5 @@ def test_a_late_unprovable_quote_voids_the_ranges_handed_out(vendor_b: GenerateR
     assert (
         whole.report.findings == split.report.findings and whole.report.accounting == split.report.accounting
     )
+    assert dropped  # ranges were handed out (and worked on) before the scan gave up
     assert not list((tmp_path / "split").glob(".chukan-parts-*"))  # void parts dropped with the rest

@@ -67,7 +67,7 @@ class ConvertPlan(ScanPlan[Partition]):
             self._settle(str(path), [])
             yield self._whole(source, path, size)
             return
-        scanner = CsvScanner(path, d, self.partition_bytes, self.encoding)
+        scanner = CsvScanner(path, d, self.partition_bytes, self.encoding, self.scan_block)
         columns: tuple[str, ...] | None = None
         lo, rec, handed = 0, 1, []
         for cut, clean in scanner:

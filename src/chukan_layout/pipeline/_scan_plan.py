@@ -29,6 +29,7 @@ class _Part(Protocol):
 
 
 P = TypeVar("P", bound=_Part)
+SCAN_BLOCK = 8 << 20  # bytes per read of the split scan (a cut is proven once its block is judged)
 _END = object()
 
 
@@ -41,6 +42,8 @@ class ScanPlan(Generic[P]):
     the file's scan is over, and ``is_void(index)`` then says whether a part's result is to be
     dropped (a whole-file part follows); ``notes`` has the report's notes once the iteration is
     over."""
+
+    scan_block = SCAN_BLOCK  # tests make it small: cuts are then handed out before a late byte is judged
 
     def __init__(self) -> None:
         self.notes: dict[str, str] = {}

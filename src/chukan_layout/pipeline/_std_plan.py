@@ -39,7 +39,7 @@ class StdPlan(ScanPlan[StdPart]):
         d = CsvDefinition(encoding=self.opts.encoding, header=True)
         for p, lid in zip(self.paths, self.ids, strict=True):
             size = p.stat().st_size
-            scanner = CsvScanner(p, d, self.opts.partition_bytes, self.opts.encoding)
+            scanner = CsvScanner(p, d, self.opts.partition_bytes, self.opts.encoding, self.scan_block)
             columns: tuple[str, ...] | None = None
             lo, rec, handed = 0, 1, []
             for cut, clean in scanner:
