@@ -22,6 +22,8 @@ import threading
 from collections.abc import Iterator
 from typing import Generic, Protocol, TypeVar
 
+from .csv_split import SCAN_BLOCK
+
 
 class _Part(Protocol):
     @property
@@ -29,7 +31,6 @@ class _Part(Protocol):
 
 
 P = TypeVar("P", bound=_Part)
-SCAN_BLOCK = 8 << 20  # bytes per read of the split scan (a cut is proven once its block is judged)
 _END = object()
 
 

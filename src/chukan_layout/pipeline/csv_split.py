@@ -32,7 +32,8 @@ SPLITTABLE = ("utf-8", "cp932", "euc_jp")  # ASCII bytes never occur inside thei
 # and it runs beside the partitions in validate's parent. 8 MiB blocks added 42 MiB to the peak RSS
 # (and the parent's heap kept it); 1 MiB adds 6 MiB and scans the 1M 住民 CSV in 0.9–1.0 s of CPU
 # instead of 1.2–1.4 s (the bit arrays stay in cache). Measured alternated, 2026-12-06, load 9–10.
-_BLOCK = 1 << 20
+SCAN_BLOCK = 1 << 20
+_BLOCK = SCAN_BLOCK
 _BOF = -1  # "byte" before the file / after it
 _LE64 = np.dtype("<u8")
 _ONE = np.uint64(1)
