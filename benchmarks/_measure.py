@@ -13,6 +13,10 @@ prints one JSON line with:
 - ``peak_desc_rss_mib``: the largest RSS of any one descendant (pool or Dask worker, nanny),
   sampled the same way — unlike ``peak_child_rss_mib`` it also sees processes that are not
   waited for by the child (Dask workers are children of their nannies).
+- ``rss_p50_mib`` / ``rss_p99_mib``: median and 99th percentile of the child's own sampled RSS;
+  ``desc_rss_p50_mib`` / ``desc_rss_p99_mib``: the same for the largest descendant at each sample.
+  A peak is the maximum of a level that moves with each batch (allocator pages not yet given back):
+  a longer run samples that movement more often, so compare the percentiles too when judging "flat".
 - ``load_before`` / ``load_after``: the 1-minute load average around the call (a shared machine).
 """
 
@@ -34,6 +38,7 @@ mod, fn = {target!r}.split(":")
 f = getattr(importlib.import_module(mod), fn)
 kwargs = json.loads({kwargs!r})
 peak = [0, 0]
+own_s, desc_s = [], []  # sampled RSS of this process / of its largest descendant per tick
 stop = threading.Event()
 def _sample():
     try:
@@ -43,15 +48,20 @@ def _sample():
     me = psutil.Process()
     while not stop.is_set():
         try:
-            total = me.memory_info().rss
+            total = top = me.memory_info().rss
+            own_s.append(total)
+            big = 0
             for c in me.children(recursive=True):
                 try:
                     rss = c.memory_info().rss
                 except psutil.Error:
                     continue
                 total += rss
+                big = max(big, rss)
                 peak[1] = max(peak[1], rss)
             peak[0] = max(peak[0], total)
+            if big:
+                desc_s.append(big)
         except psutil.Error:
             pass
         stop.wait(0.05)
@@ -66,9 +76,13 @@ stop.set(); th.join()
 rs, rc = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 cpu = (rs.ru_utime + rs.ru_stime - r0s.ru_utime - r0s.ru_stime) + (rc.ru_utime + rc.ru_stime - r0c.ru_utime - r0c.ru_stime)
 own = rs.ru_maxrss / 1024
+def _q(xs, q):
+    return sorted(xs)[min(len(xs) - 1, int(q * len(xs)))] / 2**20 if xs else 0.0
 print("@@RESULT@@" + json.dumps({{"seconds": secs, "cpu_seconds": cpu, "peak_rss_mib": own,
       "peak_child_rss_mib": rc.ru_maxrss / 1024, "peak_tree_rss_mib": max(peak[0] / 2**20, own),
       "peak_desc_rss_mib": peak[1] / 2**20,
+      "rss_p50_mib": _q(own_s, 0.5), "rss_p99_mib": _q(own_s, 0.99),
+      "desc_rss_p50_mib": _q(desc_s, 0.5), "desc_rss_p99_mib": _q(desc_s, 0.99),
       "load_before": load0, "load_after": os.getloadavg()[0], "result": result}}, default=str))
 """
 

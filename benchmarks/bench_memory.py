@@ -13,7 +13,9 @@ parent (``own``: its ``ru_maxrss``), of the largest other process of the tree (`
 pool worker, Dask worker or nanny, sampled every 50 ms with psutil), of the whole tree
 (``tree``: the sampled sum, pages shared after fork counted once per process), and the load
 average. "Flat" means the same peak per process at every size: compare rows of one case
-across sizes. ``--results`` writes the table as a Markdown block to a file.
+across sizes. The summary also gives each process's sampled RSS median / 99th percentile: a peak
+is the maximum of a level that moves with every batch, and a longer run meets more of its highs.
+``--results`` writes the table as a Markdown block to a file.
 """
 
 from __future__ import annotations
@@ -184,6 +186,14 @@ def summary(rows: list[dict[str, Any]]) -> str:
         same = "outputs byte-identical across all" if hashes and len(set(hashes)) == 1 else (
             "outputs DIFFER" if hashes else "no outputs")  # fmt: skip
         out.append(f"- {n:,} {case}: {'; '.join(parts) or '-'}; {same} {len(hashes)} runs")
+        levels = "; ".join(
+            f"{r['executor']} {r['workers']}: own {r['own_p50_p99'][0]}/{r['own_p50_p99'][1]}"
+            + (f", worker {r['worker_p50_p99'][0]}/{r['worker_p50_p99'][1]}" if r["worker"] else "")
+            for r in rs
+            if r.get("own_p50_p99")
+        )
+        if levels:  # the level the peak rides on (sampled every 50 ms): median / 99th percentile, MiB
+            out.append(f"  - RSS median/p99 MiB: {levels}")
         for r in rs:  # where a Dask run's wall time went (seconds since the cluster began to start)
             p = r.get("phases") or {}
             if p:
@@ -241,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
             row = {"residents": n, "case": case, "executor": ex, "workers": w, "records": r["result"]["records_in"],
                    "seconds": round(r["seconds"], 1), "cpu": round(r["cpu_seconds"], 1),
                    "own": round(r["peak_rss_mib"]), "worker": round(r.get("peak_desc_rss_mib", 0)),
+                   "own_p50_p99": (round(r.get("rss_p50_mib", 0)), round(r.get("rss_p99_mib", 0))),
+                   "worker_p50_p99": (round(r.get("desc_rss_p50_mib", 0)), round(r.get("desc_rss_p99_mib", 0))),
                    "tree": round(r["peak_tree_rss_mib"]),
                    "load": f"{r['load_before']:.1f}→{r['load_after']:.1f}", "sha256": r["result"]["sha256"],
                    "phases": r["result"].get("phases", {})}  # fmt: skip
