@@ -11,7 +11,14 @@ import pytest
 
 from chukan_layout import pipeline
 from chukan_layout.errors import OptionsError
-from chukan_layout.pipeline.executors import SMALL_INPUT_BYTES, Job, executor_session, n_workers, ordered_map
+from chukan_layout.pipeline.executors import (
+    CAN_FORK,
+    SMALL_INPUT_BYTES,
+    Job,
+    executor_session,
+    n_workers,
+    ordered_map,
+)
 from chukan_layout.pipeline.standard import validate_files
 from chukan_layout.synth.generate import GenerateResult, generate
 
@@ -24,9 +31,12 @@ def _square(state: dict[str, int], x: int) -> tuple[int, int, int]:
     return x * x, state["pid"], os.getpid()  # where the state was built, where the task ran
 
 
-def _probe(state: dict[str, int], x: int) -> tuple[int, int, int, tuple[str | None, str | None]]:
+_SET_IN_PARENT: list[int] = []  # set by the test before the workers start: a forked worker sees it
+
+
+def _probe(state: dict[str, int], x: int) -> tuple[int, int, int, list[int], tuple[str | None, str | None]]:
     env = (os.environ.get("MALLOC_TRIM_THRESHOLD_"), os.environ.get("MALLOC_ARENA_MAX"))
-    return x * x, state["pid"], os.getpid(), env
+    return x * x, state["pid"], os.getpid(), list(_SET_IN_PARENT), env
 
 
 def test_ordered_map_keeps_task_order_on_every_executor() -> None:
@@ -46,6 +56,7 @@ def test_ordered_map_keeps_task_order_on_every_executor() -> None:
         list(ordered_map(Job(_square, make_state=_state), tasks, executor="ray"))
     # Dask without a scheduler address: a LocalCluster of 2 worker processes, started in the
     # background by the session (the caller plans meanwhile) and closed with it
+    _SET_IN_PARENT[:] = [me]
     with executor_session("dask", 2) as session:
         assert session is not None
         job = Job(_probe, make_state=_state, key="probe")
@@ -54,14 +65,22 @@ def test_ordered_map_keeps_task_order_on_every_executor() -> None:
     assert [r for r, *_ in dsk] == [t * t for t in tasks]
     # the states were built in the workers, and each task ran where its state was built
     assert {s for _, s, *_ in dsk} == {w for _, _, w, *_ in dsk} and me not in {w for _, _, w, *_ in dsk}
-    # the workers' environment: no 64 KiB glibc trim threshold (+15% CPU), one malloc arena
-    assert {e for *_, e in dsk} == {
-        (os.environ.get("MALLOC_TRIM_THRESHOLD_"), os.environ.get("MALLOC_ARENA_MAX", "1"))
-    }
+    # where this process can fork, the LocalCluster's workers are forked from it (no imports
+    # to repeat) and keep its environment; spawned elsewhere, with no 64 KiB glibc trim
+    # threshold (+15% CPU) and one malloc arena
+    trim, arenas = os.environ.get("MALLOC_TRIM_THRESHOLD_"), os.environ.get("MALLOC_ARENA_MAX")
+    assert session.forks == CAN_FORK
+    if CAN_FORK:
+        assert {(tuple(p), e) for *_, p, e in dsk} == {((me,), (trim, arenas))}
+    else:
+        assert {(tuple(p), e) for *_, p, e in dsk} == {((), (trim, arenas or "1"))}
     # the phases of the run, the warm-ups' and the close (in the background, joined on exit) included
     assert {"cluster_up", "planned", "first_task", "last_task", "busy", "states_built", "close"} <= set(
         session.timings
     )
+    with executor_session("dask", 2) as unused:  # closed unused: forked workers were never started
+        pass
+    assert unused is not None and (not unused.forks or "cluster_up" not in unused.timings)
     with executor_session("processes") as none:
         assert none is None  # the process pool forks later, on its own
 

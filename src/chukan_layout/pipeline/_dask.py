@@ -12,11 +12,17 @@ worker reads and writes at the same path (a shared filesystem).
 
 The LocalCluster's workers are tuned for this pipeline (measured on vendor A, 1M residents):
 
-- no ``MALLOC_TRIM_THRESHOLD_=65536`` (distributed's default environment for its workers): it
-  pins glibc's mmap threshold at 128 KiB, so every larger array is mapped and unmapped again;
-  partition CPU +15% and 3× the page faults of a pool worker, for ~10 MiB less peak;
-- ``MALLOC_ARENA_MAX=1`` instead: tasks run in a worker thread, whose own glibc arena held
-  ~10 MiB more at the peak than one arena (no CPU cost measured);
+- **forked** from this process where the platform can fork (as the process executor's pool
+  is), not spawned: a spawned worker imports ``distributed``, the pipeline and pandas again
+  (≈ 1.3 s CPU each, before its first task) and exits slowly (≈ 2 s to close the cluster);
+  forked, a worker has them already (2 workers: −2.6 to −5 CPU s per 1M run, first task
+  ≈ 5 s earlier at load 9, close 2 s → 0.2 s). The fork happens while the thread that
+  planned the run waits (:meth:`DaskSession.warm` / :meth:`DaskSession.client`), so it never
+  catches that thread half-way through an import (whose module lock a child would wait on
+  forever). Elsewhere the workers are spawned with a tuned environment
+  (:data:`WORKER_ENVIRON`): no ``MALLOC_TRIM_THRESHOLD_=65536`` (distributed's default for
+  its workers pins glibc's mmap threshold at 128 KiB: partition CPU +15%, 3× the page
+  faults) and ``MALLOC_ARENA_MAX=1`` (the task thread's own arena held ~10 MiB more);
 - no statistical profiler (it samples every thread's stack every 10 ms: −0.8 s CPU per worker
   per 1M run), slower housekeeping timers (:data:`_CLUSTER_CONFIG`) and no dashboard (which
   would import bokeh into this process).
@@ -34,14 +40,15 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ..errors import OptionsError
+from .executors import CAN_FORK
 
 log = logging.getLogger(__name__)
 
 _STATES: dict[str, Any] = {}  # in a Dask worker process: job key → state
 _STATE_LOCK = threading.Lock()  # a warm-up and a task of one job never build the state twice
 
-# the environment of a LocalCluster's worker processes (see the module docstring); a variable the
-# user has set in this process's environment is inherited by the workers and left alone
+# the environment of a LocalCluster's spawned worker processes (see the module docstring); a
+# variable the user has set in this process's environment is inherited by the workers and left alone
 WORKER_ENVIRON = {"MALLOC_ARENA_MAX": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                   "OPENBLAS_NUM_THREADS": "1"}  # fmt: skip
 
@@ -82,13 +89,17 @@ _CLUSTER_CONFIG = {
 }
 
 
-def _local_cluster(n: int) -> tuple[Any, Any]:
-    """A LocalCluster of ``n`` single-threaded worker processes and its client (module docstring)."""
+def _local_cluster(n: int, fork: bool) -> tuple[Any, Any]:
+    """A LocalCluster of ``n`` single-threaded worker processes, forked or spawned, and its
+    client (module docstring)."""
     import dask
     from distributed import Client, LocalCluster  # first: its defaults must be in dask.config
 
-    env = {k: v for k, v in WORKER_ENVIRON.items() if k not in os.environ}
-    cfg = {**_CLUSTER_CONFIG, "distributed.nanny.pre-spawn-environ": env}
+    # the nanny sets these in this process's environment before it starts a worker: a forked
+    # worker has its allocator already (nothing to set), a spawned one reads them at start
+    env = {} if fork else {k: v for k, v in WORKER_ENVIRON.items() if k not in os.environ}
+    cfg = {**_CLUSTER_CONFIG, "distributed.nanny.pre-spawn-environ": env,
+           "distributed.worker.multiprocessing-method": "fork" if fork else "spawn"}  # fmt: skip
     with dask.config.set(cfg):  # read by the scheduler, nannies and client as they are created;
         # the nannies pass it on to their worker processes
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
@@ -103,6 +114,8 @@ def _local_cluster(n: int) -> tuple[Any, Any]:
 class DaskSession:
     """A client of ``scheduler``, or of a ``LocalCluster`` of ``workers`` processes started for
     the run, connected in a background thread from construction on (see the module docstring).
+    A LocalCluster whose workers are forked imports ``distributed`` meanwhile, and starts them
+    once the caller waits in :meth:`warm` or :meth:`client`.
 
     :meth:`client` waits for it; :meth:`close` closes what the session started. ``timings``
     holds the phases of the run in seconds since construction: ``cluster_up`` (client
@@ -124,6 +137,11 @@ class DaskSession:
         self._pending: list[Any] = []  # jobs to warm once connected
         self._lock = threading.Lock()
         self._closer: threading.Thread | None = None
+        self.forks = scheduler is None and CAN_FORK  # the workers are forked from this process
+        self._may_fork = threading.Event()  # set while the caller's thread waits for the start
+        self._closing = False
+        if not self.forks:
+            self._may_fork.set()
         self._thread = threading.Thread(target=self._connect, name="chukan-dask-connect", daemon=True)
         self._thread.start()
 
@@ -133,12 +151,15 @@ class DaskSession:
         except ModuleNotFoundError as e:
             self._error = e
             return
+        self._may_fork.wait()
+        if self._closing:  # closed before it was used: nothing to start
+            return
         try:
             if self.scheduler is not None:
                 client = Client(self.scheduler, timeout="30s")
             else:
                 n = (os.cpu_count() or 1) if self.workers is None else self.workers
-                self._cluster, client = _local_cluster(n)
+                self._cluster, client = _local_cluster(n, self.forks)
             self.timings["cluster_up"] = time.time() - self.t0
             with self._lock:
                 self._client = client
@@ -160,6 +181,7 @@ class DaskSession:
 
     def client(self) -> Any:
         """The connected client (waits for the background start; its error is raised here)."""
+        self._may_fork.set()
         self._thread.join()
         if self._error is not None:
             e = self._error
@@ -176,8 +198,12 @@ class DaskSession:
 
     def warm(self, job: Any) -> None:
         """Have every worker build ``job``'s state as soon as it is up, ahead of the job's first
-        task (one task per worker, ahead of the job's own in priority). Never waits: before
+        task (one task per worker, ahead of the job's own in priority). With forked workers,
+        waits until they are started (see the class docstring); otherwise never waits: before
         the session is connected, the warm-up is left to the connecting thread."""
+        if self.forks and job.make_state is not None:
+            self._may_fork.set()
+            self._thread.join()
         with self._lock:
             if job.make_state is None or job.key in self._warmed or self._error is not None:
                 return
@@ -202,6 +228,8 @@ class DaskSession:
         self._closer.join()
 
     def _close_now(self) -> None:
+        self._closing = True
+        self._may_fork.set()
         self._thread.join()
         t = time.time()
         try:
