@@ -106,18 +106,33 @@ def scan_file(path: Path, layout: Layout) -> FileCopy:
 
 def reuse_file(src: Path, dest: Path, layout: Layout, parquet: Path | None, reuse: Reuse) -> FileCopy:
     """Copy and hash ``src`` (nothing parsed); when its SHA-256 is the base's, take the base's record
-    count and Parquet copy (:mod:`.reuse`), else parse the copy just written like :func:`copy_file`."""
+    count and Parquet copy (:mod:`.reuse`), else parse the copy just written like :func:`copy_file`.
+
+    The base's Parquet copy is linked and its hash checked on a thread of its own while the file is
+    copied (last month's Parquet is rarely in the page cache: its read overlaps the copy); it is
+    dropped again when the file's hash is not the base's."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from .kernelcopy import copy_hashed
     from .reuse import take_parquet
 
-    size, sha = copy_hashed(src, dest)  # the SHA-256 of the copy: what the snapshot holds
+    with ThreadPoolExecutor(1, thread_name_prefix="snapshot-base") as pool:
+        taken = (
+            None if parquet is None or reuse.parquet is None else pool.submit(take_parquet, reuse, parquet)
+        )
+        try:
+            size, sha = copy_hashed(src, dest)  # the SHA-256 of the copy: what the snapshot holds
+        finally:
+            took = taken is not None and taken.result()
     if (size, sha) == (reuse.size, reuse.sha256):
         if parquet is None:
             return FileCopy(size, sha, reuse.records, reused=True)
-        if take_parquet(reuse, parquet):
+        if took:
             return FileCopy(
                 size, sha, reuse.records, reuse.columns, True, (reuse.parquet_size, reuse.parquet_sha256)
             )
+    elif took and parquet is not None:
+        parquet.unlink()  # the base's Parquet copy is of other bytes
     # changed (or its base Parquet did not verify): the full pass over the copy just written (page-cached)
     return _pass(dest, None, layout, parquet, (size, sha))
 

@@ -56,12 +56,12 @@ class _Progress:
     def advance(self, done: int) -> None:
         with self.cond:
             self.done = done
-            self.cond.notify()
+            self.cond.notify_all()
 
     def fail(self) -> None:
         with self.cond:
             self.failed = True
-            self.cond.notify()
+            self.cond.notify_all()
 
     def wait_past(self, pos: int) -> int:
         """The copied size once it is past ``pos`` (-1: the copy failed)."""
@@ -71,31 +71,26 @@ class _Progress:
             return -1 if self.failed else self.done
 
 
-def _digest(fd: int, lo: int, hi: int, sha: Any, feed: Callable[[Any], None] | None) -> None:
-    """Feed bytes ``[lo, hi)`` of file ``fd`` to ``sha`` and ``feed`` from a read-only mapping."""
+def _digest(fd: int, lo: int, hi: int, consume: Callable[[Any], Any]) -> None:
+    """``consume`` bytes ``[lo, hi)`` of file ``fd`` from a read-only mapping (no copy into this process)."""
     base = lo - lo % mmap.ALLOCATIONGRANULARITY
     mm = mmap.mmap(fd, hi - base, offset=base, access=mmap.ACCESS_READ)
     try:
         with memoryview(mm) as whole, whole[lo - base :] as view:
-            if sha is not None:
-                sha.update(view)
-            if feed is not None:
-                feed(view)
+            consume(view)
     finally:
         with contextlib.suppress(BufferError):  # a consumer kept a view (a traceback): the GC unmaps it
             mm.close()
 
 
-def _scan(
-    fd: int, size: int, progress: _Progress | None, sha: Any, feed: Callable[[Any], None] | None
-) -> None:
+def _scan(fd: int, size: int, progress: _Progress, consume: Callable[[Any], Any]) -> None:
     pos = 0
     while pos < size:
-        done = size if progress is None else progress.wait_past(pos)
+        done = progress.wait_past(pos)
         if done < 0:
             return
         hi = min(done, pos + STEP)
-        _digest(fd, pos, hi, sha, feed)
+        _digest(fd, pos, hi, consume)
         pos = hi
 
 
@@ -117,46 +112,63 @@ def _copy_range(fi: int, fo: int, pos: int, n: int, mode: list[str]) -> int:
         return os.pwrite(fo, data, pos) if data else 0
 
 
+def _copy(fi: int, fo: int, size: int, progress: _Progress, name: str) -> None:
+    mode = ["copy_file_range"]
+    pos = 0
+    while pos < size and not progress.failed:
+        n = _copy_range(fi, fo, pos, min(STEP, size - pos), mode)
+        if n == 0:
+            raise SnapshotError(
+                f"{name}: shorter than its size ({pos:,} of {size:,} bytes): changed while copied"
+            )
+        pos += n
+        progress.advance(pos)
+
+
 def copy_hashed(src: str | Path, dest: str | Path | None, feed: Callable[[Any], None] | None = None,
                 *, hashing: bool = True) -> tuple[int, str]:  # fmt: skip
     """Copy ``src`` to ``dest`` in the kernel and return (size, SHA-256 hex) **of the copy**, computed
-    on another thread; ``feed(buffer)`` also gets the copy's bytes in order (the record count).
-    ``dest`` None: hash (and feed) ``src`` itself. ``hashing=False``: no hash (``""``).
+    on another thread; ``feed(buffer)`` also gets the copy's bytes in order (the record count), on a
+    third thread. ``dest`` None: hash (and feed) ``src`` itself. ``hashing=False``: no hash (``""``).
     A source whose size or modification time changed during the copy raises :class:`SnapshotError`."""
     sha = hashlib.sha256() if hashing else None
+    consumers = [c for c in (None if sha is None else sha.update, feed) if c is not None]
     with open(src, "rb") as fi:
         before = os.fstat(fi.fileno())
         size = before.st_size
-        if dest is None:
-            if size:
-                _scan(fi.fileno(), size, None, sha, feed)
-            return size, "" if sha is None else sha.hexdigest()
-        with open(dest, "wb") as fo, open(dest, "rb") as copy:
+        with contextlib.ExitStack() as stack:
+            fo = None if dest is None else stack.enter_context(open(dest, "wb"))
+            copy = fi if dest is None else stack.enter_context(open(dest, "rb"))
             progress = _Progress()
+            if fo is None:
+                progress.advance(size)  # nothing to wait for: the file itself
             errors: list[BaseException] = []
 
-            def hash_copy() -> None:
+            def run(consume: Callable[[Any], Any]) -> None:
                 try:
-                    _scan(copy.fileno(), size, progress, sha, feed)
-                except BaseException as e:  # re-raised by the copying thread
+                    _scan(copy.fileno(), size, progress, consume)
+                except BaseException as e:  # re-raised by the calling thread
                     errors.append(e)
+                    progress.fail()
 
-            hasher = threading.Thread(target=hash_copy, name="snapshot-sha256", daemon=True)
-            hasher.start()
-            mode = ["copy_file_range"]
-            pos = 0
+            # hashlib and numpy release the GIL: the hash and the count run beside the copy (and
+            # beside each other); the calling thread copies, or (no copy) takes the first consumer
+            here = consumers[:1] if fo is None else []
+            threads = [threading.Thread(target=run, args=(c,), name="snapshot-scan", daemon=True)
+                       for c in consumers[len(here):]]  # fmt: skip
+            for t in threads:
+                t.start()
             try:
-                while pos < size:
-                    n = _copy_range(fi.fileno(), fo.fileno(), pos, min(STEP, size - pos), mode)
-                    if n == 0:
-                        raise SnapshotError(f"{src}: shorter than its size ({pos:,} of {size:,} bytes): changed while copied")  # fmt: skip
-                    pos += n
-                    progress.advance(pos)
+                if fo is not None:
+                    _copy(fi.fileno(), fo.fileno(), size, progress, str(src))
+                for c in here:
+                    run(c)
             except BaseException:
                 progress.fail()
                 raise
             finally:
-                hasher.join()
+                for t in threads:
+                    t.join()
             if errors:
                 raise errors[0]
         after = os.stat(src)
