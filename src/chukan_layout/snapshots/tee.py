@@ -6,7 +6,8 @@ bytes read again after a seek back (the reader peeks at the header, and its care
 restarts from the top) are not copied or hashed twice, and a seek forward copies the gap
 first. :meth:`TeeReader.finish` copies whatever the reader did not read (nothing, for a file read
 to the end) and returns (size, SHA-256). So a file is read from disk once for the copy, the
-hash, the record count and the Parquet copy together.
+hash, the record count and the Parquet copy together (the ``--parquet`` pass; a pass that parses
+nothing copies in the kernel instead, :mod:`.kernelcopy`).
 """
 
 from __future__ import annotations
