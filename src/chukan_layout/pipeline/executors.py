@@ -21,8 +21,9 @@ the run, built once per process):
   callback that belongs to the parent).
 
 ``workers`` is the number of processes (``None``: one per core), never more than the tasks;
-at most ``2 × workers`` tasks are in flight, so results waiting to be merged in order do not
-pile up in the parent. ``started()`` is called once the workers exist (start threads after
+at most ``2 × workers`` tasks are in flight (4 × with Dask, whose scheduler feeds the workers
+without waiting for the parent), so results waiting to be merged in order do not pile up in
+the parent. ``started()`` is called once the workers exist (start threads after
 forking, not before). With ``executor="dask"`` (the ``dask`` extra), tasks run on the
 ``dask.distributed`` cluster at ``scheduler``, or on a ``LocalCluster`` of ``workers``
 processes started for the run; inputs and part files must then live on a filesystem every
