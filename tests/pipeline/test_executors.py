@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -57,7 +60,12 @@ def test_ordered_map_keeps_task_order_on_every_executor() -> None:
     # Dask without a scheduler address: a LocalCluster of 2 worker processes, started in the
     # background by the session (the caller plans meanwhile) and closed with it
     _SET_IN_PARENT[:] = [me]
-    with executor_session("dask", 2) as session:
+    busy = socket.socket()  # another cluster's dashboard port: ours neither tries it nor warns about it
+    with contextlib.suppress(OSError):
+        busy.bind(("127.0.0.1", 8787))
+        busy.listen(1)
+    with busy, warnings.catch_warnings(record=True) as caught, executor_session("dask", 2) as session:
+        warnings.simplefilter("always")
         assert session is not None
         job = Job(_probe, make_state=_state, key="probe")
         session.warm(job)  # asked before the cluster is up: the connecting thread warms the workers
@@ -78,6 +86,7 @@ def test_ordered_map_keeps_task_order_on_every_executor() -> None:
     assert {"cluster_up", "planned", "first_task", "last_task", "busy", "states_built", "close"} <= set(
         session.timings
     )
+    assert not [w for w in caught if "8787" in str(w.message)]
     with executor_session("dask", 2) as unused:  # closed unused: forked workers were never started
         pass
     assert unused is not None and (not unused.forks or "cluster_up" not in unused.timings)

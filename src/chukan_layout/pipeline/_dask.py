@@ -110,7 +110,10 @@ def _local_cluster(n: int, fork: bool) -> tuple[Any, Any]:
            "distributed.worker.multiprocessing-method": "fork" if fork else "spawn"}  # fmt: skip
     with dask.config.set(cfg):  # read by the scheduler, nannies and client as they are created;
         # the nannies pass it on to their worker processes
+        # no dashboard; the scheduler's own HTTP endpoints (health, metrics) on a free local port:
+        # by default it tries 8787 and warns "Port 8787 is already in use" beside another cluster
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                               scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                                silence_logs=logging.ERROR)  # fmt: skip
         try:
             return cluster, Client(cluster)
