@@ -17,13 +17,19 @@ ALPHABET = [b'"', b",", b"\r", b"\n", b"a", b"\x82", b"\xa0", b" "]
 
 def _reference(data: bytes, empty_lines: bool) -> bool:
     """Position-based: a closing quote (every second quote) followed, inside the data, by a byte other
-    than delimiter / quote / CR / LF; or an empty line (``\\n\\n`` / ``\\n\\r\\n``); or a NUL byte."""
+    than delimiter / quote / CR / LF; or an empty line (``\\n\\n`` / ``\\n\\r\\n`` anywhere, or a line
+    end followed by a CR outside quotes: a lone CR); or a NUL byte."""
     buf = np.frombuffer(data, np.uint8)
     q = np.flatnonzero(buf == Q)
     closing = q[1::2]
     closing = closing[closing + 1 < len(buf)]
     bad = any(buf[c + 1] not in (D, Q, 0x0A, 0x0D) for c in closing.tolist())
     empty = b"\n\n" in data or b"\n\r\n" in data
+    quotes_before = np.cumsum(buf == Q)
+    empty = empty or any(
+        data[i] in b"\r\n" and data[i + 1] == 0x0D and quotes_before[i + 1] % 2 == 0
+        for i in range(len(data) - 1)
+    )
     return bad or (empty_lines and empty) or b"\x00" in data
 
 

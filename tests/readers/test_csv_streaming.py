@@ -79,7 +79,11 @@ def test_guard_empty_lines_and_malformed_quotes() -> None:
         (b"a\r\n\r\nb", True),
         (b"a\n\r\n", True),
         (b"\n", False),
-        (b"a\nb\n\rc", False),
+        # a lone CR right after LF ends an empty line: Arrow yielded it as a record of blanks
+        (b"a\nb\n\rc", True),
+        (b"a\rb\r\rc", True),
+        (b"a\nb\r\nc\rd", False),
+        (b'a\n"b\n\rc"\n', False),  # inside quotes the CR is data
     ]:
         assert scan(text) == expected, text
         assert not scan(text, empty_lines=False)

@@ -16,7 +16,10 @@ on the packed bits, 64 bytes per machine word (a 4 MiB block is 65 536 words):
   listing quote positions (``np.flatnonzero`` of a quote-dense block was most of the guard);
 - "followed by" = the bit array shifted by one position (across word edges);
 - a closing quote must be followed by a delimiter, a quote (the ``""`` escape), CR or LF;
-- an empty line is ``\\n\\n`` or ``\\n\\r\\n``.
+- an empty line is ``\\n\\n`` or ``\\n\\r\\n`` (anywhere), or a line end followed by a CR outside
+  quotes (``\\n\\r`` / ``\\r\\r``: a lone CR ends an empty line; Arrow read it as a record of blanks).
+  Inside quotes that CR is data, and a split scan (``pipeline.csv_split``) that proves a range
+  clean (no bare CR outside quotes, no ``\\n\\n`` / ``\\n\\r\\n``) still proves the guard cannot trip.
 
 Valid for ASCII-compatible encodings (cp932, EUC-JP, UTF-8), whose multibyte characters never
 contain the quote, delimiter, CR or LF bytes. Blocks are judged in stream order; the state kept
@@ -82,7 +85,8 @@ def scan_block(
 
     ``trip`` when a closing quote (by ``parity`` = quotes before the block, mod 2) is followed by
     a byte other than delimiter / quote / CR / LF inside the block, or (``empty_lines``) when the
-    block holds ``\\n\\n`` or ``\\n\\r\\n``. The last byte's successor is the next block's business.
+    block holds ``\\n\\n``, ``\\n\\r\\n`` or a line end followed by a CR outside quotes (an empty
+    line). The last byte's successor is the next block's business.
     ``scratch``: a bool buffer at least ``len(buf)`` long (reused: fresh 4 MiB temporaries per
     block cost page faults)."""
     n = len(buf)
@@ -96,14 +100,20 @@ def scan_block(
     line_end = lf | cr
     allowed |= line_end
     nq = int(np.bitwise_count(q).sum())
+    outside = None  # bits outside quotes (None: the whole block, by ``parity``)
     if nq:
-        closing = q & ~inside_quotes(q, parity)
+        outside = ~inside_quotes(q, parity)
+        closing = q & outside
         bad = closing & ~shift_bits(allowed, 1)
         bad[(n - 1) // 64] &= ~(_ONE << np.uint64((n - 1) % 64))  # its successor is in the next block
         if bad.any():
             return True, nq
-    if empty_lines and ((lf & shift_bits(lf, 1)) | (lf & shift_bits(line_end, 1) & shift_bits(lf, 2))).any():
-        return True, nq
+    if empty_lines:
+        empty = (lf & shift_bits(lf, 1)) | (lf & shift_bits(line_end, 1) & shift_bits(lf, 2))
+        if outside is not None or not parity:  # a lone CR after a line end: outside quotes only
+            empty |= line_end & shift_bits(cr if outside is None else cr & outside, 1)
+        if empty.any():
+            return True, nq
     return False, nq
 
 
@@ -162,6 +172,8 @@ class ByteGuard(io.RawIOBase):
             edge = self._tail + data[:2]
             if b"\n\n" in edge or b"\n\r\n" in edge:
                 raise GuardTripped
+            if data[:1] == b"\r" and self._tail[-1:] in (b"\n", b"\r") and not self._parity:
+                raise GuardTripped  # a CR outside quotes right after the last block's line end
             self._tail = data[-2:]
         buf = np.frombuffer(data, np.uint8)
         if self._closing_at_end and buf[0] not in (self._delim, self._quote, 0x0A, 0x0D):

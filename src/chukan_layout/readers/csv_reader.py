@@ -496,7 +496,9 @@ def _careful_block(
     lo = int(starts[0])
     region = data[lo : int(body_end[-1])].decode(text_enc, "surrogateescape")
     utf8 = np.frombuffer(region.encode("utf-8", "surrogatepass"), np.uint8)
-    u_nl = _line_ends(utf8, False)  # the region ends before its last record's line end
+    # the region ends before its last record's line end, so a CR as its last byte ends an earlier
+    # record (a lone CR: ``…\\r`` + an empty last record), never half of a CRLF
+    u_nl = _line_ends(utf8, True)
     u_q = np.flatnonzero(utf8 == quote)
     u_ends = np.concatenate([u_nl[np.searchsorted(u_q, u_nl) % 2 == 0], [len(utf8)]])[:n]
     u_starts = np.concatenate([[0], u_ends[:-1] + 1])
