@@ -53,33 +53,65 @@ def pack_bits(mask: np.ndarray, nwords: int) -> np.ndarray:
     return packed.view(_LE64)
 
 
-def shift_bits(w: np.ndarray, k: int) -> np.ndarray:
-    """Bit ``i`` of the result = bit ``i + k`` of ``w`` (0 < k < 64; zero past the end)."""
-    out = w >> np.uint64(k)
+def shift_bits(w: np.ndarray, k: int, out: np.ndarray | None = None) -> np.ndarray:
+    """Bit ``i`` of the result = bit ``i + k`` of ``w`` (0 < k < 64; zero past the end).
+    ``out``: a word array of ``w``'s length to write to (not ``w``)."""
+    out = np.right_shift(w, np.uint64(k), out=out)
     out[:-1] |= w[1:] << np.uint64(64 - k)
     return out
 
 
-def inside_quotes(q: np.ndarray, parity: int) -> np.ndarray:
+_SHIFTS = [np.uint64(s) for s in (1, 2, 4, 8, 16, 32)]
+
+
+def inside_quotes(q: np.ndarray, parity: int, out: np.ndarray | None = None,
+                  tmp: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
     """Bit ``i`` = parity of the quotes at positions ``<= i`` (plus ``parity`` before the block).
 
-    A quote whose bit is 1 opens a quoted field, one whose bit is 0 closes it."""
-    x = q.copy()
-    for s in (1, 2, 4, 8, 16, 32):  # prefix XOR inside each word
-        x ^= x << np.uint64(s)
+    A quote whose bit is 1 opens a quoted field, one whose bit is 0 closes it. ``out`` / ``tmp``:
+    word arrays of ``q``'s length to work in (other than ``q``), else fresh ones."""
+    if out is None:
+        x = q.copy()
+    else:
+        x = out
+        np.copyto(x, q)
+    tmp = np.empty_like(q) if tmp is None else tmp
+    for s in _SHIFTS:  # prefix XOR inside each word
+        x ^= np.left_shift(x, s, out=tmp)
     # parity of the quotes in the earlier words: popcount of the running XOR of the words (numpy's
     # XOR-accumulate of uint64 is ~10x faster than a cumsum of the per-word counts)
-    before = np.empty(len(q), np.uint64)
+    before = tmp
     before[0] = parity
-    before[1:] = np.bitwise_count(np.bitwise_xor.accumulate(q[:-1])) & 1
+    np.bitwise_xor.accumulate(q[:-1], out=before[1:])
+    before[1:] = np.bitwise_count(before[1:]) & 1
     if parity:
         before[1:] ^= _ONE
-    x ^= np.uint64(0) - before  # all ones where an odd count came before
+    x ^= np.subtract(np.uint64(0), before, out=before)  # all ones where an odd count came before
     return x
 
 
+class Words:
+    """Word arrays for :func:`scan_block`, reused block after block while the block size stays
+    (a fresh temporary per word operation was about a third of the guard's time)."""
+
+    def __init__(self) -> None:
+        self.arrays: list[np.ndarray] = []
+
+    def get(self, nwords: int) -> list[np.ndarray]:
+        """Five word arrays of ``nwords`` (contents undefined)."""
+        if not self.arrays or len(self.arrays[0]) != nwords:
+            self.arrays = [np.empty(nwords, np.uint64) for _ in range(5)]
+        return self.arrays
+
+
 def scan_block(
-    buf: np.ndarray, quote: int, delim: int, parity: int, empty_lines: bool, scratch: np.ndarray
+    buf: np.ndarray,
+    quote: int,
+    delim: int,
+    parity: int,
+    empty_lines: bool,
+    scratch: np.ndarray,
+    words: Words | None = None,
 ) -> tuple[bool, int]:
     """Judge one block: ``(trip, quotes in the block)``.
 
@@ -88,7 +120,7 @@ def scan_block(
     block holds ``\\n\\n``, ``\\n\\r\\n`` or a line end followed by a CR outside quotes (an empty
     line). The last byte's successor is the next block's business.
     ``scratch``: a bool buffer at least ``len(buf)`` long (reused: fresh 4 MiB temporaries per
-    block cost page faults)."""
+    block cost page faults); ``words``: reused word arrays (:class:`Words`)."""
     n = len(buf)
     nwords = (n + 63) // 64
     s = scratch[:n]
@@ -96,22 +128,28 @@ def scan_block(
     lf = pack_bits(np.equal(buf, 0x0A, out=s), nwords)
     cr = pack_bits(np.equal(buf, 0x0D, out=s), nwords)
     allowed = pack_bits(np.equal(buf, delim, out=s), nwords)
+    line_end, outside, w1, w2, w3 = (words or Words()).get(nwords)  # in-place word operations
+    np.bitwise_or(lf, cr, out=line_end)
     allowed |= q
-    line_end = lf | cr
     allowed |= line_end
     nq = int(np.bitwise_count(q).sum())
-    outside = None  # bits outside quotes (None: the whole block, by ``parity``)
+    inside_known = False  # else every byte of the block is inside / outside quotes by ``parity``
     if nq:
-        outside = ~inside_quotes(q, parity)
-        closing = q & outside
-        bad = closing & ~shift_bits(allowed, 1)
+        np.invert(inside_quotes(q, parity, out=outside, tmp=w1), out=outside)
+        inside_known = True
+        bad = np.bitwise_and(q, outside, out=w1)  # the closing quotes …
+        bad &= np.invert(shift_bits(allowed, 1, out=w2), out=w2)  # … followed by another byte
         bad[(n - 1) // 64] &= ~(_ONE << np.uint64((n - 1) % 64))  # its successor is in the next block
         if bad.any():
             return True, nq
     if empty_lines:
-        empty = (lf & shift_bits(lf, 1)) | (lf & shift_bits(line_end, 1) & shift_bits(lf, 2))
-        if outside is not None or not parity:  # a lone CR after a line end: outside quotes only
-            empty |= line_end & shift_bits(cr if outside is None else cr & outside, 1)
+        empty = np.bitwise_and(lf, shift_bits(lf, 1, out=w1), out=w1)  # \n\n
+        crlf = np.bitwise_and(lf, shift_bits(line_end, 1, out=w2), out=w2)
+        crlf &= shift_bits(lf, 2, out=w3)  # \n\r\n (or \n\n\n)
+        empty |= crlf
+        if inside_known or not parity:  # a line end, then a CR outside quotes: a lone CR's empty line
+            lone = np.bitwise_and(cr, outside, out=w2) if inside_known else cr
+            empty |= np.bitwise_and(line_end, shift_bits(lone, 1, out=w3), out=w3)
         if empty.any():
             return True, nq
     return False, nq
@@ -139,6 +177,7 @@ class ByteGuard(io.RawIOBase):
         self._parity = 0  # quotes seen so far, mod 2 (1 = inside a quoted field)
         self._closing_at_end = False
         self._scratch = np.empty(0, bool)
+        self._words = Words()
         self._lock = threading.Lock()
         self._detached = False
 
@@ -180,7 +219,9 @@ class ByteGuard(io.RawIOBase):
             raise GuardTripped
         if len(self._scratch) < len(buf):
             self._scratch = np.empty(len(buf), bool)
-        trip, nq = scan_block(buf, self._quote, self._delim, self._parity, self._check, self._scratch)
+        trip, nq = scan_block(
+            buf, self._quote, self._delim, self._parity, self._check, self._scratch, self._words
+        )
         if trip:
             raise GuardTripped
         self._parity = (self._parity + nq) % 2
