@@ -119,6 +119,9 @@ class WorkerState:
         self.hooks = hooks if hooks is not None else Hooks()
         self.progress = self.hooks.progress
         opts = cfg.options
+        # a fresh process (spawned pool or Dask worker) does partitions only; the parent's state
+        # also runs them itself when the run has one worker (see csv_batch_bytes)
+        self.csv_batch_bytes = CSV_BATCH_BYTES if adapter is None else PARENT_CSV_BATCH_BYTES
         if adapter is None:  # a fresh process: the extra layout folders first, then the adapter
             from ..spec.registry import register_layout_dir
 
@@ -147,6 +150,7 @@ class WorkerState:
     def in_child(self) -> WorkerState:
         """This state in a worker process: the parent's progress callback stays in the parent."""
         self.progress = None
+        self.csv_batch_bytes = CSV_BATCH_BYTES
         return self
 
 
@@ -175,6 +179,10 @@ STAGE_BYTES = 8 << 20  # raw bytes behind one batch of the later stages (see coa
 # cost per item and batch (≈ 130 items), and 8 MiB batches cut vendor B's partition CPU ≈ 10%
 # for ≈ +15 MiB per worker (16 MiB: no faster, +50 MiB)
 CSV_BATCH_BYTES = 8 << 20
+# ... but 4 MiB when the partitions run in the parent (1 worker), which also holds the code stores,
+# the merge and the reports: 8 MiB put vendor B's 1-process run over the 300 MiB per process of
+# issue 15 (1M: 296 vs 274 MiB with 4 MiB, alternated; bench_memory 305 / 313 MiB at 1M / 5M)
+PARENT_CSV_BATCH_BYTES = 4 << 20
 
 
 def batch_rows(batch_size: int, d: Any) -> int:
@@ -348,7 +356,7 @@ def _convert_range(st: WorkerState, part: Partition) -> PartResult:
             on_reject=on_reject,
             trim_padding=src.trim,  # the engine trims these values anyway: skip decoding the padding
             csv_guard=not part.clean,  # the split scan proved the byte guard cannot trip on this range
-            batch_bytes=CSV_BATCH_BYTES,  # fixed width: unused (batch_rows)
+            batch_bytes=st.csv_batch_bytes,  # fixed width: unused (batch_rows)
         )  # type: ignore[arg-type]
         st.engine.header_values = dict(part.header_values)
         if st.gaiji is not None:
