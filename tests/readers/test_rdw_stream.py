@@ -71,6 +71,17 @@ def test_uniform_chunks_are_strided_views() -> None:
 # --- VB: BDW blocks of RDW records, streamed and vectorized (read/vb.py) ----------------------
 
 
+class Tracking(io.BytesIO):
+    """A stream that remembers its largest read."""
+
+    largest = 0
+
+    def read(self, size: int | None = -1) -> bytes:  # type: ignore[override]
+        out = super().read(size)
+        self.largest = max(self.largest, len(out))
+        return out
+
+
 def _vb(blocks: list[list[int]], extended: bool = False) -> bytes:
     out = []
     k = 0
@@ -133,36 +144,21 @@ def test_vb_uniform_records_are_compacted_strided_views() -> None:
 
 
 def test_vb_is_streamed_not_read_whole() -> None:
-    class Tracking(io.BytesIO):
-        largest = 0
-
-        def read(self, size: int | None = -1) -> bytes:  # type: ignore[override]
-            out = super().read(size)
-            Tracking.largest = max(Tracking.largest, len(out))
-            return out
-
     data = _vb([[200] * 150] * 300)  # ~9.6 MB
     mp = pytest.MonkeyPatch()
     mp.setattr(framing, "_BLOCK", 1 << 20)
     try:
-        n = sum(len(c) for c in framing.frame_rdw(Tracking(data), True, 65536))
+        tracked = Tracking(data)
+        n = sum(len(c) for c in framing.frame_rdw(tracked, True, 65536))
     finally:
         mp.undo()
-    assert n == 45_000 and Tracking.largest <= 1 << 20
+    assert n == 45_000 and tracked.largest <= 1 << 20
 
 
 @pytest.mark.parametrize("bdw", [0x8FFFFFF0, 0x80100001])  # 256 MiB; one byte over MAX_BLOCK
 def test_vb_bogus_huge_bdw_is_damage_not_buffered(bdw: int) -> None:
     """An extended BDW claiming more than a block can hold is a bad BDW: its block is skipped to the
     next plausible chain, not read into memory up to the length it claims (issue 14, left open)."""
-
-    class Tracking(io.BytesIO):
-        largest = 0
-
-        def read(self, size: int | None = -1) -> bytes:  # type: ignore[override]
-            out = super().read(size)
-            Tracking.largest = max(Tracking.largest, len(out))
-            return out
 
     blocks = [[200] * 150] * 100  # ~3 MB
     data = bytearray(_vb(blocks, extended=True))
@@ -171,10 +167,10 @@ def test_vb_bogus_huge_bdw_is_damage_not_buffered(bdw: int) -> None:
     mp = pytest.MonkeyPatch()
     mp.setattr(framing, "_BLOCK", 1 << 18)
     try:
-        chunks = list(framing.frame_rdw(Tracking(bytes(data)), True, 65536))
+        chunks = list(framing.frame_rdw(tracked := Tracking(bytes(data)), True, 65536))
     finally:
         mp.undo()
-    assert Tracking.largest <= 1 << 18
+    assert tracked.largest <= 1 << 18
     ok = sum(len(c) - len(c.problems) for c in chunks)
     bad = [(c.offset(i), c.problems[i]) for c in chunks for i in c.problems]
     assert ok == 99 * 150 and len(bad) == 1  # block 41 alone is lost to the damage (one reject)

@@ -19,7 +19,7 @@ from typing import Any
 from ..readers.codecs import canonical_name
 from ..readers.definition import CsvDefinition
 from ._scan_plan import ScanPlan
-from .csv_split import SPLITTABLE, CsvScanner
+from .csv_split import SPLITTABLE
 from .plan import PARTITION_BYTES, Partition, plan
 
 
@@ -67,27 +67,14 @@ class ConvertPlan(ScanPlan[Partition]):
             self._settle(str(path), [])
             yield self._whole(source, path, size)
             return
-        scanner = CsvScanner(path, d, self.partition_bytes, self.encoding, self.scan_block)
-        columns: tuple[str, ...] | None = None
-        lo, rec, handed = 0, 1, []
-        for cut, clean in scanner:
-            if self.stopping:
-                return
-            if columns is None and d.header and self.columns_of is not None:
-                columns = tuple(self.columns_of(source, path))
-            part = self._add(Partition(len(self._parts), source, str(path), path.name, lo, cut.offset, rec,
-                                       cut.offset - lo, columns=None if lo == 0 else (columns or None),
-                                       clean=clean))  # fmt: skip
-            handed.append(part.index)
-            yield part
-            lo, rec = cut.offset, cut.records + 1
-        if scanner.why is not None:
-            self.notes[path.name] = f"one partition: {scanner.why}"
-        if scanner.why is not None or not handed:  # whole file: too small, or not provable
-            self._settle(str(path), handed)
-            yield self._whole(source, path, size)
-            return
-        self.notes[path.name] = f"{len(handed) + 1} byte ranges at record boundaries (quote parity proven)"
-        self._settle(str(path), [])
-        yield self._add(Partition(len(self._parts), source, str(path), path.name, lo, None, rec, size - lo,
-                                  columns=columns or None, clean=scanner.last_clean))  # fmt: skip
+
+        def new(
+            lo: int, end: int | None, rec: int, cols: tuple[str, ...] | None, n: int, clean: bool
+        ) -> Partition:
+            return self._add(Partition(len(self._parts), source, str(path), path.name, lo, end, rec, n,
+                                       columns=cols or None, clean=clean))  # fmt: skip
+
+        cols = None if not d.header or self.columns_of is None else self.columns_of
+        yield from self._ranges(path, d, str(path), self.partition_bytes, self.encoding,
+                                None if cols is None else (lambda: cols(source, path)), new,
+                                lambda: self._whole(source, path, size))  # fmt: skip

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
-from typing import Generic, Protocol, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Generic, Protocol, TypeVar
 
-from .csv_split import SCAN_BLOCK
+from .csv_split import SCAN_BLOCK, CsvScanner
 
 
 class _Part(Protocol):
@@ -119,3 +120,35 @@ class ScanPlan(Generic[P]):
         with self._lock:
             self._void.update(void)
             self._settled.add(file)
+
+    def _ranges(
+        self, path: Path, d: Any, key: str, partition_bytes: int, encoding: str | None,
+        columns_of: Callable[[], Sequence[str]] | None,
+        new: Callable[[int, int | None, int, tuple[str, ...] | None, int, bool], P], whole: Callable[[], P],
+    ) -> Iterator[P]:  # fmt: skip
+        """One CSV file's parts: a range per cut as the scan proves it, the last range once the scan is
+        over, or the whole file (the reason in ``notes``). ``new(start, end, first record, columns,
+        size, clean)`` and ``whole()`` make a part (registered with :meth:`_add`); ``columns_of``: the
+        header row's names, which the ranges after the first carry; ``key``: how the file settles."""
+        size = path.stat().st_size
+        scanner = CsvScanner(path, d, partition_bytes, encoding, self.scan_block)
+        columns: tuple[str, ...] | None = None
+        lo, rec, handed = 0, 1, []
+        for cut, clean in scanner:
+            if self.stopping:
+                return
+            if columns is None and columns_of is not None:
+                columns = tuple(columns_of())
+            part = new(lo, cut.offset, rec, None if lo == 0 else columns, cut.offset - lo, clean)
+            handed.append(part.index)
+            yield part
+            lo, rec = cut.offset, cut.records + 1
+        if scanner.why is not None:
+            self.notes[path.name] = f"one partition: {scanner.why}"
+        if scanner.why is not None or not handed:  # whole file: too small, or not provable
+            self._settle(key, handed)
+            yield whole()
+            return
+        self.notes[path.name] = f"{len(handed) + 1} byte ranges at record boundaries (quote parity proven)"
+        self._settle(key, [])
+        yield new(lo, None, rec, columns, size - lo, scanner.last_clean)

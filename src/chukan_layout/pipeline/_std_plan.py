@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 from ..readers.api import read
@@ -14,7 +15,7 @@ from ..readers.codecs import canonical_name
 from ..readers.definition import CsvDefinition
 from ._scan_plan import ScanPlan
 from ._standard_worker import StdPart
-from .csv_split import SPLITTABLE, CsvScanner
+from .csv_split import SPLITTABLE
 from .options import ValidateOptions
 
 
@@ -38,30 +39,9 @@ class StdPlan(ScanPlan[StdPart]):
     def _produce(self) -> Iterator[StdPart]:
         d = CsvDefinition(encoding=self.opts.encoding, header=True)
         for p, lid in zip(self.paths, self.ids, strict=True):
-            size = p.stat().st_size
-            scanner = CsvScanner(p, d, self.opts.partition_bytes, self.opts.encoding, self.scan_block)
-            columns: tuple[str, ...] | None = None
-            lo, rec, handed = 0, 1, []
-            for cut, clean in scanner:
-                if self.stopping:
-                    return
-                if columns is None:
-                    columns = tuple(_header_columns(p, d))
-                part = self._new(
-                    p, lid, lo, cut.offset, rec, None if lo == 0 else columns, cut.offset - lo, clean
-                )
-                handed.append(part.index)
-                yield part
-                lo, rec = cut.offset, cut.records + 1
-            if scanner.why is not None:
-                self.notes[p.name] = f"one partition: {scanner.why}"
-            if scanner.why is not None or not handed:  # whole file: too small, or not provable
-                self._settle(p.name, handed)
-                yield self._new(p, lid, size=size)
-                continue
-            self.notes[p.name] = f"{len(handed) + 1} byte ranges at record boundaries (quote parity proven)"
-            self._settle(p.name, [])
-            yield self._new(p, lid, lo, None, rec, columns, size - lo, scanner.last_clean)
+            yield from self._ranges(p, d, p.name, self.opts.partition_bytes, self.opts.encoding,
+                                    partial(_header_columns, p, d), partial(self._new, p, lid),
+                                    partial(self._new, p, lid, size=p.stat().st_size))  # fmt: skip
 
 
 def _header_columns(path: Path, d: CsvDefinition) -> list[str]:
