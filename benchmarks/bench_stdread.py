@@ -30,7 +30,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_DATA = "/work/data/town_1000000/standard"
+# `generate -n 1000000` and its convert under the repository's data/, or --data
+DEFAULT_DATA = str(HERE.parent / "data" / "town_1000000" / "standard")
 DEFAULT_FILES = "juki_setai.csv,koseki_koseki.csv,kotei_tochi.csv"
 
 _CHILD = r"""
