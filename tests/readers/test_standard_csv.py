@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from chukan_layout.errors import ReadError
@@ -39,3 +40,25 @@ def test_unknown_columns_and_rejects_name_the_data_row(tmp_path: Path) -> None:
     rows = [r for b in reader for r in b.column("_record").to_pylist()]
     assert [r.record for r in got] == [2] and rows == [1, 3]
     assert reader.reader.stats.records_rejected == 1
+
+
+def test_a_partition_is_one_batch_with_the_rows_of_small_batches(tmp_path: Path) -> None:
+    from chukan_layout.readers.standard_csv import (
+        STANDARD_BATCH_BYTES,
+        StandardCsvReader,
+        partition_batch_bytes,
+    )
+
+    assert partition_batch_bytes(16 << 20) == 48 << 20  # the default 16 MiB partition: one batch
+    assert partition_batch_bytes(1 << 30) == partition_batch_bytes(0) == STANDARD_BATCH_BYTES
+    assert partition_batch_bytes(1000) == STANDARD_BATCH_BYTES
+    lay = load_layout("juki.setai").spec
+    p = tmp_path / "s.csv"
+    ids = lay.item_ids[:3]
+    rows = [f'"{i:06d}","髙﨑 〜～ ﾊﾟ{"あ" * 30}","\ue000{i}"' for i in range(24000)]  # > 2 Arrow blocks
+    p.write_text(",".join(ids) + "\r\n" + "\r\n".join(rows) + "\r\n", "utf-8")
+    one = list(StandardCsvReader(p, lay, batch_bytes=partition_batch_bytes(p.stat().st_size)))
+    small = list(StandardCsvReader(p, lay, batch_bytes=1 << 12))
+    assert len(one) == 1 and len(small) > 2
+    joined = pa.Table.from_batches(small).combine_chunks()
+    assert pa.Table.from_batches(one).equals(joined)

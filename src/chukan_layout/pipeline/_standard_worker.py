@@ -15,7 +15,7 @@ from typing import Any
 
 from ..findings import FindingSet
 from ..readers.api import Reject
-from ..readers.standard_csv import StandardCsvReader
+from ..readers.standard_csv import StandardCsvReader, partition_batch_bytes
 from ..validation.session import ValidationRun
 from ._spool import CodeSpool
 from .options import ValidateOptions
@@ -113,7 +113,7 @@ def validate_part(st: StdState, part: StdPart) -> StdResult:
         std = StandardCsvReader(fh, st.run.layouts[part.layout_id], encoding=opts.encoding,  # type: ignore[arg-type]
                                 batch_size=opts.batch_size, on_reject=on_reject, source_id=part.file,
                                 columns=part.columns, first_record=part.first_record,
-                                proven_clean=part.clean)  # fmt: skip
+                                proven_clean=part.clean, batch_bytes=partition_batch_bytes(part.size))  # fmt: skip
         seen = 0
         for b in std:
             mask = st.run.check(part.layout_id, b, file=part.file, findings=fs)

@@ -36,6 +36,20 @@ from .fixed_width import constant_strings, int64_array
 STANDARD_BATCH_BYTES = 8 << 20
 
 
+# A partition of up to this many input bytes is checked as one batch (issue 15): every batch pays a fixed
+# ≈ 7 ms in the checks (≈ 370 checks' Python and numpy calls, the rules' Acero plan) whatever its rows, and
+# a 16 MiB partition read in 8 MiB batches made three of them (8,700 + 8,700 + 3,200 rows of the 住民
+# layout). One batch per partition: −12% worker CPU per 16 MiB range, alternated (RESULTS.md, valfast).
+ONE_BATCH_PART_BYTES = 20 << 20
+
+
+def partition_batch_bytes(size: int) -> int:
+    """Batch bytes for a partition of ``size`` input bytes: the whole partition in one batch (Arrow
+    bytes are ~1.2× the CSV bytes of a quoted 住民 file; 3× leaves room), else
+    :data:`STANDARD_BATCH_BYTES` (a big unsplit file keeps its bounded batches)."""
+    return max(STANDARD_BATCH_BYTES, 3 * size) if 0 < size <= ONE_BATCH_PART_BYTES else STANDARD_BATCH_BYTES
+
+
 def header_names(path: str | Path, encoding: str = "utf-8") -> list[str]:
     """The header row of a CSV file (BOM removed); ``[]`` for an empty file."""
     with open(path, encoding=whole_file_name(encoding), errors="replace", newline="") as f:
@@ -58,10 +72,12 @@ class StandardCsvReader:
     def __init__(self, source: str | Path | BinaryIO, layout: Layout, *, encoding: str = "utf-8",
                  batch_size: int = 65536, on_reject: Callable[[Reject], Any] | None = None,
                  source_id: str | None = None, columns: Sequence[str] | None = None,
-                 first_record: int = 1, proven_clean: bool = False) -> None:  # fmt: skip
+                 first_record: int = 1, proven_clean: bool = False,
+                 batch_bytes: int = STANDARD_BATCH_BYTES) -> None:  # fmt: skip
         """``columns`` (the file's header names) and ``first_record`` (its physical record number,
         the header row being 1) read a byte range after the header: a partition of the file.
-        ``proven_clean``: the file's scan proved the CSV byte guard cannot trip (it is left out)."""
+        ``proven_clean``: the file's scan proved the CSV byte guard cannot trip (it is left out).
+        ``batch_bytes``: Arrow bytes per batch (:func:`partition_batch_bytes` for a partition)."""
         self.layout = layout
         self.file = source_id or Path(source).name  # type: ignore[arg-type]
         self._shift = first_record - 1
@@ -76,7 +92,7 @@ class StandardCsvReader:
             encoding=encoding, header=columns is None, columns=None if columns is None else list(columns)
         )
         self.reader: Reader = read(source, d, batch_size=batch_size, source_id=self.file, on_reject=reject,
-                                   batch_bytes=STANDARD_BATCH_BYTES, csv_guard=not proven_clean)  # fmt: skip
+                                   batch_bytes=batch_bytes, csv_guard=not proven_clean)  # fmt: skip
 
     def __iter__(self) -> Iterator[pa.RecordBatch]:
         mapping: dict[str, str] | None = None
