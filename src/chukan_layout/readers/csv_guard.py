@@ -34,6 +34,7 @@ import threading
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from .framing import ByteStream
 
@@ -156,11 +157,62 @@ def scan_block(
     return False, nq
 
 
+class Utf8Check:
+    """UTF-8 validity of a byte stream fed block by block (a character may straddle two blocks).
+
+    The CSV fast path reads UTF-8 columns without Arrow's per-value check (``check_utf8=False``)
+    and judges the raw blocks here instead, in one call per block: Arrow's per-value check was
+    ~20% of the parse's CPU (0.52 → 0.41 s per 163 MB of 住民 CSV), one ``ValidateFull`` of the
+    block ~0.05 s. Equivalent: delimiters, quotes and line ends are ASCII, never inside a
+    multibyte character, so the stream is valid exactly when every field is."""
+
+    def __init__(self) -> None:
+        self._carry = b""  # the last block's incomplete last character
+
+    def feed(self, data: bytes) -> bool:
+        """Is the stream valid so far (``b""`` = the end: no character left incomplete)?"""
+        if not data:
+            return not self._carry
+        n = len(data)
+        j = 0
+        if self._carry:  # its continuation bytes open this block (at most 3)
+            while j < 3 and j < n and 0x80 <= data[j] <= 0xBF:
+                j += 1
+            if not _valid_utf8(self._carry + data[:j], 0, None):
+                return False
+        cut = n  # hold back an incomplete character at the end
+        k = n - 1
+        while k >= max(j, n - 3) and 0x80 <= data[k] <= 0xBF:
+            k -= 1
+        if k >= j and data[k] >= 0xC0:
+            need = 2 if data[k] < 0xE0 else 3 if data[k] < 0xF0 else 4
+            if n - k < need:
+                cut = k
+        self._carry = data[cut:]
+        return _valid_utf8(data, j, cut)
+
+
+def _valid_utf8(data: bytes, lo: int, hi: int | None) -> bool:
+    """Are ``data[lo:hi]`` valid UTF-8 (Arrow's validator on a one-value string array, no copy)?"""
+    hi = len(data) if hi is None else hi
+    if hi <= lo:
+        return True
+    off = np.array([lo, hi], np.int64)
+    arr = (pa.StringArray.from_buffers(1, pa.py_buffer(off.astype(np.int32)), pa.py_buffer(data))
+           if hi < 1 << 31 else pa.LargeStringArray.from_buffers(1, pa.py_buffer(off), pa.py_buffer(data)))  # fmt: skip
+    try:
+        arr.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 class ByteGuard(io.RawIOBase):
     """Byte stream for ``open_csv`` that raises :class:`GuardTripped` (see the module docstring).
 
     ``check_empty_lines``: False for a one-column file (an empty line is an empty value there).
     ``active``: False for UTF-16 sources (byte scanning is not valid there).
+    ``utf8``: trip on bytes that are not UTF-8 (:class:`Utf8Check`), whether ``active`` or not.
 
     ``open_csv`` reads on Arrow's readahead thread. When the fast path stops early (a trip, a
     parse error, a bad byte found while decoding a column on the caller's thread), that thread
@@ -169,9 +221,11 @@ class ByteGuard(io.RawIOBase):
     once skipped 1 MiB of the careful path's input)."""
 
     def __init__(
-        self, f: ByteStream, check_empty_lines: bool, quote: int, delim: int, active: bool = True
-    ) -> None:
+        self, f: ByteStream, check_empty_lines: bool, quote: int, delim: int, active: bool = True,
+        utf8: bool = False,
+    ) -> None:  # fmt: skip
         self._f = f
+        self._utf8 = Utf8Check() if utf8 else None
         self._check = check_empty_lines
         self._tail = b""
         self._quote, self._delim, self._active = quote, delim, active
@@ -198,6 +252,8 @@ class ByteGuard(io.RawIOBase):
 
     def _read(self, size: int) -> bytes:
         data = self._f.read(size)
+        if self._utf8 is not None and not self._utf8.feed(data):
+            raise GuardTripped
         if not self._active:
             return data
         if not data:

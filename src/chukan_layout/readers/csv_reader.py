@@ -186,6 +186,8 @@ def _fast(
     # cp932 / EUC-JP: Arrow parses the raw bytes and the columns are decoded here (csv_decode),
     # instead of Arrow transcoding every byte of the stream through the Python codec first
     self_decoded = enc in SELF_DECODED
+    # UTF-8 read as it is (no transcoding): validity judged per block by the guard, not per value by Arrow
+    raw_utf8 = not self_decoded and pycodecs.lookup(enc).name == "utf-8"
     ropts = pacsv.ReadOptions(
         column_names=names,
         skip_rows=header,
@@ -200,9 +202,10 @@ def _fast(
         column_types={n: pa.binary() if self_decoded else pa.string() for n in names},
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
+        check_utf8=not raw_utf8,
     )
     byte_guard = ByteGuard(
-        f, len(names) > 1, ord(d.quote), ord(d.delimiter), guard and not enc.startswith("utf-16")
+        f, len(names) > 1, ord(d.quote), ord(d.delimiter), guard and not enc.startswith("utf-16"), raw_utf8
     )
     try:
         stream = pacsv.open_csv(byte_guard, read_options=ropts, parse_options=popts, convert_options=copts)
