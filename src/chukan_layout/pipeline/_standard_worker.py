@@ -90,9 +90,10 @@ class StdStateFactory:
         self.cfg = cfg
 
     def __call__(self) -> StdState:
-        from ._memory import use_lean_pool
+        from ._memory import steady_heap, use_lean_pool
 
         use_lean_pool()  # a spawned or Dask worker: the pool that gives freed batches back
+        steady_heap()
         return StdState(self.cfg)
 
 
