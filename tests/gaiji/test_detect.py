@@ -97,3 +97,48 @@ def test_one_scan_over_sliced_large_and_chunked_columns(
     want = [reference_rows(vals, target).tolist() for vals, _, _ in cols]
     assert [g.tolist() for g in got] == want
     assert [suspicious_rows(a, target).tolist() for a in arrays] == want
+
+
+@pytest.mark.parametrize("charset", [None, "mj"])
+@settings(max_examples=60)
+@given(vals=values, start=st.integers(0, 3))
+def test_both_routes_and_the_lead_byte_scan_agree(
+    charset: str | None, vals: list[str | None], start: int
+) -> None:
+    """The byte-prefilter route, the codec route and the former numpy scan of every lead byte
+    name the same rows (a set with PUA-only detection can take any of them)."""
+    from chukan_layout.gaiji.detect import _hits, _rows, _utf8, flagged_first_bytes
+
+    target = target_set(charset)
+    lut = target.suspicious_table()
+    arr = pa.array(["\ue000"] * start + vals, pa.string()).slice(start)
+    routes = [_rows(arr, lut, None)]
+    if flagged_first_bytes(target) is not None:
+        routes.append(_rows(arr, lut, flagged_first_bytes(target)))
+    got = _utf8(arr)
+    lead_scan = np.empty(0, np.int64)
+    if got is not None:
+        seg, offsets, valid = got
+        rows = np.unique(np.searchsorted(offsets, _hits(seg, lut), side="right") - 1).astype(np.int64)
+        lead_scan = rows[valid[rows]] if valid is not None else rows
+    for r in routes:
+        np.testing.assert_array_equal(r, lead_scan)
+    np.testing.assert_array_equal(lead_scan, reference_rows(vals, target))
+
+
+def test_prefilter_only_for_sets_that_leave_kana_and_kanji_alone() -> None:
+    from chukan_layout.gaiji.detect import flagged_first_bytes
+
+    assert flagged_first_bytes(target_set(None)) == [(0xEE, 0xEF), (0xF3, 0xF4)]  # PUA: BMP, planes 15–16
+    assert flagged_first_bytes(target_set("mj")) is None
+    assert flagged_first_bytes(target_set("jis_x0208")) is None
+
+
+def test_bytes_under_a_null_slot_are_no_hit() -> None:
+    """A null slot may hold bytes (Arrow allows it): they are decoded with the column, never reported."""
+    data = "山\ue000田髙".encode()
+    offsets = np.array([0, 3, 6, 9, 12], np.int32)
+    validity = pa.array([True, False, True, True]).buffers()[1]
+    arr = pa.StringArray.from_buffers(4, pa.py_buffer(offsets), pa.py_buffer(data), validity)
+    assert suspicious_rows(arr, target_set(None)).tolist() == []
+    assert suspicious_rows(arr, target_set("jis_x0208")).tolist() == [3]

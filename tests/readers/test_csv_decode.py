@@ -105,3 +105,56 @@ def test_undecodable_record_is_rejected_by_the_careful_path() -> None:
     assert rejects == [5]
     assert recs == [2, 3, 4, 6, 7]
     assert {v for b in batches for v in b.column("b").to_pylist()} == {"山田　太郎"}
+
+
+# bytes that stress a legacy decoder: ASCII, cp932 lead bytes (81–9F, E0–FC) and trail bytes,
+# the single bytes cp932 maps oddly (80, A0, FD–FF), half-width kana (A1–DF), the user area
+# (F0–F9 leads: 外字 F040–F9FC), EUC-JP's SS2/SS3 (8E, 8F) and its A1–FE range, and NUL
+_BYTE = st.one_of(
+    st.integers(0x20, 0x7E),
+    st.integers(0x40, 0xFC),
+    st.integers(0x81, 0x9F),
+    st.integers(0xE0, 0xFC),
+    st.sampled_from([0x00, 0x80, 0xA0, 0xFD, 0xFE, 0xFF, 0x8E, 0x8F, 0x5C, 0x7E]),
+    st.integers(0xA1, 0xDF),
+    st.integers(0xF0, 0xF9),
+    st.integers(0xA1, 0xFE),
+)
+# whole characters too, so that long decodable values are drawn as often as broken ones
+_PIECE = st.one_of(
+    st.binary(max_size=3),
+    st.lists(_BYTE, max_size=4).map(bytes),
+    st.sampled_from([b"\xf0\x40", b"\xf9\xfc", b"\x81\x40", b"\x82\xa0", b"\x87\x40", b"\xfa\x40", b"\xed\x40",
+                     b"\x88\x9f", b"\xb6\xde", b"\x8e\xb6", b"\x8f\xa1\xa1", b"\xa4\xa2", b"\x5c"]),
+)  # fmt: skip
+_RAW = st.lists(st.lists(_PIECE, max_size=6).map(b"".join), max_size=30)
+
+
+def _reference(values: list[bytes], enc: str) -> list[str] | type[Exception]:
+    """What decode_column must give: each value decoded alone by Python's codec, else its error.
+    (A NUL is only looked for in a column that needs decoding: an ASCII column is a view of its
+    bytes, and the reader's byte guard is what catches NUL bytes in a file.)"""
+    try:
+        out = [v.decode(enc) for v in values]
+    except UnicodeDecodeError:
+        return UnicodeDecodeError
+    ascii_only = all(b < 0x80 for v in values for b in v)
+    return ValueError if not ascii_only and any("\0" in v for v in out) else out
+
+
+@pytest.mark.parametrize("enc", sorted(SELF_DECODED))
+@settings(max_examples=300, deadline=None)
+@given(values=_RAW, start=st.integers(0, 2))
+def test_decode_column_equals_the_codec_on_random_bytes(enc: str, values: list[bytes], start: int) -> None:
+    """Byte-exact to ``bytes.decode`` per value, errors included: undecodable bytes anywhere
+    (a lead byte at a value's end, 0x80, 0xA0, 0xFD–0xFF, unmapped pairs) raise UnicodeDecodeError
+    as the value alone does, a NUL raises ValueError, and nothing else changes."""
+    arr = pa.array([b"x"] * start + values, pa.binary()).slice(start)
+    want = _reference(values, enc)
+    if isinstance(want, list):
+        out = decode_column(arr, enc)
+        out.validate(full=True)
+        assert out.to_pylist() == want
+    else:
+        with pytest.raises(want):
+            decode_column(arr, enc)
