@@ -146,6 +146,10 @@ class WorkerState:
             for lid in self.layouts:  # compiled here, once: forked workers inherit the compiled checks
                 self.validation.compiled(lid)
         self.gaiji = build_gaiji(opts, adapter.name) if opts.runs_gaiji else None
+        # pyarrow imports an installed pandas on its first array conversion (pa.array of a numpy
+        # array, pa.scalar): ≈ 0.25 s CPU per process. Every process of a run gets there; done
+        # here, before the pool forks, the workers inherit it instead of each paying it again.
+        pa.array(np.zeros(1, np.int8))
 
     def in_child(self) -> WorkerState:
         """This state in a worker process: the parent's progress callback stays in the parent."""
