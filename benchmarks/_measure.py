@@ -46,12 +46,18 @@ def _sample():
     except ImportError:
         return
     me = psutil.Process()
+    tick, kids = 0, []
     while not stop.is_set():
         try:
             total = top = me.memory_info().rss
             own_s.append(total)
             big = 0
-            for c in me.children(recursive=True):
+            # the process tree is looked up every 10th tick (0.5 s): a lookup scans all of /proc
+            # (~1.5 ms), 20 times a second ~0.5 CPU s per 1M run taken from the workers it measures
+            if tick % 10 == 0:
+                kids = me.children(recursive=True)
+            tick += 1
+            for c in kids:
                 try:
                     rss = c.memory_info().rss
                 except psutil.Error:

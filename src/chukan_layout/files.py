@@ -120,6 +120,12 @@ class AtomicFile:
         self.out = HashingWriter(self._file, hashed=self.durable)
         return self.out
 
+    def flush(self) -> int:
+        """Hand the buffered bytes to the OS (no fsync); the descriptor of the temporary file."""
+        assert self._file is not None, "AtomicFile not open"
+        self._file.flush()
+        return self._file.fileno()
+
     def close(self) -> None:
         """Flush, fsync (when durable) and rename into place (no-op when never opened)."""
         if self._file is None:

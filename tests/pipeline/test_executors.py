@@ -94,6 +94,23 @@ def test_ordered_map_keeps_task_order_on_every_executor() -> None:
         assert none is None  # the process pool forks later, on its own
 
 
+def test_forked_dask_workers_inherit_a_state_built_here() -> None:
+    """A job whose state is built before its session forks the workers: they use that state
+    (no rebuild), and this process lets it go once they are forked."""
+    from chukan_layout.pipeline import _dask
+
+    me, tasks = os.getpid(), list(range(6))
+    with executor_session("dask", 2) as session:
+        assert session is not None
+        job = Job(_square, _state(), make_state=_state, key="seeded")
+        session.warm(job)
+        assert job.state is None and "seeded" not in _dask._STATES  # not kept in this process
+        dsk = list(ordered_map(job, tasks, workers=2, executor="dask", session=session))
+    assert [r for r, *_ in dsk] == [t * t for t in tasks] and me not in {w for *_, w in dsk}
+    # forked: the state built here (its pid) in every worker; spawned: each built its own
+    assert {s for _, s, _ in dsk} == ({me} if CAN_FORK else {w for *_, w in dsk})
+
+
 @pytest.fixture(scope="module")
 def scheduler() -> Iterator[str]:
     """A real dask.distributed LocalCluster with 2 worker processes, shared by the tests below."""
@@ -140,6 +157,9 @@ def test_dask_local_cluster_matches_the_process_executor(
     assert ref.rejects > 0 and ref.records_out > 250  # faults reached the rejects; records were written
     if vendor != "vendor_a":
         return
+    # a LocalCluster started for the run, its workers forked with the state built here
+    own = pipeline.convert(vendor, files, tmp_path / "own", opts.replace(executor="dask", workers=2))
+    assert _digest(tmp_path / "own") == a and own.report == ref.report
     # validate of the standard files on the same executors: the same report
     std = [Path(o.path) for o in ref.outputs.values()]
     v1 = validate_files(std, layouts_auto=True, workers=1, report_dir=tmp_path / "v1")

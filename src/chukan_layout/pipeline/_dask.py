@@ -211,10 +211,24 @@ class DaskSession:
         """Have every worker build ``job``'s state as soon as it is up, ahead of the job's first
         task (one task per worker, ahead of the job's own in priority). With forked workers,
         waits until they are started (see the class docstring); otherwise never waits: before
-        the session is connected, the warm-up is left to the connecting thread."""
+        the session is connected, the warm-up is left to the connecting thread.
+
+        A job whose ``state`` is built already, on a session whose workers are not forked yet:
+        the workers inherit that state (no rebuild: 2 workers built theirs in 0.5–0.8 s at
+        once while this process planned, the first task waiting for them), and this process
+        lets it go once they are forked (it only merges)."""
         if self.forks and job.make_state is not None:
+            seeded = job.state is not None and self._client is None and not self._may_fork.is_set()
+            if seeded:
+                with _STATE_LOCK:
+                    _STATES.clear()
+                    _STATES[job.key] = job.state
             self._may_fork.set()
             self._thread.join()
+            if seeded:
+                with _STATE_LOCK:
+                    _STATES.pop(job.key, None)
+                job.state = None
         with self._lock:
             if job.make_state is None or job.key in self._warmed or self._error is not None:
                 return

@@ -10,8 +10,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -54,12 +56,21 @@ def sidecar_header() -> bytes:
     return buf.getvalue()
 
 
+# Bytes appended to an output before this process asks the kernel to write them out (an
+# fdatasync in a background thread): the dirty pages of a 1 GB output otherwise all wait for the
+# commit's fsync, ~0.5 s of a 1M-resident run in which nothing else happens (issue 15).
+SYNC_BYTES = 128 << 20
+
+
 class Concat:
     """``head`` + the bytes of part files into a temporary sibling of ``path``; :meth:`commit` renames it.
 
     Parts are appended as they come (:meth:`add`, in run order: the parent copies a part while
     the workers convert the next ones) or all at once (``parts``). :meth:`close` completes the
-    file (``sha256``, ``size``); :meth:`abort` removes it unless committed.
+    file (``sha256``, ``size``); :meth:`abort` removes it unless committed. Every
+    :data:`SYNC_BYTES` appended, and on :meth:`sync` (all parts are in), a background thread
+    writes the file's bytes to disk (``fdatasync``) while the run goes on; :meth:`commit`'s
+    own fsync then has little left to wait for.
     """
 
     def __init__(
@@ -73,6 +84,8 @@ class Concat:
         self._w.write(head)
         self.sha256 = ""
         self.size = 0
+        self._syncing: threading.Thread | None = None
+        self._synced = 0  # bytes written when the last background sync began
         for p in parts:
             self.add(p)
         if parts:
@@ -83,6 +96,22 @@ class Concat:
         self._w.copy_from(part)  # hashed from a mapping, copied by the kernel
         if self._remove:
             os.unlink(part)
+        if self._w.bytes_written - self._synced >= SYNC_BYTES:
+            self.sync()
+
+    def sync(self) -> None:
+        """Start writing the bytes appended so far to disk in the background (unless a sync runs)."""
+        if self._done or (self._syncing is not None and self._syncing.is_alive()):
+            return
+        self._synced = self._w.bytes_written
+        fd = self._file.flush()
+        self._syncing = threading.Thread(target=_datasync, args=(fd,), name="chukan-sync", daemon=True)
+        self._syncing.start()
+
+    def _join_sync(self) -> None:
+        if self._syncing is not None:  # never close the descriptor under a running fdatasync
+            self._syncing.join()
+            self._syncing = None
 
     def close(self) -> None:
         """The file is complete: ``sha256`` and ``size`` are final (renamed by :meth:`commit`)."""
@@ -91,12 +120,19 @@ class Concat:
 
     def commit(self) -> None:
         self.close()
+        self._join_sync()
         self._file.close()  # flush, fsync, rename into place
         self._done = True
 
     def abort(self) -> None:
         if not self._done:
+            self._join_sync()
             self._file.abort()
+
+
+def _datasync(fd: int) -> None:
+    with contextlib.suppress(OSError):  # only a head start: the commit's fsync reports a real failure
+        getattr(os, "fdatasync", os.fsync)(fd)  # no fdatasync on macOS
 
 
 class RunMerger:
@@ -193,6 +229,11 @@ class RunMerger:
         if c is None:
             c = self.sinks[kind] = self._sink(kind)
         return c
+
+    def sync(self) -> None:
+        """Every part is in: start writing the outputs to disk while the run finishes its checks."""
+        for c in self.sinks.values():
+            c.sync()
 
     def abort(self) -> None:
         """Remove every output opened so far (not yet committed)."""

@@ -171,10 +171,14 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
             raise OptionsError("executor 'dask' cannot run custom stages or an adapter object without a file: "
                                "they stay in this process (use executor='processes')")  # fmt: skip
         # built once here; forked workers inherit it, spawned ones rebuild it from cfg. Dask
-        # workers build their own: the parent only merges (no compiled stages in its memory)
-        state = (
-            None if opts.executor == "dask" else WorkerState(cfg, adapter=ad, hooks=hooks, lookups=lookups)
-        )
+        # workers forked for the run inherit it too (session.warm), then this process lets it go:
+        # it only merges. Other Dask workers build their own.
+        if opts.executor != "dask":
+            state: WorkerState | None = WorkerState(cfg, adapter=ad, hooks=hooks, lookups=lookups)
+        elif session is not None and session.forks:
+            state = WorkerState(cfg, adapter=ad, lookups=lookups).in_child()
+        else:
+            state = None
         job: Job[WorkerState, Partition, PartResult] = Job(
             run_partition,
             state,
@@ -239,6 +243,7 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
             partitions.stop()
         for res in held:  # every scan is over once the last part was handed out
             merge(res)
+        merger.sync()  # the outputs go to disk while the cross-record checks run
         notes = partitions.notes
         if session is not None:  # the Dask workers are done: they close while this process finishes
             session.release()
