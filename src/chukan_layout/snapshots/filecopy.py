@@ -68,9 +68,14 @@ def _pass(src: Path, dest: Path | None, layout: Layout, parquet: Path | None,
 def _parse(src: Path, dest: Path | None, layout: Layout, parquet: Path | None,
            hashed: tuple[int, str] | None = None) -> FileCopy:  # fmt: skip
     from ..readers.standard_csv import StandardCsvReader
+    from .copyread import CopyReader
     from .parquet import ParquetSink
 
-    tee = TeeReader(src, dest, hashing=hashed is None)
+    tee = (
+        TeeReader(src, None, hashing=hashed is None)
+        if dest is None
+        else CopyReader(src, dest, hashed is None)
+    )
     sink = None
     try:
         reader = StandardCsvReader(tee, layout, source_id=src.name)  # type: ignore[arg-type]
