@@ -1,7 +1,7 @@
 """One pass per standard file: copy, SHA-256, record count and the Parquet copy.
 
-With a Parquet copy wanted, :func:`copy_file` opens the file once through a :class:`~.tee.TeeReader`,
-which copies and hashes the bytes as they are read, and the guarded standard CSV reader
+With a Parquet copy wanted, :func:`copy_file` has the kernel copy the file while a
+:class:`~.copyread.CopyReader` reads and hashes the copy behind it, and the guarded standard CSV reader
 (:func:`~chukan_layout.readers.standard_csv.read_standard_csv`: quoted newlines counted right,
 undecodable or ragged records counted as rejects) parses those bytes; its batches go to the
 :class:`~.parquet.ParquetSink`. Without, nothing is parsed: the kernel copies the file while another

@@ -18,8 +18,8 @@ in the copy: a source rewritten between the two reads would leave a manifest who
 neither. Hashing the copy gives a manifest that is true of the snapshot whatever happened to the
 source, and the source's size and modification time are compared before and after the copy, so a
 file changed while it was copied is an error (:class:`~chukan_layout.errors.SnapshotError`) rather
-than a torn snapshot. (The one-read tee of the Parquet path, :mod:`.tee`, writes and hashes the
-same user-space bytes, so it holds by construction.)
+than a torn snapshot. (The Parquet path, :mod:`.copyread`, parses and hashes the copy behind
+the same kernel copy, so it holds there too.)
 
 Measured against ``shutil.copyfile`` on the 1M town (2.7 GB, warm, CPU per byte): the copy
 0.55–0.75 ns; this pass 1.0–1.25 (the hash is ~0.6 of it, on the other core); the one-read tee

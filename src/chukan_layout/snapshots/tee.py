@@ -5,9 +5,10 @@ reader reads for the first time is also written to the copy and fed to SHA-256, 
 bytes read again after a seek back (the reader peeks at the header, and its careful path
 restarts from the top) are not copied or hashed twice, and a seek forward copies the gap
 first. :meth:`TeeReader.finish` copies whatever the reader did not read (nothing, for a file read
-to the end) and returns (size, SHA-256). So a file is read from disk once for the copy, the
-hash, the record count and the Parquet copy together (the ``--parquet`` pass; a pass that parses
-nothing copies in the kernel instead, :mod:`.kernelcopy`).
+to the end) and returns (size, SHA-256). The ``--parquet`` pass reads through it without a copy
+(``dest`` None: a changed file of ``create --base``, parsed from the copy already written; a count
+the byte scan could not make); with a copy, :class:`~.copyread.CopyReader` (a subclass) reads the
+kernel's copy instead of writing one from user space (cheaper: see there).
 """
 
 from __future__ import annotations
