@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .targets import JIS_COMBINING, TargetSet, is_pua, is_vs
 
@@ -147,16 +148,24 @@ def _rows(arr: Any, lut: np.ndarray, starts: list[tuple[int, int]] | None = None
         pos = np.flatnonzero(lut[cps])
         if pos.size == 0:
             return np.empty(0, dtype=np.int64)
-        rows = np.searchsorted(_char_starts(seg, offsets), pos, side="right") - 1
+        rows = np.searchsorted(_char_starts(arr), pos, side="right") - 1
     rows = np.unique(rows).astype(np.int64)
     return rows[valid[rows]] if valid is not None else rows
 
 
-def _char_starts(seg: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Index of each row's first character in the column's characters (UTF-8 first bytes before it)."""
-    before = np.zeros(seg.size + 1, np.int64)
-    np.cumsum((seg & 0xC0) != 0x80, out=before[1:])
-    return before[offsets]
+def _char_starts(arr: Any) -> np.ndarray:
+    """Index of each row's first character among the column's characters (``n + 1`` entries).
+
+    Arrow's ``utf8_length`` per value (a third of the CPU of a cumulative sum over the bytes),
+    on the values without their validity: the bytes under a null slot were decoded too."""
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        arr = arr.cast(pa.string())
+    bufs = arr.buffers()
+    cls = pa.LargeStringArray if pa.types.is_large_string(arr.type) else pa.StringArray
+    lens = pc.utf8_length(cls.from_buffers(len(arr), bufs[1], bufs[2], None, 0, arr.offset))
+    out = np.zeros(len(arr) + 1, np.int64)
+    np.cumsum(lens.to_numpy(), out=out[1:])
+    return out
 
 
 def _joins(cp: int) -> bool:
