@@ -53,7 +53,8 @@ def decode_column(arr: pa.Array, encoding: str) -> pa.Array:
         raise ValueError("null in a CSV column read as bytes")
     # the values with a NUL between them: the NUL ends a dangling lead byte's sequence (an error,
     # as in the value alone) and marks where the value ends in the decoded text
-    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array([0, n], pa.int32()), arr), _NUL)
+    whole = pa.Array.from_buffers(pa.int32(), 2, [None, pa.py_buffer(np.array([0, n], np.int32))])
+    joined = pc.binary_join(pa.ListArray.from_arrays(whole, arr), _NUL)  # (pa.array of a list: 15× slower)
     _, j_off, j_data = joined.buffers()
     lo, hi = np.frombuffer(j_off, np.int32, 2, joined.offset * 4).tolist()
     encoded = str(memoryview(j_data)[lo:hi], encoding).encode("utf-8")
