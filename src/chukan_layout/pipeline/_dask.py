@@ -97,18 +97,32 @@ _CLUSTER_CONFIG = {
 }
 
 
-def _local_cluster(n: int, fork: bool) -> tuple[Any, Any]:
-    """A LocalCluster of ``n`` single-threaded worker processes, forked or spawned, and its
-    client (module docstring)."""
+def _cluster_config(fork: bool) -> Any:
+    """``dask.config.set`` of the LocalCluster's settings (module docstring)."""
     import dask
-    from distributed import Client, LocalCluster  # first: its defaults must be in dask.config
+    import distributed  # noqa: F401 - first: its defaults must be in dask.config
 
     # the nanny sets these in this process's environment before it starts a worker: a forked
     # worker has its allocator already (nothing to set), a spawned one reads them at start
     env = {} if fork else {k: v for k, v in WORKER_ENVIRON.items() if k not in os.environ}
     cfg = {**_CLUSTER_CONFIG, "distributed.nanny.pre-spawn-environ": env,
            "distributed.worker.multiprocessing-method": "fork" if fork else "spawn"}  # fmt: skip
-    with dask.config.set(cfg):  # read by the scheduler, nannies and client as they are created;
+    return dask.config.set(cfg)
+
+
+def _add_workers(cluster: Any, client: Any, n: int) -> None:
+    """Start ``n`` forked workers on a LocalCluster started without them, and wait for them."""
+    with _cluster_config(True):  # the nannies read it as they are created
+        cluster.scale(n)
+        client.wait_for_workers(n, timeout=60)
+
+
+def _local_cluster(n: int, fork: bool) -> tuple[Any, Any]:
+    """A LocalCluster of ``n`` single-threaded worker processes, forked or spawned, and its
+    client (module docstring)."""
+    from distributed import Client, LocalCluster
+
+    with _cluster_config(fork):  # read by the scheduler, nannies and client as they are created;
         # the nannies pass it on to their worker processes
         # no dashboard; the scheduler's own HTTP endpoints (health, metrics) on a free local port:
         # by default it tries 8787 and warns "Port 8787 is already in use" beside another cluster
@@ -162,15 +176,20 @@ class DaskSession:
         except ModuleNotFoundError as e:
             self._error = e
             return
-        self._may_fork.wait()
-        if self._closing:  # closed before it was used: nothing to start
-            return
         try:
             if self.scheduler is not None:
                 client = Client(self.scheduler, timeout="30s")
             else:
+                # forked workers: the scheduler and client start now, the workers once the
+                # caller waits (its state built: they inherit it)
                 n = (os.cpu_count() or 1) if self.workers is None else self.workers
-                self._cluster, client = _local_cluster(n, self.forks)
+                self._cluster, client = _local_cluster(0 if self.forks else n, self.forks)
+                if self.forks:
+                    self._may_fork.wait()
+                    if self._closing:  # closed before it was used: no worker to start
+                        client.close()
+                        return
+                    _add_workers(self._cluster, client, n)
             self.timings["cluster_up"] = time.time() - self.t0
             with self._lock:
                 self._client = client
