@@ -99,7 +99,7 @@ def test_forked_dask_workers_inherit_a_state_built_here() -> None:
     (no rebuild), and this process lets it go once they are forked."""
     from chukan_layout.pipeline import _dask
 
-    me, tasks = os.getpid(), list(range(6))
+    me, tasks = os.getpid(), list(range(50))  # the first ones go in groups (group_size), in order
     with executor_session("dask", 2) as session:
         assert session is not None
         job = Job(_square, _state(), make_state=_state, key="seeded")
@@ -109,6 +109,9 @@ def test_forked_dask_workers_inherit_a_state_built_here() -> None:
     assert [r for r, *_ in dsk] == [t * t for t in tasks] and me not in {w for *_, w in dsk}
     # forked: the state built here (its pid) in every worker; spawned: each built its own
     assert {s for _, s, _ in dsk} == ({me} if CAN_FORK else {w for *_, w in dsk})
+    # groups of up to MAX_GROUP while many tasks remain, one by one for the last GROUP_TAIL per worker
+    assert [_dask.group_size(r, 2) for r in (50, 32, 31, 16, 15, 1, 0)] == [3, 2, 1, 1, 1, 1, 1]
+    assert _dask.group_size(10_000, 2) == _dask.MAX_GROUP
 
 
 @pytest.fixture(scope="module")
