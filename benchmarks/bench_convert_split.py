@@ -1,8 +1,9 @@
-"""Issue 15: where a vendor A ``convert`` spends its CPU — the parent and the workers apart — and how
+"""Issue 15: where a vendor A (``--vendor b``/``c``: B, C) ``convert`` spends its CPU — the parent and the workers apart — and how
 long the parent works alone before the first partition starts; optionally A/B against other code.
 
     .venv/bin/python benchmarks/bench_convert_split.py --town data/town_1000000
     .venv/bin/python benchmarks/bench_convert_split.py --town data/town_1000000 --base /tmp/old/src --rounds 2
+    .venv/bin/python benchmarks/bench_convert_split.py --town data/town_1000000 --vendor b --base /tmp/old/src --rounds 4
 
 Each run is a fresh interpreter (``--base``: with that ``src`` folder first on ``PYTHONPATH``, e.g.
 ``git archive REV | tar -x -C /tmp/old``), the same command line as ``bench_floor.py`` (住民 + 世帯,
@@ -56,6 +57,13 @@ print(json.dumps({"wall": time.perf_counter() - T0, "parent_cpu": s.ru_utime + s
 """
 
 
+FILES = {  # vendor: (adapter, 住民 file, 世帯 file, 外字 table), as bench_floor.py
+    "a": ("vendor_a", "JUMIN.DAT", "SETAI.DAT", "GAIJI_A.tsv"),
+    "b": ("vendor_b", "jumin.csv", "setai.csv", "gaiji_b.tsv"),
+    "c": ("vendor_c", "JUMIN.EBC", "SETAI.EBC", "GAIJI_C.tsv"),
+}
+
+
 def one_run(src: str | None, argv: list[str]) -> dict[str, float]:
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed code runs: with bytecode (see bench_floor)
@@ -72,23 +80,27 @@ def main() -> None:
     ap.add_argument(
         "--town", required=True, help="a generated town (vendor_a/JUMIN.DAT, SETAI.DAT, GAIJI_A.tsv)"
     )
+    ap.add_argument(
+        "--vendor", default="a", choices=sorted(FILES), help="whose 住民 + 世帯 export (default a)"
+    )
     ap.add_argument("--base", help="a src folder of other code to compare with (A/B)")
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("-j", "--workers", type=int, default=2)
     ap.add_argument("--out", default="/tmp/bench_convert_split", help="scratch output folder (removed)")
     args = ap.parse_args()
-    d = Path(args.town) / "vendor_a"
+    adapter, jumin, setai, gaiji = FILES[args.vendor]
+    d = Path(args.town) / adapter
     sides = [("this code", None)] + ([("base", args.base)] if args.base else [])
     for _name, src in sides:  # untimed: fills each side's compiled-adapter cache and writes its .pyc
         warm = Path(args.out) / "warm"
-        one_run(src, ["convert", "-a", "vendor_a", str(d / "JUMIN.DAT"), "-o", str(warm), "--limit", "10",
+        one_run(src, ["convert", "-a", adapter, str(d / jumin), "-o", str(warm), "--limit", "10",
                       "--no-progress"])  # fmt: skip
         subprocess.run(["rm", "-rf", str(warm)], check=False)
     for r in range(args.rounds):
         for name, src in sides:
             out = Path(args.out) / f"{r}-{name.replace(' ', '_')}"
-            argv = ["convert", "-a", "vendor_a", str(d / "JUMIN.DAT"), str(d / "SETAI.DAT"), "--gaiji-table",
-                    str(d / "GAIJI_A.tsv"), "-o", str(out), "-j", str(args.workers), "--no-progress"]  # fmt: skip
+            argv = ["convert", "-a", adapter, str(d / jumin), str(d / setai), "--gaiji-table",
+                    str(d / gaiji), "-o", str(out), "-j", str(args.workers), "--no-progress"]  # fmt: skip
             res = one_run(src, argv)
             subprocess.run(["rm", "-rf", str(out)], check=False)
             print(f"{name:9s} " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}"
