@@ -232,13 +232,16 @@ def _coalesced(
     """The stream's small (one ``FAST_BLOCK``) batches joined up to ``batch_size`` rows or ``batch_bytes``.
 
     Small blocks keep Arrow's reader lean; joined batches keep the per-batch cost of the later
-    stages (≈130 columns checked per batch) from multiplying."""
+    stages (≈130 columns checked per batch) from multiplying. A batch's size is the size of its
+    buffers (``nbytes`` works out the byte range each value references: 0.3 ms per batch of 86
+    columns, ≈ 10× more; the two differ by an offset per column, and outputs never depend on where
+    batches end: they are the same with any worker count, whose batch sizes differ)."""
     pending: list[pa.RecordBatch] = []
     rows = size = 0
     for batch in stream:
         pending.append(batch)
         rows += batch.num_rows
-        size += batch.nbytes
+        size += batch.get_total_buffer_size()
         if rows >= batch_size or size >= batch_bytes:
             yield pending[0] if len(pending) == 1 else pa.concat_batches(pending)
             pending, rows, size = [], 0, 0
