@@ -163,8 +163,11 @@ def _char_starts(arr: Any) -> np.ndarray:
     bufs = arr.buffers()
     cls = pa.LargeStringArray if pa.types.is_large_string(arr.type) else pa.StringArray
     lens = pc.utf8_length(cls.from_buffers(len(arr), bufs[1], bufs[2], None, 0, arr.offset))
-    out = np.zeros(len(arr) + 1, np.int64)
-    np.cumsum(lens.to_numpy(), out=out[1:])
+    wide = np.int64 if cls is pa.LargeStringArray else np.int32
+    out = np.zeros(len(arr) + 1, np.int64)  # (to_numpy() would import pandas: read the buffer)
+    np.cumsum(
+        np.frombuffer(lens.buffers()[1], wide, len(lens), lens.offset * np.dtype(wide).itemsize), out=out[1:]
+    )
     return out
 
 

@@ -33,7 +33,11 @@ import pyarrow.compute as pc
 from .buffers import string_buffers
 
 SELF_DECODED = frozenset({"cp932", "euc_jp"})
-_NUL = pa.scalar(b"\0", pa.binary())
+# the separator as a scalar taken from an array built from buffers: pa.scalar (and pa.array of
+# Python objects) import pandas on first use, ≈ 0.2 s that validate never pays otherwise
+_NUL = pa.Array.from_buffers(
+    pa.binary(), 1, [None, pa.py_buffer(np.array([0, 1], np.int32)), pa.py_buffer(b"\0")]
+)[0]
 
 
 def decode_column(arr: pa.Array, encoding: str) -> pa.Array:
