@@ -68,6 +68,9 @@ class StdState:
     def __init__(self, cfg: StdConfig, loaded: list[Any] | None = None) -> None:
         self.cfg = cfg
         self.progress: Callable[[int], None] | None = None
+        # a partition in one batch (partition_batch_bytes) in worker processes only: in the parent
+        # (one worker) the run's code stores and report live beside the batch (+30 MiB peak there)
+        self.one_batch = False
         if loaded is None:  # a fresh process: the extra layout folders, then the layouts
             from ..spec.registry import load_layout, register_layout_dir
 
@@ -80,6 +83,7 @@ class StdState:
 
     def in_child(self) -> StdState:
         self.progress = None
+        self.one_batch = True
         return self
 
 
@@ -94,7 +98,7 @@ class StdStateFactory:
 
         use_lean_pool()  # a spawned or Dask worker: the pool that gives freed batches back
         steady_heap()
-        return StdState(self.cfg)
+        return StdState(self.cfg).in_child()
 
 
 def validate_part(st: StdState, part: StdPart) -> StdResult:
@@ -114,7 +118,7 @@ def validate_part(st: StdState, part: StdPart) -> StdResult:
         std = StandardCsvReader(fh, st.run.layouts[part.layout_id], encoding=opts.encoding,  # type: ignore[arg-type]
                                 batch_size=opts.batch_size, on_reject=on_reject, source_id=part.file,
                                 columns=part.columns, first_record=part.first_record,
-                                proven_clean=part.clean, batch_bytes=partition_batch_bytes(part.size))  # fmt: skip
+                                proven_clean=part.clean, batch_bytes=partition_batch_bytes(part.size if st.one_batch else 0))  # fmt: skip
         seen = 0
         for b in std:
             mask = st.run.check(part.layout_id, b, file=part.file, findings=fs)
