@@ -173,23 +173,28 @@ class Utf8Check:
         """Is the stream valid so far (``b""`` = the end: no character left incomplete)?"""
         if not data:
             return not self._carry
-        n = len(data)
-        j = 0
-        if self._carry:  # its continuation bytes open this block (at most 3)
-            while j < 3 and j < n and 0x80 <= data[j] <= 0xBF:
-                j += 1
-            if not _valid_utf8(self._carry + data[:j], 0, None):
+        n, j = len(data), 0
+        if self._carry:  # complete the carried character with this block's first bytes
+            j = min(_width(self._carry[0]) - len(self._carry), n)
+            head = self._carry + data[:j]
+            if len(head) < _width(head[0]):  # a tiny block: still incomplete, carried on
+                self._carry = head
+                return all(0x80 <= b <= 0xBF for b in data)
+            if not _valid_utf8(head, 0, None):
                 return False
         cut = n  # hold back an incomplete character at the end
         k = n - 1
         while k >= max(j, n - 3) and 0x80 <= data[k] <= 0xBF:
             k -= 1
-        if k >= j and data[k] >= 0xC0:
-            need = 2 if data[k] < 0xE0 else 3 if data[k] < 0xF0 else 4
-            if n - k < need:
-                cut = k
+        if k >= j and data[k] >= 0xC0 and n - k < _width(data[k]):
+            cut = k
         self._carry = data[cut:]
         return _valid_utf8(data, j, cut)
+
+
+def _width(lead: int) -> int:
+    """Bytes of the character a lead byte ≥ 0xC0 opens (an invalid lead: validation refuses it)."""
+    return 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
 
 
 def _valid_utf8(data: bytes, lo: int, hi: int | None) -> bool:
