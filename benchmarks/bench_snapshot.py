@@ -42,9 +42,15 @@ of 2/8/32 MiB); kernel copy + SHA-256 of the *source* on another thread; the sam
 
 ``--breakdown``: where the CPU of one ``--parquet`` pass goes, stage by stage, in this process
 (one file at a time, warm cache; CPU seconds of all threads, ns per input byte), each stage
-adding to the one before: read + SHA-256; + copy; + byte-level record count (no Parquet: the
-whole pass); guarded CSV parse instead of the count; + typed-column checks; + Parquet encoding
-(zstd) = the whole ``--parquet`` pass.
+adding to the one before: read + SHA-256; + copy (the old user-space tee); the kernel copy read and
+hashed behind (what ``--parquet`` does now); + byte-level record count (no Parquet: the whole pass);
+guarded CSV parse instead of the count; + typed-column checks; + Parquet encoding (zstd) = the whole
+``--parquet`` pass.
+
+``--ab OLD_SRC``: ``create --parquet`` with another tree's ``src/`` (a worktree of an older commit:
+``git worktree add /tmp/old COMMIT``) and with this tree's, alternated over ``--rounds`` rounds, cold
+and warm (``--only``), each in a fresh process; CPU = user + system of that process and its pool
+(``wait4``). On a loaded machine the CPU seconds of alternated runs are what to compare.
 """
 
 from __future__ import annotations
@@ -98,6 +104,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default="cold,warm", help="cold, warm or both (comma-separated)")
     ap.add_argument("--breakdown", action="store_true", help="CPU per stage of the pass instead")
     ap.add_argument("--floor", action="store_true", help="the ways to copy + hash, alternated, instead")
+    ap.add_argument(
+        "--ab",
+        type=Path,
+        default=None,
+        metavar="OLD_SRC",
+        help="A/B instead: create --parquet with another tree's src/ (e.g. a worktree of an older commit) "
+        "and this one, alternated over --rounds, cold and warm, each a fresh process",
+    )
     ap.add_argument("--rounds", type=int, default=3, help="rounds of --floor")
     ap.add_argument(
         "--changed",
@@ -166,6 +180,11 @@ def main(argv: list[str] | None = None) -> int:
                 while block := f.read(1 << 20):
                     h.update(block)
 
+    if a.ab is not None:
+        ab(src, files, work, a.ab, a.rounds, a.workers, a.only.split(","))
+        if a.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+        return 0
     if a.floor:
         copy_ways(files, work, a.rounds)
         if a.work is None:
@@ -282,6 +301,54 @@ def _kernel(task: tuple[str, str]) -> tuple[int, str]:
     from chukan_layout.snapshots.kernelcopy import copy_hashed
 
     return copy_hashed(task[0], task[1])
+
+
+def ab(
+    src: Path, files: list[Path], work: Path, old: Path, rounds: int, workers: int, caches: list[str]
+) -> None:
+    """``create --parquet`` of ``old`` (a ``src/`` folder) and of this tree, alternated round by round,
+    cold and warm, each in a fresh process (its CPU from ``wait4``: user + system of it and its pool)."""
+    import statistics
+
+    this = Path(__file__).resolve().parents[1] / "src"
+    size = sum(p.stat().st_size for p in files)
+    out = work / "ab_snap"
+    seen: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
+    print(f"A/B create --parquet, {rounds} rounds, {workers} workers: old = {old}, new = {this}")
+    for cache in caches:
+        for r in range(rounds):
+            for name, tree in (("old", old), ("new", this)):
+                shutil.rmtree(out, ignore_errors=True)
+                if cache == "cold":
+                    drop_cache(files)
+                else:
+                    os.sync()
+                    for p in files:  # the files in the page cache
+                        with open(p, "rb") as f:
+                            while f.read(1 << 22):
+                                pass
+                code = (f"import sys; sys.path.insert(0, {str(tree)!r}); from chukan_layout.snapshots import "
+                        f"create_snapshot; create_snapshot({str(src)!r}, {str(out)!r}, parquet=True, workers={workers})")  # fmt: skip
+                load = _load()
+                t0 = time.perf_counter()
+                proc = subprocess.Popen([sys.executable, "-c", code])
+                _, status, ru = os.wait4(proc.pid, 0)
+                w = time.perf_counter() - t0
+                if status:
+                    raise SystemExit(f"{name}: exit status {status}")
+                seen.setdefault((cache, name), []).append((w, ru.ru_utime, ru.ru_stime))
+                print(f"  {cache:<5} {r + 1} {name:<4} {w:7.2f} s wall {ru.ru_utime + ru.ru_stime:7.2f} s CPU "
+                      f"(user {ru.ru_utime:6.2f}, sys {ru.ru_stime:5.2f})  load {load} → {_load()}", flush=True)  # fmt: skip
+    shutil.rmtree(out, ignore_errors=True)
+    print(
+        f"\n{'cache':<6} {'tree':<5} {'wall s (median, min)':>22} {'CPU s (median, min)':>22} {'sys s':>7} {'CPU ns/B':>9}"
+    )
+    for (cache, name), runs in seen.items():
+        ws, cs = [w for w, _, _ in runs], [u + s for _, u, s in runs]
+        sys_s = statistics.median(s for *_, s in runs)
+        print(f"{cache:<6} {name:<5} {statistics.median(ws):>13.2f} {min(ws):>8.2f} {statistics.median(cs):>13.2f} "
+              f"{min(cs):>8.2f} {sys_s:>7.2f} {statistics.median(cs) * 1e9 / size:>9.2f}")  # fmt: skip
+    print(f"load average at end: {_load()}")
 
 
 def copy_ways(files: list[Path], work: Path, rounds: int) -> None:
@@ -401,6 +468,7 @@ def breakdown(src: Path, work: Path) -> None:
     """CPU seconds per stage of the snapshot pass (see the module docstring)."""
 
     from chukan_layout.readers.standard_csv import read_standard_csv
+    from chukan_layout.snapshots.copyread import CopyReader
     from chukan_layout.snapshots.create import standard_inputs
     from chukan_layout.snapshots.filecopy import _parse, copy_file
     from chukan_layout.snapshots.tee import TeeReader
@@ -425,7 +493,14 @@ def breakdown(src: Path, work: Path) -> None:
 
     stages: list[tuple[str, Callable[[Path, str], Any]]] = [
         ("read + SHA-256", lambda p, lid: TeeReader(p).finish()),
-        ("+ copy", lambda p, lid: TeeReader(p, work / "b.csv").finish()),
+        (
+            "+ copy (tee: user-space write, the pass before 2026-12-07)",
+            lambda p, lid: TeeReader(p, work / "b.csv").finish(),
+        ),
+        (
+            "kernel copy + read & SHA-256 of the copy (CopyReader)",
+            lambda p, lid: CopyReader(p, work / "b.csv").finish(),
+        ),
         (
             "+ record count (the pass without Parquet)",
             lambda p, lid: copy_file(p, work / "b.csv", layouts[lid]),
