@@ -18,6 +18,7 @@ default): SHA-256 and zstd are single-threaded per file, so files are the unit o
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,7 +168,13 @@ def copy_files(tasks: Sequence[Task], workers: int = 2) -> list[FileCopy]:
     plain: list[_Plain] = [(str(s), None if d is None else str(d), lid, None if p is None else str(p), r)
                            for s, d, lid, p, r in (tasks[i] for i in order)]  # fmt: skip
     job: Job[dict[str, Layout], _Plain, FileCopy] = Job(_run, make_state=dict)
-    results = list(ordered_map(job, plain, workers=workers))
+    # the objects built so far (modules, layouts) leave the collector's generations while the files
+    # run: a forked worker's full collections neither walk them nor copy their pages (copy-on-write)
+    gc.freeze()
+    try:
+        results = list(ordered_map(job, plain, workers=workers))
+    finally:
+        gc.unfreeze()
     out: list[FileCopy | None] = [None] * len(tasks)
     for i, r in zip(order, results, strict=True):
         out[i] = r
