@@ -1,6 +1,6 @@
 """Do two workers slow each other down? The same partitions converted alone and by two processes at once.
 
-    python benchmarks/trace_contention.py --data /work/data/town_1000000 --partitions 8 --rounds 3
+    python benchmarks/trace_contention.py --data data/town_1000000 --partitions 8 --rounds 3
 
 A 2-worker run spends more task *wall* time than a 1-worker run; this tells whether the
 *CPU* of a partition grows too when a second worker runs beside it (shared L3 cache and memory

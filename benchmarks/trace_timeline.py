@@ -1,6 +1,6 @@
 """Where a ``convert`` run with N workers spends its time: a per-task timeline and the parent's CPU by phase.
 
-    python benchmarks/trace_timeline.py --data /work/data/town_1000000 --vendor a \\
+    python benchmarks/trace_timeline.py --data data/town_1000000 --vendor a \\
         --workers 1,2 --executors processes,dask --scratch /tmp/trace
 
 Each case runs in a fresh process (``_measure.run_case``). Inside it, ``run_partition`` is
