@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from hypothesis import given
 from hypothesis import strategies as st
 
 from chukan_layout.adapt.transforms import width
+from chukan_layout.adapt.transforms._datebytes import digit_fields, valid_calendar, valid_dates
 from chukan_layout.adapt.transforms.base import Context
-from chukan_layout.adapt.transforms.dates import Seireki, Wareki
+from chukan_layout.adapt.transforms.dates import Seireki, Wareki, _fixed_layout
 from chukan_layout.adapt.transforms.text import trim_column
 from chukan_layout.findings import FindingSet
 from chukan_layout.spec import wareki as wk
@@ -190,6 +192,35 @@ def test_wareki_dense_column_uses_the_byte_matrix() -> None:
         c = Context("f", "l", "i", pa.array(range(len(vals)), pa.int64()), FindingSet())
         out = t.apply([pa.array(vals)], c).to_pylist()
         assert [v for v in out if v] == ["1985-02-14", "2019-04-30", "2019-05-01"] and c.findings.total() == 0
+
+
+def test_valid_dates_is_valid_calendar() -> None:
+    """The month/day table and the leap rule on 2月29日 only = the arithmetic, 不詳 forms too."""
+    y, m, d = (a.ravel() for a in np.meshgrid([0, 1, 4, 100, 400, 1900, 1999, 2000, 2004, 2100, 9999],
+                                              np.arange(0, 130), np.arange(0, 130), indexing="ij"))  # fmt: skip
+    for partial in (False, True):
+        assert (valid_dates(y, m, d, partial) == valid_calendar(y, m, d, partial)).all()
+
+
+@given(st.lists(st.binary(min_size=10, max_size=10).map(lambda b: bytes(c & 0x3F | 0x20 if c & 0x80 else c for c in b))
+                | st.sampled_from([b"1985/02/14", b"2000/02/29", b"0000/00/00", b"19a5/1 /3:"]), max_size=30),
+       st.sampled_from(["YYYY/MM/DD", "YYYYMMDD", "GYYMMDD", "YYMMDD"]))  # fmt: skip
+def test_digit_fields_match_digit_by_digit(rows: list[bytes], fmt: str) -> None:
+    layout = _fixed_layout(fmt)
+    assert layout is not None
+    width, pos = layout
+    mat = np.frombuffer(b"".join(r[:width].ljust(width, b"0") for r in rows), np.uint8).reshape(-1, width)
+    got = digit_fields(mat, pos)
+    assert got is not None
+    y, m, d, ok = got
+    z = mat.astype(np.int64) - 0x30
+    cols = pos["y"] + pos["m"] + pos["d"]
+    assert (ok == ((z[:, cols] >= 0) & (z[:, cols] <= 9)).all(axis=1)).all()
+    for got_v, key in ((y, "y"), (m, "m"), (d, "d")):
+        want = np.zeros(len(rows), np.int64)
+        for p in pos[key]:
+            want = want * 10 + z[:, p]
+        assert (got_v[ok] == want[ok]).all()
 
 
 # --- trim: every route (unpadded, dominant value, Arrow scan, U+3000 patch) equals pc.utf8_trim ---

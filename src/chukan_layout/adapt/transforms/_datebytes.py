@@ -46,6 +46,75 @@ def in_era(y: np.ndarray, m: np.ndarray, d: np.ndarray, start: np.ndarray, end: 
     return (hi >= start) & (lo <= end)
 
 
+# two ASCII digits read as one little-endian uint16 ("85" = 0x3538) → their value 0–99, else 200
+PAIR = np.full(1 << 16, 200, np.uint8)
+PAIR[(np.arange(10)[:, None] + 0x30) | ((np.arange(10)[None, :] + 0x30) << 8)] = (
+    np.arange(10)[:, None] * 10 + np.arange(10)[None, :]
+)
+
+
+def _month_day_table(partial: bool) -> np.ndarray:
+    """``MM * 100 + DD`` → 1 valid in every year, 2 valid in leap years only (2月29日), 0 never:
+    exactly :func:`valid_calendar` for a year ≥ 1 (built from it, over a leap and a common year)."""
+    m = np.repeat(np.arange(100), 100)
+    d = np.tile(np.arange(100), 100)
+    common = valid_calendar(np.full(m.size, 2001), m, d, partial)
+    leap = valid_calendar(np.full(m.size, 2000), m, d, partial)
+    assert not (common & ~leap).any()
+    return (common.astype(np.int8) + 2 * (leap & ~common)).astype(np.int8)
+
+
+_MONTH_DAY = {p: _month_day_table(p) for p in (False, True)}
+
+
+def pair_values(mat: np.ndarray, at: int) -> np.ndarray:
+    """The two-digit number in bytes ``at``, ``at + 1`` of every row of a C-contiguous uint8 matrix
+    (uint8: 0–99, 200 when either byte is not an ASCII digit): one strided uint16 view, one look-up."""
+    k, width = mat.shape
+    if k == 0:
+        return np.zeros(0, np.uint8)
+    return PAIR[np.ndarray((k,), dtype="<u2", buffer=mat, offset=at, strides=(width,))]
+
+
+def digit_fields(
+    mat: np.ndarray, pos: dict[str, list]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """(y, m, d as int32, all their bytes digits) of a fixed-width date matrix whose year is 2 or 4
+    digits and month and day 2, each a run of consecutive bytes; None for other layouts.
+
+    Two digits at a time through :data:`PAIR` (≈ 5× fewer array passes than digit by digit)."""
+    for key, sizes in (("y", (2, 4)), ("m", (2,)), ("d", (2,))):
+        p = pos[key]
+        if len(p) not in sizes or p != list(range(p[0], p[0] + len(p))):
+            return None
+    if not mat.flags.c_contiguous:
+        mat = np.ascontiguousarray(mat)
+    yp = pos["y"]
+    hi = pair_values(mat, yp[0])
+    m = pair_values(mat, pos["m"][0])
+    d = pair_values(mat, pos["d"][0])
+    worst = np.maximum(np.maximum(hi, m), d)
+    y = hi.astype(np.int32)
+    if len(yp) == 4:
+        lo = pair_values(mat, yp[2])
+        np.maximum(worst, lo, out=worst)
+        y = y * 100 + lo
+    return y, m.astype(np.int32), d.astype(np.int32), worst <= 99
+
+
+def valid_dates(y: np.ndarray, m: np.ndarray, d: np.ndarray, partial: bool) -> np.ndarray:
+    """:func:`valid_calendar` (non-negative ``m``, ``d``) by one table look-up; the leap rule only
+    on the 2月29日 rows."""
+    small = (m <= 99) & (d <= 99)
+    v = _MONTH_DAY[bool(partial)][np.where(small, m * 100 + d, 0)]  # 00/00 is 0 when not partial
+    ok = (v > 0) & (y >= 1) & small
+    feb29 = np.flatnonzero(v == 2)
+    if feb29.size:
+        yy = y[feb29]
+        ok[feb29] &= ((yy % 4 == 0) & (yy % 100 != 0)) | (yy % 400 == 0)
+    return ok
+
+
 _TABLES: dict[tuple[bytes, bytes, bytes, bool], np.ndarray] = {}
 
 

@@ -22,7 +22,7 @@ from pydantic import Field, field_validator
 
 from ...spec import wareki
 from .. import codes
-from ._datebytes import YEAR4, gyymmdd, in_era, valid_calendar, year_table
+from ._datebytes import YEAR4, digit_fields, gyymmdd, in_era, valid_calendar, valid_dates, year_table
 from ._utf8 import from_buffers, row_offsets, utf8_buffers
 from .base import Context, Transform, TransformArgs, as_str, register_transform
 from .text import trim_column
@@ -199,18 +199,22 @@ class _DateBase(Transform):
             cand = np.flatnonzero(lens == width)
             idx = offsets[:-1][cand][:, None] + np.arange(width)[None, :]
             mat = data[idx] if cand.size else np.zeros((0, width), np.uint8)
-        ok = np.ones(mat.shape[0], bool)
+        fields = digit_fields(mat, pos)  # two digits at a time (YYYY, YY, MM, DD runs)
+        if fields is None:
+            ok = np.ones(mat.shape[0], bool)
+            digit_cols = pos["y"] + pos["m"] + pos["d"]
+            ok &= ((mat[:, digit_cols] - np.uint8(0x30)) <= 9).all(axis=1)  # uint8 wraps: below "0" is large
+            nums = {}
+            for key in ("y", "m", "d"):
+                v = np.zeros(mat.shape[0], np.int32)
+                for p in pos[key]:
+                    v = v * 10 + (mat[:, p].astype(np.int32) - 0x30)
+                nums[key] = v
+            y, m, d = nums["y"], nums["m"], nums["d"]
+        else:
+            y, m, d, ok = fields
         for p in pos.get("lit", []):
             ok &= mat[:, p[0]] == p[1]
-        digit_cols = pos["y"] + pos["m"] + pos["d"]
-        ok &= ((mat[:, digit_cols] - np.uint8(0x30)) <= 9).all(axis=1)  # uint8 wraps: below "0" is large
-        nums = {}
-        for key in ("y", "m", "d"):
-            v = np.zeros(mat.shape[0], np.int32)
-            for p in pos[key]:
-                v = v * 10 + (mat[:, p].astype(np.int32) - 0x30)
-            nums[key] = v
-        y, m, d = nums["y"], nums["m"], nums["d"]
         if self._table is not None:
             lut, base, start, end = self._table
             gi = lut[mat[:, pos["g"][0]]]
@@ -218,7 +222,7 @@ class _DateBase(Transform):
             gi = np.maximum(gi, 0)
             y = base[gi] + y - 1
             ok &= in_era(y, m, d, start[gi], end[gi])  # out-of-era rows are reported by the general path
-        ok &= valid_calendar(y, m, d, a.partial)
+        ok &= valid_dates(y, m, d, a.partial) if fields is not None else valid_calendar(y, m, d, a.partial)
         if a.sentinels:
             vals = s.take(pa.array(cand)) if cand is not None else s
             ok &= ~np.asarray(pc.is_in(vals, value_set=pa.array(a.sentinels, pa.string()))
@@ -232,11 +236,14 @@ class _DateBase(Transform):
             if all_ok
             else (np.flatnonzero(ok) if cand is None else cand[ok])
         )
-        out10 = np.empty((mat.shape[0], 10), np.uint8)
-        out10[:, 0:4] = YEAR4[y]
+        if self._iso_shaped():  # YYYY?MM?DD: the output is the input with "-" as separators
+            out10 = np.array(mat, np.uint8, order="C")
+        else:
+            out10 = np.empty((mat.shape[0], 10), np.uint8)
+            out10[:, 0:4] = YEAR4[y]
+            out10[:, 5:7] = mat[:, pos["m"]]
+            out10[:, 8:10] = mat[:, pos["d"]]
         out10[:, 4] = out10[:, 7] = ord("-")
-        out10[:, 5:7] = mat[:, pos["m"]]
-        out10[:, 8:10] = mat[:, pos["d"]]
         settled = ~nonempty
         settled[rows] = True
         rest = np.flatnonzero(~settled)
@@ -250,6 +257,14 @@ class _DateBase(Transform):
 
     def _era_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
         return None
+
+    def _iso_shaped(self) -> bool:
+        """A 西暦 ``YYYY?MM?DD`` layout (10 bytes, year 0–3, month 5–6, day 8–9): the settled
+        values are their own output but for the two separators."""
+        assert self._layout is not None
+        width, pos = self._layout
+        return (not self.era and width == 10 and pos["y"] == [0, 1, 2, 3] and pos["m"] == [5, 6]
+                and pos["d"] == [8, 9])  # fmt: skip
 
     def _word_format(self) -> bool:
         """``GYYMMDD`` with one-character era keys and no sentinels: the word-at-a-time path applies."""
