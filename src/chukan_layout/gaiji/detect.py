@@ -17,7 +17,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..readers.code_points import code_points
 from .targets import JIS_COMBINING, TargetSet, is_pua, is_vs
 
 GROUP = 64  # kept for callers of the former two-pass RE2 scan (no longer used)
@@ -132,8 +131,6 @@ def _hits(seg: np.ndarray, lut: np.ndarray, lead: np.ndarray | None = None) -> n
 def _rows(arr: Any, lut: np.ndarray, starts: list[tuple[int, int]] | None = None) -> np.ndarray:
     """Suspicious row indices of one string array (the one-column form of the scan; ``starts``:
     :func:`flagged_first_bytes` of the set, None = the codec route)."""
-    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
-        arr = arr.cast(pa.string())
     c = _utf8(arr)
     if c is None:
         return np.empty(0, dtype=np.int64)
@@ -146,8 +143,8 @@ def _rows(arr: Any, lut: np.ndarray, starts: list[tuple[int, int]] | None = None
         if hit.size == 0:
             return np.empty(0, dtype=np.int64)
         rows = np.searchsorted(offsets, hit, side="right") - 1
-    else:  # every character as a code point (Python's C codecs; validation's charset check
-        cps = code_points(arr)  # reuses them in the pipeline: readers.code_points), then the table
+    else:  # every character as a code point (Python's C codecs), then the table
+        cps = np.frombuffer(str(seg.data, "utf-8").encode("utf-32-le"), np.uint32)
         pos = np.flatnonzero(lut[cps])
         if pos.size == 0:
             return np.empty(0, dtype=np.int64)

@@ -34,7 +34,6 @@ from ..adapt.loader import Adapter, load_adapter
 from ..errors import AccountingError, ReadError, UnevenLinesError
 from ..findings import FindingSet, Severity
 from ..readers.api import Reject, read
-from ..readers.code_points import shared_code_points
 from ..readers.definition import FixedWidthDefinition, Framing
 from ..validation.context import BatchContext
 from ..validation.session import ValidationRun
@@ -382,8 +381,7 @@ def _convert_range(st: WorkerState, part: Partition) -> PartResult:
                 if f in batch.schema.names:
                     s, _ = exact_sum(batch.column(f))
                     res.sums[f] = res.sums.get(f, Decimal(0)) + s
-            with shared_code_points():  # the 外字 stage's code points, reused by validation's charset check
-                _one_batch(st, part, batch, fs, res, sink, codes, sides, writers)
+            _one_batch(st, part, batch, fs, res, sink, codes, sides, writers)
             if batch.num_rows:  # this batch's rejects to the part file (later records may still come)
                 sink.flush_upto(int(pc.max(batch.column("_record")).as_py()))
             if progress is not None:

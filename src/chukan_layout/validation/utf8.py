@@ -16,7 +16,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..readers.buffers import string_buffers as buffers
-from ..readers.code_points import code_points as shared_code_points_of
 
 
 def as_string_array(col: pa.Array | pa.ChunkedArray) -> pa.StringArray:
@@ -50,9 +49,10 @@ def byte_lengths(arr: pa.Array) -> np.ndarray:
 
 
 def code_points(arr: pa.Array) -> np.ndarray:
-    """All characters of the column, concatenated, as uint32 code points (C codecs, no per-row work;
-    in ``convert`` the 外字 stage's answer for the same array, :mod:`chukan_layout.readers.code_points`)."""
-    return shared_code_points_of(arr)
+    """All characters of the column, concatenated, as uint32 code points (C codecs, no per-row work)."""
+    offsets, data = buffers(arr)
+    text = data[int(offsets[0]) : int(offsets[-1])].tobytes().decode("utf-8")
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
 def per_row_sum(flags: np.ndarray, offsets: np.ndarray) -> np.ndarray:
