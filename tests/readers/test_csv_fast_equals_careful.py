@@ -32,9 +32,11 @@ def _careful_only(*args: Any, **kw: Any) -> Iterator[Any]:
     yield  # pragma: no cover - a generator that trips at once
 
 
-def _outcome(data: bytes, batch_size: int, guard: bool = True) -> tuple[Any, ...]:
+def _outcome(
+    data: bytes, batch_size: int, guard: bool = True, batch_bytes: int | None = None
+) -> tuple[Any, ...]:
     d = CsvDefinition(encoding="utf-8", header=True)
-    r = read(io.BytesIO(data), d, batch_size=batch_size, csv_guard=guard)
+    r = read(io.BytesIO(data), d, batch_size=batch_size, csv_guard=guard, batch_bytes=batch_bytes)
     rows = [(row["_record"], tuple(v for k, v in row.items() if not k.startswith("_")))
             for b in r for row in b.to_pylist()]  # fmt: skip
     rejects = [(j.record, j.offset, j.raw, j.code, j.reason) for j in r.rejects]

@@ -4,6 +4,7 @@ characters straddle Arrow's blocks give what the careful path gives."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chukan_layout.readers import csv_reader
-from chukan_layout.readers.csv_guard import Utf8Check
+from chukan_layout.readers.csv_guard import GuardTripped, Utf8Check, clean_utf8_rest
 
 from .test_csv_fast_equals_careful import _careful, _outcome
 
@@ -70,7 +71,21 @@ def test_reads_across_small_blocks_equal_the_careful_path(rows: list[bytes], blo
     mp.setattr(csv_reader, "FAST_BLOCK", block)
     try:
         got: Any = _outcome(data, 7)
-        clean: Any = _outcome(data, 7, guard=False)
+        clean: Any = _outcome(data, 7, guard=False)  # the whole rest in memory (clean_utf8_rest)
+        streamed: Any = _outcome(data, 7, guard=False, batch_bytes=64)  # more than a batch: streamed
     finally:
         mp.undo()
-    assert got == clean == _careful(data, 7)
+    assert got == clean == streamed == _careful(data, 7)
+
+
+def test_clean_rest_in_memory_only_when_small_and_judged_once() -> None:
+    data = ROW * 3
+    f = io.BytesIO(b"xx" + data)
+    f.seek(2)
+    assert (
+        clean_utf8_rest(f, len(data) - 1) is None and f.tell() == 2
+    )  # too big: the stream is left as it was
+    buf = clean_utf8_rest(f, len(data))
+    assert buf is not None and buf.read() == data
+    with pytest.raises(GuardTripped):  # a character cut short at the end is invalid too
+        clean_utf8_rest(io.BytesIO(data + "髙".encode()[:2]), 1 << 20)

@@ -48,7 +48,7 @@ from . import codes
 from .api import Reader
 from .codecs import whole_file_name
 from .csv_decode import SELF_DECODED, decode_columns
-from .csv_guard import ByteGuard, GuardTripped
+from .csv_guard import ByteGuard, GuardTripped, clean_utf8_rest
 from .definition import CsvDefinition
 from .fixed_width import constant_strings, int64_array
 from .framing import ByteStream
@@ -208,7 +208,10 @@ def _fast(
         f, len(names) > 1, ord(d.quote), ord(d.delimiter), guard and not enc.startswith("utf-16"), raw_utf8
     )
     try:
-        stream = pacsv.open_csv(byte_guard, read_options=ropts, parse_options=popts, convert_options=copts)
+        # proven clean, UTF-8, and no more than a batch left: parsed from memory (csv_guard.clean_utf8_rest)
+        src = clean_utf8_rest(f, batch_bytes) if raw_utf8 and not guard else None
+        stream = pacsv.open_csv(byte_guard if src is None else src, read_options=ropts, parse_options=popts,
+                                convert_options=copts)  # fmt: skip
         for batch in _coalesced(stream, batch_size, batch_bytes):
             if self_decoded:
                 batch = pa.RecordBatch.from_arrays(decode_columns(batch, enc), names=names)
