@@ -24,6 +24,8 @@ C1 is ``C2 80``–``C2 9F``), without decoding. Samples carry a detail naming th
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 from ..spec import charsets as oracle
@@ -55,6 +57,12 @@ def _control_rows(ctx: BatchContext, name: str) -> np.ndarray:
     return out
 
 
+@cache
+def _outside_table(cs: Charset, allow_controls: bool) -> np.ndarray:
+    """``~allowed_table(…)``, once per class: the lookup gives the bad characters without a negation pass."""
+    return ~allowed_table(cs, allow_controls)
+
+
 def bad_rows(ctx: BatchContext, name: str, cs: Charset, allow_controls: bool = False) -> np.ndarray:
     """Rows of column ``name`` holding a character outside ``cs``."""
     if cs is Charset.ANY:
@@ -62,6 +70,7 @@ def bad_rows(ctx: BatchContext, name: str, cs: Charset, allow_controls: bool = F
     if cs is Charset.DIGITS:  # U+0030–0039 only: Arrow's ASCII kernel, shared with item.type
         return ctx.nonblank(name) & ~ctx.ascii_digits(name)
     lut = allowed_table(cs, allow_controls)
+    outside = _outside_table(cs, allow_controls)
     if ctx.is_ascii(name):  # bytes are code points: no decoding
         lo, hi = ctx.byte_range(name)
         if lut[lo : hi + 1].all():  # every byte from the lowest to the highest is allowed
@@ -70,7 +79,7 @@ def bad_rows(ctx: BatchContext, name: str, cs: Charset, allow_controls: bool = F
         cps = data[int(offsets[0]) : int(offsets[-1])]
     else:
         cps = code_points(ctx.col(name))
-    bad = ~lut[cps]
+    bad = outside.take(cps)  # np.take: ~2× faster than indexing the 1.1 MB table with an array
     if not bad.any():
         return np.zeros(ctx.n, dtype=bool)
     # row of each character position: values are consecutive runs of char_lengths characters
@@ -112,7 +121,7 @@ def build_charset(item: Item, env: CompileEnv) -> list[Check]:
     if cs is Charset.ANY and allow:
         return []
     name = item.id
-    allowed_table(cs, allow)  # build the table at compile time, not on the first batch
+    _outside_table(cs, allow)  # build the tables at compile time, not on the first batch
 
     def fn(ctx: BatchContext) -> np.ndarray:
         return bad_rows(ctx, name, cs, allow)
