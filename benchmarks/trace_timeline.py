@@ -59,7 +59,7 @@ def timed_run_partition(st: Any, part: Any) -> Any:
     res = run_partition(st, part)
     r1 = resource.getrusage(resource.RUSAGE_THREAD)
     p1 = time.process_time()
-    _emit({"kind": "task", "pid": os.getpid(), "index": part.index, "bytes": part.size, "file": part.file,
+    _emit({"kind": "task", "pid": os.getpid(), "tid": threading.get_native_id(), "index": part.index, "bytes": part.size, "file": part.file,
            "t0": t0, "t1": time.time(), "cpu": time.thread_time() - c0, "pcpu": p1 - p0, "minflt": r1.ru_minflt - r0.ru_minflt,
            "nivcsw": r1.ru_nivcsw - r0.ru_nivcsw})  # fmt: skip
     return res
@@ -78,10 +78,43 @@ def _phase(name: str, fn: Any) -> Any:
     return wrapper
 
 
-def _sampler(stop: threading.Event, samples: list[dict[str, Any]]) -> None:
-    """Every 100 ms: CPU ticks of each thread of this process and of the machine."""
+def _thread_ticks(pid: int) -> dict[int, tuple[int, int]]:
+    """{tid: (utime + stime ticks, minor faults)} of every thread of ``pid`` (empty once it is gone)."""
+    out = {}
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            out[int(tid)] = (int(fields[11]) + int(fields[12]), int(fields[7]))
+        except (OSError, ValueError):
+            pass
+    return out
+
+
+def _sampler(stop: threading.Event, samples: list[dict[str, Any]], desc: dict[str, Any] | None = None) -> None:
+    """Every 100 ms: CPU ticks of each thread of this process and of the machine; with ``desc``,
+    the CPU of every thread of every descendant process (the list looked up every 0.5 s), the
+    last value seen per ``pid/tid`` kept (a process that exits keeps its last sample)."""
     hz = os.sysconf("SC_CLK_TCK")
+    kids: list[int] = []
+    tick = 0
     while not stop.is_set():
+        if desc is not None:
+            if tick % 5 == 0:
+                try:
+                    import psutil
+
+                    kids = [c.pid for c in psutil.Process().children(recursive=True)]
+                except Exception:
+                    kids = []
+            for pid in kids:
+                for tid, (t, _) in _thread_ticks(pid).items():
+                    desc[f"{pid}/{tid}"] = t / hz
+        tick += 1
         threads = {}
         for t in threading.enumerate():
             try:
@@ -130,7 +163,8 @@ def trace_case(adapter: str, inputs: list[str], out_dir: str, trace: str, worker
     files.sha256_file = _phase("sha256_input", files.sha256_file)
     shutil.rmtree(out_dir, ignore_errors=True)
     stop, samples = threading.Event(), []  # type: ignore[var-annotated]
-    th = threading.Thread(target=_sampler, args=(stop, samples), name="sampler", daemon=True)
+    desc: dict[str, float] = {}
+    th = threading.Thread(target=_sampler, args=(stop, samples, desc), name="sampler", daemon=True)
     th.start()
     opts = pipeline.ConvertOptions(workers=workers, executor=executor, gaiji_tables=tuple(gaiji_tables or ()),
                                    validate=True)  # fmt: skip
@@ -144,7 +178,10 @@ def trace_case(adapter: str, inputs: list[str], out_dir: str, trace: str, worker
     )
     stop.set()
     th.join()
-    return {"t0": t0, "t1": t1, "samples": samples, "records_in": res.records_in,
+    own = {t.native_id: t.name for t in threading.enumerate()}
+    mine = {f"{os.getpid()}/{tid}": t / os.sysconf("SC_CLK_TCK") for tid, (t, _) in _thread_ticks(os.getpid()).items()}
+    return {"t0": t0, "t1": t1, "samples": samples, "records_in": res.records_in, "desc_threads": desc,
+            "own_threads": {k: [own.get(int(k.split("/")[1]), "?"), v] for k, v in mine.items()},
             "sha256": {Path(p).name: sha for p, (_, sha) in sorted(res.hashes.items())}}  # fmt: skip
 
 
@@ -201,8 +238,17 @@ def analyse(case: dict[str, Any], recs: list[dict[str, Any]]) -> dict[str, Any]:
         return {"wall": round(wall, 2), "machine_idle_core_s": round(idle, 2),
                 "parent_cpu": round(b["proc"] - a["proc"], 2)}  # fmt: skip
 
+    # CPU of each descendant process: its task threads (the tids that ran tasks) and the rest
+    task_tids = {f"{r['pid']}/{r.get('tid')}" for r in tasks}
+    procs: dict[str, dict[str, float]] = {}
+    for k, v in case.get("desc_threads", {}).items():
+        pid, tid = k.split("/")
+        d = procs.setdefault(pid, {"tasks": 0.0, "main": 0.0, "other": 0.0})
+        d["tasks" if k in task_tids else "main" if pid == tid else "other"] += v
     return {
         "wall": round(t1 - t0, 2),
+        "descendants_cpu": {p: {kk: round(vv, 2) for kk, vv in d.items()} for p, d in procs.items()},
+        "parent_threads_cpu": {v[0]: round(v[1], 2) for v in case.get("own_threads", {}).values() if v[1] >= 0.05},
         "first_task": round(first_task - t0, 2),
         "last_task_end": round(last_end - t0, 2),
         "after_tasks": round(t1 - last_end, 2),
@@ -216,7 +262,7 @@ def analyse(case: dict[str, Any], recs: list[dict[str, Any]]) -> dict[str, Any]:
             if p["t1"] >= last_end and p["name"] not in ("sha256_input", "copy_part", "fold_codes")
         ],
         "task_busy": round(sum(r["t1"] - r["t0"] for r in tasks), 2),
-        "workers": workers,
+        "per_worker": workers,
         "phases": {k: {kk: round(vv, 2) for kk, vv in v.items()} for k, v in ph.items()},
         "hash_thread_cpu": round(sum(p["cpu"] for p in phases if p["name"] == "sha256_input"), 2),
         "hash_during_tasks": round(

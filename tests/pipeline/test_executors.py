@@ -110,8 +110,26 @@ def test_forked_dask_workers_inherit_a_state_built_here() -> None:
     # forked: the state built here (its pid) in every worker; spawned: each built its own
     assert {s for _, s, _ in dsk} == ({me} if CAN_FORK else {w for *_, w in dsk})
     # groups of up to MAX_GROUP while many tasks remain, one by one for the last GROUP_TAIL per worker
-    assert [_dask.group_size(r, 2) for r in (50, 32, 31, 16, 15, 1, 0)] == [3, 2, 1, 1, 1, 1, 1]
+    assert [_dask.group_size(r, 2) for r in (50, 32, 31, 16, 15, 8, 7, 1, 0)] == [6, 4, 3, 2, 1, 1, 1, 1, 1]
     assert _dask.group_size(10_000, 2) == _dask.MAX_GROUP
+
+
+def test_local_cluster_workers_heartbeat_slower() -> None:
+    """The LocalCluster's scheduler answers its workers' heartbeats with an interval of at least
+    HEARTBEAT_S (distributed asks every 0.5 s); everything else in the answer is left alone."""
+    from chukan_layout.pipeline import _dask
+
+    class _Scheduler:
+        def __init__(self, interval: float) -> None:
+            self.handlers = {"heartbeat_worker": lambda **kw: {"status": "OK", "heartbeat-interval": interval, **kw}}
+
+    fast, slow = _Scheduler(0.5), _Scheduler(7.0)
+    _dask._slow_heartbeats(fast)
+    _dask._slow_heartbeats(slow)
+    assert fast.handlers["heartbeat_worker"](address="w") == {"status": "OK", "heartbeat-interval": _dask.HEARTBEAT_S,
+                                                               "address": "w"}  # fmt: skip
+    assert slow.handlers["heartbeat_worker"]()["heartbeat-interval"] == 7.0
+    _dask._slow_heartbeats(object())  # no handlers: nothing to do
 
 
 @pytest.fixture(scope="module")

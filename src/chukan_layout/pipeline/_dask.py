@@ -77,13 +77,15 @@ def _warm(key: str, make_state: Callable[[], Any]) -> float:
     return time.time()
 
 
-# Tasks per Dask task while many remain. A Dask task costs this process ~6 ms of CPU (the client
-# and the LocalCluster's scheduler both live here: ~0.9 s per vendor A 1M run of 135 partitions,
-# taken from the 2 workers' cores) and its worker a little; grouped, the run's first tasks go
-# MAX_GROUP at a time and the last CHUNK_TAIL per worker one by one, so the run ends as evenly
-# as before (the last partition still leaves a core idle for one partition at most).
-MAX_GROUP = 4
-GROUP_TAIL = 8
+# Tasks per Dask task while many remain. A Dask task costs ~7 ms of CPU (measured with 540 short
+# tasks on 2 workers: ~3.5 ms in this process, where the client and the LocalCluster's scheduler
+# live, and ~3 ms in its worker), taken from the cores that convert: the run's tasks go up to
+# MAX_GROUP at a time while at least GROUP_TAIL × MAX_GROUP per worker remain, fewer as the run
+# nears its end, and the last GROUP_TAIL per worker one by one, so the run still ends evenly (the
+# last partition leaves a core idle for one partition at most). Vendor A 1M, 135 partitions on 2
+# workers: 36 Dask tasks (62 with groups of at most 4 until 16 per worker remained).
+MAX_GROUP = 8
+GROUP_TAIL = 4
 
 
 def group_size(remaining: int, n: int) -> int:
@@ -110,6 +112,12 @@ _CLUSTER_CONFIG = {
     "distributed.admin.system-monitor.gil.enabled": False,
     "distributed.worker.memory.monitor-interval": "1s",
     "distributed.deploy.cluster-repr-interval": "5s",
+    # the scheduler's own rounds: work stealing (every 1 s; the parent hands out a window of tasks
+    # itself), the active memory manager (every 2 s; no task here keeps data on a worker) and
+    # the client's refresh of the scheduler's info (every 2 s)
+    "distributed.scheduler.work-stealing": False,
+    "distributed.scheduler.active-memory-manager.start": False,
+    "distributed.client.scheduler-info-interval": "10s",
 }
 
 
@@ -124,6 +132,31 @@ def _cluster_config(fork: bool) -> Any:
     cfg = {**_CLUSTER_CONFIG, "distributed.nanny.pre-spawn-environ": env,
            "distributed.worker.multiprocessing-method": "fork" if fork else "spawn"}  # fmt: skip
     return dask.config.set(cfg)
+
+
+# Seconds between a LocalCluster worker's heartbeats: the scheduler asks for one every 0.5 s from
+# a cluster of ≤ 10 workers (each gathers the worker's metrics and wakes both event loops). A
+# worker that dies is seen by its nanny and by its closed connection at once, and the worker
+# time-to-live is minutes: every 2 s is plenty for a run on one machine.
+HEARTBEAT_S = 2.0
+
+
+def _slow_heartbeats(scheduler: Any, seconds: float = HEARTBEAT_S) -> None:
+    """Have the workers of ``scheduler`` (a LocalCluster's, in this process) heartbeat every
+    ``seconds`` at most: the interval its ``heartbeat_worker`` answers is raised. Left as it is
+    where distributed has no such handler."""
+    handlers = getattr(scheduler, "handlers", None)
+    beat = handlers.get("heartbeat_worker") if isinstance(handlers, dict) else None
+    if beat is None:
+        return
+
+    def heartbeat_worker(**kw: Any) -> Any:
+        r = beat(**kw)
+        if isinstance(r, dict) and isinstance(r.get("heartbeat-interval"), (int, float)):
+            r["heartbeat-interval"] = max(r["heartbeat-interval"], seconds)
+        return r
+
+    handlers["heartbeat_worker"] = heartbeat_worker
 
 
 def _add_workers(cluster: Any, client: Any, n: int) -> None:
@@ -142,10 +175,14 @@ def _local_cluster(n: int, fork: bool) -> tuple[Any, Any]:
         # the nannies pass it on to their worker processes
         # no dashboard; the scheduler's own HTTP endpoints (health, metrics) on a free local port:
         # by default it tries 8787 and warns "Port 8787 is already in use" beside another cluster
+        # memory_limit=0: no memory manager in the worker nor its nanny polling the worker's RSS
+        # every second (a task's memory is bounded by the pipeline itself, issue 15 point 5)
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                               memory_limit=0,
                                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                                silence_logs=logging.ERROR)  # fmt: skip
         try:
+            _slow_heartbeats(getattr(cluster, "scheduler", None))
             return cluster, Client(cluster)
         except BaseException:
             cluster.close()
@@ -159,8 +196,9 @@ class DaskSession:
     once the caller waits in :meth:`warm` or :meth:`client`.
 
     :meth:`client` waits for it; :meth:`close` closes what the session started. ``timings``
-    holds the phases of the run in seconds since construction: ``cluster_up`` (client
-    connected), ``planned`` (the caller began mapping its tasks), ``first_task`` (started on
+    holds the phases of the run in seconds since construction: ``imported`` (``distributed``
+    imported), ``scheduler_up`` (a LocalCluster's scheduler and client started), ``may_fork``
+    (forked workers: the caller's state is built), ``cluster_up`` (client connected, workers up), ``planned`` (the caller began mapping its tasks), ``first_task`` (started on
     a worker), ``last_task`` (ended), ``states_built`` (the last warm-up done), ``busy`` (task
     seconds summed over workers) and ``close`` (seconds to close); logged at INFO on close.
     """
@@ -192,6 +230,7 @@ class DaskSession:
         except ModuleNotFoundError as e:
             self._error = e
             return
+        self.timings["imported"] = time.time() - self.t0
         try:
             if self.scheduler is not None:
                 client = Client(self.scheduler, timeout="30s")
@@ -200,8 +239,10 @@ class DaskSession:
                 # caller waits (its state built: they inherit it)
                 n = (os.cpu_count() or 1) if self.workers is None else self.workers
                 self._cluster, client = _local_cluster(0 if self.forks else n, self.forks)
+                self.timings["scheduler_up"] = time.time() - self.t0
                 if self.forks:
                     self._may_fork.wait()
+                    self.timings["may_fork"] = time.time() - self.t0
                     if self._closing:  # closed before it was used: no worker to start
                         client.close()
                         return
