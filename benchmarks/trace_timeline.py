@@ -95,7 +95,9 @@ def _thread_ticks(pid: int) -> dict[int, tuple[int, int]]:
     return out
 
 
-def _sampler(stop: threading.Event, samples: list[dict[str, Any]], desc: dict[str, Any] | None = None) -> None:
+def _sampler(
+    stop: threading.Event, samples: list[dict[str, Any]], desc: dict[str, Any] | None = None
+) -> None:
     """Every 100 ms: CPU ticks of each thread of this process and of the machine; with ``desc``,
     the CPU of every thread of every descendant process (the list looked up every 0.5 s), the
     last value seen per ``pid/tid`` kept (a process that exits keeps its last sample)."""
@@ -179,7 +181,10 @@ def trace_case(adapter: str, inputs: list[str], out_dir: str, trace: str, worker
     stop.set()
     th.join()
     own = {t.native_id: t.name for t in threading.enumerate()}
-    mine = {f"{os.getpid()}/{tid}": t / os.sysconf("SC_CLK_TCK") for tid, (t, _) in _thread_ticks(os.getpid()).items()}
+    mine = {
+        f"{os.getpid()}/{tid}": t / os.sysconf("SC_CLK_TCK")
+        for tid, (t, _) in _thread_ticks(os.getpid()).items()
+    }
     return {"t0": t0, "t1": t1, "samples": samples, "records_in": res.records_in, "desc_threads": desc,
             "own_threads": {k: [own.get(int(k.split("/")[1]), "?"), v] for k, v in mine.items()},
             "sha256": {Path(p).name: sha for p, (_, sha) in sorted(res.hashes.items())}}  # fmt: skip
@@ -248,7 +253,9 @@ def analyse(case: dict[str, Any], recs: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "wall": round(t1 - t0, 2),
         "descendants_cpu": {p: {kk: round(vv, 2) for kk, vv in d.items()} for p, d in procs.items()},
-        "parent_threads_cpu": {v[0]: round(v[1], 2) for v in case.get("own_threads", {}).values() if v[1] >= 0.05},
+        "parent_threads_cpu": {
+            v[0]: round(v[1], 2) for v in case.get("own_threads", {}).values() if v[1] >= 0.05
+        },
         "first_task": round(first_task - t0, 2),
         "last_task_end": round(last_end - t0, 2),
         "after_tasks": round(t1 - last_end, 2),

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import socket
 import warnings
@@ -100,12 +101,17 @@ def test_forked_dask_workers_inherit_a_state_built_here() -> None:
     from chukan_layout.pipeline import _dask
 
     me, tasks = os.getpid(), list(range(50))  # the first ones go in groups (group_size), in order
+    frozen_here = gc.get_freeze_count()
     with executor_session("dask", 2) as session:
         assert session is not None
         job = Job(_square, _state(), make_state=_state, key="seeded")
         session.warm(job)
         assert job.state is None and "seeded" not in _dask._STATES  # not kept in this process
         dsk = list(ordered_map(job, tasks, workers=2, executor="dask", session=session))
+        # the heap was frozen while the workers forked (they never walk it), not here afterwards
+        assert gc.get_freeze_count() == frozen_here
+        if CAN_FORK:
+            assert all(n > 0 for n in session.client().run(gc.get_freeze_count).values())
     assert [r for r, *_ in dsk] == [t * t for t in tasks] and me not in {w for *_, w in dsk}
     # forked: the state built here (its pid) in every worker; spawned: each built its own
     assert {s for _, s, _ in dsk} == ({me} if CAN_FORK else {w for *_, w in dsk})
@@ -121,7 +127,9 @@ def test_local_cluster_workers_heartbeat_slower() -> None:
 
     class _Scheduler:
         def __init__(self, interval: float) -> None:
-            self.handlers = {"heartbeat_worker": lambda **kw: {"status": "OK", "heartbeat-interval": interval, **kw}}
+            self.handlers = {
+                "heartbeat_worker": lambda **kw: {"status": "OK", "heartbeat-interval": interval, **kw}
+            }
 
     fast, slow = _Scheduler(0.5), _Scheduler(7.0)
     _dask._slow_heartbeats(fast)
