@@ -147,9 +147,9 @@ def _slow_heartbeats(scheduler: Any, seconds: float = HEARTBEAT_S) -> None:
     ``seconds`` at most: the interval its ``heartbeat_worker`` answers is raised. Left as it is
     where distributed has no such handler."""
     handlers = getattr(scheduler, "handlers", None)
-    beat = handlers.get("heartbeat_worker") if isinstance(handlers, dict) else None
-    if beat is None:
+    if not isinstance(handlers, dict) or handlers.get("heartbeat_worker") is None:
         return
+    beat = handlers["heartbeat_worker"]
 
     def heartbeat_worker(**kw: Any) -> Any:
         r = beat(**kw)
