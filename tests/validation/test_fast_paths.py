@@ -9,7 +9,9 @@ import pyarrow.compute as pc
 from hypothesis import given
 from hypothesis import strategies as st
 
+from chukan_layout.spec.model import CodeTable
 from chukan_layout.validation.base import CompileEnv
+from chukan_layout.validation.checks_code import build_code
 from chukan_layout.validation.checks_length import build_length
 from chukan_layout.validation.checks_type import build_type
 from chukan_layout.validation.context import BatchContext
@@ -213,3 +215,18 @@ def test_key_limbs_with_one_width_equal_the_per_row_form(rows: list[tuple[int, i
     hi2, lo2 = np.append(hi, np.uint64(0)), np.append(lo, np.uint64(0))
     slow = _append(hi2, lo2, mixed, np.append(v, np.uint64(0)))
     assert fast[0].tolist() == slow[0][:-1].tolist() and fast[1].tolist() == slow[1][:-1].tolist()
+
+
+code_values = st.lists(st.sampled_from(["", "1", "2", "9", "01", "02", "1 ", "é", "é1", "１", "05", "髙", "x"]),
+                       min_size=1, max_size=30)  # fmt: skip
+
+
+@given(code_values, st.lists(st.sampled_from(["1", "2", "9", "01", "02", "05", "é", "髙", "x"]), min_size=1))
+def test_short_codes_on_bytes_equal_is_in(vals: list[str], codes: list[str]) -> None:
+    """1- and 2-byte code columns looked up on their bytes (checks_code._short_codes) == set membership."""
+    table = CodeTable.model_validate(
+        {"id": "t", "name": "表", "values": [{"code": c, "name": c} for c in dict.fromkeys(codes)],
+         "provenance": {"status": "modelled"}}
+    )  # fmt: skip
+    (check,) = build_code(_item("v", "区分", "code", codes="t"), CompileEnv(jumin_layout(), {"t": table}))
+    assert check.fn(_ctx(vals)).tolist() == [v != "" and v not in codes for v in vals]

