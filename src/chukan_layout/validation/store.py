@@ -153,7 +153,9 @@ class CodeStore:
         pairs["pos"] = np.arange(self.size, self.size + n, dtype=np.int64)
         self.size += n
         part = partition_of(pairs, self.bits)
-        order = np.argsort(part, kind="stable")
+        # buckets < 2**MAX_BITS: sorted as uint16, numpy's stable sort is a radix sort (≈ 2–10× less
+        # CPU than on int64 for a batch's 5,000–65,536 codes; the same order)
+        order = np.argsort(part.astype(np.uint16), kind="stable")
         bounds = np.searchsorted(part[order], np.arange(self.partitions + 1))
         for p in range(self.partitions):
             lo, hi = bounds[p], bounds[p + 1]
@@ -178,7 +180,7 @@ class CodeStore:
             if bufs:
                 with open(self._path(p), "ab") as f:
                     for b in bufs:
-                        f.write(b.tobytes())
+                        f.write(b)  # its buffer as is (no copy through tobytes)
                         self._spilled[p] += b.size
                 bufs.clear()
         self._buffered = 0
