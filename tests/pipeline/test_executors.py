@@ -205,3 +205,25 @@ def test_dask_refuses_what_cannot_leave_the_process(export: GenerateResult, tmp_
         pipeline.convert("vendor_a", files, tmp_path, executor="dask", stages=[lambda la, b, fs: b])
     with pytest.raises(OptionsError, match="scheduler address needs executor='dask'"):
         pipeline.ConvertOptions(scheduler="tcp://127.0.0.1:1")
+
+
+def test_convert_collects_the_young_generation_less_often(export: GenerateResult, tmp_path: Path) -> None:
+    """While a run converts, the collector's young generation is 10,000 objects (as the CLI's
+    commands set it: the parent and its forked workers collect ~12× less often); the caller's
+    thresholds come back when the run ends."""
+    table = export.gaiji_tables["vendor_a"]
+    files = [p for p in export.vendor_files["vendor_a"] if p != table]
+    seen: list[tuple[int, ...]] = []
+
+    def stage(layout: object, batch: object, findings: object) -> object:
+        seen.append(gc.get_threshold())
+        return batch
+
+    previous = gc.get_threshold()
+    gc.set_threshold(700, 9, 8)
+    try:
+        pipeline.convert("vendor_a", files, tmp_path, gaiji_tables=(str(table),), stages=[stage])  # type: ignore[list-item]
+        assert seen and set(seen) == {(10_000, 9, 8)}
+        assert gc.get_threshold() == (700, 9, 8)
+    finally:
+        gc.set_threshold(*previous)

@@ -180,7 +180,7 @@ class CodeStore:
             if bufs:
                 with open(self._path(p), "ab") as f:
                     for b in bufs:
-                        f.write(b)  # its buffer as is (no copy through tobytes)
+                        f.write(b.data)  # its buffer as is (no copy through tobytes)
                         self._spilled[p] += b.size
                 bufs.clear()
         self._buffered = 0
