@@ -116,7 +116,8 @@ class StandardCsvWriter:
     # -- writing -----------------------------------------------------------------------
     def write(self, batch: pa.RecordBatch | pa.Table) -> None:
         """Append rows; the batch must hold every layout item as a string column."""
-        missing = [c for c in self.columns if c not in batch.schema.names]
+        names = set(batch.schema.names)  # (``schema.names`` builds a new list on every access)
+        missing = [c for c in self.columns if c not in names]
         if missing:
             raise ChukanError(f"{self.path.name}: batch lacks layout items {missing[:5]}")
         if batch.num_rows == 0:
@@ -131,7 +132,7 @@ class StandardCsvWriter:
             return
         buf = io.BytesIO()
         pacsv.write_csv(table, buf, self._opts)
-        rec = batch.column("_record") if "_record" in batch.schema.names else None
+        rec = batch.column("_record") if "_record" in names else None
         view = buf.getbuffer()  # the CSV text without a copy (getvalue() would copy it)
         try:
             self._emit(view, first_record=rec, table=table)
