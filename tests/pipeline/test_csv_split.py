@@ -4,6 +4,7 @@ convert and validate give the same outputs and findings whether a CSV file is sp
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import itertools
 from pathlib import Path
@@ -14,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chukan_layout import pipeline
-from chukan_layout.pipeline.csv_split import CsvCut, csv_cuts, csv_scan
+from chukan_layout.files import sha256_file
+from chukan_layout.pipeline.csv_split import CsvCut, CsvScanner, csv_cuts, csv_scan
 from chukan_layout.pipeline.standard import validate_files
 from chukan_layout.readers.csv_guard import ByteGuard
 from chukan_layout.readers.definition import CsvDefinition
@@ -121,6 +123,29 @@ def test_packed_bit_scan_equals_the_simple_scan(tmp_path_factory: pytest.TempPat
             g = ByteGuard(io.BytesIO(data[lo:hi]), True, ord('"'), ord(","))
             while g.read(max(1, block // 3)):
                 pass
+
+
+@settings(max_examples=60, deadline=None)
+@given(RAW, st.integers(1, 40), st.integers(1, 130), st.integers(0, 3))
+def test_the_scan_hashes_every_byte_even_when_it_stops_early(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes, step: int, block: int, taken: int
+) -> None:
+    """A scan given a hasher feeds it the whole file (a refused byte or not); a consumer that stops early
+    leaves it unfinished, and a scan that never reads (too small) reports that up front."""
+    p = tmp_path_factory.mktemp("h") / "x.csv"
+    p.write_bytes(data)
+    scanner = CsvScanner(p, CsvDefinition(encoding="cp932"), step, block=block, hasher=hashlib.sha256())
+    assert scanner.reads() == (len(data) > step)
+    for _ in scanner:
+        pass
+    assert scanner.hashed == scanner.reads()
+    if scanner.hashed:
+        assert (scanner.hashed_size, scanner.hasher.hexdigest()) == sha256_file(p)
+    stopped = CsvScanner(p, CsvDefinition(encoding="cp932"), step, block=block, hasher=hashlib.sha256())
+    cuts = iter(stopped)
+    got = list(itertools.islice(cuts, taken))
+    cuts.close()  # type: ignore[attr-defined]
+    assert stopped.hashed == (stopped.reads() and len(got) < taken)  # ran out before the consumer stopped
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ has not finished (:meth:`ScanPlan.settled`) and dropping void ones (:meth:`ScanP
 
 from __future__ import annotations
 
+import hashlib
 import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -46,9 +47,13 @@ class ScanPlan(Generic[P]):
     over."""
 
     scan_block = SCAN_BLOCK  # tests make it small: cuts are then handed out before a late byte is judged
+    # SHA-256 of each file the scan reads, in the scan's own reads (validate: the report's input hashes
+    # without a second read of the input): ``digests`` then has ``str(path) → (size, hex)``
+    hash_inputs = False
 
     def __init__(self) -> None:
         self.notes: dict[str, str] = {}
+        self.digests: dict[str, tuple[int, str]] = {}
         self._parts: dict[int, P] = {}
         self._settled: set[str] = set()
         self._void: set[int] = set()
@@ -132,6 +137,8 @@ class ScanPlan(Generic[P]):
         header row's names, which the ranges after the first carry; ``key``: how the file settles."""
         size = path.stat().st_size
         scanner = CsvScanner(path, d, partition_bytes, encoding, self.scan_block)
+        if self.hash_inputs and scanner.reads():
+            scanner.hasher = hashlib.sha256()
         columns: tuple[str, ...] | None = None
         lo, rec, handed = 0, 1, []
         for cut, clean in scanner:
@@ -143,6 +150,8 @@ class ScanPlan(Generic[P]):
             handed.append(part.index)
             yield part
             lo, rec = cut.offset, cut.records + 1
+        if scanner.hashed:
+            self.digests[str(path)] = (scanner.hashed_size, scanner.hasher.hexdigest())
         if scanner.why is not None:
             self.notes[path.name] = f"one partition: {scanner.why}"
         if scanner.why is not None or not handed:  # whole file: too small, or not provable

@@ -15,13 +15,15 @@ from ..readers.codecs import canonical_name
 from ..readers.definition import CsvDefinition
 from ._scan_plan import ScanPlan
 from ._standard_worker import StdPart
-from .csv_split import SPLITTABLE
+from .csv_split import SPLITTABLE, CsvScanner
 from .options import ValidateOptions
 
 
 class StdPlan(ScanPlan[StdPart]):
     """The run's partitions of standard CSV files (iterate once; see :class:`~._scan_plan.ScanPlan`).
-    Files settle by name."""
+    Files settle by name. The files the split scan reads are hashed in its reads (``digests``)."""
+
+    hash_inputs = True
 
     def __init__(self, paths: list[Path], ids: list[str], opts: ValidateOptions) -> None:
         self.paths, self.ids, self.opts = paths, ids, opts
@@ -32,6 +34,11 @@ class StdPlan(ScanPlan[StdPart]):
         step, splittable = self.opts.partition_bytes, canonical_name(self.opts.encoding) in SPLITTABLE
         sizes = [p.stat().st_size for p in self.paths]
         return max(1, sum(math.ceil(s / step) if splittable and s > step else 1 for s in sizes))
+
+    def scan_hashes(self, path: Path) -> bool:
+        """Whether the split scan reads (and hashes) ``path``: else the caller hashes it."""
+        d = CsvDefinition(encoding=self.opts.encoding, header=True)
+        return CsvScanner(path, d, self.opts.partition_bytes, self.opts.encoding).reads()
 
     def _new(self, path: Path, lid: str, *args: object, **kw: object) -> StdPart:
         return self._add(StdPart(len(self._parts), str(path), path.name, lid, *args, **kw))  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -85,61 +86,91 @@ class CsvScanner:
     every range it touches unclean (an unclean range only keeps the guard on: never wrong)."""
 
     def __init__(self, path: str | Path, d: CsvDefinition, partition_bytes: int, encoding: str | None = None,
-                 block: int = _BLOCK) -> None:  # fmt: skip
+                 block: int = _BLOCK, hasher: Any = None) -> None:  # fmt: skip
+        """``hasher`` (a ``hashlib`` object): fed every byte of the file when :meth:`reads` (the rest is
+        read on when the scan stops early), so a run hashes its input in the scan's own reads."""
         self.path, self.d, self.partition_bytes, self.block = path, d, partition_bytes, block
         self.encoding = encoding
+        self.hasher = hasher
+        self.hashed = False  # every byte of the file went through ``hasher``
+        self.hashed_size = 0  # bytes that did
         self.why: str | None = None
         self.clean = False
         self.last_clean = False
+
+    def reads(self) -> bool:
+        """Whether the scan reads the file (else it stays whole without reading a byte)."""
+        return self._refusal() is None and Path(self.path).stat().st_size > self.partition_bytes
+
+    def _refusal(self) -> str | None:
+        enc = canonical_name(self.encoding or self.d.encoding)
+        if enc not in SPLITTABLE:
+            return f"encoding {enc}: quote and newline bytes may sit inside characters"
+        if len(self.d.quote.encode()) != 1 or len(self.d.delimiter.encode()) != 1:
+            return "multibyte quote or delimiter"
+        return None
 
     def __iter__(self) -> Iterator[tuple[CsvCut, bool]]:
         path, d, partition_bytes, block = self.path, self.d, self.partition_bytes, self.block
         size = Path(path).stat().st_size
         if size <= partition_bytes:
             return
-        enc = canonical_name(self.encoding or d.encoding)
-        if enc not in SPLITTABLE:
-            self.why = f"encoding {enc}: quote and newline bytes may sit inside characters"
-            return
-        if len(d.quote.encode()) != 1 or len(d.delimiter.encode()) != 1:
-            self.why = "multibyte quote or delimiter"
+        self.why = self._refusal()
+        if self.why is not None:
             return
         scan = _Scan(d.quote.encode()[0], d.delimiter.encode()[0], min(block, size))
+        with open(path, "rb") as f:
+            yield from self._blocks(f, scan, size)  # to the end, or to the byte it cannot prove
+            if self.hasher is not None:  # the bytes after a refused one (a consumer that stops early: none)
+                while rest := f.read(block):
+                    self._hash(rest)
+                self.hashed = True
+
+    def _hash(self, data: bytes) -> None:
+        self.hasher.update(data)
+        self.hashed_size += len(data)
+
+    def _blocks(self, f: Any, scan: _Scan, size: int) -> Iterator[tuple[CsvCut, bool]]:
+        partition_bytes, block = self.partition_bytes, self.block
         targets = iter(range(partition_bytes, size, partition_bytes))
         target = next(targets, None)
         records = base = 0
         clean, open_clean, tail = True, True, b""  # open_clean: the range since the last cut
-        with open(path, "rb") as f:
-            cur = f.read(block)
-            while cur:
-                nxt = f.read(block)
-                a = np.frombuffer(cur, np.uint8)
-                why = scan.block(a, base, nxt[0] if nxt else _BOF)
-                if why is not None:
-                    self.why = why
-                    return
-                # (bytes.__contains__ finds a NUL at memchr speed, but a two-byte needle in a block with a
-                # line end every few hundred bytes at ~100 MB/s: empty lines are found on the bits)
-                edge = tail + cur[:2]  # an empty line across the block edge
-                block_clean = not scan.empty_line and b"\x00" not in cur and not _empty_line(edge)
-                clean = clean and block_clean
-                open_clean = open_clean and block_clean
-                tail = (tail + cur[-2:])[-2:]  # the last two bytes so far (a block may be shorter than two)
-                nb = len(a)
-                while target is not None and target <= base + nb:  # a cut may fall in this block
-                    end = scan.record_end(max(target - 1 - base, 0))  # the first record end at or after it
-                    if end is None:
-                        break  # the next record end is in a later block
-                    pos, rank = end
-                    cut = base + pos + 1
-                    if cut < size:
-                        yield CsvCut(cut, records + rank + 1), open_clean
-                        open_clean = block_clean  # the next range starts in this block
-                    while target is not None and target <= cut:
-                        target = next(targets, None)
-                records += scan.ends
-                base += nb
-                cur = nxt
+        update = self._hash if self.hasher is not None else None
+        cur = f.read(block)
+        if update is not None:
+            update(cur)
+        while cur:
+            nxt = f.read(block)
+            if update is not None:
+                update(nxt)
+            a = np.frombuffer(cur, np.uint8)
+            why = scan.block(a, base, nxt[0] if nxt else _BOF)
+            if why is not None:
+                self.why = why
+                return
+            # (bytes.__contains__ finds a NUL at memchr speed, but a two-byte needle in a block with a
+            # line end every few hundred bytes at ~100 MB/s: empty lines are found on the bits)
+            edge = tail + cur[:2]  # an empty line across the block edge
+            block_clean = not scan.empty_line and b"\x00" not in cur and not _empty_line(edge)
+            clean = clean and block_clean
+            open_clean = open_clean and block_clean
+            tail = (tail + cur[-2:])[-2:]  # the last two bytes so far (a block may be shorter than two)
+            nb = len(a)
+            while target is not None and target <= base + nb:  # a cut may fall in this block
+                end = scan.record_end(max(target - 1 - base, 0))  # the first record end at or after it
+                if end is None:
+                    break  # the next record end is in a later block
+                pos, rank = end
+                cut = base + pos + 1
+                if cut < size:
+                    yield CsvCut(cut, records + rank + 1), open_clean
+                    open_clean = block_clean  # the next range starts in this block
+                while target is not None and target <= cut:
+                    target = next(targets, None)
+            records += scan.ends
+            base += nb
+            cur = nxt
         if scan.parity:
             self.why = "the file ends inside a quoted field"
             return

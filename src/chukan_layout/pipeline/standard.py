@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from ..errors import OptionsError, ValidationRunError
-from ..files import BackgroundHashes
+from ..files import BackgroundHashes, sha256_file
 from ..findings import FindingSet, check_rule_names
 from ..readers.standard_csv import header_names, read_standard_csv
 from ..report import FileCounts, InputInfo, write_reports
@@ -126,12 +126,13 @@ def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingS
     paths = [Path(p) for _, p, _ in aliased]
     for p, lid in zip(paths, ids, strict=True):  # a whole column missing from the header (issue 14)
         check_columns(specs[lid], header_names(p, encoding), p.name, fs)
-    # SHA-256 of the inputs (for the report) in a thread while the partitions run (hashlib releases
-    # the GIL), started once the workers exist: no extra thread while forking
+    # SHA-256 of the inputs (for the report): a file the split scan reads is hashed in its reads
+    # (StdPlan.digests); the others in a thread while the partitions run (hashlib releases the GIL),
+    # started once the workers exist: no extra thread while forking
     hashes = BackgroundHashes()
 
     def start_hashing() -> None:
-        hashes.start(paths)
+        hashes.start(p for p in paths if not plan.scan_hashes(p))
 
     try:
         # the run's one ValidationRun: partitions check and ship codes, this one folds and finishes
@@ -145,7 +146,10 @@ def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingS
             check_data_present(c.file, c.records_read - c.control_records, fs,
                                what="no data row (empty file or header row only)")  # fmt: skip
         _finish(run, paths, ids, specs, opts)
-        digests = hashes.result()
+        digests = {**hashes.result(), **plan.digests}
+        for p in paths:  # a scan that did not run to its end (never in a run that got here)
+            if str(p) not in digests:
+                digests[str(p)] = sha256_file(p)
     finally:
         hashes.close()
         shutil.rmtree(spool_dir, ignore_errors=True)
