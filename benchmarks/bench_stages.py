@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_stages.py --town data/vb_100k --vendor b
     .venv/bin/python benchmarks/bench_stages.py --town data/vb_100k --vendor b --src ../wt-base/src --repeat 2
+    .venv/bin/python benchmarks/bench_stages.py --town data/town_1000000 --vendor b --detail --worker-batches
 
 A load-independent companion of ``bench_floor.py`` (issue 15): on a shared machine wall ratios
 move with the load, CPU seconds much less. The stage entry points are wrapped (reading: the CSV
@@ -11,6 +12,11 @@ stage is not charged for Arrow's reader threads working beside it; those appear 
 threads`` (with the background input hashing). ``process`` is the whole process after imports:
 plan, partitions, merge and reports. ``--src`` measures another checkout's ``src`` folder (its
 ``chukan_layout`` is imported first), so old and new code can be alternated in the same minutes.
+``--detail`` adds sub-stages (indented; each is inside its stage): Arrow's parse of the raw CSV
+bytes with the joining of its 1 MiB batches, the cp932 column decode, the source trim, the date
+transforms, the 外字 detection and occurrence spreading, validation's key/reference codes, Arrow's
+CSV writer. ``--worker-batches``: the CSV batches of a worker process (8 MiB) instead of the 4 MiB
+the parent reads in when it runs the partitions itself (the one-worker run measured here).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import shutil
 import sys
 import tempfile
 import time
+import types
 from pathlib import Path
 from typing import Any
 
@@ -69,11 +76,32 @@ def _wrap(spent: collections.Counter[str], obj: Any, name: str, label: str, gen:
     setattr(obj, name, g)
 
 
-def measure(town: Path, vendor: str, out: Path) -> dict[str, float]:
+def _wrap_detail(spent: collections.Counter[str]) -> None:
+    """Sub-stage timers (``--detail``), each charged inside its stage as well."""
+    from chukan_layout.adapt import engine
+    from chukan_layout.adapt.transforms import dates
+    from chukan_layout.gaiji import stage
+    from chukan_layout.readers import csv_reader
+    from chukan_layout.write import standard_csv
+
+    _wrap(spent, csv_reader, "_coalesced", "  read: Arrow parse + join", gen=True)
+    _wrap(spent, csv_reader, "decode_columns", "  read: cp932 column decode")
+    _wrap(spent, engine.AdaptEngine, "prepare", "  adapt: source trim")
+    _wrap(spent, dates._DateBase, "apply", "  adapt: dates")
+    _wrap(spent, stage.GaijiStage, "_detect", "  gaiji: detection")
+    _wrap(spent, stage, "spread", "  gaiji: occurrences")
+    writer = types.SimpleNamespace(**{k: getattr(standard_csv.pacsv, k) for k in dir(standard_csv.pacsv)
+                                      if not k.startswith("__")})  # fmt: skip
+    _wrap(spent, writer, "write_csv", "  write: Arrow CSV writer")
+    standard_csv.pacsv = writer  # type: ignore[assignment]
+
+
+def measure(town: Path, vendor: str, out: Path, detail: bool = False, worker_batches: bool = False
+            ) -> dict[str, float]:  # fmt: skip
     """One ``convert -j 1`` of the town's 住民 + 世帯 files: CPU seconds per stage."""
     from chukan_layout.adapt.engine import AdaptEngine
     from chukan_layout.gaiji.stage import GaijiStage
-    from chukan_layout.pipeline import conversion
+    from chukan_layout.pipeline import _worker, conversion
     from chukan_layout.pipeline.options import ConvertOptions
     from chukan_layout.readers import api
     from chukan_layout.validation.session import ValidationRun
@@ -86,6 +114,11 @@ def measure(town: Path, vendor: str, out: Path) -> dict[str, float]:
     _wrap(spent, ValidationRun, "check", "validate")
     _wrap(spent, ValidationRun, "codes", "validate")
     _wrap(spent, StandardCsvWriter, "write", "write")
+    if detail:
+        _wrap(spent, ValidationRun, "codes", "  validate: key/reference codes")
+        _wrap_detail(spent)
+    if worker_batches:
+        _worker.PARENT_CSV_BATCH_BYTES = _worker.CSV_BATCH_BYTES
     adapter, jumin, setai, gaiji = FILES[vendor]
     d = town / adapter
     shutil.rmtree(out, ignore_errors=True)
@@ -93,8 +126,11 @@ def measure(town: Path, vendor: str, out: Path) -> dict[str, float]:
     conversion.convert(adapter, [d / jumin, d / setai], out,
                        ConvertOptions(workers=1, gaiji_tables=(str(d / gaiji),)))  # fmt: skip
     total, main = _process_cpu() - p0, time.thread_time() - m0
-    res = {k: round(v, 3) for k, v in spent.items()}
-    res["rest of the main thread"] = round(main - sum(spent.values()), 3)
+    order = ["read", "adapt", "gaiji", "validate", "write"]
+    res = {k: round(spent[k], 3) for k in order}
+    for k in sorted(k for k in spent if k.startswith("  ")):
+        res[k] = round(spent[k], 3)
+    res["rest of the main thread"] = round(main - sum(spent[k] for k in order), 3)
     res["other threads"] = round(total - main, 3)
     res["process"] = round(total, 3)
     res["peak RSS MiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
@@ -108,13 +144,19 @@ def main() -> None:
     ap.add_argument("--vendor", default="b", choices=sorted(FILES))
     ap.add_argument("--src", help="another checkout's src folder to measure instead of the installed package")
     ap.add_argument("--repeat", type=int, default=1, help="runs in fresh processes; the lowest CPU per stage")
+    ap.add_argument("--detail", action="store_true", help="sub-stages too (see above)")
+    ap.add_argument("--worker-batches", action="store_true", help="8 MiB CSV batches, as in a worker process")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         if args.src:
             sys.path.insert(0, args.src)
         with tempfile.TemporaryDirectory() as tmp:
-            print(repr(measure(Path(args.town), args.vendor, Path(tmp) / "out")))
+            print(
+                repr(
+                    measure(Path(args.town), args.vendor, Path(tmp) / "out", args.detail, args.worker_batches)
+                )
+            )
         return
     import ast
     import subprocess
@@ -122,6 +164,7 @@ def main() -> None:
     runs = []
     for _ in range(args.repeat):
         argv = [sys.executable, __file__, "--child", "--town", args.town, "--vendor", args.vendor]
+        argv += ["--detail"] * args.detail + ["--worker-batches"] * args.worker_batches
         p = subprocess.run(argv + (["--src", args.src] if args.src else []), capture_output=True, text=True,
                            check=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""})  # fmt: skip
         runs.append(ast.literal_eval(p.stdout.strip().splitlines()[-1]))
@@ -129,7 +172,7 @@ def main() -> None:
     print(f"convert vendor {args.vendor.upper()} -j 1, {args.town}, code {args.src or 'installed'}, "
           f"load {os.getloadavg()[0]:.1f}; CPU s per stage (lowest of {len(runs)}):")  # fmt: skip
     for k, v in best.items():
-        print(f"  {k:26s} {v:8.2f}")
+        print(f"  {k:34s} {v:8.2f}")
 
 
 if __name__ == "__main__":
