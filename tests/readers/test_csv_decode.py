@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chukan_layout.readers.api import read
-from chukan_layout.readers.csv_decode import SELF_DECODED, decode_column
+from chukan_layout.readers.csv_decode import PROBE_EVERY, SELF_DECODED, DecodeRoutes, decode_column
 from chukan_layout.readers.definition import CsvDefinition
 
 from .strategies import roundtrip_chars
@@ -158,3 +158,47 @@ def test_decode_column_equals_the_codec_on_random_bytes(enc: str, values: list[b
     else:
         with pytest.raises(want):
             decode_column(arr, enc)
+
+
+def _routes_decode(batches: list[pa.Array], enc: str) -> list[list[str]] | type[Exception]:
+    routes = DecodeRoutes(enc)
+    try:
+        return [routes.decode(pa.RecordBatch.from_arrays([a], names=["c"]))[0].to_pylist() for a in batches]
+    except (UnicodeDecodeError, ValueError) as e:
+        return type(e)
+
+
+@pytest.mark.parametrize("enc", sorted(SELF_DECODED))
+@settings(max_examples=150, deadline=None)
+@given(
+    pool=_RAW.filter(bool), picks=st.lists(st.lists(st.integers(0, 29), max_size=40), min_size=1, max_size=20)
+)
+def test_decode_routes_equal_the_codec(enc: str, pool: list[bytes], picks: list[list[int]]) -> None:
+    """Batches of a column drawn from a few values (repeats: the distinct values' route) or from
+    many, over enough batches to be probed again: the values (and errors) of ``bytes.decode``."""
+    batches = [[pool[i % len(pool)] for i in p] for p in picks]
+    want: list[list[str]] | type[Exception] = []
+    for b in batches:
+        ref = _reference(b, enc)
+        if not isinstance(ref, list):
+            want = ref
+            break
+        assert isinstance(want, list)
+        want.append(ref)
+    assert _routes_decode([pa.array(b, pa.binary()) for b in batches], enc) == want
+
+
+def test_decode_routes_learn_which_columns_repeat() -> None:
+    """A column of one repeated value goes the distinct way; a column of distinct values is looked
+    at again only every PROBE_EVERY batches; a mostly blank column never is."""
+    pref = ["東京都".encode("cp932")] * 200
+    names = [f"山田{i}".encode("cp932") for i in range(200)]
+    sparse = [b""] * 199 + ["髙".encode("cp932")]
+    routes = DecodeRoutes("cp932")
+    for _ in range(PROBE_EVERY + 1):
+        out = routes.decode(pa.RecordBatch.from_arrays([pa.array(c, pa.binary()) for c in (pref, names, sparse)],
+                                                       names=["a", "b", "c"]))  # fmt: skip
+        assert [o.to_pylist() for o in out] == [[v.decode("cp932") for v in c] for c in (pref, names, sparse)]
+    assert routes._share[0][0] == 1 / 200 and routes._share[0][1] == PROBE_EVERY + 1
+    assert routes._share[1] == (1.0, PROBE_EVERY + 1)  # probed on the first batch and again after PROBE_EVERY
+    assert 2 not in routes._share

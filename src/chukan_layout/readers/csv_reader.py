@@ -47,7 +47,7 @@ import pyarrow.csv as pacsv
 from . import codes
 from .api import Reader
 from .codecs import whole_file_name
-from .csv_decode import SELF_DECODED, decode_columns
+from .csv_decode import SELF_DECODED, DecodeRoutes
 from .csv_guard import ByteGuard, GuardTripped, clean_utf8_rest
 from .definition import CsvDefinition
 from .fixed_width import constant_strings, int64_array
@@ -207,14 +207,15 @@ def _fast(
     byte_guard = ByteGuard(
         f, len(names) > 1, ord(d.quote), ord(d.delimiter), guard and not enc.startswith("utf-16"), raw_utf8
     )
+    routes = DecodeRoutes(enc) if self_decoded else None  # per column: every value or the distinct ones
     try:
         # proven clean, UTF-8, and no more than a batch left: parsed from memory (csv_guard.clean_utf8_rest)
         src = clean_utf8_rest(f, batch_bytes) if raw_utf8 and not guard else None
         stream = pacsv.open_csv(byte_guard if src is None else src, read_options=ropts, parse_options=popts,
                                 convert_options=copts)  # fmt: skip
         for batch in _coalesced(stream, batch_size, batch_bytes):
-            if self_decoded:
-                batch = pa.RecordBatch.from_arrays(decode_columns(batch, enc), names=names)
+            if routes is not None:
+                batch = pa.RecordBatch.from_arrays(routes.decode(batch), names=names)
             for lo in range(0, batch.num_rows, batch_size):
                 part = batch.slice(lo, batch_size)
                 if limit is not None:
