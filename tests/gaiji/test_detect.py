@@ -142,3 +142,37 @@ def test_bytes_under_a_null_slot_are_no_hit() -> None:
     arr = pa.StringArray.from_buffers(4, pa.py_buffer(offsets), pa.py_buffer(data), validity)
     assert suspicious_rows(arr, target_set(None)).tolist() == []
     assert suspicious_rows(arr, target_set("jis_x0208")).tolist() == [3]
+
+
+# what a cp932 CSV column can hold (the user area F040– decodes to the PUA U+E000–)
+_CP932 = [
+    c for c in ALPHABET if len(c) == 1 and c != "\x00" and c.encode("cp932", "ignore").decode("cp932") == c
+] + [
+    "\ue000",
+    "\ue757",
+]
+
+
+@pytest.mark.parametrize("charset", [None, "jis_x0208", "mj"])
+@settings(max_examples=40, deadline=None)
+@given(pool=st.lists(st.text(alphabet=st.sampled_from(_CP932), max_size=6), min_size=1, max_size=6),
+       picks=st.lists(st.integers(0, 5), min_size=1, max_size=80))  # fmt: skip
+def test_columns_decoded_by_distinct_values_are_scanned_on_them(charset: str | None, pool: list[str],
+                                                                picks: list[int]) -> None:  # fmt: skip
+    """A column the CSV reader decoded through its distinct values: the same rows as a full scan."""
+    from chukan_layout.readers.csv_decode import DecodeRoutes, distinct_values
+
+    vals = [pool[i % len(pool)] for i in picks]
+    raw = pa.array([v.encode("cp932") for v in vals], pa.binary())
+    routes = DecodeRoutes("cp932")
+    col = routes.decode(pa.RecordBatch.from_arrays([raw], names=["c"]))[0]
+    target = target_set(charset)
+    got = suspicious_rows(col, target)
+    taken = distinct_values(col) is not None  # the first batch of a file is decoded so when not ASCII
+    assert taken == (
+        any(b >= 0x80 for v in vals for b in v.encode("cp932")) and len(raw.buffers()[2] or b"") >= len(vals)
+    )
+    routes.close()
+    assert distinct_values(col) is None
+    np.testing.assert_array_equal(got, suspicious_rows(col, target))
+    np.testing.assert_array_equal(got, reference_rows(vals, target))

@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..readers.csv_decode import distinct_values
 from .targets import JIS_COMBINING, TargetSet, is_pua, is_vs
 
 GROUP = 64  # kept for callers of the former two-pass RE2 scan (no longer used)
@@ -130,7 +131,19 @@ def _hits(seg: np.ndarray, lut: np.ndarray, lead: np.ndarray | None = None) -> n
 
 def _rows(arr: Any, lut: np.ndarray, starts: list[tuple[int, int]] | None = None) -> np.ndarray:
     """Suspicious row indices of one string array (the one-column form of the scan; ``starts``:
-    :func:`flagged_first_bytes` of the set, None = the codec route)."""
+    :func:`flagged_first_bytes` of the set, None = the codec route).
+
+    A column the CSV reader decoded through its distinct values (都道府県, 町字, 氏 …:
+    :func:`~chukan_layout.readers.csv_decode.distinct_values`) is scanned on those values only."""
+    d = distinct_values(arr)
+    if d is not None:
+        values, index = d
+        hit = _rows(values, lut, starts)
+        if hit.size == 0:
+            return hit
+        mark = np.zeros(len(values), bool)
+        mark[hit] = True
+        return np.flatnonzero(mark[index]).astype(np.int64)
     c = _utf8(arr)
     if c is None:
         return np.empty(0, dtype=np.int64)

@@ -24,7 +24,10 @@ such a column's *distinct* values only (Arrow's ``dictionary_encode``, then a ``
 vendor B 住民 batch 0.5–1.4 → 0.26–0.36 ms per column) and every value of the others (a
 name column, 80% distinct, would cost half as much again that way). Which columns repeat is
 learnt per file from the distinct share of the columns decoded the dictionary way, probed again
-every :data:`PROBE_EVERY` batches; the values are the same either way.
+every :data:`PROBE_EVERY` batches; the values are the same either way. Until the next batch is
+decoded, :func:`distinct_values` hands such a column's distinct values and row indices to later
+stages that can work per distinct value (the 外字 detection): by the column's buffers, so the
+column passes through trim and adapt untouched, as an array of the same buffers.
 
 The values are exactly those of the transcoding route (the codec is stateless and a character
 never spans a field edge: a lead byte before a quote or delimiter is undecodable either way).
@@ -99,8 +102,35 @@ def _decode_distinct(arr: pa.Array, encoding: str) -> tuple[pa.Array, float]:
     if arr.null_count:
         raise ValueError("null in a CSV column read as bytes")
     enc = pc.dictionary_encode(arr)
-    out = _decode_values(enc.dictionary, encoding).take(enc.indices)
+    distinct = _decode_values(enc.dictionary, encoding)
+    out = distinct.take(enc.indices)
+    idx = enc.indices
+    _DISTINCT[_key(out)] = (
+        out,
+        distinct,
+        np.frombuffer(idx.buffers()[1], np.int32, len(idx), idx.offset * 4),
+    )
     return out, len(enc.dictionary) / max(len(arr), 1)
+
+
+# the columns of the latest batch decoded through their distinct values: buffers → (the column,
+# which keeps the buffers alive so that no other array can take their addresses, its distinct
+# values, the row → distinct value indices)
+_DISTINCT: dict[tuple[int, int, int, int], tuple[pa.Array, pa.Array, np.ndarray]] = {}
+
+
+def _key(arr: pa.Array) -> tuple[int, int, int, int]:
+    bufs = arr.buffers()
+    return (bufs[1].address, bufs[2].address if bufs[2] is not None else 0, arr.offset, len(arr))
+
+
+def distinct_values(arr: pa.Array) -> tuple[pa.Array, np.ndarray] | None:
+    """(distinct values, row → value index as int32) of a ``string`` column of the latest decoded
+    batch that went the distinct values' way (the same buffers), else None."""
+    if not pa.types.is_string(arr.type) or not _DISTINCT:
+        return None
+    got = _DISTINCT.get(_key(arr))
+    return None if got is None else (got[1], got[2])
 
 
 PROBE_EVERY = 16  # batches between two looks at a column's distinct share (columns decoded every value)
@@ -127,7 +157,12 @@ class DecodeRoutes:
     def decode(self, batch: pa.RecordBatch) -> list[pa.Array]:
         """Every column of a batch read as ``binary``, decoded (the same values as :func:`decode_column`)."""
         self.batches += 1
+        _DISTINCT.clear()  # the previous batch's columns are done with
         return [self._column(i, c) for i, c in enumerate(batch.columns)]
+
+    def close(self) -> None:
+        """The file is read: its last batch's entries for :func:`distinct_values` go."""
+        _DISTINCT.clear()
 
     def _column(self, i: int, arr: pa.Array) -> pa.Array:
         if isinstance(arr, pa.ChunkedArray):

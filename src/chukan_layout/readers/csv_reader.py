@@ -228,6 +228,8 @@ def _fast(
                 yield _batch(part, names, first, reader.source_id)
     finally:  # Arrow's readahead thread may still be reading: nothing more reaches ``f`` after this
         byte_guard.detach()
+        if routes is not None:
+            routes.close()
 
 
 def _coalesced(
