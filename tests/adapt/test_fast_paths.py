@@ -245,6 +245,29 @@ def test_trim_matches_utf8_trim(others: list[str], dominant: str, reps: int, rnd
     same(trim_column(arr), pc.utf8_trim(ref.as_str(arr), characters=" \u3000"))
 
 
+@given(
+    st.lists(
+        st.sampled_from(["千代田区", "　千代田区　", " 丸の内 ", "ｶﾞ", "", "山田\u3000"]),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_trim_of_a_column_decoded_through_its_distinct_values(vals: list[str]) -> None:
+    """Trimmed on the distinct values the CSV reader kept (readers.csv_decode.distinct_values)."""
+    from chukan_layout.readers.csv_decode import DecodeRoutes
+
+    routes = DecodeRoutes("cp932")
+    col = routes.decode(pa.RecordBatch.from_arrays([pa.array([v.encode("cp932") for v in vals], pa.binary())],
+                                                   names=["c"]))[0]  # fmt: skip
+    try:
+        out = trim_column(col)
+        same(out, pc.utf8_trim(col, characters=" \u3000"))
+        if all(v == v.strip(" \u3000") for v in vals):
+            assert out is col
+    finally:
+        routes.close()
+
+
 def test_trim_routes_on_wide_columns() -> None:
     """A blank-dominated column, a one-municipality column and a U+3000 hidden by spaces."""
     blank, name = " " * 120, "千代田区" + " " * 50

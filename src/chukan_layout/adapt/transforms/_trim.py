@@ -11,6 +11,10 @@ its bytes are padding, so trimming dominates the adapt stage):
 3. otherwise Arrow's byte-wise ``ascii_trim`` (about twice as fast as ``utf8_trim``), and
    ``utf8_trim`` only on the values that still have a U+3000 at an end (checked exactly on the
    few whose first byte is E3 or last byte 80).
+
+A column the CSV reader decoded through its distinct values (:func:`~chukan_layout.readers.
+csv_decode.distinct_values`: 都道府県, 町字 …) is trimmed on those values and spread back with a
+``take`` only if one of them changes.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ...readers.csv_decode import distinct_values
 from ._utf8 import from_buffers, utf8_buffers
 
 BLANKS = " \u3000"
@@ -149,6 +154,15 @@ def trim_blanks(col: pa.Array) -> pa.Array:
     >>> trim_blanks(pa.array(["ﾔﾏﾀﾞ ﾀﾛｳ   ", "　山田　太郎　　", "   ", "131016"])).to_pylist()
     ['ﾔﾏﾀﾞ ﾀﾛｳ', '山田　太郎', '', '131016']
     """
+    d = distinct_values(col)
+    if d is not None:
+        values, index = d
+        trimmed = trim_blanks(values)
+        return (
+            col
+            if trimmed is values
+            else trimmed.take(pa.Array.from_buffers(pa.int32(), len(index), [None, pa.py_buffer(index)]))
+        )
     n = len(col)
     data, offsets = _buffers(col)
     width = int(offsets[-1]) - int(offsets[0])
