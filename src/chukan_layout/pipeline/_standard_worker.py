@@ -15,6 +15,7 @@ from typing import Any
 
 from ..findings import FindingSet
 from ..readers.api import Reject
+from ..readers.blank_columns import BlankColumns, blank_names
 from ..readers.standard_csv import StandardCsvReader, partition_batch_bytes
 from ..validation.session import ValidationRun
 from ._spool import CodeSpool
@@ -78,6 +79,8 @@ class StdState:
                 register_layout_dir(d)
             loaded = [load_layout(lid) for lid in cfg.layout_ids]
         self.run = ValidationRun(loaded, raw_values=cfg.options.raw_values, index=False)
+        # per file, the header names the last range read here found blank: the next range's hint
+        self.blank = BlankColumns()
         for lid in self.run.layouts:
             self.run.compiled(lid)
 
@@ -118,9 +121,13 @@ def validate_part(st: StdState, part: StdPart) -> StdResult:
         std = StandardCsvReader(fh, st.run.layouts[part.layout_id], encoding=opts.encoding,  # type: ignore[arg-type]
                                 batch_size=opts.batch_size, on_reject=on_reject, source_id=part.file,
                                 columns=part.columns, first_record=part.first_record,
-                                proven_clean=part.clean, batch_bytes=partition_batch_bytes(part.size if st.one_batch else 0))  # fmt: skip
+                                proven_clean=part.clean, batch_bytes=partition_batch_bytes(part.size if st.one_batch else 0),
+                                blank_hint=st.blank.hint(part.file))  # fmt: skip
         seen = 0
+        blank: set[str] | None = None  # item ids without a value byte in any batch so far
         for b in std:
+            got = set(blank_names(b, [n for n in b.schema.names if not n.startswith("_")]))
+            blank = got if blank is None else blank & got
             mask = st.run.check(part.layout_id, b, file=part.file, findings=fs)
             spool.add(st.run.codes(part.layout_id, b))
             res.bad_rows += int(mask.sum())
@@ -129,6 +136,7 @@ def validate_part(st: StdState, part: StdPart) -> StdResult:
                 seen = std.reader.stats.bytes_read
         s = std.reader.stats
         res.records_seen, res.yielded, res.control = s.records_seen, s.records_yielded, s.control_records
+        st.blank.learn(part.file, [h for h, item in std.mapping.items() if item in (blank or ())])
     except BaseException:
         spool.abort()
         raise

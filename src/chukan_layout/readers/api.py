@@ -20,7 +20,7 @@ file, record number, byte offset and a hex excerpt.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -317,6 +317,7 @@ def read(
     trim_padding: bool = False,
     batch_bytes: int | None = None,
     csv_guard: bool = True,
+    blank_hint: Sequence[str] = (),
 ) -> Reader:
     """Stream a legacy file as Arrow batches of strings (see the module docstring).
 
@@ -327,7 +328,8 @@ def read(
     source with ``trim: true``). Fields a trailer sums, control records and CSV are unchanged.
     ``batch_bytes`` (CSV): bytes per batch (default ``csv_reader.BATCH_BYTES``, 4 MiB).
     ``csv_guard=False`` (CSV): leave out the fast path's byte guard — only for bytes proven clean
-    (``pipeline.csv_split.CsvScan.clean``), where it cannot trip.
+    (``pipeline.csv_split.CsvScan.clean``), where it cannot trip. ``blank_hint`` (CSV): columns expected
+    blank, read faster when they are (``readers.blank_columns``; the batches are the same without).
     """
     if policy not in ("strict", "reject"):
         raise ValueError(f"unknown policy {policy!r}; known: strict, reject")
@@ -349,7 +351,7 @@ def read(
         from .csv_reader import BATCH_BYTES, iter_csv
 
         reader._batches = iter_csv(
-            counted, definition, reader, batch_size, limit, batch_bytes or BATCH_BYTES, csv_guard
+            counted, definition, reader, batch_size, limit, batch_bytes or BATCH_BYTES, csv_guard, blank_hint
         )
     else:
         from .fixed_width import iter_fixed

@@ -212,7 +212,7 @@ def _valid_utf8(data: bytes, lo: int, hi: int | None) -> bool:
     return True
 
 
-def clean_utf8_rest(f: ByteStream, limit: int) -> pa.BufferReader | None:
+def clean_utf8_rest(f: ByteStream, limit: int) -> bytes | None:
     """The rest of ``f`` in memory when it holds at most ``limit`` bytes, its UTF-8 validity judged
     in one pass (:class:`GuardTripped` when it is not valid); else None, ``f`` where it was.
 
@@ -228,7 +228,7 @@ def clean_utf8_rest(f: ByteStream, limit: int) -> pa.BufferReader | None:
     check = Utf8Check()
     if not (check.feed(data) and check.feed(b"")):
         raise GuardTripped
-    return pa.BufferReader(data)
+    return data
 
 
 class ByteGuard(io.RawIOBase):

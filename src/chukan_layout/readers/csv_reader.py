@@ -37,7 +37,7 @@ from __future__ import annotations
 import codecs as pycodecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -46,6 +46,7 @@ import pyarrow.csv as pacsv
 
 from . import codes
 from .api import Reader
+from .blank_columns import as_text, convert_options
 from .codecs import whole_file_name
 from .csv_decode import SELF_DECODED, DecodeRoutes
 from .csv_guard import ByteGuard, GuardTripped, clean_utf8_rest
@@ -118,9 +119,11 @@ def iter_csv(
     limit: int | None,
     batch_bytes: int = BATCH_BYTES,
     guard: bool = True,
+    blank_hint: Sequence[str] = (),
 ) -> Iterator[pa.RecordBatch]:
     """Yield batches of a CSV file (see module docstring). ``guard=False``: the caller proved that the
-    byte guard cannot trip on these bytes (``pipeline.csv_split``: a clean scan), so it is left out."""
+    byte guard cannot trip on these bytes (``pipeline.csv_split``: a clean scan), so it is left out.
+    ``blank_hint``: columns expected blank (:mod:`.blank_columns`; the batches are the same without)."""
     enc = _py_encoding(d.encoding)
     if not hasattr(f, "seek") or not f.seekable():
         f = io.BytesIO(f.read())
@@ -130,7 +133,7 @@ def iter_csv(
     try:
         if limit is None or limit > header_records:
             yield from _fast(f, d, enc, names, header_records, reader, batch_size, limit, counter := [0],
-                             batch_bytes, guard)  # fmt: skip
+                             batch_bytes, guard, blank_hint)  # fmt: skip
             return
     except (pa.ArrowInvalid, GuardTripped, UnicodeDecodeError, ValueError):
         data_rows = counter[0]
@@ -182,6 +185,7 @@ def _fast(
     counter: list[int],
     batch_bytes: int = BATCH_BYTES,
     guard: bool = True,
+    blank_hint: Sequence[str] = (),
 ) -> Iterator[pa.RecordBatch]:
     # cp932 / EUC-JP: Arrow parses the raw bytes and the columns are decoded here (csv_decode),
     # instead of Arrow transcoding every byte of the stream through the Python codec first
@@ -209,23 +213,33 @@ def _fast(
     )
     routes = DecodeRoutes(enc) if self_decoded else None  # per column: every value or the distinct ones
     try:
-        # proven clean, UTF-8, and no more than a batch left: parsed from memory (csv_guard.clean_utf8_rest)
+        # proven clean, UTF-8, and no more than a batch left: parsed from memory (csv_guard.clean_utf8_rest),
+        # the columns blank in the last range read as null columns (readers.blank_columns; a value: again)
         src = clean_utf8_rest(f, batch_bytes) if raw_utf8 and not guard else None
-        stream = pacsv.open_csv(byte_guard if src is None else src, read_options=ropts, parse_options=popts,
-                                convert_options=copts)  # fmt: skip
-        for batch in _coalesced(stream, batch_size, batch_bytes):
-            if routes is not None:
-                batch = pa.RecordBatch.from_arrays(routes.decode(batch), names=names)
-            for lo in range(0, batch.num_rows, batch_size):
-                part = batch.slice(lo, batch_size)
-                if limit is not None:
-                    part = part.slice(0, max(0, limit - header - counter[0]))
-                    if part.num_rows == 0:
-                        return
-                first = header + counter[0] + 1
-                counter[0] += part.num_rows
-                reader.stats.records_seen += part.num_rows
-                yield _batch(part, names, first, reader.source_id)
+        hint = [n for n in blank_hint if n in names] if src is not None else []
+        done = counter[0]
+        for blank in [hint, []] if hint else [[]]:
+            stream = pacsv.open_csv(byte_guard if src is None else pa.BufferReader(src), read_options=ropts,
+                                    parse_options=popts,
+                                    convert_options=convert_options(names, blank, False) if blank else copts)  # fmt: skip
+            try:
+                for batch in _coalesced(stream, batch_size, batch_bytes):
+                    if routes is not None:
+                        batch = pa.RecordBatch.from_arrays(routes.decode(batch), names=names)
+                    for lo in range(0, batch.num_rows, batch_size):
+                        part = batch.slice(lo, batch_size)
+                        if limit is not None:
+                            part = part.slice(0, max(0, limit - header - counter[0]))
+                            if part.num_rows == 0:
+                                return
+                        first = header + counter[0] + 1
+                        counter[0] += part.num_rows
+                        reader.stats.records_seen += part.num_rows
+                        yield _batch(as_text(part) if blank else part, names, first, reader.source_id)
+                return
+            except pa.ArrowInvalid:
+                if not blank or counter[0] != done:
+                    raise
     finally:  # Arrow's readahead thread may still be reading: nothing more reaches ``f`` after this
         byte_guard.detach()
         if routes is not None:

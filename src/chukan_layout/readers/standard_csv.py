@@ -73,11 +73,13 @@ class StandardCsvReader:
                  batch_size: int = 65536, on_reject: Callable[[Reject], Any] | None = None,
                  source_id: str | None = None, columns: Sequence[str] | None = None,
                  first_record: int = 1, proven_clean: bool = False,
-                 batch_bytes: int = STANDARD_BATCH_BYTES) -> None:  # fmt: skip
+                 batch_bytes: int = STANDARD_BATCH_BYTES, blank_hint: Sequence[str] = ()) -> None:  # fmt: skip
         """``columns`` (the file's header names) and ``first_record`` (its physical record number,
         the header row being 1) read a byte range after the header: a partition of the file.
         ``proven_clean``: the file's scan proved the CSV byte guard cannot trip (it is left out).
-        ``batch_bytes``: Arrow bytes per batch (:func:`partition_batch_bytes` for a partition)."""
+        ``batch_bytes``: Arrow bytes per batch (:func:`partition_batch_bytes` for a partition).
+        ``blank_hint``: header names expected blank (``readers.blank_columns``); ``mapping`` (header
+        name → item id) is known once the first batch is read."""
         self.layout = layout
         self.file = source_id or Path(source).name  # type: ignore[arg-type]
         self._shift = first_record - 1
@@ -92,13 +94,15 @@ class StandardCsvReader:
             encoding=encoding, header=columns is None, columns=None if columns is None else list(columns)
         )
         self.reader: Reader = read(source, d, batch_size=batch_size, source_id=self.file, on_reject=reject,
-                                   batch_bytes=batch_bytes, csv_guard=not proven_clean)  # fmt: skip
+                                   batch_bytes=batch_bytes, csv_guard=not proven_clean,
+                                   blank_hint=blank_hint)  # fmt: skip
+        self.mapping: dict[str, str] = {}
 
     def __iter__(self) -> Iterator[pa.RecordBatch]:
         mapping: dict[str, str] | None = None
         for batch in self.reader:
             if mapping is None:
-                mapping = column_ids(
+                mapping = self.mapping = column_ids(
                     self.layout, [n for n in batch.schema.names if not n.startswith("_")], self.file
                 )
             yield to_layout(batch, self.layout, mapping, self._shift)
