@@ -85,7 +85,10 @@ def _wrap_detail(spent: collections.Counter[str]) -> None:
     from chukan_layout.write import standard_csv
 
     _wrap(spent, csv_reader, "_coalesced", "  read: Arrow parse + join", gen=True)
-    _wrap(spent, csv_reader, "decode_columns", "  read: cp932 column decode")
+    if hasattr(csv_reader, "decode_columns"):  # code before readers.csv_decode.DecodeRoutes
+        _wrap(spent, csv_reader, "decode_columns", "  read: cp932 column decode")
+    else:
+        _wrap(spent, csv_reader.DecodeRoutes, "decode", "  read: cp932 column decode")
     _wrap(spent, engine.AdaptEngine, "prepare", "  adapt: source trim")
     _wrap(spent, dates._DateBase, "apply", "  adapt: dates")
     _wrap(spent, stage.GaijiStage, "_detect", "  gaiji: detection")
