@@ -6,6 +6,7 @@ files of earlier runs, outputs that would overwrite inputs (also through symlink
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -106,7 +107,8 @@ def test_ctrl_c_exits_2_and_says_what_was_kept(export: GenerateResult, tmp_path:
         before = (out / MANIFEST_NAME).read_bytes()
         p = _start(args)
         assert _wait_for(lambda p=p: any(out.glob(".chukan-run-*")) or p.poll() is not None)
-        os.killpg(p.pid, signal.SIGINT)  # a terminal's Ctrl-C reaches the whole process group
+        with contextlib.suppress(ProcessLookupError):  # the run may have ended already (see below)
+            os.killpg(p.pid, signal.SIGINT)  # a terminal's Ctrl-C reaches the whole process group
         _, err = p.communicate(timeout=60)
         text = err.decode()
         if "interrupted" in text or p.returncode not in (0, 1):
