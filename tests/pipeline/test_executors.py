@@ -227,3 +227,46 @@ def test_convert_collects_the_young_generation_less_often(export: GenerateResult
         assert gc.get_threshold() == (700, 9, 8)
     finally:
         gc.set_threshold(*previous)
+
+
+def test_log_handlers_are_held_while_a_session_forks() -> None:
+    """While a session forks its workers, the forking thread holds every log handler's lock, so
+    no other thread is half-way through writing a record (a child would inherit its stream's
+    buffer lock taken and hang at its first record); released after the fork; other forks
+    (the process pool's) are left alone."""
+    import logging
+    import threading
+
+    from chukan_layout.pipeline import _dask
+
+    handler = logging.StreamHandler()
+    logger = logging.getLogger("chukan-test-fork-guard")
+    logger.addHandler(handler)
+
+    def free() -> bool:
+        got: list[bool] = []
+
+        def probe() -> None:
+            lock = handler.lock
+            assert lock is not None
+            got.append(lock.acquire(timeout=0.05))
+            if got[0]:
+                lock.release()
+
+        t = threading.Thread(target=probe)
+        t.start()
+        t.join()
+        return got[0]
+
+    try:
+        _dask._before_fork()  # no session forking: nothing held
+        assert free()
+        _dask._after_fork_in_parent()
+        _dask._FORKING.set()
+        _dask._before_fork()
+        assert not free()  # held by this (the forking) thread
+        _dask._after_fork_in_parent()
+        assert free()
+    finally:
+        _dask._FORKING.clear()
+        logger.removeHandler(handler)

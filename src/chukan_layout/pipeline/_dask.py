@@ -31,6 +31,7 @@ The LocalCluster's workers are tuned for this pipeline (measured on vendor A, 1M
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import itertools
 import logging
@@ -160,6 +161,48 @@ def _slow_heartbeats(scheduler: Any, seconds: float = HEARTBEAT_S) -> None:
     handlers["heartbeat_worker"] = heartbeat_worker
 
 
+# Log handlers held by the thread that forks a LocalCluster worker (distributed forks from one of
+# its own threads while the event loop runs). A thread in the middle of a handler's emit holds
+# the handler's lock and its stream's buffer lock; logging gives the child new handler locks, but
+# a buffer lock taken at the fork stays taken in the child, whose first log record then waits
+# forever (seen under pytest, whose handlers take every record: a forked worker hung in
+# StreamHandler.flush). Taking every handler's lock before the fork means no emit is under way.
+_FORKING = threading.Event()  # set while a session forks its workers (DaskSession._start)
+_HELD: dict[int, list[logging.Handler]] = {}  # forking thread → handlers it holds
+
+
+def _log_handlers() -> list[logging.Handler]:
+    loggers = [logging.getLogger(), *list(logging.Logger.manager.loggerDict.values())]  # a copy: others add
+    found = {id(h): h for lg in loggers if isinstance(lg, logging.Logger) for h in lg.handlers}
+    return [found[k] for k in sorted(found)]  # one order for every forking thread: no lock cycle
+
+
+def _before_fork() -> None:
+    if _FORKING.is_set():
+        held = []
+        for h in _log_handlers():
+            h.acquire()
+            held.append(h)
+        _HELD[threading.get_ident()] = held
+
+
+def _after_fork_in_parent() -> None:
+    for h in reversed(_HELD.pop(threading.get_ident(), [])):
+        h.release()
+
+
+def _after_fork_in_child() -> None:
+    for h in reversed(_HELD.pop(threading.get_ident(), [])):
+        with contextlib.suppress(RuntimeError):  # logging may have given it a new lock already
+            h.release()
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent,
+                        after_in_child=_after_fork_in_child)  # fmt: skip
+
+
 def _add_workers(cluster: Any, client: Any, n: int) -> None:
     """Start ``n`` forked workers on a LocalCluster started without them, and wait for them."""
     with _cluster_config(True):  # the nannies read it as they are created
@@ -278,10 +321,12 @@ class DaskSession:
         collections are unchanged."""
         if self.forks and not self._may_fork.is_set():
             gc.freeze()
+            _FORKING.set()
             try:
                 self._may_fork.set()
                 self._thread.join()
             finally:
+                _FORKING.clear()
                 gc.unfreeze()
         self._may_fork.set()
         self._thread.join()
