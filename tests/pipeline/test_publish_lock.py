@@ -164,6 +164,17 @@ def test_workers_exit_on_their_own_after_kill_9_of_the_parent(tmp_path: Path) ->
     assert not any(_alive(p) for p in pids), "pool workers outlived their parent"
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="re-parenting as on Linux")
+def test_a_worker_whose_parent_died_before_it_started_exits_at_once() -> None:
+    """The parent's pid comes from the parent (taken before forking): a worker re-parented before
+    it could read its parent's pid does not take its new parent (init, a subreaper) for its own."""
+    code = "from chukan_layout.pipeline.lock import exit_with_parent; exit_with_parent(0.2, parent=1)\n" \
+           "import time; time.sleep(30)"  # fmt: skip
+    t = time.time()
+    r = subprocess.run([sys.executable, "-c", code], timeout=30, check=False)
+    assert r.returncode == 70 and time.time() - t < 20
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]

@@ -132,11 +132,13 @@ def ordered_map(
 _WORKER: tuple[Callable[[Any, Any], Any], Any] | None = None
 
 
-def _init_pool_worker(job: Job[Any, Any, Any], forked: bool) -> None:
+def _init_pool_worker(job: Job[Any, Any, Any], forked: bool, parent: int | None = None) -> None:
     global _WORKER
     from .lock import exit_with_parent
 
-    exit_with_parent()  # never outlive a killed parent (issue 14); Ctrl-C is the parent's to handle
+    exit_with_parent(
+        parent=parent
+    )  # never outlive a killed parent (issue 14); Ctrl-C is the parent's to handle
     state = job.state if forked and job.state is not None else job.local_state()
     if job.child is not None:
         state = job.child(state)
@@ -159,7 +161,9 @@ def _pool_map(
     ctx = multiprocessing.get_context("fork" if forked else "spawn")
     # forked children inherit the job with its state; spawned ones get it pickled without it
     init_job = job if forked else Job(job.run, None, job.make_state, job.child, job.key)
-    ex = ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_pool_worker, initargs=(init_job, forked))
+    ex = ProcessPoolExecutor(
+        n, mp_context=ctx, initializer=_init_pool_worker, initargs=(init_job, forked, os.getpid())
+    )
     try:
         # A window of 2n tasks in flight, not all of them: finished results wait in this process
         # until merged in order, and a parent slower than its workers would pile them all up.

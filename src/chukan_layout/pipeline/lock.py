@@ -154,17 +154,20 @@ def remove_orphans(folder: str | Path) -> list[str]:
     return sorted(removed)
 
 
-def exit_with_parent(poll: float = 0.5) -> None:
+def exit_with_parent(poll: float = 0.5, parent: int | None = None) -> None:
     """In a worker process: exit when the parent process dies (it would block forever otherwise).
 
     A ``kill -9`` of the parent left pool workers blocked on their task queue for 80+ s, holding
     memory and the output folder's lock. ``PR_SET_PDEATHSIG`` (Linux) delivers SIGKILL at once;
     the watchdog thread (every platform) notices the re-parenting within ``poll`` seconds.
     SIGINT is ignored: Ctrl-C reaches the whole process group, and the parent stops the workers.
+    ``parent``: the parent's pid as the parent saw it before forking; a worker whose parent
+    died before it could read its own parent's pid (re-parented already) exits at once instead
+    of watching its new parent forever (a worker of a killed run blocked 40+ min that way).
     """
     import signal
 
-    parent = os.getppid()
+    parent = os.getppid() if parent is None else parent
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     if sys.platform.startswith("linux"):
         try:
