@@ -136,9 +136,8 @@ def _init_pool_worker(job: Job[Any, Any, Any], forked: bool, parent: int | None 
     global _WORKER
     from .lock import exit_with_parent
 
-    exit_with_parent(
-        parent=parent
-    )  # never outlive a killed parent (issue 14); Ctrl-C is the parent's to handle
+    # never outlive a killed parent (issue 14); Ctrl-C is the parent's to handle
+    exit_with_parent(parent=parent)
     state = job.state if forked and job.state is not None else job.local_state()
     if job.child is not None:
         state = job.child(state)
