@@ -68,6 +68,20 @@ def _wait_for(cond: object, timeout: float = 60) -> bool:
     return False
 
 
+def _holds_output(out: Path) -> bool:
+    """A staging folder holds a non-empty file (False while the run renames or removes it under us)."""
+    try:
+        return any(f.is_file() and f.stat().st_size for d in out.glob(".chukan-run-*") for f in d.rglob("*"))
+    except FileNotFoundError:  # the run published or cleaned up between the listing and the stat
+        return False
+
+
+@pytest.fixture(scope="module")
+def export_ctrl_c(tmp_path_factory: pytest.TempPathFactory) -> GenerateResult:
+    """Big enough that a 2-worker run stays staged for a while: Ctrl-C lands mid-run on a loaded machine."""
+    return generate(tmp_path_factory.mktemp("exp_ctrl_c"), vendors="a", residents=6000, faults=0.02, seed=5)
+
+
 def _hidden(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
@@ -79,9 +93,7 @@ def test_kill_9_leaves_no_workers_and_the_next_run_removes_its_temporaries(expor
     args = ["convert", "-a", "vendor_a", *_inputs(export), "-o", str(out), "-j", "2"]
     staged = lambda: any(p.name.startswith(".chukan-run-") for p in out.iterdir()) if out.is_dir() else False  # noqa: E731
     # point 1: as soon as the workers exist; point 2: once the staging folder holds output files
-    points = [lambda p: bool(_children(p.pid)),
-              lambda p: staged() and any(f.is_file() and f.stat().st_size
-                                         for d in out.glob(".chukan-run-*") for f in d.rglob("*"))]  # fmt: skip
+    points = [lambda p: bool(_children(p.pid)), lambda p: staged() and _holds_output(out)]
     for reached in points:
         p = _start(args)
         assert _wait_for(lambda p=p, reached=reached: reached(p) or p.poll() is not None)  # type: ignore[misc]
@@ -99,9 +111,9 @@ def test_kill_9_leaves_no_workers_and_the_next_run_removes_its_temporaries(expor
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="process groups")
-def test_ctrl_c_exits_2_and_says_what_was_kept(export: GenerateResult, tmp_path: Path) -> None:
+def test_ctrl_c_exits_2_and_says_what_was_kept(export_ctrl_c: GenerateResult, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    args = ["convert", "-a", "vendor_a", *_inputs(export), "-o", str(out), "-j", "2"]
+    args = ["convert", "-a", "vendor_a", *_inputs(export_ctrl_c), "-o", str(out), "-j", "2"]
     subprocess.run([*CLI, *args], capture_output=True, timeout=300, check=False)
     for _attempt in range(5):
         before = (out / MANIFEST_NAME).read_bytes()
