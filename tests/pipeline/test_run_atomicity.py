@@ -54,9 +54,12 @@ def _running(pid: int) -> bool:
 
 
 def _start(args: list[str]) -> subprocess.Popen[bytes]:
+    # SIGINT back to its default in the child: a test run started in the background by a
+    # non-interactive shell (nohup, `cmd &`) inherits SIGINT ignored, and so would the command
     return subprocess.Popen(
-        [*CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
-    )
+        [*CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
 
 
 def _wait_for(cond: object, timeout: float = 60) -> bool:
