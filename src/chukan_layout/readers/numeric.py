@@ -29,6 +29,13 @@ import pyarrow.compute as pc
 
 from .codecs import copy_cells
 
+# two ASCII digits read as one little-endian uint16 ("85" = 0x3538) → their value 0–99, else 200:
+# dates and other digit fields parsed two bytes per look-up (adapt's 和暦/西暦 dates, validate's ISO dates)
+DIGIT_PAIRS = np.full(1 << 16, 200, np.uint8)
+DIGIT_PAIRS[(np.arange(10)[:, None] + 0x30) | ((np.arange(10)[None, :] + 0x30) << 8)] = (
+    np.arange(10)[:, None] * 10 + np.arange(10)[None, :]
+)
+
 _INVALID = 255
 
 

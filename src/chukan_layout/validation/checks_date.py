@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow.compute as pc
 
 from ..findings import Severity
+from ..readers.numeric import DIGIT_PAIRS
 from ..spec import wareki
 from ..spec.model import Item, ItemType
 from .base import Check, CompileEnv, item_check
@@ -85,11 +86,7 @@ class ParsedDates:
 
 
 # ``YYYY-MM-DD`` read as four two-byte pairs and two hyphens (a record view of the 10 bytes, no copy);
-# a pair of ASCII digits (the first byte low) → 0–99 by table, anything else → -1
-_PAIR = np.full(1 << 16, -1, np.int16)
-for _a in range(10):
-    for _b in range(10):
-        _PAIR[(0x30 + _a) | (0x30 + _b) << 8] = _a * 10 + _b
+# a pair of ASCII digits (the first byte low) → 0–99 by table, anything else → 200 (DIGIT_PAIRS)
 _DATE = np.dtype([("y1", "<u2"), ("y2", "<u2"), ("h1", "u1"), ("m", "<u2"), ("h2", "u1"), ("d", "<u2")])
 
 
@@ -113,9 +110,13 @@ def parse_dates(ctx: BatchContext, name: str) -> ParsedDates:
         else:
             chars = data[offsets[rows, None] + np.arange(10)].reshape(-1)
         rec = np.ascontiguousarray(chars).view(_DATE)
-        y1, y2 = _PAIR.take(rec["y1"]), _PAIR.take(rec["y2"])
-        m, d = _PAIR.take(rec["m"]), _PAIR.take(rec["d"])
-        ok = (y1 >= 0) & (y2 >= 0) & (m >= 0) & (d >= 0) & (rec["h1"] == 0x2D) & (rec["h2"] == 0x2D)
+        y1, y2 = DIGIT_PAIRS.take(rec["y1"]), DIGIT_PAIRS.take(rec["y2"])
+        m, d = DIGIT_PAIRS.take(rec["m"]), DIGIT_PAIRS.take(rec["d"])
+        ok = (
+            (np.maximum(np.maximum(y1, y2), np.maximum(m, d)) <= 99)
+            & (rec["h1"] == 0x2D)
+            & (rec["h2"] == 0x2D)
+        )
         if not ok.all():
             rows, y1, y2, m, d = rows[ok], y1[ok], y2[ok], m[ok], d[ok]
         got = ParsedDates(

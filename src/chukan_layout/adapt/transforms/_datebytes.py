@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from ...readers.numeric import DIGIT_PAIRS
 from ._utf8 import from_buffers, row_offsets, utf8_buffers
 
 # "0000".."9999" as 4 ASCII bytes: the year part of an ISO date by one lookup
@@ -46,13 +47,6 @@ def in_era(y: np.ndarray, m: np.ndarray, d: np.ndarray, start: np.ndarray, end: 
     return (hi >= start) & (lo <= end)
 
 
-# two ASCII digits read as one little-endian uint16 ("85" = 0x3538) → their value 0–99, else 200
-PAIR = np.full(1 << 16, 200, np.uint8)
-PAIR[(np.arange(10)[:, None] + 0x30) | ((np.arange(10)[None, :] + 0x30) << 8)] = (
-    np.arange(10)[:, None] * 10 + np.arange(10)[None, :]
-)
-
-
 def _month_day_table(partial: bool) -> np.ndarray:
     """``MM * 100 + DD`` → 1 valid in every year, 2 valid in leap years only (2月29日), 0 never:
     exactly :func:`valid_calendar` for a year ≥ 1 (built from it, over a leap and a common year)."""
@@ -73,7 +67,7 @@ def pair_values(mat: np.ndarray, at: int) -> np.ndarray:
     k, width = mat.shape
     if k == 0:
         return np.zeros(0, np.uint8)
-    return PAIR[np.ndarray((k,), dtype="<u2", buffer=mat, offset=at, strides=(width,))]
+    return DIGIT_PAIRS[np.ndarray((k,), dtype="<u2", buffer=mat, offset=at, strides=(width,))]
 
 
 def digit_fields(
@@ -82,7 +76,7 @@ def digit_fields(
     """(y, m, d as int32, all their bytes digits) of a fixed-width date matrix whose year is 2 or 4
     digits and month and day 2, each a run of consecutive bytes; None for other layouts.
 
-    Two digits at a time through :data:`PAIR` (≈ 5× fewer array passes than digit by digit)."""
+    Two digits at a time through :data:`~chukan_layout.readers.numeric.DIGIT_PAIRS` (≈ 5× fewer array passes than digit by digit)."""
     for key, sizes in (("y", (2, 4)), ("m", (2,)), ("d", (2,))):
         p = pos[key]
         if len(p) not in sizes or p != list(range(p[0], p[0] + len(p))):
