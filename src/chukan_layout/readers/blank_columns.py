@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from .buffers import string_buffers
 from .fixed_width import constant_strings
 
 
@@ -58,11 +58,8 @@ def blank_names(batch: pa.RecordBatch | None, names: Sequence[str]) -> list[str]
 
 
 def _value_bytes(col: pa.Array) -> int:
-    offsets = col.buffers()[1]
-    if offsets is None:
-        return 0
-    o = np.frombuffer(offsets, np.int32, count=col.offset + len(col) + 1)
-    return int(o[-1] - o[col.offset])
+    offsets, _ = string_buffers(col)
+    return int(offsets[-1] - offsets[0])
 
 
 class BlankColumns:
