@@ -21,6 +21,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 _INNER = r"""
@@ -64,6 +65,30 @@ FILES = {  # vendor: (adapter, 住民 file, 世帯 file, 外字 table), as bench
 }
 
 
+# --cli: the console script's process as bench_floor.py runs it (``sys.exit(main())``, no arguments to
+# main), measured from outside: spawn to exit, CPU of it and of every child it waited for
+_CLI = "import sys; from chukan_layout.cli import main; sys.argv[0] = 'chukan-layout'; sys.exit(main())"
+
+
+def cli_run(src: str | None, argv: list[str]) -> dict[str, float]:
+    """The whole command (interpreter start, imports, run, exit) as ``/usr/bin/time`` sees it."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    if src:
+        env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+    load = os.getloadavg()[0]
+    t = time.perf_counter()
+    p = subprocess.Popen([sys.executable, "-c", _CLI, *argv], env=env, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)  # fmt: skip
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t
+    err = p.stderr.read().decode("utf-8", "replace") if p.stderr else ""
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise RuntimeError(err[-2000:])
+    return {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "user": ru.ru_utime, "sys": ru.ru_stime,
+            "max_rss_mib": ru.ru_maxrss // 1024, "load": [load, os.getloadavg()[0]]}  # fmt: skip
+
+
 def one_run(src: str | None, argv: list[str]) -> dict[str, float]:
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed code runs: with bytecode (see bench_floor)
@@ -87,6 +112,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("-j", "--workers", type=int, default=2)
     ap.add_argument("--out", default="/tmp/bench_convert_split", help="scratch output folder (removed)")
+    ap.add_argument("--cli", action="store_true",
+                    help="measure the whole console-script process from outside (start-up and exit included)")  # fmt: skip
     args = ap.parse_args()
     adapter, jumin, setai, gaiji = FILES[args.vendor]
     d = Path(args.town) / adapter
@@ -101,7 +128,7 @@ def main() -> None:
             out = Path(args.out) / f"{r}-{name.replace(' ', '_')}"
             argv = ["convert", "-a", adapter, str(d / jumin), str(d / setai), "--gaiji-table",
                     str(d / gaiji), "-o", str(out), "-j", str(args.workers), "--no-progress"]  # fmt: skip
-            res = one_run(src, argv)
+            res = cli_run(src, argv) if args.cli else one_run(src, argv)
             subprocess.run(["rm", "-rf", str(out)], check=False)
             print(f"{name:9s} " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}"
                                            for k, v in res.items()), flush=True)  # fmt: skip

@@ -8,12 +8,16 @@ severity, 2 usage or run failure.
 
 from __future__ import annotations
 
+import atexit
+import dis
 import gc
 import importlib
 import os
 import signal
 import sys
+import threading
 import warnings
+from types import FrameType
 
 import click
 
@@ -54,6 +58,15 @@ class _Group(click.Group):
     other exception is a bug, reported in one line (``CHUKAN_DEBUG=1`` shows the traceback).
     """
 
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        if args or kwargs:  # an embedding caller (tests, scripts): click's own way out
+            return super().__call__(*args, **kwargs)
+        try:  # the console script (``sys.exit(main())``): this process is the command's
+            return super().__call__()
+        except SystemExit as e:
+            leave_now(e.code)
+            raise
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*self.commands, *(attr for _, attr in COMMANDS)})
 
@@ -72,6 +85,8 @@ class _Group(click.Group):
         warnings.showwarning = _show_warning
         previous_gc = gc.get_threshold()
         gc.set_threshold(*_COMMAND_GC)
+        hide = _PandasProbes()
+        sys.meta_path.insert(0, hide)
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
@@ -95,6 +110,8 @@ class _Group(click.Group):
             sys.stdout = raw_stdout
             warnings.showwarning = previous_show
             gc.set_threshold(*previous_gc)
+            if hide in sys.meta_path:
+                sys.meta_path.remove(hide)
             if previous_term is not None:
                 signal.signal(signal.SIGTERM, previous_term)  # type: ignore[arg-type]
         return None  # pragma: no cover - _fail exits
@@ -113,6 +130,74 @@ def _terminate_like_ctrl_c() -> object:
         return signal.signal(signal.SIGTERM, handler)
     except ValueError:  # not the main thread (an embedding application): leave its handlers alone
         return None
+
+
+_IMPORT_NAME = dis.opmap["IMPORT_NAME"]
+
+
+class _PandasProbes:
+    """While a command runs: pyarrow's own probes for pandas find none; a Python ``import pandas`` does.
+
+    pyarrow imports an installed pandas the first time it converts a numpy array or a Python
+    value (``pa.array``, ``pa.scalar``, ``pc.add(x, 1)``), only to recognise pandas objects —
+    ≈ 0.2 s of CPU in the serial start of every ``convert`` (the parent imported it before the
+    pool forks; issue 15). A command hands pyarrow no pandas objects, so this finder refuses
+    the imports that come from no Python import statement (pyarrow's Cython and C++ probes: the
+    frame below the import machinery is at a call, not at ``IMPORT_NAME``); ``import pandas``,
+    ``from pandas import …`` and ``importlib.import_module("pandas")`` in any code (a plugin,
+    ``to_pandas()``) import it as usual, and once imported pyarrow finds it in ``sys.modules``.
+    """
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name != "pandas":
+            return None
+        f: FrameType | None = sys._getframe(1)
+        while f is not None and f.f_code.co_filename.startswith("<frozen importlib"):
+            f = f.f_back
+        if f is None or str(f.f_globals.get("__name__", "")).startswith("importlib"):
+            return None  # importlib.import_module / importlib.util.find_spec from Python code
+        code = f.f_code.co_code
+        if 0 <= f.f_lasti < len(code) and code[f.f_lasti] == _IMPORT_NAME:
+            return None
+        raise ModuleNotFoundError("pandas is not looked up by pyarrow during a command", name=name)
+
+
+def leave_now(code: object) -> None:
+    """End the console script's process at once once its command is over: its files are complete.
+
+    The interpreter's own exit tears down every module and object of the run (Arrow's pools,
+    the adapter, the stages): ≈ 0.2 s of wall and CPU after a 1M ``convert`` had written,
+    published and printed everything (issue 15). This does what that exit must do — no other
+    thread still working (else the normal exit joins it), no child process left, the
+    :mod:`atexit` functions run, stdout and stderr flushed — and then ``os._exit(code)``,
+    the same exit status. Anything unusual (a non-integer code, a thread or child still
+    alive, a stream that cannot be flushed) returns, and the normal exit proceeds.
+    """
+    if code is None:
+        code = 0
+    if not isinstance(code, int) or threading.current_thread() is not threading.main_thread():
+        return
+    main = threading.main_thread()
+    if any(t is not main and not t.daemon and t.is_alive() for t in threading.enumerate()):
+        return
+    mp = sys.modules.get("multiprocessing")
+    if mp is not None and mp.active_children():
+        return
+    run_exitfuncs = getattr(atexit, "_run_exitfuncs", None)
+    if run_exitfuncs is None:  # pragma: no cover - CPython has it
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe or stream: the normal exit reports it
+        return
+    run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    os._exit(code & 0xFF)
 
 
 def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
