@@ -44,7 +44,11 @@ def test_the_console_script_keeps_its_output_and_exit_code(small_b: Path, tmp_pa
     verdict = json.loads((out / "report.json").read_text("utf-8"))["verdict"]
     assert r.returncode == (0 if verdict == "PASS" else 1), r.stderr
     assert summary["totals"]["records_in"] > 40
-    assert (out / "juki_jumin.csv").is_file() and (out / "report.json").is_file() and (out / "run.json").is_file()
+    assert (
+        (out / "juki_jumin.csv").is_file()
+        and (out / "report.json").is_file()
+        and (out / "run.json").is_file()
+    )
     assert not list(out.glob(".chukan*"))  # staging, parts and lock gone
     bad = _script(["convert", "-a", "no_such_adapter", str(small_b / "jumin.csv"), "-o", str(tmp_path / "x")])
     assert bad.returncode == 2 and bad.stderr.startswith("error: ") and "Traceback" not in bad.stderr
