@@ -6,7 +6,11 @@ from __future__ import annotations
 import io
 import threading
 import time
+import weakref
 
+import pytest
+
+from chukan_layout.readers import csv_reader
 from chukan_layout.readers.api import read
 from chukan_layout.readers.csv_guard import ByteGuard
 from chukan_layout.readers.definition import CsvDefinition
@@ -57,3 +61,40 @@ def test_a_detached_guard_reads_nothing_more() -> None:
     assert g.read(5) == b"a,b\r\n"
     g.detach()
     assert g.read(5) == b"" and f.tell() == 5
+
+
+def test_the_switch_to_the_careful_path_leaves_no_live_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bad UTF-8 byte a few blocks in trips the guard on Arrow's readahead thread: when the careful
+    path starts, every ``open_csv`` reader of the fast path is gone and the guard reads nothing more
+    (a reader kept alive by its error's traceback hung the interpreter at exit: csv_reader.drop_frames)."""
+    readers: list[weakref.ref[object]] = []
+    guards: list[ByteGuard] = []
+    open_csv, careful = csv_reader.pacsv.open_csv, csv_reader._careful
+
+    def spy_open(src: object, **kw: object) -> object:
+        if isinstance(src, ByteGuard):
+            guards.append(src)
+        r = open_csv(src, **kw)
+        readers.append(weakref.ref(r))
+        return r
+
+    at_switch: list[tuple[bool, bool]] = []  # (a reader alive, every guard detached)
+
+    def spy_careful(*a: object, **kw: object) -> object:
+        at_switch.append((any(r() is not None for r in readers), all(g.read(1) == b"" for g in guards)))
+        yield from careful(*a, **kw)
+
+    monkeypatch.setattr(csv_reader.pacsv, "open_csv", spy_open)
+    monkeypatch.setattr(csv_reader, "_careful", spy_careful)
+    good = "1,髙橋 ﾀﾛｳ,東京都葛飾区〜１\r\n".encode()
+    rows = 3 * (1 << 20) // len(good)
+    data = b"a,b,c\r\n" + good * rows + b"2,\xff\xfe,x\r\n" + good * (rows // 4)
+    # before the fix the cycle formed in about half such reads (it depends on the readahead's timing)
+    for _ in range(5):
+        readers.clear()
+        guards.clear()
+        r = read(io.BytesIO(data), CsvDefinition(encoding="utf-8", header=True), source_id="bad.csv")
+        assert sum(b.num_rows for b in r) == rows + rows // 4
+        assert [x.record for x in r.rejects] == [rows + 2]  # type: ignore[attr-defined]
+        assert guards  # (open_csv itself may raise: Arrow reads ahead before it returns)
+    assert at_switch == [(False, True)] * 5

@@ -37,6 +37,7 @@ from __future__ import annotations
 import codecs as pycodecs
 import csv
 import io
+import traceback
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
@@ -135,12 +136,33 @@ def iter_csv(
             yield from _fast(f, d, enc, names, header_records, reader, batch_size, limit, counter := [0],
                              batch_bytes, guard, blank_hint)  # fmt: skip
             return
-    except (pa.ArrowInvalid, GuardTripped, UnicodeDecodeError, ValueError):
+    except (pa.ArrowInvalid, GuardTripped, UnicodeDecodeError, ValueError) as e:
         data_rows = counter[0]
+        drop_frames(e)
     else:
         return
     f.seek(start)
     yield from _careful(f, d, enc, names, header_records, data_rows, reader, batch_size, limit)
+
+
+def drop_frames(e: BaseException) -> None:
+    """Forget the frames of ``e``'s traceback (and of the exceptions it chains), before the careful path.
+
+    An error raised in the guard's ``read`` on Arrow's readahead thread is kept by the failed
+    ``open_csv`` reader, and its traceback holds the fast path's frames, which hold that reader: a
+    cycle that kept the reader (and its readahead over the Python stream) alive until interpreter
+    exit, where Arrow's thread-pool shutdown then waited forever (apache/arrow#43892, #50482).
+    Cleared frames drop their locals, so the reader goes now, its stream already detached."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [e]
+    while todo:
+        x = todo.pop()
+        if x is None or id(x) in seen:
+            continue
+        seen.add(id(x))
+        traceback.clear_frames(x.__traceback__)  # frames still running (this one) are left as they are
+        x.__traceback__ = None
+        todo += [x.__cause__, x.__context__]
 
 
 def _header(f: ByteStream, d: CsvDefinition, enc: str, reader: Reader) -> tuple[list[str], int]:
