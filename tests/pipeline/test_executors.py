@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import os
 import socket
 import warnings
@@ -14,7 +15,10 @@ from pathlib import Path
 import pytest
 
 from chukan_layout import pipeline
+from chukan_layout.adapt.loader import load_adapter
 from chukan_layout.errors import OptionsError
+from chukan_layout.files import BackgroundHashes
+from chukan_layout.pipeline._convert_plan import ConvertPlan
 from chukan_layout.pipeline.executors import (
     CAN_FORK,
     SMALL_INPUT_BYTES,
@@ -173,8 +177,17 @@ def test_dask_local_cluster_matches_the_process_executor(
     ref = pipeline.convert(vendor, files, tmp_path / "proc1", opts.replace(workers=1))
     pipeline.convert(vendor, files, tmp_path / "proc2", opts.replace(workers=2))
     seen: list[int] = []
-    dsk = pipeline.convert(vendor, files, tmp_path / "dask", opts.replace(executor="dask", scheduler=scheduler),
-                           progress=seen.append)  # fmt: skip
+
+    def refuse(self: BackgroundHashes, paths: object) -> None:
+        raise AssertionError("the client hashed the inputs")
+
+    with monkeypatch.context() as m:  # the inputs' SHA-256 in the report come from the Dask workers
+        m.setattr(BackgroundHashes, "start", refuse)
+        dsk = pipeline.convert(vendor, files, tmp_path / "dask", opts.replace(executor="dask", scheduler=scheduler),
+                               progress=seen.append)  # fmt: skip
+    assert {Path(i.path).name: i.sha256 for i in dsk.report.inputs} == {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files
+    }
     assert max(p.stat().st_size for p in files) > 2 * (1 << 16)  # several partitions per file
     if vendor == "vendor_b":  # the CSV files were split into byte ranges, not read whole
         assert "byte ranges at record boundaries" in ref.report.options.extra["partitions"]
@@ -197,6 +210,18 @@ def test_dask_local_cluster_matches_the_process_executor(
     )
     v3 = validate_files(std, layouts_auto=True, workers=2, report_dir=tmp_path / "v3")
     assert v1.report == v2.report == v3.report and v1.report.totals.records_read > 250
+
+
+def test_the_plan_counts_the_partitions_of_fixed_width_files(export: GenerateResult) -> None:
+    """The Dask executor groups partitions into tasks by the plan's length: a fixed-width file
+    counts as the partitions it is cut into, not as one (vendor A 1M: 135 Dask tasks, not 36)."""
+    ad = load_adapter("vendor_a")
+    files = [p for p in export.vendor_files["vendor_a"] if p != export.gaiji_tables["vendor_a"]]
+    assigned = ad.assign(files)
+    triples = [(s.id, p, s.definition) for s in ad.data_sources() for p in assigned[s.id]]
+    lazy = ConvertPlan(triples, partition_bytes=1 << 14, header_of=lambda s, p: {})
+    assert len(lazy) == len(list(lazy)) > len(files)
+    assert len(ConvertPlan(triples, partition_bytes=1 << 14, split=False)) == len(files)
 
 
 def test_dask_refuses_what_cannot_leave_the_process(export: GenerateResult, tmp_path: Path) -> None:

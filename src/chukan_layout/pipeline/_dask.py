@@ -39,7 +39,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from ..errors import OptionsError
@@ -343,6 +343,10 @@ class DaskSession:
             raise e
         return self._client
 
+    def input_hashes(self) -> WorkerHashes:
+        """The SHA-256 of a run's inputs, computed on this session's workers (:class:`WorkerHashes`)."""
+        return WorkerHashes(self)
+
     def n_workers(self) -> int:
         info = self.client().scheduler_info(n_workers=-1)
         return max(1, len(info.get("workers", {})) or (self.workers or 1))
@@ -418,6 +422,54 @@ class DaskSession:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# Priority of the input hashes over the partitions (Dask runs higher priorities first): each
+# input's SHA-256 starts as soon as a worker is free, early in the run, never in its tail.
+HASH_PRIORITY = 1
+
+
+class WorkerHashes:
+    """:func:`~chukan_layout.files.sha256_file` of a run's inputs as Dask tasks on the session's
+    workers, one per file, ahead of the partitions (:data:`HASH_PRIORITY`); the interface of
+    :class:`~chukan_layout.files.BackgroundHashes`.
+
+    The client reads none of the input bytes: on a cluster it may be far from the shared
+    filesystem, and hashing there is the serial share of a run (a vendor A 1M run's inputs are
+    2.3 GB: 1.3–1.7 s of the client's CPU, beside the merge, at the hash's hardware speed). A
+    worker reads them at the same path as its partitions. With 2 or more workers, one worker
+    hashes while the others convert; with one, the worker does both in turn."""
+
+    def __init__(self, session: DaskSession) -> None:
+        self._session = session
+        self._futures: dict[str, Any] | None = None
+        self._done: dict[str, tuple[int, str]] | None = None
+
+    def start(self, paths: Iterable[str | os.PathLike[str]]) -> None:
+        """Submit the hashes (once: a second call does nothing)."""
+        if self._futures is not None:
+            return
+        from ..files import sha256_file
+
+        client = self._session.client()
+        self._futures = {str(p): client.submit(sha256_file, str(p), pure=False, priority=HASH_PRIORITY)
+                         for p in paths}  # fmt: skip
+
+    def result(self) -> dict[str, tuple[int, str]]:
+        """``{str(path): (size, sha256 hex)}`` of every started path (waits for them)."""
+        if self._done is None or len(self._done) != len(self._futures or {}):
+            self._done = {}
+            for p, f in (self._futures or {}).items():
+                size, digest = f.result()
+                self._done[p] = (int(size), str(digest))
+        return dict(self._done)
+
+    def close(self) -> None:
+        """Let the hashes go (a task not run yet is cancelled)."""
+        for f in (self._futures or {}).values():
+            with contextlib.suppress(Exception):  # the cluster may be closing: nothing left to free
+                f.release()
+        self._futures = {} if self._futures is not None else None
 
 
 def dask_map(job: Any, tasks: Sequence[Any], *, workers: int | None, scheduler: str | None,

@@ -172,7 +172,9 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
                             severity_overrides={**{k: str(v) for k, v in fs.severity_overrides.items()},
                                                 **dict.fromkeys(fs.disabled, "off")})  # fmt: skip
     assigned = ad.assign(inputs)
-    hashes = BackgroundHashes()
+    # the inputs' SHA-256 (for the report): on the Dask workers when the run has them (the client
+    # reads no input byte), else in a thread of this process beside the pool
+    hashes = session.input_hashes() if session is not None else BackgroundHashes()
     merger: RunMerger | None = None
     parts_dir = Path(tempfile.mkdtemp(prefix=".chukan-parts-", dir=out))
     try:
@@ -273,9 +275,11 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
             merge(res)
         merger.sync()  # the outputs go to disk while the cross-record checks run
         notes = partitions.notes
+        start_hashing()  # started already unless no partition ran
         if session is not None:  # the Dask workers are done: they close while this process finishes
+            if opts.validate:
+                hashes.result()  # … once they have hashed the inputs (done early in the run)
             session.release()
-        start_hashing()
         for acc in accounts.values():
             acc.check()
         if opts.validate:
@@ -284,7 +288,6 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
         if opts.redact_rejects and result.rejects_path:  # before the report hashes it
             result.hashes[str(result.rejects_path)] = redact_rejects(result.rejects_path)
         if opts.validate:
-            start_hashing()  # started already unless no partition ran
             result.report, result.report_paths = convert_report(
                 ad, result, merger, files, hashes.result(), opts.report_dir or out,
                 encoding=opts.encoding, thresholds=opts.thresholds, raw_values=opts.raw_values,
