@@ -171,12 +171,15 @@ def leave_now(code: object) -> None:
     thread still working (else the normal exit joins it), no child process left, the
     :mod:`atexit` functions run, stdout and stderr flushed — and then ``os._exit(code)``,
     the same exit status. Anything unusual (a non-integer code, a thread or child still
-    alive, a stream that cannot be flushed) returns, and the normal exit proceeds.
+    alive, a stream that cannot be flushed, a profiler or debugger that reports after the
+    script) returns, and the normal exit proceeds.
     """
     if code is None:
         code = 0
     if not isinstance(code, int) or threading.current_thread() is not threading.main_thread():
         return
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        return  # a profiler, tracer or debugger runs the script: it reports after main() returns
     main = threading.main_thread()
     if any(t is not main and not t.daemon and t.is_alive() for t in threading.enumerate()):
         return
