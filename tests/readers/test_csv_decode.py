@@ -12,7 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chukan_layout.readers.api import read
-from chukan_layout.readers.csv_decode import PROBE_EVERY, SELF_DECODED, DecodeRoutes, decode_column
+from chukan_layout.readers.csv_decode import (
+    PROBE_EVERY,
+    SELF_DECODED,
+    DecodeRoutes,
+    decode_column,
+    distinct_values,
+)
 from chukan_layout.readers.definition import CsvDefinition
 
 from .strategies import roundtrip_chars
@@ -202,3 +208,37 @@ def test_decode_routes_learn_which_columns_repeat() -> None:
     assert routes._share[0][0] == 1 / 200 and routes._share[0][1] == PROBE_EVERY + 1
     assert routes._share[1] == (1.0, PROBE_EVERY + 1)  # probed on the first batch and again after PROBE_EVERY
     assert 2 not in routes._share
+
+
+@pytest.mark.parametrize("enc", sorted(SELF_DECODED))
+@settings(max_examples=80, deadline=None)
+@given(
+    data=st.data(),
+    n=st.integers(2, 60),
+    other=st.one_of(st.none(), st.integers(0, 59)),
+    start=st.integers(0, 2),
+)
+def test_a_constant_column_is_decoded_once(enc: str, data: st.DataObject, n: int, other: int | None,
+                                           start: int) -> None:  # fmt: skip
+    """One value repeated (都道府県 of a town's addresses) is decoded once, and the later stages see it as
+    the column's one distinct value; a column that differs in one row (same length) takes the other routes."""
+    raw = data.draw(st.text(st.sampled_from(_chars(enc)), min_size=1, max_size=8)).encode(enc)
+    values = [raw] * n
+    if other is not None and other < n:
+        values[other] = bytes(reversed(raw)) if len(raw) > 1 else b"#"
+    want = _reference(values, enc)
+    arr = pa.array([b"x"] * start + values, pa.binary()).slice(start)
+    assert _routes_decode([arr], enc) == ([want] if isinstance(want, list) else want)
+    if isinstance(want, list) and len(set(values)) == 1 and max(raw) >= 0x80:
+        out = DecodeRoutes(enc).decode(pa.RecordBatch.from_arrays([arr], names=["c"]))[0]
+        out.validate(full=True)
+        d = distinct_values(out)
+        assert d is not None and d[0].to_pylist() == [want[0]] and not d[1].any() and len(d[1]) == n
+
+
+def test_a_constant_column_keeps_the_errors_of_its_value() -> None:
+    """An undecodable or NUL-holding value repeated raises what the value alone raises."""
+    for raw, err in ((b"\x81", UnicodeDecodeError), ("髙".encode("cp932") + b"\0", ValueError)):
+        arr = pa.array([raw] * 5, pa.binary())
+        with pytest.raises(err):
+            DecodeRoutes("cp932").decode(pa.RecordBatch.from_arrays([arr], names=["c"]))
