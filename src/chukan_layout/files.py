@@ -6,6 +6,7 @@ temporary file is removed and the target keeps its previous content (or stays ab
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import mmap
@@ -69,10 +70,67 @@ class HashingWriter:
                 self._raw.write(block)
         return size
 
+    def hash_from(self, path: str | Path) -> int:
+        """Count (and hash) the bytes of the file at ``path`` as written here, without writing
+        them: another process puts them in place (:class:`AppendAt` at the offset this writer
+        was at). The file position moves past them, so what is written here next lands after
+        them. How many bytes."""
+        with open(path, "rb") as src:
+            size = os.fstat(src.fileno()).st_size
+            if size and self._sha is not None:
+                _hash_mapped(self._sha, src.fileno(), size)
+        self.bytes_written += size
+        self._raw.seek(self.bytes_written)  # flushes what is buffered; a hole until the bytes come
+        return size
+
     @property
     def sha256(self) -> str:
         """The hex digest of the bytes written (``""`` when built with ``hashed=False``)."""
         return self._sha.hexdigest() if self._sha is not None else ""
+
+
+class AppendAt:
+    """Copy all ``size`` bytes of file ``src`` into the existing file ``dst`` at byte ``offset``,
+    then remove ``src`` (picklable: run by another process, e.g. a Dask worker, while the
+    process that merges hashes the bytes with :meth:`HashingWriter.hash_from`).
+
+    ``dst`` is never created: once the merging process has abandoned its output (removed the
+    temporary file), a late copy fails instead of leaving a file behind."""
+
+    __slots__ = ("dst", "offset", "size", "src")
+
+    def __init__(self, src: str, dst: str, offset: int, size: int) -> None:
+        self.src, self.dst, self.offset, self.size = src, dst, offset, size
+
+    def __call__(self) -> None:
+        src = os.open(self.src, os.O_RDONLY)
+        try:
+            dst = os.open(self.dst, os.O_WRONLY)
+            try:
+                done = 0
+                if hasattr(os, "copy_file_range"):  # in the kernel: the bytes never reach this process
+                    with contextlib.suppress(OSError):  # another filesystem: the rest below
+                        while done < self.size:
+                            n = os.copy_file_range(src, dst, self.size - done, done, self.offset + done)
+                            if n == 0:
+                                break
+                            done += n
+                while done < self.size:
+                    block = os.pread(src, min(1 << 20, self.size - done), done)
+                    if not block:
+                        raise OSError(f"{self.src}: {done} bytes, not {self.size}")
+                    view = memoryview(block)
+                    while view:
+                        n = os.pwrite(dst, view, self.offset + done)
+                        view, done = view[n:], done + n
+            finally:
+                os.close(dst)
+        finally:
+            os.close(src)
+        os.unlink(self.src)
+
+    def __repr__(self) -> str:
+        return f"AppendAt({self.src!r}, {self.dst!r}, {self.offset}, {self.size})"
 
 
 _HASH_WINDOW = 16 << 20  # mapped pages count in RSS: hash a window, then drop its pages
@@ -119,6 +177,11 @@ class AtomicFile:
         self._file = open(self._tmp, "wb")  # noqa: SIM115 - closed by close()/abort()
         self.out = HashingWriter(self._file, hashed=self.durable)
         return self.out
+
+    @property
+    def temp_path(self) -> Path:
+        """Where the file is written until :meth:`close` renames it into place."""
+        return self._tmp
 
     def flush(self) -> int:
         """Hand the buffered bytes to the OS (no fsync); the descriptor of the temporary file."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import pickle
 from pathlib import Path
+from random import Random
 
 import pytest
 from hypothesis import given, settings
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 
 from chukan_layout.pipeline import _merge
 from chukan_layout.pipeline._merge import Concat
+from chukan_layout.pipeline.executors import Chores
 
 
 def _parts(tmp: Path, blobs: list[bytes]) -> list[str]:
@@ -51,3 +54,46 @@ def test_an_aborted_output_is_gone_even_with_a_sync_running(tmp_path: Path) -> N
     c.sync()
     c.abort()
     assert list(tmp_path.iterdir()) == []
+
+
+@settings(max_examples=20, deadline=None)
+@given(blobs=st.lists(st.binary(max_size=300), max_size=12), order=st.randoms(use_true_random=False),
+       local=st.sets(st.integers(0, 11)))  # fmt: skip
+def test_copies_handed_to_workers_leave_the_bytes_and_hash_of_a_plain_concatenation(
+    tmp_path_factory: pytest.TempPathFactory, blobs: list[bytes], order: Random, local: set[int]
+) -> None:
+    """With ``remote``, this process hashes each part and hands its copy out (AppendAt); the
+    copies run in any order (workers), and parts appended here meanwhile land after them."""
+    tmp = tmp_path_factory.mktemp("r")
+    head = '"氏名","髙﨑"\r\n'.encode()
+    chores = Chores()
+    c = Concat(tmp / "out.csv", head, remove_parts=True, remote=chores.put)
+    for i, p in enumerate(_parts(tmp, blobs)):
+        if i in local:  # the parent copies some itself (the chores put after the last task)
+            chores.run_left()
+        c.add(p)
+    handed = chores.take()
+    order.shuffle(handed)
+    for chore in handed:  # pickled to a worker and run there
+        pickle.loads(pickle.dumps(chore))()
+    c.sync()
+    c.commit()
+    want = head + b"".join(blobs)
+    assert (tmp / "out.csv").read_bytes() == want
+    assert c.sha256 == hashlib.sha256(want).hexdigest() and c.size == len(want)
+    assert sorted(q.name for q in tmp.iterdir()) == ["out.csv"]  # parts removed, no temporary left
+
+
+def test_a_copy_not_in_place_fails_the_commit_and_a_late_one_finds_no_output(tmp_path: Path) -> None:
+    chores = Chores()
+    c = Concat(tmp_path / "out.csv", b"h\r\n", remove_parts=True, remote=chores.put)
+    for p in _parts(tmp_path, [b"x" * 100, b"y" * 50]):
+        c.add(p)
+    first, last = chores.take()
+    first()
+    with pytest.raises(OSError, match=r"out\.csv: 103 bytes in place, 153 merged"):
+        c.commit()
+    c.abort()
+    with pytest.raises(FileNotFoundError):  # the output was abandoned: a late copy never recreates it
+        last()
+    assert not (tmp_path / "out.csv").exists() and not list(tmp_path.glob(".out.csv*"))

@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from ..errors import OptionsError
-from .executors import CAN_FORK
+from .executors import CAN_FORK, Chores
 
 log = logging.getLogger(__name__)
 
@@ -95,9 +95,11 @@ def group_size(remaining: int, n: int) -> int:
     return max(1, min(MAX_GROUP, remaining // (GROUP_TAIL * n)))
 
 
-def _dask_task(key: str, make_state: Callable[[], Any], run: Callable[[Any, Any], Any], tasks: list[Any]
-               ) -> tuple[list[Any], float, float]:  # fmt: skip
+def _dask_task(key: str, make_state: Callable[[], Any], run: Callable[[Any, Any], Any], tasks: list[Any],
+               chores: Sequence[Callable[[], object]] = ()) -> tuple[list[Any], float, float]:  # fmt: skip
     t0 = time.time()
+    for chore in chores:  # the parent's, handed out with this task (executors.Chores)
+        chore()
     state = _state(key, make_state)
     res = [run(state, t) for t in tasks]
     return res, t0, time.time()  # when it ran: the phases the session logs
@@ -473,11 +475,13 @@ class WorkerHashes:
 
 
 def dask_map(job: Any, tasks: Sequence[Any], *, workers: int | None, scheduler: str | None,
-             started: Callable[[], None] | None, session: DaskSession | None = None) -> Iterator[Any]:  # fmt: skip
+             started: Callable[[], None] | None, session: DaskSession | None = None,
+             chores: Chores | None = None) -> Iterator[Any]:  # fmt: skip
     """``job.run(state, task)`` of every task on a Dask cluster, yielded in task order.
 
     On ``session`` when given (started earlier by the caller, who closes it), else on a session
-    started and closed here."""
+    started and closed here. Each Dask task takes the ``chores`` put so far along (run before
+    its tasks); those put after the last one are the caller's (``chores.run_left()``)."""
     if job.make_state is None:
         raise OptionsError("executor 'dask' needs a job whose state can be rebuilt in another process")
     own = session is None
@@ -494,11 +498,10 @@ def dask_map(job: Any, tasks: Sequence[Any], *, workers: int | None, scheduler: 
             nonlocal handed
             group = list(itertools.islice(todo, group_size(total - handed, n)))
             handed += len(group)
-            return (
-                client.submit(_dask_task, job.key, job.make_state, job.run, group, pure=False)
-                if group
-                else None
-            )
+            if not group:
+                return None
+            extra = chores.take() if chores is not None else []
+            return client.submit(_dask_task, job.key, job.make_state, job.run, group, extra, pure=False)
 
         window = deque(f for f in itertools.takewhile(bool, (submit() for _ in range(IN_FLIGHT * n))))
         if started is not None:

@@ -22,7 +22,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from ..files import AtomicFile
+from ..files import AppendAt, AtomicFile
 from ..findings import FindingSet
 from ..readers.definition import CsvDefinition, FixedWidthDefinition
 from ..report import FileCounts, InputInfo, OutputInfo, Thresholds, TrailerCheck, write_reports
@@ -74,12 +74,14 @@ class Concat:
     """
 
     def __init__(
-        self, path: str | Path, head: bytes, parts: Sequence[str] = (), *, remove_parts: bool = False
-    ) -> None:
+        self, path: str | Path, head: bytes, parts: Sequence[str] = (), *, remove_parts: bool = False,
+        remote: Callable[[AppendAt], None] | None = None,
+    ) -> None:  # fmt: skip
         self.path = Path(path)
         self._file = AtomicFile(self.path)
         self._done = False
         self._remove = remove_parts
+        self._remote = remote if remove_parts else None
         self._w = self._file.open()
         self._w.write(head)
         self.sha256 = ""
@@ -92,10 +94,22 @@ class Concat:
             self.close()
 
     def add(self, part: str) -> None:
-        """Append the bytes of one part file (removed afterwards with ``remove_parts``)."""
-        self._w.copy_from(part)  # hashed from a mapping, copied by the kernel
-        if self._remove:
-            os.unlink(part)
+        """Append the bytes of one part file (removed afterwards with ``remove_parts``).
+
+        With ``remote`` (and ``remove_parts``), this process only hashes the part: the copy into
+        place (and the part's removal) is an :class:`~chukan_layout.files.AppendAt` handed to
+        ``remote``, whose caller runs it — on a worker — before :meth:`commit`."""
+        if self._remote is not None:
+            offset = self._w.bytes_written
+            size = self._w.hash_from(part)
+            if size:
+                self._remote(AppendAt(part, str(self._file.temp_path), offset, size))
+            else:
+                os.unlink(part)
+        else:
+            self._w.copy_from(part)  # hashed from a mapping, copied by the kernel
+            if self._remove:
+                os.unlink(part)
         if self._w.bytes_written - self._synced >= SYNC_BYTES:
             self.sync()
 
@@ -121,6 +135,10 @@ class Concat:
     def commit(self) -> None:
         self.close()
         self._join_sync()
+        if self._remote is not None:  # every copy handed out is in place: no hole, nothing short
+            got = os.fstat(self._file.flush()).st_size
+            if got != self.size:
+                raise OSError(f"{self.path.name}: {got} bytes in place, {self.size} merged")
         self._file.close()  # flush, fsync, rename into place
         self._done = True
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..adapt.loader import Adapter
-from ..files import atomic_output
+from ..files import AppendAt, atomic_output
 from ..findings import FindingSet
 from ..spec.model import Layout
 from ._merge import Concat, sidecar_header, standard_header
@@ -25,19 +25,24 @@ REJECTS_NAME = "rejects.csv"
 GAIJI_NAME = "gaiji.csv"
 
 
-def sinks(ad: Adapter, out: Path, output_encoding: str, lookup_sink: RejectSink) -> Callable[[str], Concat]:
-    """The run's outputs by kind (layout id, ``rejects``, ``gaiji``), each opened with its header row."""
+def sinks(ad: Adapter, out: Path, output_encoding: str, lookup_sink: RejectSink,
+          remote: Callable[[AppendAt], None] | None = None) -> Callable[[str], Concat]:  # fmt: skip
+    """The run's outputs by kind (layout id, ``rejects``, ``gaiji``), each opened with its header row.
+
+    ``remote``: the parts' copies are handed to it (:class:`~._merge.Concat`), this process hashes."""
     names: dict[str, tuple[str, Layout]] = {}
     for t in ad.targets:
         names.setdefault(t.layout.id, (t.output_name, t.layout))
 
     def open_sink(kind: str) -> Concat:
         if kind == "rejects":
-            return Concat(out / REJECTS_NAME, reject_header() + lookup_sink.to_bytes(), remove_parts=True)
+            return Concat(
+                out / REJECTS_NAME, reject_header() + lookup_sink.to_bytes(), remove_parts=True, remote=remote
+            )
         if kind == "gaiji":
-            return Concat(out / GAIJI_NAME, sidecar_header(), remove_parts=True)
+            return Concat(out / GAIJI_NAME, sidecar_header(), remove_parts=True, remote=remote)
         name, layout = names[kind]
-        return Concat(out / name, standard_header(layout, output_encoding), remove_parts=True)
+        return Concat(out / name, standard_header(layout, output_encoding), remove_parts=True, remote=remote)
 
     return open_sink
 

@@ -58,7 +58,7 @@ from ._outputs import GAIJI_NAME, REJECTS_NAME, SUMMARY_NAME, sinks, write_outpu
 from ._rejects import RejectSink
 from ._result import ConvertResult, FileAccounting, OutputFile
 from ._worker import PartResult, RunConfig, WorkerState, batch_rows, run_partition
-from .executors import CAN_FORK, Job, executor_session, n_workers, ordered_map
+from .executors import CAN_FORK, Chores, Job, executor_session, n_workers, ordered_map
 from .options import ConvertOptions, Hooks, Progress
 from .plan import Partition
 from .publish import Publication, published
@@ -225,9 +225,13 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
                                  header_of=lambda s, p: _header_values(ad, s, p, opts.encoding),
                                  columns_of=lambda s, p: _csv_columns(ad, s, p, opts.encoding),
                                  encoding=opts.encoding)  # fmt: skip
+        # with Dask, this process hashes the parts as it merges them and the workers copy them into
+        # the outputs, with their next tasks (on a cluster: no output byte is written from here)
+        chores = Chores() if opts.executor == "dask" and not local else None
         merger = RunMerger(ad, fs, validate=opts.validate, spill_dir=str(parts_dir),
                            output_encoding=opts.output_encoding, raw_values=opts.raw_values,
-                           sink=sinks(ad, out, opts.output_encoding, lookup_sink))  # fmt: skip
+                           sink=sinks(ad, out, opts.output_encoding, lookup_sink,
+                                      remote=chores.put if chores is not None else None))  # fmt: skip
         merger.limited = opts.limit is not None  # a trial run stops early: no trailer expected
         merger.encoding = opts.encoding
 
@@ -265,7 +269,7 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
         held: deque[PartResult] = deque()  # in order, waiting for their file's scan to end
         try:
             for res in ordered_map(job, tasks, workers=n, executor=opts.executor, scheduler=opts.scheduler,
-                                   started=started, session=session):  # fmt: skip
+                                   started=started, session=session, chores=chores):  # fmt: skip
                 held.append(res)
                 while held and partitions.settled(partitions.part(held[0].index).path):
                     merge(held.popleft())
@@ -273,6 +277,8 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
             partitions.stop()
         for res in held:  # every scan is over once the last part was handed out
             merge(res)
+        if chores is not None:  # the copies of the last parts merged: no task left to take them
+            chores.run_left()
         merger.sync()  # the outputs go to disk while the cross-record checks run
         notes = partitions.notes
         start_hashing()  # started already unless no partition ran

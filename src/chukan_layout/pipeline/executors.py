@@ -37,6 +37,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -71,6 +72,35 @@ class Job(Generic[S, T, R]):
         return self.state
 
 
+class Chores:
+    """Small picklable jobs of the parent's (e.g. copying a merged part into its output,
+    :class:`~chukan_layout.files.AppendAt`) that ride along with the next task handed to a Dask
+    worker, which runs them before the task (:func:`ordered_map`'s ``chores``): the parent
+    only merges and hashes, and no extra Dask task is paid for them. A chore put once no task
+    is left to hand out is run here by :meth:`run_left`; a task's chores are done when its
+    result is in."""
+
+    def __init__(self) -> None:
+        self._todo: deque[Callable[[], object]] = deque()
+        self._lock = threading.Lock()
+
+    def put(self, chore: Callable[[], object]) -> None:
+        with self._lock:
+            self._todo.append(chore)
+
+    def take(self) -> list[Callable[[], object]]:
+        """Every chore put so far, in order (they leave the queue)."""
+        with self._lock:
+            out = list(self._todo)
+            self._todo.clear()
+        return out
+
+    def run_left(self) -> None:
+        """Run the chores no task took, here, in order (call once every task's result is in)."""
+        for chore in self.take():
+            chore()
+
+
 # Below this much input a run started without a worker count stays in this process: forking a
 # pool and warming each worker costs more (≈ 0.1 s CPU per worker) than it can save (issue 15).
 SMALL_INPUT_BYTES = 1 << 20
@@ -103,14 +133,16 @@ def executor_session(executor: str, workers: int | None = None, scheduler: str |
 def ordered_map(
     job: Job[S, T, R], tasks: Sequence[T], *, workers: int | None = None, executor: str = "processes",
     scheduler: str | None = None, started: Callable[[], None] | None = None,
-    session: DaskSession | None = None,
+    session: DaskSession | None = None, chores: Chores | None = None,
 ) -> Iterator[R]:  # fmt: skip
-    """``job.run(state, task)`` of every task, yielded in task order (see the module docstring)."""
+    """``job.run(state, task)`` of every task, yielded in task order (see the module docstring).
+
+    ``chores`` (Dask only): what the caller puts there goes to the workers with the next tasks."""
     if executor == "dask":
         from ._dask import dask_map
 
         yield from dask_map(
-            job, tasks, workers=workers, scheduler=scheduler, started=started, session=session
+            job, tasks, workers=workers, scheduler=scheduler, started=started, session=session, chores=chores
         )
         return
     if executor != "processes":
