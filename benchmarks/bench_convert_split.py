@@ -12,6 +12,13 @@ cache and .pyc files written, as by any earlier run). Sides alternate round by r
 shared machine compare CPU seconds, not wall. Printed per run: wall, parent CPU, workers' CPU
 (all children), CPU and wall when the partitions are handed out, the parent's cross-record
 ``finish`` at the end, peak RSS of the parent and of the largest worker, the load average.
+That harness calls ``main()`` in-process and stops its clock when ``main()`` returns: the
+interpreter's start and exit are not in it. ``--cli`` instead runs the console script as
+``bench_floor.py`` does (``sys.exit(main())``) and measures the whole process from outside
+(``wait4``: wall from spawn to exit, CPU of the process and every child it waited for), what
+``/usr/bin/time`` shows:
+
+    .venv/bin/python benchmarks/bench_convert_split.py --town data/town_1000000 --vendor b --cli --base /tmp/old/src --rounds 5
 """
 
 from __future__ import annotations

@@ -129,21 +129,21 @@ def _decode_constant(arr: pa.Array, used: np.ndarray, encoding: str) -> pa.Array
     if not np.array_equal(used[used.size - width :], first):
         return None
     off, _ = string_buffers(arr)
-    raw = first.tobytes()
-    # the whole column against the value repeated: a memcmp (numpy's 2-D compare is 10× slower)
-    if not (np.diff(off) == width).all() or used.tobytes() != raw * n:
+    # every value the same length, and each value's bytes those of the one before it (a shifted
+    # compare of the column with itself: no copy of the column, unlike a compare with its value repeated)
+    if not (np.diff(off) == width).all() or not np.array_equal(used[width:], used[: used.size - width]):
         return None
-    text = str(raw, encoding)  # strict: the value's own UnicodeDecodeError first, as the other routes
+    # strict: the value's own UnicodeDecodeError first (as the other routes), then a NUL's ValueError
+    text = str(first.tobytes(), encoding)
     if "\0" in text:
         raise ValueError("NUL byte in a CSV value")
     value = text.encode("utf-8")
-    if n * len(value) > np.iinfo(np.int32).max:  # (a decoded value is longer than its bytes)
-        return None
-    offsets = np.arange(n + 1, dtype=np.int32) * np.int32(len(value))
-    out = pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(value * n))
     one = pa.StringArray.from_buffers(
         1, pa.py_buffer(np.array([0, len(value)], np.int32)), pa.py_buffer(value)
     )
+    if n * len(value) > np.iinfo(np.int32).max:  # (a decoded value is longer than its bytes)
+        return None
+    out = pa.repeat(one[0], n)  # in Arrow's pool (jemalloc in a run), as the dictionary route's take
     _DISTINCT[_key(out)] = (out, one, np.zeros(n, np.int32))
     return out
 
