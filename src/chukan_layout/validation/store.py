@@ -327,6 +327,12 @@ def duplicate_pairs(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(codes, positions) of every pair whose code occurs more than once, sorted by code then position."""
     if pairs.size < 2:
         return np.zeros(0, CODE), np.zeros(0, np.int64)
+    # keys arrive in file order, and a file sorted by its key (宛名番号 + 履歴番号, …) gives a bucket
+    # of strictly increasing codes: one pass of compares proves that no code repeats, without the
+    # three-key sort and the gather of the structured pairs (≈ 2/3 of validate's finish at 1M)
+    hi, lo = pairs["hi"], pairs["lo"]
+    if (np.greater(hi[1:], hi[:-1]) | (np.equal(hi[1:], hi[:-1]) & np.greater(lo[1:], lo[:-1]))).all():
+        return np.zeros(0, CODE), np.zeros(0, np.int64)
     order = np.lexsort((pairs["pos"], pairs["lo"], pairs["hi"]))
     sp = pairs[order]
     same = same_as_previous(sp["hi"], sp["lo"])
