@@ -163,6 +163,12 @@ def trace_case(adapter: str, inputs: list[str], out_dir: str, trace: str, worker
 
     conversion.BackgroundHashes.result = _phase("wait_hashes", files.BackgroundHashes.result)  # type: ignore[method-assign]
     files.sha256_file = _phase("sha256_input", files.sha256_file)
+    from chukan_layout.pipeline import _dask, executors
+
+    # Dask: the inputs' hashes and the parts' copies run on the workers; the parent waits for the
+    # hashes and copies the last parts itself (those no task took along)
+    _dask.WorkerHashes.result = _phase("wait_hashes", _dask.WorkerHashes.result)  # type: ignore[method-assign]
+    executors.Chores.run_left = _phase("chores_left", executors.Chores.run_left)  # type: ignore[method-assign]
     shutil.rmtree(out_dir, ignore_errors=True)
     stop, samples = threading.Event(), []  # type: ignore[var-annotated]
     desc: dict[str, float] = {}

@@ -10,6 +10,9 @@ the state of an earlier job is dropped) before the first task reaches it. Each t
 Dask tasks in flight (:data:`IN_FLIGHT`), each running up to :data:`MAX_GROUP` consecutive
 tasks while many remain (:func:`group_size`). Tasks carry paths, not bytes: inputs and part
 files must be on a filesystem every worker reads and writes at the same path (a shared filesystem).
+The client does no bulk byte work a worker can do: the inputs' SHA-256 are Dask tasks on the
+workers (:class:`WorkerHashes`), and the copies of merged parts into the outputs ride along with
+the next tasks (:class:`~.executors.Chores`); the client hashes each part as it merges it.
 
 The LocalCluster's workers are tuned for this pipeline (measured on vendor A, 1M residents):
 
