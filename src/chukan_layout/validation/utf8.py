@@ -52,7 +52,7 @@ def code_points(arr: pa.Array) -> np.ndarray:
     """All characters of the column, concatenated, as uint32 code points (C codecs, no per-row work)."""
     offsets, data = buffers(arr)
     # decoded from the buffer itself (``str(memoryview, …)``): no ``tobytes`` copy of the column first
-    text = str(memoryview(data[int(offsets[0]) : int(offsets[-1])]), "utf-8")
+    text = str(data[int(offsets[0]) : int(offsets[-1])].data, "utf-8")
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
