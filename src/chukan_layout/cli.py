@@ -133,6 +133,7 @@ def _terminate_like_ctrl_c() -> object:
 
 
 _IMPORT_NAME = dis.opmap["IMPORT_NAME"]
+_PROBING = ("chukan_layout", "pyarrow")  # the modules whose calls may make pyarrow look for pandas
 
 
 class _PandasProbes:
@@ -142,10 +143,11 @@ class _PandasProbes:
     value (``pa.array``, ``pa.scalar``, ``pc.add(x, 1)``), only to recognise pandas objects —
     ≈ 0.2 s of CPU in the serial start of every ``convert`` (the parent imported it before the
     pool forks; issue 15). A command hands pyarrow no pandas objects, so this finder refuses
-    the imports that come from no Python import statement (pyarrow's Cython and C++ probes: the
-    frame below the import machinery is at a call, not at ``IMPORT_NAME``); ``import pandas``,
-    ``from pandas import …`` and ``importlib.import_module("pandas")`` in any code (a plugin,
-    ``to_pandas()``) import it as usual, and once imported pyarrow finds it in ``sys.modules``.
+    the imports that come from no Python import statement in this package's or pyarrow's code
+    (pyarrow's Cython and C++ probes: the frame below the import machinery is at a call, not at
+    ``IMPORT_NAME``); ``import pandas``, ``from pandas import …`` there, and any import of it by
+    other code (a plugin, ``importlib.import_module``, ``__import__``) import it as usual; once
+    imported, pyarrow finds it in ``sys.modules``. (Checked on CPython 3.11–3.13.)
     """
 
     def find_spec(self, name: str, path: object = None, target: object = None) -> None:
@@ -154,8 +156,11 @@ class _PandasProbes:
         f: FrameType | None = sys._getframe(1)
         while f is not None and f.f_code.co_filename.startswith("<frozen importlib"):
             f = f.f_back
-        if f is None or str(f.f_globals.get("__name__", "")).startswith("importlib"):
-            return None  # importlib.import_module / importlib.util.find_spec from Python code
+        # only a call made by this package's or pyarrow's Python code (pa.array, pa.scalar, a
+        # pyarrow.compute wrapper) that is not an import statement: any other code (a plugin's
+        # ``__import__("pandas")``, importlib) imports pandas as usual
+        if f is None or not str(f.f_globals.get("__name__", "")).startswith(_PROBING):
+            return None
         code = f.f_code.co_code
         if 0 <= f.f_lasti < len(code) and code[f.f_lasti] == _IMPORT_NAME:
             return None
