@@ -167,8 +167,9 @@ def trace_case(adapter: str, inputs: list[str], out_dir: str, trace: str, worker
 
     # Dask: the inputs' hashes and the parts' copies run on the workers; the parent waits for the
     # hashes and copies the last parts itself (those no task took along)
-    _dask.WorkerHashes.result = _phase("wait_hashes", _dask.WorkerHashes.result)  # type: ignore[method-assign]
-    executors.Chores.run_left = _phase("chores_left", executors.Chores.run_left)  # type: ignore[method-assign]
+    if hasattr(_dask, "WorkerHashes"):  # (absent from code before 12-07 04:20: A/B runs use this script)
+        _dask.WorkerHashes.result = _phase("wait_hashes", _dask.WorkerHashes.result)  # type: ignore[method-assign]
+        executors.Chores.run_left = _phase("chores_left", executors.Chores.run_left)  # type: ignore[method-assign]
     shutil.rmtree(out_dir, ignore_errors=True)
     stop, samples = threading.Event(), []  # type: ignore[var-annotated]
     desc: dict[str, float] = {}
