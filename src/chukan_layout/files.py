@@ -95,7 +95,9 @@ class AppendAt:
     process that merges hashes the bytes with :meth:`HashingWriter.hash_from`).
 
     ``dst`` is never created: once the merging process has abandoned its output (removed the
-    temporary file), a late copy fails instead of leaving a file behind."""
+    temporary file), a late copy fails instead of leaving a file behind. Run twice (a task retried
+    after its worker died), it does nothing the second time: ``src`` is removed only once all of
+    it is in place."""
 
     __slots__ = ("dst", "offset", "size", "src")
 
@@ -103,7 +105,10 @@ class AppendAt:
         self.src, self.dst, self.offset, self.size = src, dst, offset, size
 
     def __call__(self) -> None:
-        src = os.open(self.src, os.O_RDONLY)
+        try:
+            src = os.open(self.src, os.O_RDONLY)
+        except FileNotFoundError:
+            return  # copied already
         try:
             dst = os.open(self.dst, os.O_WRONLY)
             try:
