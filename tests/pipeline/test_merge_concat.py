@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chukan_layout.errors import OutputError
 from chukan_layout.files import AppendAt
 from chukan_layout.pipeline import _merge
 from chukan_layout.pipeline._merge import Concat
@@ -96,10 +97,25 @@ def test_a_copy_not_in_place_fails_the_commit_and_a_late_one_finds_no_output(tmp
     first()
     os.unlink(last.src)  # (as if copied already: a copy run again does nothing)
     last()
-    with pytest.raises(OSError, match=r"out\.csv: 103 bytes in place, 153 merged"):
+    with pytest.raises(OutputError, match=r"out\.csv: 103 bytes in place, 153 merged"):
         c.commit()
     c.abort()
     (tmp_path / "late.csv").write_bytes(b"z" * 50)
     with pytest.raises(FileNotFoundError):  # the output was abandoned: a late copy never recreates it
         AppendAt(str(tmp_path / "late.csv"), last.dst, last.offset, 50)()
     assert not (tmp_path / "out.csv").exists() and not list(tmp_path.glob(".out.csv*"))
+
+
+def test_a_copy_missing_between_copies_made_fails_the_commit(tmp_path: Path) -> None:
+    """The file has its full size once the last copy is in, yet a hole where a lost copy belongs."""
+    chores = Chores()
+    c = Concat(tmp_path / "out.csv", b"h\r\n", remove_parts=True, remote=chores.put)
+    for p in _parts(tmp_path, ["髙﨑".encode() * 10, b"y" * 50, "ｶﾞｷﾞ".encode() * 5]):
+        c.add(p)
+    first, _lost, last = chores.take()
+    first()
+    last()
+    with pytest.raises(OutputError, match=r"out\.csv: the copy of part .* was never made"):
+        c.commit()
+    c.abort()
+    assert not (tmp_path / "out.csv").exists()

@@ -22,6 +22,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from ..errors import OutputError
 from ..files import AppendAt, AtomicFile
 from ..findings import FindingSet
 from ..readers.definition import CsvDefinition, FixedWidthDefinition
@@ -82,6 +83,7 @@ class Concat:
         self._done = False
         self._remove = remove_parts
         self._remote = remote if remove_parts else None
+        self._handed: list[str] = []  # parts whose copy went out: each removed once in place
         self._w = self._file.open()
         self._w.write(head)
         self.sha256 = ""
@@ -104,6 +106,7 @@ class Concat:
             size = self._w.hash_from(part)
             if size:
                 self._remote(AppendAt(part, str(self._file.temp_path), offset, size))
+                self._handed.append(part)
             else:
                 os.unlink(part)
         else:
@@ -136,9 +139,12 @@ class Concat:
         self.close()
         self._join_sync()
         if self._remote is not None:  # every copy handed out is in place: no hole, nothing short
+            left = next((p for p in self._handed if os.path.exists(p)), None)
+            if left is not None:  # an AppendAt removes its part only once all of it is in place
+                raise OutputError(f"{self.path.name}: the copy of part {Path(left).name} was never made")
             got = os.fstat(self._file.flush()).st_size
             if got != self.size:
-                raise OSError(f"{self.path.name}: {got} bytes in place, {self.size} merged")
+                raise OutputError(f"{self.path.name}: {got} bytes in place, {self.size} merged")
         self._file.close()  # flush, fsync, rename into place
         self._done = True
 
