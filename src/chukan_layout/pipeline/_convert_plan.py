@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..readers.codecs import canonical_name
-from ..readers.definition import CsvDefinition
+from ..readers.definition import CsvDefinition, FixedWidthDefinition, Framing
 from ._scan_plan import ScanPlan
 from .csv_split import SPLITTABLE
 from .plan import PARTITION_BYTES, Partition, plan, split_points
@@ -48,6 +48,8 @@ class ConvertPlan(ScanPlan[Partition]):
             if isinstance(d, CsvDefinition) and self.split:
                 splittable = canonical_name(self.encoding or d.encoding) in SPLITTABLE
                 n += math.ceil(size / step) if splittable and size > step else 1
+            elif isinstance(d, FixedWidthDefinition) and d.framing is Framing.RDW and self.split:
+                n += math.ceil(size / step)  # an estimate: the cuts are proven by the chain's walk
             else:
                 cuts = split_points(p, d, size, step) if self.split else None
                 n += 1 + (len(cuts[1]) if cuts is not None else 0)
@@ -63,7 +65,7 @@ class ConvertPlan(ScanPlan[Partition]):
                 yield from self._csv(source, path, d, size)
                 continue
             for part in plan([(source, path, d)], partition_bytes=self.partition_bytes, split=self.split,
-                             header_of=self.header_of):  # fmt: skip
+                             header_of=self.header_of, notes=self.notes):  # fmt: skip
                 yield self._add(replace(part, index=len(self._parts)))
             self._settle(str(path), [])
 

@@ -14,7 +14,9 @@ and still number its records globally (``first_record``):
 - CSV: at newlines the quote parity proves to be record boundaries (:mod:`.csv_split`); a
   file whose quoting the scan cannot prove stays whole, and ``notes`` says why (``convert``
   hands the ranges out while the scan goes on: :mod:`._convert_plan`);
-- RDW/VB and multi-length fixed-width files are not split (variable records).
+- RDW: at the record boundaries a walk of the RDW chain proves (:mod:`.rdw_split`); a file
+  whose chain breaks stays whole, and ``notes`` says why;
+- VB (blocked) and multi-length fixed-width files are not split.
 
 The plan depends only on the files and ``partition_bytes`` — never on the number of
 workers — so a run with 1 or N workers reads exactly the same partitions, and merging
@@ -35,6 +37,7 @@ import numpy as np
 from ..errors import UnevenLinesError
 from ..readers.definition import CsvDefinition, FixedWidthDefinition, Framing, RecordRole
 from .csv_split import csv_cuts
+from .rdw_split import rdw_cuts
 
 PARTITION_BYTES = 16 << 20  # a partition is ~16 MiB of input: enough to amortise, small enough to balance
 
@@ -209,6 +212,9 @@ def plan(
             out += _csv_partitions(len(out), source, Path(path), d, size, partition_bytes, columns_of, encoding,
                                    notes)  # fmt: skip
             continue
+        if isinstance(d, FixedWidthDefinition) and d.framing is Framing.RDW and split:
+            out += _rdw_partitions(len(out), source, Path(path), d, size, partition_bytes, header_of, notes)
+            continue
         sp = split_points(path, d, size, partition_bytes) if split else None
         if sp is None:
             out.append(Partition(len(out), source, str(path), Path(path).name, size=size))
@@ -244,3 +250,19 @@ def _csv_partitions(first: int, source: str, path: Path, d: CsvDefinition, size:
         out.append(Partition(first + k, source, str(path), path.name, lo, None if hi == size else hi, rec, hi - lo,
                              columns=None if k == 0 else (columns or None)))  # fmt: skip
     return out
+
+
+def _rdw_partitions(first: int, source: str, path: Path, d: FixedWidthDefinition, size: int, partition_bytes: int,
+                    header_of: Any, notes: dict[str, str] | None) -> list[Partition]:  # fmt: skip
+    """An RDW file as byte ranges at the record boundaries its chain proves, or whole (the reason in ``notes``)."""
+    cuts, why = rdw_cuts(path, partition_bytes)
+    if not cuts:
+        if why is not None and notes is not None:
+            notes[path.name] = why
+        return [Partition(first, source, str(path), path.name, size=size)]
+    if notes is not None:
+        notes[path.name] = f"{len(cuts) + 1} byte ranges at record boundaries (RDW chain walked)"
+    header = header_of(source, path) if header_of is not None and has_header(d) else {}
+    bounds = [(0, 0), *((c.offset, c.records) for c in cuts), (size, 0)]
+    return [Partition(first + k, source, str(path), path.name, lo, None if hi == size else hi, rec + 1, hi - lo, header)
+            for k, ((lo, rec), (hi, _)) in enumerate(itertools.pairwise(bounds))]  # fmt: skip
