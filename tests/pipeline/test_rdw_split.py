@@ -14,6 +14,8 @@ from chukan_layout.pipeline.plan import plan
 from chukan_layout.pipeline.rdw_split import rdw_cuts
 from chukan_layout.synth.generate import generate
 
+from .test_resync_convert import _rdw_offsets as _offsets  # the chain walked one record at a time
+
 
 def _rdw_file(lengths: list[int], same: int) -> bytes:
     """Records of payload ``lengths`` (then ``same`` records of 90 bytes: a run of one length)."""
@@ -21,14 +23,6 @@ def _rdw_file(lengths: list[int], same: int) -> bytes:
     for i, n in enumerate([*lengths, *[90] * same]):
         out += (n + 4).to_bytes(2, "big") + b"\0\0" + bytes([0x40 + i % 7]) * n
     return bytes(out)
-
-
-def _offsets(data: bytes) -> list[int]:
-    out, p = [], 0
-    while p < len(data):
-        out.append(p)
-        p += int.from_bytes(data[p : p + 2], "big")
-    return out
 
 
 @settings(max_examples=60, deadline=None)
