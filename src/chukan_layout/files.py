@@ -153,8 +153,14 @@ def _hash_mapped(sha: Any, fd: int, size: int) -> None:
             n = min(_HASH_WINDOW, size - lo)
             with memoryview(mm) as view, view[lo : lo + n] as window:
                 sha.update(window)
-            if hasattr(mm, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
-                mm.madvise(mmap.MADV_DONTNEED, lo, n)
+            drop_mapped(mm, lo, n)
+
+
+def drop_mapped(mm: mmap.mmap, lo: int, n: int) -> None:
+    """Drop ``n`` bytes of a read-only mapping's pages from ``lo`` (page-aligned) out of this
+    process's RSS (``MADV_DONTNEED``; the page cache keeps them); nothing where there is no madvise."""
+    if hasattr(mm, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
+        mm.madvise(mmap.MADV_DONTNEED, lo, n)
 
 
 class AtomicFile:

@@ -17,26 +17,19 @@ from __future__ import annotations
 import mmap
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-
-@dataclass(frozen=True)
-class RdwCut:
-    """A record boundary: byte ``offset`` of the file, ``records`` whole records before it."""
-
-    offset: int
-    records: int
-
+from ..files import drop_mapped
+from .csv_split import CsvCut  # a cut at a record's first byte, with the records before it
 
 # Chain steps checked per numpy pass when the records in front all carry the RDW of the first
 # (one record length per file, the usual case): the walk then moves a run at a time.
 _RUN = 4096
 
 
-def rdw_cuts(path: str | Path, partition_bytes: int) -> tuple[list[RdwCut], str | None]:
+def rdw_cuts(path: str | Path, partition_bytes: int) -> tuple[list[CsvCut], str | None]:
     """The cuts of an RDW file every ~``partition_bytes``, or ``([], why)`` to keep it whole."""
     size = os.path.getsize(path)
     if size <= partition_bytes:
@@ -44,7 +37,7 @@ def rdw_cuts(path: str | Path, partition_bytes: int) -> tuple[list[RdwCut], str 
     with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
         arr = np.frombuffer(mm, np.uint8)
         try:
-            return _walk(arr, size, partition_bytes, _dropper(mm))
+            return _walk(arr, size, partition_bytes, lambda lo, n: drop_mapped(mm, lo, n))
         finally:
             del arr  # the buffer export ends before the mapping closes
 
@@ -54,15 +47,9 @@ def rdw_cuts(path: str | Path, partition_bytes: int) -> tuple[list[RdwCut], str 
 _WINDOW = 16 << 20
 
 
-def _dropper(mm: mmap.mmap) -> Callable[[int, int], None]:
-    if not (hasattr(mm, "madvise") and hasattr(mmap, "MADV_DONTNEED")):
-        return lambda lo, n: None
-    return lambda lo, n: mm.madvise(mmap.MADV_DONTNEED, lo, n)
-
-
 def _walk(arr: np.ndarray, size: int, partition_bytes: int, drop: Callable[[int, int], None]
-          ) -> tuple[list[RdwCut], str | None]:  # fmt: skip
-    cuts: list[RdwCut] = []
+          ) -> tuple[list[CsvCut], str | None]:  # fmt: skip
+    cuts: list[CsvCut] = []
     pos = records = dropped = 0
     target = partition_bytes
     while pos < size:
@@ -87,7 +74,7 @@ def _walk(arr: np.ndarray, size: int, partition_bytes: int, drop: Callable[[int,
         pos += k * rlen
         records += k
         if pos >= target and pos < size:
-            cuts.append(RdwCut(pos, records))
+            cuts.append(CsvCut(pos, records))
             target = pos + partition_bytes
     if cuts and size - cuts[-1].offset < partition_bytes // 4:  # no sliver of a last range
         cuts.pop()

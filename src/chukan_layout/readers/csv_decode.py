@@ -205,10 +205,9 @@ class DecodeRoutes:
         used = _used_bytes(arr)
         if _is_ascii(used):
             return arr.view(pa.string())
+        # one value repeated: what the distinct values' route would learn, at a compare's cost
         same = _decode_constant(arr, used, self.encoding)
-        if (
-            same is not None
-        ):  # one value repeated: what the distinct values' route would learn, at a compare's cost
+        if same is not None:
             self._share[i] = (1 / len(arr), self.batches)
             return same
         width = used.size / len(arr)
