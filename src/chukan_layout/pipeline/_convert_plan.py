@@ -48,7 +48,9 @@ class ConvertPlan(ScanPlan[Partition]):
             if isinstance(d, CsvDefinition) and self.split:
                 splittable = canonical_name(self.encoding or d.encoding) in SPLITTABLE
                 n += math.ceil(size / step) if splittable and size > step else 1
-            elif isinstance(d, FixedWidthDefinition) and d.framing is Framing.RDW and self.split:
+            elif (
+                isinstance(d, FixedWidthDefinition) and d.framing in (Framing.RDW, Framing.VB) and self.split
+            ):
                 n += math.ceil(size / step)  # an estimate: the cuts are proven by the chain's walk
             else:
                 cuts = split_points(p, d, size, step) if self.split else None

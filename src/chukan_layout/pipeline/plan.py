@@ -16,7 +16,10 @@ and still number its records globally (``first_record``):
   hands the ranges out while the scan goes on: :mod:`._convert_plan`);
 - RDW: at the record boundaries a walk of the RDW chain proves (:mod:`.rdw_split`); a file
   whose chain breaks stays whole, and ``notes`` says why;
-- VB (blocked) and multi-length fixed-width files are not split.
+- VB (blocked): at the block boundaries a walk of the BDW chain proves, the records of every
+  block counted as the reader frames them (:mod:`.vb_split`); a file whose framing breaks stays
+  whole, and ``notes`` says why;
+- multi-length fixed-width files are not split.
 
 The plan depends only on the files and ``partition_bytes`` — never on the number of
 workers — so a run with 1 or N workers reads exactly the same partitions, and merging
@@ -38,6 +41,7 @@ from ..errors import UnevenLinesError
 from ..readers.definition import CsvDefinition, FixedWidthDefinition, Framing, RecordRole
 from .csv_split import csv_cuts
 from .rdw_split import rdw_cuts
+from .vb_split import vb_cuts
 
 PARTITION_BYTES = 16 << 20  # a partition is ~16 MiB of input: enough to amortise, small enough to balance
 
@@ -212,7 +216,7 @@ def plan(
             out += _csv_partitions(len(out), source, Path(path), d, size, partition_bytes, columns_of, encoding,
                                    notes)  # fmt: skip
             continue
-        if isinstance(d, FixedWidthDefinition) and d.framing is Framing.RDW and split:
+        if isinstance(d, FixedWidthDefinition) and d.framing in (Framing.RDW, Framing.VB) and split:
             out += _rdw_partitions(len(out), source, Path(path), d, size, partition_bytes, header_of, notes)
             continue
         sp = split_points(path, d, size, partition_bytes) if split else None
@@ -254,14 +258,17 @@ def _csv_partitions(first: int, source: str, path: Path, d: CsvDefinition, size:
 
 def _rdw_partitions(first: int, source: str, path: Path, d: FixedWidthDefinition, size: int, partition_bytes: int,
                     header_of: Any, notes: dict[str, str] | None) -> list[Partition]:  # fmt: skip
-    """An RDW file as byte ranges at the record boundaries its chain proves, or whole (the reason in ``notes``)."""
-    cuts, why = rdw_cuts(path, partition_bytes)
+    """An RDW / VB file as byte ranges at the record / block boundaries its chain proves, or whole
+    (the reason in ``notes``)."""
+    vb = d.framing is Framing.VB
+    cuts, why = vb_cuts(path, partition_bytes) if vb else rdw_cuts(path, partition_bytes)
     if not cuts:
         if why is not None and notes is not None:
             notes[path.name] = why
         return [Partition(first, source, str(path), path.name, size=size)]
     if notes is not None:
-        notes[path.name] = f"{len(cuts) + 1} byte ranges at record boundaries (RDW chain walked)"
+        notes[path.name] = (f"{len(cuts) + 1} byte ranges at block boundaries (BDW and RDW chains walked)" if vb
+                            else f"{len(cuts) + 1} byte ranges at record boundaries (RDW chain walked)")  # fmt: skip
     header = header_of(source, path) if header_of is not None and has_header(d) else {}
     bounds = [(0, 0), *((c.offset, c.records) for c in cuts), (size, 0)]
     return [Partition(first + k, source, str(path), path.name, lo, None if hi == size else hi, rec + 1, hi - lo, header)

@@ -52,7 +52,7 @@ def _walk_block(data: bytes, lo: int, hi: int) -> tuple[list[int], list[int], in
     return pos, lens, hi, ""
 
 
-def _records(
+def block_records(
     data: bytes, buf: np.ndarray, blocks: list[tuple[int, int]]
 ) -> tuple[np.ndarray, np.ndarray, int, str]:
     """(RDW positions, lengths incl. RDW) of the records of complete ``blocks`` (start, length),
@@ -182,7 +182,7 @@ def frame_vb(f: fr.ByteStream, max_records: int) -> Iterator[fr.Chunk]:
             pos += blen
         # 2. the records of those blocks; an RDW problem comes before any BDW problem after it
         buf = np.frombuffer(data, np.uint8)
-        rpos, rlens, at, rproblem = _records(data, buf, blocks)
+        rpos, rlens, at, rproblem = block_records(data, buf, blocks)
         yield from _chunks(data, buf, base, rpos, rlens, max_records)
         if rproblem:  # skip inside its block, then go on with the next block
             start, blen = next(b for b in reversed(blocks) if b[0] <= at)
