@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from ..readers.codecs import canonical_name
-from ..readers.definition import CsvDefinition, FixedWidthDefinition, Framing
+from ..readers.definition import CsvDefinition, FixedWidthDefinition
 from ._scan_plan import ScanPlan
 from .csv_split import SPLITTABLE
-from .plan import PARTITION_BYTES, Partition, plan, split_points
+from .plan import PARTITION_BYTES, Partition, plan, split_points, walked
 
 
 class ConvertPlan(ScanPlan[Partition]):
@@ -48,9 +48,7 @@ class ConvertPlan(ScanPlan[Partition]):
             if isinstance(d, CsvDefinition) and self.split:
                 splittable = canonical_name(self.encoding or d.encoding) in SPLITTABLE
                 n += math.ceil(size / step) if splittable and size > step else 1
-            elif (
-                isinstance(d, FixedWidthDefinition) and d.framing in (Framing.RDW, Framing.VB) and self.split
-            ):
+            elif isinstance(d, FixedWidthDefinition) and walked(d) and self.split:
                 n += math.ceil(size / step)  # an estimate: the cuts are proven by the chain's walk
             else:
                 cuts = split_points(p, d, size, step) if self.split else None

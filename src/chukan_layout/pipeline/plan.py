@@ -19,7 +19,8 @@ and still number its records globally (``first_record``):
 - VB (blocked): at the block boundaries a walk of the BDW chain proves, the records of every
   block counted as the reader frames them (:mod:`.vb_split`); a file whose framing breaks stays
   whole, and ``notes`` says why;
-- multi-length fixed-width files are not split.
+- LF / CRLF lines of several record lengths: at line ends, which the reader frames them by
+  (:mod:`.line_split`; a fixed-framing file needs one record length to be read at all).
 
 The plan depends only on the files and ``partition_bytes`` — never on the number of
 workers — so a run with 1 or N workers reads exactly the same partitions, and merging
@@ -40,6 +41,7 @@ import numpy as np
 from ..errors import UnevenLinesError
 from ..readers.definition import CsvDefinition, FixedWidthDefinition, Framing, RecordRole
 from .csv_split import csv_cuts
+from .line_split import line_cuts
 from .rdw_split import rdw_cuts
 from .vb_split import vb_cuts
 
@@ -176,6 +178,14 @@ def stride_of(d: FixedWidthDefinition) -> int | None:
     return {Framing.FIXED: n, Framing.LF: n + 1, Framing.CRLF: n + 2}.get(d.framing)
 
 
+def walked(d: FixedWidthDefinition) -> bool:
+    """Whether a fixed-width file's record boundaries are found by a pass over it (RDW, VB, or
+    lines of several record lengths) rather than computed (one record length)."""
+    return d.framing in (Framing.RDW, Framing.VB) or (
+        d.framing in (Framing.LF, Framing.CRLF) and stride_of(d) is None
+    )
+
+
 def split_points(path: str | Path, d: Any, size: int, partition_bytes: int) -> tuple[int, list[int]] | None:
     """(stride, byte boundaries) to split a fixed-width file at, or None to keep it whole.
 
@@ -216,7 +226,7 @@ def plan(
             out += _csv_partitions(len(out), source, Path(path), d, size, partition_bytes, columns_of, encoding,
                                    notes)  # fmt: skip
             continue
-        if isinstance(d, FixedWidthDefinition) and d.framing in (Framing.RDW, Framing.VB) and split:
+        if isinstance(d, FixedWidthDefinition) and walked(d) and split:
             out += _rdw_partitions(len(out), source, Path(path), d, size, partition_bytes, header_of, notes)
             continue
         sp = split_points(path, d, size, partition_bytes) if split else None
@@ -259,16 +269,22 @@ def _csv_partitions(first: int, source: str, path: Path, d: CsvDefinition, size:
 def _rdw_partitions(first: int, source: str, path: Path, d: FixedWidthDefinition, size: int, partition_bytes: int,
                     header_of: Any, notes: dict[str, str] | None) -> list[Partition]:  # fmt: skip
     """An RDW / VB file as byte ranges at the record / block boundaries its chain proves, or whole
-    (the reason in ``notes``)."""
-    vb = d.framing is Framing.VB
-    cuts, why = vb_cuts(path, partition_bytes) if vb else rdw_cuts(path, partition_bytes)
+    (the reason in ``notes``); an LF / CRLF file of several record lengths at its line ends."""
+    if d.framing in (Framing.LF, Framing.CRLF):
+        cuts, why = line_cuts(path, partition_bytes), None
+        how = "record boundaries (line ends; the record types differ in length)"
+    elif d.framing is Framing.VB:
+        cuts, why = vb_cuts(path, partition_bytes)
+        how = "block boundaries (BDW and RDW chains walked)"
+    else:
+        cuts, why = rdw_cuts(path, partition_bytes)
+        how = "record boundaries (RDW chain walked)"
     if not cuts:
         if why is not None and notes is not None:
             notes[path.name] = why
         return [Partition(first, source, str(path), path.name, size=size)]
     if notes is not None:
-        notes[path.name] = (f"{len(cuts) + 1} byte ranges at block boundaries (BDW and RDW chains walked)" if vb
-                            else f"{len(cuts) + 1} byte ranges at record boundaries (RDW chain walked)")  # fmt: skip
+        notes[path.name] = f"{len(cuts) + 1} byte ranges at {how}"
     header = header_of(source, path) if header_of is not None and has_header(d) else {}
     bounds = [(0, 0), *((c.offset, c.records) for c in cuts), (size, 0)]
     return [Partition(first + k, source, str(path), path.name, lo, None if hi == size else hi, rec + 1, hi - lo, header)
