@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import json
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from chukan_layout.pipeline.vb_split import vb_cuts
 from chukan_layout.readers.definition import Framing
 from chukan_layout.synth.generate import generate
 
+from .test_rdw_split import _outputs  # the run's CSVs and report, the partitions note apart
 from .test_resync_convert import _rdw_offsets
 
 
@@ -114,16 +114,6 @@ def vb_town(tmp_path_factory: pytest.TempPathFactory) -> tuple[Adapter, list[Pat
     sources = {k: dataclasses.replace(s, definition=s.definition.model_copy(update={"framing": Framing.VB}))
                for k, s in a.sources.items()}  # fmt: skip
     return dataclasses.replace(a, sources=sources), files
-
-
-def _outputs(d: Path) -> dict[str, bytes]:
-    out = {p.name: p.read_bytes() for p in sorted(d.iterdir()) if p.is_file() and p.suffix == ".csv"}
-    report = json.loads((d / "report.json").read_text(encoding="utf-8"))
-    report.pop("generated_at", None)
-    extra = report.get("options", {}).get("extra", {})
-    out["partitions"] = extra.pop("partitions", "").encode()  # how the files were cut: differs by design
-    out["report.json"] = json.dumps(report, sort_keys=True, ensure_ascii=False).encode()
-    return out
 
 
 def test_a_split_vb_run_gives_the_outputs_of_a_whole_one(vb_town: tuple[Adapter, list[Path]], tmp_path: Path,

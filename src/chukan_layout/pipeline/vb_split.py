@@ -17,42 +17,29 @@ unsplit run — and the reason, with its byte offset, goes to the run's notes.
 from __future__ import annotations
 
 import mmap
-import os
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from ..files import drop_mapped
 from ..readers.resync import bdw_length
 from ..readers.vb import block_records
 from .csv_split import CsvCut  # a cut at a block's first byte, with the records before it
+from .rdw_split import Cuts, PageDropper, walk_mapped
 
 # Blocks whose records are counted in one numpy pass (a batch is also cut at every cut target).
 _BATCH = 2048
-# The walked pages are dropped from this process a window at a time (see files._hash_mapped).
-_WINDOW = 16 << 20
 
 
 def vb_cuts(path: str | Path, partition_bytes: int) -> tuple[list[CsvCut], str | None]:
     """The cuts of a VB file every ~``partition_bytes``, or ``([], why)`` to keep it whole."""
-    size = os.path.getsize(path)
-    if size <= partition_bytes:
-        return [], None
-    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        arr = np.frombuffer(mm, np.uint8)
-        try:
-            return _walk(mm, arr, size, partition_bytes, lambda lo, n: drop_mapped(mm, lo, n))
-        finally:
-            del arr  # the buffer export ends before the mapping closes
+    return walk_mapped(path, partition_bytes, _walk)
 
 
-def _walk(data: mmap.mmap | bytes, arr: np.ndarray, size: int, partition_bytes: int,
-          drop: Callable[[int, int], None]) -> tuple[list[CsvCut], str | None]:  # fmt: skip
-    cuts: list[CsvCut] = []
+def _walk(data: mmap.mmap, arr: np.ndarray, size: int, partition_bytes: int, pages: PageDropper
+          ) -> tuple[list[CsvCut], str | None]:  # fmt: skip
+    cuts = Cuts(size, partition_bytes)
     blocks: list[tuple[int, int]] = []
-    pos = records = dropped = 0
-    target = partition_bytes
+    pos = records = 0
     while pos < size:
         if size - pos < 4:
             return [], f"one partition: the BDW chain ends {size - pos} bytes before the end of the file"
@@ -64,7 +51,7 @@ def _walk(data: mmap.mmap | bytes, arr: np.ndarray, size: int, partition_bytes: 
             return [], f"one partition: the block at byte offset {pos} runs past the end of the file"
         blocks.append((pos, blen))
         pos += blen
-        if len(blocks) < _BATCH and pos < target and pos < size:
+        if len(blocks) < _BATCH and pos < cuts.target and pos < size:
             continue
         # the records of these blocks, framed as the reader frames them
         rpos, _, at, problem = block_records(data, arr, blocks)  # type: ignore[arg-type]
@@ -72,13 +59,6 @@ def _walk(data: mmap.mmap | bytes, arr: np.ndarray, size: int, partition_bytes: 
             return [], f"one partition: the records of a block break at byte offset {at} ({problem})"
         records += len(rpos)
         blocks = []
-        if pos - dropped >= _WINDOW:
-            upto = pos - pos % mmap.PAGESIZE
-            drop(dropped, upto - dropped)
-            dropped = upto
-        if pos >= target and pos < size:
-            cuts.append(CsvCut(pos, records))
-            target = pos + partition_bytes
-    if cuts and size - cuts[-1].offset < partition_bytes // 4:  # no sliver of a last range
-        cuts.pop()
-    return cuts, None
+        pages.passed(pos)
+        cuts.boundary(pos, records)
+    return cuts.done(), None
