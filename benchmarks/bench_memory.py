@@ -16,6 +16,16 @@ average. "Flat" means the same peak per process at every size: compare rows of o
 across sizes. The summary also gives each process's sampled RSS median / 99th percentile: a peak
 is the maximum of a level that moves with every batch, and a longer run meets more of its highs.
 ``--results`` writes the table as a Markdown block to a file.
+
+``--repeat K`` runs the cases of each vendor K times, alternated (with ``--workers 1,2
+--executors processes,dask``: processes 1, 2, dask 1, 2, then again), and measures the host's
+parallel capacity before each round and after the last: on a shared machine one pair of walls
+moves with the others' jobs, so the summary gives per executor each round's 2-vs-1 ratio (the
+two runs of one round, minutes apart at most), their median, and the capacity around each round.
+Every run is a row of the table: none is dropped.
+
+    python benchmarks/bench_memory.py --data /work/data/town_1000000 --vendors a --workers 1,2 \
+        --executors processes,dask --repeat 3 --scratch DIR
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ import logging
 import os
 import re
 import shutil
+import statistics
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -137,14 +148,16 @@ def residents_of(town: Path) -> int:
 
 
 def table(rows: list[dict[str, Any]]) -> str:
+    rounds = any(r.get("round", 1) > 1 for r in rows)  # a round column only with --repeat
     head = ("| residents | case | executor | workers | records | wall s | cpu s | own MiB | worker MiB "
-            "| tree MiB | ≤ 300/process | load |")  # fmt: skip
-    lines = [head, "|" + "---|" * 12]
+            "| tree MiB | ≤ 300/process | load |") + (" round |" if rounds else "")  # fmt: skip
+    lines = [head, "|" + "---|" * (13 if rounds else 12)]
     for r in rows:
         per = max(r["own"], r["worker"])
         lines.append(f"| {r['residents']:,} | {r['case']} | {r['executor']} | {r['workers']} | {r['records']:,} "
                      f"| {r['seconds']} | {r['cpu']} | {r['own']} | {r['worker'] or '-'} | {r['tree']} "
-                     f"| {'yes' if per <= LIMIT_MIB else 'NO'} | {r['load']} |")  # fmt: skip
+                     f"| {'yes' if per <= LIMIT_MIB else 'NO'} | {r['load']} |"
+                     + (f" {r.get('round', 1)} |" if rounds else ""))  # fmt: skip
     return "\n".join(lines)
 
 
@@ -168,20 +181,43 @@ def parallel_capacity() -> float:
     return 2 * one / two
 
 
+def ratios(rows: list[dict[str, Any]]) -> dict[str, list[tuple[int, float, float, float, float | None]]]:
+    """Per executor, per round: (round, wall with the fewest workers, with the most, their ratio, the
+    parallel capacity measured before the round); rows of one size and case. A round missing either
+    run gives no ratio (its rows stay in the table)."""
+    out: dict[str, list[tuple[int, float, float, float, float | None]]] = {}
+    for ex in dict.fromkeys(r["executor"] for r in rows):
+        for rnd in sorted({r.get("round", 1) for r in rows if r["executor"] == ex}):
+            rs = [r for r in rows if r["executor"] == ex and r.get("round", 1) == rnd]
+            by_w = {r["workers"]: r.get("wall", r["seconds"]) for r in rs}
+            lo, hi = min(by_w), max(by_w)
+            if hi > lo and by_w[hi] > 0:
+                out.setdefault(ex, []).append(
+                    (rnd, by_w[lo], by_w[hi], by_w[lo] / by_w[hi], rs[0].get("capacity"))
+                )
+    return out
+
+
 def summary(rows: list[dict[str, Any]]) -> str:
-    """Per size and case: speed-up of the most workers over 1 per executor (same invocation), and
-    whether every output is byte-identical (SHA-256) across executors and worker counts."""
+    """Per size and case: speed-up of the most workers over 1 per executor (same invocation; with
+    several rounds each round's ratio, the median and the parallel capacity measured before each
+    round), and whether every output is byte-identical (SHA-256) across executors, worker counts
+    and rounds."""
     out = []
     groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
     for r in rows:
         groups.setdefault((r["residents"], r["case"]), []).append(r)
     for (n, case), rs in groups.items():
         parts = []
-        for ex in dict.fromkeys(r["executor"] for r in rs):
-            by_w = {r["workers"]: r["seconds"] for r in rs if r["executor"] == ex}
-            lo, hi = min(by_w), max(by_w)
-            if hi > lo and by_w[hi] > 0:
-                parts.append(f"{ex} {hi} vs {lo} workers {by_w[lo] / by_w[hi]:.2f}×")
+        for ex, rr in ratios(rs).items():
+            ws = sorted({r["workers"] for r in rs if r["executor"] == ex})
+            lo, hi = ws[0], ws[-1]
+            if len(rr) == 1:
+                parts.append(f"{ex} {hi} vs {lo} workers {rr[0][3]:.2f}×")
+                continue
+            each = ", ".join(f"{a:.1f} → {b:.1f} s = {x:.2f}× (capacity {c:.2f}×)" for _, a, b, x, c in rr)
+            parts.append(f"{ex} {hi} vs {lo} workers median **{statistics.median(x for _, _, _, x, _ in rr):.2f}×** "
+                         f"of {len(rr)} rounds [{each}]")  # fmt: skip
         hashes = [json.dumps(r["sha256"], sort_keys=True) for r in rs if r["sha256"]]
         same = "outputs byte-identical across all" if hashes and len(set(hashes)) == 1 else (
             "outputs DIFFER" if hashes else "no outputs")  # fmt: skip
@@ -190,18 +226,32 @@ def summary(rows: list[dict[str, Any]]) -> str:
             f"{r['executor']} {r['workers']}: own {r['own_p50_p99'][0]}/{r['own_p50_p99'][1]}"
             + (f", worker {r['worker_p50_p99'][0]}/{r['worker_p50_p99'][1]}" if r["worker"] else "")
             for r in rs
-            if r.get("own_p50_p99")
+            if r.get("own_p50_p99") and r.get("round", 1) == 1
         )
         if levels:  # the level the peak rides on (sampled every 50 ms): median / 99th percentile, MiB
             out.append(f"  - RSS median/p99 MiB: {levels}")
         for r in rs:  # where a Dask run's wall time went (seconds since the cluster began to start)
             p = r.get("phases") or {}
             if p:
-                out.append(f"  - dask {r['workers']} workers: cluster up {p.get('cluster_up')}, planned "
+                out.append(f"  - dask {r['workers']} workers{_round_label(r)}: cluster up {p.get('cluster_up')}, planned "
                            f"{p.get('planned')}, states built {p.get('states_built')}, first task "
                            f"{p.get('first_task')}, last task ended {p.get('last_task')} of {r['seconds']} s "
                            f"(workers busy {p.get('busy')} s, close {p.get('close')} s)")  # fmt: skip
     return "\n".join(out)
+
+
+def _round_label(r: dict[str, Any]) -> str:
+    return f" (round {r['round']})" if r.get("round", 1) > 1 or r.get("rounds", 1) > 1 else ""
+
+
+def in_rounds(cases: list[dict[str, Any]], repeat: int) -> list[tuple[int, list[dict[str, Any]]]]:
+    """The cases of one town as ``repeat`` rounds, each of every case in the given order: with
+    cases (vendor, executor, workers), one vendor's rounds follow each other (a 1 / 2 worker pair is
+    never further apart than one round), then the next vendor's; validate cases likewise."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for c in cases:
+        groups.setdefault(c["label"][0], []).append(c)
+    return [(rnd, cs) for cs in groups.values() for rnd in range(1, repeat + 1)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -218,6 +268,8 @@ def main(argv: list[str] | None = None) -> int:
         "--scratch", default=str(HERE / "data"), help="where outputs go (deleted after each case)"
     )
     ap.add_argument("--results", help="append the Markdown table to this file")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="run each vendor's cases this many rounds, alternated (1, 2, 1, 2 …): a ratio per round")  # fmt: skip
     args = ap.parse_args(argv)
     scratch = Path(args.scratch)
     scratch.mkdir(parents=True, exist_ok=True)
@@ -236,36 +288,55 @@ def main(argv: list[str] | None = None) -> int:
         towns.append(
             (n, town_cases(root, [v for v in vendors if v in "ab"], workers, executors, False, scratch))
         )
+    repeat = max(1, args.repeat)
     cap = parallel_capacity()
     print(f"load {os.getloadavg()}; parallel capacity of the machine now {cap:.2f}× (2.0 = two free cores)",
           flush=True)  # fmt: skip
     rows = []
+    caps: list[float] = [cap]  # before each round (with --repeat), then after the last
     for n, cases in towns:
-        for c in cases:
-            out = c["kwargs"].get("out_dir") or c["kwargs"].get("report_dir")
-            try:
-                r = run_case(c["target"], **c["kwargs"])
-            finally:
-                shutil.rmtree(out, ignore_errors=True)
-            case, ex, w = c["label"]
-            row = {"residents": n, "case": case, "executor": ex, "workers": w, "records": r["result"]["records_in"],
+        for rnd, round_cases in in_rounds(cases, repeat):
+            if repeat > 1:
+                if rows:  # the first round of the invocation has `cap`
+                    caps.append(parallel_capacity())
+                print(
+                    f"round {rnd}: load {os.getloadavg()[0]:.1f}, parallel capacity {caps[-1]:.2f}×",
+                    flush=True,
+                )
+            for c in round_cases:
+                rows.append(_run(n, c, rnd, repeat, caps[-1]))
+    cap_end = parallel_capacity()
+    caps.append(cap_end)
+    md = (table(rows) + "\n\n" + summary(rows)
+          + f"\n- parallel capacity of the machine (one CPU-bound process ÷ two at once, × 2): {cap:.2f}× before, "
+          + (f"{', '.join(f'{c:.2f}' for c in caps[1:-1])} between rounds, " if len(caps) > 2 else "")
+          + f"{cap_end:.2f}× after")  # fmt: skip
+    print(md)
+    if args.results:
+        with open(args.results, "a", encoding="utf-8") as f:
+            f.write(md + "\n")
+    return 0
+
+
+def _run(n: int, c: dict[str, Any], rnd: int, repeat: int, capacity: float) -> dict[str, Any]:
+    """One case in a fresh process; its row (printed as a JSON line at once)."""
+    out = c["kwargs"].get("out_dir") or c["kwargs"].get("report_dir")
+    try:
+        r = run_case(c["target"], **c["kwargs"])
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    case, ex, w = c["label"]
+    row = {"residents": n, "case": case, "executor": ex, "workers": w, "records": r["result"]["records_in"],
                    "seconds": round(r["seconds"], 1), "cpu": round(r["cpu_seconds"], 1),
                    "own": round(r["peak_rss_mib"]), "worker": round(r.get("peak_desc_rss_mib", 0)),
                    "own_p50_p99": (round(r.get("rss_p50_mib", 0)), round(r.get("rss_p99_mib", 0))),
                    "worker_p50_p99": (round(r.get("desc_rss_p50_mib", 0)), round(r.get("desc_rss_p99_mib", 0))),
                    "tree": round(r["peak_tree_rss_mib"]),
                    "load": f"{r['load_before']:.1f}→{r['load_after']:.1f}", "sha256": r["result"]["sha256"],
-                   "phases": r["result"].get("phases", {})}  # fmt: skip
-            rows.append(row)
-            print(json.dumps(row, ensure_ascii=False), flush=True)
-    cap_end = parallel_capacity()
-    md = (table(rows) + "\n\n" + summary(rows) + f"\n- parallel capacity of the machine (one CPU-bound process "
-          f"÷ two at once, × 2): {cap:.2f}× before, {cap_end:.2f}× after")  # fmt: skip
-    print(md)
-    if args.results:
-        with open(args.results, "a", encoding="utf-8") as f:
-            f.write(md + "\n")
-    return 0
+           "phases": r["result"].get("phases", {}), "round": rnd, "rounds": repeat, "capacity": capacity,
+           "wall": r["seconds"]}  # fmt: skip
+    print(json.dumps(row, ensure_ascii=False), flush=True)
+    return row
 
 
 if __name__ == "__main__":
