@@ -386,12 +386,15 @@ class DaskSession:
                 return
         self._submit_warm(job)
 
-    def release(self) -> None:
+    def release(self, after: Callable[[], object] | None = None) -> None:
         """The caller needs the workers no more: close in a background thread (while the caller
-        finishes its run), joined by :meth:`close`."""
+        finishes its run), joined by :meth:`close`. ``after``: what that thread waits for first
+        (e.g. :meth:`WorkerHashes.settle`: the inputs' hashes still running on the workers), so
+        the caller's thread does not."""
         with self._lock:
             if self._closer is None:
-                self._closer = threading.Thread(target=self._close_now, name="chukan-dask-close", daemon=True)
+                self._closer = threading.Thread(target=self._close_now, args=(after,), name="chukan-dask-close",
+                                                daemon=True)  # fmt: skip
                 self._closer.start()
 
     def close(self) -> None:
@@ -400,7 +403,12 @@ class DaskSession:
         assert self._closer is not None
         self._closer.join()
 
-    def _close_now(self) -> None:
+    def _close_now(self, after: Callable[[], object] | None = None) -> None:
+        if after is not None:
+            try:
+                after()
+            except Exception as e:  # the caller meets it again where it needs the result
+                log.debug("before closing the Dask session: %s", e)
         self._closing = True
         self._may_fork.set()
         self._thread.join()
@@ -448,7 +456,9 @@ class WorkerHashes:
     def __init__(self, session: DaskSession) -> None:
         self._session = session
         self._futures: dict[str, Any] | None = None
-        self._done: dict[str, tuple[int, str]] | None = None
+        self._done: dict[str, tuple[int, str]] = {}
+        self._failed: dict[str, BaseException] = {}
+        self._lock = threading.Lock()  # settled by the session's closing thread, read by the run's
 
     def start(self, paths: Iterable[str | os.PathLike[str]]) -> None:
         """Submit the hashes (once: a second call does nothing)."""
@@ -460,14 +470,27 @@ class WorkerHashes:
         self._futures = {str(p): client.submit(sha256_file, str(p), pure=False, priority=HASH_PRIORITY)
                          for p in paths}  # fmt: skip
 
+    def settle(self) -> None:
+        """Wait until every hash is done or failed (kept: the client may close afterwards)."""
+        with self._lock:
+            for p, f in (self._futures or {}).items():
+                if p in self._done or p in self._failed:
+                    continue
+                try:
+                    size, digest = f.result()
+                except Exception as e:  # raised by result(), in the run's thread
+                    self._failed[p] = e
+                else:
+                    self._done[p] = (int(size), str(digest))
+
     def result(self) -> dict[str, tuple[int, str]]:
         """``{str(path): (size, sha256 hex)}`` of every started path (waits for them)."""
-        if self._done is None or len(self._done) != len(self._futures or {}):
-            self._done = {}
-            for p, f in (self._futures or {}).items():
-                size, digest = f.result()
-                self._done[p] = (int(size), str(digest))
-        return dict(self._done)
+        self.settle()
+        with self._lock:
+            for p in self._futures or {}:  # the first failure in path order, as the run met it
+                if p in self._failed:
+                    raise self._failed[p]
+            return dict(self._done)
 
     def close(self) -> None:
         """Let the hashes go (a task not run yet is cancelled)."""

@@ -31,6 +31,7 @@ they are reported but never move already written records.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import shutil
 import tempfile
@@ -58,7 +59,7 @@ from ._outputs import GAIJI_NAME, REJECTS_NAME, SUMMARY_NAME, sinks, write_outpu
 from ._rejects import RejectSink
 from ._result import ConvertResult, FileAccounting, OutputFile
 from ._worker import PartResult, RunConfig, WorkerState, batch_rows, run_partition
-from .executors import CAN_FORK, Chores, Job, executor_session, n_workers, ordered_map
+from .executors import CAN_FORK, Background, Chores, Job, executor_session, n_workers, ordered_map
 from .options import ConvertOptions, Hooks, Progress
 from .plan import Partition
 from .publish import Publication, published
@@ -174,8 +175,10 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
     assigned = ad.assign(inputs)
     # the inputs' SHA-256 (for the report): on the Dask workers when the run has them (the client
     # reads no input byte), else in a thread of this process beside the pool
-    hashes = session.input_hashes() if session is not None else BackgroundHashes()
+    worker_hashes = session.input_hashes() if session is not None else None
+    hashes = worker_hashes if worker_hashes is not None else BackgroundHashes()
     merger: RunMerger | None = None
+    tail: Background | None = None
     parts_dir = Path(tempfile.mkdtemp(prefix=".chukan-parts-", dir=out))
     try:
         lookup_sink = RejectSink()
@@ -277,19 +280,24 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
             partitions.stop()
         for res in held:  # every scan is over once the last part was handed out
             merge(res)
-        if chores is not None:  # the copies of the last parts merged: no task left to take them
-            chores.run_left()
-        merger.sync()  # the outputs go to disk while the cross-record checks run
+        # the serial end of the run, on the core the workers left idle: the copies of the last
+        # parts merged (no task left to take them; kernel copies) and then the outputs' sync to
+        # disk go on in a thread while this one runs the cross-record checks; joined before the
+        # outputs are completed
+        tail = Background(lambda: _last_copies(chores, merger), name="chukan-last-copies")
         notes = partitions.notes
         start_hashing()  # started already unless no partition ran
-        if session is not None:  # the Dask workers are done: they close while this process finishes
-            if opts.validate:
-                hashes.result()  # … once they have hashed the inputs (done early in the run)
-            session.release()
+        if session is not None:  # the Dask workers are done: they close while this process finishes,
+            # once they have hashed the inputs (done early in the run) — waited for by the closing thread
+            session.release(
+                after=worker_hashes.settle if worker_hashes is not None and opts.validate else None
+            )
         for acc in accounts.values():
             acc.check()
         if opts.validate:
             merger.finish(files, lambda: _rereader(ad, engine, files, opts.encoding, opts.batch_size))
+        tail.join()  # the copies' errors are the run's
+        tail = None
         result = write_outputs(ad, out, merger, lookup_sink, accounts, fs, do_gaiji, opts.write_summary)
         if opts.redact_rejects and result.rejects_path:  # before the report hashes it
             result.hashes[str(result.rejects_path)] = redact_rejects(result.rejects_path)
@@ -305,10 +313,19 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
             )  # fmt: skip
         return result
     finally:
+        if tail is not None:  # an error during the checks: the copies end before the outputs go
+            with contextlib.suppress(Exception):
+                tail.join()
         if merger is not None:
             merger.abort()  # outputs not committed (an error): removed
         shutil.rmtree(parts_dir, ignore_errors=True)
         hashes.close()
+
+
+def _last_copies(chores: Chores | None, merger: RunMerger) -> None:
+    if chores is not None:
+        chores.run_left()
+    merger.sync()  # the outputs go to disk while the cross-record checks run
 
 
 def _drop(res: PartResult) -> None:
