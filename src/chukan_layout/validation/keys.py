@@ -89,14 +89,15 @@ class KeyIndex:
         texts: dict[tuple[int, int], str] | None = None
         if reread is not None:
             hashed: list[np.ndarray] = []
-            for _, pairs in self.store.iter_partitions():
+            for _, pairs in self.store.iter_partitions(may_repeat=True):
                 codes, pos = duplicate_pairs(pairs)
                 hashed.append(pos[(codes["hi"] & TOP) != 0])
             cand = np.concatenate(hashed) if hashed else np.zeros(0, np.int64)
             if cand.size:
                 texts = self._reread_keys(reread, *self.store.locate(cand))
         total = 0
-        for _, pairs in self.store.iter_partitions():
+        # a bucket whose codes all arrived rising (a file in key order) holds no duplicate: not read
+        for _, pairs in self.store.iter_partitions(may_repeat=True):
             total += self._report_bucket(pairs, texts, findings, raw_values)
         self.store.close()
         return total
