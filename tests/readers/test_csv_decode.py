@@ -242,3 +242,51 @@ def test_a_constant_column_keeps_the_errors_of_its_value() -> None:
         arr = pa.array([raw] * 5, pa.binary())
         with pytest.raises(err):
             DecodeRoutes("cp932").decode(pa.RecordBatch.from_arrays([arr], names=["c"]))
+
+
+@pytest.mark.parametrize("enc", sorted(SELF_DECODED))
+@settings(max_examples=150, deadline=None)
+@given(values=_RAW.filter(bool), gaps=st.lists(st.integers(3, 12), min_size=1, max_size=30),
+       start=st.integers(0, 2))  # fmt: skip
+def test_a_mostly_empty_column_decodes_its_filled_values_alone(enc: str, values: list[bytes], gaps: list[int],
+                                                               start: int) -> None:  # fmt: skip
+    """A column ≥ SPARSE empty (国籍名等, 方書 …) decodes only its other values: the values and the errors of
+    ``bytes.decode`` per value, blanks between, before and after them, on a slice too."""
+    col: list[bytes] = []
+    for i, v in enumerate(values):
+        col += [b""] * gaps[i % len(gaps)] + [v]
+    col += [b""] * gaps[0]
+    want = _reference(col, enc)
+    arr = pa.array([b"\x82"] * start + col, pa.binary()).slice(start)
+    got = _routes_decode([arr], enc)
+    assert got == ([want] if isinstance(want, list) else want)
+    if isinstance(want, list):
+        out = DecodeRoutes(enc).decode(pa.RecordBatch.from_arrays([arr], names=["c"]))[0]
+        out.validate(full=True)
+        assert out.type == pa.string()
+
+
+def test_a_mostly_empty_column_goes_the_sparse_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the filled values reach the codec, an undecodable byte in one of them still raises, and a
+    column a quarter filled or more is left to the other routes."""
+    from chukan_layout.readers import csv_decode
+
+    calls: list[int] = []
+    real = csv_decode._decode_values
+
+    def spy(arr: pa.Array, encoding: str) -> pa.Array:
+        calls.append(len(arr))
+        return real(arr, encoding)
+
+    monkeypatch.setattr(csv_decode, "_decode_values", spy)
+    sparse = [b""] * 97 + ["髙".encode("cp932"), "﨑".encode("cp932"), b"ab"]
+    out = DecodeRoutes("cp932").decode(
+        pa.RecordBatch.from_arrays([pa.array(sparse, pa.binary())], names=["c"])
+    )
+    assert out[0].to_pylist() == [v.decode("cp932") for v in sparse]
+    assert calls == [3]
+    with pytest.raises(UnicodeDecodeError):
+        csv_decode._decode_sparse(pa.array([*sparse, b"\x82"], pa.binary()), "cp932")
+    half = [b""] * 75 + ["髙".encode("cp932")] * 25
+    assert csv_decode._decode_sparse(pa.array(half, pa.binary()), "cp932") is not None
+    assert csv_decode._decode_sparse(pa.array([*half[1:], b"x"], pa.binary()), "cp932") is None

@@ -24,7 +24,8 @@ such a column's *distinct* values only (Arrow's ``dictionary_encode``, then a ``
 vendor B 住民 batch 0.5–1.4 → 0.26–0.36 ms per column) and every value of the others (a
 name column, 80% distinct, would cost half as much again that way). Which columns repeat is
 learnt per file from the distinct share of the columns decoded the dictionary way, probed again
-every :data:`PROBE_EVERY` batches; the values are the same either way. Until the next batch is
+every :data:`PROBE_EVERY` batches; the values are the same either way. A column mostly empty (a field
+filled in on a few records) has only its filled values decoded (:func:`_decode_sparse`). Until the next batch is
 decoded, :func:`distinct_values` hands such a column's distinct values and row indices to later
 stages that can work per distinct value (the 外字 detection): by the column's buffers, so the
 column passes through trim and adapt untouched, as an array of the same buffers.
@@ -148,6 +149,35 @@ def _decode_constant(arr: pa.Array, used: np.ndarray, encoding: str) -> pa.Array
     return out
 
 
+def _decode_sparse(arr: pa.Array, encoding: str) -> pa.Array | None:
+    """The column as ``string`` when at least :data:`SPARSE` of its values are empty (a field
+    filled in on a few records: 国籍名等, 消除の事由, 方書 …), its non-empty values decoded alone;
+    else None.
+
+    The empty values hold no bytes, so the non-empty ones are the column's bytes as they are:
+    a new offsets array over the same data buffer (no copy) is decoded every value, and the
+    result spread back by offsets (a cumulative sum). Measured on a vendor B 住民 batch of
+    13,464 rows: a column 98% empty 0.35–0.6 ms → ≈ 0.06 ms (the NUL layout and codec pass over
+    13,464 values for 300 that hold text)."""
+    n = len(arr)
+    off, _ = string_buffers(arr)
+    full = np.flatnonzero(off[1:] != off[:-1])
+    if full.size > n * (1 - SPARSE) or arr.null_count:
+        return None
+    sub_off = np.empty(full.size + 1, np.int32)
+    sub_off[:-1] = off[full]
+    sub_off[-1] = off[n]
+    sub = pa.Array.from_buffers(pa.binary(), full.size, [None, pa.py_buffer(sub_off), arr.buffers()[2]])
+    dec = _decode_values(sub, encoding)
+    d_off, _ = string_buffers(dec)
+    lens = np.zeros(n, np.int32)
+    lens[full] = d_off[1:] - d_off[:-1]
+    offsets = np.empty(n + 1, np.int32)
+    offsets[0] = 0
+    np.cumsum(lens, out=offsets[1:])
+    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), dec.buffers()[2], offset=0)
+
+
 # the columns of the latest batch decoded through their distinct values: buffers → (the column,
 # which keeps the buffers alive so that no other array can take their addresses, its distinct
 # values, the row → distinct value indices)
@@ -168,6 +198,7 @@ def distinct_values(arr: pa.Array) -> tuple[pa.Array, np.ndarray] | None:
     return None if got is None else (got[1], got[2])
 
 
+SPARSE = 0.75  # share of empty values from which only the others are decoded (_decode_sparse)
 PROBE_EVERY = 16  # batches between two looks at a column's distinct share (columns decoded every value)
 _MIN_WIDTH = 1.0  # bytes per row below which a column is mostly blank: every value, cheaply
 
@@ -210,6 +241,9 @@ class DecodeRoutes:
         if same is not None:
             self._share[i] = (1 / len(arr), self.batches)
             return same
+        sparse = _decode_sparse(arr, self.encoding)
+        if sparse is not None:
+            return sparse
         width = used.size / len(arr)
         seen = self._share.get(i)
         if width < _MIN_WIDTH or (
