@@ -1,6 +1,7 @@
 """files.HashingWriter.copy_from: a part file appended by the kernel, hashed from a mapping —
 the same bytes, count and SHA-256 as writing what was read, also where the kernel copy is
-unavailable."""
+unavailable. files.ForkedHashes: a child process's SHA-256 of the inputs equals hashlib's, leaves
+out a file changed since the start, and is stopped when its result is not taken."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from chukan_layout.files import HashingWriter
+from chukan_layout.files import ForkedHashes, HashingWriter
 
 
 @pytest.fixture
@@ -80,7 +81,7 @@ def test_copy_from_does_not_map_a_whole_part_into_memory(tmp_path: Path) -> None
             f.write(bytes([48 + i % 10]) * (1 << 20))
     code = (
         "import resource, sys\n"
-        "from chukan_layout.files import HashingWriter\n"
+        "from chukan_layout.files import ForkedHashes, HashingWriter\n"
         "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "with open(sys.argv[2], 'wb') as raw:\n"
         "    w = HashingWriter(raw)\n"
@@ -92,3 +93,40 @@ def test_copy_from_does_not_map_a_whole_part_into_memory(tmp_path: Path) -> None
     assert int(out[0]) < 48  # MiB over the interpreter's own: one 16 MiB window, not 96 MiB
     assert out[1] == hashlib.sha256(part.read_bytes()).hexdigest()
     assert (tmp_path / "out").read_bytes() == part.read_bytes()
+
+
+def _digests(paths: list[Path]) -> dict[str, tuple[int, str]]:
+    return {str(p): (p.stat().st_size, hashlib.sha256(p.read_bytes()).hexdigest()) for p in paths}
+
+
+def test_forked_hashes_equal_hashlib(parts: list[Path]) -> None:
+    with ForkedHashes(parts) as fh:
+        assert fh.result() == _digests(parts)  # the empty file and the 3 MiB one included
+        assert fh.result() == _digests(parts)  # taken once, kept
+
+
+def test_a_file_changed_since_the_start_is_left_out(parts: list[Path]) -> None:
+    with ForkedHashes(parts) as fh:
+        with parts[1].open("ab") as f:
+            f.write("髙".encode())
+        got = fh.result()
+    assert str(parts[1]) not in got  # whatever the child read of it
+    assert got == {k: v for k, v in _digests(parts).items() if k != str(parts[1])}
+
+
+def test_close_stops_a_child_whose_result_is_not_taken(tmp_path: Path) -> None:
+    big = tmp_path / "big.csv"
+    big.write_bytes(os.urandom(1 << 20) * 32)
+    fh = ForkedHashes([big])
+    pid = fh._pid
+    assert pid
+    fh.close()
+    with pytest.raises(ChildProcessError):  # reaped: no zombie left behind
+        os.waitpid(pid, 0)
+    assert fh.result() == {}
+
+
+def test_without_fork_nothing_starts(parts: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(os, "fork")
+    with ForkedHashes(parts) as fh:
+        assert fh.result() == {}

@@ -11,6 +11,7 @@ import hashlib
 import io
 import mmap
 import os
+import signal
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -289,6 +290,91 @@ class BackgroundHashes:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class ForkedHashes:
+    """:func:`sha256_file` of a run's inputs in a forked child process, started by a command
+    *before* its heavy imports (issue 15).
+
+    A command's first ≈ 0.4 s are its imports on one core while the other core idles; the child
+    hashes there (hashlib with SHA-NI: ≈ 1.8 GB/s) instead of beside the workers later, where
+    both cores are busy. Only a process helps: a thread would need the GIL between its reads,
+    which the importing main thread holds. Without ``os.fork`` (or if the fork fails) nothing
+    starts and :meth:`result` is empty: the run hashes as it would without it. A file whose
+    size or modification time changed since the start is left out of :meth:`result` too."""
+
+    def __init__(self, paths: Iterable[str | Path]) -> None:
+        self.paths = [str(p) for p in paths]
+        self._pid = 0
+        self._fd = -1
+        self._got: dict[str, tuple[int, str]] | None = None
+        self._stat: dict[str, tuple[int, int]] = {}
+        if not hasattr(os, "fork") or not self.paths:
+            return
+        try:
+            self._stat = {p: _size_mtime(p) for p in self.paths}
+            r, w = os.pipe()
+        except OSError:
+            return
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(r)
+            os.close(w)
+            return
+        if pid == 0:  # the child: hash, write one line per file, leave without any cleanup of the parent's
+            code = 1
+            try:
+                os.close(r)
+                out = "".join(f"{size} {hx}\n" for size, hx in map(sha256_file, self.paths)).encode()
+                while out:
+                    out = out[os.write(w, out) :]
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(w)
+        self._pid, self._fd = pid, r
+
+    def result(self) -> dict[str, tuple[int, str]]:
+        """``{str(path): (size, sha256 hex)}`` of the files hashed (waits for the child)."""
+        if self._got is None:
+            self._got = {}
+            if self._fd >= 0:
+                chunks = []
+                while chunk := os.read(self._fd, 1 << 16):
+                    chunks.append(chunk)
+                lines = b"".join(chunks).decode().splitlines()
+                ok = self._reap() == 0 and len(lines) == len(self.paths)
+                for p, line in zip(self.paths, lines if ok else [], strict=False):
+                    size, hx = line.split()
+                    if _size_mtime(p) == self._stat[p] and int(size) == self._stat[p][0]:
+                        self._got[p] = (int(size), hx)
+        return dict(self._got)
+
+    def _reap(self) -> int:
+        os.close(self._fd)
+        self._fd = -1
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = 0
+        return os.waitstatus_to_exitcode(status)
+
+    def close(self) -> None:
+        """Stop the child if its result was not taken (an interrupted or failed run)."""
+        if self._pid:
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, signal.SIGKILL)
+            self._reap()
+
+    def __enter__(self) -> ForkedHashes:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _size_mtime(path: str) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns
 
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")

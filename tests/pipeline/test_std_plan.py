@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chukan_layout.files import ForkedHashes, sha256_file
 from chukan_layout.pipeline._std_plan import StdPlan
 from chukan_layout.pipeline.csv_split import CsvScanner, csv_scan
 from chukan_layout.pipeline.standard import validate_files
@@ -50,6 +51,27 @@ def test_ranges_handed_out_early_give_the_findings_of_one_partition(
     nul = _variant(jumin, tmp_path / "juki_jumin.csv", 0.5, b'","', b'","\x00')
     _same(validate_files([nul], layout="juki.jumin", workers=1, partition_bytes=1 << 40),
           validate_files([nul], layout="juki.jumin", workers=2, partition_bytes=1 << 14))  # fmt: skip
+
+
+def test_inputs_hashed_by_a_forked_child_are_only_split_by_the_scan(
+    town: GenerateResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = [town.standard["juki.jumin"], town.standard["juki.setai"]]
+    base = validate_files(files, layouts_auto=True, workers=2, partition_bytes=1 << 14)
+    hashed: list[str] = []
+    monkeypatch.setattr(CsvScanner, "_hash", lambda self, data: hashed.append(str(self.path)))
+    with ForkedHashes(files) as fh:
+        got = validate_files(files, layouts_auto=True, workers=2, partition_bytes=1 << 14, hashes=fh)
+    assert not hashed  # the scan split the files without hashing them
+    assert "byte ranges at record boundaries" in got.report.options.extra["partitions"]
+    assert got.report.inputs == base.report.inputs
+    assert {i.file_id: i.sha256 for i in got.report.inputs} == {p.name: sha256_file(p)[1] for p in files}
+    _same(base, got)
+    # a child that delivered nothing (failed, or a file changed): hashed at the end instead
+    monkeypatch.setattr(ForkedHashes, "result", lambda self: {})
+    with ForkedHashes(files) as fh:
+        again = validate_files(files, layouts_auto=True, workers=2, partition_bytes=1 << 14, hashes=fh)
+    assert again.report.inputs == base.report.inputs
 
 
 def test_a_late_unprovable_quote_voids_the_ranges_handed_out(town: GenerateResult, tmp_path: Path,

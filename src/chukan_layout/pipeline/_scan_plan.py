@@ -66,6 +66,10 @@ class ScanPlan(Generic[P]):
     def __len__(self) -> int:
         raise NotImplementedError
 
+    def hashes(self, path: Path) -> bool:
+        """With ``hash_inputs``: whether the scan hashes ``path`` (not when it is hashed elsewhere)."""
+        return True
+
     def _produce(self) -> Iterator[P]:
         raise NotImplementedError
 
@@ -137,7 +141,7 @@ class ScanPlan(Generic[P]):
         header row's names, which the ranges after the first carry; ``key``: how the file settles."""
         size = path.stat().st_size
         scanner = CsvScanner(path, d, partition_bytes, encoding, self.scan_block)
-        if self.hash_inputs and scanner.reads():
+        if self.hash_inputs and self.hashes(path) and scanner.reads():
             scanner.hasher = hashlib.sha256()
         columns: tuple[str, ...] | None = None
         lo, rec, handed = 0, 1, []

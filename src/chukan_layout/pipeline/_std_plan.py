@@ -25,8 +25,11 @@ class StdPlan(ScanPlan[StdPart]):
 
     hash_inputs = True
 
-    def __init__(self, paths: list[Path], ids: list[str], opts: ValidateOptions) -> None:
+    def __init__(self, paths: list[Path], ids: list[str], opts: ValidateOptions,
+                 unhashed: set[str] | None = None) -> None:  # fmt: skip
+        """``unhashed``: ``str(path)`` of files hashed elsewhere (the scan only splits them)."""
         self.paths, self.ids, self.opts = paths, ids, opts
+        self.unhashed = unhashed or set()
         self.size = sum(p.stat().st_size for p in paths)
         super().__init__()
 
@@ -37,8 +40,13 @@ class StdPlan(ScanPlan[StdPart]):
 
     def scan_hashes(self, path: Path) -> bool:
         """Whether the split scan reads (and hashes) ``path``: else the caller hashes it."""
+        if not self.hashes(path):
+            return False
         d = CsvDefinition(encoding=self.opts.encoding, header=True)
         return CsvScanner(path, d, self.opts.partition_bytes, self.opts.encoding).reads()
+
+    def hashes(self, path: Path) -> bool:
+        return str(path) not in self.unhashed
 
     def _new(self, path: Path, lid: str, *args: object, **kw: object) -> StdPart:
         return self._add(StdPart(len(self._parts), str(path), path.name, lid, *args, **kw))  # type: ignore[arg-type]

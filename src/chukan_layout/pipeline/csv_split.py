@@ -38,6 +38,7 @@ _BLOCK = SCAN_BLOCK
 _BOF = -1  # "byte" before the file / after it
 _LE64 = np.dtype("<u8")
 _ONE = np.uint64(1)
+_TOP = np.uint64(63)
 
 
 @dataclass(frozen=True)
@@ -225,8 +226,7 @@ class _Scan:
         inside, t1, t2, t3, t4, outside = self._work(nw)
         inside_quotes(q, self.parity, out=inside, tmp=t1)
         np.invert(inside, out=outside)
-        nq = int(np.bitwise_count(q).sum())
-        if nq:
+        if q.any():
             # before an opening quote: delimiter, LF, a quote (the second of ""), or the start of the file
             before = np.bitwise_or(dl, lf, out=t1)
             before |= q
@@ -240,14 +240,12 @@ class _Scan:
             closing_bad = np.bitwise_and(q, outside, out=t4)
             closing_bad &= np.invert(_shift_down(behind, out=t2), out=t2)
             bad |= closing_bad
-            at = _first_bit(bad)
-            if at is not None:
-                return f"a quote not at a field boundary (byte offset {base + at})"
+            if bad.any():  # (listing the set bits costs ~6 word operations: only on a refusal)
+                return f"a quote not at a field boundary (byte offset {base + _first_bit(bad)})"
         lf_down = _shift_down(lf, out=t1)  # the next byte is LF (bit n: the next block's, not set here)
-        # "\\n\\n" or "\\n\\r\\n" inside the block (across its edge: CsvScanner)
+        # "\n\n" or "\n\r\n" inside the block (across its edge: CsvScanner)
         empty = np.bitwise_and(lf, lf_down, out=t2)
-        has_cr = bool(cr.any())
-        if has_cr:
+        if cr.any():
             # inside quotes a CR is data; outside it would end a record: refuse only the latter
             lone = np.bitwise_and(cr, outside, out=t3)
             if after == 0x0A:
@@ -255,15 +253,19 @@ class _Scan:
             lone &= np.invert(lf_down, out=t4)
             if lone.any():
                 return "a carriage return without a line feed (bare CR line ends)"
-            _shift_down(lf, out=t1)  # without the next block's LF, as the empty lines are judged here
-            crlf = np.bitwise_and(lf, _shift_down(cr, out=t3), out=t4)
-            crlf &= _shift_down(t1, out=t3)
+            if after == 0x0A:
+                _clear_bit(lf_down, n - 1)  # the block's own LFs again, as the empty lines are judged here
+            # "\n\r\n": a CR with an LF on either side of it in the block
+            crlf = np.bitwise_and(cr, lf_down, out=t3)
+            crlf &= _shift_up(lf, False, out=t4)
             empty |= crlf
         self.empty_line = bool(empty.any())
         self._ends = np.bitwise_and(lf, outside)  # kept until the next block (record_end)
         self._ranks = None
         self.ends = int(np.bitwise_count(self._ends).sum())
-        self.parity = (self.parity + nq) % 2
+        # the prefix parity runs on past the block's last byte (no quote bits there): the last
+        # word's top bit is the parity after the block, without counting its quotes
+        self.parity = int(inside[-1] >> _TOP)
         self.prev = int(a[-1])
         return None
 
@@ -330,11 +332,12 @@ def _set_bit(w: np.ndarray, i: int, value: bool) -> None:
         w[i >> 6] |= _ONE << np.uint64(i & 63)
 
 
-def _first_bit(w: np.ndarray) -> int | None:
-    """Index of the lowest set bit, or None."""
-    nz = np.flatnonzero(w)
-    if nz.size == 0:
-        return None
-    k = int(nz[0])
+def _clear_bit(w: np.ndarray, i: int) -> None:
+    w[i >> 6] &= ~(_ONE << np.uint64(i & 63))
+
+
+def _first_bit(w: np.ndarray) -> int:
+    """Index of the lowest set bit (``w`` has one)."""
+    k = int(np.flatnonzero(w)[0])
     word = int(w[k])
     return k * 64 + (word & -word).bit_length() - 1

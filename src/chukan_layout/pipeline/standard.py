@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from ..errors import OptionsError, ValidationRunError
-from ..files import BackgroundHashes, sha256_file
+from ..files import BackgroundHashes, ForkedHashes, sha256_file
 from ..findings import FindingSet, check_rule_names
 from ..readers.standard_csv import header_names, read_standard_csv
 from ..report import FileCounts, InputInfo, write_reports
@@ -75,6 +75,7 @@ def validate_files(
     *,
     findings: FindingSet | None = None,
     progress: Callable[[int], None] | None = None,
+    hashes: ForkedHashes | None = None,
     **changes: Any,
 ) -> ValidateResult:
     """Validate standard-layout CSV files (see the module docstring).
@@ -83,23 +84,25 @@ def validate_files(
     ``changes`` applied once, here. The layout of each file is ``layouts[file name]``, else
     ``layout``, else (``layouts_auto`` or neither given) recognised from its header row or
     file name. The report goes to ``report_dir`` (not written when None). Hooks: ``findings``
-    collects the findings, ``progress(n)`` hears about input bytes done.
+    collects the findings, ``progress(n)`` hears about input bytes done; ``hashes``: the inputs'
+    SHA-256 already under way (:class:`~chukan_layout.files.ForkedHashes`, started by the command
+    before its imports), taken instead of hashing them in the split scan.
     """
     opts = ValidateOptions.of(options, **changes)
     paths = [Path(p) for p in inputs]
     with opts.extra_layouts():
         if opts.report_dir is None:
-            return _validate_files(paths, opts, findings, progress)
+            return _validate_files(paths, opts, findings, progress, hashes)
         # the report folder is staged and published in one step with its run.json (issue 14)
         with RunFolder(opts.report_dir, may_produce=REPORT_NAMES, command="validate", inputs=paths) as run:
-            res = _validate_files(paths, opts.replace(report_dir=run.staging), findings, progress)
+            res = _validate_files(paths, opts.replace(report_dir=run.staging), findings, progress, hashes)
             run.publish()
             res.report_paths = {k: run.final_path(v) for k, v in res.report_paths.items()}
             return res
 
 
 def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingSet | None,
-                    progress: Callable[[int], None] | None) -> ValidateResult:  # fmt: skip
+                    progress: Callable[[int], None] | None, early: ForkedHashes | None) -> ValidateResult:  # fmt: skip
     from ..spec.registry import load_layout
 
     use_lean_pool()  # before the first batch: this process and the workers it forks
@@ -129,15 +132,17 @@ def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingS
     # SHA-256 of the inputs (for the report): a file the split scan reads is hashed in its reads
     # (StdPlan.digests); the others in a thread while the partitions run (hashlib releases the GIL),
     # started once the workers exist: no extra thread while forking
+    # (a file the command's forked child hashes is neither: its digest is taken at the end)
     hashes = BackgroundHashes()
+    forked = set(early.paths) if early is not None else set()
 
     def start_hashing() -> None:
-        hashes.start(p for p in paths if not plan.scan_hashes(p))
+        hashes.start(p for p in paths if str(p) not in forked and not plan.scan_hashes(p))
 
     try:
         # the run's one ValidationRun: partitions check and ship codes, this one folds and finishes
         run = ValidationRun(list(loaded.values()), fs, raw_values=raw_values, spill_dir=spool_dir)
-        plan = StdPlan(paths, ids, opts)
+        plan = StdPlan(paths, ids, opts, unhashed=forked)
         counts = _run_parts(plan, run, opts, StdConfig(opts, tuple(loaded), spool_dir), list(loaded.values()),
                             progress, start_hashing)  # fmt: skip
         notes = {"partitions": "; ".join(f"{k}: {v}" for k, v in sorted(plan.notes.items()))} if plan.notes else {}  # fmt: skip
@@ -146,7 +151,7 @@ def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingS
             check_data_present(c.file, c.records_read - c.control_records, fs,
                                what="no data row (empty file or header row only)")  # fmt: skip
         _finish(run, paths, ids, specs, opts)
-        digests = {**hashes.result(), **plan.digests}
+        digests = {**hashes.result(), **plan.digests, **(early.result() if early is not None else {})}
         for p in paths:  # a scan that did not run to its end (never in a run that got here)
             if str(p) not in digests:
                 digests[str(p)] = sha256_file(p)
