@@ -179,8 +179,11 @@ def trace_case(adapter: str, inputs: list[str], out_dir: str, trace: str, worker
                                    validate=True)  # fmt: skip
     if partition_mib:
         opts = opts.replace(partition_bytes=partition_mib << 20)
+    from bench_memory import dask_phases
+
     t0 = time.time()
-    res = pipeline.convert(adapter, [Path(p) for p in inputs], out_dir, opts)
+    with dask_phases() as phases:  # a Dask run's session timings (since the session began)
+        res = pipeline.convert(adapter, [Path(p) for p in inputs], out_dir, opts)
     t1 = time.time()
     _emit(
         {"kind": "phase", "name": "end", "pid": os.getpid(), "t0": t1, "t1": t1, "cpu": 0.0, "thread": "main"}
@@ -192,7 +195,7 @@ def trace_case(adapter: str, inputs: list[str], out_dir: str, trace: str, worker
         f"{os.getpid()}/{tid}": t / os.sysconf("SC_CLK_TCK")
         for tid, (t, _) in _thread_ticks(os.getpid()).items()
     }
-    return {"t0": t0, "t1": t1, "samples": samples, "records_in": res.records_in, "desc_threads": desc,
+    return {"t0": t0, "t1": t1, "samples": samples, "records_in": res.records_in, "desc_threads": desc, "dask": phases,
             "own_threads": {k: [own.get(int(k.split("/")[1]), "?"), v] for k, v in mine.items()},
             "sha256": {Path(p).name: sha for p, (_, sha) in sorted(res.hashes.items())}}  # fmt: skip
 
@@ -259,6 +262,7 @@ def analyse(case: dict[str, Any], recs: list[dict[str, Any]]) -> dict[str, Any]:
         d["tasks" if k in task_tids else "main" if pid == tid else "other"] += v
     return {
         "wall": round(t1 - t0, 2),
+        "dask_phases": case.get("dask", {}),
         "descendants_cpu": {p: {kk: round(vv, 2) for kk, vv in d.items()} for p, d in procs.items()},
         "parent_threads_cpu": {
             v[0]: round(v[1], 2) for v in case.get("own_threads", {}).values() if v[1] >= 0.05
@@ -294,6 +298,26 @@ def analyse(case: dict[str, Any], recs: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def brief(a: dict[str, Any]) -> str:
+    """One line of a case: wall, before the first task, after the last, the parent's CPU by
+    window, and the steps after the last task (name: seconds from the last task's end to the
+    step's end, its thread CPU) — the serial head and tail of a run."""
+    tail = {}
+    for name, _t0, t1, cpu in a["after_timeline"]:
+        if name in ("end", "rmtree", "commit_outputs"):
+            continue
+        end, c = tail.get(name, (0.0, 0.0))
+        tail[name] = (max(end, round(t1 - a["last_task_end"], 2)), round(c + cpu, 2))
+    d = a.get("dask_phases") or {}
+    head = (f" dask: imported {d.get('imported')} scheduler {d.get('scheduler_up')} workers up {d.get('cluster_up')} "
+            f"first task {d.get('first_task')} close {d.get('close')}" if d else "")  # fmt: skip
+    return (f"{a['executor']} {a['workers']}: wall {a['wall']} cpu {a['cpu_tree']} load {a['load']} | first task "
+            f"{a['first_task']} | after last task {a['after_tasks']} s: "
+            + ", ".join(f"{k} {v[0]} ({v[1]})" for k, v in tail.items())
+            + f" | parent cpu before {a['before'].get('parent_cpu')} during {a['during'].get('parent_cpu')} "
+            f"after {a['after'].get('parent_cpu')}" + head)  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", required=True, help="a generated town folder (town_1000000)")
@@ -305,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=1, help="run the cases this many times, alternating")
     ap.add_argument("--json", help="write the raw records and figures here")
     ap.add_argument("--tasks", action="store_true", help="print every task of every case")
+    ap.add_argument("--brief", action="store_true", help="one line per case: the serial head and tail")
     args = ap.parse_args(argv)
     town = Path(args.data)
     jumin, setai, table = (town / f"vendor_{args.vendor}" / n for n in TOWN_FILES[args.vendor])
@@ -331,9 +356,13 @@ def main(argv: list[str] | None = None) -> int:
                 a.update(executor=ex, workers=w, partition_mib=pm, cpu_tree=round(r["cpu_seconds"], 2),
                          wall_measured=round(r["seconds"], 2), load=f"{r['load_before']:.1f}→{r['load_after']:.1f}",
                          sha256=r["result"]["sha256"])  # fmt: skip
-                print(
-                    json.dumps({k: v for k, v in a.items() if k != "sha256"}, ensure_ascii=False), flush=True
-                )
+                if args.brief:
+                    print(brief(a), flush=True)
+                else:
+                    print(
+                        json.dumps({k: v for k, v in a.items() if k != "sha256"}, ensure_ascii=False),
+                        flush=True,
+                    )
                 if args.tasks:
                     t0 = r["result"]["t0"]
                     for x in sorted((x for x in recs if x["kind"] == "task"), key=lambda x: x["index"]):
