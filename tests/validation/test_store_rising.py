@@ -41,6 +41,7 @@ def test_rising_is_the_order_the_bucket_holds(
     if sort:  # a file in key order (repeats kept): most buckets rise
         values = sorted(values)
     store = CodeStore(partitions=4, memory_budget=budget)
+    store.track_rising = True
     for lo in range(0, len(values), size):
         part = codes_of(values[lo : lo + size])
         store.append(part, np.arange(lo + 1, lo + 1 + part.size), "f")
@@ -106,3 +107,10 @@ def test_contained_by_one_high_word_or_three_keys(
         target = [(0, lo) for _, lo in target]
     p, t = codes_of(probe), codes_of(target)
     assert contained(p, t).tolist() == contained_by_set(p, t).tolist()
+
+
+def test_untracked_store_never_claims_a_rise() -> None:
+    store = CodeStore(partitions=4)  # reference stores: no finish looks for their duplicates
+    store.append(codes_of([(0, 1), (0, 2), (0, 3)]), np.arange(1, 4), "f")
+    assert not any(store.rising(p) for p in range(store.partitions))
+    assert KeyIndex(["k"]).store.track_rising  # a key index's store folds its duplicate check in

@@ -217,7 +217,9 @@ JOIN_POLL_S = 0.005
 def _running(workers: dict[str, Any]) -> int:
     """Workers of a scheduler's ``workers`` (read from another thread) that are running."""
     try:
-        return sum(getattr(getattr(ws, "status", None), "name", "") == "running" for ws in list(workers.values()))
+        return sum(
+            getattr(getattr(ws, "status", None), "name", "") == "running" for ws in list(workers.values())
+        )
     except RuntimeError:  # changed while copied: look again
         return 0
 

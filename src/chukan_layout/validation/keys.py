@@ -57,6 +57,8 @@ class KeyIndex:
         self.item_label = "+".join(self.items)
         self.sensitivity = Sensitivity(sensitivity)
         self.store = store if store is not None else CodeStore()
+        # the duplicate check folded in as codes arrive: buckets that only rose are not read at finish
+        self.store.track_rising = self.store.size == 0
 
     @classmethod
     def for_layout(cls, layout: object) -> KeyIndex:
