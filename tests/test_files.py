@@ -130,3 +130,11 @@ def test_without_fork_nothing_starts(parts: list[Path], monkeypatch: pytest.Monk
     monkeypatch.delattr(os, "fork")
     with ForkedHashes(parts) as fh:
         assert fh.result() == {}
+
+
+def test_only_regular_files_are_hashed(parts: list[Path], tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)  # a pipe read by the child would be lost to the run
+    with ForkedHashes([fifo, parts[1]]) as fh:
+        assert fh.paths == [str(parts[1])]
+        assert fh.result() == _digests([parts[1]])

@@ -12,6 +12,7 @@ import io
 import mmap
 import os
 import signal
+import stat
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -304,17 +305,26 @@ class ForkedHashes:
     size or modification time changed since the start is left out of :meth:`result` too."""
 
     def __init__(self, paths: Iterable[str | Path]) -> None:
-        self.paths = [str(p) for p in paths]
+        self.paths: list[
+            str
+        ] = []  # the regular files among ``paths`` (a pipe read here would be lost to the run)
         self._pid = 0
         self._fd = -1
         self._got: dict[str, tuple[int, str]] | None = None
         self._stat: dict[str, tuple[int, int]] = {}
-        if not hasattr(os, "fork") or not self.paths:
+        if not hasattr(os, "fork"):
             return
         try:
-            self._stat = {p: _size_mtime(p) for p in self.paths}
+            for p in map(str, paths):
+                st = os.stat(p)
+                if stat.S_ISREG(st.st_mode):
+                    self.paths.append(p)
+                    self._stat[p] = (st.st_size, st.st_mtime_ns)
+            if not self.paths:
+                return
             r, w = os.pipe()
         except OSError:
+            self.paths = []
             return
         try:
             pid = os.fork()
