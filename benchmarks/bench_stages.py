@@ -15,7 +15,11 @@ plan, partitions, merge and reports. ``--src`` measures another checkout's ``src
 ``--detail`` adds sub-stages (indented; each is inside its stage): Arrow's parse of the raw CSV
 bytes with the joining of its 1 MiB batches, the cp932 column decode, the source trim, the date
 transforms, the 外字 detection and occurrence spreading, validation's key/reference codes, Arrow's
-CSV writer. ``--worker-batches``: the CSV batches of a worker process (8 MiB) instead of the 4 MiB
+CSV writer; and ``rest of the main thread`` split into the partitions' own glue (``run_partition``
+less its stages: what a worker process adds) and the parent's work outside the partitions (plan,
+merging the parts with their SHA-256, the cross-record finish, reports), which in a run with
+workers is the parent's, not a worker's. ``other threads`` here is likewise mostly the parent's
+split-scan and input-hashing threads (RESULTS.md, sixth vendor B round). ``--worker-batches``: the CSV batches of a worker process (8 MiB) instead of the 4 MiB
 the parent reads in when it runs the partitions itself (the one-worker run measured here).
 """
 
@@ -120,6 +124,7 @@ def measure(town: Path, vendor: str, out: Path, detail: bool = False, worker_bat
     if detail:
         _wrap(spent, ValidationRun, "codes", "  validate: key/reference codes")
         _wrap_detail(spent)
+        _wrap(spent, conversion, "run_partition", "partitions")  # (conversion holds the name)
     if worker_batches:
         _worker.PARENT_CSV_BATCH_BYTES = _worker.CSV_BATCH_BYTES
     adapter, jumin, setai, gaiji = FILES[vendor]
@@ -134,6 +139,10 @@ def measure(town: Path, vendor: str, out: Path, detail: bool = False, worker_bat
     for k in sorted(k for k in spent if k.startswith("  ")):
         res[k] = round(spent[k], 3)
     res["rest of the main thread"] = round(main - sum(spent[k] for k in order), 3)
+    # the rest split: a worker's own glue, and the parent's work (one process here: not a worker's)
+    if detail:
+        res["  rest: partitions' glue"] = round(spent["partitions"] - sum(spent[k] for k in order), 3)
+        res["  rest: parent (plan, merge, finish, reports)"] = round(main - spent["partitions"], 3)
     res["other threads"] = round(total - main, 3)
     res["process"] = round(total, 3)
     res["peak RSS MiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
