@@ -24,11 +24,12 @@ such a column's *distinct* values only (Arrow's ``dictionary_encode``, then a ``
 vendor B 住民 batch 0.5–1.4 → 0.26–0.36 ms per column) and every value of the others (a
 name column, 80% distinct, would cost half as much again that way). Which columns repeat is
 learnt per file from the distinct share of the columns decoded the dictionary way, probed again
-every :data:`PROBE_EVERY` batches; the values are the same either way. A column mostly empty (a field
-filled in on a few records) has only its filled values decoded (:func:`_decode_sparse`). Until the next batch is
-decoded, :func:`distinct_values` hands such a column's distinct values and row indices to later
-stages that can work per distinct value (the 外字 detection): by the column's buffers, so the
-column passes through trim and adapt untouched, as an array of the same buffers.
+every :data:`PROBE_EVERY` batches; the values are the same either way. A column mostly empty
+(a field filled in on a few records) has only its filled values decoded (:func:`_decode_sparse`).
+Until the next batch is decoded, :func:`distinct_values` hands a distinct-route column's distinct
+values and row indices to later stages that can work per distinct value (the 外字 detection): by
+the column's buffers, so the column passes through trim and adapt untouched, as an array of the
+same buffers.
 
 The values are exactly those of the transcoding route (the codec is stateless and a character
 never spans a field edge: a lead byte before a quote or delimiter is undecodable either way).
@@ -151,7 +152,7 @@ def _decode_constant(arr: pa.Array, used: np.ndarray, encoding: str) -> pa.Array
 
 def _decode_sparse(arr: pa.Array, encoding: str) -> pa.Array | None:
     """The column as ``string`` when at least :data:`SPARSE` of its values are empty (a field
-    filled in on a few records: 国籍名等, 消除の事由, 方書 …), its non-empty values decoded alone;
+    filled in on a few records: 国籍名等, 転出先住所, 方書 …), its non-empty values decoded alone;
     else None.
 
     The empty values hold no bytes, so the non-empty ones are the column's bytes as they are:
