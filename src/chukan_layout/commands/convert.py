@@ -150,24 +150,30 @@ def convert(
       chukan-layout convert -a my_vendor.yaml --limit 100 EXPORT.DAT -o trial/ --on-error keep
       chukan-layout convert -a vendor_b jumin.csv -o out/ --severity item.pattern=warning --max-errors 10
     """
-    from ..adapt.confine import allow_outside as allow
-    from ..gaiji.policy import parse_policy_options
-    from ..pipeline import convert as run
+    from ..files import ForkedHashes
 
-    allow(allow_outside)
-    from ..pipeline.options import ConvertOptions
+    # the inputs' SHA-256 for the report, in a child on the other core while this process imports
+    # and loads the adapter (≈ 0.5 s on one core), not beside the workers (issue 15); a Dask run's
+    # workers hash them, and a run without the report needs none
+    with ForkedHashes(inputs if validate and executor == "processes" else ()) as hashes:
+        from ..adapt.confine import allow_outside as allow
+        from ..gaiji.policy import parse_policy_options
+        from ..pipeline import convert as run
 
-    policies = {k: str(v) for k, v in parse_policy_options(list(gaiji_policies)).items()}
-    opts = ConvertOptions(
-        encoding=input_encoding, output_encoding=output_encoding, limit=limit, policy="strict" if strict else "reject",
-        validate=validate, on_error=on_error, gaiji_tables=gaiji_tables, gaiji_policies=policies,
-        gaiji_source_system=gaiji_source_system, mj_index=mj_index, report_dir=report_dir, workers=workers,
-        executor=executor, scheduler=scheduler, redact_rejects=redact_rejects,
-        layouts_dir=layouts_dir, **report_settings(severities, max_errors, max_reject_rate, raw_values, max_samples),
-    )  # fmt: skip
-    total = sum(p.stat().st_size for p in inputs)
-    with ProgressBar(total, "converting", progress) as bar:
-        result = run(adapter, list(inputs), out_dir, opts, progress=bar.update)
+        allow(allow_outside)
+        from ..pipeline.options import ConvertOptions
+
+        policies = {k: str(v) for k, v in parse_policy_options(list(gaiji_policies)).items()}
+        opts = ConvertOptions(
+            encoding=input_encoding, output_encoding=output_encoding, limit=limit, policy="strict" if strict else "reject",
+            validate=validate, on_error=on_error, gaiji_tables=gaiji_tables, gaiji_policies=policies,
+            gaiji_source_system=gaiji_source_system, mj_index=mj_index, report_dir=report_dir, workers=workers,
+            executor=executor, scheduler=scheduler, redact_rejects=redact_rejects,
+            layouts_dir=layouts_dir, **report_settings(severities, max_errors, max_reject_rate, raw_values, max_samples),
+        )  # fmt: skip
+        total = sum(p.stat().st_size for p in inputs)
+        with ProgressBar(total, "converting", progress) as bar:
+            result = run(adapter, list(inputs), out_dir, opts, progress=bar.update, hashes=hashes)
     summary = result.to_dict()
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))

@@ -46,7 +46,7 @@ import pyarrow as pa
 from ..adapt.engine import RESERVED, AdaptEngine, LookupTable
 from ..adapt.loader import Adapter, LayoutProvider, load_adapter
 from ..errors import ChukanError, OptionsError
-from ..files import BackgroundHashes
+from ..files import BackgroundHashes, ForkedHashes, sha256_file
 from ..findings import FindingSet
 from ..readers.api import read
 from ..spec.model import Layout
@@ -88,6 +88,7 @@ def convert(
     progress: Progress | None = None,
     stages: Sequence[BatchStage] = (),
     layouts: LayoutProvider | None = None,
+    hashes: ForkedHashes | None = None,
     **changes: Any,
 ) -> ConvertResult:
     """Convert vendor export files into standard-layout CSV files under ``out_dir``.
@@ -99,11 +100,14 @@ def convert(
     keep), the cross-record checks and trailers, and the report written to ``report_dir``
     (default ``out_dir``). Hooks: ``findings`` collects the run's findings; ``progress(n)``
     hears about input bytes done; ``stages`` run on each layout batch before validation and
-    ``layouts`` provides the adapter's layouts — both keep the work in this process.
+    ``layouts`` provides the adapter's layouts — both keep the work in this process; ``hashes``:
+    the inputs' SHA-256 already under way (:class:`~chukan_layout.files.ForkedHashes`, started by
+    the command before its imports), taken instead of hashing them beside the workers.
     """
     opts = ConvertOptions.of(options, **changes)
+    hooks = Hooks(progress=progress, stages=tuple(stages), layouts=layouts, hashes=hashes)
     with _young_collections():
-        return _convert_published(adapter, inputs, out_dir, opts, findings, progress, stages, layouts)
+        return _convert_published(adapter, inputs, out_dir, opts, findings, hooks)
 
 
 # The collector's young generation while a run converts, as the CLI sets it for its commands
@@ -126,9 +130,7 @@ def _young_collections() -> Iterator[None]:
 
 
 def _convert_published(adapter: str | Path | Adapter, inputs: Sequence[str | Path], out_dir: str | Path,
-                       opts: ConvertOptions, findings: FindingSet | None, progress: Progress | None,
-                       stages: Sequence[BatchStage], layouts: LayoutProvider | None) -> ConvertResult:  # fmt: skip
-    hooks = Hooks(progress=progress, stages=tuple(stages), layouts=layouts)
+                       opts: ConvertOptions, findings: FindingSet | None, hooks: Hooks) -> ConvertResult:  # fmt: skip
     # the run writes into a staging folder, published in one step with its run.json (issue 14)
     # with Dask, the cluster starts now, while this process loads the adapter and plans
     early = opts.executor if not hooks.local else "processes"
@@ -177,6 +179,10 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
     # reads no input byte), else in a thread of this process beside the pool
     worker_hashes = session.input_hashes() if session is not None else None
     hashes = worker_hashes if worker_hashes is not None else BackgroundHashes()
+    early: ForkedHashes | None = (
+        hooks.hashes if worker_hashes is None else None
+    )  # what the command's child hashes
+    forked = set(early.paths) if early is not None else set()
     merger: RunMerger | None = None
     tail: Background | None = None
     parts_dir = Path(tempfile.mkdtemp(prefix=".chukan-parts-", dir=out))
@@ -240,7 +246,7 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
 
         def start_hashing() -> None:  # after the workers are forked: no extra thread while forking
             if opts.validate:
-                hashes.start(p for ps in assigned.values() for p in ps)
+                hashes.start(p for ps in assigned.values() for p in ps if str(p) not in forked)
 
         def started() -> None:
             partitions.start()
@@ -303,7 +309,7 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
             result.hashes[str(result.rejects_path)] = redact_rejects(result.rejects_path)
         if opts.validate:
             result.report, result.report_paths = convert_report(
-                ad, result, merger, files, hashes.result(), opts.report_dir or out,
+                ad, result, merger, files, _digests(hashes, early, assigned), opts.report_dir or out,
                 encoding=opts.encoding, thresholds=opts.thresholds, raw_values=opts.raw_values,
                 extra={"on_error": opts.on_error, "output_encoding": opts.output_encoding,
                        "gaiji_tables": ", ".join(Path(t).name for t in tables) or "-",
@@ -320,6 +326,18 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
             merger.abort()  # outputs not committed (an error): removed
         shutil.rmtree(parts_dir, ignore_errors=True)
         hashes.close()
+
+
+def _digests(
+    hashes: Any, early: ForkedHashes | None, assigned: dict[str, list[Path]]
+) -> dict[str, tuple[int, str]]:
+    """The inputs' ``(size, sha256)``: the command's forked child's, the run's own, and any file
+    the child left out (changed under it, or the child failed) hashed now."""
+    digests = {**hashes.result(), **(early.result() if early is not None else {})}
+    for p in (p for ps in assigned.values() for p in ps):
+        if str(p) not in digests:
+            digests[str(p)] = sha256_file(p)
+    return digests
 
 
 def _last_copies(chores: Chores | None, merger: RunMerger) -> None:

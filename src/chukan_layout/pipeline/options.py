@@ -215,11 +215,14 @@ class Hooks:
     - ``stages``: :class:`~.conversion.BatchStage` callables run on each layout batch before
       validation (they keep the run in this process: they cannot be sent to other processes).
     - ``layouts``: a layout provider (``layout id → Layout``) for adapters (same: in process).
+    - ``hashes``: the inputs' SHA-256 already under way (:class:`~chukan_layout.files.ForkedHashes`,
+      started by the command before its imports); the run hashes only the files it leaves out.
     """
 
     progress: Progress | None = None
     stages: Sequence[Any] = ()
     layouts: Callable[[str], Any] | None = None
+    hashes: Any = None
 
     @property
     def local(self) -> bool:
