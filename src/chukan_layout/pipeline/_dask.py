@@ -220,7 +220,7 @@ def _running(workers: dict[str, Any]) -> int:
         return sum(
             getattr(getattr(ws, "status", None), "name", "") == "running" for ws in list(workers.values())
         )
-    except RuntimeError:  # changed while copied: look again
+    except Exception:  # changed while copied (a SortedDict, written by the event loop): look again
         return 0
 
 
