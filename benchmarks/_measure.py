@@ -4,7 +4,8 @@ Each case is ``module:function`` called with JSON-able keyword arguments. The ch
 prints one JSON line with:
 
 - ``seconds``: wall time of the call (imports excluded, they happen before the clock starts);
-- ``cpu_seconds``: user + system CPU of the child *and* of the worker processes it waited for;
+- ``cpu_seconds``: user + system CPU of the child *and* of the worker processes it waited for
+  (after the timed call: a pool shut down without waiting still has workers leaving);
 - ``peak_rss_mib``: the child's own ``ru_maxrss`` (so cases never contaminate each other);
 - ``peak_child_rss_mib``: the largest ``ru_maxrss`` among its finished worker processes;
 - ``peak_tree_rss_mib``: the largest *sum* of RSS over the child and all its descendants,
@@ -79,6 +80,11 @@ t0 = time.perf_counter()
 result = f(**kwargs)
 secs = time.perf_counter() - t0
 stop.set(); th.join()
+# a run may return while its pool's idle workers are still leaving (the pool is shut down without
+# waiting): their CPU counts only once they are reaped, so wait for them (not in the wall above)
+import multiprocessing
+for _p in multiprocessing.active_children():
+    _p.join(60)
 rs, rc = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 cpu = (rs.ru_utime + rs.ru_stime - r0s.ru_utime - r0s.ru_stime) + (rc.ru_utime + rc.ru_stime - r0c.ru_utime - r0c.ru_stime)
 own = rs.ru_maxrss / 1024
