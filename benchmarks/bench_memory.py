@@ -24,7 +24,7 @@ moves with the others' jobs, so the summary gives per executor each round's 2-vs
 two runs of one round, minutes apart at most), their median, and the capacity around each round.
 Every run is a row of the table: none is dropped.
 
-    python benchmarks/bench_memory.py --data /work/data/town_1000000 --vendors a --workers 1,2 \
+    python benchmarks/bench_memory.py --data data/town_1000000 --vendors a --workers 1,2 \
         --executors processes,dask --repeat 3 --scratch DIR
 """
 
