@@ -305,9 +305,8 @@ class ForkedHashes:
     size or modification time changed since the start is left out of :meth:`result` too."""
 
     def __init__(self, paths: Iterable[str | Path]) -> None:
-        self.paths: list[
-            str
-        ] = []  # the regular files among ``paths`` (a pipe read here would be lost to the run)
+        # the regular files among ``paths`` (a pipe read here would be lost to the run)
+        self.paths: list[str] = []
         self._pid = 0
         self._fd = -1
         self._got: dict[str, tuple[int, str]] | None = None
@@ -380,6 +379,20 @@ class ForkedHashes:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def complete_digests(
+    paths: Iterable[str | Path], *found: dict[str, tuple[int, str]]
+) -> dict[str, tuple[int, str]]:
+    """``{str(path): (size, sha256 hex)}`` of every path: taken from ``found`` (hashes made elsewhere
+    during the run — a thread, the split scan, a forked child; later ones win), the rest hashed now."""
+    digests: dict[str, tuple[int, str]] = {}
+    for d in found:
+        digests.update(d)
+    for p in map(str, paths):
+        if p not in digests:
+            digests[p] = sha256_file(p)
+    return digests
 
 
 def _size_mtime(path: str) -> tuple[int, int]:

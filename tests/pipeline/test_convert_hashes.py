@@ -8,7 +8,6 @@ import pytest
 
 from chukan_layout import convert, files
 from chukan_layout.files import ForkedHashes, sha256_file
-from chukan_layout.pipeline import conversion
 from chukan_layout.synth.generate import generate
 
 
@@ -29,8 +28,7 @@ def test_inputs_the_child_hashed_are_not_hashed_again(town: Path, tmp_path: Path
         fh.result()  # the child is done before this process may hash anything
         hashed: list[str] = []
         spy = lambda p, *a: hashed.append(str(p)) or (0, "")  # noqa: E731
-        monkeypatch.setattr(files, "sha256_file", spy)  # the run's hashing thread
-        monkeypatch.setattr(conversion, "sha256_file", spy)  # the run's end
+        monkeypatch.setattr(files, "sha256_file", spy)  # the run's hashing thread and its end
         got = convert("vendor_b", inputs, tmp_path / "got", workers=2, hashes=fh)
     assert hashed == []  # neither the run's thread nor its end hashed a file the child had
     assert got.report.inputs == base.report.inputs

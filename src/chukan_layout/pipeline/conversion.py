@@ -46,7 +46,7 @@ import pyarrow as pa
 from ..adapt.engine import RESERVED, AdaptEngine, LookupTable
 from ..adapt.loader import Adapter, LayoutProvider, load_adapter
 from ..errors import ChukanError, OptionsError
-from ..files import BackgroundHashes, ForkedHashes, sha256_file
+from ..files import BackgroundHashes, ForkedHashes, complete_digests
 from ..findings import FindingSet
 from ..readers.api import read
 from ..spec.model import Layout
@@ -179,9 +179,8 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
     # reads no input byte), else in a thread of this process beside the pool
     worker_hashes = session.input_hashes() if session is not None else None
     hashes = worker_hashes if worker_hashes is not None else BackgroundHashes()
-    early: ForkedHashes | None = (
-        hooks.hashes if worker_hashes is None else None
-    )  # what the command's child hashes
+    # what the command's forked child hashes (a Dask run's workers hash every input themselves)
+    early: ForkedHashes | None = hooks.hashes if worker_hashes is None else None
     forked = set(early.paths) if early is not None else set()
     merger: RunMerger | None = None
     tail: Background | None = None
@@ -309,7 +308,8 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
             result.hashes[str(result.rejects_path)] = redact_rejects(result.rejects_path)
         if opts.validate:
             result.report, result.report_paths = convert_report(
-                ad, result, merger, files, _digests(hashes, early, assigned), opts.report_dir or out,
+                ad, result, merger, files, complete_digests((p for ps in assigned.values() for p in ps), hashes.result(),
+                                 early.result() if early is not None else {}), opts.report_dir or out,
                 encoding=opts.encoding, thresholds=opts.thresholds, raw_values=opts.raw_values,
                 extra={"on_error": opts.on_error, "output_encoding": opts.output_encoding,
                        "gaiji_tables": ", ".join(Path(t).name for t in tables) or "-",
@@ -326,18 +326,6 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
             merger.abort()  # outputs not committed (an error): removed
         shutil.rmtree(parts_dir, ignore_errors=True)
         hashes.close()
-
-
-def _digests(
-    hashes: Any, early: ForkedHashes | None, assigned: dict[str, list[Path]]
-) -> dict[str, tuple[int, str]]:
-    """The inputs' ``(size, sha256)``: the command's forked child's, the run's own, and any file
-    the child left out (changed under it, or the child failed) hashed now."""
-    digests = {**hashes.result(), **(early.result() if early is not None else {})}
-    for p in (p for ps in assigned.values() for p in ps):
-        if str(p) not in digests:
-            digests[str(p)] = sha256_file(p)
-    return digests
 
 
 def _last_copies(chores: Chores | None, merger: RunMerger) -> None:

@@ -22,11 +22,14 @@ import dataclasses
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from ..errors import OptionsError
 from ..report import Thresholds
 from .plan import PARTITION_BYTES
+
+if TYPE_CHECKING:
+    from ..files import ForkedHashes
 
 EXECUTORS = ("processes", "dask")
 OUTPUT_ENCODINGS = ("utf-8", "cp932")
@@ -222,7 +225,7 @@ class Hooks:
     progress: Progress | None = None
     stages: Sequence[Any] = ()
     layouts: Callable[[str], Any] | None = None
-    hashes: Any = None
+    hashes: ForkedHashes | None = None
 
     @property
     def local(self) -> bool:

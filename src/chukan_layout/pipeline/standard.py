@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from ..errors import OptionsError, ValidationRunError
-from ..files import BackgroundHashes, ForkedHashes, sha256_file
+from ..files import BackgroundHashes, ForkedHashes, complete_digests
 from ..findings import FindingSet, check_rule_names
 from ..readers.standard_csv import header_names, read_standard_csv
 from ..report import FileCounts, InputInfo, write_reports
@@ -151,10 +151,10 @@ def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingS
             check_data_present(c.file, c.records_read - c.control_records, fs,
                                what="no data row (empty file or header row only)")  # fmt: skip
         _finish(run, paths, ids, specs, opts)
-        digests = {**hashes.result(), **plan.digests, **(early.result() if early is not None else {})}
-        for p in paths:  # a scan that did not run to its end (never in a run that got here)
-            if str(p) not in digests:
-                digests[str(p)] = sha256_file(p)
+        # a file none of them hashed (a scan that did not run to its end; a child that failed): now
+        digests = complete_digests(
+            paths, hashes.result(), plan.digests, early.result() if early is not None else {}
+        )
     finally:
         hashes.close()
         shutil.rmtree(spool_dir, ignore_errors=True)
