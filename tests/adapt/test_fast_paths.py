@@ -281,6 +281,19 @@ def test_trim_routes_on_wide_columns() -> None:
         same(trim_column(arr), pc.utf8_trim(arr, characters=" \u3000"))
 
 
+def test_wide_unpadded_columns_come_back_as_they_are() -> None:
+    """A CSV's wide values (本籍, 住所: ≥ 16 bytes, no padding) are the column itself — the CSV reader's
+    knowledge of it (distinct values, codec) stays with it; a padded value the sample missed is trimmed."""
+    honseki = [f"東京都千代田区千代田{i}番地　髙橋方" for i in range(300)]
+    arr = pa.array(honseki)
+    assert trim_column(arr) is arr
+    for at in (0, 1, 150, 299):  # the sample takes every 9th row: 1 and 150 are not in it
+        vals = list(honseki)
+        vals[at] = "　" + vals[at] + "  "
+        arr = pa.array(vals)
+        same(trim_column(arr), pc.utf8_trim(arr, characters=" \u3000"))
+
+
 def test_wareki_word_path_rejects_near_digits_everywhere() -> None:
     """``:;<=>?`` follow ``9`` and ``/`` precedes ``0``: none may pass for a digit in any position."""
     vals = [

@@ -107,6 +107,7 @@ def _decode_distinct(arr: pa.Array, encoding: str) -> tuple[pa.Array, float]:
     distinct = _decode_values(enc.dictionary, encoding)
     out = distinct.take(enc.indices)
     idx = enc.indices
+    _DECODED[_key(distinct)] = (distinct, encoding)
     _DISTINCT[_key(out)] = (
         out,
         distinct,
@@ -146,6 +147,7 @@ def _decode_constant(arr: pa.Array, used: np.ndarray, encoding: str) -> pa.Array
     if n * len(value) > np.iinfo(np.int32).max:  # (a decoded value is longer than its bytes)
         return None
     out = pa.repeat(one[0], n)  # in Arrow's pool (jemalloc in a run), as the dictionary route's take
+    _DECODED[_key(one)] = (one, encoding)
     _DISTINCT[_key(out)] = (out, one, np.zeros(n, np.int32))
     return out
 
@@ -190,6 +192,25 @@ def _key(arr: pa.Array) -> tuple[int, int, int, int]:
     return (bufs[1].address, bufs[2].address if bufs[2] is not None else 0, arr.offset, len(arr))
 
 
+# every column of the latest batch (and its distinct values): buffers → (the column, kept alive as
+# above, the encoding its values were decoded from)
+_DECODED: dict[tuple[int, int, int, int], tuple[pa.Array, str]] = {}
+
+
+def decoded_from(arr: pa.Array) -> str | None:
+    """The encoding the values of a ``string`` column of the latest decoded batch (or its distinct
+    values) were decoded from by :class:`DecodeRoutes` (the same buffers), else None.
+
+    Such a column holds only characters that codec yields (an ASCII column: ASCII), whatever its
+    bytes: a later stage may narrow a scan to the characters of that repertoire (the 外字
+    detection of a cp932 column looks only at the few UTF-8 first bytes the codec's flagged
+    characters begin with)."""
+    if not pa.types.is_string(arr.type) or not _DECODED:
+        return None
+    got = _DECODED.get(_key(arr))
+    return None if got is None else got[1]
+
+
 def distinct_values(arr: pa.Array) -> tuple[pa.Array, np.ndarray] | None:
     """(distinct values, row → value index as int32) of a ``string`` column of the latest decoded
     batch that went the distinct values' way (the same buffers), else None."""
@@ -225,11 +246,16 @@ class DecodeRoutes:
         """Every column of a batch read as ``binary``, decoded (the same values as :func:`decode_column`)."""
         self.batches += 1
         _DISTINCT.clear()  # the previous batch's columns are done with
-        return [self._column(i, c) for i, c in enumerate(batch.columns)]
+        _DECODED.clear()
+        out = [self._column(i, c) for i, c in enumerate(batch.columns)]
+        for c in out:
+            _DECODED[_key(c)] = (c, self.encoding)
+        return out
 
     def close(self) -> None:
         """The file is read: its last batch's entries for :func:`distinct_values` go."""
         _DISTINCT.clear()
+        _DECODED.clear()
 
     def _column(self, i: int, arr: pa.Array) -> pa.Array:
         if isinstance(arr, pa.ChunkedArray):

@@ -117,12 +117,19 @@ def _trim_scan(col: pa.Array, edges: _Edges | None) -> pa.Array:
     return _patch(out, ideo) if ideo.size else out
 
 
-def _dominant(col: pa.Array) -> tuple[str, np.ndarray] | None:
-    """(value, row mask) of a value held by at least half of the rows, or None."""
+def _sample(col: pa.Array) -> list[str | None] | None:
+    """:data:`_SAMPLE` values spread over the column (None: too short a column to sample)."""
     n = len(col)
     if n < 4 * _SAMPLE:
         return None
-    sample = col.take(pa.array(np.arange(_SAMPLE, dtype=np.int64) * (n // _SAMPLE))).to_pylist()
+    return col.take(pa.array(np.arange(_SAMPLE, dtype=np.int64) * (n // _SAMPLE))).to_pylist()  # type: ignore[no-any-return]
+
+
+def _dominant(col: pa.Array, sample: list[str | None] | None) -> tuple[str, np.ndarray] | None:
+    """(value, row mask) of a value held by at least half of the rows (``sample``: :func:`_sample`), or None."""
+    n = len(col)
+    if sample is None:
+        return None
     value, count = Counter(sample).most_common(1)[0]
     if count < _DOMINANT * _SAMPLE or value is None:
         return None
@@ -166,10 +173,14 @@ def trim_blanks(col: pa.Array) -> pa.Array:
     n = len(col)
     data, offsets = _buffers(col)
     width = int(offsets[-1]) - int(offsets[0])
-    if width >= _WIDE * n:
-        # wide: padded as a rule, so no look at the ends first.  The dominant-value route pays a
-        # memcmp per row (and a take unless the value is blank), less than scanning their padding.
-        dom = _dominant(col)
+    sample = _sample(col) if width >= _WIDE * n else None
+    if sample is not None and any(v is not None and v != v.strip(BLANKS) for v in sample):
+        # wide and padded (a fixed-width export): no look at the ends first.  The dominant-value
+        # route pays a memcmp per row (and a take unless the value is blank), less than scanning
+        # their padding.  (Wide values not padded — a CSV's 本籍, 住所 — take the narrow route: a
+        # look at the ends finds nothing to trim and returns the column itself, whose distinct
+        # values and decoding later stages then still know.)
+        dom = _dominant(col, sample)
         if dom is not None and dom[0].strip(BLANKS) and width < 2 * _WIDE * n:
             dom = None
         if dom is None:
