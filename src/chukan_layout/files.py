@@ -85,6 +85,20 @@ class HashingWriter:
         self._raw.seek(self.bytes_written)  # flushes what is buffered; a hole until the bytes come
         return size
 
+    def hash_placed(self, fd: int, offset: int, size: int) -> None:
+        """Count (and hash) ``size`` bytes that another process wrote into this writer's file at
+        ``offset`` — where this writer is — read back through ``fd`` (a readable descriptor of the
+        same file) from a mapping; the file position moves past them, as :meth:`hash_from`."""
+        if offset != self.bytes_written:
+            raise ValueError(f"bytes placed at {offset}, the file is at {self.bytes_written}")
+        if size:
+            if os.fstat(fd).st_size < offset + size:  # (a mapping read past the end would be SIGBUS)
+                raise ValueError(f"{size} bytes placed at {offset}, the file ends before them")
+            if self._sha is not None:
+                _hash_mapped(self._sha, fd, size, offset)
+        self.bytes_written += size
+        self._raw.seek(self.bytes_written)
+
     @property
     def sha256(self) -> str:
         """The hex digest of the bytes written (``""`` when built with ``hashed=False``)."""
@@ -143,19 +157,22 @@ class AppendAt:
 _HASH_WINDOW = 16 << 20  # mapped pages count in RSS: hash a window, then drop its pages
 
 
-def _hash_mapped(sha: Any, fd: int, size: int) -> None:
-    """Feed ``size`` bytes of file ``fd`` to ``sha`` from a read-only mapping, a window at a time.
+def _hash_mapped(sha: Any, fd: int, size: int, offset: int = 0) -> None:
+    """Feed ``size`` bytes of file ``fd`` from ``offset`` to ``sha`` from a read-only mapping, a
+    window at a time.
 
     A mapping's resident pages count in the process's RSS: hashing a whole 1 GB part file (one
     vendor C 住民 file is one partition) through one mapping made the parent 1.1 GB at 1M
     residents. Each window's pages are dropped from this process (``MADV_DONTNEED``; the page
     cache keeps them for the copy) before the next one is read."""
-    with mmap.mmap(fd, 0, access=mmap.ACCESS_READ) as mm:
-        for lo in range(0, size, _HASH_WINDOW):
-            n = min(_HASH_WINDOW, size - lo)
+    base = offset - offset % mmap.ALLOCATIONGRANULARITY  # a mapping starts on a page
+    skip = offset - base
+    with mmap.mmap(fd, skip + size, access=mmap.ACCESS_READ, offset=base) as mm:
+        for lo in range(skip, skip + size, _HASH_WINDOW):
+            n = min(_HASH_WINDOW, skip + size - lo)
             with memoryview(mm) as view, view[lo : lo + n] as window:
                 sha.update(window)
-            drop_mapped(mm, lo, n)
+            drop_mapped(mm, lo - lo % mmap.PAGESIZE, n + lo % mmap.PAGESIZE)
 
 
 def drop_mapped(mm: mmap.mmap, lo: int, n: int) -> None:

@@ -90,6 +90,8 @@ class Concat:
         self.size = 0
         self._syncing: threading.Thread | None = None
         self._synced = 0  # bytes written when the last background sync began
+        self._reader = -1  # a readable descriptor of the file, for parts placed by a worker
+        self._published = False  # workers may have placed parts (and void ones past the end)
         for p in parts:
             self.add(p)
         if parts:
@@ -113,6 +115,32 @@ class Concat:
             self._w.copy_from(part)  # hashed from a mapping, copied by the kernel
             if self._remove:
                 os.unlink(part)
+        if self._w.bytes_written - self._synced >= SYNC_BYTES:
+            self.sync()
+
+    @property
+    def temp_path(self) -> Path:
+        """Where the output is written until :meth:`commit` (workers place parts there)."""
+        return self._file.temp_path
+
+    def end(self) -> int:
+        """Where the next part goes (every byte before it handed to the OS: another process may
+        write the next part there now, :mod:`._place`)."""
+        self._file.flush()
+        self._published = True
+        return self._w.bytes_written
+
+    def add_placed(self, offset: int, size: int) -> None:
+        """A part a worker wrote straight into this file at ``offset`` (``end()`` when it was
+        published): hashed from the file, in run order as :meth:`add` (:mod:`._place`)."""
+        if not size:
+            return
+        if self._reader < 0:
+            self._reader = os.open(self._file.temp_path, os.O_RDONLY)
+        try:
+            self._w.hash_placed(self._reader, offset, size)
+        except ValueError as e:
+            raise OutputError(f"{self.path.name}: {e}") from None
         if self._w.bytes_written - self._synced >= SYNC_BYTES:
             self.sync()
 
@@ -145,12 +173,21 @@ class Concat:
             got = os.fstat(self._file.flush()).st_size
             if got != self.size:
                 raise OutputError(f"{self.path.name}: {got} bytes in place, {self.size} merged")
+        if self._published:  # a void partition's placed rows may lie past the end: cut off
+            os.ftruncate(self._file.flush(), self.size)
+        self._close_reader()
         self._file.close()  # flush, fsync, rename into place
         self._done = True
+
+    def _close_reader(self) -> None:
+        if self._reader >= 0:
+            os.close(self._reader)
+            self._reader = -1
 
     def abort(self) -> None:
         if not self._done:
             self._join_sync()
+            self._close_reader()
             self._file.abort()
 
 
@@ -212,6 +249,8 @@ class RunMerger:
         self.findings.merge(res.findings)
         for lid, p in res.parts.items():
             self._part(lid, p, self.parts.setdefault(lid, []))
+        for lid, (offset, size) in res.placed.items():  # written into the output by the worker
+            self.sink(lid).add_placed(offset, size)
         if res.rejects_part:
             self._part("rejects", res.rejects_part, self.rejects_parts)
             self.rejects += res.rejects

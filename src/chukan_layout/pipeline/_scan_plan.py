@@ -97,6 +97,10 @@ class ScanPlan(Generic[P]):
     def part(self, index: int) -> P:
         return self._parts[index]
 
+    def parts_get(self, index: int) -> P | None:
+        """Part ``index`` if it was made already (the scan thread makes them), else None."""
+        return self._parts.get(index)
+
     def settled(self, file: str) -> bool:
         with self._lock:
             return file in self._settled

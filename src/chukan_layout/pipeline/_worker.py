@@ -41,6 +41,7 @@ from ..validation.trailers import exact_sum
 from ..write.standard_csv import StandardCsvWriter
 from ._evidence import keep_evidence
 from ._lookups import load_lookup_table
+from ._place import PlacedCsvWriter, PlacedFile, Placement
 from ._rejects import RejectSink, reject_unrouted
 from ._sidecar import SidecarPart
 from ._spool import CodeSpool
@@ -86,6 +87,7 @@ class PartResult:
     written: dict[str, int] = field(default_factory=dict)
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
     parts: dict[str, str] = field(default_factory=dict)  # layout id → part file
+    placed: dict[str, tuple[int, int]] = field(default_factory=dict)  # layout id → (offset, size)
     rejects_part: str | None = None
     rejects: int = 0
     gaiji_part: str | None = None
@@ -137,6 +139,8 @@ class WorkerState:
         self.layouts = {t.layout.id: t.layout for t in adapter.targets}
         self.order = {lid: i for i, lid in enumerate(self.layouts)}
         self.stages = list(self.hooks.stages)
+        # set by the parent before its pool forks: rows go straight into the outputs (._place)
+        self.placement: Placement | None = None
         # this process's half of the run's one ValidationRun: checks and codes, no indexes
         self.validation: ValidationRun | None = None
         if opts.validate:
@@ -409,7 +413,12 @@ def _convert_range(st: WorkerState, part: Partition) -> PartResult:
         raise
     finally:
         fh.close()
-    res.parts = {lid: str(w.path) for lid, w in writers.items()}
+    for lid, w in writers.items():
+        at = w.where() if isinstance(w, PlacedCsvWriter) else None
+        if at is not None:
+            res.placed[lid] = at
+        else:
+            res.parts[lid] = str(w.path)
     _write_side_parts(st, part, res, sink, sides)
     if st.gaiji is not None:
         from ..gaiji.summary import GaijiSummary
@@ -482,9 +491,13 @@ def _one_batch(st: WorkerState, part: Partition, batch: pa.RecordBatch, fs: Find
         w = writers.get(lid)
         if w is None:
             path = Path(cfg.parts_dir) / f"p{part.index:06d}.{lid}.csv"
-            w = writers[lid] = StandardCsvWriter(
-                path, st.layouts[lid], encoding=opts.output_encoding, header="none", durable=False
-            )
+            if st.placement is not None and lid in st.placement.outputs:
+                placed = PlacedFile(st.placement, lid, part.index, path)
+                w = writers[lid] = PlacedCsvWriter(placed, st.layouts[lid], encoding=opts.output_encoding)
+            else:
+                w = writers[lid] = StandardCsvWriter(
+                    path, st.layouts[lid], encoding=opts.output_encoding, header="none", durable=False
+                )
             w.open()
         w.write(ob)
         res.written[lid] = res.written.get(lid, 0) + ob.num_rows

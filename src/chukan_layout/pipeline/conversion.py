@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import shutil
 import tempfile
 from collections import deque
@@ -56,6 +57,7 @@ from ._lookups import load_lookups
 from ._memory import steady_heap, use_lean_pool
 from ._merge import RunMerger, convert_report
 from ._outputs import GAIJI_NAME, REJECTS_NAME, SUMMARY_NAME, sinks, write_outputs
+from ._place import Ledger, Placement
 from ._rejects import RejectSink
 from ._result import ConvertResult, FileAccounting, OutputFile
 from ._worker import PartResult, RunConfig, WorkerState, batch_rows, run_partition
@@ -242,6 +244,15 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
                                       remote=chores.put if chores is not None else None))  # fmt: skip
         merger.limited = opts.limit is not None  # a trial run stops early: no trailer expected
         merger.encoding = opts.encoding
+        # the process executor's workers (and this process, with one worker) write their rows
+        # straight into the outputs where the parts before them end (._place): no part to copy
+        kinds = list(dict.fromkeys(t.layout.id for t in ad.targets))
+        placement = (Placement(Ledger(kinds), {k: str(merger.sink(k).temp_path) for k in kinds})
+                     if state is not None and opts.executor != "dask" else None)  # fmt: skip
+        if placement is not None:
+            assert state is not None
+            state.placement = placement  # before the pool forks: the workers inherit the ledger
+            placement.ledger.publish(0, {k: merger.sink(k).end() for k in kinds})
 
         def start_hashing() -> None:  # after the workers are forked: no extra thread while forking
             if opts.validate:
@@ -271,6 +282,8 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
                     acc = accounts[part.file] = FileAccounting(part.file, aliases.get(part.path, part.path),
                                                                part.source, "data")  # fmt: skip
                 merger.add(part, res, acc)
+            if placement is not None:  # the next partition's rows may go into the outputs now
+                placement.ledger.publish(res.index + 1, {k: merger.sink(k).end() for k in kinds})
             if pooled and hooks.progress is not None:
                 hooks.progress(part.size)
 
@@ -281,6 +294,8 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
                 held.append(res)
                 while held and partitions.settled(partitions.part(held[0].index).path):
                     merge(held.popleft())
+                if held and placement is not None:
+                    _place_after(held, placement, partitions, {k: merger.sink(k).end() for k in kinds})
         finally:
             partitions.stop()
         for res in held:  # every scan is over once the last part was handed out
@@ -326,6 +341,25 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
             merger.abort()  # outputs not committed (an error): removed
         shutil.rmtree(parts_dir, ignore_errors=True)
         hashes.close()
+
+
+def _place_after(
+    held: deque[PartResult], placement: Placement, partitions: ConvertPlan, ends: dict[str, int]
+) -> None:
+    """While a CSV file's scan goes on, its results wait (a later byte the scan cannot prove voids
+    them), and so would the rows of the partitions after them: publish where the next range's rows
+    go if the held ones are merged. Wrong only if the file turns out unprovable — then that range is
+    void too, and the whole-file partition that follows (never published here) gets its offset
+    once every void result is in (:mod:`._place`)."""
+    nxt = partitions.parts_get(held[-1].index + 1)
+    if nxt is None or nxt.whole or nxt.path != partitions.part(held[-1].index).path:
+        return
+    for res in held:
+        for k, (_, size) in res.placed.items():
+            ends[k] += size
+        for k, p in res.parts.items():
+            ends[k] += os.path.getsize(p)
+    placement.ledger.publish(nxt.index, ends)
 
 
 def _last_copies(chores: Chores | None, merger: RunMerger) -> None:

@@ -1,0 +1,142 @@
+"""Issue 15: the CPU of a ``convert`` (or ``validate``) command's *parent* process, thread by thread,
+user and system time apart — and the forked input-hash child's and the workers' beside it.
+
+    .venv/bin/python benchmarks/trace_parent.py --town data/town_1000000 --vendor b
+    .venv/bin/python benchmarks/trace_parent.py --town data/town_1000000 --vendor b --base /tmp/old/src --rounds 3
+
+Each run is a fresh interpreter running the console script's ``main()`` in-process (as
+``bench_convert_split.py`` does: 住民 + 世帯 + the 外字 table, ``-j`` workers), with a sampler thread
+that reads ``/proc/self/task/*/stat`` every 50 ms and keeps each thread's last user / system ticks
+(a thread that ends keeps its last sample: up to 50 ms of it is lost). Threads are named by their
+Python name where they have one (``MainThread``, ``chukan-csv-scan``, ``chukan-sync`` …), else by
+their kernel ``comm``. The forked hash child (``files.ForkedHashes``) is reaped with ``wait4``
+and its CPU printed apart from the workers'. ``--base``: the same with another ``src`` folder on
+``PYTHONPATH``, sides alternated round by round (same minutes, same load). Compare CPU seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+_INNER = r"""
+import json, os, resource, sys, threading, time
+T0 = time.perf_counter()
+HZ = os.sysconf("SC_CLK_TCK")
+seen = {}  # tid -> [name, utime, stime]
+names = {}
+stop = threading.Event()
+
+def sample():
+    me = threading.get_native_id()
+    while True:
+        for t in threading.enumerate():
+            if t.native_id is not None:
+                names[t.native_id] = t.name
+        for tid in os.listdir("/proc/self/task"):
+            try:
+                with open(f"/proc/self/task/{tid}/stat") as f:
+                    s = f.read()
+            except OSError:
+                continue
+            comm = s[s.index("(") + 1 : s.rindex(")")]
+            fields = s.rsplit(")", 1)[1].split()
+            tid = int(tid)
+            if tid != me:
+                seen[tid] = [names.get(tid, comm), int(fields[11]) / HZ, int(fields[12]) / HZ]
+        if stop.wait(0.05):
+            return
+
+th = threading.Thread(target=sample, name="sampler", daemon=True)
+import chukan_layout.files as files
+hash_child = {}
+def reap(self):
+    os.close(self._fd)
+    self._fd = -1
+    _, status, ru = os.wait4(self._pid, 0)
+    hash_child.update(user=ru.ru_utime, sys=ru.ru_stime)
+    self._pid = 0
+    return os.waitstatus_to_exitcode(status)
+files.ForkedHashes._reap = reap
+th.start()
+from chukan_layout.cli import main
+load = os.getloadavg()[0]
+try:
+    main(sys.argv[1:], standalone_mode=False)
+except SystemExit:
+    pass
+wall = time.perf_counter() - T0
+stop.set()
+th.join()
+s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+threads = {}
+for name, u, st in seen.values():
+    key = "pool" if name.startswith(("Thread-", "QueueManager", "QueueFeeder")) else name
+    a = threads.setdefault(key, [0.0, 0.0])
+    a[0] += u
+    a[1] += st
+hc = hash_child.get("user", 0) + hash_child.get("sys", 0)
+print(json.dumps({"wall": wall, "parent_user": s.ru_utime, "parent_sys": s.ru_stime,
+                  "parent_cpu": s.ru_utime + s.ru_stime, "hash_child": hc,
+                  "workers_cpu": c.ru_utime + c.ru_stime - hc, "threads": threads,
+                  "parent_rss_mib": s.ru_maxrss // 1024, "worker_rss_mib": c.ru_maxrss // 1024,
+                  "load": [load, os.getloadavg()[0]]}))
+"""
+
+FILES = {
+    "a": ("vendor_a", "JUMIN.DAT", "SETAI.DAT", "GAIJI_A.tsv"),
+    "b": ("vendor_b", "jumin.csv", "setai.csv", "gaiji_b.tsv"),
+    "c": ("vendor_c", "JUMIN.EBC", "SETAI.EBC", "GAIJI_C.tsv"),
+}
+
+
+def one_run(src: str | None, argv: list[str]) -> dict[str, object]:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    if src:
+        env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+    p = subprocess.run([sys.executable, "-c", _INNER, *argv], env=env, capture_output=True, text=True)
+    if p.returncode:
+        raise RuntimeError(p.stderr[-2000:])
+    return json.loads(p.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--town", required=True)
+    ap.add_argument("--vendor", default="b", choices=sorted(FILES))
+    ap.add_argument("--base", help="a src folder of other code to compare with (A/B)")
+    ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("-j", "--workers", type=int, default=2)
+    ap.add_argument("--out", default="/tmp/trace_parent", help="scratch output folder (removed)")
+    args = ap.parse_args()
+    adapter, jumin, setai, gaiji = FILES[args.vendor]
+    d = Path(args.town) / adapter
+    sides = [("new", None)] + ([("base", args.base)] if args.base else [])
+    for _name, src in sides:  # untimed: compiled-adapter cache and .pyc files
+        warm = Path(args.out) / "warm"
+        one_run(
+            src, ["convert", "-a", adapter, str(d / jumin), "-o", str(warm), "--limit", "10", "--no-progress"]
+        )
+        subprocess.run(["rm", "-rf", str(warm)], check=False)
+    for r in range(args.rounds):
+        for name, src in sides:
+            out = Path(args.out) / f"{r}-{name}"
+            argv = ["convert", "-a", adapter, str(d / jumin), str(d / setai), "--gaiji-table", str(d / gaiji),
+                    "-o", str(out), "-j", str(args.workers), "--no-progress"]  # fmt: skip
+            res = one_run(src, argv)
+            subprocess.run(["rm", "-rf", str(out)], check=False)
+            th = res.pop("threads")
+            print(f"{name:5s} " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}"
+                                            for k, v in res.items()), flush=True)  # fmt: skip
+            for t, (u, s) in sorted(th.items(), key=lambda kv: -sum(kv[1])):  # type: ignore[union-attr]
+                if u + s >= 0.02:
+                    print(f"      {t:22s} user {u:.2f} sys {s:.2f}")
+
+
+if __name__ == "__main__":
+    main()
