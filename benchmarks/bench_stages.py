@@ -93,7 +93,9 @@ def _wrap_detail(spent: collections.Counter[str]) -> None:
         _wrap(spent, csv_reader, "decode_columns", "  read: cp932 column decode")
     else:
         _wrap(spent, csv_reader.DecodeRoutes, "decode", "  read: cp932 column decode")
-    _wrap(spent, engine.AdaptEngine, "prepare", "  adapt: source trim")
+    # the source trim: per field read, when adapt reads it (gaiji7); before, the whole batch in prepare
+    trim = "trim_source" if hasattr(engine.AdaptEngine, "trim_source") else "prepare"
+    _wrap(spent, engine.AdaptEngine, trim, "  adapt: source trim")
     _wrap(spent, dates._DateBase, "apply", "  adapt: dates")
     _wrap(spent, stage.GaijiStage, "_detect", "  gaiji: detection")
     _wrap(spent, stage, "spread", "  gaiji: occurrences")

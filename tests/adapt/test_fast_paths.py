@@ -245,15 +245,18 @@ def test_trim_matches_utf8_trim(others: list[str], dominant: str, reps: int, rnd
     same(trim_column(arr), pc.utf8_trim(ref.as_str(arr), characters=" \u3000"))
 
 
+_JP = ["千代田区", "　千代田区　", " 丸の内 ", "ｶﾞ", "", "山田\u3000", "ヤマダ　ハナコ"]
+_ASCII = ["131016", " 0123", "0123 ", "01 23", "2024/01/02 10:11:12", ""]
+
+
 @given(
-    st.lists(
-        st.sampled_from(["千代田区", "　千代田区　", " 丸の内 ", "ｶﾞ", "", "山田\u3000"]),
-        min_size=1,
-        max_size=60,
+    st.one_of(  # a Japanese column, an ASCII column (the reader knows), a mixed one
+        *(st.lists(st.sampled_from(pool), min_size=1, max_size=60) for pool in (_JP, _ASCII, _JP + _ASCII))
     )
 )
 def test_trim_of_a_column_decoded_through_its_distinct_values(vals: list[str]) -> None:
-    """Trimmed on the distinct values the CSV reader kept (readers.csv_decode.distinct_values)."""
+    """Trimmed on the distinct values the CSV reader kept (readers.csv_decode.distinct_values), or
+    by the route its codec allows (an ASCII column: spaces only; a decoded one: its ends at once)."""
     from chukan_layout.readers.csv_decode import DecodeRoutes
 
     routes = DecodeRoutes("cp932")

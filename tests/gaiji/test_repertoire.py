@@ -36,6 +36,7 @@ def test_the_repertoire_is_what_the_codec_decodes() -> None:
     )
     euc = codec_chars("euc_jp")
     assert euc is not None and euc[[0x5C71, 0x4E02, ord("ﾊ")]].all()  # 山, 丂 (JIS X 0212 in three bytes)
+    assert int(codec_chars("ascii").sum()) == 128  # type: ignore[union-attr]
     assert codec_chars("utf-8") is None and codec_chars("no-such-codec") is None
 
 
@@ -51,6 +52,8 @@ def test_an_mj_item_of_a_cp932_column_looks_at_few_first_bytes() -> None:
     for charset in ("mj", None, "cp932"):
         runs = flagged_first_bytes(target_set(charset), "cp932")
         assert runs is not None and not any(lo <= b <= hi for lo, hi in runs for b in range(0xE3, 0xEA))
+    for charset in _CHARSETS:  # an ASCII column: nothing to look at
+        assert flagged_first_bytes(target_set(charset), "ascii") == []
     assert flagged_first_bytes(target_set("mj")) is None  # any text: kanji outside the set are flagged
     assert flagged_first_bytes(target_set("jis_x0208"), "cp932") is None  # NEC/IBM kanji are flagged
 
@@ -70,7 +73,8 @@ def test_decoded_columns_name_the_rows_of_the_reference(
     routes = DecodeRoutes("cp932")
     for _ in range(2):
         col = routes.decode(pa.RecordBatch.from_arrays([pa.array(raw, pa.binary())], names=["c"]))[0]
-        assert decoded_from(col) == "cp932" and col.to_pylist() == vals
+        ascii = all(r.isascii() for r in raw)
+        assert decoded_from(col) == ("ascii" if ascii else "cp932") and col.to_pylist() == vals
         d = distinct_values(col)
         if d is not None:
             assert decoded_from(d[0]) == "cp932"

@@ -25,7 +25,7 @@ from ..findings import FindingSet
 from . import codes, distinct
 from .format import Condition
 from .loader import Adapter, CompiledItem, CompiledMapping, CompiledTarget, SourceSpec
-from .transforms.base import Context, as_str, const_array
+from .transforms.base import Context, as_str, blank_array, const_array
 from .transforms.text import trim_column
 
 RESERVED = ("_record", "_source", "_type", "_offset")
@@ -99,10 +99,11 @@ class _Columns:
     """Source fields of (a row subset of) a batch, with lookup fields joined on demand."""
 
     def __init__(self, batch: pa.RecordBatch, target: CompiledTarget, engine: AdaptEngine, ctx_file: str,
-                 findings: FindingSet) -> None:  # fmt: skip
+                 findings: FindingSet, trim: bool = False) -> None:  # fmt: skip
         self.batch, self.target, self.engine = batch, target, engine
         self.n = batch.num_rows
         self.file, self.findings = ctx_file, findings
+        self.trim = trim  # the source's ``trim: true``, done here on the fields a target reads
         self._cache: dict[str, pa.Array] = {}
         self._joined: dict[str, pa.Array] = {}
 
@@ -120,6 +121,8 @@ class _Columns:
             col = self.engine.lookups[lk].columns[f].take(idx).fill_null("")
         else:
             col = as_str(self.batch.column(name))
+            if self.trim and name not in RESERVED:
+                col = self.engine.trim_source(col)
         self._cache[name] = col
         return col
 
@@ -139,7 +142,8 @@ class _Columns:
         return self._joined[lk]
 
     def subset(self, rows: np.ndarray) -> _Columns:
-        return _Columns(self.batch.take(pa.array(rows)), self.target, self.engine, self.file, self.findings)
+        return _Columns(self.batch.take(pa.array(rows)), self.target, self.engine, self.file, self.findings,
+                        self.trim)  # fmt: skip
 
 
 class AdaptEngine:
@@ -157,7 +161,9 @@ class AdaptEngine:
         return self._by_source.get((source, record_type), [])
 
     def prepare(self, source: SourceSpec, batch: pa.RecordBatch) -> pa.RecordBatch:
-        """Source-level cleaning done once per batch (``trim: true``)."""
+        """Source-level cleaning of a whole batch (``trim: true``). :meth:`adapt` does the same on
+        the fields its targets read, when they read them (a field no target reads — a vendor's
+        メモ or 更新日時 — is not trimmed for nothing)."""
         if not source.trim:
             return batch
         arrays = [
@@ -165,6 +171,10 @@ class AdaptEngine:
             for n, c in zip(batch.schema.names, batch.columns, strict=True)
         ]
         return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+
+    def trim_source(self, col: pa.Array) -> pa.Array:
+        """One source field trimmed (``trim: true``): " " and U+3000 at both ends."""
+        return trim_column(col)
 
     def adapt(
         self, source_id: str, batch: pa.RecordBatch, findings: FindingSet, *, record_type: str | None = None,
@@ -177,12 +187,11 @@ class AdaptEngine:
             record_type = None
         elif record_type is None and len(rts) == 1:
             record_type = rts[0]
-        batch = self.prepare(src, batch)
         fname = file or (str(batch.column("_source")[0]) if batch.num_rows and "_source" in batch.schema.names
                          else source_id)  # fmt: skip
         result = AdaptResult(routed=np.zeros(batch.num_rows, bool))
         for t in self.targets_for(source_id, record_type):
-            cols = _Columns(batch, t, self, fname, findings)
+            cols = _Columns(batch, t, self, fname, findings, src.trim)
             if t.where is not None:
                 rows = np.flatnonzero(evaluate(t.where, cols))
                 assert result.routed is not None
@@ -211,7 +220,7 @@ class AdaptEngine:
         for item_id in t.layout.item_ids:
             a = values.get(item_id)
             if a is None:
-                blank = blank if blank is not None else const_array("", n)
+                blank = blank if blank is not None else blank_array(n)
                 a = blank
             arrays.append(a)
         src_col = (

@@ -148,8 +148,8 @@ def _rows(
     arr: Any, lut: np.ndarray, starts: list[tuple[int, int]] | None = None, target: TargetSet | None = None
 ) -> np.ndarray:
     """Suspicious row indices of one string array (the one-column form of the scan; ``starts``:
-    :func:`flagged_first_bytes` of the set, None = the codec route, unless ``target`` is given and
-    the column was decoded by the CSV reader: then the first bytes of that codec's repertoire).
+    :func:`flagged_first_bytes` of the set, None = the codec route; with ``target``, a column the CSV
+    reader decoded takes the first bytes of that codec's repertoire instead).
 
     A column the CSV reader decoded through its distinct values (都道府県, 町字, 氏 …:
     :func:`~chukan_layout.readers.csv_decode.distinct_values`) is scanned on those values only."""
@@ -162,13 +162,15 @@ def _rows(
         mark = np.zeros(len(values), bool)
         mark[hit] = True
         return np.flatnonzero(mark[index]).astype(np.int64)
-    c = _utf8(arr)
+    enc = decoded_from(arr) if target is not None else None
+    if enc is not None:
+        assert target is not None
+        narrow = flagged_first_bytes(target, enc)  # (a subset of the set's own runs, when it has any)
+        starts = narrow if narrow is not None else starts
+    c = _utf8(arr) if starts != [] else None  # [] (an ASCII column): no character to look at
     if c is None:
         return np.empty(0, dtype=np.int64)
     seg, offsets, valid = c
-    if starts is None and target is not None:
-        enc = decoded_from(arr)
-        starts = flagged_first_bytes(target, enc) if enc is not None else None
     if starts is not None:  # the few bytes that can begin a flagged character, decoded
         hit = _hits(seg, lut, _first_bytes(seg, starts))
         if hit.size == 0:

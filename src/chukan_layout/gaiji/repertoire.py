@@ -19,7 +19,7 @@ import numpy as np
 
 # the longest byte sequence of one character (the codecs are stateless: every character the
 # codec yields is the decoding of one such sequence)
-_LONGEST = {"cp932": 2, "euc_jp": 3}
+_LONGEST = {"cp932": 2, "euc_jp": 3, "ascii": 1}
 
 
 def _normalized(encoding: str) -> str | None:
@@ -55,7 +55,7 @@ def _yields(encoding: str) -> frozenset[int]:
 
 def codec_chars(encoding: str) -> np.ndarray | None:
     """bool[0x110000]: the code points ``encoding`` can decode to; None for a codec other than
-    cp932 / EUC-JP (any character may come out)."""
+    cp932 / EUC-JP / ASCII (any character may come out)."""
     name = _normalized(encoding)
     return None if name is None else _table(name)
 

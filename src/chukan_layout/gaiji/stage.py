@@ -43,7 +43,7 @@ VendorCodes = Mapping[str, str] | Callable[[str], str | None]
 _Hit = Hit
 _VALUE_CACHE = 4096  # distinct suspicious values remembered per layout (≈ 570 B each: 50,000 grew a
 # worker by ≈ 20 MiB between 1M and 5M residents; 4,096 keeps it flat at no CPU cost, RESULTS.md D)
-_TOKEN_CACHE = 100_000  # distinct tokens remembered per layout (a few thousand kanji in practice)
+_TOKEN_CACHE = 100_000  # distinct tokens remembered per item profile (a few thousand kanji in practice)
 _Token = tuple[str, str, str, str, str, str | None]  # result, status, detail, code, result code, finding code
 _UNKNOWN = object()
 _JOINER = re.compile(
@@ -128,7 +128,7 @@ class GaijiStage:
                     self.lookup[key] = e
         self._summary = GaijiSummary()
         self._values: dict[tuple[int, str], tuple[str | None, list[_Hit]]] = {}
-        self._tokens: dict[tuple[int, str], _Token | None] = {}  # None: storable as it is
+        self._tokens: dict[int, dict[str, _Token | None]] = {}  # per profile; None: storable as it is
 
     # -- per value ------------------------------------------------------------------------
     def _resolve(self, tok: str, item: _Item) -> tuple[str, str, str]:
@@ -182,9 +182,13 @@ class GaijiStage:
             sp = spread(arr, idx, records, lambda v, it=item: self._value(it, v))  # type: ignore[misc]
             if sp.size:
                 sides.append(sidecar_table(sp, SIDECAR_SCHEMA, file, item.id))
+            counts: dict[tuple[str, str, str, str], int] = {}  # one _count per kind of hit, not per hit
             for hit, weight in zip(sp.hits, sp.weights.tolist(), strict=True):
                 if weight:
-                    self._count(item, hit[3], hit[5], hit[2], hit[4], weight)
+                    key = (hit[3], hit[5], hit[2], hit[4])
+                    counts[key] = counts.get(key, 0) + weight
+            for (status, code, result, detail), weight in counts.items():
+                self._count(item, status, code, result, detail, weight)
             for fcode, ev in sp.events.items():
                 events[(fcode, item.id)] = ev
             if sp.changed_values is not None:  # the new values appended, taken in place of the old
@@ -216,16 +220,17 @@ class GaijiStage:
         out: list[str] = []
         hits: list[_Hit] = []
         changed = False
-        answers = self._tokens
+        answers = self._tokens.get(item.profile)
+        if answers is None:
+            answers = self._tokens[item.profile] = {}
         # without a selector or combining mark every character is a token of its own
         toks = enumerate(value, 1) if _JOINER.search(value) is None else tokens(value)
         for pos, tok in toks:
-            tk = (item.profile, tok)
-            ans = answers.get(tk, _UNKNOWN)
+            ans = answers.get(tok, _UNKNOWN)
             if ans is _UNKNOWN:
                 if len(answers) >= _TOKEN_CACHE:
                     answers.clear()
-                ans = answers[tk] = self._token(tok, item)
+                ans = answers[tok] = self._token(tok, item)
             if ans is None:
                 out.append(tok)
                 continue

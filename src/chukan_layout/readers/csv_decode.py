@@ -199,7 +199,8 @@ _DECODED: dict[tuple[int, int, int, int], tuple[pa.Array, str]] = {}
 
 def decoded_from(arr: pa.Array) -> str | None:
     """The encoding the values of a ``string`` column of the latest decoded batch (or its distinct
-    values) were decoded from by :class:`DecodeRoutes` (the same buffers), else None.
+    values) were decoded from by :class:`DecodeRoutes` (the same buffers), else None; ``"ascii"``
+    for a column all of whose bytes are ASCII (its bytes are its UTF-8).
 
     Such a column holds only characters that codec yields (an ASCII column: ASCII), whatever its
     bytes: a later stage may narrow a scan to the characters of that repertoire (the 外字
@@ -249,7 +250,7 @@ class DecodeRoutes:
         _DECODED.clear()
         out = [self._column(i, c) for i, c in enumerate(batch.columns)]
         for c in out:
-            _DECODED[_key(c)] = (c, self.encoding)
+            _DECODED.setdefault(_key(c), (c, self.encoding))  # (an ASCII column is in as "ascii")
         return out
 
     def close(self) -> None:
@@ -262,7 +263,9 @@ class DecodeRoutes:
             arr = arr.combine_chunks()
         used = _used_bytes(arr)
         if _is_ascii(used):
-            return arr.view(pa.string())
+            out = arr.view(pa.string())
+            _DECODED[_key(out)] = (out, "ascii")
+            return out
         # one value repeated: what the distinct values' route would learn, at a compare's cost
         same = _decode_constant(arr, used, self.encoding)
         if same is not None:

@@ -25,7 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ...readers.csv_decode import distinct_values
+from ...readers.csv_decode import decoded_from, distinct_values
 from ._utf8 import from_buffers, utf8_buffers
 
 BLANKS = " \u3000"
@@ -73,7 +73,10 @@ class _Edges:
         end is narrowed byte by byte (one gather over the candidates left, not six over all)."""
         d, first, last = self.data, self.first, self.last
         hits = []
-        for at, step, cand in ((self.starts, 1, np.flatnonzero(first == 0xE3)),
+        lead = first == 0xE3
+        if np.count_nonzero(lead) > 64:  # kana: every value starts with E3, so the second byte first
+            lead &= np.take(d, self.starts + 1, mode="clip") == 0x80  # (a hit has 3 bytes: no clip)
+        for at, step, cand in ((self.starts, 1, np.flatnonzero(lead)),
                                (self.ends - 1, -1, np.flatnonzero(last == 0x80))):  # fmt: skip
             if cand.size == 0:
                 continue
@@ -190,7 +193,15 @@ def trim_blanks(col: pa.Array) -> pa.Array:
         return _assemble(n, mask, value.strip(BLANKS), _trim_scan(rest, None))
     # narrow (codes, dates, flags, trimmed text): often nothing to do, found out cheaply
     used = data[int(offsets[0]) : int(offsets[-1])]
-    if used.size == 0 or (used.min() > 0x20 and used.max() < 0xE3):
-        return col  # no space byte and no E3 lead byte anywhere: two SIMD passes
+    # no space byte and no E3 lead byte anywhere: two SIMD passes — one when the CSV reader found the
+    # column ASCII, none when it found it is not (its values are looked at by their ends at once)
+    enc = decoded_from(col)
+    if used.size == 0:
+        return col
+    if enc == "ascii":
+        if used.min() > 0x20:
+            return col
+    elif enc is None and used.min() > 0x20 and used.max() < 0xE3:
+        return col
     edges = _Edges(data, offsets)
     return _trim_scan(col, edges) if edges.may_have_blanks() else col

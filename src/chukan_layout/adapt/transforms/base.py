@@ -189,4 +189,12 @@ def as_str(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
 
 def const_array(value: str, n: int) -> pa.Array:
     """``n`` copies of ``value`` (dictionary-free plain strings)."""
+    if value == "":
+        return blank_array(n)
     return pa.repeat(pa.scalar(value, pa.string()), n)
+
+
+def blank_array(n: int) -> pa.Array:
+    """``n`` empty strings: offsets all 0 (a calloc'd buffer: no pass over it), no data bytes —
+    ``pa.repeat`` of ``""`` costs ≈ 0.2 ms per 13,000 rows, this a few µs."""
+    return pa.StringArray.from_buffers(n, pa.py_buffer(np.zeros(n + 1, np.int32)), pa.py_buffer(b""))
