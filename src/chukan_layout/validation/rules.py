@@ -1,18 +1,18 @@
-"""``row.rule``: the layout's row rules, compiled to one Arrow projection per batch.
+"""``row.rule``: the layout's row rules, evaluated on each batch.
 
-Each rule's ``when``/``check`` is parsed and compiled to a never-null
-``pyarrow.compute.Expression`` by :mod:`chukan_layout.spec.expr` (no ``eval``; the one Arrow
-compiler of expressions, :func:`~chukan_layout.spec.expr.rule_fails_arrow`). All rules of a
-layout are evaluated together by one Acero *project* node over the batch's string columns.
+Each rule's ``when``/``check`` is parsed and type-checked by :mod:`chukan_layout.spec.expr` (no
+``eval``) and also compiled to a never-null ``pyarrow.compute.Expression``
+(:func:`~chukan_layout.spec.expr.rule_fails_arrow`, the one Arrow compiler of expressions: the
+reference the tests hold the evaluator to). On batches the trees are walked by
+:class:`~.rule_eval.RuleEvaluator` with the same Arrow kernels and the batch's cached views —
+≈ 6× cheaper than one Acero projection of all rules (measured: 2.06 → 0.3 ms per 住民 batch).
 
-``to_int(item)`` is computed once per batch and item in numpy (:func:`to_int_column`) and
-enters the projection as an int64 column (``expr.int_column(item)``).
+``to_int(item)`` is computed once per batch and item in numpy (:func:`to_int_column`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -23,7 +23,8 @@ from ..spec import expr
 from ..spec.model import Layout, RowRule
 from .base import STAGE, Check
 from .context import BatchContext
-from .utf8 import int64_arrow, per_row_sum, to_bool, to_int64
+from .rule_eval import RuleEvaluator
+from .utf8 import int64_arrow, per_row_sum, to_int64
 
 ROW_RULE_DOC = """\
 A row rule of the layout fails: its ``when`` holds (or is absent) and its ``check`` does not.
@@ -43,8 +44,10 @@ register_code("row.rule", Severity.ERROR, "A row rule fails", "行ルール違�
 @dataclass(frozen=True)
 class CompiledRule:
     rule: RowRule
-    expression: pa.compute.Expression  # true where the rule fires
+    expression: pa.compute.Expression  # true where the rule fires (the Arrow reference)
     columns: tuple[str, ...]
+    when: expr.Node | None
+    check: expr.Node
 
 
 def to_int_column(ctx: BatchContext, item: str) -> pa.Array:
@@ -54,6 +57,9 @@ def to_int_column(ctx: BatchContext, item: str) -> pa.Array:
     out = np.zeros(ctx.n, dtype=np.int64)
     if data.size == 0:
         return pa.nulls(ctx.n, pa.int64())
+    got = _fixed_digits(ctx, item, offsets, data, ln)
+    if got is not None:
+        return got
     seg = data[int(offsets[0]) : int(offsets[-1])]
     digits = per_row_sum((seg >= 0x30) & (seg <= 0x39), offsets)
     first = data[np.minimum(offsets[:-1], data.size - 1)]
@@ -67,6 +73,31 @@ def to_int_column(ctx: BatchContext, item: str) -> pa.Array:
     return int64_arrow(out, ok)
 
 
+def _fixed_digits(
+    ctx: BatchContext, item: str, offsets: np.ndarray, data: np.ndarray, ln: np.ndarray
+) -> pa.Array | None:
+    """``to_int`` of a column of digits only whose values are blank or of one width ≤ 18 (counts,
+    flags: the usual case), read off the byte matrix without Arrow's cast; None otherwise."""
+    lo, hi = ctx.byte_range(item)
+    if lo < 0x30 or hi > 0x39:
+        return None
+    nonblank = ln != 0
+    m = int(np.count_nonzero(nonblank))
+    w = int(ln.max()) if ln.size else 0
+    if m == 0 or w > 18 or m * w != int(offsets[-1] - offsets[0]):
+        return None
+    start = int(offsets[0])
+    mat = data[start : start + m * w].reshape(m, w)
+    vals = mat[:, 0].astype(np.int64) - 48
+    for k in range(1, w):
+        vals = vals * 10 + (mat[:, k] - 48)
+    if m == ctx.n:
+        return int64_arrow(vals)
+    out = np.zeros(ctx.n, dtype=np.int64)
+    out[nonblank] = vals
+    return int64_arrow(out, nonblank)
+
+
 class RuleSet:
     """All row rules of one layout; :meth:`masks` evaluates them on a batch in one pass."""
 
@@ -78,7 +109,8 @@ class RuleSet:
             when = expr.compile_condition(r.when, items) if r.when else None
             check = expr.compile_condition(r.check, items)
             cols = sorted(set(expr.names(check)) | (set(expr.names(when)) if when is not None else set()))
-            self.rules.append(CompiledRule(r, expr.rule_fails_arrow(when, check, self.ints), tuple(cols)))
+            fails = expr.rule_fails_arrow(when, check, self.ints)
+            self.rules.append(CompiledRule(r, fails, tuple(cols), when, check))
         self._mask_cache_key = ("rules", layout.id, str(id(self)))
 
     def __len__(self) -> int:
@@ -90,28 +122,16 @@ class RuleSet:
             return []
         got = ctx.memo(self._mask_cache_key)
         if got is None:
-            cols = sorted({c for r in self.rules for c in r.columns})
-            data: dict[str, Any] = {c: ctx.col(c) for c in cols}
-            data.update({expr.int_column(c): to_int_column(ctx, c) for c in sorted(self.ints)})
-            table = pa.table(data if data else {"_": pa.nulls(ctx.n)})
-            try:  # not pyarrow.acero, which imports pyarrow.dataset (≈ 0.1 s of start-up, issue 15)
-                import pyarrow._acero as ac
-            except ImportError:  # a pyarrow that moved its private module: the public one
-                import pyarrow.acero as ac  # type: ignore[no-redef]
+            ints: dict[str, pa.Array] = {}
 
-            decl = ac.Declaration.from_sequence(
-                [
-                    ac.Declaration("table_source", ac.TableSourceNodeOptions(table)),
-                    ac.Declaration(
-                        "project",
-                        ac.ProjectNodeOptions(
-                            [r.expression for r in self.rules], [r.rule.id for r in self.rules]
-                        ),
-                    ),
-                ]
-            )
-            out = decl.to_table(use_threads=False)
-            got = [to_bool(out.column(i)) for i in range(out.num_columns)]
+            def to_int(item: str) -> pa.Array:
+                a = ints.get(item)
+                if a is None:
+                    a = ints[item] = to_int_column(ctx, item)
+                return a
+
+            ev = RuleEvaluator(ctx, to_int)
+            got = [ev.fails(r.when, r.check) for r in self.rules]
             ctx.remember(self._mask_cache_key, got)
         return got  # type: ignore[return-value]
 
