@@ -21,9 +21,25 @@ from ..spec import wareki
 from ..spec.model import Item, ItemType
 from .base import Check, CompileEnv, item_check
 from .context import BatchContext
-from .utf8 import string_array, to_int64
+from .utf8 import int64_arrow, string_array, to_int64
 
 _DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def _days_in_month_table() -> np.ndarray:
+    """int8 over ``year * 100 + month`` (years 0–9999, months 0–99): the month's days, 0 where the
+    year is 0 or the month is not 1–12 — one lookup instead of the leap-year arithmetic per row."""
+    years = np.arange(10000, dtype=np.int64)
+    leap = (years % 4 == 0) & ((years % 100 != 0) | (years % 400 == 0))
+    table = np.zeros((10000, 100), dtype=np.int8)
+    table[1:, 1:13] = _DAYS[1:]
+    table[1:, 2] += leap[1:]
+    out = table.reshape(-1)
+    out.setflags(write=False)
+    return out
+
+
+_DIM = _days_in_month_table()
 
 
 @dataclass(frozen=True)
@@ -63,10 +79,19 @@ class ParsedDates:
     @cached_property
     def _month_days(self) -> tuple[np.ndarray, np.ndarray]:
         """(year ≥ 1 and month 1–12, days in that month) of the shaped rows."""
-        y, m = self.cy, self.cm
-        ym_ok = (y >= 1) & (m >= 1) & (m <= 12)
-        leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
-        return ym_ok, _DAYS[np.where(ym_ok, m, 0)] + ((m == 2) & leap)
+        dim = _DIM.take(self.cy * 100 + self.cm)  # year ≤ 9999, month ≤ 99: always inside the table
+        return dim > 0, dim
+
+    @cached_property
+    def cfull(self) -> np.ndarray:
+        """Valid full calendar dates among the shaped rows (compact)."""
+        _ym_ok, dim = self._month_days
+        return (self.cd >= 1) & (self.cd <= dim)  # dim is 0 for a year 0 or a month outside 1–12
+
+    @cached_property
+    def cordinal(self) -> np.ndarray:
+        """``YYYYMMDD`` of the shaped rows (compact, int32)."""
+        return self.cy * 10000 + self.cm * 100 + self.cd
 
     @cached_property
     def nonexistent(self) -> np.ndarray:
@@ -77,12 +102,11 @@ class ParsedDates:
     @cached_property
     def full(self) -> np.ndarray:
         """Valid full calendar dates (year ≥ 1)."""
-        ym_ok, dim = self._month_days
-        return self._spread(ym_ok & (self.cd >= 1) & (self.cd <= dim), bool)
+        return self._spread(self.cfull, bool)
 
     @cached_property
     def ordinal(self) -> np.ndarray:
-        return self._spread(self.cy * 10000 + self.cm * 100 + self.cd)
+        return self._spread(self.cordinal)
 
 
 # ``YYYY-MM-DD`` read as four two-byte pairs and two hyphens (a record view of the 10 bytes, no copy);
@@ -158,19 +182,26 @@ def build_date(item: Item, env: CompileEnv) -> list[Check]:
     def fn(ctx: BatchContext) -> np.ndarray:
         # judged on the shaped rows only (compact arrays), spread once: bad = non-blank and not ok
         p = parse_dates(ctx, name)
-        ym_ok, dim = p._month_days
-        y, m, d = p.cy, p.cm, p.cd
-        ok = ym_ok & (d >= 1) & (d <= (31 if keep else dim))  # keep: also days the calendar lacks
+        if keep:  # also days the calendar lacks
+            ym_ok, _dim = p._month_days
+            ok = ym_ok & (p.cd >= 1) & (p.cd <= 31)
+        else:
+            ok = p.cfull.copy()
         if era_range:
-            ok &= y * 10000 + m * 100 + d >= FIRST
-        if pd_ is not None:
-            part_ok = np.zeros(y.size, dtype=bool)
+            ok &= p.cordinal >= FIRST
+        if pd_ is not None and not ok.all():  # a 不詳 part can only rescue a row not ok already
+            k = np.flatnonzero(~ok)
+            y, m, d = p.cy[k], p.cm[k], p.cd[k]
+            part_ok = np.zeros(k.size, dtype=bool)
             if "month" in allow:
                 part_ok |= (m == 0) & (d == 0)
             if "day" in allow:
                 part_ok |= (m >= 1) & (m <= 12) & (d == 0)
-            ok |= (y >= 1) & part_ok & ctx.equals(pd_.flag_item, "1")[p.rows]
-        bad = ctx.nonblank(name).copy()
+            ok[k] = (y >= 1) & part_ok & ctx.equals(pd_.flag_item, "1")[p.rows[k]]
+        nonblank = ctx.nonblank(name)
+        if ok.all() and p.rows.size == np.count_nonzero(nonblank):  # every value a good date
+            return np.zeros(ctx.n, dtype=bool)
+        bad = nonblank.copy()
         bad[p.rows[ok]] = False
         return bad
 
@@ -235,15 +266,38 @@ def build_era_mismatch(item: Item, env: CompileEnv) -> list[Check]:
     shared = np.array([d.year * 10000 + d.month * 100 + d.day for d in wareki.shared_days()], np.int64)
 
     def fn(ctx: BatchContext) -> np.ndarray:
+        # on the rows holding a full date and a code only (compact), spread once
         p = parse_dates(ctx, date_item)
-        full = p.full & ctx.nonblank(name)
-        if not full.any():
-            return full
-        date_era = np.searchsorted(starts, p.ordinal, side="right") - 1
-        code_era = era_of_code[to_int64(pc.index_in(ctx.col(name), value_set=value_set), fill=len(codes))]
+        out = np.zeros(ctx.n, dtype=bool)
+        sel = p.cfull & ctx.nonblank(name)[p.rows]
+        if not sel.any():
+            return out
+        rows, day = p.rows[sel], p.cordinal[sel]
+        date_era = np.searchsorted(starts, day, side="right") - 1
+        code_era = _code_eras(ctx, rows)
         # before 明治 (date_era < 0): no era to compare with, no finding; a shared last day
         # (明治45年7月30日 = 大正元年7月30日) may be written in the old era too
-        old_name = np.isin(p.ordinal, shared) & (code_era == date_era - 1)
-        return full & (date_era >= 0) & (code_era != date_era) & ~old_name
+        shared_day = np.zeros(day.size, dtype=bool)
+        for v in shared.tolist():
+            shared_day |= day == v
+        old_name = shared_day & (code_era == date_era - 1)
+        out[rows[(date_era >= 0) & (code_era != date_era) & ~old_name]] = True
+        return out
+
+    one_byte = np.full(256, -2, dtype=np.int64)  # 1-byte codes → era index; -2 for "not a known code"
+    for c in codes:
+        if len(c.encode()) == 1:
+            one_byte[c.encode()[0]] = era_of_code[codes.index(c)]
+    all_one_byte = all(len(c.encode()) == 1 for c in codes)
+
+    def _code_eras(ctx: BatchContext, rows: np.ndarray) -> np.ndarray:
+        """Era index of the code at ``rows`` (-2 when not a known code)."""
+        offsets, data = ctx.buffers(name)
+        starts_ = offsets[rows]
+        lens = offsets[rows + 1] - starts_
+        if all_one_byte and (lens == 1).all():  # the usual 1-byte codes: a 256-entry table on the byte
+            return one_byte[data[starts_]]
+        got = pc.index_in(ctx.col(name).take(int64_arrow(rows)), value_set=value_set)
+        return era_of_code[to_int64(got, fill=len(codes))]
 
     return [Check("item.era_mismatch", name, fn, item.sensitivity, name)]

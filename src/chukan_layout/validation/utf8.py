@@ -54,7 +54,10 @@ def code_points(arr: pa.Array) -> np.ndarray:
     offsets, data = buffers(arr)
     # decoded from the buffer itself (``str(memoryview, …)``): no ``tobytes`` copy of the column first
     text = str(data[int(offsets[0]) : int(offsets[-1])].data, "utf-8")
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    if not text:
+        return np.zeros(0, np.uint32)
+    # numpy's str scalar *is* UCS-4: ≈ 4× cheaper than ``text.encode("utf-32-le")`` (trailing NULs kept)
+    return np.array(text).reshape(1).view(np.uint32)
 
 
 def per_row_sum(flags: np.ndarray, offsets: np.ndarray) -> np.ndarray:
