@@ -62,3 +62,26 @@ def test_code_points_are_the_characters(vals: list[str]) -> None:
     arr = pa.array(vals, pa.string())
     assert code_points(arr).tolist() == [ord(c) for v in vals for c in v]
     assert code_points(arr.slice(1)).tolist() == [ord(c) for v in vals[1:] for c in v]
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 10**17), st.integers(0, 10**18 - 1), st.integers(0, 10**18 - 1)),
+             min_size=1, max_size=20),
+    st.integers(1, 18), st.booleans(),
+)  # fmt: skip
+def test_key_limbs_equal_big_integer_arithmetic(
+    rows: list[tuple[int, int, int]], k: int, small: bool
+) -> None:
+    """hashing._append (one limb while the number fits, else the carry into ``hi``) == Python ints."""
+    from chukan_layout.validation.hashing import _append
+
+    rows = [(h % 10 ** (18 - k), lo, v) for h, lo, v in rows]  # the result stays below 10^36
+    if small:  # the key so far still fits the low limb: the shortcut without divmod
+        rows = [(0, lo % 10 ** (18 - k), v) for _, lo, v in rows]
+    hi = np.array([r[0] for r in rows], np.uint64)
+    lo = np.array([r[1] for r in rows], np.uint64)
+    v = np.array([r[2] % 10**k for r in rows], np.uint64)
+    got_hi, got_lo = _append(hi, lo, np.full(len(rows), k), v)
+    want = [(h * 10**18 + lo_) * 10**k + x % 10**k for h, lo_, x in rows]
+    assert [int(a) * 10**18 + int(b) for a, b in zip(got_hi, got_lo, strict=True)] == want
+    assert all(int(b) < 10**18 for b in got_lo)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from chukan_layout.spec.model import CodeTable
 from chukan_layout.validation.base import CompileEnv
+from chukan_layout.validation.checks_checkdigit import build_check_digit
 from chukan_layout.validation.checks_code import build_code
 from chukan_layout.validation.checks_date import parse_dates
 from chukan_layout.validation.checks_length import build_length
@@ -128,7 +129,7 @@ def test_parsed_dates_equal_a_per_value_parse(vals: list[str]) -> None:
 
 @given(
     st.sampled_from(["kojin_bango", "atena_mod11", "hokenja_bango", "hojin_bango", "dantai_code"]),
-    st.lists(st.tuples(st.text("0123456789", min_size=4, max_size=14), st.integers(0, 3)), min_size=1, max_size=25),
+    st.lists(st.tuples(st.text("0123456789", min_size=4, max_size=14), st.integers(0, 4)), min_size=1, max_size=25),
 )  # fmt: skip
 def test_check_digit_columns_equal_the_scalar_rule(alg_name: str, draws: list[tuple[str, int]]) -> None:
     """Columns of one width (the matrix shortcut) and mixed columns, blanks and non-digits: the
@@ -139,12 +140,18 @@ def test_check_digit_columns_equal_the_scalar_rule(alg_name: str, draws: list[tu
     alg = get_algorithm(alg_name)
     width = min(alg.lengths) if alg.lengths else max(alg.min_length, 8)
     vals = []
-    for base, kind in draws:  # 0: valid, 1: one digit changed, 2: blank, 3: as drawn (any width)
-        ok = make_valid(alg_name, (base * 3)[: width - 1])
-        vals.append([ok, ok[:-1] + str((int(ok[-1]) + 1) % 10), "", base][kind])
+    for base, kind in draws:  # 0: valid, 1: one digit changed, 2: blank, 3: as drawn (any width),
+        ok = make_valid(alg_name, (base * 3)[: width - 1])  # 4: a non-digit check digit (ASCII or not)
+        bad = ok[:-1] + ("z" if int(base[0]) % 2 else "ａ")
+        vals.append([ok, ok[:-1] + str((int(ok[-1]) + 1) % 10), "", base, bad][kind])
     ctx = _ctx(vals)
     got = valid_numbers(ctx.col("v"), alg, ctx.ascii_digits("v"))
     assert got.tolist() == [v != "" and verify(alg_name, v) for v in vals]
+    # the check as run (its whole-column shortcut for digit columns of one width included)
+    (check,) = build_check_digit(
+        _item("v", "番号", "digits", check_digit=alg_name), CompileEnv(jumin_layout())
+    )
+    assert check.fn(_ctx(vals)).tolist() == [v != "" and not verify(alg_name, v) for v in vals]
 
 
 @given(st.lists(st.text(st.sampled_from(list("09AZaz ~\t\x7f-")), max_size=4), min_size=1, max_size=12),

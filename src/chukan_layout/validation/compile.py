@@ -82,13 +82,15 @@ class CompiledLayout:
         file: str,
         raw_values: bool = False,
         errors: list[tuple[Check, np.ndarray]] | None = None,
+        ctx: BatchContext | None = None,
     ) -> np.ndarray:
         """Validate ``batch``; add findings; return the mask of rows with an error-severity finding.
 
         ``errors``, when given, receives ``(check, mask)`` of every error-severity check that
-        fired (the reasons of rejected rows, without running the checks again).
+        fired (the reasons of rejected rows, without running the checks again). ``ctx``: the
+        batch's :class:`BatchContext` when the caller shares its cached views (key codes).
         """
-        ctx = BatchContext(batch)
+        ctx = BatchContext(batch) if ctx is None else ctx
         records = ctx.records()
         bad = np.zeros(ctx.n, dtype=bool)
         for c in self.checks:

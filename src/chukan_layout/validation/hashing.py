@@ -102,6 +102,8 @@ def _append(hi: np.ndarray, lo: np.ndarray, k: np.ndarray, v: np.ndarray) -> tup
     """``(hi, lo) * 10**k + v`` in base 10^18 limbs, for 0 < k ≤ 18 and v < 10**k (result < 10^36)."""
     if k.size and k.min() == k.max():  # fixed-width parts (the usual key): scalar divisors, 3× faster
         kk = int(k[0])
+        if not hi.any() and int(lo.max()) < int(_POW10[_LIMB - kk]):  # still one limb: nothing moves up
+            return hi, lo * _POW10[kk] + v
         a, b = np.divmod(lo, _POW10[_LIMB - kk])
         return hi * _POW10[kk] + a, b * _POW10[kk] + v
     keep = _POW10[_LIMB - k]  # lo = a * 10^(18-k) + b: a moves up into hi

@@ -115,6 +115,7 @@ class ValidationRun:
         if index:
             share_budget([k.store for k in self.keys.values()] + self.refs.stores())
         self.records: dict[str, int] = {}
+        self._last: tuple[pa.RecordBatch | pa.Table, BatchContext] | None = None  # see check()
 
     def compiled(self, layout_id: str) -> CompiledLayout:
         """The compiled checks of a layout (compiled on first use)."""
@@ -133,7 +134,12 @@ class ValidationRun:
         ``errors`` collects ``(check, rows)`` of each failing error-severity check; ``findings``
         (a worker's partition) receives the findings instead of the run's own set."""
         fs = self.findings if findings is None else findings
-        bad = self.compiled(layout_id).check(batch, fs, file=file, raw_values=self.raw_values, errors=errors)
+        ctx = BatchContext(batch)
+        comp = self.compiled(layout_id)
+        bad = comp.check(batch, fs, file=file, raw_values=self.raw_values, errors=errors, ctx=ctx)
+        # the key codes of this batch come next (here or from the caller): they reuse its cached
+        # views (non-blank rows, digit tests); kept until then only (one batch's, not the run's)
+        self._last = (batch, ctx)
         if self.keys:
             self.observe(layout_id, batch, file=file)
         return bad
@@ -145,7 +151,8 @@ class ValidationRun:
 
     def codes(self, layout_id: str, batch: pa.RecordBatch | pa.Table) -> Codes:
         """Key and reference codes of a batch (complete keys only), as :meth:`add_codes` takes them."""
-        ctx = BatchContext(batch)
+        last, self._last = self._last, None
+        ctx = last[1] if last is not None and last[0] is batch else BatchContext(batch)
         recs = ctx.records()
         out: Codes = {}
         codes, ok = key_codes(ctx, self.layouts[layout_id].record_key)
