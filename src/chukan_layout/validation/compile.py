@@ -10,7 +10,7 @@ at least one error-severity finding (the rows to reject).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -58,6 +58,24 @@ class CompiledLayout:
     layout: Layout
     checks: list[Check]
     rules: RuleSet
+    _runs: Any = field(default=None, init=False, repr=False, compare=False)
+
+    def runs(self) -> list[tuple[str | None, tuple[Check, ...], tuple[Check, ...]]]:
+        """The checks in order as runs of one value column: (column, every check, the checks
+        that can fire on a blank value). A batch whose column is blank skips the run's others in
+        one test (most items are blank in most files) instead of one test per check."""
+        key = (id(self.checks), len(self.checks))  # rebuilt if the list was replaced or grew
+        got = self._runs
+        if got is None or got[0] != key:
+            runs: list[tuple[str | None, list[Check]]] = []
+            for c in self.checks:
+                if runs and runs[-1][0] == c.value_column:
+                    runs[-1][1].append(c)
+                else:
+                    runs.append((c.value_column, [c]))
+            got = (key, [(col, tuple(cs), tuple(c for c in cs if not c.blank_safe)) for col, cs in runs])
+            self._runs = got
+        return got[1]
 
     @property
     def id(self) -> str:
@@ -91,37 +109,54 @@ class CompiledLayout:
         batch's :class:`BatchContext` when the caller shares its cached views (key codes).
         """
         ctx = BatchContext(batch) if ctx is None else ctx
-        records = ctx.records()
+        records: np.ndarray | None = None
         bad = np.zeros(ctx.n, dtype=bool)
-        for c in self.checks:
-            if c.item in findings.disabled:  # a row rule turned off (adapter rules:, --severity rule:X=off)
-                continue
-            if c.blank_safe and c.value_column is not None and ctx.all_blank(c.value_column):
-                continue
-            mask = c.fn(ctx)
-            if not mask.any():  # the usual case: no bad row (cheaper than listing none)
-                continue
-            idx = np.flatnonzero(mask)
-            over = findings.severity_overrides
-            sev = over.get(c.item) or over.get(c.code) or c.severity or findings.severity(c.code)
-            if sev is Severity.ERROR:
-                bad |= mask
-                if errors is not None:
-                    errors.append((c, mask))
-            col = c.value_column
-            report(
-                findings,
-                c.code,
-                file=file,
-                item=c.item,
-                records=records[idx],
-                values=None if col is None else _sample_values(ctx, col, idx),
-                details=_sample_details(ctx, c, idx),
-                sensitivity=c.sensitivity,
-                raw=raw_values,
-                severity=c.severity,  # a row rule's own severity is reported as such
-            )
+        disabled = findings.disabled  # row rules turned off (adapter rules:, --severity rule:X=off)
+        for col, every, on_blank in self.runs():
+            for c in on_blank if col is not None and ctx.all_blank(col) else every:
+                if disabled and c.item in disabled:
+                    continue
+                mask = c.fn(ctx)
+                if not np.count_nonzero(mask):  # the usual case: no bad row (cheaper than listing none)
+                    continue
+                if records is None:
+                    records = ctx.records()
+                self._report(c, mask, ctx, records, findings, file, raw_values, bad, errors)
         return bad
+
+    @staticmethod
+    def _report(
+        c: Check,
+        mask: np.ndarray,
+        ctx: BatchContext,
+        records: np.ndarray,
+        findings: FindingSet,
+        file: str,
+        raw_values: bool,
+        bad: np.ndarray,
+        errors: list[tuple[Check, np.ndarray]] | None,
+    ) -> None:
+        """Count and sample the rows where ``c`` fired; mark them in ``bad`` if error-severity."""
+        idx = np.flatnonzero(mask)
+        over = findings.severity_overrides
+        sev = over.get(c.item) or over.get(c.code) or c.severity or findings.severity(c.code)
+        if sev is Severity.ERROR:
+            bad |= mask
+            if errors is not None:
+                errors.append((c, mask))
+        col = c.value_column
+        report(
+            findings,
+            c.code,
+            file=file,
+            item=c.item,
+            records=records[idx],
+            values=None if col is None else _sample_values(ctx, col, idx),
+            details=_sample_details(ctx, c, idx),
+            sensitivity=c.sensitivity,
+            raw=raw_values,
+            severity=c.severity,  # a row rule's own severity is reported as such
+        )
 
     def item_verdicts(self, batch: pa.RecordBatch | pa.Table) -> Verdicts:
         """item (or ``rule:<id>``) → code → bool per row, for every check that can fire."""
