@@ -20,7 +20,7 @@ DATES = st.one_of(
                      "1868-01-01", "1867-12-31", "2023-02-29", "1935-00-00", "0000-01-01", "2024/01/01"]),
     st.dates().map(str),
 )  # fmt: skip
-GENGO = st.sampled_from(["", "1", "2", "3", "4", "5", "6", "9", "01", "髙", "x", " "])
+GENGO = st.sampled_from(["", "1", "2", "9", "01", "02", "03", "04", "05", "06", "09", "10", "髙", "x", " "])
 
 
 def _former_era_kernel(ctx: BatchContext, item_id: str, date_item: str, codes_table: object) -> list[bool]:
@@ -40,8 +40,10 @@ def _former_era_kernel(ctx: BatchContext, item_id: str, date_item: str, codes_ta
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(st.tuples(DATES, GENGO), min_size=1, max_size=30))
-def test_era_mismatch_equals_the_former_kernel(rows: list[tuple[str, str]]) -> None:
+@given(st.lists(st.tuples(DATES, GENGO), min_size=1, max_size=30), st.booleans())
+def test_era_mismatch_equals_the_former_kernel(rows: list[tuple[str, str]], two_bytes: bool) -> None:
+    if two_bytes:  # every code of two bytes: the byte-table path
+        rows = [(d, g if len(g.encode()) == 2 else "0" + str(len(g))) for d, g in rows]
     lay = load_layout("juki.jumin")
     for item in [it for it in lay.spec.items if it.era_of is not None]:
         batch = pa.RecordBatch.from_pydict(
@@ -85,3 +87,52 @@ def test_key_limbs_equal_big_integer_arithmetic(
     want = [(h * 10**18 + lo_) * 10**k + x % 10**k for h, lo_, x in rows]
     assert [int(a) * 10**18 + int(b) for a, b in zip(got_hi, got_lo, strict=True)] == want
     assert all(int(b) < 10**18 for b in got_lo)
+
+
+PATTERNS = ["[0-9]{7}", "[A-Z]{2}[0-9]{8}[A-Z]{2}", "[0-9]{10}", r"\d{3}-\d{4}", "[A-Z0-9]{3}", "[ac-e]x",
+            "[0-9]+", "(a|b)"]  # fmt: skip
+PATTERN_VALUES = st.text(st.sampled_from([*"0123456789AZaxce-", "Ａ", "１", "髙", "ﾊ", "ﾞ", " "]), max_size=13)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(PATTERNS), st.lists(PATTERN_VALUES, min_size=1, max_size=20), st.integers(0, 12))
+def test_fixed_shape_patterns_equal_re2(pattern: str, vals: list[str], shape_of: int) -> None:
+    """The byte-class form of a pattern (checks_pattern) == RE2's full match, columns of one
+    length (the matrix path) or not (RE2)."""
+    import re
+
+    from chukan_layout.validation.checks_pattern import build_pattern, byte_classes
+
+    from .fixtures.layouts import _item, jumin_layout
+
+    runs = byte_classes(pattern)
+    if shape_of % 2 and runs is not None:  # mostly values of the pattern's length: the byte-matrix path
+        width = runs[-1][1]
+        vals = [v if i % 4 == 3 else (v + "0" * width)[:width] for i, v in enumerate(vals)]
+    (check,) = build_pattern(_item("v", "番号", "text", pattern=pattern), CompileEnv(jumin_layout()))
+    batch = pa.RecordBatch.from_pydict({"v": pa.array(vals, pa.string())})
+    want = [v != "" and re.fullmatch(pattern, v, re.ASCII) is None for v in vals]
+    assert check.fn(BatchContext(batch)).tolist() == want
+
+
+LONG_CODES = ["203", "1001", "ABC", "髙", "12345678", "A", "01"]
+
+
+@given(st.lists(st.sampled_from(["", "203", "204", "1001", "1002", "ABC", "ABD", "髙", "﨑", "12345678",
+                                 "12345679", "A", "01", "2033"]), min_size=1, max_size=30),
+       st.lists(st.sampled_from(LONG_CODES), min_size=1))  # fmt: skip
+def test_codes_of_three_to_eight_bytes_equal_is_in(vals: list[str], codes: list[str]) -> None:
+    """checks_code._fixed_codes (a column of one byte length 3–8 as uint64 words) == set membership."""
+    from chukan_layout.spec.model import CodeTable
+    from chukan_layout.validation.checks_code import build_code
+
+    from .fixtures.layouts import _item, jumin_layout
+
+    table = CodeTable.model_validate(
+        {"id": "t", "name": "表", "values": [{"code": c, "name": c} for c in dict.fromkeys(codes)],
+         "provenance": {"status": "modelled"}}
+    )  # fmt: skip
+    (check,) = build_code(_item("v", "区分", "code", codes="t"), CompileEnv(jumin_layout(), {"t": table}))
+    for vs in (vals, [v for v in vals if len(v.encode()) == len(vals[0].encode()) or not v]):
+        batch = pa.RecordBatch.from_pydict({"v": pa.array(vs, pa.string())})
+        assert check.fn(BatchContext(batch)).tolist() == [v != "" and v not in codes for v in vs]

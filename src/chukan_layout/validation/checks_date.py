@@ -262,7 +262,7 @@ def build_era_mismatch(item: Item, env: CompileEnv) -> list[Check]:
     value_set = string_array(codes)
     # era index per code (position in value_set); -2 for "not a known era code"
     era_of_code = np.array([eras.index(code_of[c]) for c in codes] + [-2], dtype=np.int64)
-    starts = _era_starts()
+    starts = _era_starts().astype(np.int32)  # the dtype of the compact ordinals: no cast per batch
     shared = np.array([d.year * 10000 + d.month * 100 + d.day for d in wareki.shared_days()], np.int64)
 
     def fn(ctx: BatchContext) -> np.ndarray:
@@ -284,19 +284,22 @@ def build_era_mismatch(item: Item, env: CompileEnv) -> list[Check]:
         out[rows[(date_era >= 0) & (code_era != date_era) & ~old_name]] = True
         return out
 
-    one_byte = np.full(256, -2, dtype=np.int64)  # 1-byte codes → era index; -2 for "not a known code"
-    for c in codes:
-        if len(c.encode()) == 1:
-            one_byte[c.encode()[0]] = era_of_code[codes.index(c)]
-    all_one_byte = all(len(c.encode()) == 1 for c in codes)
+    # codes of one byte length k ≤ 2 (元号コード "1" or "01"): era index by a 256 / 65,536-entry table
+    # on the value's bytes (little-endian), -2 for "not a known code"
+    widths = {len(c.encode()) for c in codes}
+    k = widths.pop() if len(widths) == 1 and widths <= {1, 2} else 0
+    by_bytes = np.full(256 ** max(k, 1), -2, dtype=np.int64)
+    for i, c in enumerate(codes):
+        if k:
+            by_bytes[int.from_bytes(c.encode(), "little")] = era_of_code[i]
 
     def _code_eras(ctx: BatchContext, rows: np.ndarray) -> np.ndarray:
         """Era index of the code at ``rows`` (-2 when not a known code)."""
         offsets, data = ctx.buffers(name)
-        starts_ = offsets[rows]
-        lens = offsets[rows + 1] - starts_
-        if all_one_byte and (lens == 1).all():  # the usual 1-byte codes: a 256-entry table on the byte
-            return one_byte[data[starts_]]
+        at = offsets[rows]
+        if k and (offsets[rows + 1] - at == k).all():
+            key = data[at] if k == 1 else data[at] | data[at + 1].astype(np.uint16) << 8
+            return by_bytes.take(key)
         got = pc.index_in(ctx.col(name).take(int64_arrow(rows)), value_set=value_set)
         return era_of_code[to_int64(got, fill=len(codes))]
 

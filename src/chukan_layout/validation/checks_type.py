@@ -105,6 +105,9 @@ def build_type(item: Item, env: CompileEnv) -> list[Check]:
     elif item.type is ItemType.FLAG:  # one byte, "0" or "1": read off the buffers (no Arrow call)
 
         def fn(ctx: BatchContext) -> np.ndarray:
+            lo, hi = ctx.byte_range(name)
+            if lo >= 0x30 and hi <= 0x31 and ctx.max_bytes(name) <= 1:  # only "0" / "1" / blank values
+                return np.zeros(ctx.n, dtype=bool)
             offsets, data = ctx.buffers(name)
             if data.size == 0:
                 return np.zeros(ctx.n, dtype=bool)
@@ -122,6 +125,9 @@ def build_type(item: Item, env: CompileEnv) -> list[Check]:
         scale = (item.scale or 0) if item.type is ItemType.DECIMAL else 0
 
         def fn(ctx: BatchContext) -> np.ndarray:
+            lo, hi = ctx.byte_range(name)
+            if lo >= 0x30 and hi <= 0x39:  # digits only: every non-blank value is a number
+                return np.zeros(ctx.n, dtype=bool)
             return ctx.nonblank(name) & ~numbers_ok(ctx, name, scale)
 
     else:
