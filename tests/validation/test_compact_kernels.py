@@ -136,3 +136,35 @@ def test_codes_of_three_to_eight_bytes_equal_is_in(vals: list[str], codes: list[
     for vs in (vals, [v for v in vals if len(v.encode()) == len(vals[0].encode()) or not v]):
         batch = pa.RecordBatch.from_pydict({"v": pa.array(vs, pa.string())})
         assert check.fn(BatchContext(batch)).tolist() == [v != "" and v not in codes for v in vs]
+
+
+@given(
+    st.lists(st.sampled_from(["", "01", "10", "99", "ab", "髙", "ﾊﾟ", "０１", "〜", "～x"]), min_size=1, max_size=20),
+    st.integers(1, 4), st.integers(0, 3), st.sampled_from(["chars", "cp932", "utf-8"]), st.booleans(),
+)  # fmt: skip
+def test_lengths_of_one_width_columns_equal_counting(
+    vals: list[str], lo: int, span: int, unit: str, one_width: bool
+) -> None:
+    """item.length with the one-width shortcut (every non-blank value of one byte length) == counting."""
+    from chukan_layout.validation.checks_length import build_length
+
+    from .fixtures.layouts import _item, jumin_layout
+
+    if one_width:
+        vals = [v if not v or len(v.encode()) == len(vals[0].encode() or b"01") else "" for v in vals]
+    length = {"min": lo, "max": lo + span, "unit": "chars" if unit == "chars" else "bytes"}
+    if unit != "chars":
+        length["encoding"] = unit
+    (check,) = build_length(_item("v", "項目", "text", length=length), CompileEnv(jumin_layout()))
+
+    def size(v: str) -> int:
+        if unit == "chars":
+            return len(v)
+        if unit == "utf-8":
+            return len(v.encode())
+        return sum(1 if ord(c) <= 0x7F or 0xFF61 <= ord(c) <= 0xFF9F else 2 for c in v)
+
+    batch = pa.RecordBatch.from_pydict({"v": pa.array(vals, pa.string())})
+    assert check.fn(BatchContext(batch)).tolist() == [
+        v != "" and not lo <= size(v) <= lo + span for v in vals
+    ]

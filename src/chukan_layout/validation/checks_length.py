@@ -57,12 +57,15 @@ def build_length(item: Item, env: CompileEnv) -> list[Check]:
     name = item.id
     lo = item.length.min or 0
     hi = item.length.max
+    utf8_bytes = (
+        item.length.unit is not LengthUnit.CHARS and encoding_family(item.length.encoding or "") == "utf-8"
+    )
     if item.length.unit is LengthUnit.CHARS:
 
         def measure(ctx: BatchContext) -> np.ndarray:
             return ctx.char_lengths(name)
 
-    elif encoding_family(item.length.encoding or "") == "utf-8":
+    elif utf8_bytes:
 
         def measure(ctx: BatchContext) -> np.ndarray:
             return np.diff(ctx.buffers(name)[0])
@@ -77,6 +80,11 @@ def build_length(item: Item, env: CompileEnv) -> list[Check]:
         # bytes than the maximum, none is too long, without counting (utf8_length is a pass per column)
         if lo <= 1 and ctx.max_bytes(name) <= hi:
             return np.zeros(ctx.n, dtype=bool)
+        # every non-blank value of one byte length (codes, numbers): in UTF-8 bytes, or in characters
+        # and cp932 bytes of an ASCII column, that is every value's length
+        width = ctx.one_width(name)
+        if width > 0 and (utf8_bytes or ctx.is_ascii(name)):
+            return np.zeros(ctx.n, dtype=bool) if lo <= width <= hi else ctx.nonblank(name).copy()
         n = measure(ctx)
         if lo <= 1 and (n.size == 0 or int(n.max()) <= hi):  # a non-blank value has length ≥ 1
             return np.zeros(ctx.n, dtype=bool)

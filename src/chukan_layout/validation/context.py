@@ -93,6 +93,18 @@ class BatchContext:
             got = self._memo[key] = int(np.diff(offsets).max()) if self.n else 0
         return got  # type: ignore[return-value]
 
+    def one_width(self, name: str) -> int:
+        """The byte length every non-blank value has, if they all have one (0 for an all-blank
+        column), else -1 — from the value bytes, the longest value and the non-blank count."""
+        key = ("width", name)
+        got = self._memo.get(key)
+        if got is None:
+            offsets, _ = self.buffers(name)
+            w = self.max_bytes(name)
+            m = int(np.count_nonzero(self.nonblank(name)))
+            got = self._memo[key] = w if int(offsets[-1] - offsets[0]) == m * w else -1
+        return got  # type: ignore[return-value]
+
     def is_ascii(self, name: str) -> bool:
         """True when every character of the column is ASCII (then bytes are characters)."""
         return self.byte_range(name)[1] < 0x80

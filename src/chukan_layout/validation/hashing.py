@@ -189,7 +189,9 @@ def key_codes(ctx: BatchContext, items: Sequence[str]) -> tuple[np.ndarray, np.n
     exact_ok &= total <= _MAX_EXACT_DIGITS
     codes = np.zeros(ctx.n, dtype=CODE)
     ex = np.flatnonzero(exact_ok)
-    if ex.size:
+    if ex.size == ctx.n:  # every key exact (the usual batch): whole-field copies, no scatter
+        codes["hi"], codes["lo"] = _exact(cols, ex, lens, multi, total)
+    elif ex.size:
         codes["hi"][ex], codes["lo"][ex] = _exact(cols, ex, lens, multi, total)
     hs = np.flatnonzero(complete & ~exact_ok)
     if hs.size:
