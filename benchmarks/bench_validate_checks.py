@@ -134,6 +134,10 @@ def live(town: Path, vendor: str, top: int) -> None:
 def _load(folder: Path) -> dict[str, list[Any]]:
     import pyarrow as pa
 
+    from chukan_layout.pipeline._memory import steady_heap
+
+    steady_heap()  # as a worker does: batch-sized temporaries from reused heap pages, not fresh mmaps
+
     out = {}
     for p in sorted(folder.glob("*.arrow")):
         with pa.memory_map(str(p)) as src:

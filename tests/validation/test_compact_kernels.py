@@ -168,3 +168,29 @@ def test_lengths_of_one_width_columns_equal_counting(
     assert check.fn(BatchContext(batch)).tolist() == [
         v != "" and not lo <= size(v) <= lo + span for v in vals
     ]
+
+
+@given(
+    st.sampled_from(["北海道", "髙﨑", "ﾊﾟﾝ", "〜", "～", "\ue000", "a\U000e0100", "朗\ufe00", "ab"]),
+    st.integers(2, 15), st.sampled_from(["mj", "jis_x0208", "zenkaku", "hankaku_kana", "cp932"]),
+    st.booleans(),
+)  # fmt: skip
+def test_constant_columns_judged_once_equal_every_row(value: str, n: int, cs: str, one_off: bool) -> None:
+    """charset and length of a column holding one value in every row (judged on its first row) ==
+    the checks of a column that differs in one row (judged row by row)."""
+    from chukan_layout.spec import charsets as oracle
+    from chukan_layout.spec.model import Charset
+    from chukan_layout.validation.checks_charset import bad_rows
+    from chukan_layout.validation.checks_length import build_length
+
+    from .fixtures.layouts import _item, jumin_layout
+
+    vals = [value] * n
+    if one_off:
+        vals[-1] = "髙"
+    ctx = BatchContext(pa.RecordBatch.from_pydict({"v": pa.array(vals, pa.string())}))
+    assert ctx.constant("v") == (not one_off)
+    want = [bool(oracle.charset_problems(v, Charset(cs), False)) for v in vals]
+    assert bad_rows(ctx, "v", Charset(cs)).tolist() == want
+    (check,) = build_length(_item("v", "項目", "text", length={"max": 2}), CompileEnv(jumin_layout()))
+    assert check.fn(ctx).tolist() == [len(v) > 2 for v in vals]

@@ -71,6 +71,8 @@ def bad_rows(ctx: BatchContext, name: str, cs: Charset, allow_controls: bool = F
         return ctx.nonblank(name) & ~ctx.ascii_digits(name)
     lut = allowed_table(cs, allow_controls)
     outside = _outside_table(cs, allow_controls)
+    if ctx.constant(name) and not ctx.is_ascii(name):  # one value in every row: judge it once
+        return np.full(ctx.n, bool(bad_rows(ctx.first_row(name), name, cs, allow_controls)[0]))
     if ctx.is_ascii(name):  # bytes are code points: no decoding
         lo, hi = ctx.byte_range(name)
         if lut[lo : hi + 1].all():  # every byte from the lowest to the highest is allowed

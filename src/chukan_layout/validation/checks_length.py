@@ -85,6 +85,9 @@ def build_length(item: Item, env: CompileEnv) -> list[Check]:
         width = ctx.one_width(name)
         if width > 0 and (utf8_bytes or ctx.is_ascii(name)):
             return np.zeros(ctx.n, dtype=bool) if lo <= width <= hi else ctx.nonblank(name).copy()
+        if ctx.constant(name):  # one value in every row: measure it once
+            n1 = int(measure(ctx.first_row(name))[0])
+            return np.full(ctx.n, not lo <= n1 <= hi)
         n = measure(ctx)
         if lo <= 1 and (n.size == 0 or int(n.max()) <= hi):  # a non-blank value has length ≥ 1
             return np.zeros(ctx.n, dtype=bool)

@@ -105,6 +105,30 @@ class BatchContext:
             got = self._memo[key] = w if int(offsets[-1] - offsets[0]) == m * w else -1
         return got  # type: ignore[return-value]
 
+    def constant(self, name: str) -> bool:
+        """True when every row holds the same non-blank value (a town's 都道府県 and 市区郡町村名 in
+        every record of a batch): a per-value check is then judged on the first row alone."""
+        key = ("const", name)
+        got = self._memo.get(key)
+        if got is None:
+            w = self.one_width(name)
+            got = False
+            if w > 0 and self.n > 1 and int(np.count_nonzero(self.nonblank(name))) == self.n:
+                offsets, data = self.buffers(name)
+                rows = data[int(offsets[0]) : int(offsets[0]) + self.n * w].reshape(self.n, w)
+                got = bool((rows == rows[0]).all())
+            self._memo[key] = got
+        return got  # type: ignore[return-value]
+
+    def first_row(self, name: str) -> BatchContext:
+        """A context of the column's first row only (for :meth:`constant` columns)."""
+        key = ("first", name)
+        got = self._memo.get(key)
+        if got is None:
+            col = self.col(name).slice(0, 1)
+            got = self._memo[key] = BatchContext(pa.RecordBatch.from_arrays([col], names=[name]))
+        return got  # type: ignore[return-value]
+
     def is_ascii(self, name: str) -> bool:
         """True when every character of the column is ASCII (then bytes are characters)."""
         return self.byte_range(name)[1] < 0x80
