@@ -194,3 +194,32 @@ def test_constant_columns_judged_once_equal_every_row(value: str, n: int, cs: st
     assert bad_rows(ctx, "v", Charset(cs)).tolist() == want
     (check,) = build_length(_item("v", "項目", "text", length={"max": 2}), CompileEnv(jumin_layout()))
     assert check.fn(ctx).tolist() == [len(v) > 2 for v in vals]
+
+
+MJ_PIECES = ["髙", "﨑", "朗", "葛", "あ", "ｱ", "a", "〜", "～", "\ufe00", "\ufe0f", "\U000e0100", "\U000e01ef",
+             "\U000e01f0", "\ue000", "\x07", "ﾊﾟ"]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, len(MJ_PIECES) - 1), max_size=5), min_size=1, max_size=12), st.booleans()
+)
+def test_mj_selectors_judged_on_bytes_equal_the_oracle(picks: list[list[int]], clean: bool) -> None:
+    """IVS / SVS anywhere (row start, after kana, after a selector, last bytes of the column), alone
+    (``clean``: the byte path) or with other characters outside the class: the oracle's rows."""
+    from chukan_layout.spec import charsets as oracle
+    from chukan_layout.spec.model import Charset
+    from chukan_layout.validation.checks_charset import _selectors_only, bad_rows
+    from chukan_layout.validation.utf8 import code_points
+
+    pieces = [p for p in MJ_PIECES if not clean or p in "髙﨑朗葛あ〜～\ufe00\ufe0f\U000e0100\U000e01ef"]
+    vals = ["".join(pieces[i % len(pieces)] for i in row) for row in picks]
+    for vs in (vals, vals[1:] or vals):  # (a slice: offsets not starting at 0)
+        arr = pa.array(["x", *vs], pa.string()).slice(1)
+        ctx = BatchContext(pa.RecordBatch.from_arrays([arr], names=["v"]))
+        want = [bool(oracle.charset_problems(v, Charset.MJ, False)) for v in vs]
+        assert bad_rows(ctx, "v", Charset.MJ).tolist() == want
+        cps = code_points(ctx.col("v"))
+        sel = np.flatnonzero((cps >= 0xFE00) & (cps <= 0xFE0F) | (cps >= 0xE0100) & (cps <= 0xE01EF))
+        if clean and sel.size:  # the byte path answers (not the general one)
+            assert _selectors_only(ctx, "v", cps, sel) is not None

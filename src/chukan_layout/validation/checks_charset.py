@@ -57,6 +57,54 @@ def _control_rows(ctx: BatchContext, name: str) -> np.ndarray:
     return out
 
 
+def _is_selector(cps: np.ndarray) -> np.ndarray:
+    sel = np.zeros(cps.size, dtype=bool)
+    for lo, hi in SELECTOR_RANGES:
+        sel |= (cps >= lo) & (cps <= hi)
+    return sel
+
+
+# UTF-8 of the selectors: SVS U+FE00–FE0F = EF B8 80–8F, IVS U+E0100–E01EF = F3 A0 84–87 xx
+_SVS_LEAD, _IVS_LEAD = 0xEF, 0xF3
+_MAX_SELECTORS = 4096  # more than a batch's 外字 would hold: the general path
+
+
+def _selectors_only(ctx: BatchContext, name: str, cps: np.ndarray, pos: np.ndarray) -> np.ndarray | None:
+    """Rows with a misplaced selector, when every character outside the table is a selector (the
+    usual finding-free batch with 外字 as IVS): each selector judged by its row start and the
+    character before it, found on the UTF-8 bytes — no character count of the whole column. None
+    when another character is outside the table (the general path names it)."""
+    if pos.size > _MAX_SELECTORS or not _is_selector(cps[pos]).all():
+        return None
+    offsets, data = ctx.buffers(name)
+    lo = int(offsets[0])
+    seg = data[lo : int(offsets[-1])]
+    lead = np.flatnonzero((seg[:-3] == _SVS_LEAD) | (seg[:-3] == _IVS_LEAD))  # a selector is ≥ 3 bytes
+    b1, b2, b3 = seg[lead + 1], seg[lead + 2], seg[lead + 3]
+    is_svs = (seg[lead] == _SVS_LEAD) & (b1 == 0xB8) & (b2 >= 0x80) & (b2 <= 0x8F)
+    is_ivs = (
+        (seg[lead] == _IVS_LEAD) & (b1 == 0xA0) & (b2 >= 0x84) & ((b2 < 0x87) | ((b2 == 0x87) & (b3 <= 0xAF)))
+    )
+    at = lead[is_svs | is_ivs]
+    if seg.size >= 3 and seg[-3] == _SVS_LEAD and seg[-2] == 0xB8 and 0x80 <= seg[-1] <= 0x8F:
+        at = np.append(at, seg.size - 3)  # an SVS in the column's last three bytes
+    if at.size != pos.size:  # (cannot happen for valid UTF-8: then the general path decides)
+        return None
+    rows = np.searchsorted(offsets, at + lo, side="right") - 1
+    out = np.zeros(ctx.n, dtype=bool)
+    starts = offsets[rows] - lo
+    for q, r, st in zip(at.tolist(), rows.tolist(), starts.tolist(), strict=True):
+        if q == st:  # the first character of a value has no predecessor
+            out[r] = True
+            continue
+        j = q - 1
+        while j > st and (seg[j] & 0xC0) == 0x80:  # back to the previous character's first byte
+            j -= 1
+        prev = ord(bytes(seg[j:q]).decode("utf-8"))
+        out[r] |= not (prev < _IDEOGRAPHS.size and _IDEOGRAPHS[prev])
+    return out
+
+
 @cache
 def _outside_table(cs: Charset, allow_controls: bool) -> np.ndarray:
     """``~allowed_table(…)``, once per class: the lookup gives the bad characters without a negation pass."""
@@ -84,6 +132,10 @@ def bad_rows(ctx: BatchContext, name: str, cs: Charset, allow_controls: bool = F
     bad = outside.take(cps)  # np.take: ~2× faster than indexing the 1.1 MB table with an array
     if not bad.any():
         return np.zeros(ctx.n, dtype=bool)
+    if cs is Charset.MJ:  # 外字 mapped to IVS / SVS: often the only characters outside the table
+        got = _selectors_only(ctx, name, cps, np.flatnonzero(bad))
+        if got is not None:
+            return got
     # row of each character position: values are consecutive runs of char_lengths characters
     starts = np.zeros(ctx.n, dtype=np.int64)
     np.cumsum(ctx.char_lengths(name)[:-1], out=starts[1:])
