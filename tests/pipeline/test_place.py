@@ -4,7 +4,9 @@ placed, copied and void parts that is byte for byte the plain concatenation."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+from collections import deque
 from pathlib import Path
 
 import pytest
@@ -197,3 +199,33 @@ def test_a_run_with_placed_rows_gives_the_outputs_of_one_partition(
             (o.sha256, o.size) for o in res.report.outputs
         ]
         assert not list(Path(res.out_dir).glob(".*"))  # no temporary output, no parts folder left
+
+
+def test_held_results_publish_the_next_range_of_their_file_only(
+    vendor_b: GenerateResult, tmp_path: Path
+) -> None:
+    """While a CSV file's scan goes on its results are held: the next range of that file learns where
+    its rows go (after the held ones, placed or in part files); a whole-file partition never does."""
+    from chukan_layout.adapt.loader import load_adapter
+    from chukan_layout.pipeline._convert_plan import ConvertPlan
+    from chukan_layout.pipeline._worker import PartResult
+    from chukan_layout.pipeline.conversion import _place_after
+
+    ad = load_adapter("vendor_b")
+    jumin = next(p for p in vendor_b.vendor_files["vendor_b"] if p.name == "jumin.csv")
+    triples = [(s.id, p, s.definition) for s in ad.data_sources() for p in ad.assign([jumin])[s.id]]
+    plan = ConvertPlan(triples, partition_bytes=1 << 13, columns_of=lambda s, p: ["c"])
+    it = iter(plan)
+    first, second, third = next(it), next(it), next(it)  # made by the scan, in this thread
+    part = tmp_path / "p1.csv"
+    part.write_bytes(ROW * 2)
+    held = deque([PartResult(first.index, first.file, first.source, placed={"L": (10, 100)}),
+                  PartResult(second.index, second.file, second.source, parts={"L": str(part)})])  # fmt: skip
+    pl = Placement(Ledger(["L"]), {"L": str(tmp_path / "out")})
+    _place_after(held, pl, plan, {"L": 10})
+    assert pl.ledger.start("L", third.index) == 10 + 100 + 2 * len(ROW)
+    whole = dataclasses.replace(third, index=third.index + 1, start=0, end=None)
+    plan._add(whole)  # the whole-file partition after a refusal: its offset waits for the void results
+    held.append(PartResult(third.index, third.file, third.source, placed={"L": (10 + 100 + 2 * len(ROW), 5)}))
+    _place_after(held, pl, plan, {"L": 10})
+    assert pl.ledger.start("L", whole.index) is None

@@ -248,7 +248,7 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
         # straight into the outputs where the parts before them end (._place): no part to copy
         kinds = list(dict.fromkeys(t.layout.id for t in ad.targets))
         placement = (Placement(Ledger(kinds), {k: str(merger.sink(k).temp_path) for k in kinds})
-                     if state is not None and opts.executor != "dask" else None)  # fmt: skip
+                     if state is not None and opts.executor != "dask" and hasattr(os, "pwrite") else None)  # fmt: skip
         if placement is not None:
             assert state is not None
             state.placement = placement  # before the pool forks: the workers inherit the ledger
