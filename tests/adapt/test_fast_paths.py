@@ -185,6 +185,21 @@ def test_seireki_fast_path_matches_general_path(vals: list[str], flag: bool) -> 
     _compare_with_general_path(Seireki(Seireki.Args(format="YYYY/MM/DD", **kw)), slashed)
 
 
+def test_seireki_settled_column_keeps_its_offsets() -> None:
+    """Every value a valid YYYY/MM/DD or blank: the output is over the input's own offsets (and a
+    slice not at the start of its buffer, whose offsets do not begin at 0, takes the general layout)."""
+    vals = ["1985/02/14", "", "2000/02/29", "", "", "2019/05/01", "1989/01/08"]
+    want = [v.replace("/", "-") for v in vals]
+    t = Seireki(Seireki.Args(format="YYYY/MM/DD"))
+    _compare_with_general_path(t, vals)
+    whole = pa.array(vals)
+    for arr in (whole, pa.array(["1999/12/31", *vals]).slice(1), whole.slice(1)):
+        c = Context("f", "l", "i", pa.array(range(len(arr)), pa.int64()), FindingSet())
+        assert t.apply([arr], c).to_pylist() == want[len(vals) - len(arr) :] and c.findings.total() == 0
+    out = t.apply([whole], Context("f", "l", "i", pa.array(range(7), pa.int64()), FindingSet()))
+    assert out.buffers()[1].address == whole.buffers()[1].address
+
+
 def test_wareki_dense_column_uses_the_byte_matrix() -> None:
     """Every value 7 bytes (no blanks), and with blanks in between: both layouts of the fast path."""
     t = Wareki(Wareki.Args(eras=ERAS))

@@ -94,6 +94,20 @@ def iso_dates(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> pa.Array:
     return pc.binary_join_element_wise(*parts, "-")
 
 
+def _same_offsets(s: pa.Array, mat: np.ndarray) -> pa.Array | None:
+    """``YYYY?MM?DD`` values back to back (``mat``: their bytes, every value of ``s`` either blank
+    or one row) as ``YYYY-MM-DD`` over the input's own offsets buffer — no new offsets (a cumulative
+    sum over every row) — or None when they do not begin the data buffer (a slice)."""
+    if s.null_count or not pa.types.is_string(s.type):
+        return None
+    offsets = s.buffers()[1]
+    if int(np.frombuffer(offsets, np.int32, 1, s.offset * 4)[0]) != 0:
+        return None
+    out = np.array(mat, np.uint8, order="C")
+    out[:, 4] = out[:, 7] = ord("-")
+    return pa.StringArray.from_buffers(len(s), offsets, pa.py_buffer(out.reshape(-1)), offset=s.offset)
+
+
 class _DateArgs(TransformArgs):
     era: ClassVar[bool] = False  # the format has a G (era) part: 和暦
     format: str
@@ -192,7 +206,8 @@ class _DateBase(Transform):
         lens = offsets[1:] - offsets[:-1]
         nonempty = lens > 0
         k = int(np.count_nonzero(nonempty))
-        if k and data.size == k * width and int(lens.max()) == width:
+        dense = bool(k) and data.size == k * width and int(lens.max()) == width
+        if dense:
             mat = data.reshape(k, width)  # zero-copy: the values back to back
             cand = np.flatnonzero(nonempty) if k < n else None
         else:
@@ -228,6 +243,10 @@ class _DateBase(Transform):
             ok &= ~np.asarray(pc.is_in(vals, value_set=pa.array(a.sentinels, pa.string()))
                               .to_numpy(zero_copy_only=False), bool)  # fmt: skip
         all_ok = bool(ok.all())
+        if all_ok and dense and not a.flag_item and self._iso_shaped():
+            same = _same_offsets(s, mat)  # every value settled, each as long as its input: its offsets
+            if same is not None:
+                return same, None, np.zeros(0, np.int64)
         if not all_ok:
             mat, y = mat[ok], y[ok]
             m, d = m[ok], d[ok]
