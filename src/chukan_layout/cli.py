@@ -9,7 +9,6 @@ severity, 2 usage or run failure.
 from __future__ import annotations
 
 import atexit
-import dis
 import gc
 import importlib
 import os
@@ -17,12 +16,12 @@ import signal
 import sys
 import threading
 import warnings
-from types import FrameType
 
 import click
 
 from . import __version__
 from .errors import EXIT_FAILURE, ChukanError, InterruptedRun
+from .pipeline._probes import PandasProbes as _PandasProbes  # the library's convert() uses it too
 from .terminal import SafeStream, safe_text
 
 # (module, attribute) of every command; each module is owned by the stage it drives. The attribute is
@@ -130,41 +129,6 @@ def _terminate_like_ctrl_c() -> object:
         return signal.signal(signal.SIGTERM, handler)
     except ValueError:  # not the main thread (an embedding application): leave its handlers alone
         return None
-
-
-_IMPORT_NAME = dis.opmap["IMPORT_NAME"]
-_PROBING = ("chukan_layout", "pyarrow")  # the modules whose calls may make pyarrow look for pandas
-
-
-class _PandasProbes:
-    """While a command runs: pyarrow's own probes for pandas find none; a Python ``import pandas`` does.
-
-    pyarrow imports an installed pandas the first time it converts a numpy array or a Python
-    value (``pa.array``, ``pa.scalar``, ``pc.add(x, 1)``), only to recognise pandas objects —
-    ≈ 0.2 s of CPU in the serial start of every ``convert`` (the parent imported it before the
-    pool forks; issue 15). A command hands pyarrow no pandas objects, so this finder refuses
-    the imports that come from no Python import statement in this package's or pyarrow's code
-    (pyarrow's Cython and C++ probes: the frame below the import machinery is at a call, not at
-    ``IMPORT_NAME``); ``import pandas``, ``from pandas import …`` there, and any import of it by
-    other code (a plugin, ``importlib.import_module``, ``__import__``) import it as usual; once
-    imported, pyarrow finds it in ``sys.modules``. (Checked on CPython 3.11–3.13.)
-    """
-
-    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
-        if name != "pandas":
-            return None
-        f: FrameType | None = sys._getframe(1)
-        while f is not None and f.f_code.co_filename.startswith("<frozen importlib"):
-            f = f.f_back
-        # only a call made by this package's or pyarrow's Python code (pa.array, pa.scalar, a
-        # pyarrow.compute wrapper) that is not an import statement: any other code (a plugin's
-        # ``__import__("pandas")``, importlib) imports pandas as usual
-        if f is None or not str(f.f_globals.get("__name__", "")).startswith(_PROBING):
-            return None
-        code = f.f_code.co_code
-        if 0 <= f.f_lasti < len(code) and code[f.f_lasti] == _IMPORT_NAME:
-            return None
-        raise ModuleNotFoundError("pandas is not looked up by pyarrow during a command", name=name)
 
 
 def leave_now(code: object) -> None:

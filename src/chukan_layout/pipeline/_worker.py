@@ -154,7 +154,8 @@ class WorkerState:
         # array, pa.scalar): ≈ 0.25 s CPU per process. Every process of a run gets there; done
         # here, before the pool forks, the workers inherit it instead of each paying it again.
         # (Drop this once convert, like validate, no longer converts through pa.array / pa.scalar.)
-        # Under the command line pyarrow finds no pandas to import (cli._PandasProbes): no cost there.
+        # During a run (the command line's and the library's convert) pyarrow finds no pandas to
+        # import (pipeline._probes): no cost there, unless the caller imported pandas already.
         pa.array(np.zeros(1, np.int8))
 
     def in_child(self) -> WorkerState:
