@@ -111,6 +111,8 @@ def _utf8(arr: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
     large = pa.types.is_large_string(arr.type)
     offsets = np.frombuffer(bufs[1], dtype=np.int64 if large else np.int32)[arr.offset : arr.offset + n + 1]
     lo, hi = int(offsets[0]), int(offsets[-1])
+    if hi == lo:  # no value has a byte (a blank item)
+        return None
     seg = np.frombuffer(bufs[2], dtype=np.uint8)[lo:hi]
     valid = np.asarray(arr.is_valid()) if arr.null_count else None
     return seg, offsets - lo, valid
