@@ -21,7 +21,6 @@ import click
 
 from . import __version__
 from .errors import EXIT_FAILURE, ChukanError, InterruptedRun
-from .pipeline._probes import PandasProbes as _PandasProbes  # the library's convert() uses it too
 from .terminal import SafeStream, safe_text
 
 # (module, attribute) of every command; each module is owned by the stage it drives. The attribute is
@@ -84,7 +83,9 @@ class _Group(click.Group):
         warnings.showwarning = _show_warning
         previous_gc = gc.get_threshold()
         gc.set_threshold(*_COMMAND_GC)
-        hide = _PandasProbes()
+        from .pipeline._probes import PandasProbes  # (the library's convert() uses it too)
+
+        hide = PandasProbes()
         sys.meta_path.insert(0, hide)
         try:
             return super().invoke(ctx)
@@ -114,6 +115,16 @@ class _Group(click.Group):
             if previous_term is not None:
                 signal.signal(signal.SIGTERM, previous_term)  # type: ignore[arg-type]
         return None  # pragma: no cover - _fail exits
+
+
+def __getattr__(name: str) -> object:
+    """``_PandasProbes``: the finder a command puts on ``sys.meta_path`` (pipeline._probes, imported on
+    use: ``import chukan_layout.cli`` loads no stage)."""
+    if name == "_PandasProbes":
+        from .pipeline._probes import PandasProbes
+
+        return PandasProbes
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _terminate_like_ctrl_c() -> object:
