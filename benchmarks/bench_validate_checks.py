@@ -3,6 +3,9 @@
     # 1. capture the batches validation sees in a vendor B convert (after adapt and the 外字 stage)
     .venv/bin/python benchmarks/bench_validate_checks.py capture --town /work/data/vb_100k --vendor b \\
         --out /tmp/vb_batches
+    # live: a whole run with every check timed where it runs (convert, or validate of the golden 住民 file)
+    .venv/bin/python benchmarks/bench_validate_checks.py live --town /work/data/town_1000000 --vendor b
+    .venv/bin/python benchmarks/bench_validate_checks.py live --town /work/data/town_1000000 --vendor standard
     # 2. time every check on them: per code (charset, length, …), the top items, check() as a whole
     .venv/bin/python benchmarks/bench_validate_checks.py time --batches /tmp/vb_batches --repeat 5
     .venv/bin/python benchmarks/bench_validate_checks.py time --batches /tmp/vb_batches --src ../old/src
@@ -114,13 +117,21 @@ def live(town: Path, vendor: str, top: int) -> None:
             whole["codes()"] += tt() - t
 
     ValidationRun.compiled, ValidationRun.check, ValidationRun.codes = compiled, check, codes  # type: ignore
-    _worker.PARENT_CSV_BATCH_BYTES = _worker.CSV_BATCH_BYTES
-    adapter, jumin, setai, gaiji = FILES[vendor]
-    d = town / adapter
-    with tempfile.TemporaryDirectory() as tmp:
-        conversion.convert(adapter, [d / jumin, d / setai], Path(tmp) / "out",
-                           ConvertOptions(workers=1, gaiji_tables=(str(d / gaiji),)))  # fmt: skip
-    print(f"live convert -j 1 of {town} vendor {vendor}, load {os.getloadavg()[0]:.1f}; thread CPU s")
+    if vendor == "standard":  # validate of the town's golden 住民 file, its partitions in this process
+        from chukan_layout.pipeline.standard import validate_files
+
+        path = town / "golden" / "juki_jumin.csv"
+        validate_files([path], layout="juki.jumin", workers=1)
+        what = f"live validate -j 1 of {path}"
+    else:
+        _worker.PARENT_CSV_BATCH_BYTES = _worker.CSV_BATCH_BYTES
+        adapter, jumin, setai, gaiji = FILES[vendor]
+        d = town / adapter
+        with tempfile.TemporaryDirectory() as tmp:
+            conversion.convert(adapter, [d / jumin, d / setai], Path(tmp) / "out",
+                               ConvertOptions(workers=1, gaiji_tables=(str(d / gaiji),)))  # fmt: skip
+        what = f"live convert -j 1 of {town} vendor {vendor}"
+    print(f"{what}, load {os.getloadavg()[0]:.1f}; thread CPU s")
     print(
         f"  {'check() + codes()':30s} {whole['check()'] + whole['codes()']:7.3f}  ({whole['batches']} batches)"
     )
@@ -207,7 +218,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("mode", choices=["capture", "time", "live"])
     ap.add_argument("--town", type=Path)
-    ap.add_argument("--vendor", default="b", choices=sorted(FILES))
+    ap.add_argument(
+        "--vendor",
+        default="b",
+        choices=[*sorted(FILES), "standard"],
+        help="live: 'standard' validates the town's golden 住民 file instead of a convert",
+    )
     ap.add_argument("--out", type=Path, help="capture: folder for the batches")
     ap.add_argument("--limit", type=int, default=10**9, help="capture: at most this many batches per layout")
     ap.add_argument("--batches", type=Path, help="time: a capture folder")
