@@ -18,7 +18,7 @@ Codes depend only on the key text: identical across runs, processes and machines
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 import numpy as np
@@ -142,12 +142,14 @@ def _exact_matrix(
 
 
 def _exact(
-    cols: Sequence[pa.StringArray], rows: np.ndarray, lens: list[np.ndarray], multi: bool, total: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+    cols: Sequence[pa.StringArray], rows: np.ndarray, lens: list[np.ndarray], multi: bool, total: np.ndarray,
+    parsed: Callable[[int], np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """(hi, lo) of the key text ``"1" [+ "LL"] + digits …`` of ``rows`` (digits only, ≤ 36 digits).
 
     Parts of up to 18 digits are parsed by Arrow (``cast`` to uint64) and appended with limb
-    arithmetic; rows with a longer part take the digit-matrix path.
+    arithmetic; rows with a longer part take the digit-matrix path. ``parsed(i)``: part ``i`` of
+    every row already parsed (a batch's column shared by its key and a reference target).
     """
     short = np.ones(rows.size, dtype=bool)
     for ln in lens:
@@ -164,12 +166,14 @@ def _exact(
     hi = np.zeros(n, dtype=np.uint64)
     lo = np.ones(n, dtype=np.uint64)  # the leading "1"
     idx = None if whole else int64_arrow(rows)
-    for col, ln_all in zip(cols, lens, strict=True):
+    for i, (col, ln_all) in enumerate(zip(cols, lens, strict=True)):
         ln = ln_all if whole else ln_all[rows]
         if multi:  # a 2-digit length prefix keeps composite keys unambiguous
             hi, lo = _append(hi, lo, np.full(n, 2), ln.astype(np.uint64))
-        part = col if idx is None else col.take(idx)
-        value = to_uint64(pc.cast(part, pa.uint64()))
+        if whole and parsed is not None:
+            value = parsed(i)
+        else:
+            value = to_uint64(pc.cast(col if idx is None else col.take(idx), pa.uint64()))
         hi, lo = _append(hi, lo, ln, value)
     return hi, lo
 
@@ -190,7 +194,16 @@ def key_codes(ctx: BatchContext, items: Sequence[str]) -> tuple[np.ndarray, np.n
     codes = np.zeros(ctx.n, dtype=CODE)
     ex = np.flatnonzero(exact_ok)
     if ex.size == ctx.n:  # every key exact (the usual batch): whole-field copies, no scatter
-        codes["hi"], codes["lo"] = _exact(cols, ex, lens, multi, total)
+
+        def parsed(i: int) -> np.ndarray:  # each digit column parsed once per batch (key and target)
+            key = ("u64", items[i])
+            got = ctx.memo(key)
+            if got is None:
+                got = to_uint64(pc.cast(cols[i], pa.uint64()))
+                ctx.remember(key, got)
+            return got  # type: ignore[return-value]
+
+        codes["hi"], codes["lo"] = _exact(cols, ex, lens, multi, total, parsed)
     elif ex.size:
         codes["hi"][ex], codes["lo"][ex] = _exact(cols, ex, lens, multi, total)
     hs = np.flatnonzero(complete & ~exact_ok)
