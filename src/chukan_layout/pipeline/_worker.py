@@ -1,8 +1,10 @@
 """One partition of a convert run: read → adapt → 外字 → stages → validate → part files.
 
 :func:`run_partition` is what every worker process (or the parent, with one worker) runs
-for one :class:`~.plan.Partition`. It writes its own *part files* (standard CSV
-without header per layout, rejects rows, ``gaiji.csv`` rows, and the 128-bit key /
+for one :class:`~.plan.Partition`. Its standard CSV rows go straight into the run's outputs
+where the partition before ends, once the parent has published that offset (:mod:`._place`: the
+process executor's forked workers and a one-worker run), else to a part file; it writes its own
+*part files* for the rest (rejects rows, ``gaiji.csv`` rows, and the 128-bit key /
 reference codes of every layout row, appended batch by batch to a code spool for the
 cross-record checks the parent runs once over the whole run) and returns a small picklable
 :class:`PartResult`: accounting, findings, 外字 counters, trailer records and sums, part paths.

@@ -11,9 +11,11 @@ that build it. The flow of convert::
     handed out while the scan goes on — a file it cannot prove voids them and stays whole)
       → per partition, on an executor (worker.run_partition):
           read → AdaptEngine.adapt → 外字 stage → stages (hooks) → CompiledLayout.check
-          → part files: standard CSV rows, rejects rows, gaiji.csv rows; key/reference codes
+          → standard CSV rows placed in the outputs (._place) or part files; rejects rows,
+            gaiji.csv rows; key/reference codes
       → the parent, in partition order: findings merged, accounting summed, codes into the
-        key / reference indexes, trailers reconciled, parts concatenated into the outputs
+        key / reference indexes, trailers reconciled, placed rows hashed, parts concatenated
+        into the outputs
       → report.json / report.html / findings.csv
 
 Nothing is lost: per file, records seen == records written + rejected (read, adapt or
