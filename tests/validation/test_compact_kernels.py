@@ -223,3 +223,21 @@ def test_mj_selectors_judged_on_bytes_equal_the_oracle(picks: list[list[int]], c
         sel = np.flatnonzero((cps >= 0xFE00) & (cps <= 0xFE0F) | (cps >= 0xE0100) & (cps <= 0xE01EF))
         if clean and sel.size:  # the byte path answers (not the general one)
             assert _selectors_only(ctx, "v", cps, sel) is not None
+
+
+@given(st.lists(st.sampled_from(["", "1", "髙橋", "2024-02-29", "01"]), min_size=1, max_size=8), st.data())
+def test_null_columns_read_as_blank_strings(vals: list[str], data: st.DataObject) -> None:
+    """Columns the reader hands over as Arrow ``null`` (its blank-column hint) give every check the
+    verdicts of ``""`` string columns (utf8.blank_strings instead of a cast and fill_null)."""
+    from chukan_layout.validation.compile import compile_layout
+
+    from .fixtures.layouts import code_tables, jumin_layout
+
+    comp = compile_layout(jumin_layout(), code_tables())
+    ids = comp.layout.item_ids
+    nulls = data.draw(st.sets(st.sampled_from(ids)))
+    cols = {i: pa.array([vals[k % len(vals)] for k in range(len(vals))], pa.string()) for i in ids}
+    as_null = {i: (pa.nulls(len(vals)) if i in nulls else c) for i, c in cols.items()}
+    as_blank = {i: (pa.array([""] * len(vals), pa.string()) if i in nulls else c) for i, c in cols.items()}
+    got = comp.record_verdicts(pa.RecordBatch.from_pydict(as_null))
+    assert got == comp.record_verdicts(pa.RecordBatch.from_pydict(as_blank))

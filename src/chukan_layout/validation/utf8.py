@@ -24,11 +24,23 @@ def as_string_array(col: pa.Array | pa.ChunkedArray) -> pa.StringArray:
     arr: Any = col
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    if pa.types.is_null(arr.type):  # a column read as blank (the reader's blank-column hint)
+        return blank_strings(len(arr))
     if not pa.types.is_string(arr.type):
         arr = arr.cast(pa.string())
     if arr.null_count:
         arr = pc.fill_null(arr, string_scalar(""))
     return cast(pa.StringArray, arr)
+
+
+@lru_cache(maxsize=8)
+def blank_strings(n: int) -> pa.StringArray:
+    """``n`` blank values (one zeroed offsets buffer, no data), shared: a cast of a ``null`` column
+    and its ``fill_null`` cost ≈ 70 µs per 20,000 rows, and a worker's range has ≈ 48 such columns."""
+    return cast(
+        pa.StringArray,
+        pa.StringArray.from_buffers(n, pa.py_buffer(np.zeros(n + 1, np.int32)), pa.py_buffer(b"")),
+    )
 
 
 def string_array(values: Sequence[str]) -> pa.StringArray:
