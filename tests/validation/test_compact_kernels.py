@@ -122,7 +122,7 @@ LONG_CODES = ["203", "1001", "ABC", "髙", "12345678", "A", "01"]
                                  "12345679", "A", "01", "2033"]), min_size=1, max_size=30),
        st.lists(st.sampled_from(LONG_CODES), min_size=1))  # fmt: skip
 def test_codes_of_three_to_eight_bytes_equal_is_in(vals: list[str], codes: list[str]) -> None:
-    """checks_code._fixed_codes (a column of one byte length 3–8 as uint64 words) == set membership."""
+    """checks_code._same_width_codes (a column of one byte length 3–8 as uint64 words) == set membership."""
     from chukan_layout.spec.model import CodeTable
     from chukan_layout.validation.checks_code import build_code
 

@@ -231,7 +231,7 @@ code_values = st.lists(st.sampled_from(["", "1", "2", "9", "01", "02", "1 ", "é
 
 @given(code_values, st.lists(st.sampled_from(["1", "2", "9", "01", "02", "05", "é", "髙", "x"]), min_size=1))
 def test_short_codes_on_bytes_equal_is_in(vals: list[str], codes: list[str]) -> None:
-    """1- and 2-byte code columns looked up on their bytes (checks_code._short_codes) == set membership."""
+    """1- and 2-byte code columns looked up on their bytes (checks_code._same_width_codes) == set membership."""
     table = CodeTable.model_validate(
         {"id": "t", "name": "表", "values": [{"code": c, "name": c} for c in dict.fromkeys(codes)],
          "provenance": {"status": "modelled"}}

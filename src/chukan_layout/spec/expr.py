@@ -480,13 +480,26 @@ def rule_fails(when: Node | None, check: Node, record: Mapping[str, str | None])
 # --- Arrow backend -----------------------------------------------------------------
 
 
+# a comparison operator of the rule language → the name of its kernel, the same in pyarrow.compute
+# and numpy (``getattr(pc, …)`` / ``getattr(np, …)``): pyarrow is imported only when rules compile
+COMPARE_KERNEL = {
+    "==": "equal",
+    "!=": "not_equal",
+    "<": "less",
+    "<=": "less_equal",
+    ">": "greater",
+    ">=": "greater_equal",
+}
+ARITH_KERNEL = {"+": "add_checked", "-": "subtract_checked", "*": "multiply_checked"}  # overflow: an error
+
+
 def int_column(item: str) -> str:
     """Name of the column holding ``to_int(item)`` precomputed (see :func:`to_arrow` ``ints``)."""
     return f"\x1fto_int:{item}"
 
 
 @cache
-def _scalar(value: str | int | bool | None, type_name: str) -> Any:
+def arrow_scalar(value: str | int | bool | None, type_name: str) -> Any:
     """The Arrow scalar of a literal, built once: every ``pa.scalar(python value)`` looks for
     pandas and dateutil first (an import attempt per call when they are not installed), and the
     layouts' rules use the same few literals hundreds of times (start-up, issue 15)."""
@@ -525,31 +538,31 @@ def to_arrow(node: Node, ints: set[str] | None = None) -> Any:
     pc: Any = _pc  # the stubs do not model Expression arguments to compute functions
 
     def text(n: Node) -> Any:
-        return pc.coalesce(pc.field(n.id), _scalar("", "string")) if isinstance(n, Name) else comp(n)
+        return pc.coalesce(pc.field(n.id), arrow_scalar("", "string")) if isinstance(n, Name) else comp(n)
 
     def comp(n: Node) -> Any:
         if isinstance(n, Name):
             return text(n)
         if isinstance(n, Str):
-            return pc.scalar(_scalar(n.value, "string"))
+            return pc.scalar(arrow_scalar(n.value, "string"))
         if isinstance(n, Int):
-            return pc.scalar(_scalar(n.value, "int64"))
+            return pc.scalar(arrow_scalar(n.value, "int64"))
         if isinstance(n, Call):
             if n.func == "to_int" and ints is not None and isinstance(n.args[0], Name):
                 ints.add(n.args[0].id)
                 return pc.field(int_column(n.args[0].id))
             x = comp(n.args[0])
             if n.func == "is_blank":
-                return pc.equal(x, _scalar("", "string"))
+                return pc.equal(x, arrow_scalar("", "string"))
             if n.func == "is_set":
-                return pc.not_equal(x, _scalar("", "string"))
+                return pc.not_equal(x, arrow_scalar("", "string"))
             if n.func == "len":
                 return pc.utf8_length(x).cast(pa.int64())
             if n.func == "to_int":
                 ok = pc.match_substring_regex(x, "^-?[0-9]{1,18}$")
                 # cast only the matching rows: replace others by "0" first so the cast cannot fail
-                safe = pc.if_else(ok, x, _scalar("0", "string"))
-                return pc.if_else(ok, safe.cast(pa.int64()), _scalar(None, "int64"))
+                safe = pc.if_else(ok, x, arrow_scalar("0", "string"))
+                return pc.if_else(ok, safe.cast(pa.int64()), arrow_scalar(None, "int64"))
             if n.func == "substr":
                 start, length = n.args[1], n.args[2]
                 assert isinstance(start, Int) and isinstance(length, Int)
@@ -558,18 +571,9 @@ def to_arrow(node: Node, ints: set[str] | None = None) -> Any:
             assert isinstance(prefix, Str)
             return pc.starts_with(x, prefix.value)
         if isinstance(n, Arith):
-            fn = {"+": pc.add_checked, "-": pc.subtract_checked, "*": pc.multiply_checked}[n.op]
-            return fn(comp(n.left), comp(n.right))
+            return getattr(pc, ARITH_KERNEL[n.op])(comp(n.left), comp(n.right))
         if isinstance(n, Compare):
-            fn = {
-                "==": pc.equal,
-                "!=": pc.not_equal,
-                "<": pc.less,
-                "<=": pc.less_equal,
-                ">": pc.greater,
-                ">=": pc.greater_equal,
-            }[n.op]
-            return fn(comp(n.left), comp(n.right))
+            return getattr(pc, COMPARE_KERNEL[n.op])(comp(n.left), comp(n.right))
         if isinstance(n, In):
             lv = comp(n.left)
             res = pc.equal(lv, comp(n.options[0]))
@@ -596,7 +600,7 @@ def rule_fails_arrow(when: Node | None, check: Node, ints: set[str] | None = Non
 
     pc: Any = _pc
 
-    no = _scalar(False, "bool_")
+    no = arrow_scalar(False, "bool_")
     fails = pc.coalesce(pc.equal(to_arrow(check, ints), no), no)
     if when is None:
         return fails

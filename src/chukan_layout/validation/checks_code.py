@@ -41,13 +41,8 @@ def build_code(item: Item, env: CompileEnv) -> list[Check]:
 
     def fn(ctx: BatchContext) -> np.ndarray:
         k = ctx.max_bytes(name)
-        got = None
-        if k in tables:
-            got = _short_codes(ctx, name, k, tables[k])
-        elif 3 <= k <= 8:
-            got = _fixed_codes(ctx, name, k, packed.get(k, _NONE))
-        if got is not None:
-            return got
+        if (k in tables or 3 <= k <= 8) and ctx.one_width(name) == k:  # every non-blank value: k bytes
+            return _same_width_codes(ctx, name, k, tables.get(k), packed.get(k, _NONE))
         return ctx.nonblank(name) & ~to_bool(pc.is_in(ctx.col(name), value_set=values))
 
     return [Check("item.code", name, fn, item.sensitivity, name)]
@@ -65,25 +60,6 @@ def _byte_tables(codes: list[str]) -> dict[int, np.ndarray]:
     return {1: one, 2: two}
 
 
-def _short_codes(ctx: BatchContext, name: str, k: int, table: np.ndarray) -> np.ndarray | None:
-    """Rows whose value is not a code, when every non-blank value has ``k`` bytes (else None)."""
-    nonblank = ctx.nonblank(name)
-    offsets, data = ctx.buffers(name)
-    seg = data[int(offsets[0]) : int(offsets[-1])]
-    m = int(np.count_nonzero(nonblank))
-    if seg.size != k * m:  # a shorter value among them
-        return None
-    if k == 1:
-        lo, hi = ctx.byte_range(name)
-        if table[lo : hi + 1].all():  # every byte from the lowest to the highest is a code
-            return np.zeros(ctx.n, dtype=bool)
-    known = table.take(seg if k == 1 else seg[0::2].astype(np.uint16) | seg[1::2].astype(np.uint16) << 8)
-    out = np.zeros(ctx.n, dtype=bool)
-    if not known.all():
-        out[np.flatnonzero(nonblank)[~known]] = True
-    return out
-
-
 _NONE = np.zeros(0, dtype=np.uint64)
 
 
@@ -97,19 +73,26 @@ def _packed_codes(codes: list[str]) -> dict[int, np.ndarray]:
     return {k: np.array(sorted(v), dtype=np.uint64) for k, v in out.items()}
 
 
-def _fixed_codes(ctx: BatchContext, name: str, k: int, packed: np.ndarray) -> np.ndarray | None:
-    """Rows whose value is not a code, when every non-blank value has ``k`` (3–8) bytes: each value's
-    bytes as one uint64, looked up in the sorted codes of that length (else None)."""
+def _same_width_codes(
+    ctx: BatchContext, name: str, k: int, table: np.ndarray | None, packed: np.ndarray
+) -> np.ndarray:
+    """Rows whose value is not a code, when every non-blank value has ``k`` bytes: 1–2 bytes looked
+    up in ``table`` (a bool per byte value, little-endian for 2), 3–8 bytes as one uint64 each
+    searched in the sorted ``packed`` codes of that length."""
     nonblank = ctx.nonblank(name)
     offsets, data = ctx.buffers(name)
     seg = data[int(offsets[0]) : int(offsets[-1])]
-    m = int(np.count_nonzero(nonblank))
-    if seg.size != k * m:  # a shorter value among them
-        return None
-    words = np.zeros((m, 8), dtype=np.uint8)
-    words[:, :k] = seg.reshape(m, k)
-    v = words.view("<u8").reshape(m)
-    if packed.size:
+    m = seg.size // k
+    if table is not None:
+        if k == 1:
+            lo, hi = ctx.byte_range(name)
+            if table[lo : hi + 1].all():  # every byte from the lowest to the highest is a code
+                return np.zeros(ctx.n, dtype=bool)
+        known = table.take(seg if k == 1 else seg[0::2].astype(np.uint16) | seg[1::2].astype(np.uint16) << 8)
+    elif packed.size:
+        words = np.zeros((m, 8), dtype=np.uint8)
+        words[:, :k] = seg.reshape(m, k)
+        v = words.view("<u8").reshape(m)
         at = np.minimum(np.searchsorted(packed, v), packed.size - 1)
         known = packed[at] == v
     else:

@@ -33,24 +33,6 @@ from .utf8 import buffers, int64_arrow, to_bool, to_int64
 Bool = tuple[np.ndarray, np.ndarray]  # (true, false); null where neither
 Ints = tuple[np.ndarray, np.ndarray]  # (int64 values, valid)
 
-_TEXT_CMP = {
-    "==": pc.equal,
-    "!=": pc.not_equal,
-    "<": pc.less,
-    "<=": pc.less_equal,
-    ">": pc.greater,
-    ">=": pc.greater_equal,
-}
-_INT_CMP = {
-    "==": np.equal,
-    "!=": np.not_equal,
-    "<": np.less,
-    "<=": np.less_equal,
-    ">": np.greater,
-    ">=": np.greater_equal,
-}
-_ARITH = {"+": pc.add_checked, "-": pc.subtract_checked, "*": pc.multiply_checked}
-
 
 def _is_int(n: Node) -> bool:
     return isinstance(n, Int | Arith) or (isinstance(n, Call) and n.func in ("len", "to_int"))
@@ -102,7 +84,7 @@ class RuleEvaluator:
         if isinstance(n, Arith):
             lv, lok = self.int_(n.left)
             rv, rok = self.int_(n.right)
-            return _ints_of(_ARITH[n.op](int64_arrow(lv, lok), int64_arrow(rv, rok)))
+            return _ints_of(getattr(pc, expr.ARITH_KERNEL[n.op])(int64_arrow(lv, lok), int64_arrow(rv, rok)))
         raise TypeError(n)  # pragma: no cover
 
     # --- bool ---------------------------------------------------------------------------
@@ -140,16 +122,16 @@ class RuleEvaluator:
         if _is_int(left):
             lv, lok = self.int_(left)
             rv, rok = self.int_(right)
-            got, ok = _INT_CMP[op](lv, rv), lok & rok
+            got, ok = getattr(np, expr.COMPARE_KERNEL[op])(lv, rv), lok & rok
             return got & ok, ~got & ok
         if op in ("==", "!=") and isinstance(left, Name) and isinstance(right, Str):
             eq = self.ctx.equals(left.id, right.value)  # cached per batch: shared by rules and checks
         elif op in ("==", "!=") and isinstance(left, Str) and isinstance(right, Name):
             eq = self.ctx.equals(right.id, left.value)
         else:
-            lt = expr._scalar(left.value, "string") if isinstance(left, Str) else self.text(left)
-            rt = expr._scalar(right.value, "string") if isinstance(right, Str) else self.text(right)
-            got = _TEXT_CMP[op](lt, rt)
+            lt = expr.arrow_scalar(left.value, "string") if isinstance(left, Str) else self.text(left)
+            rt = expr.arrow_scalar(right.value, "string") if isinstance(right, Str) else self.text(right)
+            got = getattr(pc, expr.COMPARE_KERNEL[op])(lt, rt)
             if isinstance(got, pa.Scalar):  # two literals
                 v = bool(got.as_py())
                 return np.full(self.n, v), np.full(self.n, not v)
