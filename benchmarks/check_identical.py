@@ -3,6 +3,11 @@
     .venv/bin/python benchmarks/check_identical.py --base /tmp/old/src --adapter vendor_b \\
         --inputs town/vendor_b/*.csv --gaiji-table town/vendor_b/gaiji_b.tsv \\
         --workers 1,2 --executors processes,dask --partition-kib 0,64
+    .venv/bin/python benchmarks/check_identical.py --base /tmp/old/src --town /tmp/towns/b3 --vendor a,b,c
+
+``--town`` (a generated town: ``chukan-layout generate -n 20000 --vendor a,b,c --faults 0.02 --seed 3``)
+with ``--vendor``: every export file of each vendor's folder, with its 外字 table, instead of
+``--adapter`` / ``--inputs`` / ``--gaiji-table``.
 
 Each case (workers × executor × partition size; 0 = the default 16 MiB) runs ``convert`` as a
 library call in a fresh interpreter per side (``--base``: that ``src`` first on ``PYTHONPATH``),
@@ -66,6 +71,24 @@ def digest(out: Path) -> dict[str, str]:
     return got
 
 
+TOWN_VENDORS = {
+    "a": ("vendor_a", "GAIJI_A.tsv"),
+    "b": ("vendor_b", "gaiji_b.tsv"),
+    "c": ("vendor_c", "GAIJI_C.tsv"),
+}
+
+
+def town_jobs(town: Path, vendors: str) -> list[argparse.Namespace]:
+    """One job (adapter, inputs, 外字 table) per vendor folder of a generated town."""
+    jobs = []
+    for v in vendors.split(","):
+        adapter, table = TOWN_VENDORS[v]
+        d = town / adapter
+        inputs = sorted(str(p) for p in d.iterdir() if p.name != table)
+        jobs.append(argparse.Namespace(adapter=adapter, inputs=inputs, gaiji_table=[str(d / table)]))
+    return jobs
+
+
 def run(
     src: str | None, args: argparse.Namespace, out: Path, workers: int, executor: str, pkib: int
 ) -> dict[str, str]:
@@ -82,27 +105,18 @@ def run(
     return d
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--base", help="a src folder of other code")
-    ap.add_argument("--adapter", required=True)
-    ap.add_argument("--inputs", nargs="+", required=True)
-    ap.add_argument("--gaiji-table", action="append")
-    ap.add_argument("--workers", default="1,2")
-    ap.add_argument("--executors", default="processes")
-    ap.add_argument("--partition-kib", default="0,64", help="partition sizes in KiB (0: the default)")
-    ap.add_argument("--scratch", default="/tmp/check_identical")
-    args = ap.parse_args()
+def check(job: argparse.Namespace, args: argparse.Namespace) -> int:
+    """Every case of one job, this code vs ``--base`` and vs the first case; the number of differences."""
     bad = 0
     first: dict[str, str] | None = None
     for pkib in map(int, args.partition_kib.split(",")):
         first = None  # the report's options name the partitions: compared per partition size
         for executor in args.executors.split(","):
             for w in map(int, args.workers.split(",")):
-                new = run(None, args, Path(args.scratch) / "new", w, executor, pkib)
-                line = f"{executor:9s} -j {w} partitions {pkib or 16384} KiB: {len(new)} files"
+                new = run(None, job, Path(args.scratch) / "new", w, executor, pkib)
+                line = f"{job.adapter} {executor:9s} -j {w} partitions {pkib or 16384} KiB: {len(new)} files"
                 if args.base:
-                    old = run(args.base, args, Path(args.scratch) / "old", w, executor, pkib)
+                    old = run(args.base, job, Path(args.scratch) / "old", w, executor, pkib)
                     diff = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
                     line += ", old == new" if not diff else f", DIFFER: {diff}"
                     bad += bool(diff)
@@ -113,6 +127,33 @@ def main() -> int:
                     line += f", differs from the first case: {diff}"
                     bad += 1
                 print(line, flush=True)
+    return bad
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--base", help="a src folder of other code")
+    ap.add_argument("--adapter")
+    ap.add_argument("--inputs", nargs="+")
+    ap.add_argument("--gaiji-table", action="append")
+    ap.add_argument(
+        "--town", type=Path, help="a generated town: its --vendor folders instead of --adapter/--inputs"
+    )
+    ap.add_argument("--vendor", default="b", help="with --town: a, b, c or a comma-separated list")
+    ap.add_argument("--workers", default="1,2")
+    ap.add_argument("--executors", default="processes")
+    ap.add_argument("--partition-kib", default="0,64", help="partition sizes in KiB (0: the default)")
+    ap.add_argument("--scratch", default="/tmp/check_identical")
+    args = ap.parse_args()
+    if args.town:
+        jobs = town_jobs(args.town, args.vendor)
+    elif args.adapter and args.inputs:
+        jobs = [args]
+    else:
+        ap.error("give --adapter and --inputs, or --town")
+    bad = 0
+    for job in jobs:
+        bad += check(job, args)
     return 1 if bad else 0
 
 

@@ -32,11 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
-FILES = {  # vendor: (adapter, 住民 file, 世帯 file, 外字 table), as bench_floor.py
-    "a": ("vendor_a", "JUMIN.DAT", "SETAI.DAT", "GAIJI_A.tsv"),
-    "b": ("vendor_b", "jumin.csv", "setai.csv", "gaiji_b.tsv"),
-    "c": ("vendor_c", "JUMIN.EBC", "SETAI.EBC", "GAIJI_C.tsv"),
-}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _ab import add_arguments, alternate, side_env
 
 _PREAMBLE = r"""
 import atexit, json, os, resource, sys, time
@@ -66,10 +63,7 @@ sys.exit(main())
 
 
 def one_run(src: str | None, argv: list[str]) -> dict[str, float]:
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    if src:
-        env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+    env = side_env(src)
     with tempfile.NamedTemporaryFile("r", suffix=".jsonl") as marks:
         env["EDGES_FILE"] = marks.name
         t0 = time.time()
@@ -99,32 +93,14 @@ def one_run(src: str | None, argv: list[str]) -> dict[str, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument(
-        "--town", required=True, help="a generated town (vendor_b/jumin.csv, setai.csv, gaiji_b.tsv …)"
-    )
-    ap.add_argument("--vendor", default="b", choices=sorted(FILES))
-    ap.add_argument("--base", help="a src folder of other code to compare with (A/B, alternated)")
-    ap.add_argument("--rounds", type=int, default=1)
-    ap.add_argument("-j", "--workers", type=int, default=2)
-    ap.add_argument("--out", default="/tmp/trace_cli_edges", help="scratch output folder (removed)")
+    add_arguments(ap, out="/tmp/trace_cli_edges")
     args = ap.parse_args()
-    adapter, jumin, setai, gaiji = FILES[args.vendor]
-    d = Path(args.town) / adapter
     sides = [("this code", None)] + ([("base", args.base)] if args.base else [])
-    for _name, src in sides:  # untimed: compiled-adapter cache and .pyc files written, as by any earlier run
-        warm = Path(args.out) / "warm"
-        one_run(
-            src, ["convert", "-a", adapter, str(d / jumin), "-o", str(warm), "--limit", "10", "--no-progress"]
-        )
-        subprocess.run(["rm", "-rf", str(warm)], check=False)
-    for r in range(args.rounds):
-        for name, src in sides:
-            out = Path(args.out) / f"{r}-{name.replace(' ', '_')}"
-            argv = ["convert", "-a", adapter, str(d / jumin), str(d / setai), "--gaiji-table", str(d / gaiji),
-                    "-o", str(out), "-j", str(args.workers), "--no-progress"]  # fmt: skip
-            res = one_run(src, argv)
-            subprocess.run(["rm", "-rf", str(out)], check=False)
-            print(f"{name:9s} " + ", ".join(f"{k} {v:.2f}" for k, v in res.items()), flush=True)
+    alternate(args, sides, one_run, show)
+
+
+def show(name: str, res: dict[str, float]) -> None:
+    print(f"{name:9s} " + ", ".join(f"{k} {v:.2f}" for k, v in res.items()), flush=True)
 
 
 if __name__ == "__main__":

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _ab import add_arguments, alternate, side_env
 
 _INNER = r"""
 import json, os, resource, sys, threading, time
@@ -87,18 +89,9 @@ print(json.dumps({"wall": wall, "parent_user": s.ru_utime, "parent_sys": s.ru_st
                   "load": [load, os.getloadavg()[0]]}))
 """
 
-FILES = {
-    "a": ("vendor_a", "JUMIN.DAT", "SETAI.DAT", "GAIJI_A.tsv"),
-    "b": ("vendor_b", "jumin.csv", "setai.csv", "gaiji_b.tsv"),
-    "c": ("vendor_c", "JUMIN.EBC", "SETAI.EBC", "GAIJI_C.tsv"),
-}
-
 
 def one_run(src: str | None, argv: list[str]) -> dict[str, object]:
-    env = dict(os.environ)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    if src:
-        env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+    env = side_env(src)
     p = subprocess.run([sys.executable, "-c", _INNER, *argv], env=env, capture_output=True, text=True)
     if p.returncode:
         raise RuntimeError(p.stderr[-2000:])
@@ -107,35 +100,19 @@ def one_run(src: str | None, argv: list[str]) -> dict[str, object]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--town", required=True)
-    ap.add_argument("--vendor", default="b", choices=sorted(FILES))
-    ap.add_argument("--base", help="a src folder of other code to compare with (A/B)")
-    ap.add_argument("--rounds", type=int, default=1)
-    ap.add_argument("-j", "--workers", type=int, default=2)
-    ap.add_argument("--out", default="/tmp/trace_parent", help="scratch output folder (removed)")
+    add_arguments(ap, out="/tmp/trace_parent")
     args = ap.parse_args()
-    adapter, jumin, setai, gaiji = FILES[args.vendor]
-    d = Path(args.town) / adapter
     sides = [("new", None)] + ([("base", args.base)] if args.base else [])
-    for _name, src in sides:  # untimed: compiled-adapter cache and .pyc files
-        warm = Path(args.out) / "warm"
-        one_run(
-            src, ["convert", "-a", adapter, str(d / jumin), "-o", str(warm), "--limit", "10", "--no-progress"]
-        )
-        subprocess.run(["rm", "-rf", str(warm)], check=False)
-    for r in range(args.rounds):
-        for name, src in sides:
-            out = Path(args.out) / f"{r}-{name}"
-            argv = ["convert", "-a", adapter, str(d / jumin), str(d / setai), "--gaiji-table", str(d / gaiji),
-                    "-o", str(out), "-j", str(args.workers), "--no-progress"]  # fmt: skip
-            res = one_run(src, argv)
-            subprocess.run(["rm", "-rf", str(out)], check=False)
-            th = res.pop("threads")
-            print(f"{name:5s} " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}"
-                                            for k, v in res.items()), flush=True)  # fmt: skip
-            for t, (u, s) in sorted(th.items(), key=lambda kv: -sum(kv[1])):  # type: ignore[union-attr]
-                if u + s >= 0.02:
-                    print(f"      {t:22s} user {u:.2f} sys {s:.2f}")
+    alternate(args, sides, one_run, show)
+
+
+def show(name: str, res: dict[str, object]) -> None:
+    th = res.pop("threads")
+    print(f"{name:5s} " + ", ".join(f"{k} {v:.2f}" if isinstance(v, float) else f"{k} {v}"
+                                    for k, v in res.items()), flush=True)  # fmt: skip
+    for t, (u, s) in sorted(th.items(), key=lambda kv: -sum(kv[1])):  # type: ignore[union-attr]
+        if u + s >= 0.02:
+            print(f"      {t:22s} user {u:.2f} sys {s:.2f}")
 
 
 if __name__ == "__main__":
