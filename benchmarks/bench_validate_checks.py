@@ -1,11 +1,11 @@
 """CPU per validation check kind on the batches a convert worker validates (issue 15, helper valfast5).
 
     # 1. capture the batches validation sees in a vendor B convert (after adapt and the 外字 stage)
-    .venv/bin/python benchmarks/bench_validate_checks.py capture --town /work/data/vb_100k --vendor b \\
+    .venv/bin/python benchmarks/bench_validate_checks.py capture --town data/town_100000 --vendor b \\
         --out /tmp/vb_batches
     # live: a whole run with every check timed where it runs (convert, or validate of the golden 住民 file)
-    .venv/bin/python benchmarks/bench_validate_checks.py live --town /work/data/town_1000000 --vendor b
-    .venv/bin/python benchmarks/bench_validate_checks.py live --town /work/data/town_1000000 --vendor standard
+    .venv/bin/python benchmarks/bench_validate_checks.py live --town data/town_1000000 --vendor b
+    .venv/bin/python benchmarks/bench_validate_checks.py live --town data/town_1000000 --vendor standard
     # 2. time every check on them: per code (charset, length, …), the top items, check() as a whole
     .venv/bin/python benchmarks/bench_validate_checks.py time --batches /tmp/vb_batches --repeat 5
     .venv/bin/python benchmarks/bench_validate_checks.py time --batches /tmp/vb_batches --src ../old/src
