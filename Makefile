@@ -11,7 +11,7 @@ EXTRAS ?= dev,synth,dask,xlsx
 
 # make bench: 1M + 5M residents (about 1.5 h on a shared 2-core machine); make bench BENCH_ARGS=--quick: 100k
 
-$(STAMP): pyproject.toml setup.py
+$(STAMP): pyproject.toml setup.py $(wildcard src/chukan_layout/*/*.c)
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found %s)" % sys.version.split()[0])'
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip

@@ -5,7 +5,16 @@ They live at the repository root (layouts are data, edited by people who never o
 ``chukan_layout/gaiji_tables``.  Everything else is declared in pyproject.toml.
 """
 
-from setuptools import find_packages, setup
+from setuptools import Extension, find_packages, setup
+
+# The compiled kernels (chukan_layout/native.py): optional, so that a machine without a C compiler
+# or the Python headers still installs, and runs the pure routes that give the same bytes.
+ext_modules = [
+    Extension(name, [source], optional=True, extra_compile_args=["-O2"])
+    for name, source in [
+        ("chukan_layout.readers._dbcs", "src/chukan_layout/readers/_dbcs.c"),
+    ]
+]
 
 packages = find_packages("src") + [
     "chukan_layout.layout_specs",
@@ -14,6 +23,7 @@ packages = find_packages("src") + [
 ]
 setup(
     packages=packages,
+    ext_modules=ext_modules,
     package_dir={
         "": "src",
         "chukan_layout.layout_specs": "layout_specs",

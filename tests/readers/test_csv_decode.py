@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chukan_layout.readers import dbcs
 from chukan_layout.readers.api import read
 from chukan_layout.readers.csv_decode import (
     PROBE_EVERY,
@@ -22,6 +23,18 @@ from chukan_layout.readers.csv_decode import (
 from chukan_layout.readers.definition import CsvDefinition
 
 from .strategies import roundtrip_chars
+
+
+@pytest.fixture(scope="module", params=["kernel", "codec"], autouse=True)
+def route(request: pytest.FixtureRequest) -> object:
+    """Every test of this module twice: with the compiled cp932 kernel where it is built
+    (readers/dbcs.py) and with Python's codec alone (its pure route, the same values)."""
+    kept = dbcs._kernel
+    if request.param == "codec":
+        dbcs._kernel = None
+    yield request.param
+    dbcs._kernel = kept
+
 
 # besides the reader pool (髙/﨑, ﾊﾝｶｸ with ﾞﾟ, 外字 in the PUA, 〜 vs ～): what CSV structure is made of
 _EXTRA = '",\r\n\\~§×Ωд'

@@ -43,6 +43,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from . import dbcs
 from .buffers import string_buffers
 
 SELF_DECODED = frozenset({"cp932", "euc_jp"})
@@ -81,6 +82,9 @@ def _decode_values(arr: pa.Array, encoding: str) -> pa.Array:
     n = len(arr)
     if arr.null_count:
         raise ValueError("null in a CSV column read as bytes")
+    fast = dbcs.decode_values(arr, encoding)  # the compiled kernel, where built (None: the codec's way)
+    if fast is not None:
+        return fast
     # the values with a NUL between them: the NUL ends a dangling lead byte's sequence (an error,
     # as in the value alone) and marks where the value ends in the decoded text
     whole = pa.Array.from_buffers(pa.int32(), 2, [None, pa.py_buffer(np.array([0, n], np.int32))])

@@ -1,0 +1,3 @@
+from typing import Any
+
+def decode(n: int, offsets: Any, data: Any, singles: Any, pairs: Any, /) -> tuple[bytes, bytes] | None: ...
