@@ -13,6 +13,7 @@ ext_modules = [
     Extension(name, [source], optional=True, extra_compile_args=["-O2"])
     for name, source in [
         ("chukan_layout.readers._dbcs", "src/chukan_layout/readers/_dbcs.c"),
+        ("chukan_layout.pipeline._csvscan", "src/chukan_layout/pipeline/_csvscan.c"),
     ]
 ]
 

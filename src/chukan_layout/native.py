@@ -17,7 +17,7 @@ import os
 from types import ModuleType
 
 ENV = "CHUKAN_LAYOUT_NATIVE"
-KERNELS = ("chukan_layout.readers._dbcs",)
+KERNELS = ("chukan_layout.readers._dbcs", "chukan_layout.pipeline._csvscan")
 
 
 def enabled() -> bool:

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import native
 from ..readers.codecs import canonical_name
 from ..readers.csv_guard import inside_quotes
 from ..readers.definition import CsvDefinition
@@ -39,6 +40,13 @@ _BOF = -1  # "byte" before the file / after it
 _LE64 = np.dtype("<u8")
 _ONE = np.uint64(1)
 _TOP = np.uint64(63)
+# the compiled block judge (pipeline/_csvscan.c): the same rules on the same words in one pass
+# (≈ 0.35 → ≈ 0.1 s CPU for the 745 MB vendor B 住民 CSV less its reads); None: the numpy route
+_kernel = native.load("chukan_layout.pipeline._csvscan")
+_REFUSALS = {
+    1: "a quote not at a field boundary (byte offset {})",
+    2: "a carriage return without a line feed (bare CR line ends)",
+}
 
 
 @dataclass(frozen=True)
@@ -216,6 +224,8 @@ class _Scan:
 
     def block(self, a: np.ndarray, base: int, after: int) -> str | None:
         """Judge block ``a`` (at file offset ``base``; ``after`` = the next byte or ``_BOF``)."""
+        if _kernel is not None:
+            return self._block_compiled(a, base, after)
         n = a.size
         nw = n // 64 + 1  # room for bit n: the next block's first byte
         if self._scratch.size < nw * 64:
@@ -266,6 +276,24 @@ class _Scan:
         # the prefix parity runs on past the block's last byte (no quote bits there): the last
         # word's top bit is the parity after the block, without counting its quotes
         self.parity = int(inside[-1] >> _TOP)
+        self.prev = int(a[-1])
+        return None
+
+    def _block_compiled(self, a: np.ndarray, base: int, after: int) -> str | None:
+        """:meth:`block` by the compiled kernel (the same results, word for word)."""
+        assert _kernel is not None
+        nw = a.size // 64 + 1
+        if self._ends.size != nw or not self._ends.flags.writeable:
+            self._ends = np.empty(nw, _LE64)
+        code, offset, parity, ends, empty = _kernel.block(
+            a, a.size, self.quote, self.delim, self.parity, self.prev, after, self._ends
+        )
+        if code:
+            return _REFUSALS[code].format(base + offset)
+        self.empty_line = bool(empty)
+        self._ranks = None
+        self.ends = ends
+        self.parity = parity
         self.prev = int(a[-1])
         return None
 
