@@ -24,9 +24,9 @@ def kernel() -> None:
         pytest.skip("readers._dbcs is not built here (no C compiler at install), or CHUKAN_LAYOUT_NATIVE=0")
 
 
-def _decode(values: list[bytes], start: int = 0) -> list[str] | None:
+def _decode(values: list[bytes], start: int = 0, enc: str = "cp932") -> list[str] | None:
     arr = pa.array([b"x"] * start + values, pa.binary()).slice(start)
-    out = dbcs.decode_values(arr, "cp932")
+    out = dbcs.decode_values(arr, enc)
     if out is None:
         return None
     out.validate(full=True)
@@ -34,23 +34,30 @@ def _decode(values: list[bytes], start: int = 0) -> list[str] | None:
     return out.to_pylist()
 
 
-def _codec(values: list[bytes]) -> list[str] | None:
+def _codec(values: list[bytes], enc: str = "cp932") -> list[str] | None:
     try:
-        out = [v.decode("cp932") for v in values]
+        out = [v.decode(enc) for v in values]
     except UnicodeDecodeError:
         return None
     return None if any("\0" in v for v in out) else out
 
 
-def test_every_character_of_the_codec(kernel: None) -> None:
+@pytest.mark.parametrize("enc", sorted(dbcs.ENCODINGS))
+def test_every_character_of_the_codec(kernel: None, enc: str) -> None:
     """Every byte alone and every lead byte with every trail byte: the kernel decodes exactly what
     the codec decodes, to the same character, and refuses what it refuses."""
     singles = [bytes([b]) for b in range(256)]
     pairs = [bytes([lead, trail]) for lead in range(0x80, 0x100) for trail in range(256)]
     for raw in singles + pairs:
-        assert _decode([raw]) == _codec([raw]), raw.hex()
-    good = [raw for raw in singles + pairs if _codec([raw]) is not None]
-    assert _decode(good) == _codec(good)  # and all of them in one column
+        assert _decode([raw], enc=enc) == _codec([raw], enc), raw.hex()
+    good = [raw for raw in singles + pairs if _codec([raw], enc) is not None]
+    assert _decode(good, enc=enc) == _codec(good, enc)  # and all of them in one column
+
+
+def test_euc_jp_three_byte_characters_go_the_codecs_way(kernel: None) -> None:
+    """JIS X 0212 (0x8F + two bytes) is not in the tables: None, and the codec decodes it."""
+    raw = "丂".encode("euc_jp")
+    assert raw[0] == 0x8F and _decode([raw], enc="euc_jp") is None
 
 
 def test_japanese_names_and_kana(kernel: None) -> None:
