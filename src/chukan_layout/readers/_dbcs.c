@@ -65,7 +65,7 @@ static PyObject *decode(PyObject *self, PyObject *args) {
     for (Py_ssize_t i = 0; i < n && !bad; i++) {
         oo[i] = (int32_t)(w - w0);
         const uint8_t *q = d + o[i], *e = d + o[i + 1];
-        if (e < q) { bad = 1; break; }
+        if (e < q || o[i + 1] > hi) { bad = 1; break; } /* offsets not ascending within the data */
         while (q < e) {
             if (e - q >= 8) { /* eight ASCII bytes, none of them NUL: copied as they are */
                 uint64_t v;
