@@ -14,6 +14,7 @@ ext_modules = [
     for name, source in [
         ("chukan_layout.readers._dbcs", "src/chukan_layout/readers/_dbcs.c"),
         ("chukan_layout.pipeline._csvscan", "src/chukan_layout/pipeline/_csvscan.c"),
+        ("chukan_layout.validation._kernels", "src/chukan_layout/validation/_kernels.c"),
     ]
 ]
 

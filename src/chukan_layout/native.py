@@ -17,7 +17,11 @@ import os
 from types import ModuleType
 
 ENV = "CHUKAN_LAYOUT_NATIVE"
-KERNELS = ("chukan_layout.readers._dbcs", "chukan_layout.pipeline._csvscan")
+KERNELS = (
+    "chukan_layout.readers._dbcs",
+    "chukan_layout.pipeline._csvscan",
+    "chukan_layout.validation._kernels",
+)
 
 
 def enabled() -> bool:

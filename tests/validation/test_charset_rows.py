@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -12,6 +13,8 @@ from chukan_layout.spec.model import Charset
 from chukan_layout.validation.checks_charset import bad_rows
 from chukan_layout.validation.context import BatchContext
 
+# the compiled kernels on, then off (conftest.both_routes): the numpy route stays tested
+pytestmark = pytest.mark.usefixtures("both_routes")
 # characters around the class edges: ASCII, 半角/全角 kana, 髙 (cp932 only), 﨑, 𠮷 (astral), 外字 PUA,
 # IVS selectors (valid only right after an ideograph), a combining mark, 〜/～
 ALPHABET = [

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from chukan_layout.findings import FindingSet, Severity, merge_all
 from chukan_layout.validation.compile import CompiledLayout
 
 from .fixtures.records import GOOD, batch_of, with_
+
+# the compiled kernels on, then off (conftest.both_routes): the numpy route stays tested
+pytestmark = pytest.mark.usefixtures("both_routes")
 
 
 def test_counts_samples_and_error_mask(jumin: CompiledLayout) -> None:

@@ -11,6 +11,9 @@ from chukan_layout.validation.compile import CompiledLayout
 
 from .fixtures.records import GOOD, batch_of
 
+# the compiled kernels on, then off (conftest.both_routes): the numpy route stays tested
+pytestmark = pytest.mark.usefixtures("both_routes")
+
 CASES = yaml.safe_load((Path(__file__).parent / "cases.yaml").read_text(encoding="utf-8"))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow as pa
+import pytest
 
 from chukan_layout.gaiji.table import check_sequence
 from chukan_layout.gaiji.targets import target_set
@@ -18,6 +19,9 @@ from chukan_layout.spec.model import Charset
 from chukan_layout.spec.sequences import sequence_problems
 from chukan_layout.validation.checks_charset import bad_rows
 from chukan_layout.validation.context import BatchContext
+
+# the compiled kernels on, then off (conftest.both_routes): the numpy route stays tested
+pytestmark = pytest.mark.usefixtures("both_routes")
 
 
 def _chars(cell: str) -> str:

@@ -20,6 +20,11 @@ Control characters (C0, DEL, C1) fire in every class, ``any`` included, unless t
 ``allow_controls: true``; for ``any`` the test runs on the UTF-8 bytes (C0/DEL are single bytes,
 C1 is ``C2 80``–``C2 9F``), without decoding. Samples carry a detail naming the code points
 (``U+0007``, ``U+E0100 after あ``).
+
+With the compiled kernel (``_kernels.c``, :mod:`chukan_layout.native`) steps 1–3 are one pass
+over the UTF-8 bytes: each character decoded and looked up in the same table, a selector judged
+by the character before it, the row marked. The numpy route above stays the reference (and runs
+when the kernel is not built, is switched off, or refuses bytes that are not valid UTF-8).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from functools import cache
 
 import numpy as np
 
+from .. import native
 from ..spec import charsets as oracle
 from ..spec.model import Charset, Item
 from ..spec.sequences import IDEOGRAPH_RANGES, SELECTOR_RANGES
@@ -39,6 +45,29 @@ from .utf8 import code_points
 _IDEOGRAPHS = np.zeros(SELECTOR_RANGES[-1][0], dtype=bool)  # every ideograph lies below the IVS
 for _lo, _hi in IDEOGRAPH_RANGES:
     _IDEOGRAPHS[_lo : _hi + 1] = True
+
+_kernel = native.load("chukan_layout.validation._kernels")
+_SELECTORS = np.array(SELECTOR_RANGES, dtype=np.int64).reshape(-1)  # (lo, hi) pairs for the kernel
+_NONE_I64, _NONE_BOOL = np.zeros(0, np.int64), np.zeros(0, bool)
+
+
+def _kernel_rows(ctx: BatchContext, name: str, cs: Charset, allow_controls: bool) -> np.ndarray | None:
+    """:func:`bad_rows` in one compiled pass; None when the kernel is off or refuses the bytes."""
+    if _kernel is None:
+        return None
+    offsets, data = ctx.buffers(name)
+    out = np.empty(ctx.n, dtype=bool)
+    mj = cs is Charset.MJ  # the one class whose selectors are judged in context
+    got = _kernel.charset_rows(
+        ctx.n,
+        offsets,
+        data,
+        _outside_bits(cs, allow_controls),
+        _IDEOGRAPHS if mj else _NONE_BOOL,
+        _SELECTORS if mj else _NONE_I64,
+        out,
+    )
+    return None if got is None else out
 
 
 def _control_rows(ctx: BatchContext, name: str) -> np.ndarray:
@@ -111,6 +140,12 @@ def _outside_table(cs: Charset, allow_controls: bool) -> np.ndarray:
     return ~allowed_table(cs, allow_controls)
 
 
+@cache
+def _outside_bits(cs: Charset, allow_controls: bool) -> np.ndarray:
+    """:func:`_outside_table` as bits (136 KiB) for the kernel: a table that stays in the CPU's cache."""
+    return np.packbits(_outside_table(cs, allow_controls), bitorder="little")
+
+
 def bad_rows(ctx: BatchContext, name: str, cs: Charset, allow_controls: bool = False) -> np.ndarray:
     """Rows of column ``name`` holding a character outside ``cs``."""
     if cs is Charset.ANY:
@@ -125,6 +160,10 @@ def bad_rows(ctx: BatchContext, name: str, cs: Charset, allow_controls: bool = F
         lo, hi = ctx.byte_range(name)
         if lut[lo : hi + 1].all():  # every byte from the lowest to the highest is allowed
             return np.zeros(ctx.n, dtype=bool)
+    got = _kernel_rows(ctx, name, cs, allow_controls)
+    if got is not None:
+        return got
+    if ctx.is_ascii(name):
         offsets, data = ctx.buffers(name)
         cps = data[int(offsets[0]) : int(offsets[-1])]
     else:
@@ -176,6 +215,8 @@ def build_charset(item: Item, env: CompileEnv) -> list[Check]:
         return []
     name = item.id
     _outside_table(cs, allow)  # build the tables at compile time, not on the first batch
+    if _kernel is not None:
+        _outside_bits(cs, allow)
 
     def fn(ctx: BatchContext) -> np.ndarray:
         return bad_rows(ctx, name, cs, allow)

@@ -16,7 +16,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import native
 from ..readers.buffers import string_buffers as buffers
+
+_kernel = native.load("chukan_layout.validation._kernels")  # sjis_widths in one pass (_kernels.c)
 
 
 def as_string_array(col: pa.Array | pa.ChunkedArray) -> pa.StringArray:
@@ -87,6 +90,10 @@ def sjis_widths(arr: pa.Array) -> np.ndarray:
     ≥ 0xC0 except the 半角カナ sequences EF BD A1–BF and EF BE 80–9F.
     """
     offsets, data = buffers(arr)
+    if _kernel is not None:  # the same count in one compiled pass (numpy: seven passes per byte)
+        out = np.empty(len(offsets) - 1, dtype=np.int64)
+        _kernel.sjis_widths(len(out), offsets, data, out)
+        return out
     seg = data[int(offsets[0]) : int(offsets[-1])]
     lead = (seg & 0xC0) != 0x80
     weight = lead.astype(np.int8) + (seg >= 0xC0)  # 1 per character, +1 if not ASCII

@@ -1,0 +1,6 @@
+from typing import Any
+
+def charset_rows(
+    n: int, offsets: Any, data: Any, outside: Any, ideographs: Any, selectors: Any, out: Any, /
+) -> int | None: ...
+def sjis_widths(n: int, offsets: Any, data: Any, out: Any, /) -> None: ...
