@@ -15,6 +15,7 @@ ext_modules = [
         ("chukan_layout.readers._dbcs", "src/chukan_layout/readers/_dbcs.c"),
         ("chukan_layout.pipeline._csvscan", "src/chukan_layout/pipeline/_csvscan.c"),
         ("chukan_layout.validation._kernels", "src/chukan_layout/validation/_kernels.c"),
+        ("chukan_layout.write._csv_rows", "src/chukan_layout/write/_csv_rows.c"),
     ]
 ]
 

@@ -1,10 +1,11 @@
 """The optional compiled kernels: which are built, and the switch that turns them all off.
 
 A few byte loops that neither numpy nor pyarrow can do in one pass are written in C (a cp932
-column to UTF-8: ``readers/_dbcs.c``). ``pip install`` builds them when the machine has a C
-compiler and the Python headers (``setup.py``: optional extensions) and goes on without them
-otherwise: every kernel has a pure Python/Arrow route that gives the same bytes, tested against
-it, and :func:`load` answers None so that route runs.
+column to UTF-8: ``readers/_dbcs.c``; rows of string columns as standard CSV text:
+``write/_csv_rows.c``). ``pip install`` builds them when the machine has a C compiler and the
+Python headers (``setup.py``: optional extensions) and goes on without them otherwise: every
+kernel has a pure Python/Arrow route that gives the same bytes, tested against it, and
+:func:`load` answers None so that route runs.
 
 ``CHUKAN_LAYOUT_NATIVE=0`` in the environment turns every kernel off (the pure routes only: an
 A/B of the two, or a suspected kernel fault).
@@ -21,6 +22,7 @@ KERNELS = (
     "chukan_layout.readers._dbcs",
     "chukan_layout.pipeline._csvscan",
     "chukan_layout.validation._kernels",
+    "chukan_layout.write._csv_rows",
 )
 
 

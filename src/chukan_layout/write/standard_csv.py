@@ -11,7 +11,8 @@ docs/layout-format.md), so this is the documented default, every part configurab
 - columns are the layout's items in layout order, header = 項目名称 (``header="id"`` for
   the ASCII ids).
 
-Writing is columnar (Arrow's CSV writer) and atomic (temp file + rename).
+Writing is columnar and atomic (temp file + rename): the compiled row writer of
+:mod:`.csv_rows` where it is built, else Arrow's CSV writer (the same bytes).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import pyarrow.csv as pacsv
 from ..errors import ChukanError, OutputEncodingError
 from ..files import AtomicFile, HashingWriter
 from ..spec.model import Layout
+from . import csv_rows
 
 Header = Literal["name", "id", "none"]
 
@@ -82,6 +84,7 @@ class StandardCsvWriter:
         self._out: HashingWriter | None = None
         self._opts = pacsv.WriteOptions(include_header=False, quoting_style="all_valid", eol=eol)
         self._utf8 = encoding.replace("-", "_").lower() in ("utf_8", "utf8")
+        self._eol = eol.encode("utf-8")
 
     # -- lifecycle ---------------------------------------------------------------------
     def __enter__(self) -> StandardCsvWriter:
@@ -124,6 +127,8 @@ class StandardCsvWriter:
             return
         cols = [batch.column(c) for c in self.columns]
         cols = [c if c.type == pa.string() else c.cast(pa.string()) for c in cols]
+        if self._write_rows(cols, batch, names):
+            return
         table = pa.Table.from_arrays(cols, names=self.columns)
         if self._utf8:  # straight into the file, a block of rows at a time: no whole-batch buffer
             assert self._out is not None
@@ -139,6 +144,31 @@ class StandardCsvWriter:
         finally:
             view.release()
         self.records += batch.num_rows
+
+    def _write_rows(self, cols: list[Any], batch: pa.RecordBatch | pa.Table, names: set[str]) -> bool:
+        """The rows by the compiled writer (:mod:`.csv_rows`, Arrow's bytes); False where it is not
+        built or switched off: then Arrow's writer writes them."""
+        assert self._out is not None
+        if self._utf8:  # straight into the file, a block of rows at a time
+            blocks = csv_rows.render(cols, self._eol)
+            if blocks is None:
+                return False
+            for text in blocks:
+                self._out.write(text)
+            self.records += batch.num_rows
+            return True
+        whole = csv_rows.render(cols, self._eol, whole=True)  # encoded whole, as Arrow's text
+        if whole is None:
+            return False
+        text = b"".join(whole)  # (one block: no copy)
+        try:
+            self._out.write(str(text, "utf-8").encode(self.encoding))
+        except UnicodeEncodeError:
+            table = pa.Table.from_arrays(cols, names=self.columns)
+            rec = batch.column("_record") if "_record" in names else None
+            raise self._encoding_error(table, rec) from None
+        self.records += batch.num_rows
+        return True
 
     def _emit(self, utf8: bytes | memoryview, first_record: Any, table: pa.Table | None = None) -> None:
         assert self._out is not None
