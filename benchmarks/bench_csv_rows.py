@@ -104,8 +104,11 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=9)
     ap.add_argument("--block-rows", default="", help="comma list: also time these csv_rows.BLOCK_ROWS")
     args = ap.parse_args()
+    from chukan_layout.pipeline._memory import steady_heap, use_lean_pool
     from chukan_layout.spec.registry import load_layout
 
+    steady_heap()  # as in a worker process: heap pages reused, Arrow's pool jemalloc
+    use_lean_pool()
     cache = Path(args.cache or tempfile.gettempdir()) / f"csv_rows_{args.vendor}_{args.mib}"
     kept = capture(Path(args.town), args.vendor, args.mib, cache)
     lid = max(kept, key=lambda k: sum(b.num_rows * b.num_columns for b in kept[k]))

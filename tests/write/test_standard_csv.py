@@ -9,8 +9,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chukan_layout.spec.model import Layout
-from chukan_layout.write import RejectsWriter, StandardCsvWriter, guard_cell, write_standard_csv
+from chukan_layout.write import RejectsWriter, StandardCsvWriter, csv_rows, guard_cell, write_standard_csv
 from chukan_layout.write.standard_csv import OutputEncodingError
+
+
+@pytest.fixture(scope="module", params=["kernel", "arrow"], autouse=True)
+def route(request: pytest.FixtureRequest) -> object:
+    """Every test of this module twice: with the compiled row writer where it is built
+    (write/csv_rows.py) and with Arrow's CSV writer alone (its pure route, the same bytes)."""
+    kept = csv_rows._kernel
+    if request.param == "arrow":
+        csv_rows._kernel = None
+    yield request.param
+    csv_rows._kernel = kept
+
 
 MODELLED = {"status": "modelled"}
 LAYOUT = Layout.model_validate(

@@ -37,6 +37,14 @@ def _spec(layout: Any) -> Layout:
     return layout if isinstance(layout, Layout) else layout.spec
 
 
+def _no_empty_chunks(col: Any) -> Any:
+    """A Table's column without its empty chunks (no copy): Arrow's CSV writer (pyarrow 26) writes
+    8,192 NUL bytes for a table whose first chunk has no rows."""
+    if isinstance(col, pa.ChunkedArray) and col.num_chunks > 1:
+        return pa.chunked_array([c for c in col.chunks if len(c)], col.type)
+    return col
+
+
 class _Sink:
     """A write-only file for Arrow's writer (``pa.PythonFile``) over a :class:`HashingWriter`, which
     stays open: Arrow writes the CSV text of each block of rows (1,024) as it is made. Measured on
@@ -126,7 +134,7 @@ class StandardCsvWriter:
         if batch.num_rows == 0:
             return
         cols = [batch.column(c) for c in self.columns]
-        cols = [c if c.type == pa.string() else c.cast(pa.string()) for c in cols]
+        cols = [_no_empty_chunks(c if c.type == pa.string() else c.cast(pa.string())) for c in cols]
         if self._write_rows(cols, batch, names):
             return
         table = pa.Table.from_arrays(cols, names=self.columns)
