@@ -15,7 +15,7 @@ plan, partitions, merge and reports. ``--src`` measures another checkout's ``src
 ``--detail`` adds sub-stages (indented; each is inside its stage): Arrow's parse of the raw CSV
 bytes with the joining of its 1 MiB batches, the cp932 column decode, the source trim, the date
 transforms, the 外字 detection and occurrence spreading, validation's key/reference codes, Arrow's
-CSV writer; and ``rest of the main thread`` split into the partitions' own glue (``run_partition``
+CSV writer or the compiled row writer (write/csv_rows.py); and ``rest of the main thread`` split into the partitions' own glue (``run_partition``
 less its stages: what a worker process adds) and the parent's work outside the partitions (plan,
 merging the parts with their SHA-256, the cross-record finish, reports), which in a run with
 workers is the parent's, not a worker's. ``other threads`` here is likewise mostly the parent's
@@ -103,6 +103,14 @@ def _wrap_detail(spent: collections.Counter[str]) -> None:
                                       if not k.startswith("__")})  # fmt: skip
     _wrap(spent, writer, "write_csv", "  write: Arrow CSV writer")
     standard_csv.pacsv = writer  # type: ignore[assignment]
+    try:  # the compiled row writer (natwrite), where the code has it and it is built
+        from chukan_layout.write import csv_rows
+    except ImportError:
+        return
+    if csv_rows._kernel is not None:
+        rows = types.SimpleNamespace(render=csv_rows._kernel.render)
+        _wrap(spent, rows, "render", "  write: compiled row writer")
+        csv_rows._kernel = rows  # type: ignore[assignment]
 
 
 def measure(town: Path, vendor: str, out: Path, detail: bool = False, worker_batches: bool = False
