@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from chukan_layout.validation.compile import CompiledLayout, compile_layout
 
 from .fixtures.layouts import code_tables, jumin_layout, setai_layout
+from .kernel_routes import kernels_off
 
 
 @pytest.fixture(scope="session")
@@ -20,13 +23,11 @@ def setai() -> CompiledLayout:
 
 
 @pytest.fixture(scope="module", params=["kernel", "numpy"])
-def both_routes(request: pytest.FixtureRequest) -> object:
+def both_routes(request: pytest.FixtureRequest) -> Iterator[str]:
     """A module's tests twice: with the compiled validation kernels where they are built
-    (validation/_kernels.c) and with them patched off (the numpy route, the reference)."""
-    from chukan_layout.validation import checks_charset, utf8
-
-    kept = checks_charset._kernel, utf8._kernel
+    (validation/_kernels.c) and with them patched off (the numpy/Arrow routes, the reference)."""
     if request.param == "numpy":
-        checks_charset._kernel = utf8._kernel = None
-    yield request.param
-    checks_charset._kernel, utf8._kernel = kept
+        with kernels_off():
+            yield request.param
+    else:
+        yield request.param

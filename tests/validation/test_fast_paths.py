@@ -6,6 +6,7 @@ import re
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,6 +20,9 @@ from chukan_layout.validation.checks_type import build_type
 from chukan_layout.validation.context import BatchContext
 
 from .fixtures.layouts import _item, jumin_layout
+
+# the compiled kernels on, then off (conftest.both_routes): the numpy route stays tested
+pytestmark = pytest.mark.usefixtures("both_routes")
 
 values = st.lists(
     st.sampled_from(["0", "1", "01", "10", "", "Y", "１", "0 ", "ｱ", "髙橋", "a\U000e0100", "ﾊﾟ"]),

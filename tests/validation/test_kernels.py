@@ -14,14 +14,17 @@ from hypothesis import strategies as st
 from chukan_layout import native
 from chukan_layout.spec.model import Charset
 from chukan_layout.validation import checks_charset, utf8
+from chukan_layout.validation.base import Check
 from chukan_layout.validation.context import BatchContext
+
+from .kernel_routes import holders, kernels_off
 
 
 @pytest.fixture(scope="module")
 def kernel() -> None:
     """The kernel must be built on CI (its machine has a compiler); elsewhere a machine without a
     C compiler installs the numpy routes only, which the modules marked ``both_routes`` run."""
-    if checks_charset._kernel is None or utf8._kernel is None:
+    if any(m._kernel is None for m in holders()):
         if os.environ.get("CI") and native.enabled():
             pytest.fail(
                 "the compiled kernel validation._kernels is not built: pip install -e . should build it"
@@ -34,12 +37,8 @@ def kernel() -> None:
 def _both(fn, *args):  # type: ignore[no-untyped-def]
     """``fn(*args)`` with the kernels, then with them off: (kernel's answer, numpy's answer)."""
     got = fn(*args)
-    kept = checks_charset._kernel, utf8._kernel
-    checks_charset._kernel = utf8._kernel = None
-    try:
+    with kernels_off():
         ref = fn(*args)
-    finally:
-        checks_charset._kernel, utf8._kernel = kept
     return got, ref
 
 
@@ -174,3 +173,48 @@ def test_bad_buffers_raise_value_error(kernel: None) -> None:
         )  # short table
     with pytest.raises(ValueError):
         k.sjis_widths(2, offsets, b"abcde", np.empty(2, np.int64))  # offsets too short for n
+
+
+# era edges (昭和64年1月7日 / 平成元年1月8日, 平成31年4月30日 / 令和元年5月1日, before 明治), 不詳 parts,
+# days the calendar lacks, the wrong shape, non-ASCII digits
+DATES = ["", "1989-01-07", "1989-01-08", "2019-04-30", "2019-05-01", "1867-12-31", "1868-01-01", "1935-00-00",
+         "1935-04-00", "1935-00-05", "0000-01-01", "2023-02-29", "2024-02-29", "1900-02-29", "2000-02-29",
+         "2021-04-31", "2021-13-01", "2021/04/01", "20210401", "２０２１-04-01", "2021-4-1", "2021-04-01 "]  # fmt: skip
+date_rows = st.lists(
+    st.tuples(st.sampled_from(DATES), st.sampled_from(["", "0", "1", None])), min_size=1, max_size=30
+)
+
+
+@given(date_rows, st.integers(0, 2))
+def test_date_rows_equal_the_numpy_route(
+    kernel: None, rows: list[tuple[str, str | None]], start: int
+) -> None:
+    """Every date item of 住民 (nonexistent: keep, 不詳 flags, era_range): same rows fire."""
+    from chukan_layout.spec.model import ItemType
+    from chukan_layout.spec.registry import load_layout
+    from chukan_layout.validation.base import CompileEnv
+    from chukan_layout.validation.checks_date import build_date, build_date_nonexistent
+
+    lay = load_layout("juki.jumin").spec
+    for item in [it for it in lay.items if it.type is ItemType.DATE]:
+        flag = item.partial_date.flag_item if item.partial_date is not None else "unused_flag"
+        cols = [_array([v for v, _ in rows], start), _array([f for _, f in rows], start)]
+        batch = pa.RecordBatch.from_arrays(cols, names=[item.id, flag])
+        checks = [*build_date(item, CompileEnv(lay)), *build_date_nonexistent(item, CompileEnv(lay))]
+
+        def run(checks: list[Check] = checks, batch: pa.RecordBatch = batch) -> list[list[bool]]:
+            ctx = BatchContext(batch)  # as in a run: item.date first, item.date_nonexistent on its view
+            return [c.fn(ctx).tolist() for c in checks]
+
+        got, ref = _both(run)
+        assert got == ref, item.id
+
+
+@given(st.lists(st.one_of(texts, st.none()), min_size=1, max_size=30), texts, st.integers(0, 2))
+def test_equal_rows_equal_arrow(kernel: None, vals: list[str | None], value: str, start: int) -> None:
+    """BatchContext.equals: the kernel's byte comparison = Arrow's ``equal`` (nulls read as blank)."""
+    vals = [*vals, value]  # at least one row equal
+    arr = _array(vals, start)
+    got, ref = _both(lambda: _ctx(arr).equals("v", value))
+    assert got.tolist() == ref.tolist()
+    assert got[-1]

@@ -26,6 +26,23 @@
  *         utf8.sjis_widths does with numpy: 1 per lead byte, +1 per lead byte >= 0xC0, −1 per 半角
  *         カナ sequence EF BD A1–BF / EF BE 80–9F (its trailing bytes read from the column, not
  *         the value, exactly as the numpy route reads them, so the two agree on any bytes).
+ *
+ * date_rows(n, offsets, data, mode, first, out) -> (int, int)
+ *
+ *   out   n bytes, written: 0 for a blank value or a good date, 1 for a bad one, 2 for a 不詳 date
+ *         that is good only if the record's flag item is "1" (the caller knows the flag); + 4 for
+ *         a day the calendar lacks (month 1–12, day past its last and ≤ 31: item.date_nonexistent,
+ *         whatever the verdict)
+ *   mode  1: keep days the calendar lacks (day 1–31 of a real month); 2: a 不詳 month (MM-DD
+ *         "00-00") may be rescued; 4: a 不詳 day (DD "00") may be rescued
+ *   first the lowest YYYYMMDD of a good full date (明治: era_range), 0 for none
+ *
+ *   checks_date.build_date's rule, row by row: a value is a date when it is "NNNN-NN-NN" in ASCII
+ *   digits; the answer is the count of rows with a verdict 1 or 2, and the count of + 4 rows.
+ *
+ * equal_rows(n, offsets, data, value, out) -> int
+ *
+ *   out   n bytes, written: 1 where the value's bytes are exactly ``value``; the answer is the count
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -263,10 +280,107 @@ done:
     return res;
 }
 
+static int days_in(int y, int m) {
+    static const int days[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1 || m < 1 || m > 12) return 0;
+    return days[m] + (m == 2 && (y % 4 == 0) && (y % 100 != 0 || y % 400 == 0));
+}
+
+/* Two ASCII digits as 0–99, or -1 (a byte that is not a digit). */
+static int pair(const uint8_t *q) {
+    unsigned a = q[0] - 0x30u, b = q[1] - 0x30u;
+    return a < 10 && b < 10 ? (int)(a * 10 + b) : -1;
+}
+
+static PyObject *date_rows(PyObject *self, PyObject *args) {
+    Py_buffer off, data, out;
+    Py_ssize_t n;
+    int mode;
+    long first;
+    if (!PyArg_ParseTuple(args, "ny*y*ilw*", &n, &off, &data, &mode, &first, &out)) return NULL;
+    PyObject *res = NULL;
+    if (n < 0 || off.len < (n + 1) * 4 || out.len < n) {
+        PyErr_SetString(PyExc_ValueError, "date_rows: buffers too small for the column");
+        goto done;
+    }
+    const int32_t *o = (const int32_t *)off.buf;
+    if (check_offsets(o, n, data.len, "date_rows") < 0) goto done;
+    const uint8_t *d = (const uint8_t *)data.buf;
+    uint8_t *w = (uint8_t *)out.buf;
+    Py_ssize_t count = 0, lacking = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int32_t len = o[i + 1] - o[i];
+        uint8_t v = 0, nx = 0;
+        if (len == 10) {
+            const uint8_t *q = d + o[i];
+            int y1 = pair(q), y2 = pair(q + 2), m = pair(q + 5), dd = pair(q + 8);
+            if (y1 < 0 || y2 < 0 || m < 0 || dd < 0 || q[4] != '-' || q[7] != '-') {
+                v = 1;
+            } else {
+                int y = y1 * 100 + y2, dim = days_in(y, m);
+                nx = dim > 0 && dd > dim && dd <= 31;
+                int ok = mode & 1 ? dim > 0 && dd >= 1 && dd <= 31 : dd >= 1 && dd <= dim;
+                if (first && (long)y * 10000 + m * 100 + dd < first) ok = 0;
+                if (!ok) {
+                    /* a 不詳 part: good only with the record's flag (the caller's part) */
+                    int part = ((mode & 2) && m == 0 && dd == 0) || ((mode & 4) && m >= 1 && m <= 12 && dd == 0);
+                    v = y >= 1 && part ? 2 : 1;
+                }
+            }
+        } else if (len) {
+            v = 1;
+        }
+        w[i] = v | nx << 2;
+        count += v != 0;
+        lacking += nx;
+    }
+    Py_END_ALLOW_THREADS
+    res = Py_BuildValue("(nn)", count, lacking);
+done:
+    PyBuffer_Release(&off);
+    PyBuffer_Release(&data);
+    PyBuffer_Release(&out);
+    return res;
+}
+
+static PyObject *equal_rows(PyObject *self, PyObject *args) {
+    Py_buffer off, data, value, out;
+    Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "ny*y*y*w*", &n, &off, &data, &value, &out)) return NULL;
+    PyObject *res = NULL;
+    if (n < 0 || off.len < (n + 1) * 4 || out.len < n) {
+        PyErr_SetString(PyExc_ValueError, "equal_rows: buffers too small for the column");
+        goto done;
+    }
+    const int32_t *o = (const int32_t *)off.buf;
+    if (check_offsets(o, n, data.len, "equal_rows") < 0) goto done;
+    const uint8_t *d = (const uint8_t *)data.buf, *v = (const uint8_t *)value.buf;
+    const Py_ssize_t k = value.len;
+    uint8_t *w = (uint8_t *)out.buf;
+    Py_ssize_t count = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint8_t eq = o[i + 1] - o[i] == k && (k == 0 || (d[o[i]] == v[0] && memcmp(d + o[i], v, (size_t)k) == 0));
+        w[i] = eq;
+        count += eq;
+    }
+    Py_END_ALLOW_THREADS
+    res = PyLong_FromSsize_t(count);
+done:
+    PyBuffer_Release(&off);
+    PyBuffer_Release(&data);
+    PyBuffer_Release(&value);
+    PyBuffer_Release(&out);
+    return res;
+}
+
 static PyMethodDef methods[] = {
     {"charset_rows", charset_rows, METH_VARARGS,
      "Rows of a UTF-8 column holding a character outside a class table; None for invalid UTF-8."},
     {"sjis_widths", sjis_widths, METH_VARARGS, "The cp932 byte width of each value of a UTF-8 column."},
+    {"date_rows", date_rows, METH_VARARGS, "Each value of a YYYY-MM-DD column judged (good, bad, 不詳 with a flag), days the calendar lacks."},
+    {"equal_rows", equal_rows, METH_VARARGS, "Rows of a string column whose bytes equal a value."},
     {NULL, NULL, 0, NULL},
 };
 

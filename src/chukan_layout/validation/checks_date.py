@@ -15,6 +15,7 @@ from functools import cached_property
 import numpy as np
 import pyarrow.compute as pc
 
+from .. import native
 from ..findings import Severity
 from ..readers.numeric import DIGIT_PAIRS
 from ..spec import wareki
@@ -40,6 +41,7 @@ def _days_in_month_table() -> np.ndarray:
 
 
 _DIM = _days_in_month_table()
+_kernel = native.load("chukan_layout.validation._kernels")  # date_rows: item.date in one pass (_kernels.c)
 
 
 @dataclass(frozen=True)
@@ -178,8 +180,13 @@ def build_date(item: Item, env: CompileEnv) -> list[Check]:
     allow = set(pd_.allow) if pd_ is not None else set()
     era_range = item.era_range
     keep = item.nonexistent == "keep"
+    mode = keep | ("month" in allow) << 1 | ("day" in allow) << 2  # for the kernel (_kernels.c)
 
     def fn(ctx: BatchContext) -> np.ndarray:
+        if _kernel is not None and ctx.memo(("dates", name)) is None:  # (parsed already: judged below)
+            got = _kernel_dates(ctx, name, mode, FIRST if era_range else 0, pd_.flag_item if pd_ else None)
+            if got is not None:
+                return got
         # judged on the shaped rows only (compact arrays), spread once: bad = non-blank and not ok
         p = parse_dates(ctx, name)
         if keep:  # also days the calendar lacks
@@ -208,6 +215,25 @@ def build_date(item: Item, env: CompileEnv) -> list[Check]:
     return [Check("item.date", name, fn, item.sensitivity, name)]
 
 
+def _kernel_dates(ctx: BatchContext, name: str, mode: int, first: int, flag: str | None) -> np.ndarray | None:
+    """``build_date``'s rows in one compiled pass over the column; for a ``keep`` item (``mode`` 1)
+    also its ``item.date_nonexistent`` rows, remembered for that check (no parse of the column)."""
+    if _kernel is None:
+        return None
+    offsets, data = ctx.buffers(name)
+    out = np.empty(ctx.n, dtype=np.uint8)
+    n_bad, n_lacking = _kernel.date_rows(ctx.n, offsets, data, mode, first, out)
+    if mode & 1:
+        ctx.remember(("lacking", name), out >= 4 if n_lacking else np.zeros(ctx.n, dtype=bool))
+    if not n_bad:
+        return np.zeros(ctx.n, dtype=bool)
+    verdict = out & 3 if n_lacking else out
+    bad = verdict == 1
+    if flag is not None:  # 2: a 不詳 part, good only where the record's flag is "1"
+        bad |= (verdict == 2) & ~ctx.equals(flag, "1")
+    return bad
+
+
 @item_check(
     "item.date_nonexistent",
     "A recorded date the calendar lacks, kept as recorded",
@@ -230,7 +256,8 @@ def build_date_nonexistent(item: Item, env: CompileEnv) -> list[Check]:
     name = item.id
 
     def fn(ctx: BatchContext) -> np.ndarray:
-        return parse_dates(ctx, name).nonexistent
+        got = ctx.memo(("lacking", name))  # found by item.date's kernel pass (_kernel_dates)
+        return got if got is not None else parse_dates(ctx, name).nonexistent  # type: ignore[return-value]
 
     return [Check("item.date_nonexistent", name, fn, item.sensitivity, name)]
 

@@ -10,8 +10,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import native
 from ..readers.fixed_width import constant_strings
 from .utf8 import as_string_array, buffers, string_scalar, to_bool, to_int64
+
+_kernel = native.load("chukan_layout.validation._kernels")  # equal_rows (_kernels.c)
 
 
 def _value_bytes(arr: pa.Array) -> int:
@@ -159,7 +162,12 @@ class BatchContext:
         key = ("eq", name, value)
         m = self._memo.get(key)
         if m is None:
-            m = to_bool(pc.equal(self.col(name), string_scalar(value)))
+            if _kernel is not None:  # one compiled pass: no Arrow boolean to unpack
+                offsets, data = self.buffers(name)
+                m = np.empty(self.n, dtype=bool)
+                _kernel.equal_rows(self.n, offsets, data, value.encode(), m)
+            else:
+                m = to_bool(pc.equal(self.col(name), string_scalar(value)))
             self._memo[key] = m
         return m  # type: ignore[return-value]
 
