@@ -16,6 +16,7 @@ ext_modules = [
         ("chukan_layout.pipeline._csvscan", "src/chukan_layout/pipeline/_csvscan.c"),
         ("chukan_layout.validation._kernels", "src/chukan_layout/validation/_kernels.c"),
         ("chukan_layout.write._csv_rows", "src/chukan_layout/write/_csv_rows.c"),
+        ("chukan_layout.readers._csvparse", "src/chukan_layout/readers/_csvparse.c"),
     ]
 ]
 

@@ -2,8 +2,9 @@
 
 A few byte loops that neither numpy nor pyarrow can do in one pass are written in C (a cp932
 column to UTF-8: ``readers/_dbcs.c``; rows of string columns as standard CSV text:
-``write/_csv_rows.c``). ``pip install`` builds them when the machine has a C compiler and the
-Python headers (``setup.py``: optional extensions) and goes on without them otherwise: every
+``write/_csv_rows.c``; the CSV fast path's parse: ``readers/_csvparse.c``). ``pip install``
+builds them when the machine has a C compiler and the Python headers (``setup.py``: optional
+extensions) and goes on without them otherwise: every
 kernel has a pure Python/Arrow route that gives the same bytes, tested against it, and
 :func:`load` answers None so that route runs.
 
@@ -23,6 +24,7 @@ KERNELS = (
     "chukan_layout.pipeline._csvscan",
     "chukan_layout.validation._kernels",
     "chukan_layout.write._csv_rows",
+    "chukan_layout.readers._csvparse",
 )
 
 

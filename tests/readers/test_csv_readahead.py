@@ -10,12 +10,19 @@ import weakref
 
 import pytest
 
-from chukan_layout.readers import csv_reader
+from chukan_layout.readers import csv_reader, csvparse
 from chukan_layout.readers.api import read
 from chukan_layout.readers.csv_guard import ByteGuard
 from chukan_layout.readers.definition import CsvDefinition
 
 D = CsvDefinition(encoding="cp932", header=True)
+
+
+@pytest.fixture(autouse=True)
+def arrow_route(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about Arrow's readahead thread: the compiled parse (readers/csvparse.py), which
+    reads on the caller's thread, is left out (its own fall-back to this route: test_csvparse.py)."""
+    monkeypatch.setattr(csvparse, "_kernel", None)
 
 
 class SlowAhead(io.BytesIO):

@@ -237,6 +237,8 @@ class ByteGuard(io.RawIOBase):
     ``check_empty_lines``: False for a one-column file (an empty line is an empty value there).
     ``active``: False for UTF-16 sources (byte scanning is not valid there).
     ``utf8``: trip on bytes that are not UTF-8 (:class:`Utf8Check`), whether ``active`` or not.
+    ``after``: the (last two) bytes before the stream's position, outside quotes (the stream starts
+    at a record boundary of a file read so far another way: an empty line across that edge).
 
     ``open_csv`` reads on Arrow's readahead thread. When the fast path stops early (a trip, a
     parse error, a bad byte found while decoding a column on the caller's thread), that thread
@@ -246,12 +248,12 @@ class ByteGuard(io.RawIOBase):
 
     def __init__(
         self, f: ByteStream, check_empty_lines: bool, quote: int, delim: int, active: bool = True,
-        utf8: bool = False,
+        utf8: bool = False, after: bytes = b"",
     ) -> None:  # fmt: skip
         self._f = f
         self._utf8 = Utf8Check() if utf8 else None
         self._check = check_empty_lines
-        self._tail = b""
+        self._tail = after[-2:]
         self._quote, self._delim, self._active = quote, delim, active
         self._parity = 0  # quotes seen so far, mod 2 (1 = inside a quoted field)
         self._closing_at_end = False

@@ -45,7 +45,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from . import codes
+from . import codes, csvparse
 from .api import Reader
 from .blank_columns import as_text, convert_options
 from .codecs import whole_file_name
@@ -230,40 +230,63 @@ def _fast(
         quoted_strings_can_be_null=False,
         check_utf8=not raw_utf8,
     )
-    byte_guard = ByteGuard(
-        f, len(names) > 1, ord(d.quote), ord(d.delimiter), guard and not enc.startswith("utf-16"), raw_utf8
-    )
     routes = DecodeRoutes(enc) if self_decoded else None  # per column: every value or the distinct ones
+
+    def emit(batches: Iterator[pa.RecordBatch], blank: list[str]) -> Iterator[pa.RecordBatch | None]:
+        """The stream's batches decoded, sliced to ``batch_size`` and numbered; None when ``limit`` is met."""
+        for batch in batches:
+            if routes is not None:
+                batch = pa.RecordBatch.from_arrays(routes.decode(batch), names=names)
+            for lo in range(0, batch.num_rows, batch_size):
+                part = batch.slice(lo, batch_size)
+                if limit is not None:
+                    part = part.slice(0, max(0, limit - header - counter[0]))
+                    if part.num_rows == 0:
+                        yield None
+                        return
+                first = header + counter[0] + 1
+                counter[0] += part.num_rows
+                reader.stats.records_seen += part.num_rows
+                yield _batch(as_text(part) if blank else part, names, first, reader.source_id)
+
+    after = b""
     try:
-        # proven clean, UTF-8, and no more than a batch left: parsed from memory (csv_guard.clean_utf8_rest),
-        # the columns blank in the last range read as null columns (readers.blank_columns; a value: again)
-        src = clean_utf8_rest(f, batch_bytes) if raw_utf8 and not guard else None
-        hint = [n for n in blank_hint if n in names] if src is not None else []
-        done = counter[0]
-        for blank in [hint, []] if hint else [[]]:
-            stream = pacsv.open_csv(byte_guard if src is None else pa.BufferReader(src), read_options=ropts,
-                                    parse_options=popts,
-                                    convert_options=convert_options(names, blank, False) if blank else copts)  # fmt: skip
-            try:
-                for batch in _coalesced(stream, batch_size, batch_bytes):
-                    if routes is not None:
-                        batch = pa.RecordBatch.from_arrays(routes.decode(batch), names=names)
-                    for lo in range(0, batch.num_rows, batch_size):
-                        part = batch.slice(lo, batch_size)
-                        if limit is not None:
-                            part = part.slice(0, max(0, limit - header - counter[0]))
-                            if part.num_rows == 0:
-                                return
-                        first = header + counter[0] + 1
-                        counter[0] += part.num_rows
-                        reader.stats.records_seen += part.num_rows
-                        yield _batch(as_text(part) if blank else part, names, first, reader.source_id)
+        # the compiled parse (readers.csvparse) while it can prove Arrow reads the bytes the same way;
+        # from the first read it refuses, Arrow's route below (the reference) reads on
+        if csvparse.available(self_decoded, d.delimiter, d.quote, len(names)):
+            parsed = csvparse.ParsedBatches(f, names, header, d.delimiter, d.quote, batch_size, batch_bytes,
+                                            strict_lines=guard and len(names) > 1)  # fmt: skip
+            for out in emit(iter(parsed), []):
+                if out is None:
+                    return
+                yield out
+            if parsed.handoff is None:
                 return
-            except pa.ArrowInvalid:
-                if not blank or counter[0] != done:
-                    raise
-    finally:  # Arrow's readahead thread may still be reading: nothing more reaches ``f`` after this
-        byte_guard.detach()
+            ropts.skip_rows, after = parsed.header_left, parsed.tail  # Arrow starts at a record boundary
+        byte_guard = ByteGuard(f, len(names) > 1, ord(d.quote), ord(d.delimiter),
+                               guard and not enc.startswith("utf-16"), raw_utf8, after=after)  # fmt: skip
+        try:
+            # proven clean, UTF-8, and no more than a batch left: parsed from memory (csv_guard.clean_utf8_rest),
+            # the columns blank in the last range read as null columns (readers.blank_columns; a value: again)
+            src = clean_utf8_rest(f, batch_bytes) if raw_utf8 and not guard else None
+            hint = [n for n in blank_hint if n in names] if src is not None else []
+            done = counter[0]
+            for blank in [hint, []] if hint else [[]]:
+                stream = pacsv.open_csv(byte_guard if src is None else pa.BufferReader(src), read_options=ropts,
+                                        parse_options=popts,
+                                        convert_options=convert_options(names, blank, False) if blank else copts)  # fmt: skip
+                try:
+                    for out in emit(_coalesced(stream, batch_size, batch_bytes), blank):
+                        if out is None:
+                            return
+                        yield out
+                    return
+                except pa.ArrowInvalid:
+                    if not blank or counter[0] != done:
+                        raise
+        finally:  # Arrow's readahead thread may still be reading: nothing more reaches ``f`` after this
+            byte_guard.detach()
+    finally:
         if routes is not None:
             routes.close()
 
