@@ -13,7 +13,7 @@ threads`` (with the background input hashing). ``process`` is the whole process 
 plan, partitions, merge and reports. ``--src`` measures another checkout's ``src`` folder (its
 ``chukan_layout`` is imported first), so old and new code can be alternated in the same minutes.
 ``--detail`` adds sub-stages (indented; each is inside its stage): Arrow's parse of the raw CSV
-bytes with the joining of its 1 MiB batches, the cp932 column decode, the source trim, the date
+bytes with the joining of its 1 MiB batches (or the compiled parse, readers/csvparse.py), the cp932 column decode, the source trim, the date
 transforms, the 外字 detection and occurrence spreading, validation's key/reference codes, Arrow's
 CSV writer or the compiled row writer (write/csv_rows.py); and ``rest of the main thread`` split into the partitions' own glue (``run_partition``
 less its stages: what a worker process adds) and the parent's work outside the partitions (plan,
@@ -89,6 +89,8 @@ def _wrap_detail(spent: collections.Counter[str]) -> None:
     from chukan_layout.write import standard_csv
 
     _wrap(spent, csv_reader, "_coalesced", "  read: Arrow parse + join", gen=True)
+    if hasattr(csv_reader, "csvparse"):  # the compiled parse (natparse), where it reads instead of Arrow
+        _wrap(spent, csv_reader.csvparse.ParsedBatches, "__iter__", "  read: compiled CSV parse", gen=True)
     if hasattr(csv_reader, "decode_columns"):  # code before readers.csv_decode.DecodeRoutes
         _wrap(spent, csv_reader, "decode_columns", "  read: cp932 column decode")
     else:

@@ -71,11 +71,10 @@ class ParsedBatches:
     def __iter__(self) -> Iterator[pa.RecordBatch]:
         assert _kernel is not None
         f = self._f
-        read_size = self._batch_bytes + self._batch_bytes // 8  # a small last piece joins the batch
         first = True
         while True:
             pos = f.tell()
-            size = read_size
+            size = read_size = self._read_size()
             while True:
                 data = f.read(size)
                 eof = len(data) < size and not (data and _more(f))
@@ -107,6 +106,14 @@ class ParsedBatches:
                 yield batch
             if eof and end >= len(data):
                 return None
+
+    def _read_size(self) -> int:
+        """``batch_bytes`` and an eighth (a small last piece joins the batch), or less when
+        ``batch_size`` rows take less (by the last batch's bytes per record)."""
+        size = self._batch_bytes + self._batch_bytes // 8
+        if self._share is not None and self._share[1] > 0:
+            size = min(size, int(self._batch_size / self._share[1] * 1.25) + (1 << 16))
+        return size
 
     def _plain_start(self, data: bytes, eof: bool) -> bool:
         """Not a byte-order mark first (Arrow drops one at the start of its stream)."""
@@ -147,7 +154,10 @@ class ParsedBatches:
             if n or full < 0:
                 break
             # the first record does not fit the column ``full``: room for it (rows is at least 1)
-            caps[full] = min(caps[full] * 4, len(data) - start + 8)
+            room = min(int(caps[full]) * 4, len(data) - start + 8) if full < ncols else 0
+            if full >= ncols or room <= caps[full]:
+                return None  # cannot happen (a record's bytes fit a buffer of the read's size)
+            caps[full] = room
         if not n:
             return None, start  # no record ends inside the read
         sizes = np.frombuffer(offsets, np.int32).reshape(ncols, rows + 1)[:, n]
