@@ -31,8 +31,10 @@ from .framing import ByteStream
 _kernel = native.load("chukan_layout.readers._csvparse")
 # column buffers sized by the last batch's bytes per input byte, with this much room to spare (a
 # column that outgrows its buffer ends the batch early: the next one is sized again)
-_SPARE = 1.15
-_MIN_BUFFER = 4096
+_SPARE = 1.2
+_MIN_BUFFER = 16 << 10
+# the first records of a stream, parsed once to learn the columns' shares (then parsed again in the batch)
+_PROBE = 256 << 10
 # a record longer than this many reads of ``batch_bytes`` is left to Arrow's route
 _MAX_GROWTH = 8
 
@@ -133,16 +135,28 @@ class ParsedBatches:
 
     def _parse(self, data: bytes, start: int, eof: bool) -> tuple[pa.RecordBatch | None, int] | None:
         """One batch from ``data[start:]`` (None when the kernel refuses) and where it ended."""
+        stop = len(data) if eof else min(len(data), start + self._batch_bytes)
+        # a long first read: the columns' shares from its first records, so that the batch's buffers fit
+        probe = self._share is None and stop - start > 2 * _PROBE
+        if probe and self._run(data, start, start + _PROBE, eof, *self._sizes(_PROBE, 1.0)) is None:
+            return None
+        return self._run(data, start, stop, eof, *self._sizes(stop - start, _SPARE))
+
+    def _sizes(self, span: int, spare: float) -> tuple[np.ndarray, int]:
+        """Bytes of each column's buffer and records for ``span`` bytes of input: by the shares of
+        the last batch (or the probe's), else guessed (:meth:`_run` makes a full one bigger)."""
+        ncols = len(self._names)
+        if self._share is None:
+            return np.full(ncols, span // ncols * 4 + _MIN_BUFFER, np.int64), span // (8 * ncols) + 16
+        caps = (self._share[0] * (span * spare)).astype(np.int64) + _MIN_BUFFER
+        return caps, int(self._share[1] * span * spare) + 16
+
+    def _run(self, data: bytes, start: int, stop: int, eof: bool, caps: np.ndarray, rows: int
+             ) -> tuple[pa.RecordBatch | None, int] | None:  # fmt: skip
+        """:meth:`_parse` with these buffer sizes; one that fills up before 7/8 of the batch is read
+        (or before a first record) is made bigger and the batch parsed again."""
         assert _kernel is not None
         ncols = len(self._names)
-        stop = len(data) if eof else min(len(data), start + self._batch_bytes)
-        span = max(1, stop - start)
-        if self._share is None:  # the first batch: columns of up to 4× the average share
-            caps = np.full(ncols, span // ncols * 4 + _MIN_BUFFER, np.int64)
-            rows = span // (2 * ncols) + 16
-        else:
-            caps = (self._share[0] * (span * _SPARE)).astype(np.int64) + _MIN_BUFFER
-            rows = int(self._share[1] * span * _SPARE) + 16
         rows = min(rows, self._batch_size)
         while True:
             offsets = pa.allocate_buffer(ncols * (rows + 1) * 4)
@@ -151,11 +165,17 @@ class ParsedBatches:
             if got is None:
                 return None
             n, end, full = got
-            if n or full < 0:
+            if (
+                full < 0
+                or (n and end - start >= (stop - start) * 7 // 8)
+                or (full == ncols and rows >= self._batch_size)
+            ):
                 break
-            # the first record does not fit the column ``full``: room for it (rows is at least 1)
-            room = min(int(caps[full]) * 4, len(data) - start + 8) if full < ncols else 0
-            if full >= ncols or room <= caps[full]:
+            if full == ncols:
+                rows = min(rows * 2, self._batch_size)
+                continue
+            room = min(int(caps[full]) * 2, len(data) - start + 8)
+            if room <= caps[full]:
                 return None  # cannot happen (a record's bytes fit a buffer of the read's size)
             caps[full] = room
         if not n:
