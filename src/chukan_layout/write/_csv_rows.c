@@ -35,7 +35,7 @@
 
 /* A short copy moves 32 bytes (two 16-byte words) whatever the length up to 32: the output has
  * SLACK bytes beyond its text, the fixed text as well, and a value takes this route only when
- * its column's data has 32 bytes after its start inside the block's range (else memcpy). */
+ * its column's data buffer has 32 bytes after its start (else memcpy). */
 #define SHORT 32
 #define SLACK 32
 
@@ -56,7 +56,8 @@ typedef struct {
 typedef struct {
     const int32_t *o;   /* the column's offsets and data (copied here: one cache line a piece) */
     const uint8_t *d;
-    int32_t lim;        /* a value starting at or before lim has SHORT bytes of the range after it */
+    int32_t hi;         /* the end of the block's values: none may end past it (the text's size) */
+    int64_t lim;        /* a value starting at or before lim has SHORT bytes of data after it */
     int plain;          /* no null, no '"' among the block's values */
     const uint8_t *text;
     Py_ssize_t len;
@@ -72,6 +73,13 @@ static inline int is_valid(const column *c, Py_ssize_t i) {
 static inline void copy32(uint8_t *w, const uint8_t *p) {
     memcpy(w, p, 16);
     memcpy(w + 16, p + 16, 16);
+}
+
+/* fixed text (SLACK bytes readable past its end): whole 16-byte words, the last one overlapping
+ * what follows in the output, which is written next */
+static inline void copy_text(uint8_t *w, const uint8_t *p, Py_ssize_t n) {
+    copy32(w, p);
+    for (Py_ssize_t k = 32; k < n; k += 16) memcpy(w + k, p + k, 16);
 }
 
 /* the count of '"' bytes in [p, e) */
@@ -229,10 +237,7 @@ static uint8_t *put_fixed(uint8_t *f, const column *c, Py_ssize_t i) {
 static uint8_t *write_rows(uint8_t *w, const uint8_t *head, Py_ssize_t head_len, const piece *pieces,
                            Py_ssize_t np, Py_ssize_t start, Py_ssize_t stop) {
     for (Py_ssize_t i = start; i < stop; i++) {
-        if (head_len <= SHORT)
-            copy32(w, head);
-        else
-            memcpy(w, head, (size_t)head_len);
+        copy_text(w, head, head_len);
         w += head_len;
         for (Py_ssize_t k = 0; k < np; k++) {
             const piece *pc = &pieces[k];
@@ -240,7 +245,7 @@ static uint8_t *write_rows(uint8_t *w, const uint8_t *head, Py_ssize_t head_len,
             int32_t a = o[i], b = o[i + 1], n = b - a;
             PREFETCH(o + i + AHEAD_ROWS);
             PREFETCH(pc->d + a + AHEAD_BYTES);
-            if (pc->plain && (uint32_t)n <= SHORT && a <= pc->lim) {
+            if (pc->plain && (uint32_t)n <= SHORT && b <= pc->hi && a <= pc->lim) {
                 copy32(w, pc->d + a); /* no null, no '"', 32 bytes to read */
                 w += n;
             } else {
@@ -259,10 +264,7 @@ static uint8_t *write_rows(uint8_t *w, const uint8_t *head, Py_ssize_t head_len,
                     if (c->bits) *w++ = '"';
                 }
             }
-            if (pc->len <= SHORT)
-                copy32(w, pc->text);
-            else
-                memcpy(w, pc->text, (size_t)pc->len);
+            copy_text(w, pc->text, pc->len);
             w += pc->len;
         }
     }
@@ -356,7 +358,7 @@ static PyObject *render(PyObject *self, PyObject *args) {
                 pieces[np - 1].len = f - run;
             }
             run = f;
-            pieces[np++] = (piece){c->o, c->d, c->o[stop] - SHORT, !c->bits && !c->quotes, NULL, 0, c};
+            pieces[np++] = (piece){c->o, c->d, c->o[stop], (int64_t)c->dlen - SHORT, !c->bits && !c->quotes, NULL, 0, c};
             if (!c->bits) *f++ = '"';
         }
         if (j + 1 < ncols) *f++ = ',';
