@@ -39,7 +39,7 @@ def _spec(layout: Any) -> Layout:
 
 def _no_empty_chunks(col: Any) -> Any:
     """A Table's column without its empty chunks (no copy): Arrow's CSV writer (pyarrow 26) writes
-    8,192 NUL bytes for a table whose first chunk has no rows."""
+    8,192 NUL bytes for a table whose first chunk has no rows (apache/arrow#36889)."""
     if isinstance(col, pa.ChunkedArray) and col.num_chunks > 1:
         return pa.chunked_array([c for c in col.chunks if len(c)], col.type)
     return col
