@@ -190,12 +190,13 @@ D = CsvDefinition(encoding="cp932", header=True)
 _ROWS = ['"1","髙橋 ﾀﾛｳ","東京都葛飾区〜１"\r\n', '"2","山﨑","a,b"\r\n', '"3","","x""y"\n']
 
 
-def _outcome(data: bytes, on: bool, guard: bool = True, batch_bytes: int | None = None) -> tuple[Any, ...]:
+def _outcome(data: bytes, on: bool, guard: bool = True, batch_bytes: int | None = None, batch_size: int = 3
+             ) -> tuple[Any, ...]:  # fmt: skip
     mp = pytest.MonkeyPatch()
     if not on:
         mp.setattr(csvparse, "_kernel", None)
     try:
-        r = read(io.BytesIO(data), D, batch_size=3, csv_guard=guard, batch_bytes=batch_bytes)
+        r = read(io.BytesIO(data), D, batch_size=batch_size, csv_guard=guard, batch_bytes=batch_bytes)
         rows = [(row["_record"], tuple(v for k, v in row.items() if not k.startswith("_")))
                 for b in r for row in b.to_pylist()]  # fmt: skip
         rejects = [(j.record, j.offset, j.raw, j.code, j.reason) for j in r.rejects]
@@ -229,3 +230,29 @@ def test_a_read_is_the_same_with_the_kernel_and_without(kernel: None, rows: list
     if not guard and any(b in data for b in _BAD[2:]):
         return  # csv_guard=False is for bytes a split scan proved clean
     assert _outcome(data, True, guard, batch_bytes) == _outcome(data, False, guard, batch_bytes)
+
+
+def test_a_clean_read_never_opens_arrow(kernel: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Clean cp932 bytes, header and several batches: the kernel reads them all (Arrow's reader is not opened)."""
+    data = '"番号","氏名","住所"\r\n'.encode("cp932") + b"".join(r.encode("cp932") for r in _ROWS) * 40
+    expected = _outcome(data, False, batch_bytes=200)
+
+    def no_arrow(*a: object, **k: object) -> object:
+        raise AssertionError("Arrow's reader opened on clean bytes")
+
+    monkeypatch.setattr(pacsv, "open_csv", no_arrow)
+    assert _outcome(data, True, batch_bytes=200) == expected
+    assert len(expected[0]) == 120
+
+
+def test_an_empty_line_right_at_the_handoff_is_seen_by_the_guard(kernel: None) -> None:
+    """A read that ends exactly after a record (header + 8 rows of 16 bytes in a read of 8 + 1 rows'
+    bytes), the next one starting with an empty line: the kernel hands over there, and the byte guard
+    sees the empty line through the bytes before the edge (``ByteGuard(after=...)``)."""
+    row = '"1","髙橋","x"\r\n'.encode("cp932")
+    head = b'"n","name","x"\r\n'
+    assert len(row) == len(head) == 16
+    data = head + row * 8 + b"\r\n" + row * 3
+    on = _outcome(data, True, batch_bytes=8 * 16, batch_size=100)
+    assert on == _outcome(data, False, batch_bytes=8 * 16, batch_size=100)
+    assert [(r[0], r[1], r[3]) for r in on[1]] == [(10, 9 * 16, "read.csv_structure")]

@@ -7,7 +7,9 @@ Two paths over the same file:
    ``i + 1 + header``. Arrow stops at the first ragged row / undecodable byte and gives no row
    number, so on any error (or input it would read silently wrong — NUL bytes, empty lines,
    malformed quotes, EOF inside a quote — noticed by the byte guard, ``csv_guard``) the reader
-   switches to:
+   switches to the careful path below. For cp932 / EUC-JP, where Arrow parses the raw bytes, a
+   compiled parse reads first where it is built (``csvparse``: the same ``binary`` columns in one
+   pass per batch); from the first read it refuses, Arrow's route reads on as described here.
 2. **Careful path** — our own vectorized record splitter on the raw bytes: quote parity from
    the positions of quote bytes (``searchsorted``), record ends = line ends at even parity (LF,
    CRLF or a lone CR, as Arrow and Python's ``csv`` read them: a stray CR outside quotes ends a
