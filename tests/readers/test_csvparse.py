@@ -256,3 +256,17 @@ def test_an_empty_line_right_at_the_handoff_is_seen_by_the_guard(kernel: None) -
     on = _outcome(data, True, batch_bytes=8 * 16, batch_size=100)
     assert on == _outcome(data, False, batch_bytes=8 * 16, batch_size=100)
     assert [(r[0], r[1], r[3]) for r in on[1]] == [(10, 9 * 16, "read.csv_structure")]
+
+
+def test_a_header_longer_than_a_read(kernel: None) -> None:
+    """The read grows until the header's line ends in it (then the kernel reads the records)."""
+    data = (
+        ",".join(f'"列{i}"' for i in range(3)).encode("cp932")
+        + b" " * 100
+        + b"\r\n"
+        + _ROWS[0].encode("cp932") * 5
+    )
+    names = ["a", "b", "c"]
+    parsed = csvparse.ParsedBatches(io.BytesIO(data), names, 1, ",", '"', 100, 40, False)
+    got = pa.Table.from_batches(list(parsed))
+    assert parsed.handoff is None and parsed.header_left == 0 and got.num_rows == 5

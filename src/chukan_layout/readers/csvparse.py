@@ -83,15 +83,15 @@ class ParsedBatches:
                 if first and not self._plain_start(data, eof):
                     return self._refuse(pos)
                 start = self._skip_header(data) if self.header_left else 0
-                if start < 0:  # the header is no plain line: the whole stream goes to Arrow
+                if start == -1 or (start < 0 and eof):  # no plain header line: the stream goes to Arrow
                     return self._refuse(pos)
                 if self._strict and (b"\n\n" in data or b"\n\r\n" in data):
                     return self._refuse(pos)
-                got = self._parse(data, start, eof)
+                got = self._parse(data, start, eof) if start >= 0 else (None, 0)
                 if got is None:
                     return self._refuse(pos)
                 batch, end = got
-                if batch is not None or eof or end > start:
+                if batch is not None or eof or end > max(start, 0):
                     break
                 # no record ended inside this read (a long record): read more, up to a limit
                 if size >= _MAX_GROWTH * read_size:
@@ -122,12 +122,12 @@ class ParsedBatches:
         return not data.startswith(b"\xef\xbb\xbf") and (len(data) >= 3 or eof)
 
     def _skip_header(self, data: bytes) -> int:
-        """Where the header's physical line ends, or -1 when it is no plain line (no LF in the read,
-        a CR but its line end, a NUL, an odd number of quotes: Arrow's ``skip_rows`` is not read
-        the kernel's way then)."""
+        """Where the header's physical line ends; -2 when it does not end in the read; -1 when it
+        is no plain line (a CR but its line end, a NUL, an odd number of quotes: Arrow's
+        ``skip_rows`` is not read the kernel's way then)."""
         i = data.find(b"\n")
         if i < 0:
-            return -1
+            return -2
         body = data[: i - 1] if i and data[i - 1] == 0x0D else data[:i]
         if not body or b"\r" in body or b"\0" in body or body.count(self._quote) % 2:
             return -1
