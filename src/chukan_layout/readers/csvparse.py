@@ -10,12 +10,13 @@ the 1M-resident vendor B 住民 CSV (RESULTS.md, helper natparse).
 The kernel reads only what it can prove Arrow reads the same way (quoted and unquoted fields,
 doubled quotes, the file's delimiter, CRLF / LF line ends, every record with all its fields)
 and answers None for anything else: a NUL, an empty line, a lone CR, a quote inside an unquoted
-field or after a closing quote, a ragged record, the file ending inside a quote; with the byte
-guard on, also ``\\n\\n`` / ``\\n\\r\\n`` anywhere (the guard trips there). Then the iteration
-stops at the start of that read, a record boundary (:attr:`ParsedBatches.handoff`), and the
-caller reads on from there with Arrow (its route stays the reference, with every error path as
-it was). The header record is skipped here only when it is a plain physical line, as Arrow's
-``skip_rows`` takes it; a byte-order mark at the start leaves the whole stream to Arrow.
+field or after a closing quote, a ragged record, the file ending inside a quote, a record longer
+than :data:`_MAX_GROWTH` reads; with the byte guard on, also ``\\n\\n`` / ``\\n\\r\\n`` anywhere
+(the guard trips there). Then the iteration stops at the start of that read, a record boundary
+(:attr:`ParsedBatches.handoff`), and the caller reads on from there with Arrow (its route stays
+the reference, with every error path as it was). The header record is skipped here only when
+it is a plain physical line, as Arrow's ``skip_rows`` takes it; a byte-order mark at the start
+leaves the whole stream to Arrow.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from .. import native
 from .framing import ByteStream
 
 _kernel = native.load("chukan_layout.readers._csvparse")
-# column buffers sized by the last batch's bytes per input byte, with this much room to spare (a
-# column that outgrows its buffer ends the batch early: the next one is sized again)
+# column buffers sized by the last batch's bytes per input byte, with this much room to spare (one
+# that fills up before 7/8 of the batch is made bigger and the batch parsed again: ParsedBatches._run)
 _SPARE = 1.2
 _MIN_BUFFER = 16 << 10
 # the first records of a stream, parsed once to learn the columns' shares (then parsed again in the batch)
