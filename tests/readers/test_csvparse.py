@@ -113,7 +113,7 @@ def _kernel(
     return pa.Table.from_batches(batches, schema=empty), parsed.handoff
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(_csv(faults=True), st.sampled_from([7, 64, 1 << 20]))
 def test_what_the_kernel_reads_arrow_reads_the_same(
     kernel: None, case: tuple[bytes, int], batch_bytes: int
@@ -178,12 +178,18 @@ def test_strict_lines_refuse_an_empty_line_inside_quotes(kernel: None) -> None:
 
 def test_a_long_record_and_a_column_that_outgrows_its_buffer(kernel: None) -> None:
     """A record longer than a read (the read grows) and one value far above its column's usual share
-    (its buffer grows): still read. Past ``_MAX_GROWTH`` reads, the record is Arrow's to read."""
+    (its buffer grows): still read. A record longer than ``max_record`` is Arrow's route's."""
     data = b'"1","x"\n' * 500 + b'"2","' + "髙".encode("cp932") * 5000 + b'"\n' + b'"3",""\n' * 50
     got, handoff = _kernel(data, 2, batch_bytes=4096)
     assert handoff is None and got.equals(_arrow(data, 2).combine_chunks())  # type: ignore[union-attr]
-    got, handoff = _kernel(data, 2, batch_bytes=64)
-    assert handoff == 4000 and got.equals(_arrow(data[:4000], 2).combine_chunks())  # type: ignore[union-attr]
+    for batch_bytes, handoff in ((64, 4000), (1 << 20, 0)):  # the start of the read that holds it
+        parsed = csvparse.ParsedBatches(
+            io.BytesIO(data), ["c0", "c1"], 0, ",", '"', 1 << 20, batch_bytes, False, 9000
+        )
+        got = pa.Table.from_batches(
+            list(parsed), schema=pa.schema([("c0", pa.binary()), ("c1", pa.binary())])
+        )
+        assert parsed.handoff == handoff and got.equals(_arrow(data[:handoff], 2).combine_chunks())  # type: ignore[union-attr]
 
 
 D = CsvDefinition(encoding="cp932", header=True)
@@ -270,3 +276,17 @@ def test_a_header_longer_than_a_read(kernel: None) -> None:
     parsed = csvparse.ParsedBatches(io.BytesIO(data), names, 1, ",", '"', 100, 40, False)
     got = pa.Table.from_batches(list(parsed))
     assert parsed.handoff is None and parsed.header_left == 0 and got.num_rows == 5
+
+
+def test_a_record_longer_than_arrows_block_is_read_as_without_the_kernel(kernel: None) -> None:
+    """Arrow's streaming reader fails on a record straddling more than two of its 1 MiB blocks (the
+    careful path then decides): the kernel hands such a record over rather than read it."""
+    big = b'"9","' + b"x" * ((1 << 20) + 10) + b'",""\r\n'
+    data = (
+        '"番号","氏名","住所"\r\n'.encode("cp932")
+        + _ROWS[0].encode("cp932") * 3
+        + big
+        + _ROWS[1].encode("cp932")
+    )
+    on = _outcome(data, True, batch_bytes=1 << 22, batch_size=100)
+    assert on == _outcome(data, False, batch_bytes=1 << 22, batch_size=100)

@@ -1,6 +1,6 @@
 /* The compiled half of readers/csvparse.py: CSV records into Arrow ``binary`` columns in one pass.
  *
- * parse(data, start, stop, final, delim, quote, offsets, columns) -> (rows, end, full) | None
+ * parse(data, start, stop, final, delim, quote, offsets, columns, max_record) -> (rows, end, full) | None
  *
  *   data     the bytes read (records from ``start``, a record boundary)
  *   stop     records that begin at or after ``stop`` are left for the next call (a soft batch end)
@@ -9,6 +9,8 @@
  *   offsets  writable, ncols * (cap + 1) int32: column j's offsets at [j * (cap + 1)], from 0;
  *            at most ``cap`` records are read
  *   columns  ncols writable buffers: each column's values, one after the other
+ *   max_record  a record longer than this (its line end included) is refused: Arrow's streaming
+ *            reader fails on a record that straddles more than two of its blocks
  *
  * ncols is len(columns): every record must have exactly that many fields. The result: the records
  * read, where the next record begins, and ``full``: -1, or what stopped the call before ``stop``,
@@ -23,7 +25,7 @@
  * reads those bytes and keeps its exact errors: a record with another field count, a quote inside
  * an unquoted field, a closing quote followed by anything but a delimiter or a line end, a CR
  * outside quotes that is not part of CRLF, a NUL anywhere in ``data``, an empty line, the file
- * ending inside a quoted field. A value is its field's bytes without the enclosing quotes, each
+ * ending inside a quoted field, a record longer than ``max_record``. A value is its field's bytes without the enclosing quotes, each
  * doubled quote made one: what Arrow's ``binary`` column holds.
  */
 #define PY_SSIZE_T_CLEAN
@@ -129,11 +131,11 @@ static int record(const uint8_t **pp, const uint8_t *end, int final, Col *cols, 
 
 static PyObject *parse(PyObject *self, PyObject *args) {
     Py_buffer data, offs;
-    Py_ssize_t start, stop;
+    Py_ssize_t start, stop, max_record;
     int final, delim, quote;
     PyObject *columns;
-    if (!PyArg_ParseTuple(args, "y*nnpiiw*O", &data, &start, &stop, &final, &delim, &quote, &offs,
-                          &columns))
+    if (!PyArg_ParseTuple(args, "y*nnpiiw*On", &data, &start, &stop, &final, &delim, &quote, &offs,
+                          &columns, &max_record))
         return NULL;
     PyObject *res = NULL, *seq = NULL;
     Py_buffer *views = NULL;
@@ -183,6 +185,7 @@ static PyObject *parse(PyObject *self, PyObject *args) {
         }
         const uint8_t *q = p;
         status = record(&q, end, final, cols, ncols, rows, (uint8_t)delim, (uint8_t)quote, &which);
+        if (status == OK && q - p > max_record) status = REFUSE;
         if (status == OK) {
             rows++;
             p = q;

@@ -10,5 +10,6 @@ def parse(
     quote: int,
     offsets: Any,
     columns: Sequence[Any],
+    max_record: int,
     /,
 ) -> tuple[int, int, int] | None: ...

@@ -257,7 +257,7 @@ def _fast(
         # from the first read it refuses, Arrow's route below (the reference) reads on
         if csvparse.available(self_decoded, d.delimiter, d.quote, len(names)):
             parsed = csvparse.ParsedBatches(f, names, header, d.delimiter, d.quote, batch_size, batch_bytes,
-                                            strict_lines=guard and len(names) > 1)  # fmt: skip
+                                            strict_lines=guard and len(names) > 1, max_record=FAST_BLOCK)  # fmt: skip
             for out in emit(iter(parsed), []):
                 if out is None:
                     return

@@ -11,7 +11,7 @@ The kernel reads only what it can prove Arrow reads the same way (quoted and unq
 doubled quotes, the file's delimiter, CRLF / LF line ends, every record with all its fields)
 and answers None for anything else: a NUL, an empty line, a lone CR, a quote inside an unquoted
 field or after a closing quote, a ragged record, the file ending inside a quote, a record longer
-than :data:`_MAX_GROWTH` reads; with the byte guard on, also ``\\n\\n`` / ``\\n\\r\\n`` anywhere
+than ``max_record`` (Arrow's reader fails on it; csv_reader's careful path decides); with the byte guard on, also ``\\n\\n`` / ``\\n\\r\\n`` anywhere
 (the guard trips there). Then the iteration stops at the start of that read, a record boundary
 (:attr:`ParsedBatches.handoff`), and the caller reads on from there with Arrow (its route stays
 the reference, with every error path as it was). The header record is skipped here only when
@@ -36,8 +36,6 @@ _SPARE = 1.2
 _MIN_BUFFER = 16 << 10
 # the first records of a stream, parsed once to learn the columns' shares (then parsed again in the batch)
 _PROBE = 256 << 10
-# a record longer than this many reads of ``batch_bytes`` is left to Arrow's route
-_MAX_GROWTH = 8
 
 
 def available(encoding_self_decoded: bool, delimiter: str, quote: str, ncols: int) -> bool:
@@ -59,12 +57,13 @@ class ParsedBatches:
     :attr:`tail` holds the (at most two) bytes before it (the byte guard's view across the edge)."""
 
     def __init__(self, f: ByteStream, names: Sequence[str], header: int, delimiter: str, quote: str,
-                 batch_size: int, batch_bytes: int, strict_lines: bool) -> None:  # fmt: skip
+                 batch_size: int, batch_bytes: int, strict_lines: bool, max_record: int = 1 << 20) -> None:  # fmt: skip
         self._f = f
         self._names = list(names)
         self._delim, self._quote = ord(delimiter), ord(quote)
         self._batch_size, self._batch_bytes = max(1, batch_size), max(1, batch_bytes)
         self._strict = strict_lines  # the byte guard is on: it trips on \n\n and \n\r\n even inside quotes
+        self._max_record = max_record  # longer records are Arrow's route's (its block size: it fails on them)
         self.header_left = header
         self.handoff: int | None = None
         self.tail = b""
@@ -77,7 +76,7 @@ class ParsedBatches:
         first = True
         while True:
             pos = f.tell()
-            size = read_size = self._read_size()
+            size = self._read_size()
             while True:
                 data = f.read(size)
                 eof = len(data) < size and not (data and _more(f))
@@ -94,8 +93,8 @@ class ParsedBatches:
                 batch, end = got
                 if batch is not None or eof or end > max(start, 0):
                     break
-                # no record ended inside this read (a long record): read more, up to a limit
-                if size >= _MAX_GROWTH * read_size:
+                # no record ended inside this read: a long record (read more), or too long (Arrow's)
+                if len(data) - max(start, 0) > self._max_record:
                     return self._refuse(pos)
                 size *= 2
                 f.seek(pos)
@@ -162,7 +161,9 @@ class ParsedBatches:
         while True:
             offsets = pa.allocate_buffer(ncols * (rows + 1) * 4)
             bufs = [pa.allocate_buffer(int(c)) for c in caps]
-            got = _kernel.parse(data, start, stop, eof, self._delim, self._quote, offsets, bufs)
+            got = _kernel.parse(
+                data, start, stop, eof, self._delim, self._quote, offsets, bufs, self._max_record
+            )
             if got is None:
                 return None
             n, end, full = got
