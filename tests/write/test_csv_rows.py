@@ -71,10 +71,20 @@ _VALUES = st.text(st.sampled_from(_CHARS), max_size=14) | st.text(
 
 @st.composite
 def _column(draw: st.DrawFn, rows: int) -> pa.Array:
-    """A column of ``rows`` values: random (with nulls or not), blank, one constant, all null;
+    """A column of ``rows`` values: random (with nulls or not), of one width, blank, one constant, all null;
     perhaps a slice of a longer array (offsets and validity bits that do not start at 0)."""
-    kind = draw(st.sampled_from(["values", "values", "nulls", "blank", "constant", "null"]))
-    if kind == "blank":
+    kind = draw(st.sampled_from(["values", "values", "nulls", "blank", "constant", "null", "width"]))
+    if kind == "width":  # every value the same number of bytes (dates, codes): not read by offsets
+        alphabet, size = draw(st.sampled_from([("0123456789-", 1), ("髙﨑山葛〜～", 3)]))
+        length = draw(st.integers(0, 40 // size))
+        values = draw(
+            st.lists(
+                st.text(st.sampled_from(alphabet), min_size=length, max_size=length),
+                min_size=rows,
+                max_size=rows,
+            )
+        )
+    elif kind == "blank":
         values: list[str | None] = [""] * rows
     elif kind == "constant":
         values = [draw(_VALUES)] * rows
