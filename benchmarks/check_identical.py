@@ -26,6 +26,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -143,7 +144,7 @@ def main() -> int:
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--executors", default="processes")
     ap.add_argument("--partition-kib", default="0,64", help="partition sizes in KiB (0: the default)")
-    ap.add_argument("--scratch", default="/tmp/check_identical")
+    ap.add_argument("--scratch", help="scratch folder (default: a fresh one under the temp folder, removed)")
     args = ap.parse_args()
     if args.town:
         jobs = town_jobs(args.town, args.vendor)
@@ -151,9 +152,17 @@ def main() -> int:
         jobs = [args]
     else:
         ap.error("give --adapter and --inputs, or --town")
+    # a fresh scratch folder per invocation: two runs sharing one removed each other's outputs
+    fresh = args.scratch is None
+    if fresh:
+        args.scratch = tempfile.mkdtemp(prefix="check_identical-")
     bad = 0
-    for job in jobs:
-        bad += check(job, args)
+    try:
+        for job in jobs:
+            bad += check(job, args)
+    finally:
+        if fresh:
+            shutil.rmtree(args.scratch, ignore_errors=True)
     return 1 if bad else 0
 
 
