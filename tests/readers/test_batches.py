@@ -7,19 +7,11 @@ import io
 import pyarrow as pa
 import pytest
 
-from chukan_layout.readers import csvparse, read, render_csv, render_fixed
+from chukan_layout.readers import read, render_csv, render_fixed
 from chukan_layout.readers.definition import CsvDefinition, FieldDef, FixedWidthDefinition, RecordType
 
-
-@pytest.fixture(scope="module", params=["kernel", "arrow"], autouse=True)
-def parse_route(request: pytest.FixtureRequest) -> object:
-    """Every test of this module twice: with the compiled CSV parse where it is built
-    (readers/csvparse.py) and with Arrow's parse alone (its pure route, the reference)."""
-    kept = csvparse._kernel
-    if request.param == "arrow":
-        csvparse._kernel = None
-    yield request.param
-    csvparse._kernel = kept
+# every test twice: the compiled CSV parse where built, then Arrow's parse alone (conftest.parse_routes)
+pytestmark = pytest.mark.usefixtures("parse_routes")
 
 
 def _multi(framing: str) -> FixedWidthDefinition:
