@@ -1,7 +1,7 @@
 """The standard-CSV writer per batch: Arrow's CSV writer vs the compiled row writer (write/csv_rows.py).
 
-    .venv/bin/python benchmarks/bench_csv_rows.py --town /work/data/town_1000000 --vendor b
-    .venv/bin/python benchmarks/bench_csv_rows.py --town /work/data/town_1000000 --rounds 15 --block-rows 512,1024,4096
+    .venv/bin/python benchmarks/bench_csv_rows.py --town data/town_1000000 --vendor b
+    .venv/bin/python benchmarks/bench_csv_rows.py --town data/town_1000000 --rounds 15 --block-rows 512,1024,4096
 
 The batches are the ones a worker's writer gets: the first ``--mib`` MiB of the town's 住民 file (cut at
 a line end) and a proportional head of its 世帯 file are converted (``convert -j 1`` in this process, 8

@@ -1,6 +1,6 @@
 """Issue 15 (helper natparse): the CSV fast path's parse, compiled (readers/csvparse.py) vs Arrow's.
 
-    .venv/bin/python benchmarks/bench_csvparse.py --csv /work/data/town_1000000/vendor_b/jumin.csv --mib 64 --rounds 5
+    .venv/bin/python benchmarks/bench_csvparse.py --csv data/town_1000000/vendor_b/jumin.csv --mib 64 --rounds 5
 
 A byte range of ``--mib`` MiB of the file (from ``--at`` MiB, at record boundaries), read as a worker
 reads a partition (``pipeline.plan.RangeFile``, the page cache warm) into ``binary`` batches of
