@@ -97,9 +97,9 @@ class StdStateFactory:
         self.cfg = cfg
 
     def __call__(self) -> StdState:
-        from ._memory import steady_heap, use_lean_pool
+        from ._memory import DECAY_MS, steady_heap, use_lean_pool
 
-        use_lean_pool()  # a spawned or Dask worker: the pool that gives freed batches back
+        use_lean_pool(DECAY_MS)  # a spawned or Dask worker: the pool that gives freed batches back
         steady_heap()
         return StdState(self.cfg).in_child()
 

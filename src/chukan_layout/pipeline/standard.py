@@ -27,7 +27,7 @@ from ..readers.standard_csv import header_names, read_standard_csv
 from ..report import FileCounts, InputInfo, write_reports
 from ..validation.session import ValidationRun
 from ..validation.structure import check_columns, check_data_present
-from ._memory import steady_heap, use_lean_pool
+from ._memory import DECAY_MS, steady_heap, use_lean_pool
 from ._report import make_report
 from ._spool import read_spool
 from ._standard_worker import StdConfig, StdPart, StdResult, StdState, StdStateFactory, validate_part
@@ -105,7 +105,7 @@ def _validate_files(paths: list[Path], opts: ValidateOptions, findings: FindingS
                     progress: Callable[[int], None] | None, early: ForkedHashes | None) -> ValidateResult:  # fmt: skip
     from ..spec.registry import load_layout
 
-    use_lean_pool()  # before the first batch: this process and the workers it forks
+    use_lean_pool(DECAY_MS)  # before the first batch: this process and the workers it forks
     steady_heap()  # the checks' batch temporaries: heap pages reused (worker CPU −5%, page faults ÷2)
     encoding, raw_values = opts.encoding, opts.raw_values
     fs = findings if findings is not None else FindingSet(max_samples=opts.max_samples)
