@@ -7,7 +7,6 @@ import csv
 import hashlib
 import io
 import itertools
-import os
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chukan_layout import native, pipeline
+from chukan_layout import pipeline
 from chukan_layout.files import sha256_file
 from chukan_layout.pipeline import csv_split
 from chukan_layout.pipeline.csv_split import CsvCut, CsvScanner, csv_cuts, csv_scan
@@ -23,6 +22,7 @@ from chukan_layout.pipeline.standard import validate_files
 from chukan_layout.readers.csv_guard import ByteGuard
 from chukan_layout.readers.definition import CsvDefinition
 from chukan_layout.synth.generate import GenerateResult, generate
+from tests.kernels import require_kernel
 
 
 @pytest.fixture(scope="module", params=["kernel", "numpy"], autouse=True)
@@ -162,16 +162,7 @@ def _judged(blocks: list[bytes], kernel: object) -> list[tuple[object, ...]]:
 @pytest.fixture(scope="module")
 def kernel() -> object:
     """The compiled judge (whichever route the module's run patched in); it must be built on CI."""
-    got = native.load("chukan_layout.pipeline._csvscan")
-    if got is None:
-        if os.environ.get("CI") and native.enabled():
-            pytest.fail(
-                "the compiled kernel pipeline._csvscan is not built: pip install -e . should build it"
-            )
-        pytest.skip(
-            "pipeline._csvscan is not built here (no C compiler at install), or CHUKAN_LAYOUT_NATIVE=0"
-        )
-    return got
+    return require_kernel("chukan_layout.pipeline._csvscan")
 
 
 @settings(max_examples=300, deadline=None)

@@ -9,7 +9,6 @@ must decide; and a whole ``read`` gives the same records, rejects and counts wit
 from __future__ import annotations
 
 import io
-import os
 from typing import Any
 
 import pyarrow as pa
@@ -18,24 +17,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chukan_layout import native
 from chukan_layout.readers import csvparse
 from chukan_layout.readers.api import read
 from chukan_layout.readers.definition import CsvDefinition
+from tests.kernels import require_kernel
 
 
 @pytest.fixture(scope="module")
-def kernel() -> None:
+def kernel() -> object:
     """The kernel must be built on CI (its machine has a compiler); elsewhere a machine without a
     C compiler installs Arrow's route only, which the reader tests run on their own."""
-    if csvparse._kernel is None:
-        if os.environ.get("CI") and native.enabled():
-            pytest.fail(
-                "the compiled kernel readers._csvparse is not built: pip install -e . should build it"
-            )
-        pytest.skip(
-            "readers._csvparse is not built here (no C compiler at install), or CHUKAN_LAYOUT_NATIVE=0"
-        )
+    return require_kernel("chukan_layout.readers._csvparse")
 
 
 # Japanese values as cp932 and as UTF-8 bytes (髙/﨑, ﾊﾟ, 〜, a PUA 外字 U+E000 in cp932's user rows)

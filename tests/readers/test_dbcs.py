@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chukan_layout import native
 from chukan_layout.readers import dbcs
+from tests.kernels import require_kernel
 
 
 @pytest.fixture(scope="module")
-def kernel() -> None:
+def kernel() -> object:
     """The kernel must be built on CI (its machine has a compiler); elsewhere a machine without a
     C compiler installs the pure route only, which test_csv_decode.py runs on its own."""
-    if dbcs._kernel is None:
-        if os.environ.get("CI") and native.enabled():
-            pytest.fail("the compiled kernel readers._dbcs is not built: pip install -e . should build it")
-        pytest.skip("readers._dbcs is not built here (no C compiler at install), or CHUKAN_LAYOUT_NATIVE=0")
+    return require_kernel("chukan_layout.readers._dbcs")
 
 
 def _decode(values: list[bytes], start: int = 0, enc: str = "cp932") -> list[str] | None:

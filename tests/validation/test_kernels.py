@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 
 import numpy as np
@@ -11,27 +10,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chukan_layout import native
 from chukan_layout.spec.model import Charset
 from chukan_layout.validation import checks_charset, utf8
 from chukan_layout.validation.base import Check
 from chukan_layout.validation.context import BatchContext
+from tests.kernels import require_kernel
 
-from .kernel_routes import holders, kernels_off
+from .kernel_routes import kernels_off
 
 
 @pytest.fixture(scope="module")
-def kernel() -> None:
+def kernel() -> object:
     """The kernel must be built on CI (its machine has a compiler); elsewhere a machine without a
     C compiler installs the numpy routes only, which the modules marked ``both_routes`` run."""
-    if any(m._kernel is None for m in holders()):
-        if os.environ.get("CI") and native.enabled():
-            pytest.fail(
-                "the compiled kernel validation._kernels is not built: pip install -e . should build it"
-            )
-        pytest.skip(
-            "validation._kernels is not built here (no C compiler at install), or CHUKAN_LAYOUT_NATIVE=0"
-        )
+    return require_kernel("chukan_layout.validation._kernels")
 
 
 def _both(fn, *args):  # type: ignore[no-untyped-def]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import pyarrow as pa
@@ -12,22 +11,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chukan_layout import native
 from chukan_layout.write import csv_rows, write_standard_csv
 from chukan_layout.write.standard_csv import OutputEncodingError
+from tests.kernels import require_kernel
 
 from .test_standard_csv import LAYOUT
 from .test_standard_csv import _batch as _std_batch
 
 
 @pytest.fixture(scope="module")
-def kernel() -> None:
+def kernel() -> object:
     """The kernel must be built on CI (its machine has a compiler); elsewhere a machine without a
     C compiler installs the pure route only (Arrow's writer), which test_standard_csv.py runs."""
-    if csv_rows._kernel is None:
-        if os.environ.get("CI") and native.enabled():
-            pytest.fail("the compiled kernel write._csv_rows is not built: pip install -e . should build it")
-        pytest.skip("write._csv_rows is not built here (no C compiler at install), or CHUKAN_LAYOUT_NATIVE=0")
+    return require_kernel("chukan_layout.write._csv_rows")
 
 
 def _arrow(cols: list[pa.Array], eol: str) -> bytes:

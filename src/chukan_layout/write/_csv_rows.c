@@ -239,6 +239,19 @@ static uint8_t *put_fixed(uint8_t *f, const column *c, Py_ssize_t i) {
 #define AHEAD_BYTES 512
 #endif
 
+/* The fixed text [run, f) ends at a value (or at the row's end): it is the row's head when no
+ * value came before it, else the text after the last piece's value. */
+static void end_run(const uint8_t *run, const uint8_t *f, piece *pieces, Py_ssize_t np, const uint8_t **head,
+                    Py_ssize_t *head_len) {
+    if (np == 0) {
+        *head = run;
+        *head_len = f - run;
+    } else {
+        pieces[np - 1].text = run;
+        pieces[np - 1].len = f - run;
+    }
+}
+
 /* Write rows [start, stop) by the pieces; NULL when offsets go backwards or past the data. */
 static uint8_t *write_rows(uint8_t *w, const uint8_t *head, Py_ssize_t head_len, const piece *pieces,
                            Py_ssize_t np, Py_ssize_t start, Py_ssize_t stop) {
@@ -368,13 +381,7 @@ static PyObject *render(PyObject *self, PyObject *args) {
             f = put_fixed(f, c, start);
         } else {
             if (!c->bits) *f++ = '"';
-            if (np == 0) {
-                head = run;
-                head_len = f - run;
-            } else {
-                pieces[np - 1].text = run;
-                pieces[np - 1].len = f - run;
-            }
+            end_run(run, f, pieces, np, &head, &head_len);
             run = f;
             int plain = !c->bits && !c->quotes;
             pieces[np++] = (piece){c->o, c->d, c->o[stop], (int64_t)c->dlen - SHORT, plain,
@@ -385,13 +392,7 @@ static PyObject *render(PyObject *self, PyObject *args) {
     }
     memcpy(f, eol.buf, (size_t)eol.len);
     f += eol.len;
-    if (np == 0) {
-        head = run;
-        head_len = f - run;
-    } else {
-        pieces[np - 1].text = run;
-        pieces[np - 1].len = f - run;
-    }
+    end_run(run, f, pieces, np, &head, &head_len);
 
     total = var_size + rows * row_fixed;
     if (total > PY_SSIZE_T_MAX - SLACK) {
