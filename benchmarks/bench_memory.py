@@ -198,6 +198,21 @@ def ratios(rows: list[dict[str, Any]]) -> dict[str, list[tuple[int, float, float
     return out
 
 
+def busy_inflation(rows: list[dict[str, Any]], executor: str) -> dict[int, float]:
+    """Per round of a Dask case: the workers' summed task time with the most workers ÷ with the
+    fewest (the ``busy`` phase). 1.0 when two workers at once run their tasks as fast as one alone;
+    above it, the cores slowed each other down (a shared host, caches, memory): the share of a
+    low 2-vs-1 ratio that no scheduling can win back."""
+    out: dict[int, float] = {}
+    for rnd in {r.get("round", 1) for r in rows if r["executor"] == executor}:
+        busy = {r["workers"]: (r.get("phases") or {}).get("busy") for r in rows
+                if r["executor"] == executor and r.get("round", 1) == rnd}  # fmt: skip
+        lo, hi = min(busy), max(busy)
+        if hi > lo and busy[lo] and busy[hi]:
+            out[rnd] = busy[hi] / busy[lo]
+    return out
+
+
 def summary(rows: list[dict[str, Any]]) -> str:
     """Per size and case: speed-up of the most workers over 1 per executor (same invocation; with
     several rounds each round's ratio, the median and the parallel capacity measured before each
@@ -215,7 +230,10 @@ def summary(rows: list[dict[str, Any]]) -> str:
             if len(rr) == 1:
                 parts.append(f"{ex} {hi} vs {lo} workers {rr[0][3]:.2f}×")
                 continue
-            each = ", ".join(f"{a:.1f} → {b:.1f} s = {x:.2f}× (capacity {c:.2f}×)" for _, a, b, x, c in rr)
+            infl = busy_inflation(rs, ex)
+            each = ", ".join(f"{a:.1f} → {b:.1f} s = {x:.2f}× (capacity {c:.2f}×"
+                             + (f", task time ×{infl[rnd]:.2f}" if rnd in infl else "") + ")"
+                             for rnd, a, b, x, c in rr)  # fmt: skip
             parts.append(f"{ex} {hi} vs {lo} workers median **{statistics.median(x for _, _, _, x, _ in rr):.2f}×** "
                          f"of {len(rr)} rounds [{each}]")  # fmt: skip
         hashes = [json.dumps(r["sha256"], sort_keys=True) for r in rs if r["sha256"]]
