@@ -208,8 +208,9 @@ def busy_inflation(rows: list[dict[str, Any]], executor: str) -> dict[int, float
         busy = {r["workers"]: (r.get("phases") or {}).get("busy") for r in rows
                 if r["executor"] == executor and r.get("round", 1) == rnd}  # fmt: skip
         lo, hi = min(busy), max(busy)
-        if hi > lo and busy[lo] and busy[hi]:
-            out[rnd] = busy[hi] / busy[lo]
+        one, most = busy[lo], busy[hi]
+        if hi > lo and one and most:
+            out[rnd] = float(most) / float(one)
     return out
 
 
