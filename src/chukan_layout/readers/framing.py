@@ -1,88 +1,28 @@
 """Framing: cut a byte stream into records (fixed, LF/CRLF, RDW; VB in ``vb.py``), chunk by chunk.
 
-Each framer yields :class:`Chunk`\\ s of at most ``max_records`` records with the payload
-start/length of every record inside the chunk's buffer. Fixed-length records (and LF/CRLF
+Each framer yields :class:`Chunk`\\ s (:mod:`._chunks`) of at most ``max_records`` records with the
+payload start/length of every record inside the chunk's buffer. Fixed-length records (and LF/CRLF
 files whose records all have the expected length) come as a *uniform* chunk (``stride``
 set), which the decoder reshapes into an ``(n, length)`` matrix without copying. Broken
 framing never drops bytes: a truncated last record, trailing garbage or a bad RDW/BDW
-becomes a record flagged with a framing problem, carrying its raw bytes.
+becomes a record flagged with a framing problem, carrying its raw bytes. The streamed framers
+read ``_BLOCK`` bytes at a time (``vb.py`` too); the plain walk they are tested against,
+:func:`walk_records`, is in :mod:`._rdw_walk`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import Protocol
 
 import numpy as np
 
 from . import resync
+from ._chunks import ByteStream, Chunk, general_chunk, skipped_chunk, uniform_chunk
+from ._rdw_walk import walk_records as walk_records  # the plain reference, re-exported
 from .definition import Framing
-
-
-class ByteStream(Protocol):
-    """What the readers need of a source: a binary file, a ``BytesIO``, or the reader's counting wrapper."""
-
-    def read(self, size: int = -1, /) -> bytes: ...
-
-    def seek(self, offset: int, whence: int = 0, /) -> int: ...
-
-    def tell(self) -> int: ...
-
-    def seekable(self) -> bool: ...
-
 
 _BLOCK = 1 << 22
 _LINE_WINDOW = 1 << 16  # bytes searched for a resync point after a bad line (fixed-length LF/CRLF)
-
-
-@dataclass
-class Chunk:
-    """Records of one read block: payloads are ``buf[starts[i] : starts[i] + lengths[i]]``."""
-
-    buf: np.ndarray
-    base: int  # file offset of buf[0]
-    starts: np.ndarray
-    lengths: np.ndarray
-    stride: int | None = None  # uniform chunk: starts[i] == i * stride, all lengths equal
-    problems: dict[int, str] = field(default_factory=dict)  # record index → framing problem
-    offsets: np.ndarray | None = None  # file offset per record when buf is not a slice of the file
-    spans: dict[int, tuple[int, str]] = field(default_factory=dict)  # record index → (size, sha256)
-    # of a skipped stretch whose raw() is only a preview (resync.Skipped)
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def offset(self, i: int) -> int:
-        """File offset of record ``i``'s payload (or of the framing unit of a flagged record)."""
-        return int(self.offsets[i]) if self.offsets is not None else self.base + int(self.starts[i])
-
-    def raw(self, i: int) -> bytes:
-        s = int(self.starts[i])
-        return self.buf[s : s + int(self.lengths[i])].tobytes()
-
-
-def _uniform(data: bytes, base: int, n: int, stride: int, length: int) -> Chunk:
-    buf = np.frombuffer(data, np.uint8)
-    starts = np.arange(n, dtype=np.int64) * stride
-    return Chunk(buf, base, starts, np.full(n, length, np.int64), stride)
-
-
-def _general(
-    data: bytes,
-    base: int,
-    starts: list[int] | np.ndarray,
-    lengths: list[int] | np.ndarray,
-    problems: dict[int, str] | None = None,
-) -> Chunk:
-    return Chunk(
-        np.frombuffer(data, np.uint8),
-        base,
-        np.asarray(starts, np.int64),
-        np.asarray(lengths, np.int64),
-        None,
-        problems or {},
-    )
 
 
 def frame_fixed(f: ByteStream, length: int, max_records: int) -> Iterator[Chunk]:
@@ -94,11 +34,11 @@ def frame_fixed(f: ByteStream, length: int, max_records: int) -> Iterator[Chunk]
             return
         n = len(data) // length
         if n:
-            yield _uniform(data[: n * length], base, n, length, length)
+            yield uniform_chunk(data[: n * length], base, n, length, length)
         tail = len(data) - n * length
         if tail:
             what = "truncated last record" if tail < length else "trailing bytes"
-            yield _general(
+            yield general_chunk(
                 data[n * length :],
                 base + n * length,
                 [0],
@@ -134,7 +74,7 @@ def frame_lines(f: ByteStream, length: int | None, crlf: bool, max_records: int)
                     ok &= arr[:, -2] == 0x0D
                 good = n if ok.all() else int(np.argmin(ok))
                 if good:
-                    yield _uniform(data[: good * stride], base, good, stride, length)
+                    yield uniform_chunk(data[: good * stride], base, good, stride, length)
                     pending, base = data[good * stride :], base + good * stride
                     continue
                 # the first record is not length + terminator: lines up to the next plausible run
@@ -160,7 +100,7 @@ def frame_lines(f: ByteStream, length: int | None, crlf: bool, max_records: int)
                     f"truncated last record / trailing bytes: {tail} bytes, no newline"
                 )
             consumed = len(data)
-        yield _general(data[:consumed], base, starts_l, lengths_l, problems)
+        yield general_chunk(data[:consumed], base, starts_l, lengths_l, problems)
         pending, base = data[consumed:], base + consumed
 
 
@@ -275,7 +215,7 @@ def _frame_rdw_stream(f: ByteStream, max_records: int) -> Iterator[Chunk]:
             pos += rlen
         del view
         if starts:
-            yield _general(data[:pos], base, starts, lengths)
+            yield general_chunk(data[:pos], base, starts, lengths)
         if problem and short and not eof:  # maybe only the end of the buffer: read on before judging
             need_more = not starts
             data, base = data[pos:], base + pos
@@ -321,131 +261,6 @@ def skip_stream(
         more = f.read(_BLOCK)
         eof = not more
         data += more
-
-
-def skipped_chunk(sk: resync.Skipped, to: str) -> Chunk:
-    """The one flagged record of a skipped stretch: its preview, the size and SHA-256 of all of it."""
-    c = _general(sk.preview, sk.offset, [0], [len(sk.preview)], {0: sk.reason(to)})
-    c.spans[0] = (sk.size, sk.sha256)
-    return c
-
-
-def walk_records(f: ByteStream, max_records: int, blocked: bool = True) -> Iterator[Chunk]:
-    """RDW records (VB: in BDW blocks) walked one by one over the whole file in memory.
-
-    The plain reference that the streamed framers (``_frame_rdw_stream``, ``vb.frame_vb``) are
-    tested against: same records, same skipped stretches (plain-Python chain checks here, numpy
-    in ``resync``), in the same order."""
-    data = f.read()  # the walk needs random access
-    view = memoryview(data)
-    n = len(data)
-    starts: list[int] = []
-    lengths: list[int] = []
-
-    def flush() -> Iterator[Chunk]:
-        if starts:
-            yield _general(data, 0, list(starts), list(lengths))
-            starts.clear()
-            lengths.clear()
-
-    def skip(at: int, problem: str, end: int, chain: Callable[[int, int], bool], to_end: str
-             ) -> Iterator[Chunk | int]:  # fmt: skip
-        q = next((q for q in range(at + 1, end) if chain(q, end)), None)
-        sk = resync.Skipped(at, problem)
-        sk.add(view[at : end if q is None else q])
-        yield from flush()
-        yield skipped_chunk(sk, to_end if q is None else resync.CHAIN)
-        yield end if q is None else q
-
-    def records(lo: int, hi: int) -> Iterator[Chunk]:  # the RDWs of [lo, hi)
-        pos = lo
-        while pos < hi:
-            problem = _rdw_problem(view, pos, hi)
-            if problem:
-                to_end = resync.BLOCK_END if blocked else resync.FILE_END
-                *out, nxt = skip(pos, problem, hi, _plain_rdw_chain(view), to_end)
-                yield from out  # type: ignore[misc]
-                pos = nxt  # type: ignore[assignment]
-                continue
-            rlen = int.from_bytes(view[pos : pos + 2], "big")
-            starts.append(pos + 4)
-            lengths.append(rlen - 4)
-            pos += rlen
-            if len(starts) >= max_records:
-                yield from flush()
-
-    if not blocked:
-        yield from records(0, n)
-    else:
-        pos = 0
-        while pos < n:
-            blen = resync.bdw_length(view, pos) if n - pos >= 4 else None
-            problem = (f"truncated BDW ({n - pos} bytes)" if n - pos < 4 else f"bad BDW {view[pos : pos + 4].hex()}"
-                       if blen is None else f"truncated block: BDW says {blen} bytes, {n - pos} left"
-                       if pos + blen > n else "")  # fmt: skip
-            if problem:
-                *out, nxt = skip(pos, problem, n, _plain_block_chain(view), resync.FILE_END)
-                yield from out  # type: ignore[misc]
-                pos = nxt  # type: ignore[assignment]
-                continue
-            assert blen is not None
-            yield from records(pos + 4, pos + blen)
-            pos += blen
-    yield from flush()
-
-
-def _rdw_problem(view: memoryview, pos: int, hi: int) -> str:
-    if hi - pos < 4:
-        return f"truncated RDW ({hi - pos} bytes)"
-    rlen = int.from_bytes(view[pos : pos + 2], "big")
-    if view[pos + 2 : pos + 4] != b"\0\0" or rlen < 4:
-        return f"bad RDW {view[pos : pos + 4].hex()}"
-    if pos + rlen > hi:
-        return f"truncated record: RDW says {rlen} bytes, {hi - pos} left"
-    return ""
-
-
-def _plain_rdw_chain(view: memoryview) -> Callable[[int, int], bool]:
-    """Whether a plausible RDW chain starts at ``q`` and stays inside ``end`` (plain Python)."""
-
-    def chain(q: int, end: int) -> bool:
-        p = q
-        for j in range(resync.K):
-            if p == end:
-                return j > 0
-            rl = int.from_bytes(view[p : p + 2], "big")
-            if p + 4 > end or view[p + 2 : p + 4] != b"\0\0" or rl < resync.MIN_RDW or p + rl > end:
-                return False
-            p += rl
-        return True
-
-    return chain
-
-
-def _plain_block_chain(view: memoryview) -> Callable[[int, int], bool]:
-    """Whether a plausible chain of VB blocks (each starting with a valid RDW) starts at ``q`` (plain Python)."""
-
-    def fits(p: int, end: int) -> int:
-        blen = resync.bdw_length(view, p) if p + 8 <= end else None
-        if blen is None or blen < 4 + resync.MIN_RDW or p + blen > end:
-            return 0
-        rl = int.from_bytes(view[p + 4 : p + 6], "big")  # the block's first RDW only
-        if view[p + 6 : p + 8] != b"\0\0" or rl < resync.MIN_RDW or rl > blen - 4:
-            return 0
-        return blen
-
-    def chain(q: int, end: int) -> bool:
-        p = q
-        for j in range(resync.K):
-            if p == end:
-                return j > 0
-            blen = fits(p, end)
-            if not blen:
-                return False
-            p += blen
-        return True
-
-    return chain
 
 
 def frame(f: ByteStream, framing: Framing, length: int | None, max_records: int) -> Iterator[Chunk]:
