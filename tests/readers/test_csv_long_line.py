@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from chukan_layout.readers import csv_reader
+from chukan_layout.readers import _csv_careful
 from chukan_layout.readers.api import read
 from chukan_layout.readers.definition import CsvDefinition
 
@@ -39,8 +39,8 @@ def test_a_50_mib_unclosed_quoted_field_counts_once() -> None:
 
 @pytest.mark.parametrize("cut", [0, 1, 2])
 def test_long_line_across_many_small_blocks(cut: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(csv_reader, "_BLOCK", 64)
-    monkeypatch.setattr(csv_reader, "MAX_RECORD_BYTES", 16)
+    monkeypatch.setattr(_csv_careful, "_BLOCK", 64)
+    monkeypatch.setattr(_csv_careful, "MAX_RECORD_BYTES", 16)
     line = b'3,"' + b"x" * (300 + cut)  # the CR of its CRLF lands on a block edge for one cut
     data = b"a,b\r\n1,2\r\n" + line + b"\r\n4,5\r\n6,7\r\n"
     rows, r = _read(data)

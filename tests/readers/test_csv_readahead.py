@@ -76,7 +76,7 @@ def test_the_switch_to_the_careful_path_leaves_no_live_reader(monkeypatch: pytes
     (a reader kept alive by its error's traceback hung the interpreter at exit: csv_reader.drop_frames)."""
     readers: list[weakref.ref[object]] = []
     guards: list[ByteGuard] = []
-    open_csv, careful = csv_reader.pacsv.open_csv, csv_reader._careful
+    open_csv, careful = csv_reader.pacsv.open_csv, csv_reader.careful
 
     def spy_open(src: object, **kw: object) -> object:
         if isinstance(src, ByteGuard):
@@ -92,7 +92,7 @@ def test_the_switch_to_the_careful_path_leaves_no_live_reader(monkeypatch: pytes
         yield from careful(*a, **kw)
 
     monkeypatch.setattr(csv_reader.pacsv, "open_csv", spy_open)
-    monkeypatch.setattr(csv_reader, "_careful", spy_careful)
+    monkeypatch.setattr(csv_reader, "careful", spy_careful)
     good = "1,髙橋 ﾀﾛｳ,東京都葛飾区〜１\r\n".encode()
     rows = 3 * (1 << 20) // len(good)
     data = b"a,b,c\r\n" + good * rows + b"2,\xff\xfe,x\r\n" + good * (rows // 4)

@@ -72,8 +72,8 @@ def test_unseekable_stream_still_reads() -> None:
 def test_guard_empty_lines_and_malformed_quotes() -> None:
     import numpy as np
 
+    from chukan_layout.readers._csv_careful import malformed_quotes
     from chukan_layout.readers.csv_guard import scan_block
-    from chukan_layout.readers.csv_reader import malformed_quotes
 
     def scan(text: bytes, empty_lines: bool = True) -> bool:
         buf = np.frombuffer(text, np.uint8)
