@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chukan_layout.readers import numeric
-from chukan_layout.readers.codecs import copy_cells, get_codec, put_cells
+from chukan_layout.readers._cells import copy_cells, put_cells
+from chukan_layout.readers.codecs import get_codec
 from chukan_layout.readers.definition import FieldType
 
 ROWS = st.lists(

@@ -43,7 +43,7 @@ def _cell(width: int) -> st.SearchStrategy[bytes]:
 @st.composite
 def _matrix(draw: st.DrawFn) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """A record matrix of several text fields (with a byte of other data between them)."""
-    # cells narrower and wider than codecs.WORDS_MIN: both layouts of the trimmed decode
+    # cells narrower and wider than _python_codec.WORDS_MIN: both layouts of the trimmed decode
     widths = draw(st.lists(st.integers(1, 40), min_size=1, max_size=5))
     n = draw(st.integers(1, 12))
     ascii_only = draw(st.lists(st.booleans(), min_size=len(widths), max_size=len(widths)))

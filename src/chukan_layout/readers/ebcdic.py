@@ -26,15 +26,8 @@ from importlib import resources
 import numpy as np
 import pyarrow as pa
 
-from .codecs import (
-    Decoded,
-    TextCodec,
-    char_offsets,
-    register_codec,
-    rtrim_spaces,
-    strings_from_offsets,
-    utf8_column,
-)
+from ._cells import char_offsets, rtrim_spaces, strings_from_offsets, utf8_column
+from .codecs import Decoded, TextCodec, register_codec
 from .definition import FieldType
 
 SO, SI = 0x0E, 0x0F

@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .codecs import copy_cells
+from ._cells import copy_cells
 
 # two ASCII digits read as one little-endian uint16 ("85" = 0x3538) → their value 0–99, else 200:
 # dates and other digit fields parsed two bytes per look-up (adapt's 和暦/西暦 dates, validate's ISO dates)
