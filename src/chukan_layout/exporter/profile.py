@@ -15,12 +15,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..adapt import registry
+from ..adapt._definitions import load_definition
 from ..adapt.format import ItemMapping, Source
 from ..adapt.loader import (
     Adapter,
     CompiledItem,
     CompiledMapping,
-    _load_definition,
     compile_step,
     default_layouts,
     load_adapter,
@@ -136,7 +136,7 @@ def _definition(spec: FileSpec, base: Path, lines: LineMap, path: tuple[Any, ...
         return None
     src = Source(definition=spec.definition, definition_file=spec.definition_file,
                  definition_key=spec.definition_key, encoding=spec.encoding)  # fmt: skip
-    return _load_definition(src, path[-1], base, lines)
+    return load_definition(src, path[-1], base, lines)
 
 
 def _apply_file(name: str, spec: FileSpec, fp: FilePlan | None, tables: dict[str, Any], base: Path,
