@@ -15,13 +15,13 @@ parts, re-exported here: the compiled model (``_compiled``: :class:`Adapter`,
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from ..errors import DefinitionError
 from ..spec.model import Layout
 from . import registry
-from ._compile import compile_adapter
 from ._compiled import (
     Adapter,
     CompiledItem,
@@ -31,11 +31,14 @@ from ._compiled import (
     SourceSpec,
     role_of,
 )
-from ._steps import compile_step
 from .crosswalk_items import crosswalk_files
 from .format import AdapterFile
 from .transforms.base import Transform
 from .yaml_lines import load_yaml_file, validation_error
+
+if TYPE_CHECKING:
+    from ._compile import compile_adapter
+    from ._steps import compile_step
 
 __all__ = [
     "Adapter",
@@ -109,4 +112,17 @@ def _load_adapter(file: Path, layouts: LayoutProvider) -> Adapter:
         model = AdapterFile.model_validate(data)
     except ValidationError as e:
         raise validation_error(e, lines, model=AdapterFile) from None
+    from ._compile import compile_adapter  # late: a cached adapter is not compiled
+
     return compile_adapter(model, lines, file.parent, layouts, file)
+
+
+def __getattr__(name: str) -> Any:
+    """``compile_adapter`` and ``compile_step`` import the checks on first use (a cache hit needs neither)."""
+    if name in ("compile_adapter", "compile_step"):
+        from . import _compile
+
+        value = getattr(_compile, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
