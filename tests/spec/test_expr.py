@@ -188,3 +188,14 @@ def test_overflow_raises_in_both_backends() -> None:
         expr.evaluate(node, rec)
     with pytest.raises(pa.ArrowInvalid, match="overflow"):
         arrow_eval(node, [rec])
+
+
+def test_every_public_name_resolves_and_nodes_pickle() -> None:
+    """``spec.expr`` is the one import path of the language's parts (AST nodes pickle with the
+    compiled layouts, so they must load back equal)."""
+    import pickle
+
+    assert [n for n in expr.__all__ if not hasattr(expr, n)] == []
+    node = expr.compile_condition("shimei == '髙﨑' or to_int(a) + 1 in [2, 3]", [*ITEMS, "shimei"])
+    assert pickle.loads(pickle.dumps(node)) == node
+    assert expr.evaluate(node, {"shimei": "髙﨑"}) is True
