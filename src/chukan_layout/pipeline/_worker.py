@@ -44,7 +44,7 @@ from ..write.standard_csv import StandardCsvWriter
 from ._evidence import keep_evidence
 from ._lookups import load_lookup_table
 from ._place import PlacedCsvWriter, PlacedFile, Placement
-from ._rejects import RejectSink, reject_unrouted
+from ._rejects import RejectSink, reject_invalid, reject_unrouted
 from ._sidecar import SidecarPart
 from ._spool import CodeSpool
 from .options import ConvertOptions, Hooks
@@ -479,17 +479,13 @@ def _one_batch(st: WorkerState, part: Partition, batch: pa.RecordBatch, fs: Find
                 for r, why in _validation_reasons(ob, np.flatnonzero(mask), errors).items():
                     bad.setdefault(r, set()).update(why)
     bad_recs = np.fromiter(sorted(bad), np.int64, len(bad))
-    rejected_values: dict[int, dict[str, Any]] = {}
+    hits: list[tuple[str, pa.RecordBatch, np.ndarray]] = []  # per layout: its rows to reject, their records
     for lid, ob in outputs.items():
         if bad_recs.size:
             recs = BatchContext(ob).records()
             hit = np.isin(recs, bad_recs)
             if hit.any():
-                sub = ob.filter(pa.array(hit))
-                names = [n for n in sub.schema.names if n not in RESERVED]
-                cols = {n: sub.column(n).to_pylist() for n in names}
-                for i, r in enumerate(recs[hit].tolist()):
-                    rejected_values.setdefault(int(r), {})[lid] = {n: cols[n][i] for n in names}
+                hits.append((lid, ob.filter(pa.array(hit)), recs[hit]))
                 ob = ob.filter(pa.array(~hit))
         w = writers.get(lid)
         if w is None:
@@ -504,15 +500,8 @@ def _one_batch(st: WorkerState, part: Partition, batch: pa.RecordBatch, fs: Find
             w.open()
         w.write(ob)
         res.written[lid] = res.written.get(lid, 0) + ob.num_rows
-    for r, by_layout in rejected_values.items():
-        reasons = sorted(bad[r])
-        reason_codes = sorted({w.split("(", 1)[0] for w in reasons})
-        values = next(iter(by_layout.values())) if len(by_layout) == 1 else by_layout
-        sink.add(source=part.file, record=r, stage="validate", code=";".join(reason_codes),
-                 reason="error findings: " + "; ".join(reasons), values=values)  # fmt: skip
-        for c in reason_codes:
-            res.rejected_by_reason[c] = res.rejected_by_reason.get(c, 0) + 1
-    res.validate_rejected += len(rejected_values)
+    if hits:
+        res.validate_rejected += reject_invalid(sink, part.file, hits, bad, res.rejected_by_reason)
 
 
 def _check(res: PartResult, stats: Any) -> None:
