@@ -103,3 +103,9 @@ def test_lines_are_the_reference_rows(bn: tuple[pa.RecordBatch, list[str]], reas
     want = [reference_line([source, str(r), "", reason + str(i), obj])
             for i, (r, obj) in enumerate(zip(recs, reference_objects(batch, names), strict=True))]  # fmt: skip
     assert got == want
+    # the values cell made with the lines (one take, the other cells its lead)
+    lead = [csv_cell(source), csv_cells(pa.array([str(r) for r in recs])), "", csv_cells(reasons)]
+    assert csv_lines(lead, objects=(batch, names)) == want
+    assert csv_lines(lead, objects=(batch, [])) == [
+        reference_line([source, str(r), "", reason + str(i), "{}"]) for i, r in enumerate(recs)
+    ]

@@ -58,9 +58,11 @@ class RejectSink:
         self.count += 1
 
     def add_batch(self, *, source: str, records: np.ndarray, stage: str, code: Sequence[str] | str,
-                  reasons: Sequence[str] | str, values: pa.Array | None = None) -> None:  # fmt: skip
+                  reasons: Sequence[str] | str,
+                  values: pa.Array | tuple[pa.RecordBatch, Sequence[str]] | None = None) -> None:  # fmt: skip
         """The reject rows of many records at once, built column-wise: the same bytes as :meth:`add`
-        row by row (``values``: each row's JSON object as a CSV cell, as :func:`json_cells` makes it)."""
+        row by row. ``values``: each row's JSON object as a CSV cell (:func:`json_cells`), or the
+        batch and names to make them of (with the lines, one ``take``)."""
         n = len(records)
         if not n:
             return
@@ -69,9 +71,13 @@ class RejectSink:
             csv_cell(source), csv_cells(recs.cast(pa.large_string())), "", csv_cell(stage),
             csv_cell(code) if isinstance(code, str) else csv_cells(pa.array(code, pa.large_string())),
             csv_cell(reasons) if isinstance(reasons, str) else csv_cells(pa.array(reasons, pa.large_string())),
-            "", "" if values is None else values,
+            "",
         ]  # fmt: skip
-        self.rows.extend(zip(recs.to_pylist(), csv_lines(cells), strict=True))
+        if isinstance(values, tuple):
+            lines = csv_lines(cells, objects=values)
+        else:
+            lines = csv_lines([*cells, "" if values is None else values])
+        self.rows.extend(zip(recs.to_pylist(), lines, strict=True))
         self.count += n
 
     def flush_upto(self, record: int) -> None:
@@ -146,7 +152,7 @@ def reject_unrouted(batch: pa.RecordBatch, rows: np.ndarray, acc: Any, rejects: 
     recs = sub.column("_record").to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
     rejects.add_batch(source=acc.file, records=recs, stage="adapt", code=adapt_codes.UNROUTED.code,
                       reasons="record matched no target of the adapter",
-                      values=json_cells(sub, _names(sub)))  # fmt: skip
+                      values=(sub, _names(sub)))  # fmt: skip
     fs.add(adapt_codes.UNROUTED.code, file=acc.file, records=recs)
     acc.adapt_rejected += len(recs)
 
@@ -163,7 +169,7 @@ def reject_invalid(sink: RejectSink, source: str, hits: list[tuple[str, pa.Recor
     """
     recs = np.concatenate([r for _, _, r in hits]).astype(np.int64, copy=False)
     if np.unique(recs).size == recs.size:  # each record in one layout: its values object as is
-        values = pa.concat_arrays([json_cells(sub, _names(sub)) for _, sub, _ in hits])
+        parts: list[tuple[np.ndarray, Any]] = [(r, (sub, _names(sub))) for _, sub, r in hits]
     else:  # a record in several layouts: {"layout": {…}, …} (rare: composed from the objects' text)
         by_rec: dict[int, dict[str, str]] = {}  # a record's row in a layout: its last one
         for lid, sub, r in hits:
@@ -172,16 +178,17 @@ def reject_invalid(sink: RejectSink, source: str, hits: list[tuple[str, pa.Recor
             ):
                 by_rec.setdefault(rec, {})[lid] = text
         recs = np.fromiter(by_rec, np.int64, len(by_rec))
-        values = pa.array([csv_cell(next(iter(objs.values())) if len(objs) == 1 else
-                                    "{" + ", ".join(f"{json.dumps(lid, ensure_ascii=False)}: {t}" for lid, t in objs.items()) + "}")
-                           for objs in by_rec.values()], pa.large_string())  # fmt: skip
-    codes, reasons = [], []
-    for r in recs.tolist():
-        why = sorted(bad[r])
-        cs = sorted({w.split("(", 1)[0] for w in why})
-        codes.append(";".join(cs))
-        reasons.append("error findings: " + "; ".join(why))
-        for c in cs:
-            by_reason[c] = by_reason.get(c, 0) + 1
-    sink.add_batch(source=source, records=recs, stage="validate", code=codes, reasons=reasons, values=values)
+        parts = [(recs, pa.array([csv_cell(next(iter(objs.values())) if len(objs) == 1 else
+                                           "{" + ", ".join(f"{json.dumps(lid, ensure_ascii=False)}: {t}" for lid, t in objs.items()) + "}")
+                                  for objs in by_rec.values()], pa.large_string()))]  # fmt: skip
+    for r, values in parts:  # records differ: the rows' order among them is the sink's (by record)
+        codes, reasons = [], []
+        for rec in r.tolist():
+            why = sorted(bad[rec])
+            cs = sorted({w.split("(", 1)[0] for w in why})
+            codes.append(";".join(cs))
+            reasons.append("error findings: " + "; ".join(why))
+            for c in cs:
+                by_reason[c] = by_reason.get(c, 0) + 1
+        sink.add_batch(source=source, records=r, stage="validate", code=codes, reasons=reasons, values=values)
     return int(recs.size)

@@ -181,9 +181,11 @@ def _plain(flat: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return valid, plain
 
 
-def json_cells(batch: pa.RecordBatch | pa.Table, names: Sequence[str], *, csv: bool = True) -> pa.Array:
+def json_cells(batch: pa.RecordBatch | pa.Table, names: Sequence[str], *, csv: bool = True,
+               lead: pa.Array | None = None, tail: str = "") -> pa.Array:  # fmt: skip
     """``json.dumps({name: value, …}, ensure_ascii=False)`` of every row of ``batch`` over ``names``,
-    built column-wise, as CSV cells (:func:`csv_cell` of the text; ``csv=False``: the JSON text).
+    built column-wise, as CSV cells (:func:`csv_cell` of the text; ``csv=False``: the JSON text);
+    each after its row's ``lead`` string (large_string), before ``tail``.
 
     The keys are the same on every row: a row is pieces ``{"key": "`` value ``", "key": "`` … ``"}``
     gathered by one ``take`` (the pieces around a null or a value json escapes are chosen per value,
@@ -191,7 +193,12 @@ def json_cells(batch: pa.RecordBatch | pa.Table, names: Sequence[str], *, csv: b
     """
     n, k = batch.num_rows, len(names)
     if k == 0:
-        return pa.array(["{}"] * n, pa.large_string())
+        empty = pa.array(["{}"] * n, pa.large_string())
+        return (
+            empty
+            if lead is None and not tail
+            else pc.binary_join_element_wise(_s("") if lead is None else lead, empty, _s(tail), _s(""))
+        )
     if n == 0:
         return pa.array([], pa.large_string())
     q = '""' if csv else '"'  # a JSON quote inside the cell: doubled by CSV quoting
@@ -219,34 +226,46 @@ def json_cells(batch: pa.RecordBatch | pa.Table, names: Sequence[str], *, csv: b
         for before in ("", q):
             for this in ("", q):
                 pieces.append((('"{' if csv else "{") if c == 0 else before + ", ") + key + ": " + this)
-    pieces += ["}" + ('"' if csv else ""), q + "}" + ('"' if csv else "")]
-    source = pa.concat_arrays([flat, pa.array(pieces, pa.large_string()), pa.array(raw, pa.large_string())])
-    # a row's take indices: piece, value, piece, value … closer
-    idx = np.empty((n, 2 * k + 1), dtype=np.int64)
-    idx[:, 1 : 2 * k : 2] = vidx.reshape(k, n).T
+    end = "}" + ('"' if csv else "") + tail
+    pieces += [end, q + end]
+    source = [flat, pa.array(pieces, pa.large_string()), pa.array(raw, pa.large_string())]
+    if lead is not None:
+        source.append(lead.cast(pa.large_string()))
+    # a row's take indices: (lead,) piece, value, piece, value … closer
+    o = 0 if lead is None else 1
+    w = o + 2 * k + 1
+    idx = np.empty((n, w), dtype=np.int64)
+    if lead is not None:
+        idx[:, 0] = np.arange(base_r + len(raw), base_r + len(raw) + n)
+    idx[:, o + 1 : o + 2 * k : 2] = vidx.reshape(k, n).T
     pl = plain.reshape(k, n).T.view(np.uint8)  # (n, k): 1 where the value is plain (quoted by its pieces)
-    heads = idx[:, 0 : 2 * k : 2]
+    heads = idx[:, o : o + 2 * k : 2]
     np.add(n * k + 4 * np.arange(k, dtype=np.int64), pl, out=heads)
     heads[:, 1:] += pl[:, :-1] * np.uint8(2)
-    idx[:, 2 * k] = pl[:, -1]
-    idx[:, 2 * k] += n * k + 4 * k
-    out = source.take(pa.array(idx.ravel()))
+    idx[:, w - 1] = pl[:, -1]
+    idx[:, w - 1] += n * k + 4 * k
+    out = pa.concat_arrays(source).take(pa.array(idx.ravel()))
     offsets = np.frombuffer(out.buffers()[1], np.int64)[out.offset : out.offset + len(out) + 1]
     # the pieces of a row lie one after another: a row is the span from its first piece to its last
-    rows_at = np.ascontiguousarray(offsets[:: 2 * k + 1])
+    rows_at = np.ascontiguousarray(offsets[::w])
     return pa.LargeStringArray.from_buffers(n, pa.py_buffer(rows_at), out.buffers()[2])
 
 
-def csv_lines(cells: Sequence[pa.Array | str]) -> list[bytes]:
+def csv_lines(
+    cells: Sequence[pa.Array | str], objects: tuple[pa.RecordBatch, Sequence[str]] | None = None
+) -> list[bytes]:
     """The CSV lines (bytes, ``\\r\\n``-terminated) of rows given as columns of encoded cells
-    (:func:`csv_cells`, :func:`json_cells`; a string: the same encoded cell on every row; at least one array)."""
+    (:func:`csv_cells`, :func:`json_cells`; a string: the same encoded cell on every row; at least one array);
+    ``objects`` (batch, names): a last cell, :func:`json_cells` of them, made with the lines in one take."""
     parts: list[Any] = []
     for i, c in enumerate(cells):
         if i:
             parts.append(_s(","))
         parts.append(_s(c) if isinstance(c, str) else c)
-    parts.append(_s("\r\n"))
-    lines = pc.binary_join_element_wise(*parts, _s(""))
+    if objects is None:
+        lines = pc.binary_join_element_wise(*parts, _s("\r\n"), _s(""))
+    else:
+        lines = json_cells(*objects, lead=pc.binary_join_element_wise(*parts, _s(","), _s("")), tail="\r\n")
     offsets = np.frombuffer(lines.buffers()[1], np.int64)[
         lines.offset : lines.offset + len(lines) + 1
     ].tolist()
