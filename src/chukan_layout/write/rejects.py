@@ -148,10 +148,6 @@ def csv_cells(col: pa.Array) -> pa.Array:
     return pc.if_else(quote, quoted, col)
 
 
-# bytes a JSON string escapes (json.dumps: control characters, quote, backslash); UTF-8 multi-byte
-# sequences never contain them, so a value's bytes tell whether its JSON is just it in quotes
-
-
 def _as_strings(col: pa.Array | pa.ChunkedArray) -> pa.Array | None:
     """``col`` as large strings (nulls kept); None when it holds no strings (numbers, flags …)."""
     if isinstance(col, pa.ChunkedArray):
@@ -165,7 +161,8 @@ def _as_strings(col: pa.Array | pa.ChunkedArray) -> pa.Array | None:
 
 def _plain(flat: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Which values of a large-string array are valid, and which of those are plain: their JSON is
-    ``"value"`` (no byte json escapes: control characters, ``"``, ``\\``)."""
+    ``"value"`` — none of the bytes json escapes (control characters, ``"``, ``\\``; a UTF-8
+    multi-byte sequence never holds them, so the bytes tell)."""
     n = len(flat)
     valid = np.ones(n, dtype=bool)
     if flat.null_count:
