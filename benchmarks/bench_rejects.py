@@ -28,8 +28,8 @@ at 5c1333b; median CPU of the reject and keep runs, µs per reject from those me
     a       32 687   18 915 (14 483)         4.66 s → 2.43 s          2.36 s → 1.67 s    159 → 52
     c       32 683   22 041 (16 843)         5.31 s → 3.44 s          3.25 s → 3.25 s    123 → 11
 
-    .venv/bin/python benchmarks/bench_rejects.py --town /work/scratch/rejects8/town20k_f100 \
-        --vendor b --base /work/scratch/rejects8/base/src --rounds 5      (then --vendor a, c)
+    .venv/bin/python benchmarks/bench_rejects.py --town TOWN_20K_FAULTS_1 \
+        --vendor b --base OLD/src --rounds 5      (then --vendor a, c)
 
 The per-reject figure is a difference of two noisy CPU times (single runs vary by ±0.5 s on this
 shared machine; 1 µs per reject is 0.02 s here): read it as "≈ 130 → ≈ 10–50". What is left is
