@@ -14,7 +14,7 @@ Cells are guarded against spreadsheet formula injection (a leading ``= + - @`` T
 gets a ``'`` prefix), because migration staff open these files in Excel.
 
 A run with many rejects (a wrong adapter, a systematic defect) builds its rows column by column
-(:func:`json_objects`, :func:`csv_cells`, :func:`csv_lines`): the same bytes as ``json.dumps``
+(:func:`json_cells`, :func:`csv_cells`, :func:`csv_lines`): the same bytes as ``json.dumps``
 and the :mod:`csv` module row by row (the reference; a differential test holds them equal), at a
 fraction of the cost — the values cell is long (every converted item of the record).
 """
