@@ -102,7 +102,7 @@ def test_ordered_map_keeps_task_order_on_every_executor() -> None:
 def test_forked_dask_workers_inherit_a_state_built_here() -> None:
     """A job whose state is built before its session forks the workers: they use that state
     (no rebuild), and this process lets it go once they are forked."""
-    from chukan_layout.pipeline import _dask
+    from chukan_layout.pipeline import _dask_tasks
 
     me, tasks = os.getpid(), list(range(50))  # the first ones go in groups (group_size), in order
     frozen_here = gc.get_freeze_count()
@@ -110,7 +110,7 @@ def test_forked_dask_workers_inherit_a_state_built_here() -> None:
         assert session is not None
         job = Job(_square, _state(), make_state=_state, key="seeded")
         session.warm(job)
-        assert job.state is None and "seeded" not in _dask._STATES  # not kept in this process
+        assert job.state is None and "seeded" not in _dask_tasks.STATES  # not kept in this process
         dsk = list(ordered_map(job, tasks, workers=2, executor="dask", session=session))
         # the heap was frozen while the workers forked (they never walk it), not here afterwards
         assert gc.get_freeze_count() == frozen_here
@@ -120,28 +120,9 @@ def test_forked_dask_workers_inherit_a_state_built_here() -> None:
     # forked: the state built here (its pid) in every worker; spawned: each built its own
     assert {s for _, s, _ in dsk} == ({me} if CAN_FORK else {w for *_, w in dsk})
     # groups of up to MAX_GROUP while many tasks remain, one by one for the last GROUP_TAIL per worker
-    assert [_dask.group_size(r, 2) for r in (50, 32, 31, 16, 15, 8, 7, 1, 0)] == [6, 4, 3, 2, 1, 1, 1, 1, 1]
-    assert _dask.group_size(10_000, 2) == _dask.MAX_GROUP
-
-
-def test_local_cluster_workers_heartbeat_slower() -> None:
-    """The LocalCluster's scheduler answers its workers' heartbeats with an interval of at least
-    HEARTBEAT_S (distributed asks every 0.5 s); everything else in the answer is left alone."""
-    from chukan_layout.pipeline import _dask
-
-    class _Scheduler:
-        def __init__(self, interval: float) -> None:
-            self.handlers = {
-                "heartbeat_worker": lambda **kw: {"status": "OK", "heartbeat-interval": interval, **kw}
-            }
-
-    fast, slow = _Scheduler(0.5), _Scheduler(7.0)
-    _dask._slow_heartbeats(fast)
-    _dask._slow_heartbeats(slow)
-    assert fast.handlers["heartbeat_worker"](address="w") == {"status": "OK", "heartbeat-interval": _dask.HEARTBEAT_S,
-                                                               "address": "w"}  # fmt: skip
-    assert slow.handlers["heartbeat_worker"]()["heartbeat-interval"] == 7.0
-    _dask._slow_heartbeats(object())  # no handlers: nothing to do
+    sizes = [_dask_tasks.group_size(r, 2) for r in (50, 32, 31, 16, 15, 8, 7, 1, 0)]
+    assert sizes == [6, 4, 3, 2, 1, 1, 1, 1, 1]
+    assert _dask_tasks.group_size(10_000, 2) == _dask_tasks.MAX_GROUP
 
 
 @pytest.fixture(scope="module")
@@ -252,46 +233,3 @@ def test_convert_collects_the_young_generation_less_often(export: GenerateResult
         assert gc.get_threshold() == (700, 9, 8)
     finally:
         gc.set_threshold(*previous)
-
-
-def test_log_handlers_are_held_while_a_session_forks() -> None:
-    """While a session forks its workers, the forking thread holds every log handler's lock, so
-    no other thread is half-way through writing a record (a child would inherit its stream's
-    buffer lock taken and hang at its first record); released after the fork; other forks
-    (the process pool's) are left alone."""
-    import logging
-    import threading
-
-    from chukan_layout.pipeline import _dask
-
-    handler = logging.StreamHandler()
-    logger = logging.getLogger("chukan-test-fork-guard")
-    logger.addHandler(handler)
-
-    def free() -> bool:
-        got: list[bool] = []
-
-        def probe() -> None:
-            lock = handler.lock
-            assert lock is not None
-            got.append(lock.acquire(timeout=0.05))
-            if got[0]:
-                lock.release()
-
-        t = threading.Thread(target=probe)
-        t.start()
-        t.join()
-        return got[0]
-
-    try:
-        _dask._before_fork()  # no session forking: nothing held
-        assert free()
-        _dask._after_fork_in_parent()
-        _dask._FORKING.set()
-        _dask._before_fork()
-        assert not free()  # held by this (the forking) thread
-        _dask._after_fork_in_parent()
-        assert free()
-    finally:
-        _dask._FORKING.clear()
-        logger.removeHandler(handler)

@@ -15,7 +15,7 @@ import pytest
 
 from chukan_layout import pipeline
 from chukan_layout.pipeline import conversion
-from chukan_layout.pipeline._dask import WorkerHashes
+from chukan_layout.pipeline._dask_hashes import WorkerHashes
 from chukan_layout.pipeline.executors import CAN_FORK, Background, Job, ordered_map
 from chukan_layout.synth.generate import GenerateResult, generate
 
