@@ -51,7 +51,7 @@ def capture(town: Path, vendor: str, mib: int, cache: Path) -> dict[str, list[pa
             with ipc.open_file(p) as r:
                 out[p.stem] = [r.get_batch(i) for i in range(r.num_record_batches)]
         return out
-    from chukan_layout.pipeline import _worker, conversion
+    from chukan_layout.pipeline import _worker_state, conversion
     from chukan_layout.pipeline.options import ConvertOptions
 
     adapter, jumin, setai, gaiji = FILES[vendor]
@@ -65,7 +65,7 @@ def capture(town: Path, vendor: str, mib: int, cache: Path) -> dict[str, list[pa
         write(self, batch)
 
     StandardCsvWriter.write = keep  # type: ignore[method-assign]
-    _worker.PARENT_CSV_BATCH_BYTES = _worker.CSV_BATCH_BYTES
+    _worker_state.PARENT_CSV_BATCH_BYTES = _worker_state.CSV_BATCH_BYTES
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
         size = mib << 20

@@ -120,7 +120,7 @@ def measure(town: Path, vendor: str, out: Path, detail: bool = False, worker_bat
     """One ``convert -j 1`` of the town's 住民 + 世帯 files: CPU seconds per stage."""
     from chukan_layout.adapt.engine import AdaptEngine
     from chukan_layout.gaiji.stage import GaijiStage
-    from chukan_layout.pipeline import _worker, conversion
+    from chukan_layout.pipeline import _worker_state, conversion
     from chukan_layout.pipeline.options import ConvertOptions
     from chukan_layout.readers import api
     from chukan_layout.validation.session import ValidationRun
@@ -138,7 +138,7 @@ def measure(town: Path, vendor: str, out: Path, detail: bool = False, worker_bat
         _wrap_detail(spent)
         _wrap(spent, conversion, "run_partition", "partitions")  # (conversion holds the name)
     if worker_batches:
-        _worker.PARENT_CSV_BATCH_BYTES = _worker.CSV_BATCH_BYTES
+        _worker_state.PARENT_CSV_BATCH_BYTES = _worker_state.CSV_BATCH_BYTES
     adapter, jumin, setai, gaiji = FILES[vendor]
     d = town / adapter
     shutil.rmtree(out, ignore_errors=True)

@@ -41,7 +41,7 @@ FILES = {
 def capture(town: Path, vendor: str, out: Path, limit: int) -> None:
     import pyarrow as pa
 
-    from chukan_layout.pipeline import _worker, conversion
+    from chukan_layout.pipeline import _worker_state, conversion
     from chukan_layout.pipeline.options import ConvertOptions
     from chukan_layout.validation.session import ValidationRun
 
@@ -54,7 +54,7 @@ def capture(town: Path, vendor: str, out: Path, limit: int) -> None:
         return orig(self, layout_id, batch, **kw)
 
     ValidationRun.check = check  # type: ignore[method-assign]
-    _worker.PARENT_CSV_BATCH_BYTES = _worker.CSV_BATCH_BYTES
+    _worker_state.PARENT_CSV_BATCH_BYTES = _worker_state.CSV_BATCH_BYTES
     adapter, jumin, setai, gaiji = FILES[vendor]
     d = town / adapter
     out.mkdir(parents=True, exist_ok=True)
@@ -72,7 +72,7 @@ def live(town: Path, vendor: str, top: int) -> None:
     """``convert -j 1`` of the town (worker batches) with every check's ``fn`` timed where it runs."""
     import dataclasses
 
-    from chukan_layout.pipeline import _worker, conversion
+    from chukan_layout.pipeline import _worker_state, conversion
     from chukan_layout.pipeline.options import ConvertOptions
     from chukan_layout.validation.session import ValidationRun
 
@@ -124,7 +124,7 @@ def live(town: Path, vendor: str, top: int) -> None:
         validate_files([path], layout="juki.jumin", workers=1)
         what = f"live validate -j 1 of {path}"
     else:
-        _worker.PARENT_CSV_BATCH_BYTES = _worker.CSV_BATCH_BYTES
+        _worker_state.PARENT_CSV_BATCH_BYTES = _worker_state.CSV_BATCH_BYTES
         adapter, jumin, setai, gaiji = FILES[vendor]
         d = town / adapter
         with tempfile.TemporaryDirectory() as tmp:

@@ -28,7 +28,8 @@ from pathlib import Path
 from chukan_layout.adapt.loader import load_adapter
 from chukan_layout.pipeline import conversion
 from chukan_layout.pipeline._memory import steady_heap, use_lean_pool
-from chukan_layout.pipeline._worker import RunConfig, WorkerState, run_partition
+from chukan_layout.pipeline._worker import run_partition
+from chukan_layout.pipeline._worker_state import RunConfig, WorkerState
 use_lean_pool()  # as a run's workers are set up (conversion._StateFactory)
 steady_heap()
 from chukan_layout.pipeline.options import ConvertOptions

@@ -70,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from chukan_layout.adapt.loader import load_adapter
     from chukan_layout.pipeline._memory import use_lean_pool
-    from chukan_layout.pipeline._worker import RunConfig, WorkerState, run_partition
+    from chukan_layout.pipeline._worker import run_partition
+    from chukan_layout.pipeline._worker_state import RunConfig, WorkerState
     from chukan_layout.pipeline.conversion import _csv_columns, _gaiji_tables, _header_values
     from chukan_layout.pipeline.options import ConvertOptions
     from chukan_layout.pipeline.plan import plan

@@ -208,7 +208,7 @@ def test_held_results_publish_the_next_range_of_their_file_only(
     its rows go (after the held ones, placed or in part files); a whole-file partition never does."""
     from chukan_layout.adapt.loader import load_adapter
     from chukan_layout.pipeline._convert_plan import ConvertPlan
-    from chukan_layout.pipeline._worker import PartResult
+    from chukan_layout.pipeline._worker_state import PartResult
     from chukan_layout.pipeline.conversion import _place_after
 
     ad = load_adapter("vendor_b")

@@ -121,7 +121,8 @@ def _definition(source: str):  # type: ignore[no-untyped-def]
 
 def test_void_ranges_leave_no_part_files(town: GenerateResult, tmp_path: Path) -> None:
     """The ranges after the one that read the rest of the file do no work and leave nothing behind."""
-    from chukan_layout.pipeline._worker import RunConfig, WorkerState, run_partition
+    from chukan_layout.pipeline._worker import run_partition
+    from chukan_layout.pipeline._worker_state import RunConfig, WorkerState
     from chukan_layout.pipeline.options import ConvertOptions
 
     jumin, _, _ = _uneven(town, tmp_path)

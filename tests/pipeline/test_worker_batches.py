@@ -1,5 +1,5 @@
 """The worker joins the reader's small fixed-width batches before the later stages
-(``_worker.coalesce``): same rows in the same order, one record type per batch, header values
+(``_batches.coalesce``): same rows in the same order, one record type per batch, header values
 as unjoined, and byte-identical outputs whatever the batch sizes."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chukan_layout import pipeline
-from chukan_layout.pipeline._worker import coalesce, stage_rows
+from chukan_layout.pipeline._batches import coalesce, stage_rows
 from chukan_layout.readers.definition import CsvDefinition, FixedWidthDefinition
 from chukan_layout.synth.generate import GenerateResult, generate
 

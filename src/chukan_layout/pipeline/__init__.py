@@ -3,8 +3,10 @@
 - :mod:`.options` — the one frozen options object of a run (:class:`ConvertOptions`,
   :class:`ValidateOptions`), built once by the CLI or the caller and passed whole.
 - :mod:`.plan` — partitions of the inputs (byte ranges at record boundaries).
-- :mod:`.executors` — where partitions are worked on (this process, a process pool), in order.
-- :mod:`._worker` — one partition: read → adapt → 外字 → validate → part files.
+- :mod:`.executors` — where partitions are worked on (this process, a process pool, Dask:
+  :mod:`._dask`), in order.
+- :mod:`._worker` — one partition: read → adapt → 外字 → validate → part files; the state it
+  runs with (:mod:`._worker_state`) and its batch sizes (:mod:`._batches`).
 - :mod:`._merge` — the parent folds part results in partition order into the outputs.
 - :mod:`._report` — cross-record checks and the report of a run.
 - :mod:`.conversion` — :func:`convert` (``chukan-layout convert``).

@@ -1,6 +1,6 @@
 """The parent's half of a run: merge partition results in order, concatenate parts, build the report.
 
-- :class:`RunMerger` folds each :class:`~._worker.PartResult` (in partition order)
+- :class:`RunMerger` folds each :class:`~._worker_state.PartResult` (in partition order)
   into the per-file accounting, the run's findings, the 外字 counters, the key / reference
   indexes and the trailer sums.
 - :class:`Concat` writes one final file as header + parts (byte concatenation), hashing it,

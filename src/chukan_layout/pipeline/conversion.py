@@ -54,6 +54,7 @@ from ..findings import FindingSet
 from ..readers.api import read
 from ..spec.model import Layout
 from ..write.rejects import redact_rejects
+from ._batches import batch_rows
 from ._convert_plan import ConvertPlan
 from ._lookups import load_lookups
 from ._memory import steady_heap, use_lean_pool
@@ -63,7 +64,8 @@ from ._place import Ledger, Placement
 from ._probes import pandas_unprobed
 from ._rejects import RejectSink
 from ._result import ConvertResult, FileAccounting, OutputFile
-from ._worker import PartResult, RunConfig, WorkerState, batch_rows, run_partition
+from ._worker import run_partition
+from ._worker_state import PartResult, RunConfig, WorkerState
 from .executors import CAN_FORK, Background, Chores, Job, executor_session, n_workers, ordered_map
 from .options import ConvertOptions, Hooks, Progress
 from .plan import Partition
