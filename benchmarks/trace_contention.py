@@ -29,14 +29,15 @@ from chukan_layout.adapt.loader import load_adapter
 from chukan_layout.pipeline import conversion
 from chukan_layout.pipeline._memory import steady_heap, use_lean_pool
 from chukan_layout.pipeline._worker import run_partition
-from chukan_layout.pipeline._worker_state import RunConfig, WorkerState
+from chukan_layout.pipeline._source_reads import header_values
+from chukan_layout.pipeline._worker_state import RunConfig, WorkerState, gaiji_tables
 use_lean_pool()  # as a run's workers are set up (conversion._StateFactory)
 steady_heap()
 from chukan_layout.pipeline.options import ConvertOptions
 from chukan_layout.pipeline.plan import plan
 path, table, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 ad = load_adapter("vendor_a")
-tables = tuple(str(t) for t in conversion._gaiji_tables(ad.name, [table]))
+tables = tuple(str(t) for t in gaiji_tables(ad.name, [table]))
 from chukan_layout.findings import FindingSet
 fs = FindingSet()
 fs.set_overrides(ad.rule_levels, ad.rule_reasons)  # the adapter's rules: section, as convert does
@@ -44,7 +45,7 @@ sev = {**{k: str(v) for k, v in fs.severity_overrides.items()}, **dict.fromkeys(
 opts = ConvertOptions(gaiji_tables=tables).replace(gaiji=True, severity_overrides=sev, max_samples=fs.max_samples)
 sid = next(s for s, ps in ad.assign([path]).items() if ps)
 parts = plan([(sid, Path(path), ad.sources[sid].definition)],
-             header_of=lambda s, p: conversion._header_values(ad, s, p, None))[:n]
+             header_of=lambda s, p: header_values(ad, s, p, None))[:n]
 with tempfile.TemporaryDirectory(dir=sys.argv[4]) as d:
     st = WorkerState(RunConfig(opts, "vendor_a", d, {s.id: [] for s in ad.sources.values() if s.role == "lookup"}), adapter=ad).in_child()
     run_partition(st, parts[0])  # warm

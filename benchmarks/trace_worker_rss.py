@@ -70,9 +70,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from chukan_layout.adapt.loader import load_adapter
     from chukan_layout.pipeline._memory import use_lean_pool
+    from chukan_layout.pipeline._source_reads import csv_columns, header_values
     from chukan_layout.pipeline._worker import run_partition
-    from chukan_layout.pipeline._worker_state import RunConfig, WorkerState
-    from chukan_layout.pipeline.conversion import _csv_columns, _gaiji_tables, _header_values
+    from chukan_layout.pipeline._worker_state import RunConfig, WorkerState, gaiji_tables
     from chukan_layout.pipeline.options import ConvertOptions
     from chukan_layout.pipeline.plan import plan
 
@@ -84,14 +84,14 @@ def main(argv: list[str] | None = None) -> int:
     ad = load_adapter(args.adapter)
     tmp = Path(tempfile.mkdtemp(prefix="trace-rss-"))
     opts = ConvertOptions(validate=not args.no_validate, gaiji_tables=tuple(args.table))
-    tables = _gaiji_tables(ad.name, opts.gaiji_tables) if opts.runs_gaiji else []  # as convert resolves them
+    tables = gaiji_tables(ad.name, opts.gaiji_tables) if opts.runs_gaiji else []  # as convert resolves them
     opts = opts.replace(gaiji=opts.runs_gaiji, gaiji_tables=tuple(str(t) for t in tables))
     cfg = RunConfig(opts.replace(on_error="reject"), args.adapter, str(tmp))
     assigned = ad.assign([Path(p) for p in args.inputs])
     files = [(s.id, Path(p), s.definition) for s in ad.data_sources() for p in assigned[s.id]]
     parts = plan(files, partition_bytes=opts.partition_bytes,
-                 header_of=lambda s, p: _header_values(ad, s, p, None),
-                 columns_of=lambda s, p: _csv_columns(ad, s, p, None))  # fmt: skip
+                 header_of=lambda s, p: header_values(ad, s, p, None),
+                 columns_of=lambda s, p: csv_columns(ad, s, p, None))  # fmt: skip
     if args.parts:
         parts = parts[: args.parts]
     st = WorkerState(cfg, adapter=ad)

@@ -1,11 +1,14 @@
 """What a convert run's workers share: the run's picklable :class:`RunConfig`, the
 :class:`WorkerState` built from it once per process (adapter, stages, validation, 外字), and the
-:class:`PartResult` each partition sends back to the parent (:mod:`._worker`)."""
+:class:`PartResult` each partition sends back to the parent (:mod:`._worker`); the run's 外字
+tables (:func:`gaiji_tables`)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -13,6 +16,7 @@ import pyarrow as pa
 
 from ..adapt.engine import AdaptEngine, LookupTable
 from ..adapt.loader import Adapter, load_adapter
+from ..errors import ChukanError
 from ..findings import FindingSet
 from ..validation.session import ValidationRun
 from ._lookups import load_lookup_table
@@ -158,3 +162,25 @@ def build_gaiji(opts: ConvertOptions, adapter_name: str) -> Any:
     tables = [load_table(p, idx) for p in opts.gaiji_tables]
     return GaijiConvertStage(tables, source_system=opts.gaiji_source_system or adapter_name,
                              policies=opts.gaiji_policies, mj_index=idx)  # fmt: skip
+
+
+def gaiji_tables(adapter_name: str, given: Sequence[str | Path]) -> list[Path]:
+    """The shipped table named after the adapter (if any), then the given ones (paths or shipped names)."""
+    from ..resources import gaiji_tables_dir
+
+    out: list[Path] = []
+    try:
+        shipped = gaiji_tables_dir() / f"{adapter_name}.tsv"
+        if shipped.is_file():
+            out.append(shipped)
+    except FileNotFoundError:
+        pass
+    for t in given:
+        p = Path(t)
+        if not p.exists():
+            cand = gaiji_tables_dir() / f"{t}.tsv"
+            if not cand.is_file():
+                raise ChukanError(f"外字 table {t}: no such file (nor a shipped table {cand.name})")
+            p = cand
+        out.append(p)
+    return out

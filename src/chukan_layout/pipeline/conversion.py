@@ -46,15 +46,13 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import pyarrow as pa
 
-from ..adapt.engine import RESERVED, AdaptEngine, LookupTable
+from ..adapt.engine import AdaptEngine, LookupTable
 from ..adapt.loader import Adapter, LayoutProvider, load_adapter
-from ..errors import ChukanError, OptionsError
+from ..errors import OptionsError
 from ..files import BackgroundHashes, ForkedHashes, complete_digests
 from ..findings import FindingSet
-from ..readers.api import read
 from ..spec.model import Layout
 from ..write.rejects import redact_rejects
-from ._batches import batch_rows
 from ._convert_plan import ConvertPlan
 from ._lookups import load_lookups
 from ._memory import steady_heap, use_lean_pool
@@ -64,8 +62,9 @@ from ._place import Ledger, Placement
 from ._probes import pandas_unprobed
 from ._rejects import RejectSink
 from ._result import ConvertResult, FileAccounting, OutputFile
+from ._source_reads import csv_columns, header_values, rereader
 from ._worker import run_partition
-from ._worker_state import PartResult, RunConfig, WorkerState
+from ._worker_state import PartResult, RunConfig, WorkerState, gaiji_tables
 from .executors import CAN_FORK, Background, Chores, Job, executor_session, n_workers, ordered_map
 from .options import ConvertOptions, Hooks, Progress
 from .plan import Partition
@@ -176,7 +175,7 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
     fs.set_overrides(opts.severity_overrides)  # … then the command line, which wins
     _check_rules(fs, ad)
     do_gaiji = opts.runs_gaiji
-    tables = _gaiji_tables(ad.name, opts.gaiji_tables) if do_gaiji else []
+    tables = gaiji_tables(ad.name, opts.gaiji_tables) if do_gaiji else []
     # the options as the workers apply them: tables resolved, nothing to reject → keep
     run_opts = opts.replace(gaiji=do_gaiji, gaiji_tables=tuple(str(t) for t in tables),
                             on_error=opts.on_error if opts.validate or do_gaiji else "keep",
@@ -239,8 +238,8 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
         engine = AdaptEngine(ad, lookups)
         # big CSV files: the first ranges are proven here, the rest by a thread while the workers run
         partitions = ConvertPlan(files, partition_bytes=opts.partition_bytes, split=opts.limit is None,
-                                 header_of=lambda s, p: _header_values(ad, s, p, opts.encoding),
-                                 columns_of=lambda s, p: _csv_columns(ad, s, p, opts.encoding),
+                                 header_of=lambda s, p: header_values(ad, s, p, opts.encoding),
+                                 columns_of=lambda s, p: csv_columns(ad, s, p, opts.encoding),
                                  encoding=opts.encoding)  # fmt: skip
         # with Dask, this process hashes the parts as it merges them and the workers copy them into
         # the outputs, with their next tasks (on a cluster: no output byte is written from here)
@@ -322,7 +321,7 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
         for acc in accounts.values():
             acc.check()
         if opts.validate:
-            merger.finish(files, lambda: _rereader(ad, engine, files, opts.encoding, opts.batch_size))
+            merger.finish(files, lambda: rereader(ad, engine, files, opts.encoding, opts.batch_size))
         tail.join()  # the copies' errors are the run's
         tail = None
         result = write_outputs(ad, out, merger, lookup_sink, accounts, fs, do_gaiji, opts.write_summary)
@@ -392,70 +391,6 @@ class _StateFactory:
         use_lean_pool()  # a spawned or Dask worker: the pool that gives freed batches back
         steady_heap()
         return WorkerState(self.cfg)
-
-
-def _gaiji_tables(adapter_name: str, given: Sequence[str | Path]) -> list[Path]:
-    """The shipped table named after the adapter (if any), then the given ones (paths or shipped names)."""
-    from ..resources import gaiji_tables_dir
-
-    out: list[Path] = []
-    try:
-        shipped = gaiji_tables_dir() / f"{adapter_name}.tsv"
-        if shipped.is_file():
-            out.append(shipped)
-    except FileNotFoundError:
-        pass
-    for t in given:
-        p = Path(t)
-        if not p.exists():
-            cand = gaiji_tables_dir() / f"{t}.tsv"
-            if not cand.is_file():
-                raise ChukanError(f"外字 table {t}: no such file (nor a shipped table {cand.name})")
-            p = cand
-        out.append(p)
-    return out
-
-
-def _header_values(ad: Adapter, source: str, path: str | Path, encoding: str | None) -> dict[str, str]:
-    """The header record of a file (for the partitions after the first one)."""
-    # a few records per batch: the default batch of a wide fixed-width file would be read whole
-    r = read(path, ad.sources[source].definition, encoding=encoding, limit=1, batch_size=16)
-    for _ in r:
-        pass
-    return {k: str(v) for k, v in r.headers[0].items() if k not in RESERVED} if r.headers else {}
-
-
-def _csv_columns(ad: Adapter, source: str, path: str | Path, encoding: str | None) -> list[str]:
-    """The column names of a CSV file as the reader makes them from its header row."""
-    r = read(path, ad.sources[source].definition, encoding=encoding, limit=1, batch_size=16)
-    for _ in r:
-        pass
-    return list(r.headers[0]["columns"]) if r.headers else []
-
-
-def _rereader(ad: Adapter, engine: AdaptEngine, files: list[tuple[str, Path, Any]], encoding: str | None,
-              batch_size: int) -> Callable[[str], Callable[[str], Iterator[pa.RecordBatch]]]:  # fmt: skip
-    """``reread(layout_id)(file)``: the layout batches of one source file again (exact re-check of hashed keys)."""
-    by_file = {Path(p).name: (s, p) for s, p, _ in files}
-
-    def for_layout(lid: str) -> Callable[[str], Iterator[pa.RecordBatch]]:
-        def reread(file: str) -> Iterator[pa.RecordBatch]:
-            sid, path = by_file[file]
-            d = ad.sources[sid].definition
-            r = read(path, d, encoding=encoding, batch_size=batch_rows(batch_size, d), source_id=file)
-            for b in r:
-                if r.headers:
-                    engine.header_values = {k: str(v) for k, v in r.headers[0].items() if k not in RESERVED}
-                rt = (b.schema.metadata or {}).get(b"record_type")
-                res = engine.adapt(
-                    sid, b, FindingSet(max_samples=0), record_type=rt.decode() if rt else None, file=file
-                )
-                if lid in res.outputs:
-                    yield res.outputs[lid]
-
-        return reread
-
-    return for_layout
 
 
 def validate(inputs: Sequence[str | Path], options: Any = None, **kwargs: Any) -> Any:
