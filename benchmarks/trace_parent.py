@@ -9,7 +9,7 @@ Each run is a fresh interpreter running the console script's ``main()`` in-proce
 that reads ``/proc/self/task/*/stat`` every 50 ms and keeps each thread's last user / system ticks
 (a thread that ends keeps its last sample: up to 50 ms of it is lost). Threads are named by their
 Python name where they have one (``MainThread``, ``chukan-csv-scan``, ``chukan-sync`` …), else by
-their kernel ``comm``. The forked hash child (``files.ForkedHashes``) is reaped with ``wait4``
+their kernel ``comm``. The forked hash child (``input_hashes.ForkedHashes``) is reaped with ``wait4``
 and its CPU printed apart from the workers'. ``--base``: the same with another ``src`` folder on
 ``PYTHONPATH``, sides alternated round by round (same minutes, same load). Compare CPU seconds.
 """
@@ -63,7 +63,11 @@ def reap(self):
     hash_child.update(user=ru.ru_utime, sys=ru.ru_stime)
     self._pid = 0
     return os.waitstatus_to_exitcode(status)
-files.ForkedHashes._reap = reap
+try:  # the inputs' hashes in their own module since 12-07 (A/B with older code: in files)
+    import chukan_layout.input_hashes as hashes_home
+except ImportError:
+    hashes_home = files
+hashes_home.ForkedHashes._reap = reap
 th.start()
 from chukan_layout.cli import main
 load = os.getloadavg()[0]

@@ -20,6 +20,7 @@ seconds while the tasks ran. ``--json FILE`` keeps the raw timelines.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import os
@@ -161,8 +162,13 @@ def trace_case(adapter: str, inputs: list[str], out_dir: str, trace: str, worker
     ValidationRun.add_codes = _phase("fold_codes", ValidationRun.add_codes)  # type: ignore[method-assign]
     from chukan_layout import files
 
-    conversion.BackgroundHashes.result = _phase("wait_hashes", files.BackgroundHashes.result)  # type: ignore[method-assign]
-    files.sha256_file = _phase("sha256_input", files.sha256_file)
+    conversion.BackgroundHashes.result = _phase("wait_hashes", conversion.BackgroundHashes.result)  # type: ignore[method-assign]
+    files.sha256_file = _phase("sha256_input", files.sha256_file)  # Dask workers' WorkerHashes import it late
+    # the inputs' hashes are in their own module since 12-07 (A/B runs with older code: in files)
+    with contextlib.suppress(ImportError):
+        from chukan_layout import input_hashes
+
+        input_hashes.sha256_file = files.sha256_file
     from chukan_layout.pipeline import _dask, executors
 
     # Dask: the inputs' hashes and the parts' copies run on the workers; the parent waits for the

@@ -39,3 +39,15 @@ def ivd_path() -> Path:
     if not IVD_FILE.is_file():
         pytest.skip(f"IVD file not found at {IVD_FILE} (set CHUKAN_GAIJI_DATA to the gaiji-data folder)")
     return IVD_FILE
+
+
+@pytest.fixture
+def assorted_files(tmp_path: Path) -> list[Path]:
+    """Four files to hash or copy: empty, UTF-8 text with 髙/﨑 and CRLF, 3 MiB of random
+    bytes, one byte."""
+    out = []
+    for k, data in enumerate([b"", "髙橋,﨑\r\n".encode() * 5000, os.urandom(3 << 20), b"x"]):
+        p = tmp_path / f"p{k}.csv"
+        p.write_bytes(data)
+        out.append(p)
+    return out

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from chukan_layout import convert, files
-from chukan_layout.files import ForkedHashes, sha256_file
+from chukan_layout.files import sha256_file
+from chukan_layout.input_hashes import ForkedHashes
 from chukan_layout.synth.generate import generate
 
 

@@ -17,7 +17,7 @@ import pytest
 from chukan_layout import pipeline
 from chukan_layout.adapt.loader import load_adapter
 from chukan_layout.errors import OptionsError
-from chukan_layout.files import BackgroundHashes
+from chukan_layout.input_hashes import BackgroundHashes
 from chukan_layout.pipeline._convert_plan import ConvertPlan
 from chukan_layout.pipeline.executors import (
     CAN_FORK,

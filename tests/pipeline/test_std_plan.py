@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chukan_layout.files import ForkedHashes, sha256_file
+from chukan_layout.files import sha256_file
+from chukan_layout.input_hashes import ForkedHashes
 from chukan_layout.pipeline._std_plan import StdPlan
 from chukan_layout.pipeline.csv_split import CsvScanner, csv_scan
 from chukan_layout.pipeline.standard import validate_files

@@ -150,7 +150,7 @@ def convert(
       chukan-layout convert -a my_vendor.yaml --limit 100 EXPORT.DAT -o trial/ --on-error keep
       chukan-layout convert -a vendor_b jumin.csv -o out/ --severity item.pattern=warning --max-errors 10
     """
-    from ..files import ForkedHashes
+    from ..input_hashes import ForkedHashes
 
     # the inputs' SHA-256 for the report, in a child on the other core while this process imports
     # and loads the adapter (≈ 0.5 s on one core), not beside the workers (issue 15); a Dask run's

@@ -85,7 +85,7 @@ def validate(
     """
     if layout_id is None and not layouts_auto:
         raise click.UsageError("give --layout ID or --layouts-auto")
-    from ..files import ForkedHashes
+    from ..input_hashes import ForkedHashes
 
     # the inputs' SHA-256 for the report, in a child on the other core while this process imports
     # (≈ 0.4 s on one core): the split scan beside the workers then only splits (issue 15)

@@ -19,7 +19,7 @@ HASH_PRIORITY = 1
 class WorkerHashes:
     """:func:`~chukan_layout.files.sha256_file` of a run's inputs as Dask tasks on the session's
     workers, one per file, ahead of the partitions (:data:`HASH_PRIORITY`); the interface of
-    :class:`~chukan_layout.files.BackgroundHashes`.
+    :class:`~chukan_layout.input_hashes.BackgroundHashes`.
 
     The client reads none of the input bytes: on a cluster it may be far from the shared
     filesystem, and hashing there is the serial share of a run (a vendor A 1M run's inputs are

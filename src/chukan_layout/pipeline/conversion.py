@@ -49,8 +49,8 @@ import pyarrow as pa
 from ..adapt.engine import AdaptEngine, LookupTable
 from ..adapt.loader import Adapter, LayoutProvider, load_adapter
 from ..errors import OptionsError
-from ..files import BackgroundHashes, ForkedHashes, complete_digests
 from ..findings import FindingSet
+from ..input_hashes import BackgroundHashes, ForkedHashes, complete_digests
 from ..spec.model import Layout
 from ..write.rejects import redact_rejects
 from ._convert_plan import ConvertPlan
@@ -107,7 +107,7 @@ def convert(
     (default ``out_dir``). Hooks: ``findings`` collects the run's findings; ``progress(n)``
     hears about input bytes done; ``stages`` run on each layout batch before validation and
     ``layouts`` provides the adapter's layouts — both keep the work in this process; ``hashes``:
-    the inputs' SHA-256 already under way (:class:`~chukan_layout.files.ForkedHashes`, started by
+    the inputs' SHA-256 already under way (:class:`~chukan_layout.input_hashes.ForkedHashes`, started by
     the command before its imports), taken instead of hashing them beside the workers.
     """
     opts = ConvertOptions.of(options, **changes)

@@ -29,7 +29,7 @@ from ..report import Thresholds
 from .plan import PARTITION_BYTES
 
 if TYPE_CHECKING:
-    from ..files import ForkedHashes
+    from ..input_hashes import ForkedHashes
 
 EXECUTORS = ("processes", "dask")
 OUTPUT_ENCODINGS = ("utf-8", "cp932")
@@ -218,7 +218,7 @@ class Hooks:
     - ``stages``: :class:`~.conversion.BatchStage` callables run on each layout batch before
       validation (they keep the run in this process: they cannot be sent to other processes).
     - ``layouts``: a layout provider (``layout id → Layout``) for adapters (same: in process).
-    - ``hashes``: the inputs' SHA-256 already under way (:class:`~chukan_layout.files.ForkedHashes`,
+    - ``hashes``: the inputs' SHA-256 already under way (:class:`~chukan_layout.input_hashes.ForkedHashes`,
       started by the command before its imports); the run hashes only the files it leaves out.
     """
 

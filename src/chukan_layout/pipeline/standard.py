@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from ..errors import OptionsError, ValidationRunError
-from ..files import BackgroundHashes, ForkedHashes, complete_digests
 from ..findings import FindingSet, check_rule_names
+from ..input_hashes import BackgroundHashes, ForkedHashes, complete_digests
 from ..readers.standard_csv import header_names, read_standard_csv
 from ..report import FileCounts, InputInfo, write_reports
 from ..validation.session import ValidationRun
@@ -85,7 +85,7 @@ def validate_files(
     ``layout``, else (``layouts_auto`` or neither given) recognised from its header row or
     file name. The report goes to ``report_dir`` (not written when None). Hooks: ``findings``
     collects the findings, ``progress(n)`` hears about input bytes done; ``hashes``: the inputs'
-    SHA-256 already under way (:class:`~chukan_layout.files.ForkedHashes`, started by the command
+    SHA-256 already under way (:class:`~chukan_layout.input_hashes.ForkedHashes`, started by the command
     before its imports), taken instead of hashing them in the split scan.
     """
     opts = ValidateOptions.of(options, **changes)
