@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from chukan_layout import pipeline
 from chukan_layout.errors import OutputError
-from chukan_layout.pipeline import _merge, _place
-from chukan_layout.pipeline._merge import Concat
+from chukan_layout.pipeline import _concat, _merge, _place
+from chukan_layout.pipeline._concat import Concat
 from chukan_layout.pipeline._place import _SLOTS, Ledger, PlacedFile, Placement
 from chukan_layout.synth.generate import GenerateResult, generate
 
@@ -125,7 +125,7 @@ def test_placed_copied_and_void_parts_make_the_plain_concatenation(
     partition's rows are written where the next merged part goes, which overwrites them (or they
     are cut off at the end)."""
     tmp = tmp_path_factory.mktemp("p")
-    old, _merge.SYNC_BYTES = _merge.SYNC_BYTES, every
+    old, _concat.SYNC_BYTES = _concat.SYNC_BYTES, every
     wait, _place.WAIT = _place.WAIT, 0.0  # (one process: nobody publishes while a part waits)
     try:
         c = Concat(tmp / "out.csv", HEAD, remove_parts=True)
@@ -154,7 +154,7 @@ def test_placed_copied_and_void_parts_make_the_plain_concatenation(
         c.sync()
         c.commit()
     finally:
-        _merge.SYNC_BYTES, _place.WAIT = old, wait
+        _concat.SYNC_BYTES, _place.WAIT = old, wait
     assert (tmp / "out.csv").read_bytes() == want
     assert c.sha256 == hashlib.sha256(want).hexdigest() and c.size == len(want)
     assert sorted(q.name for q in tmp.iterdir()) == ["out.csv"]

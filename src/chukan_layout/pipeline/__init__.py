@@ -7,7 +7,8 @@
   :mod:`._dask`), in order.
 - :mod:`._worker` — one partition: read → adapt → 外字 → validate → part files; the state it
   runs with (:mod:`._worker_state`) and its batch sizes (:mod:`._batches`).
-- :mod:`._merge` — the parent folds part results in partition order into the outputs.
+- :mod:`._merge` — the parent folds part results in partition order into the outputs
+  (:mod:`._concat`: one output, header + parts, hashed, renamed into place at the end).
 - :mod:`._report` — cross-record checks and the report of a run.
 - :mod:`.conversion` — :func:`convert` (``chukan-layout convert``).
 - :mod:`.standard` — :func:`validate` of standard files (``chukan-layout validate``).

@@ -16,7 +16,7 @@ from ..adapt.loader import Adapter
 from ..files import AppendAt, atomic_output
 from ..findings import FindingSet
 from ..spec.model import Layout
-from ._merge import Concat, sidecar_header, standard_header
+from ._concat import Concat, sidecar_header, standard_header
 from ._rejects import RejectSink, reject_header
 from ._result import ConvertResult, FileAccounting, OutputFile
 
@@ -29,7 +29,7 @@ def sinks(ad: Adapter, out: Path, output_encoding: str, lookup_sink: RejectSink,
           remote: Callable[[AppendAt], None] | None = None) -> Callable[[str], Concat]:  # fmt: skip
     """The run's outputs by kind (layout id, ``rejects``, ``gaiji``), each opened with its header row.
 
-    ``remote``: the parts' copies are handed to it (:class:`~._merge.Concat`), this process hashes."""
+    ``remote``: the parts' copies are handed to it (:class:`~._concat.Concat`), this process hashes."""
     names: dict[str, tuple[str, Layout]] = {}
     for t in ad.targets:
         names.setdefault(t.layout.id, (t.output_name, t.layout))

@@ -14,7 +14,7 @@ the parts' pages, beside the SHA-256 the parent needs anyway (issue 15). The byt
   without an offset, or still unplaced when the partition ends, they go to the part file as
   before (the parent copies those);
 - the parent hashes a placed part from the output itself, in partition order as before
-  (:meth:`~._merge.Concat.add_placed`).
+  (:meth:`~._concat.Concat.add_placed`).
 
 So the output is byte for byte what the copies made: merged parts tile it from the header on,
 each written whole before its result reaches the parent. A void partition (its range read by an

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from chukan_layout.errors import OutputError
 from chukan_layout.files import AppendAt
-from chukan_layout.pipeline import _merge
-from chukan_layout.pipeline._merge import Concat
+from chukan_layout.pipeline import _concat
+from chukan_layout.pipeline._concat import Concat
 from chukan_layout.pipeline.executors import Chores
 
 
@@ -35,7 +35,7 @@ def test_background_syncs_leave_the_bytes_and_hash_of_a_plain_concatenation(
 ) -> None:
     tmp = tmp_path_factory.mktemp("c")
     head = '"氏名","髙﨑"\r\n'.encode()
-    old, _merge.SYNC_BYTES = _merge.SYNC_BYTES, every  # a background fdatasync every few parts
+    old, _concat.SYNC_BYTES = _concat.SYNC_BYTES, every  # a background fdatasync every few parts
     try:
         c = Concat(tmp / "out.csv", head, remove_parts=True)
         for p in _parts(tmp, blobs):
@@ -43,7 +43,7 @@ def test_background_syncs_leave_the_bytes_and_hash_of_a_plain_concatenation(
         c.sync()  # every part is in (what the run does before its cross-record checks)
         c.commit()
     finally:
-        _merge.SYNC_BYTES = old
+        _concat.SYNC_BYTES = old
     want = head + b"".join(blobs)
     assert (tmp / "out.csv").read_bytes() == want
     assert c.sha256 == hashlib.sha256(want).hexdigest() and c.size == len(want)
