@@ -26,7 +26,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..write.standard_csv import StandardCsvWriter
-from . import golden_fukushi, golden_gyomu, golden_kodomo, golden_koseki, golden_more  # noqa: F401 - builders
+from . import (  # noqa: F401 - registers the builders
+    golden_fukushi,
+    golden_gyomu,
+    golden_hoken,
+    golden_inkan,
+    golden_juki,
+    golden_kodomo,
+    golden_koseki,
+    golden_zei,
+)
 from .arrow_util import patch
 from .faults import KINDS, MANIFEST_FIELDS, TARGETS, VENDOR_KINDS, ManifestRow, plan
 from .golden import BUILDERS, GAIJI_ITEMS, build

@@ -13,7 +13,8 @@ import pyarrow as pa
 
 from .arrow_util import const, date_or_blank, flag, join, pick, s, where, zfill
 from .calendar import iso, partial_iso, ymd
-from .golden import Rows, _employers, builder
+from .golden import Rows, builder
+from .golden_zei import _employers
 from .linked_gyomu import (
     KENSHIN_FROM,
     KENSHIN_NENDO,

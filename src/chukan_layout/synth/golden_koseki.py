@@ -19,7 +19,8 @@ import pyarrow as pa
 
 from .arrow_util import const, date_or_blank, flag, join, pick, s, where, zfill
 from .calendar import day, iso, partial_iso
-from .golden import Rows, _ban_banchi, builder, honseki_town
+from .golden import Rows, builder
+from .golden_juki import _ban_banchi, honseki_town
 from .population import CHILD, DEAD, MOVED_OUT, REF_DAY, SPOUSE, Chunk
 from .world import World, banchi_strings
 

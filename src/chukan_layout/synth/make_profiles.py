@@ -256,7 +256,7 @@ def profile_c(layouts: dict[str, Layout], used: dict[str, list[str]]) -> dict[st
 
 
 def main() -> None:
-    from . import golden_more  # noqa: F401 - registers the other builders
+    from . import golden_hoken, golden_inkan, golden_juki, golden_zei  # noqa: F401 - registers their builders
     from .golden import BUILDERS, build
     from .population import Population  # noqa: F401 - ensures the synth extra is importable
     from .reference import pick_municipality

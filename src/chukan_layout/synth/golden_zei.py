@@ -1,4 +1,4 @@
-"""Golden builders for 固定資産税, 軽自動車税, 介護, 後期高齢, 国民年金 and 印鑑登録.
+"""Golden builders for 個人住民税 (``juminzei.kazei``), 固定資産税 (土地, 家屋) and 軽自動車税.
 
 Same contract as :mod:`chukan_layout.synth.golden` (registered with ``@builder``). Amounts
 are computed from the values they depend on (課税標準 from 評価額, 税額 from 課税標準 …) so
@@ -7,26 +7,95 @@ the layouts' row rules hold on every clean record.
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pyarrow as pa
 
-from .arrow_util import const, date_or_blank, flag, join, pick, s, where, zfill
+from .arrow_util import const, flag, join, pick, s, where, zfill
 from .calendar import iso, ymd
-from .golden import Rows, builder, kiso_nenkin_bango
-from .population import REF_DAY, Chunk
+from .golden import Columns, Rows, builder, chunk_rng
+from .linked import KAZEI_YEARS
+from .linked_gyomu import NENDO
+from .population import LIVING, REF_DAY, Chunk
 from .world import World
 
-NENDO = 2025
 _YEAR = 365.2425
+_EMPLOYERS = 40
+
+
+def _tsuchisho_no(year: np.ndarray, pid: np.ndarray) -> pa.Array:
+    """通知書番号: 2-digit year + 8-digit serial (as one zero-padded number when the serial fits)."""
+    yy = year % 100
+    if yy.shape[0] and int(yy.min()) >= 10 and int(pid.max()) < 10**8:
+        return zfill(yy * 10**8 + pid, 10)
+    return join(s(yy), zfill(pid, 8))
+
+
+@cache
+def _employers() -> tuple[pa.Array, pa.Array]:
+    from ..spec.checkdigits import make_valid
+
+    gimusha = [f"{9_000_001 + 37 * i:010d}" for i in range(_EMPLOYERS)]
+    hojin = [make_valid("hojin_bango", f"{(30_110_010_000 + 7_777 * i):012d}") for i in range(_EMPLOYERS)]
+    return pa.array(gimusha), pa.array(hojin)
+
+
+@builder("juminzei.kazei")
+def kazei(w: World, c: Chunk, form: str) -> Rows:
+    from .linked import kazei as compute
+
+    m = w.member(c)
+    inc = w.income(c)
+    pp = c.pp
+    subject = np.flatnonzero((pp["state"] == LIVING) & (m["age"] >= 16))
+    years = len(KAZEI_YEARS)
+    p = np.repeat(subject, years)
+    year = np.tile(np.array(KAZEI_YEARS), subject.shape[0])
+    factor = np.where(year == KAZEI_YEARS[-1], 100, 98)
+    ky = inc["kyuyo"][p] * factor // 100 // 1000 * 1000
+    ei = inc["eigyo"][p] * factor // 100 // 1000 * 1000
+    nk = inc["nenkin"][p]
+    t = compute(ky, ei, nk)
+    n = p.shape[0]
+    choshu = np.where(ky > 0, 2, np.where((nk > 0) & (ei == 0), 3, 1))
+    choshu = np.where(t["kazei_kubun"] == 2, 1, choshu)
+    toku = np.where(choshu != 1, t["nengaku"], 0)
+    emp = pp["atena_no"][p] % _EMPLOYERS
+    gimusha, hojin = _employers()
+    cols: Columns = {}
+    done: dict[int, pa.Array] = {}  # several items share one amount array (合計所得 = 総所得金額 …)
+    for k, v in t.items():
+        if k != "kazei_kubun":
+            if id(v) not in done:
+                done[id(v)] = s(v)
+            cols[k] = done[id(v)]
+    cols.update(
+        {
+            "dantai_code": const(w.dantai6, n),
+            "atena_no": s(pp["atena_no"][p]),
+            "kazei_nendo": s(year),
+            "shotoku_nen": s(year - 1),
+            "tsuchisho_no": _tsuchisho_no(year, pp["pid"][p]),
+            "kazei_kubun": s(t["kazei_kubun"]),
+            "choshu_hoho": s(choshu),
+            "tokucho_gimusha_no": where(choshu == 2, pick(gimusha, emp), ""),
+            "tokucho_hojin_bango": where(choshu == 2, pick(hojin, emp), ""),
+            "shinkoku_kubun": s(np.where(ky > 0, 3, np.where(ei > 0, 1, np.where(nk > 0, 4, 2)))),
+            "tokucho_gaku": s(toku),
+            "fucho_gaku": s(t["nengaku"] - toku),
+            "genmen_kubun": const("0", n),
+            "kettei_ymd": pick(
+                [f"{y}-06-10" for y in KAZEI_YEARS], np.searchsorted(np.array(KAZEI_YEARS), year)
+            ),
+        }
+    )
+    return Rows(cols, p, pp["h_of"][p], n)
 
 
 def _decimal2(cents: np.ndarray) -> pa.Array:
     """Integer hundredths → ``123.45``."""
     return join(s(cents // 100), ".", zfill(cents % 100, 2))
-
-
-def _rng(w: World, c: Chunk, salt: int) -> np.random.Generator:
-    return np.random.default_rng([w.seed, c.number, salt])
 
 
 def _chiban(c: Chunk, h: np.ndarray) -> pa.Array:
@@ -37,7 +106,7 @@ def _chiban(c: Chunk, h: np.ndarray) -> pa.Array:
 def tochi(w: World, c: Chunk, form: str) -> Rows:
     m = w.member(c)
     owners = np.flatnonzero(m["kotei"])
-    rng = _rng(w, c, 0x70C)
+    rng = chunk_rng(w, c, 0x70C)
     k = 1 + (rng.random(owners.shape[0]) < 0.3)
     p = np.repeat(owners, k)
     j = np.arange(p.shape[0]) - np.repeat(np.cumsum(k) - k, k)
@@ -95,7 +164,7 @@ def kaoku(w: World, c: Chunk, form: str) -> Rows:
     m = w.member(c)
     p = np.flatnonzero(m["kotei"])
     n = p.shape[0]
-    rng = _rng(w, c, 0x7AC)
+    rng = chunk_rng(w, c, 0x7AC)
     h = c.pp["h_of"][p]
     built = (REF_DAY - rng.integers(200, 60 * 365, n)).astype(np.int64)
     year, _, _ = ymd(built)
@@ -160,7 +229,7 @@ def sharyo(w: World, c: Chunk, form: str) -> Rows:
     m = w.member(c)
     p = np.flatnonzero(m["keiji"])
     n = p.shape[0]
-    rng = _rng(w, c, 0x5A9)
+    rng = chunk_rng(w, c, 0x5A9)
     h = c.pp["h_of"][p]
     kind = rng.choice(3, size=n, p=[0.7, 0.15, 0.15])
     tbl = np.array([x[1:] for x in _SHARYO])
@@ -208,164 +277,5 @@ def sharyo(w: World, c: Chunk, form: str) -> Rows:
         },
         p,
         h,
-        n,
-    )
-
-
-_YOKAIGO = ("", "12", "13", "21", "22", "23", "24", "25")
-_GENDO = np.array([0, 5032, 10531, 16765, 19705, 27048, 30938, 36217])
-
-
-@builder("kaigo.hihokensha")
-def kaigo(w: World, c: Chunk, form: str) -> Rows:
-    m = w.member(c)
-    p = np.flatnonzero(m["kaigo"])
-    n = p.shape[0]
-    rng = _rng(w, c, 0xCA1)
-    age = m["age"][p]
-    start = m["kaigo_from"][p]
-    by_age = (c.pp["birth"][p] + 65 * _YEAR).astype(np.int64) >= c.pp["in_day"][p]
-    yk = m["yokaigo"][p]
-    cert = yk > 0
-    v_start = REF_DAY - rng.integers(30, 330, n)
-    v_end = v_start + 365 * 2 - 1
-    from ..spec.checkdigits import make_valid
-
-    return Rows(
-        {
-            "dantai_code": const(w.dantai6, n),
-            "hokenja_bango": const(make_valid("hokenja_bango", w.muni.code5), n),
-            "hihokensha_bango": zfill(c.pp["pid"][p] + 1, 10),
-            "atena_no": s(c.pp["atena_no"][p]),
-            "rireki_no": const("1", n),
-            "saishin_flag": const("1", n),
-            "hihokensha_kubun": where(
-                age >= 65,
-                w.code("kaigo_hihokensha_kubun", "第1号被保険者"),
-                w.code("kaigo_hihokensha_kubun", "第2号被保険者"),
-            ),
-            "shikaku_shutoku_ymd": iso(start),
-            "shikaku_shutoku_jiyu": where(
-                by_age & (age >= 65), w.code("kaigo_ido_jiyu", "年齢到達"), w.code("kaigo_ido_jiyu", "転入")
-            ),
-            "jushochi_tokurei_flag": const("0", n),
-            "yokaigo_jotai_kubun": pick(list(_YOKAIGO), yk),
-            "nintei_shinsei_ymd": date_or_blank(v_start - 30, cert),
-            "nintei_shinsei_kubun": where(cert, w.code("nintei_shinsei_kubun", "更新申請"), ""),
-            "nintei_ymd": date_or_blank(v_start - 1, cert),
-            "nintei_yuko_kaishi_ymd": date_or_blank(v_start, cert),
-            "nintei_yuko_shuryo_ymd": date_or_blank(v_end, cert),
-            "shikyu_gendo_tani": where(cert, s(_GENDO[yk]), ""),
-            "futan_wariai": const(w.code("futan_wariai", "1割"), n),
-            "kyufu_seigen_flag": const("0", n),
-            "hokenryo_dankai": where(age >= 65, "5", ""),
-            "hokenryo_nengaku": where(age >= 65, "74400", ""),
-            "choshu_hoho": where(age >= 65, w.code("choshu_hoho_hokenryo", "特別徴収"), ""),
-        },
-        p,
-        c.pp["h_of"][p],
-        n,
-    )
-
-
-@builder("kouki.hihokensha")
-def kouki(w: World, c: Chunk, form: str) -> Rows:
-    from ..spec.checkdigits import make_valid
-
-    m = w.member(c)
-    inc = w.income(c)
-    p = np.flatnonzero(m["kouki"])
-    n = p.shape[0]
-    start = m["kouki_from"][p]
-    by_age = (c.pp["birth"][p] + 75 * _YEAR).astype(np.int64) >= c.pp["in_day"][p]
-    base = np.maximum(inc["nenkin"][p] - 1_100_000 - 430_000, 0)
-    shotokuwari = base * 1067 // 10000 // 100 * 100
-    kinto = np.full(n, 47_300)
-    return Rows(
-        {
-            "dantai_code": const(w.dantai6, n),
-            "hokenja_bango": const(make_valid("hokenja_bango", "39" + w.muni.code5[:2] + "301"), n),
-            "hihokensha_bango": zfill(10_000_000 + c.pp["pid"][p] % 90_000_000, 8),
-            "atena_no": s(c.pp["atena_no"][p]),
-            "rireki_no": const("1", n),
-            "saishin_flag": const("1", n),
-            "shikaku_shutoku_ymd": iso(start),
-            "shikaku_shutoku_jiyu": where(
-                by_age, w.code("kouki_shutoku_jiyu", "年齢到達"), w.code("kouki_shutoku_jiyu", "転入")
-            ),
-            "shogai_nintei_flag": const("0", n),
-            "futan_wariai": const(w.code("futan_wariai", "1割"), n),
-            "gendo_kubun": const(w.code("kouki_gendo_kubun", "一般Ⅰ"), n),
-            "jushochi_tokurei_flag": const("0", n),
-            "hokenryo_nendo": const(str(NENDO), n),
-            "shotokuwari": s(shotokuwari),
-            "kintowari": s(kinto),
-            "genmen_gaku": const("0", n),
-            "hokenryo_nengaku": s(shotokuwari + kinto),
-            "choshu_hoho": const(w.code("choshu_hoho_hokenryo", "特別徴収"), n),
-        },
-        p,
-        c.pp["h_of"][p],
-        n,
-    )
-
-
-@builder("nenkin.hihokensha")
-def nenkin(w: World, c: Chunk, form: str) -> Rows:
-    m = w.member(c)
-    p = np.flatnonzero(m["nenkin"])
-    n = p.shape[0]
-    start = m["nenkin_from"][p]
-    at20 = (c.pp["birth"][p] + 20 * _YEAR).astype(np.int64) == start
-    return Rows(
-        {
-            "dantai_code": const(w.dantai6, n),
-            "atena_no": s(c.pp["atena_no"][p]),
-            "rireki_no": const("1", n),
-            "saishin_flag": const("1", n),
-            "kiso_nenkin_bango": kiso_nenkin_bango(w, c.pp["pid"][p]),
-            "nenkin_shubetsu": const(w.code("nenkin_shubetsu", "第1号被保険者"), n),
-            "shikaku_shutoku_ymd": iso(start),
-            "shikaku_shutoku_jiyu": where(
-                at20, w.code("nenkin_shutoku_jiyu", "20歳到達"), w.code("nenkin_shutoku_jiyu", "転入")
-            ),
-            "todokede_ymd": iso(np.minimum(start + 10, REF_DAY)),
-            "fuka_nenkin_flag": const("0", n),
-            "jukyusha_flag": const("0", n),
-        },
-        p,
-        c.pp["h_of"][p],
-        n,
-    )
-
-
-@builder("inkan.toroku", ("toroku_shimei",))
-def inkan(w: World, c: Chunk, form: str) -> Rows:
-    m = w.member(c)
-    p = np.flatnonzero(m["inkan"])
-    n = p.shape[0]
-    rng = _rng(w, c, 0x1CA)
-    earliest = np.maximum(c.pp["in_day"][p], (c.pp["birth"][p] + 15 * _YEAR).astype(np.int64))
-    day = earliest + (rng.random(n) * np.maximum(REF_DAY - earliest, 1)).astype(np.int64)
-    nm = w.names(c, form)
-    return Rows(
-        {
-            "dantai_code": const(w.dantai6, n),
-            "inkan_toroku_no": zfill(c.pp["pid"][p] + 1, 10),
-            "atena_no": s(c.pp["atena_no"][p]),
-            "rireki_no": const("1", n),
-            "saishin_flag": const("1", n),
-            "toroku_jotai": const(w.code("inkan_jotai", "登録中"), n),
-            "toroku_ymd": iso(day),
-            "toroku_hoho": const(w.code("inkan_toroku_hoho", "照会書回答"), n),
-            "dairinin_flag": const("0", n),
-            "toroku_shimei": pick(nm["shimei"], p),
-            "torokusho_no": zfill(c.pp["pid"][p] + 1, 10),
-            "torokusho_kofu_ymd": iso(day),
-            "torokusho_boshitsu_flag": const("0", n),
-            "ido_ymd": iso(day),
-        },
-        p,
-        c.pp["h_of"][p],
         n,
     )
