@@ -8,13 +8,18 @@ fault, so every manifest row names exactly one place. Clean records stay fully v
 Every fault becomes a manifest row: where it is in the vendor file (file, 1-based record
 number counting header/trailer records, field), where it lands in the standard layout
 (golden file, record, item) and the finding a correct pipeline must report.
+A value fault's corrupted standard value is :func:`corrupt`'s.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .world import World
 
 # kind → expected finding code
 KINDS: dict[str, str] = {
@@ -211,3 +216,38 @@ def plan(
                 out.append((r, kind))
                 break
     return out
+
+
+OVER_LONG_FILL = "長"  # a JIS level-1 kanji: in cp932, in every text charset, never trimmed
+
+
+def corrupt(kind: str, old: str, w: World, row: int, item: Any = None) -> str:
+    """The golden-side corrupted value for a value fault (``item``: the layout item, for its rules)."""
+    codes = item.codes if item is not None else None
+    if kind == "bad_check_digit":
+        from ..spec.checkdigits import verify
+
+        for pos in (len(old) - 1, 0):
+            for delta in range(1, 10):
+                new = old[:pos] + str((int(old[pos]) + delta) % 10) + old[pos + 1 :]
+                if item is None or item.check_digit is None or not verify(item.check_digit, new):
+                    return new
+        return old
+    if kind == "impossible_date":
+        return old[:4] + "-02-30"
+    if kind == "unknown_code":
+        valid = set(w.codes[codes].codes) if codes else {old}
+        return next(d * len(old) for d in "9876543210" if d * len(old) not in valid)
+    if kind == "over_long":
+        # visible characters: padding with U+3000 would be removed again by an adapter's `trim`, and the
+        # value would be valid after all; 60 × 長 stays over any 方書 limit whatever the trimming
+        return (old or "ハイツ") + OVER_LONG_FILL * 60
+    if kind == "duplicate_key":
+        return "2024" if old == "2025" else "1"
+    if kind == "orphan_reference":
+        from .ids import atena_mod11
+
+        width = len(old)
+        base = np.array([9 * 10 ** (width - 2) + row])
+        return str(int(atena_mod11(base, width - 1)[0]))
+    return old

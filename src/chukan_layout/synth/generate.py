@@ -37,12 +37,12 @@ from . import (  # noqa: F401 - registers the builders
     golden_zei,
 )
 from .arrow_util import patch
-from .faults import KINDS, MANIFEST_FIELDS, TARGETS, VENDOR_KINDS, ManifestRow, plan
+from .faults import KINDS, MANIFEST_FIELDS, TARGETS, VENDOR_KINDS, ManifestRow, corrupt, plan
 from .golden import BUILDERS, GAIJI_ITEMS, build
 from .population import Chunk
 from .profile import VendorProfile, load_profile
 from .reference import pick_municipality
-from .vendors import VendorFileWriter, _corrupt
+from .vendors import VendorFileWriter
 from .world import World, load_layouts
 
 VENDORS = ("a", "b", "c", "standard")
@@ -272,7 +272,7 @@ def _standard_faults(
         elif kind == "out_of_era":
             new = w.code("gengo", "平成")
         else:
-            new = _corrupt(kind, old, w, row, None, layout.item(item))
+            new = corrupt(kind, old, w, row, layout.item(item))
         mut.setdefault(item, {})[row] = new
         expected = {"out_of_era": "item.era_mismatch", "unmapped_gaiji": "item.charset"}.get(
             kind, KINDS[kind]

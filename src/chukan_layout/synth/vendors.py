@@ -1,7 +1,7 @@
 """Render golden rows as vendor exports (A fixed cp932, B CSV cp932, C EBCDIC RDW), with faults.
 
 One :class:`VendorFileWriter` per vendor file. Per chunk it derives every vendor field from
-the golden batch (profile encodings), injects the chunk's value faults, renders with the
+the golden batch with the chunk's value faults (:mod:`._vendor_fields`), renders with the
 reader's renderer (:mod:`chukan_layout.readers.render`), patches byte faults into the record
 matrix, frames and appends. Header and trailer (A) come from the profile; the trailer's
 count and control total are computed from what was written.
@@ -20,17 +20,14 @@ import pyarrow.compute as pc
 from ..files import HashingWriter
 from ..readers.definition import CsvDefinition, FixedWidthDefinition
 from ..readers.render import frame, record_matrix, render_csv
-from . import encode
-from .arrow_util import const, patch
-from .faults import FILE_KINDS, KINDS, TARGETS, VENDOR_KINDS, ManifestRow, plan
-from .golden import GAIJI_ITEMS, Rows
-from .profile import RecordMap, VendorFile, VendorProfile
+from ._vendor_fields import UNDECODABLE_MARK, VendorFields
+from .faults import FILE_KINDS, KINDS, ManifestRow
+from .golden import Rows
+from .profile import VendorFile, VendorProfile
 from .world import World
 
 UNDECODABLE_SJIS = b"\x85\x40"  # lead byte 0x85 is unassigned in cp932
 UNDECODABLE_EBCDIC = b"\xff\xff"  # not a DBCS code of IBM930
-_MARK = "◆◇UNDEC◇◆"  # placeholder replaced by undecodable bytes after CSV encoding (never in data)
-Fault = tuple[int, str, str, str, str]  # (row, kind, vendor field, item, detail)
 
 
 class VendorFileWriter:
@@ -63,6 +60,7 @@ class VendorFileWriter:
         self.sha256: str | None = None  # of the file as written (None once a fault changed it afterwards)
         self.fixed = isinstance(vfile.definition, FixedWidthDefinition)
         self.rng = np.random.default_rng([world.seed, 0xFA, zlib.crc32(vfile.name.encode()) % 10_000])
+        self.fields = VendorFields(world, profile, rate, self.fixed, self.rng)
 
     # -- lifecycle -------------------------------------------------------------------------
     def open(self) -> None:
@@ -132,7 +130,9 @@ class VendorFileWriter:
         parts = []
         for k, rm in enumerate(self.vf.records):
             batch, rows = golden[rm.layout]
-            cols, faults = self._columns(rm, batch, forms.get(rm.layout, {}), first_chunk)
+            cols, faults = self.fields.columns(
+                rm, batch, forms.get(rm.layout, {}), first_chunk, self.data_records
+            )
             if self.capture is not None:
                 self.capture.setdefault(f"{self.vf.name}:{rm.type or ''}", []).append(cols)
             parts.append((k, rm, rows, cols, faults))
@@ -140,167 +140,6 @@ class VendorFileWriter:
             self._write_fixed(parts, golden_base)
         else:
             self._write_csv(parts, golden_base)
-
-    def _columns(
-        self, rm: RecordMap, batch: pa.RecordBatch, vform: dict[str, pa.Array], first: bool
-    ) -> tuple[dict[str, pa.Array], list[Fault]]:
-        """Vendor columns of one record map, with value faults applied. Faults: (row, kind, field, item, detail)."""
-        n = batch.num_rows
-        g = {name: batch.column(name) for name in batch.schema.names}
-        field_of: dict[str, str] = {}  # item → first vendor field carrying it
-        for fname in rm.map:
-            src = rm.source(fname)
-            if src.item:
-                field_of.setdefault(src.item, fname)
-        targets = TARGETS.get(rm.layout, {})
-        faults, golden_mut, vendor_mut = self._value_faults(rm, g, field_of, targets, n, first)
-        cols = self._encode(rm, g, vform, golden_mut, n)
-        self._vendor_faults(cols, g, vendor_mut, field_of, targets)
-        for fname in rm.map:
-            src = rm.source(fname)
-            if src.enc == "hankaku" and src.item:
-                rows = np.flatnonzero(encode.has_small_kana(g[src.item]))
-                values = g[src.item].take(rows).to_pylist()
-                faults.extend(
-                    (int(r), "small_kana", fname, src.item, v) for r, v in zip(rows, values, strict=True)
-                )
-        return cols, faults
-
-    def _value_faults(
-        self,
-        rm: RecordMap,
-        g: dict[str, pa.Array],
-        field_of: dict[str, str],
-        targets: dict[str, str],
-        n: int,
-        first: bool,
-    ) -> tuple[list[Fault], dict[str, dict[int, str]], dict[str, tuple[int, str]]]:
-        """Plan this chunk's faults; those in the standard values are patched into ``g`` here.
-
-        Returns the faults, the patched items (item → {row: value}) and the faults left for the
-        vendor encoding (:meth:`_vendor_faults`)."""
-        kinds = [k for k in VENDOR_KINDS[self.vendor] if k in targets and targets[k] in field_of]
-        eligible = {k: self._eligible(k, targets[k], g, rm) for k in kinds}
-        chosen = plan(self.rng, n, self.rate, kinds, eligible, first)
-        faults: list[Fault] = []
-        golden_mut: dict[str, dict[int, str]] = {}  # item → {row: corrupted value}
-        vendor_mut: dict[str, tuple[int, str]] = {}
-        for row, kind in chosen:
-            item = targets[kind]
-            old = g[item][row].as_py()
-            if kind in ("unmapped_gaiji", "undecodable_bytes", "hankaku_kana", "out_of_era"):
-                vendor_mut[f"{row}:{item}"] = (row, kind)
-                new = old
-            else:
-                new = _corrupt(kind, old, self.w, row, None, self.w.layouts[rm.layout].item(item))
-                golden_mut.setdefault(item, {})[row] = new
-            faults.append((row, kind, field_of[item], item, f"{old} → {new}" if new != old else ""))
-            if kind == "duplicate_key" and item == "kazei_nendo" and "shotoku_nen" in g:
-                golden_mut.setdefault("shotoku_nen", {})[row] = str(int(new) - 1)
-        for item, changes in golden_mut.items():  # a few rows per chunk: patched, not rebuilt
-            g[item] = patch(g[item], np.fromiter(changes, np.int64, len(changes)), list(changes.values()))
-        return faults, golden_mut, vendor_mut
-
-    def _encode(
-        self,
-        rm: RecordMap,
-        g: dict[str, pa.Array],
-        vform: dict[str, pa.Array],
-        golden_mut: dict[str, dict[int, str]],
-        n: int,
-    ) -> dict[str, pa.Array]:
-        """Each vendor field in its vendor form (a faulted 外字 item keeps its standard value)."""
-        gaiji_items = GAIJI_ITEMS.get(rm.layout, ())
-        cols: dict[str, pa.Array] = {}
-        for fname in rm.map:
-            src = rm.source(fname)
-            if src.enc == "const":
-                cols[fname] = const(src.value or "", n)
-                continue
-            if src.enc == "memo":
-                cols[fname] = encode.memo(np.arange(self.data_records, self.data_records + n))
-                continue
-            assert src.item is not None
-            v = (
-                vform.get(src.item, g[src.item])
-                if src.item in gaiji_items and src.item not in golden_mut
-                else g[src.item]
-            )
-            if src.enc == "hankaku":
-                v = encode.hankaku(v)
-            elif src.enc == "wareki":
-                eras = self._era_names(rm, src.item, g)
-                v = encode.wareki(v, self.profile.era_codes, eras)
-            elif src.enc == "slash":
-                v = encode.slash(v)
-            elif src.enc == "compact":
-                v = encode.compact(v)
-            cols[fname] = v
-        return cols
-
-    def _vendor_faults(
-        self,
-        cols: dict[str, pa.Array],
-        g: dict[str, pa.Array],
-        vendor_mut: dict[str, tuple[int, str]],
-        field_of: dict[str, str],
-        targets: dict[str, str],
-    ) -> None:
-        """Patch the faults that live in the vendor encoding into ``cols``."""
-        vchanges: dict[str, dict[int, str]] = {}
-        for row, kind in vendor_mut.values():
-            item = targets[kind]
-            fname = field_of[item]
-            cur = cols[fname][row].as_py()
-            if kind == "unmapped_gaiji":
-                cur = self.w.gaiji.unmapped_code(self.vendor) + cur[1:]
-            elif kind == "hankaku_kana":
-                cur = encode.hankaku(pa.array([cur])).to_pylist()[0]
-            elif kind == "undecodable_bytes" and not self.fixed:
-                cur = _MARK + cur
-            elif kind == "out_of_era":
-                cur = encode.wareki_forced(pa.array([g[item][row].as_py()]), self.profile.era_codes, "平成")[
-                    0
-                ].as_py()
-            vchanges.setdefault(fname, {})[row] = cur
-        for fname, changes in vchanges.items():
-            cols[fname] = patch(
-                cols[fname], np.fromiter(changes, np.int64, len(changes)), list(changes.values())
-            )
-
-    def _eligible(self, kind: str, item: str, g: dict[str, pa.Array], rm: RecordMap) -> np.ndarray:
-        v = g[item]
-        nonblank = np.asarray(pc.not_equal(v, "").to_numpy(zero_copy_only=False), dtype=bool)
-        if kind == "out_of_era":
-            return nonblank & np.asarray(
-                pc.greater_equal(v, "2019-05-01").to_numpy(zero_copy_only=False), dtype=bool
-            )
-        if kind == "unmapped_gaiji" or kind == "undecodable_bytes":
-            kanji = np.asarray(
-                pc.match_substring_regex(v, "^[\u4e00-\u9fff]").to_numpy(zero_copy_only=False), dtype=bool
-            )
-            return nonblank & kanji
-        if kind == "duplicate_key" and item == "rireki_no":
-            return np.asarray(pc.not_equal(v, "1").to_numpy(zero_copy_only=False), dtype=bool)
-        if kind == "duplicate_key" and item == "kazei_nendo":
-            return np.asarray(pc.equal(v, "2025").to_numpy(zero_copy_only=False), dtype=bool)
-        if kind == "hankaku_kana":
-            return nonblank & np.asarray(
-                pc.match_substring_regex(v, "^[\u30a1-\u30fa]").to_numpy(zero_copy_only=False), dtype=bool
-            )
-        return nonblank
-
-    def _era_names(self, rm: RecordMap, item: str, g: dict[str, pa.Array]) -> pa.Array | None:
-        """Golden 元号 names for a date item that has an ``era_of`` companion (keeps 不詳 births' era)."""
-        layout = self.w.layouts[rm.layout]
-        for it in layout.items:
-            if it.era_of == item and it.id in g:
-                values = self.w.codes[it.codes].values if it.codes else []
-                codes = pa.array([v.code for v in values], pa.string())
-                names = pa.array([v.name for v in values] + [""], pa.string())
-                idx = pc.fill_null(pc.index_in(g[it.id], value_set=codes), len(values))  # unknown code → ""
-                return names.take(idx)
-        return None
 
     # -- fixed width -------------------------------------------------------------------------
     def _emit_fixed(self, rtype: str, cols: dict[str, list[str]]) -> None:
@@ -372,8 +211,8 @@ class VendorFileWriter:
         header = d.header and self.records == 0
         dd = d.model_copy(update={"header": header})
         data = render_csv(dd, cols)
-        if _MARK.encode(d.encoding) in data:
-            data = data.replace(_MARK.encode(d.encoding), UNDECODABLE_SJIS)
+        if UNDECODABLE_MARK.encode(d.encoding) in data:
+            data = data.replace(UNDECODABLE_MARK.encode(d.encoding), UNDECODABLE_SJIS)
         self._out.write(data)
         if header:
             self.records += 1
@@ -405,38 +244,3 @@ class VendorFileWriter:
                 self.vendor, self.vf.name, record, field, layout, item, gfile, grec, kind, KINDS[kind], detail
             )
         )
-
-
-OVER_LONG_FILL = "長"  # a JIS level-1 kanji: in cp932, in every text charset, never trimmed
-
-
-def _corrupt(kind: str, old: str, w: World, row: int, col: np.ndarray | None = None, item: Any = None) -> str:
-    """The golden-side corrupted value for a value fault (``item``: the layout item, for its rules)."""
-    codes = item.codes if item is not None else None
-    if kind == "bad_check_digit":
-        from ..spec.checkdigits import verify
-
-        for pos in (len(old) - 1, 0):
-            for delta in range(1, 10):
-                new = old[:pos] + str((int(old[pos]) + delta) % 10) + old[pos + 1 :]
-                if item is None or item.check_digit is None or not verify(item.check_digit, new):
-                    return new
-        return old
-    if kind == "impossible_date":
-        return old[:4] + "-02-30"
-    if kind == "unknown_code":
-        valid = set(w.codes[codes].codes) if codes else {old}
-        return next(d * len(old) for d in "9876543210" if d * len(old) not in valid)
-    if kind == "over_long":
-        # visible characters: padding with U+3000 would be removed again by an adapter's `trim`, and the
-        # value would be valid after all; 60 × 長 stays over any 方書 limit whatever the trimming
-        return (old or "ハイツ") + OVER_LONG_FILL * 60
-    if kind == "duplicate_key":
-        return "2024" if old == "2025" else "1"
-    if kind == "orphan_reference":
-        from .ids import atena_mod11
-
-        width = len(old)
-        base = np.array([9 * 10 ** (width - 2) + row])
-        return str(int(atena_mod11(base, width - 1)[0]))
-    return old
