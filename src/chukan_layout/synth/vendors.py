@@ -1,9 +1,9 @@
 """Render golden rows as vendor exports (A fixed cp932, B CSV cp932, C EBCDIC RDW), with faults.
 
 One :class:`VendorFileWriter` per vendor file. Per chunk it derives every vendor field from
-the golden batch with the chunk's value faults (:mod:`._vendor_fields`), renders with the
-reader's renderer (:mod:`chukan_layout.readers.render`), patches byte faults into the record
-matrix, frames and appends. Header and trailer (A) come from the profile; the trailer's
+the golden batch with the chunk's value faults (:mod:`._vendor_fields`), renders the records
+with their byte faults (:mod:`._vendor_render`), frames and appends them, and lists every
+fault in the manifest. Header and trailer (A) come from the profile; the trailer's
 count and control total are computed from what was written.
 """
 
@@ -19,15 +19,13 @@ import pyarrow.compute as pc
 
 from ..files import HashingWriter
 from ..readers.definition import CsvDefinition, FixedWidthDefinition
-from ..readers.render import frame, record_matrix, render_csv
-from ._vendor_fields import UNDECODABLE_MARK, VendorFields
+from ..readers.render import frame, record_matrix
+from ._vendor_fields import VendorFields
+from ._vendor_render import csv_records, fixed_records, interleave
 from .faults import FILE_KINDS, KINDS, ManifestRow
 from .golden import Rows
 from .profile import VendorFile, VendorProfile
 from .world import World
-
-UNDECODABLE_SJIS = b"\x85\x40"  # lead byte 0x85 is unassigned in cp932
-UNDECODABLE_EBCDIC = b"\xff\xff"  # not a DBCS code of IBM930
 
 
 class VendorFileWriter:
@@ -150,17 +148,9 @@ class VendorFileWriter:
     def _write_fixed(self, parts: list[Any], golden_base: dict[str, int]) -> None:
         d = self.vf.definition
         assert isinstance(d, FixedWidthDefinition)
-        mats, keys, meta = [], [], []
-        for k, rm, rows, cols, faults in parts:
-            rt = d.record_type(rm.type or "")
-            m = record_matrix(d, rt.name, cols)
-            for row, kind, fname, _item, _detail in faults:
-                if kind == "undecodable_bytes":
-                    f = next(x for x in rt.fields if x.name == fname)
-                    if d.encoding == "ibm930":
-                        m[row, f.start : f.start + 2] = np.frombuffer(UNDECODABLE_EBCDIC, np.uint8)
-                    else:
-                        m[row, f.start - 1 : f.start + 1] = np.frombuffer(UNDECODABLE_SJIS, np.uint8)
+        mats, households = [], []
+        for _k, rm, rows, cols, faults in parts:
+            m = fixed_records(d, rm.type or "", cols, faults)
             if "NENGAKU" in cols:
                 self.total += int(
                     pc.sum(
@@ -169,27 +159,11 @@ class VendorFileWriter:
                     or 0
                 )
             mats.append(m)
-            hh = rows.household if rows.household is not None else np.arange(m.shape[0])
-            keys.append(np.stack([hh, np.full(m.shape[0], k), np.arange(m.shape[0])], axis=1))
-            meta.append((rm, faults))
-        width = max(m.shape[1] for m in mats)
-        pad = 0x40 if d.encoding == "ibm930" else 0x20
-        padded = [
-            m if m.shape[1] == width else np.pad(m, ((0, 0), (0, width - m.shape[1])), constant_values=pad)
-            for m in mats
-        ]
-        key = np.concatenate(keys)
-        if len(parts) > 1:  # records of several types interleave by household
-            order = np.lexsort((key[:, 2], key[:, 1], key[:, 0]))
-            pos = np.empty_like(order)
-            pos[order] = np.arange(order.shape[0])
-            allm = np.concatenate(padded)[order]
-        else:
-            pos = np.arange(key.shape[0])
-            allm = padded[0]
+            households.append(rows.household if rows.household is not None else np.arange(m.shape[0]))
+        allm, pos = interleave(mats, households, 0x40 if d.encoding == "ibm930" else 0x20)
         self._out.write(frame(allm, d.framing))
         offset = 0
-        for (rm, faults), m in zip(meta, mats, strict=True):
+        for (_k, rm, _rows, _cols, faults), m in zip(parts, mats, strict=True):
             for row, kind, fname, item, detail in faults:
                 rec = self.records + int(pos[offset + row]) + 1
                 self._note(rec, fname, rm.layout, item, golden_base[rm.layout] + row + 1, kind, detail)
@@ -209,11 +183,7 @@ class VendorFileWriter:
         assert isinstance(d, CsvDefinition)
         ((_k, rm, _rows, cols, faults),) = parts
         header = d.header and self.records == 0
-        dd = d.model_copy(update={"header": header})
-        data = render_csv(dd, cols)
-        if UNDECODABLE_MARK.encode(d.encoding) in data:
-            data = data.replace(UNDECODABLE_MARK.encode(d.encoding), UNDECODABLE_SJIS)
-        self._out.write(data)
+        self._out.write(csv_records(d, cols, header))
         if header:
             self.records += 1
         n = len(next(iter(cols.values()))) if cols else 0
