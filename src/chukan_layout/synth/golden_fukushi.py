@@ -11,7 +11,7 @@ import numpy as np
 
 from .arrow_util import const, date_or_blank, flag, join, pick, s, where, zfill
 from .calendar import iso
-from .golden import Rows, builder
+from .golden import Rows, builder, chunk_rng
 from .golden_gyomu import gyomu, next_month
 from .golden_jido import children, eldest_birth
 from .linked_gyomu import spread
@@ -21,10 +21,6 @@ from .world import World
 _YEAR = 365.2425
 
 
-def _rng(w: World, c: Chunk, salt: int) -> np.random.Generator:
-    return np.random.default_rng([w.seed, c.number, salt])
-
-
 _BUI_NAMES = ("視覚障害", "聴覚障害", "音声機能障害", "下肢機能障害", "心臓機能障害")
 
 
@@ -32,7 +28,7 @@ _BUI_NAMES = ("視覚障害", "聴覚障害", "音声機能障害", "下肢機�
 def shogai(w: World, c: Chunk, form: str) -> Rows:
     g = gyomu(w, c)
     pp = c.pp
-    rng = _rng(w, c, 0x5A0)
+    rng = chunk_rng(w, c, 0x5A0)
     p = np.flatnonzero(g["techo_kind"] > 0)
     n = p.shape[0]
     kind = g["techo_kind"][p]
@@ -86,7 +82,7 @@ def shogai(w: World, c: Chunk, form: str) -> Rows:
 def fuyo(w: World, c: Chunk, form: str) -> Rows:
     g = gyomu(w, c)
     pp = c.pp
-    rng = _rng(w, c, 0xF40)
+    rng = chunk_rng(w, c, 0xF40)
     p = np.flatnonzero(g["fuyo_recipient"])
     n = p.shape[0]
     h = pp["h_of"][p]
@@ -135,7 +131,7 @@ def seiho(w: World, c: Chunk, form: str) -> Rows:
     """被保護世帯: the living members of a few low-income households; amounts on the head's row."""
     g = gyomu(w, c)
     pp = c.pp
-    rng = _rng(w, c, 0x5E0)
+    rng = chunk_rng(w, c, 0x5E0)
     H = int(c.hh["hid"].shape[0])
     m = w.member(c)
     age = m["age"]

@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from .arrow_util import const, date_or_blank, flag, join, pick, s, where, zfill
 from .calendar import iso, partial_iso, ymd
-from .golden import Rows, builder
+from .golden import Rows, builder, chunk_rng
 from .golden_zei import _employers
 from .linked_gyomu import (
     KENSHIN_FROM,
@@ -35,10 +35,6 @@ def gyomu(w: World, c: Chunk) -> dict[str, np.ndarray]:
     return w._cached(c, "gyomu", lambda: gyomu_membership(c, w.member(c), w.income(c), w.seed))
 
 
-def _rng(w: World, c: Chunk, salt: int) -> np.random.Generator:
-    return np.random.default_rng([w.seed, c.number, salt])
-
-
 def _sex(w: World, c: Chunk, p: np.ndarray) -> pa.Array:
     return where(c.pp["male"][p], w.code("seibetsu", "男"), w.code("seibetsu", "女"))
 
@@ -58,7 +54,7 @@ def _full_address(w: World, c: Chunk, form: str, h: np.ndarray) -> pa.Array:
 def senkyo(w: World, c: Chunk, form: str) -> Rows:
     g = gyomu(w, c)
     pp = c.pp
-    rng = _rng(w, c, 0x5E1)
+    rng = chunk_rng(w, c, 0x5E1)
     # registered after 3 months' residence at 18 or older; never after the 基準日 or the day they left
     toroku = np.maximum(pp["in_day"] + 92, eighteenth_birthday(pp["birth"]))
     left = np.where(pp["state"] == LIVING, REF_DAY, pp["out_day"] - 1)
@@ -212,7 +208,7 @@ def shugaku(w: World, c: Chunk, form: str) -> Rows:
     pp = c.pp
     p = np.flatnonzero(g["gakurei"])
     n = p.shape[0]
-    rng = _rng(w, c, 0x5C0)
+    rng = chunk_rng(w, c, 0x5C0)
     grade = g["grade"][p]
     elem = grade <= 6
     head = g["head"][p]
@@ -255,7 +251,7 @@ def kenshin(w: World, c: Chunk, form: str) -> Rows:
     """健(検)診 of 年度 2024: one or two screenings (different kinds) per screened resident."""
     g = gyomu(w, c)
     pp = c.pp
-    rng = _rng(w, c, 0xCE5)
+    rng = chunk_rng(w, c, 0xCE5)
     first = np.flatnonzero(g["kenshin"])
     second = np.flatnonzero(g["kenshin2"])
     p = np.concatenate([first, second])

@@ -11,7 +11,7 @@ import numpy as np
 
 from .arrow_util import const, flag, join, pick, s, where, zfill
 from .calendar import iso
-from .golden import Rows, builder
+from .golden import Rows, builder, chunk_rng
 from .golden_gyomu import gyomu
 from .linked_gyomu import FY_START, fiscal_year
 from .population import Chunk
@@ -25,7 +25,7 @@ def kodomo(w: World, c: Chunk, form: str) -> Rows:
     """教育・保育給付認定 for 年度 2025: 1号/2号 (3–5) and 3号 (0–2), the head as 保護者."""
     g = gyomu(w, c)
     pp = c.pp
-    rng = np.random.default_rng([w.seed, c.number, 0xC0D])
+    rng = chunk_rng(w, c, 0xC0D)
     m = w.member(c)
     cand = np.flatnonzero(g["kodomo"])
     age = m["age"][cand]
