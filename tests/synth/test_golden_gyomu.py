@@ -6,7 +6,6 @@ Uses the session's small town (``clean``: N residents in chunks of 256 household
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from pathlib import Path
 
@@ -14,26 +13,15 @@ import numpy as np
 import pyarrow as pa
 
 from chukan_layout.pipeline.standard import validate_files
-from chukan_layout.spec.registry import layout_ids, load_layout
-from chukan_layout.synth.golden import BUILDERS
+from chukan_layout.spec.registry import load_layout
 from chukan_layout.synth.golden_koseki import KosekiNumbering, string_hashes
+
+from .conftest import golden_rows
 
 NEW = (
     "senkyo.meibo", "hojin.kazei", "shogai.techo", "jido.teate", "jido.taisho", "kenko.kenshin", "shugaku.jido",
     "fuyo.teate", "seiho.jukyu", "kodomo.kyufu", "koseki.koseki", "koseki.fuhyo",
 )  # fmt: skip
-
-
-def _rows(path: Path, layout_id: str) -> list[dict[str, str]]:
-    spec = load_layout(layout_id).spec
-    with open(path, encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(f))
-    assert rows[0] == [it.name for it in spec.items]
-    return [dict(zip(spec.item_ids, r, strict=True)) for r in rows[1:]]
-
-
-def test_every_layout_has_a_golden_builder() -> None:
-    assert set(BUILDERS) == set(layout_ids())
 
 
 def test_golden_files_validate_with_zero_findings(clean, tmp_path: Path) -> None:
@@ -50,7 +38,7 @@ def test_golden_files_validate_with_zero_findings(clean, tmp_path: Path) -> None
 
 def test_relations_resolve_on_all_their_items(clean) -> None:
     res, _ = clean
-    rows = {lid: _rows(res.golden[lid], lid) for lid in res.golden}
+    rows = {lid: golden_rows(res.golden[lid], lid) for lid in res.golden}
     n_checked = 0
     for lid in NEW:
         for rel in load_layout(lid).spec.relations:
@@ -65,10 +53,10 @@ def test_relations_resolve_on_all_their_items(clean) -> None:
 
 def test_same_residents_across_gyomu(clean) -> None:
     res, _ = clean
-    jumin = [r for r in _rows(res.golden["juki.jumin"], "juki.jumin") if r["saishin_flag"] == "1"]
+    jumin = [r for r in golden_rows(res.golden["juki.jumin"], "juki.jumin") if r["saishin_flag"] == "1"]
     by_atena = {r["atena_no"]: r for r in jumin}
     # 選挙人名簿: the living electors are exactly those the 住民票 marks 選挙人名簿登録有
-    meibo = _rows(res.golden["senkyo.meibo"], "senkyo.meibo")
+    meibo = golden_rows(res.golden["senkyo.meibo"], "senkyo.meibo")
     active = {r["atena_no"] for r in meibo if not r["massho_ymd"] and r["hyoji"] == "0"}
     assert active == {a for a, r in by_atena.items() if r["senkyo_toroku"] == "1"}
     for r in meibo:  # the copy of name and birth date agrees with the 住民票
@@ -76,16 +64,16 @@ def test_same_residents_across_gyomu(clean) -> None:
         assert (r["shimei"], r["seinengappi"]) == (j["shimei"], j["seinengappi"])
     # 学齢簿 and 保育認定: the 保護者 is the 世帯主 of the child's 世帯
     for lid in ("shugaku.jido", "kodomo.kyufu"):
-        for r in _rows(res.golden[lid], lid):
+        for r in golden_rows(res.golden[lid], lid):
             child, guardian = by_atena[r["atena_no"]], by_atena[r["hogosha_atena_no"]]
             assert guardian["setai_no"] == child["setai_no"] and guardian["zokugara_code_1"] == "02", lid
 
 
 def test_child_allowance_adds_up_per_recipient(clean) -> None:
     res, _ = clean
-    teate = {r["atena_no"]: r for r in _rows(res.golden["jido.teate"], "jido.teate")}
+    teate = {r["atena_no"]: r for r in golden_rows(res.golden["jido.teate"], "jido.teate")}
     per: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for r in _rows(res.golden["jido.taisho"], "jido.taisho"):
+    for r in golden_rows(res.golden["jido.taisho"], "jido.taisho"):
         per[r["jukyusha_atena_no"]].append(r)
     assert per.keys() == teate.keys()
     for a, kids in per.items():
@@ -98,14 +86,14 @@ def test_child_allowance_adds_up_per_recipient(clean) -> None:
 def test_koseki_matches_the_juminhyo(clean) -> None:
     """Every Japanese resident is in the 戸籍 his 住民票 names (本籍 + 筆頭者), matched by 住民票コード."""
     res, _ = clean
-    jumin = _rows(res.golden["juki.jumin"], "juki.jumin")
+    jumin = golden_rows(res.golden["juki.jumin"], "juki.jumin")
     honseki = {
         r["juminhyo_code"]: (r["honseki"], r["hittosha_shimei"]) for r in jumin if r["jumin_shubetsu"] == "1"
     }
-    fuhyo = _rows(res.golden["koseki.fuhyo"], "koseki.fuhyo")
+    fuhyo = golden_rows(res.golden["koseki.fuhyo"], "koseki.fuhyo")
     persons = {r["juminhyo_code"]: (r["honseki"], r["hittosha_shimei"]) for r in fuhyo}
     assert persons == honseki
-    koseki = _rows(res.golden["koseki.koseki"], "koseki.koseki")
+    koseki = golden_rows(res.golden["koseki.koseki"], "koseki.koseki")
     assert len(koseki) == len(honseki)
     # 記載順位 run 1..n inside each 戸籍 (also where two households share 本籍 and 筆頭者)
     juni = defaultdict(list)
