@@ -1,17 +1,17 @@
 """``reconcile.html``: the 照合結果報告書, rendered from the :class:`~.reconcile_model.ReconcileReport` alone.
 
-The same conventions and building blocks as ``report.html`` (:mod:`.render_html`): the
-shared stylesheet, bilingual labels (Japanese first), escaped values, an inline SVG bar
-chart (:func:`.svg_chart.bar_chart`), no script and a CSP that fetches nothing, A4 print
-and the 確認欄.
+The same conventions and building blocks as ``report.html`` (:mod:`.render_html`; the markup
+helpers of :mod:`._html_markup`): the shared stylesheet, bilingual labels (Japanese first),
+escaped values, an inline SVG bar chart (:func:`.svg_chart.bar_chart`), no script and a CSP
+that fetches nothing, A4 print and the 確認欄.
 """
 
 from __future__ import annotations
 
 from importlib.resources import files
 
+from ._html_markup import bi, n, t, table, when
 from .reconcile_model import ReconcileReport
-from .render_html import _table, _when, bi, n, t
 from .svg_chart import bar_chart
 
 KIND_JA = {
@@ -60,7 +60,7 @@ def _layouts(r: ReconcileReport) -> str:
         rows.append([t(la.layout_id) + f'<br><span class="note">{t(la.title_ja)}</span>', n(la.old_records), n(la.new_records),
                      n(la.identical), n(la.only_old), n(la.only_new), f"{n(la.duplicate_old)} / {n(la.duplicate_new)}",
                      n(la.changed), _MARK[ok]])  # fmt: skip
-    html = _table(head, rows)
+    html = table(head, rows)
     notes = [f"{t(la.layout_id)}: {bi('比較しなかった項目', 'items not compared')} {t(', '.join(la.items_not_compared))}"
              for la in r.layouts if la.items_not_compared]  # fmt: skip
     return html + "".join(f'<p class="note">{x}</p>' for x in notes)
@@ -71,10 +71,10 @@ def _totals(r: ReconcileReport) -> str:
             ("新", "NEW", "n"), ("差", "Diff", "n"), ("結果", "Result", "")]  # fmt: skip
     rows = [[t(x.layout_id), t(x.label), t(x.group), _num(x.old), _num(x.new),
              "—" if x.diff is None else (f"{x.diff:+,}" if x.diff else "0"), _MARK[x.ok]] for x in r.totals]  # fmt: skip
-    html = _table(head, rows, "totals")
+    html = table(head, rows, "totals")
     if r.cross:
         html += "<h3>" + bi("レイアウト間照合", "Cross-layout totals") + "</h3>"
-        html += _table([("照合項目", "Check", ""), ("側", "Side", ""), ("値", "Value", "n"), ("相手レイアウト", "Other layout", "mono"),
+        html += table([("照合項目", "Check", ""), ("側", "Side", ""), ("値", "Value", "n"), ("相手レイアウト", "Other layout", "mono"),
                         ("相手の値", "Other value", "n"), ("結果", "Result", "")],
                        [[t(c.label), "旧 / OLD" if c.side == "old" else "新 / NEW", _num(c.value), t(c.other_layout_id),
                          _num(c.other_value), _MARK[c.ok]] for c in r.cross])  # fmt: skip
@@ -104,7 +104,7 @@ def _differences(r: ReconcileReport) -> str:
     )
     rows = [[t(la.layout_id), t(d.item_name) + f' <span class="note mono">{t(d.item)}</span>', n(d.changed)]
             for la in r.layouts for d in la.by_item]  # fmt: skip
-    html = chart + _table(
+    html = chart + table(
         [("レイアウト", "Layout", "mono"), ("項目", "Item", ""), ("相違件数", "Changed", "n")], rows
     )
     eq = [[t(la.layout_id), t(e.item_name) + f' <span class="note mono">{t(e.item)}</span>',
@@ -115,7 +115,7 @@ def _differences(r: ReconcileReport) -> str:
         + bi("同値として扱った相違（差異ではない）", "Equivalences applied (not differences)")
         + "</h3>"
     )
-    return html + _table(
+    return html + table(
         [
             ("レイアウト", "Layout", "mono"),
             ("項目", "Item", ""),
@@ -134,14 +134,14 @@ def _samples(r: ReconcileReport) -> str:
     rows = [[bi(*KIND_JA[s.kind]), t(s.layout), t(s.key), t(s.item_name), t(s.old_value), t(s.new_value),
              f"{t(s.old_record) or '—'} / {t(s.new_record) or '—'}"] for s in r.samples[:200]]  # fmt: skip
     note = bi("全件は differences.csv を参照", "every difference is in differences.csv")
-    return f"<p>{mask}</p>" + _table(head, rows) + f'<p class="note">{note}</p>'
+    return f"<p>{mask}</p>" + table(head, rows) + f'<p class="note">{note}</p>'
 
 
 def _findings_diff(r: ReconcileReport) -> str:
     if r.findings_diff is None:
         return f'<p class="note">{bi("両側が convert の出力（report.json あり）の場合に表示", "shown when both sides are convert outputs with report.json")}</p>'
     ja = {"appeared": "新規", "disappeared": "解消", "changed": "件数変化"}
-    return _table([("変化", "Change", ""), ("コード", "Code", "code"), ("ファイル", "File", ""), ("項目", "Item", "code"),
+    return table([("変化", "Change", ""), ("コード", "Code", "code"), ("ファイル", "File", ""), ("項目", "Item", "code"),
                    ("旧", "OLD", "n"), ("新", "NEW", "n")],
                   [[bi(ja[f.change], f.change), t(f.code), t(f.file), t(f.item), n(f.old), n(f.new)] for f in r.findings_diff])  # fmt: skip
 
@@ -160,12 +160,12 @@ def _files(r: ReconcileReport) -> str:
                     t(f.sha256),
                 ]
             )
-    html = _table([("側", "Side", ""), ("パス", "Path", "any"), ("区分", "Role", ""), ("レイアウト", "Layout", "mono"),
+    html = table([("側", "Side", ""), ("パス", "Path", "any"), ("区分", "Role", ""), ("レイアウト", "Layout", "mono"),
                    ("サイズ", "Bytes", "n"), ("SHA-256", "SHA-256", "sha")], rows)  # fmt: skip
     conv = [[side.name.upper(), t(side.adapter or ""), *(n(side.conversion.get(k, 0)) for k in ("records_in", "records_out", "rejected"))]
             for side in (r.old, r.new) if side.adapter]  # fmt: skip
     if conv:
-        html += _table(
+        html += table(
             [
                 ("側", "Side", ""),
                 ("アダプタ", "Adapter", ""),
@@ -186,8 +186,8 @@ def _versions(r: ReconcileReport) -> str:
             [bi("並列数", "Workers"), n(o.workers)]]  # fmt: skip
     rows += [[bi("キー", "Key") + f" {t(k)}", t(", ".join(v))] for k, v in o.keys.items()]
     rows += [[bi("オプション", k), t(v)] for k, v in o.extra.items()]
-    html = _table([("設定", "Setting", ""), ("値", "Value", "")], rows)
-    return html + _table([("レイアウトID", "Layout id", "mono"), ("名称", "Title", ""), ("版", "Spec version", ""), ("分割数", "Buckets", "n"), ("SHA-256", "SHA-256", "sha")],
+    html = table([("設定", "Setting", ""), ("値", "Value", "")], rows)
+    return html + table([("レイアウトID", "Layout id", "mono"), ("名称", "Title", ""), ("版", "Spec version", ""), ("分割数", "Buckets", "n"), ("SHA-256", "SHA-256", "sha")],
                          [[t(la.layout_id), t(la.title_ja), t(la.spec_version), n(la.partitions), t(la.layout_sha256 or "—")] for la in r.layouts])  # fmt: skip
 
 
@@ -210,7 +210,7 @@ def _signoff(r: ReconcileReport) -> str:
     )
     cls = "ok" if r.verdict.status == "match" else "fail"
     return (f'<section class="signoff"><h2>{bi("確認欄", "Sign-off")}</h2><p>{bi("判定", "Verdict")}: <strong class="o-{cls}">'
-            f"{bi(r.verdict.label_ja, r.verdict.label_en)}</strong> · {bi('作成日時', 'Generated')} {_when(r.generated_at)}</p>"
+            f"{bi(r.verdict.label_ja, r.verdict.label_en)}</strong> · {bi('作成日時', 'Generated')} {when(r.generated_at)}</p>"
             f'<p class="note">{bi("本報告書の照合結果を確認しました。", "We have checked the reconciliation in this report.")}</p>'
             f"<table><thead><tr>{ths}</tr></thead><tbody>{body}</tbody></table></section>")  # fmt: skip
 
@@ -231,7 +231,7 @@ def render_reconcile_html(report: ReconcileReport) -> str:
     body = "\n".join(f'<section id="s{i}"><h2>{i}. {bi(ja, en)}</h2>{fn(report)}</section>'
                      for i, (ja, en, fn) in enumerate(sections, 1))  # fmt: skip
     head = (f'<header><h1>{t(report.title)}<span class="en">Reconciliation report (old vs new system)</span></h1>'
-            f'<table class="meta"><tr><th>{bi("作成日時", "Generated")}</th><td>{_when(report.generated_at)}</td></tr>'
+            f'<table class="meta"><tr><th>{bi("作成日時", "Generated")}</th><td>{when(report.generated_at)}</td></tr>'
             f'<tr><th>{bi("旧", "OLD")}</th><td>{t(report.old.adapter or "標準レイアウト / standard layout")} · {n(len(report.old.files))} files</td></tr>'
             f'<tr><th>{bi("新", "NEW")}</th><td>{t(report.new.adapter or "標準レイアウト / standard layout")} · {n(len(report.new.files))} files</td></tr></table></header>')  # fmt: skip
     return (
