@@ -35,7 +35,8 @@ from ..readers.api import Reject
 from ..readers.standard_csv import read_standard_csv
 from ..report import FileCounts, InputInfo, LayoutInfo, OutputInfo, Report, build_report, write_reports
 from . import codes  # noqa: F401  (registers the export finding codes)
-from .engine import FileExporter, FileOutcome, Sidecar
+from ._outcome import FileOutcome, Sidecar
+from .engine import FileExporter
 from .format import Unencodable
 from .gaiji_reverse import Evidence, load_evidence, load_reverse
 from .profile import ExportPlan, load_plan
