@@ -98,7 +98,9 @@ def _wrap_detail(spent: collections.Counter[str]) -> None:
     # the source trim: per field read, when adapt reads it (gaiji7); before, the whole batch in prepare
     trim = "trim_source" if hasattr(engine.AdaptEngine, "trim_source") else "prepare"
     _wrap(spent, engine.AdaptEngine, trim, "  adapt: source trim")
-    _wrap(spent, dates._DateBase, "apply", "  adapt: dates")
+    # the class whose apply the date transforms run (dates._DateBase before the split, _datepaths.DateBase after)
+    date_base = next(c for c in dates.Seireki.__mro__ if "apply" in vars(c))
+    _wrap(spent, date_base, "apply", "  adapt: dates")
     _wrap(spent, stage.GaijiStage, "_detect", "  gaiji: detection")
     _wrap(spent, stage, "spread", "  gaiji: occurrences")
     writer = types.SimpleNamespace(**{k: getattr(standard_csv.pacsv, k) for k in dir(standard_csv.pacsv)

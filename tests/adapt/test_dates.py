@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chukan_layout.adapt.transforms.dates import Seireki, Wareki, format_regex
+from chukan_layout.adapt.transforms.dates import Seireki, Wareki
 from chukan_layout.spec import wareki as wk
 
 ERAS = {"1": "明治", "2": "大正", "3": "昭和", "4": "平成", "5": "令和"}
@@ -91,13 +91,6 @@ def test_unknown_era_name_is_an_argument_error() -> None:
         Wareki.Args(eras={"1": "慶応"})
 
 
-def test_format_regex_needs_all_parts() -> None:
-    with pytest.raises(ValueError):
-        format_regex("YYMM", era=True)
-    with pytest.raises(ValueError):
-        format_regex("GYYYYMMDD", era=False)
-
-
 @given(st.dates(min_value=date(1868, 1, 1), max_value=date(2099, 12, 31)))
 def test_wareki_is_inverse_of_rendering(d: date) -> None:
     w = wk.to_wareki(d)
@@ -155,3 +148,40 @@ def test_every_day_of_the_reiwa_switch(ctx) -> None:
     raws = [("4" if d < date(2019, 5, 1) else "5") + f"{wk.to_wareki(d).year:02d}{d:%m%d}" for d in days]
     out, c = run_wareki(ctx, raws)
     assert out == [d.isoformat() for d in days] and c.findings.total() == 0
+
+
+SWITCHES = st.one_of(
+    st.dates(min_value=date(1988, 12, 20), max_value=date(1989, 1, 31)),  # 昭和64年1月7日 / 平成元年1月8日
+    st.dates(min_value=date(2019, 4, 15), max_value=date(2019, 5, 15)),  # 平成31年4月30日 / 令和元年5月1日
+)
+
+
+@given(st.lists(st.tuples(SWITCHES, st.sampled_from("345"), st.booleans()), min_size=1, max_size=30))
+def test_era_switches_against_the_calendar(rows: list[tuple[date, str, bool]]) -> None:
+    """Differential: every day around the two switches, written under 昭和, 平成 and 令和 (and its
+    不詳 day form), against :mod:`chukan_layout.spec.wareki`: the date is computed, never shifted,
+    and ``adapt.era_overflow`` names exactly the records outside the era written (a year before
+    the era's first year cannot be written in it and is left out)."""
+    from chukan_layout.adapt.transforms.base import Context
+    from chukan_layout.findings import FindingSet
+
+    rows = [r for r in rows if r[0].year >= wk.get_era(ERAS[r[1]]).start.year]  # 令和 has no year -29
+    raws, want, over = [], [], set()
+    for rec, (d, code, fusho) in enumerate(rows, 1):
+        era = wk.get_era(ERAS[code])
+        end = wk.era_end(era) or date.max
+        raws.append(f"{code}{d.year - era.start.year + 1:02d}{d:%m}{'00' if fusho else f'{d:%d}'}")
+        want.append(f"{d:%Y-%m}-{'00' if fusho else f'{d:%d}'}")
+        first, last = (
+            (d.replace(day=1), (d.replace(day=28) + timedelta(days=4)).replace(day=1)) if fusho else (d, d)
+        )
+        if (last - timedelta(days=1) if fusho else last) < era.start or first > end:
+            over.add(rec)
+    fs = FindingSet(max_samples=None)
+    c = Context("JUMIN.DAT", "juki.jumin", "seinengappi", pa.array(range(1, len(rows) + 1), pa.int64()), fs)
+    out = Wareki(Wareki.Args(eras=ERAS, flag_item="fusho")).apply([pa.array(raws, pa.string())], c)
+    assert out.to_pylist() == want
+    assert c.side["fusho"].to_pylist() == ["1" if f else "0" for _, _, f in rows]
+    got = {s.record for s in fs.samples.get(("adapt.era_overflow", "JUMIN.DAT", "seinengappi"), [])}
+    assert got == over
+    assert fs.total() == len(over)
