@@ -63,6 +63,34 @@ def test_a_failed_run_publishes_nothing_and_keeps_the_previous_run(tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", MANIFEST_NAME]
 
 
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="signals cannot be held back here")
+def test_ctrl_c_as_the_staging_folder_is_made_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Ctrl-C that comes the moment the staging folder exists (before its name is kept) is
+    raised once the run knows it: the folder is removed, the lock let go, and the message says
+    what the folder keeps (seen on a loaded machine: a hidden ``.chukan-run-*`` left behind and
+    the plain "nothing of this run was published")."""
+    import tempfile
+
+    _run(tmp_path, {"髙﨑.csv": b"old"})
+    made = tempfile.mkdtemp
+
+    def mkdtemp_then_ctrl_c(*a: object, **kw: object) -> str:
+        path = made(*a, **kw)  # type: ignore[arg-type]
+        signal.raise_signal(signal.SIGINT)  # as a terminal's Ctrl-C would, right now
+        return path
+
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp_then_ctrl_c)
+    with pytest.raises(InterruptedRun) as e, RunFolder(tmp_path):
+        pytest.fail("the run must not start")
+    assert "keeps the previous complete run (1 file(s) listed in run.json" in str(e.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [MANIFEST_NAME, "髙﨑.csv"]  # no staging, no lock
+    monkeypatch.undo()
+    _run(tmp_path, {"b.csv": b"new"})  # the lock is free
+    assert list(read_manifest(tmp_path)["files"]) == ["b.csv"]  # type: ignore[index]
+
+
 def test_a_second_run_into_the_same_folder_is_refused(tmp_path: Path) -> None:
     with RunLock(tmp_path):
         with pytest.raises(RunLockedError) as e:

@@ -23,9 +23,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +38,21 @@ from .lock import RunLock, remove_orphans
 
 MANIFEST_NAME = "run.json"
 MANIFEST_VERSION = 1
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Ctrl-C (and ``SIGTERM``, which the command line turns into one) held back for the block:
+    one that comes meanwhile is raised as it ends. Only where signals can be blocked (POSIX, the
+    main thread, which is where Python raises them); elsewhere a no-op."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 class RunFolder:
@@ -59,16 +77,23 @@ class RunFolder:
             self._lock.acquire()
         try:
             self.orphans_removed = remove_orphans(self.folder)
-            self.staging = Path(tempfile.mkdtemp(prefix=".chukan-run-", dir=self.folder))
-        except BaseException:
-            if self._lock is not None:
-                self._lock.release()
+            # the folder and its name together: a Ctrl-C that comes as it is made is raised once
+            # the name is known (below), and the folder goes with the run
+            with _ctrl_c_held():
+                self.staging = Path(tempfile.mkdtemp(prefix=".chukan-run-", dir=self.folder))
+        except BaseException as exc:
+            self._abandon(exc)
             raise
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        self._abandon(exc)
+
+    def _abandon(self, exc: BaseException | None) -> None:
+        """The run ends (``exc``: how): an unpublished staging folder is removed, the lock let go;
+        a Ctrl-C becomes :class:`InterruptedRun`, which says what the folder keeps."""
         try:
-            if not self.published:
+            if not self.published and self.staging != self.folder:
                 shutil.rmtree(self.staging, ignore_errors=True)
         finally:
             if self._lock is not None:
