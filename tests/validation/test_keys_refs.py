@@ -12,7 +12,7 @@ from chukan_layout.validation import hashing
 from chukan_layout.validation.context import BatchContext
 from chukan_layout.validation.keys import KeyIndex
 from chukan_layout.validation.refs import ReferenceIndex
-from chukan_layout.validation.store import CodeStore, contained
+from chukan_layout.validation.store import CodeStore
 
 from .fixtures.layouts import jumin_layout, setai_layout
 
@@ -236,23 +236,6 @@ def test_spilled_store_cleans_up(tmp_path) -> None:
     assert idx.finish(fs) == 15
     assert {r for _, r, _, _ in fs.records_of()} == set(range(26, 41))
     assert not any(p.is_file() for p in tmp_path.rglob("*"))
-
-
-@given(
-    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=40),
-    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), max_size=40),
-)
-def test_contained_matches_a_python_reference(
-    targets: list[tuple[int, int]], probes: list[tuple[int, int]]
-) -> None:
-    def codes(pairs: list[tuple[int, int]]) -> np.ndarray:
-        out = np.zeros(len(pairs), hashing.CODE)
-        out["hi"] = [p[0] for p in pairs]
-        out["lo"] = [p[1] for p in pairs]
-        return out
-
-    got = contained(codes(probes), codes(targets))
-    assert got.tolist() == [p in set(targets) for p in probes]
 
 
 @given(st.lists(st.lists(st.integers(1, 4), min_size=1, max_size=30), min_size=1, max_size=4), st.booleans())

@@ -1,7 +1,6 @@
 """The duplicate check folded in as codes arrive (CodeStore.rising): a bucket whose codes all
 arrived in rising order holds no code twice, so the finish does not read it — and finds the
-same duplicates as when it reads every bucket; and ``contained`` by binary search on the targets'
-low words (one high word) answers as the three-key sort."""
+same duplicates as when it reads every bucket."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ from hypothesis import strategies as st
 from chukan_layout.findings import FindingSet
 from chukan_layout.validation import hashing
 from chukan_layout.validation.keys import KeyIndex
-from chukan_layout.validation.store import CodeStore, contained
+from chukan_layout.validation.store import CodeStore
 
 from .test_store_finish import KEYS, batch, everything
 
@@ -89,24 +88,6 @@ def test_duplicates_identical_with_the_folded_check(
     read, n_read = run_keys(files, size, budget, False)
     assert n_folded == n_read
     assert everything(folded) == everything(read)
-
-
-def contained_by_set(probe: np.ndarray, target: np.ndarray) -> np.ndarray:
-    have = set(zip(target["hi"].tolist(), target["lo"].tolist(), strict=True))
-    return np.array(
-        [(h, x) in have for h, x in zip(probe["hi"].tolist(), probe["lo"].tolist(), strict=True)], bool
-    )
-
-
-@settings(max_examples=120, deadline=None)
-@given(CODES, CODES, st.booleans())
-def test_contained_by_one_high_word_or_three_keys(
-    probe: list[tuple[int, int]], target: list[tuple[int, int]], one_hi: bool
-) -> None:
-    if one_hi:  # exact codes of short digit keys: hi 0 throughout the targets (probes may differ)
-        target = [(0, lo) for _, lo in target]
-    p, t = codes_of(probe), codes_of(target)
-    assert contained(p, t).tolist() == contained_by_set(p, t).tolist()
 
 
 def test_untracked_store_never_claims_a_rise() -> None:

@@ -28,9 +28,10 @@ import pyarrow.compute as pc
 
 from ..spec import expr
 from ..spec.model import Layout, Total
+from ..validation._code_sets import same_as_previous
 from ..validation.context import BatchContext
 from ..validation.hashing import key_codes
-from ..validation.store import CodeStore, same_as_previous, share_budget
+from ..validation.store import CodeStore, share_budget
 from .equivalence import Equivalences
 
 NOT_INTEGER = "(数値以外)"

@@ -20,10 +20,11 @@ import numpy as np
 import pyarrow as pa
 
 from ..findings import FindingSet, Sensitivity, Severity, register_code
+from ._code_sets import duplicate_pairs, same_as_previous
 from .base import STAGE, report
 from .context import BatchContext
 from .hashing import TOP, decode_exact, joined, key_codes
-from .store import CodeStore, duplicate_pairs, same_as_previous
+from .store import CodeStore
 
 KEY_DOC = """\
 Two records of a layout have the same record key (``record_key``), within a file or across

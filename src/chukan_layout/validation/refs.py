@@ -5,7 +5,7 @@ exist as ``target_items`` in a target layout (世帯番号 of 住民 in 世帯; 
 国保 / 介護 in 住民). Target keys and source keys are stored as 128-bit codes
 (:mod:`.hashing`) in bucketed, spill-to-disk stores (:mod:`.store`); at
 :meth:`ReferenceIndex.finish` each bucket of the sources is sorted together with the same
-bucket of the targets (:func:`.store.contained`; a Grace hash join: memory is one bucket).
+bucket of the targets (:func:`._code_sets.contained`; a Grace hash join: memory is one bucket).
 Before that, :meth:`~.store.CodeStore.refine` re-buckets the target and source stores alike
 until a target bucket holds at most ``finish_bytes``; the sources of a bucket are streamed
 against it a chunk at a time, so memory does not grow with the number of records.
@@ -27,10 +27,11 @@ import pyarrow as pa
 
 from ..findings import FindingSet, Sensitivity, Severity, register_code
 from ..spec.model import Layout, Relation
+from ._code_sets import contained
 from .base import STAGE, report
 from .context import BatchContext
 from .hashing import CODE, decode_exact, key_codes
-from .store import PAIR, CodeStore, contained
+from .store import PAIR, CodeStore
 
 REF_DOC = """\
 A record refers (through a layout relation) to a key that no record of the target layout has.
