@@ -5,7 +5,8 @@ record's key code (:data:`~.hashing.CODE`: ``hi``, ``lo``) together with its pos
 ``partitions`` buckets chosen by a multiplicative mix of the code — the same bucket for the
 same code in every store, so duplicate detection and reference probing work one bucket at a
 time (a Grace hash join). Buckets are buffered in memory up to ``memory_budget`` bytes, then
-appended to one file per bucket in a private temporary folder.
+appended to one file per bucket in a private temporary folder (gathering writes:
+:mod:`._spill_writes`).
 
 At finish a bucket must fit in memory, and 16 buckets of a fixed count grow with the input
 (1/16 of 6M codes is 9 MB, ×3 with the sort's copies). :meth:`CodeStore.refine` therefore
@@ -16,9 +17,9 @@ budget during the run and one such bucket (plus a chunk) at finish, whatever the
 records. The one exception: many records sharing *one* code (a key repeated throughout a
 file) stay in one bucket, since no bit of the code separates them.
 
-Positions map back to (file, record) through segments: the runs of consecutive record
-numbers of a batch (one run normally; a few when read rejects left gaps), all the numbers
-only when they are scattered. A batch that continues the previous one's run extends its
+Positions map back to (file, record) through segments (:mod:`._segments`): the runs of
+consecutive record numbers of a batch (one run normally; a few when read rejects left gaps),
+all the numbers only when they are scattered. A batch that continues the previous one's run extends its
 segment, so a file read in order is one segment, however many batches it has.
 
 The stores of one run share one memory budget (:func:`share_budget`): 17 stores of 8 MiB each
@@ -30,16 +31,16 @@ writes.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from ._segments import Segment, segment_of
+from ._spill_writes import append_buffers
 from .hashing import CODE
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -48,62 +49,6 @@ PAIR = np.dtype([("hi", "<u8"), ("lo", "<u8"), ("pos", "<i8")])
 FINISH_BYTES = 4 << 20
 CHUNK_PAIRS = 1 << 16  # pairs read at a time when a bucket is split or streamed
 MAX_BITS = 16  # 65,536 buckets of 4 MB: 256 GB of codes (a bigger bucket is one code repeated)
-
-
-@dataclass(frozen=True)
-class Segment:
-    """One appended batch: where it starts in the store, its file and its record numbers."""
-
-    start: int
-    size: int
-    file: int  # index into CodeStore.files
-    first_record: int  # when ``records`` and ``runs`` are None: records are first_record, first_record+1, …
-    records: np.ndarray | None = None  # scattered record numbers
-    runs: np.ndarray | None = None  # (k, 2): offset in the segment where a run starts, its first record
-
-    def record_at(self, off: np.ndarray) -> np.ndarray:
-        """Record numbers at offsets ``off`` (0-based, within the segment)."""
-        if self.records is not None:
-            return self.records[off]
-        if self.runs is None:
-            return self.first_record + off
-        k = np.searchsorted(self.runs[:, 0], off, side="right") - 1
-        return self.runs[k, 1] + (off - self.runs[k, 0])
-
-    def nbytes(self) -> int:
-        return sum(a.nbytes for a in (self.records, self.runs) if a is not None)
-
-
-def _segment(start: int, n: int, file: int, recs: np.ndarray) -> Segment:
-    """A segment for records ``recs`` (runs when they are mostly consecutive)."""
-    if n == 1 or (recs[-1] - recs[0] == n - 1 and (np.diff(recs) == 1).all()):
-        return Segment(start, n, file, int(recs[0]))
-    breaks = np.flatnonzero(np.diff(recs) != 1) + 1
-    if breaks.size * 4 > n:  # scattered: keep them all
-        return Segment(start, n, file, int(recs[0]), recs.copy())
-    at = np.concatenate([[0], breaks]).astype(np.int64)
-    return Segment(start, n, file, int(recs[0]), None, np.stack([at, recs[at]], axis=1))
-
-
-_APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
-_IOV_MAX = 512  # buffers per writev (POSIX guarantees ≥ 16; Linux takes 1024)
-
-
-def _write_all(fd: int, views: list[memoryview]) -> None:
-    """Write every byte of ``views`` to ``fd`` (``os.writev``, continued after a short write)."""
-    views = [v.cast("B") for v in views if v.nbytes]  # sliced by bytes below
-    if not hasattr(os, "writev"):  # not on Windows
-        for v in views:
-            while v.nbytes:
-                v = v[os.write(fd, v) :]
-        return
-    while views:
-        n = os.writev(fd, views)
-        while views and n >= views[0].nbytes:
-            n -= views[0].nbytes
-            views.pop(0)
-        if views and n:
-            views[0] = views[0][n:]
 
 
 def share_budget(stores: list[CodeStore], total: int = 16 << 20) -> None:
@@ -166,7 +111,7 @@ class CodeStore:
             return
         recs = np.asarray(records, dtype=np.int64)
         self._starts = None
-        seg = _segment(self.size, n, self.file_index(file), recs)
+        seg = segment_of(self.size, n, self.file_index(file), recs)
         last = self.segments[-1] if self.segments else None
         if (last is not None and seg.runs is None and seg.records is None and last.runs is None
                 and last.records is None and last.file == seg.file
@@ -232,18 +177,10 @@ class CodeStore:
         return self._folder() / f"{self.bits if bits is None else bits}.{p}.bin"
 
     def _spill(self) -> None:
-        # one gathering write per bucket, each buffer as is (no copy through tobytes or a file
-        # object's buffer): a 1M-resident convert spills ~100 times into 16 buckets per store
         folder = str(self._folder())
         for p, bufs in enumerate(self._buffers):
             if bufs:
-                fd = os.open(f"{folder}/{self.bits}.{p}.bin", _APPEND, 0o600)
-                try:
-                    views = [b.data for b in bufs]
-                    for lo in range(0, len(views), _IOV_MAX):  # writev takes at most IOV_MAX buffers
-                        _write_all(fd, views[lo : lo + _IOV_MAX])
-                finally:
-                    os.close(fd)
+                append_buffers(f"{folder}/{self.bits}.{p}.bin", bufs)  # one gathering write a bucket
                 self._spilled[p] += sum(b.size for b in bufs)
                 bufs.clear()
         self._buffered = 0
