@@ -11,6 +11,7 @@ reference cannot drift from the code.
 from __future__ import annotations
 
 import inspect
+import re
 import sys
 from pathlib import Path
 
@@ -24,7 +25,8 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "adapters.md"
 
 def _type_name(ann: object) -> str:
     s = getattr(ann, "__name__", None) if not hasattr(ann, "__args__") else None
-    return s or str(ann).replace("typing.", "").replace("chukan_layout.spec.model.", "")
+    # the layout model's names print bare wherever their part lives (spec.model re-exports them)
+    return s or re.sub(r"chukan_layout\.spec\.(?:model|_model_\w+)\.", "", str(ann).replace("typing.", ""))
 
 
 def _args_table(cls: type[Transform]) -> list[str]:
