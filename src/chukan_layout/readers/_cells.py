@@ -1,8 +1,8 @@
 """Cell matrices and UTF-8 column buffers: the numpy / Arrow helpers the codecs share.
 
 ``(n, L)`` uint8 cell matrices copied and moved as ``L``-byte items, zero-copy Arrow string
-arrays over UTF-8 bytes and offsets (and back), trailing-space trims, character offsets, and the
-cells a decode marked bad (NUL or an escaped undecodable byte).
+arrays over UTF-8 bytes and offsets (and back), Arrow masks from numpy, trailing-space trims,
+character offsets, and the cells a decode marked bad (NUL or an escaped undecodable byte).
 """
 
 from __future__ import annotations
@@ -10,6 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+
+def bool_array(mask: np.ndarray) -> pa.BooleanArray:
+    """An Arrow boolean array from a numpy mask (bit-packed: ``pa.array(ndarray)`` would import
+    pandas on its first call in a process)."""
+    m = np.asarray(mask, dtype=bool)
+    return pa.Array.from_buffers(pa.bool_(), len(m), [None, pa.py_buffer(np.packbits(m, bitorder="little"))])
 
 
 def strings_from_offsets(data: np.ndarray, offsets: np.ndarray) -> pa.StringArray:

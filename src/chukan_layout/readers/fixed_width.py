@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import codes, numeric
+from ._cells import bool_array
 from .api import Reader
 from .codecs import PythonCodec, TextCodec, get_codec
 from .definition import FieldDef, FieldType, FixedWidthDefinition, Framing, RecordRole, RecordType
@@ -39,12 +40,6 @@ def int64_array(values: np.ndarray) -> pa.Int64Array:
     process (≈ 0.2 s), which a reader should not pay for."""
     v = np.ascontiguousarray(values, dtype=np.int64)
     return pa.Array.from_buffers(pa.int64(), len(v), [None, pa.py_buffer(v)])
-
-
-def bool_array(mask: np.ndarray) -> pa.BooleanArray:
-    """An Arrow boolean array from a numpy mask (bit-packed, without the pandas import)."""
-    m = np.asarray(mask, dtype=bool)
-    return pa.Array.from_buffers(pa.bool_(), len(m), [None, pa.py_buffer(np.packbits(m, bitorder="little"))])
 
 
 def _match_bytes(rt: RecordType, codec: TextCodec, length: int) -> bytes:

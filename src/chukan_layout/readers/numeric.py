@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._cells import copy_cells
+from ._cells import bool_array, copy_cells
 
 # two ASCII digits read as one little-endian uint16 ("85" = 0x3538) → their value 0–99, else 200:
 # dates and other digit fields parsed two bytes per look-up (adapt's 和暦/西暦 dates, validate's ISO dates)
@@ -94,19 +94,13 @@ def _strings_from_mask(chars: np.ndarray, mask: np.ndarray) -> pa.StringArray:
     return pa.StringArray.from_buffers(len(lengths), pa.py_buffer(offsets), pa.py_buffer(data))
 
 
-def _bools(mask: np.ndarray) -> pa.BooleanArray:
-    # from buffers: pa.array(ndarray) would import pandas on first use in a process
-    m = np.asarray(mask, dtype=bool)
-    return pa.Array.from_buffers(pa.bool_(), len(m), [None, pa.py_buffer(np.packbits(m, bitorder="little"))])
-
-
 def _blank_rows(cells: np.ndarray, blank: int) -> np.ndarray:
     return (cells == blank).all(axis=1)
 
 
 def _finish(strings: pa.StringArray, blank: np.ndarray) -> pa.StringArray:
     if blank.any():
-        return pc.if_else(_bools(blank), "", strings)
+        return pc.if_else(bool_array(blank), "", strings)
     return strings
 
 
@@ -219,7 +213,7 @@ def parse_decimals(
     if fast is not None:
         return fast
     blank = np.asarray(pc.equal(arr, "").to_numpy(zero_copy_only=False), bool)
-    filled = pc.if_else(_bools(blank), "0", arr) if blank.any() else arr
+    filled = pc.if_else(bool_array(blank), "0", arr) if blank.any() else arr
     if pc.all(pc.match_substring_regex(filled, r"^[0-9]+$")).as_py():  # fast path: plain digits
         sign, ip, fp = pa.nulls(n, pa.string()).fill_null(""), filled, pa.nulls(n, pa.string()).fill_null("")
     else:
