@@ -1,8 +1,8 @@
 """The import paths other code uses still lead to the readers' names after they moved to private modules.
 
-``codecs``, ``framing`` and ``csv_reader`` were split by what they hold; the names the exporter,
-the pipeline, the other readers modules, the benchmarks and docs/readers.md reach through the old
-modules are the very objects of their new homes (re-exports, not copies that could drift apart).
+``codecs``, ``framing``, ``csv_reader`` and ``numeric`` were split by what they hold; the names the
+exporter, the pipeline, the other readers modules, the benchmarks and docs/readers.md reach through
+the old modules are the very objects of their new homes (re-exports, not copies that could drift apart).
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ from chukan_layout.readers import (
     _cells,
     _chunks,
     _csv_careful,
+    _numeric_encode,
     _python_codec,
     _rdw_walk,
     _text_codec,
     codecs,
     csv_reader,
     framing,
+    numeric,
 )
 from chukan_layout.readers.codecs import get_codec
 from chukan_layout.readers.definition import FieldType
@@ -35,6 +37,10 @@ HOMES = [
     (framing, "skipped_chunk", _chunks),
     (framing, "walk_records", _rdw_walk),
     (csv_reader, "careful", _csv_careful),
+    *[
+        (numeric, n, _numeric_encode)
+        for n in ["parse_decimals", "encode_zoned", "encode_packed", "encode_binary"]
+    ],
 ]
 
 
@@ -53,6 +59,8 @@ def test_the_old_module_hands_out_the_new_home_s_object(old: object, name: str, 
                                            "rdw_finder"]),
         ("chukan_layout.readers.csv_reader", ["iter_csv", "drop_frames", "_coalesced", "_fast",
                                               "_py_encoding"]),
+        # the decoders fixed_width calls
+        ("chukan_layout.readers.numeric", ["decode_zoned", "decode_packed", "decode_binary", "digits_to_strings"]),
     ],
 )  # fmt: skip
 def test_names_that_stayed_are_defined_where_they_were(module: str, names: list[str]) -> None:

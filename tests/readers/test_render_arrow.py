@@ -85,31 +85,3 @@ def test_text_matrix_and_csv_from_arrow_equal_lists() -> None:
     assert render_csv(d, {k: pa.array(v) for k, v in cols.items()}) == render_csv(d, cols)
     with pytest.raises(ValueError, match="the field holds 4"):
         text_matrix(get_codec("cp932"), pa.array(["ok", "髙橋太郎"]), FieldType.TEXT, 4, "raise", "f")
-
-
-@settings(max_examples=150, deadline=None)
-@given(
-    st.lists(st.one_of(st.just(""), st.from_regex(r"[0-9]{1,12}", fullmatch=True)), min_size=1, max_size=20),
-    st.integers(1, 13),
-    st.integers(0, 3),
-)
-def test_plain_digit_fast_path_matches_general_parser(values: list[str], ndigits: int, scale: int) -> None:
-    from chukan_layout.readers import numeric
-
-    scale = min(scale, ndigits)
-    arr = pa.array(values, pa.string())
-
-    def run(f):  # type: ignore[no-untyped-def]
-        try:
-            return f()
-        except ValueError as e:
-            return str(e)
-
-    general = run(lambda: numeric.parse_decimals(pa.array([*values, "-0"], pa.string()), ndigits, scale, "f"))
-    fast = run(lambda: numeric._plain_digits(arr, ndigits, scale, "f"))
-    if isinstance(general, str):
-        assert fast == general
-        return
-    assert fast is not None and not isinstance(fast, str)
-    for a, b in zip(fast, general, strict=True):
-        assert np.array_equal(a, b[: len(values)])
