@@ -16,24 +16,23 @@ from hypothesis import strategies as st
 
 from chukan_layout import pipeline
 from chukan_layout.files import sha256_file
-from chukan_layout.pipeline import csv_split
+from chukan_layout.pipeline import _csv_block_scan
 from chukan_layout.pipeline.csv_split import CsvCut, CsvScanner, csv_cuts, csv_scan
 from chukan_layout.pipeline.standard import validate_files
 from chukan_layout.readers.csv_guard import ByteGuard
 from chukan_layout.readers.definition import CsvDefinition
 from chukan_layout.synth.generate import GenerateResult, generate
-from tests.kernels import require_kernel
 
 
 @pytest.fixture(scope="module", params=["kernel", "numpy"], autouse=True)
 def route(request: pytest.FixtureRequest) -> object:
     """Every test of this module twice: with the compiled block judge where it is built
     (pipeline/_csvscan.c) and with the numpy route alone (the same cuts and refusals)."""
-    kept = csv_split._kernel
+    kept = _csv_block_scan._kernel
     if request.param == "numpy":
-        csv_split._kernel = None
+        _csv_block_scan._kernel = None
     yield request.param
-    csv_split._kernel = kept
+    _csv_block_scan._kernel = kept
 
 
 CELL = st.text(st.sampled_from(list('ab,"\r\n 髙﨑〜～ｶﾞﾊﾟ0')), max_size=6)
@@ -137,49 +136,6 @@ def test_packed_bit_scan_equals_the_simple_scan(tmp_path_factory: pytest.TempPat
             g = ByteGuard(io.BytesIO(data[lo:hi]), True, ord('"'), ord(","))
             while g.read(max(1, block // 3)):
                 pass
-
-
-def _judged(blocks: list[bytes], kernel: object) -> list[tuple[object, ...]]:
-    """Each block's judgement by ``_Scan`` with the given kernel (None: numpy): the refusal or
-    (parity, record ends, empty line, the record-end bits), stopping at a refusal."""
-    kept = csv_split._kernel
-    csv_split._kernel = kernel
-    try:
-        scan = csv_split._Scan(ord('"'), ord(","), max(len(b) for b in blocks))
-        out: list[tuple[object, ...]] = []
-        for k, b in enumerate(blocks):
-            after = blocks[k + 1][0] if k + 1 < len(blocks) else -1
-            why = scan.block(np.frombuffer(b, np.uint8), k * 1000, after)
-            if why is not None:
-                out.append((why,))
-                break
-            out.append((scan.parity, scan.ends, scan.empty_line, scan._ends.tolist()))
-    finally:
-        csv_split._kernel = kept
-    return out
-
-
-@pytest.fixture(scope="module")
-def kernel() -> object:
-    """The compiled judge (whichever route the module's run patched in); it must be built on CI."""
-    return require_kernel("chukan_layout.pipeline._csvscan")
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.one_of(RAW, st.lists(st.lists(CELL, min_size=3, max_size=3), max_size=60).map(_csv)),
-       st.lists(st.integers(1, 200), min_size=1, max_size=6))  # fmt: skip
-def test_compiled_block_judge_equals_numpy(kernel: object, data: bytes, sizes: list[int]) -> None:
-    """Block by block (sizes around and across 64-byte words, so both the SSE2 words and the
-    tail loop run): the same refusal and byte offset, parity, record ends and their bits, and
-    empty-line flag as the numpy route."""
-    blocks, at = [], 0
-    for size in itertools.cycle(sizes):
-        if at >= len(data):
-            break
-        blocks.append(data[at : at + size])
-        at += size
-    if blocks:
-        assert _judged(blocks, kernel) == _judged(blocks, None)
 
 
 @settings(max_examples=60, deadline=None)
