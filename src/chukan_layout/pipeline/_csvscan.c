@@ -1,5 +1,5 @@
-/* The compiled half of pipeline/csv_split.py's quote proof: one block of a CSV file judged on
- * 64-bit words of byte-class bits, as the numpy route (_Scan.block) does with word arrays, but
+/* The compiled half of pipeline/_csv_block_scan.py's quote proof: one block of a CSV file judged on
+ * 64-bit words of byte-class bits, as the numpy route (BlockScan.block) does with word arrays, but
  * with every word's bits built and combined in registers (SSE2 compares where the machine has
  * them, a portable loop elsewhere) in one pass over the block.
  *
