@@ -5,7 +5,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chukan_layout.findings import FindingSet, Severity, mask_value, register_code
+from chukan_layout.findings import FindingSet, Severity, register_code
 
 register_code("test.bad", Severity.ERROR, "a test finding", "テスト用", stage="test")
 register_code("test.warn", Severity.WARNING, "a test warning", "テスト警告", stage="test")
@@ -58,13 +58,6 @@ def test_severity_override():
     fs = FindingSet(severity_overrides={"test.bad": Severity.WARNING})
     fs.add("test.bad", file="f", records=[1])
     assert not fs.has_errors()
-
-
-def test_masking_kinds():
-    assert mask_value("山田　太郎", "name") == "山＊＊＊＊"
-    assert mask_value("1985-04-12", "birth_date") == "1985-**-**"
-    assert mask_value("東京都千代田区千代田1-1", "address").startswith("東京都千")
-    assert mask_value("abc", "none") == "abc"
 
 
 def test_key_severity_reports_a_rule_warning_as_warning():

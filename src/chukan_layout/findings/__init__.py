@@ -9,6 +9,10 @@ cluster partitions combine exactly and reports are deterministic (docs/design.md
 Codes are registered once by the stage that raises them (:func:`register_code`) with a
 default severity and a one-line summary in English and Japanese; ``docs/findings.md`` is
 generated from that registry.
+
+The parts live in private modules, re-exported here (the one import path): ``_codes`` (the
+severities, the code registry, the checks of severity overrides) and ``_masking`` (sensitivity
+kinds and :func:`mask_value`); this module keeps the aggregate (:class:`FindingSet`).
 """
 
 from __future__ import annotations
@@ -16,154 +20,39 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 import numpy as np
 
+from ._codes import (
+    RULE_PREFIX,
+    FindingCode,
+    Severity,
+    check_override,
+    check_rule_names,
+    get_code,
+    register_code,
+    registered_codes,
+)
+from ._masking import Sensitivity, mask_value
 
-class Severity(StrEnum):
-    """How bad a finding is. ``error`` findings make the run exit 1 and can reject records."""
+__all__ = [
+    "RULE_PREFIX",
+    "FindingCode",
+    "FindingSet",
+    "Key",
+    "Sample",
+    "Sensitivity",
+    "Severity",
+    "check_override",
+    "check_rule_names",
+    "get_code",
+    "mask_value",
+    "merge_all",
+    "register_code",
+    "registered_codes",
+]
 
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-
-class Sensitivity(StrEnum):
-    """What kind of personal data an item holds, for masking samples (docs/design.md §4.8)."""
-
-    PERSONAL_ID = "personal_id"
-    NAME = "name"
-    ADDRESS = "address"
-    BIRTH_DATE = "birth_date"
-    NONE = "none"
-
-
-@dataclass(frozen=True)
-class FindingCode:
-    """A registered finding code."""
-
-    code: str
-    severity: Severity
-    summary_en: str
-    summary_ja: str
-    stage: str
-    doc: str = ""
-
-
-_CODES: dict[str, FindingCode] = {}
-
-
-def register_code(
-    code: str,
-    severity: Severity | str,
-    summary_en: str,
-    summary_ja: str,
-    *,
-    stage: str,
-    doc: str = "",
-) -> FindingCode:
-    """Register a finding code (idempotent for identical re-registration)."""
-    fc = FindingCode(code, Severity(severity), summary_en, summary_ja, stage, doc)
-    old = _CODES.get(code)
-    if old is not None and (old.severity, old.summary_en, old.stage) != (
-        fc.severity,
-        fc.summary_en,
-        fc.stage,
-    ):
-        raise ValueError(f"finding code {code!r} registered twice with different meaning")
-    _CODES[code] = fc
-    return fc
-
-
-def get_code(code: str) -> FindingCode:
-    """The registered code; unknown codes list the valid ones."""
-    try:
-        return _CODES[code]
-    except KeyError:
-        raise KeyError(f"unknown finding code {code!r}; known: {', '.join(sorted(_CODES))}") from None
-
-
-def registered_codes() -> Mapping[str, FindingCode]:
-    """All registered codes (read-only view)."""
-    return dict(_CODES)
-
-
-# --- masking -------------------------------------------------------------------------
-
-_MASK = "＊"
-
-
-def mask_value(value: str | None, sensitivity: Sensitivity | str | None) -> str | None:
-    """Mask a sample value by the item's sensitivity.
-
-    >>> mask_value("123456789018", "personal_id")
-    '**********18'
-    >>> mask_value("山田　太郎", "name")
-    '山＊＊＊＊'
-    >>> mask_value("1985-04-12", "birth_date")
-    '1985-**-**'
-
-    A short value is never shown whole (issue 14): at most half of it stays.
-
-    >>> mask_value("山", "name"), mask_value("3番地", "address"), mask_value("1985", "birth_date")
-    ('＊', '3＊＊', '****')
-    """
-    if value is None or sensitivity is None:
-        return value
-    s = Sensitivity(sensitivity)
-    if s is Sensitivity.NONE or value == "":
-        return value
-    if s is Sensitivity.PERSONAL_ID:
-        keep = 2 if len(value) > 4 else 0
-        return "*" * (len(value) - keep) + value[len(value) - keep :]
-    if s is Sensitivity.NAME:
-        keep = 1 if len(value) > 1 else 0
-        return value[:keep] + _MASK * (len(value) - keep)
-    if s is Sensitivity.ADDRESS:
-        head = value[: min(4, len(value) // 2)]
-        return head + _MASK * min(len(value) - len(head), 8)
-    # birth date: keep the year part only (a year alone is masked whole)
-    if len(value) > 4 and value[:4].isdigit():
-        return value[:4] + "".join("*" if c.isdigit() else c for c in value[4:])
-    return "*" * len(value)
-
-
-RULE_PREFIX = "rule:"
-
-
-def check_override(key: str, level: str) -> str:
-    """Validate one severity override, return the level (``error|warning|info``, or ``off``).
-
-    ``key`` is a finding code (``item.pattern``) or ``rule:<row rule id>``; only a rule can be
-    turned ``off``. Unknown codes raise :class:`KeyError` listing the known ones; a rule id is
-    checked against the layouts by the run (:func:`check_rule_names`)."""
-    lv = str(level).strip().lower()
-    if key.startswith(RULE_PREFIX):
-        if not key[len(RULE_PREFIX) :].strip():
-            raise ValueError(f"{key!r}: give the rule id (rule:NAME)")
-        if lv != "off":
-            Severity(lv)
-        return lv
-    get_code(key)
-    return str(Severity(lv))
-
-
-def check_rule_names(keys: Iterable[str], known: Iterable[str]) -> None:
-    """Every ``rule:<id>`` key names a row rule of the run's layouts (else ValueError, did-you-mean)."""
-    import difflib
-
-    ids = sorted(set(known))
-    for key in keys:
-        if key.startswith(RULE_PREFIX) and key[len(RULE_PREFIX) :] not in ids:
-            name = key[len(RULE_PREFIX) :]
-            near = difflib.get_close_matches(name, ids, n=1)
-            hint = f" (did you mean {near[0]!r}?)" if near else ""
-            raise ValueError(f"unknown row rule {name!r}{hint}; rules: {', '.join(ids) or '(none)'}")
-
-
-# --- the aggregate ---------------------------------------------------------------------
 
 Key = tuple[str, str, str]  # (code, file, item)  item "" = record/file level
 
