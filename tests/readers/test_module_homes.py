@@ -1,8 +1,9 @@
 """The import paths other code uses still lead to the readers' names after they moved to private modules.
 
-``codecs``, ``framing``, ``csv_reader`` and ``numeric`` were split by what they hold; the names the
-exporter, the pipeline, the other readers modules, the benchmarks and docs/readers.md reach through
-the old modules are the very objects of their new homes (re-exports, not copies that could drift apart).
+``codecs``, ``framing``, ``csv_reader``, ``numeric`` and ``_csv_careful`` were split by what they
+hold; the names the exporter, the pipeline, the other readers modules, the benchmarks, the tests
+and docs/readers.md reach through the old modules are the very objects of their new homes
+(re-exports, not copies that could drift apart).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from chukan_layout.readers import (
     _cells,
     _chunks,
     _csv_careful,
+    _csv_record_ends,
     _numeric_encode,
     _python_codec,
     _rdw_walk,
@@ -37,6 +39,7 @@ HOMES = [
     (framing, "skipped_chunk", _chunks),
     (framing, "walk_records", _rdw_walk),
     (csv_reader, "careful", _csv_careful),
+    (_csv_careful, "malformed_quotes", _csv_record_ends),
     *[
         (numeric, n, _numeric_encode)
         for n in ["parse_decimals", "encode_zoned", "encode_packed", "encode_binary"]
