@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
+from chukan_layout.synth._manifest_files import rows_json
 from chukan_layout.synth.faults import MANIFEST_FIELDS, ManifestRow
-from chukan_layout.synth.generate import GenerateResult, _rows_json
+from chukan_layout.synth.generate import GenerateResult
 
 
 def test_rows_json_is_json_dumps_indent_1() -> None:
@@ -31,7 +32,7 @@ def test_rows_json_is_json_dumps_indent_1() -> None:
         doc = {"a": 1, "rows": [m.as_dict() for m in part]}
         expected = json.dumps(doc, ensure_ascii=False, indent=1)
         assert (
-            json.dumps({"a": 1, "rows": "@"}, ensure_ascii=False, indent=1).replace('"@"', _rows_json(part))
+            json.dumps({"a": 1, "rows": "@"}, ensure_ascii=False, indent=1).replace('"@"', rows_json(part))
             == expected
         )
 

@@ -4,26 +4,23 @@ tables and a fault manifest, streamed chunk by chunk (memory flat in N).
 Output folder::
 
     golden/<移行ファイル名>        the standard layouts, clean (what a perfect conversion writes)
-    standard/<移行ファイル名>      the standard layouts with golden-side faults (``--vendor standard``)
+    standard/<移行ファイル名>      the standard layouts with golden-side faults (``--vendor standard``,
+                                   :mod:`._standard_faults`)
     vendor_a/ vendor_b/ vendor_c/  the vendor exports + the vendor's 外字対応表 (TSV)
-    manifest.csv, manifest.json    every injected fault (and every small-kana record of vendor A)
+    manifest.csv, manifest.json    every injected fault (and every small-kana record of vendor A;
+                                   :mod:`._manifest_files`)
     migrated/, migrated_manifest.csv   ``--vendor migrated``: the town as a new system re-exports it,
                                    with migration defects (:mod:`.migrated`, for ``reconcile``)
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import json
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..write.standard_csv import StandardCsvWriter
 from . import (  # noqa: F401 - registers the builders
@@ -36,8 +33,9 @@ from . import (  # noqa: F401 - registers the builders
     golden_koseki,
     golden_zei,
 )
-from .arrow_util import patch
-from .faults import KINDS, MANIFEST_FIELDS, TARGETS, VENDOR_KINDS, ManifestRow, corrupt, plan
+from ._manifest_files import write_manifest
+from ._standard_faults import standard_faults
+from .faults import ManifestRow
 from .golden import BUILDERS, GAIJI_ITEMS, build
 from .population import Chunk
 from .profile import VendorProfile, load_profile
@@ -145,7 +143,7 @@ def generate(
                 golden_w[lid].write(batch)
                 if lid in std_w:
                     std_w[lid].write(
-                        _standard_faults(w, lid, batch, faults, rng_std, c.number == 0, base[lid], manifest)
+                        standard_faults(w, lid, batch, faults, rng_std, c.number == 0, base[lid], manifest)
                     )
             for p in profiles:
                 forms = {
@@ -172,7 +170,7 @@ def generate(
             out, res.golden, lay, faults, seed
         )
     res.manifest = manifest
-    res.manifest_csv, res.manifest_json = _write_manifest(
+    res.manifest_csv, res.manifest_json = write_manifest(
         out,
         res,
         dict(
@@ -219,156 +217,3 @@ def _vendor_forms(w: World, lid: str, c: Chunk, vendor: str) -> dict[str, pa.Arr
         return {}
     rows = BUILDERS[lid](w, c, vendor)
     return {i: rows.columns[i] for i in items if i in rows.columns}
-
-
-def _standard_faults(
-    w: World,
-    lid: str,
-    batch: pa.RecordBatch,
-    rate: float,
-    rng: np.random.Generator,
-    first: bool,
-    base: int,
-    manifest: list[ManifestRow],
-) -> pa.RecordBatch:
-    """Golden-side faults written straight into the standard layout (for validator tests)."""
-    targets = TARGETS.get(lid, {})
-    kinds = [k for k in VENDOR_KINDS["standard"] if k in targets]
-    if rate <= 0 or not kinds:
-        return batch
-
-    def mask(x: pa.Array) -> np.ndarray:
-        return np.asarray(x.to_numpy(zero_copy_only=False), dtype=bool)
-
-    eligible = {}
-    for k in kinds:
-        v = batch.column(targets[k])
-        ok = mask(pc.not_equal(v, ""))
-        if k == "duplicate_key":
-            ok &= mask(pc.not_equal(v, "1" if targets[k] == "rireki_no" else "2024"))
-        if k == "unmapped_gaiji":
-            ok &= mask(pc.match_substring_regex(v, "^[\u4e00-\u9fff]"))
-        if k == "out_of_era":
-            ok &= mask(pc.greater_equal(v, "2019-05-01"))
-        eligible[k] = ok
-    chosen = plan(rng, batch.num_rows, rate, kinds, eligible, first)
-    cols = {n: batch.column(n) for n in batch.schema.names}
-    mut: dict[str, dict[int, str]] = {}
-    layout = w.layouts[lid]
-    for row, kind in chosen:
-        item = targets[kind]
-        if kind == "out_of_era":
-            era_item = next((it.id for it in layout.items if it.era_of == item), None)
-            if era_item is None:
-                continue
-            item = era_item
-        old = cols[item][row].as_py()
-        if kind == "unmapped_gaiji":
-            new = "\ue757" + old[1:]
-        elif kind == "hankaku_kana":
-            from .encode import hankaku
-
-            new = hankaku(pa.array([old]))[0].as_py()
-        elif kind == "out_of_era":
-            new = w.code("gengo", "平成")
-        else:
-            new = corrupt(kind, old, w, row, layout.item(item))
-        mut.setdefault(item, {})[row] = new
-        expected = {"out_of_era": "item.era_mismatch", "unmapped_gaiji": "item.charset"}.get(
-            kind, KINDS[kind]
-        )
-        manifest.append(
-            ManifestRow(
-                "standard",
-                layout.file_name,
-                base + row + 1,
-                item,
-                lid,
-                item,
-                layout.file_name,
-                base + row + 1,
-                kind,
-                expected,
-                f"{old} → {new}",
-            )
-        )
-    for item, changes in mut.items():
-        cols[item] = patch(cols[item], np.fromiter(changes, np.int64, len(changes)), list(changes.values()))
-    return pa.RecordBatch.from_arrays([cols[n] for n in batch.schema.names], names=batch.schema.names)
-
-
-def _sha256(p: Path) -> str:
-    h = hashlib.sha256()
-    with open(p, "rb") as f:
-        while block := f.read(1 << 20):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _write_manifest(
-    out: Path, res: GenerateResult, params: dict[str, object], known: dict[Path, str]
-) -> tuple[Path, Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    csv_path = out / "manifest.csv"
-    with open(csv_path, "w", encoding="utf-8", newline="") as f:
-        wr = csv.writer(f, lineterminator="\r\n")
-        wr.writerow(MANIFEST_FIELDS)
-        for m in res.manifest:
-            wr.writerow([getattr(m, k) for k in MANIFEST_FIELDS])
-    files = {}
-    for p in sorted(out.rglob("*")):
-        if p.is_file() and p.name not in ("manifest.csv", "manifest.json"):
-            rel = p.relative_to(out).as_posix()
-            files[rel] = {
-                "bytes": p.stat().st_size,
-                "sha256": known.get(p) or _sha256(p),
-                "records": res.records.get(rel),
-            }
-    doc = {
-        "generator": "chukan-layout synth",
-        "municipality": res.municipality,
-        "params": params,
-        "files": files,
-        "fault_counts": dict(sorted(Counter(m.kind for m in res.manifest).items())),
-        "expected_findings": {k: v for k, v in KINDS.items()},
-        "rows": _ROWS if len(res.manifest) <= 50_000 else "see manifest.csv",
-    }
-    json_path = out / "manifest.json"
-    text = json.dumps(doc, ensure_ascii=False, indent=1)
-    if len(res.manifest) <= 50_000:
-        text = text.replace(json.dumps(_ROWS), _rows_json(res.manifest), 1)
-    json_path.write_text(text + "\n", encoding="utf-8")
-    return csv_path, json_path
-
-
-_ROWS = "\x00rows\x00"  # placeholder: the rows are rendered by _rows_json (same text, much faster)
-
-
-def _rows_json(rows: list[ManifestRow]) -> str:
-    """The manifest rows exactly as ``json.dumps(..., ensure_ascii=False, indent=1)`` writes them
-    at nesting depth 1 (json's indenting encoder is pure Python: ~40 µs a row)."""
-    if not rows:
-        return "[]"
-    from json.encoder import encode_basestring as e
-
-    assert MANIFEST_FIELDS == [
-        "vendor",
-        "file",
-        "record",
-        "field",
-        "layout",
-        "item",
-        "golden_file",
-        "golden_record",
-        "kind",
-        "expected",
-        "detail",
-    ]
-    items = [
-        f'  {{\n   "vendor": {e(m.vendor)},\n   "file": {e(m.file)},\n   "record": {int(m.record)},\n'
-        f'   "field": {e(m.field)},\n   "layout": {e(m.layout)},\n   "item": {e(m.item)},\n'
-        f'   "golden_file": {e(m.golden_file)},\n   "golden_record": {int(m.golden_record)},\n'
-        f'   "kind": {e(m.kind)},\n   "expected": {e(m.expected)},\n   "detail": {e(m.detail)}\n  }}'
-        for m in rows
-    ]
-    return "[\n" + ",\n".join(items) + "\n ]"
