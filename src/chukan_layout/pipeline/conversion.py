@@ -53,6 +53,7 @@ from ..findings import FindingSet
 from ..input_hashes import BackgroundHashes, ForkedHashes, complete_digests
 from ..spec.model import Layout
 from ..write.rejects import redact_rejects
+from ._convert_options import report_extra, run_findings, worker_options
 from ._convert_plan import ConvertPlan
 from ._lookups import load_lookups
 from ._memory import steady_heap, use_lean_pool
@@ -150,17 +151,6 @@ def _convert_published(adapter: str | Path | Adapter, inputs: Sequence[str | Pat
         return published(pub, result)
 
 
-def _check_rules(fs: FindingSet, ad: Adapter) -> None:
-    """``rule:<id>`` overrides name row rules of the adapter's target layouts."""
-    from ..findings import check_rule_names
-
-    known = [r.id for t in ad.targets for r in t.layout.rules]
-    try:
-        check_rule_names([*fs.severity_overrides, *fs.disabled], known)
-    except ValueError as e:
-        raise OptionsError(f"--severity: {e}") from None
-
-
 def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path, opts: ConvertOptions, hooks: Hooks,
              findings: FindingSet | None, place: Callable[[Path], Path] = Path,
              session: DaskSession | None = None) -> ConvertResult:  # fmt: skip
@@ -170,18 +160,10 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
     warn_unchecked_trailers(ad)
     ref = (str(ad.path) if ad.path is not None else None) if isinstance(adapter, Adapter) else str(adapter)
     out.mkdir(parents=True, exist_ok=True)
-    fs = findings if findings is not None else FindingSet(max_samples=opts.max_samples)
-    fs.set_overrides(ad.rule_levels, ad.rule_reasons)  # the adapter's rules: section …
-    fs.set_overrides(opts.severity_overrides)  # … then the command line, which wins
-    _check_rules(fs, ad)
+    fs = run_findings(ad, opts, findings)
     do_gaiji = opts.runs_gaiji
     tables = gaiji_tables(ad.name, opts.gaiji_tables) if do_gaiji else []
-    # the options as the workers apply them: tables resolved, nothing to reject → keep
-    run_opts = opts.replace(gaiji=do_gaiji, gaiji_tables=tuple(str(t) for t in tables),
-                            on_error=opts.on_error if opts.validate or do_gaiji else "keep",
-                            max_samples=fs.max_samples,
-                            severity_overrides={**{k: str(v) for k, v in fs.severity_overrides.items()},
-                                                **dict.fromkeys(fs.disabled, "off")})  # fmt: skip
+    run_opts = worker_options(opts, fs, tables)
     assigned = ad.assign(inputs)
     # the inputs' SHA-256 (for the report): on the Dask workers when the run has them (the client
     # reads no input byte), else in a thread of this process beside the pool
@@ -332,11 +314,7 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
                 ad, result, merger, files, complete_digests((p for ps in assigned.values() for p in ps), hashes.result(),
                                  early.result() if early is not None else {}), opts.report_dir or out,
                 encoding=opts.encoding, thresholds=opts.thresholds, raw_values=opts.raw_values,
-                extra={"on_error": opts.on_error, "output_encoding": opts.output_encoding,
-                       "gaiji_tables": ", ".join(Path(t).name for t in tables) or "-",
-                       "gaiji_policies": ", ".join(f"{k}={v}" for k, v in sorted(opts.gaiji_policies.items())) or "-",
-                       "limit": str(opts.limit) if opts.limit else "-",
-                       **({"partitions": "; ".join(f"{k}: {v}" for k, v in sorted(notes.items()))} if notes else {})}, place=place,
+                extra=report_extra(opts, tables, notes), place=place,
             )  # fmt: skip
         return result
     finally:
