@@ -162,7 +162,11 @@ def trace_case(adapter: str, inputs: list[str], out_dir: str, trace: str, worker
     ValidationRun.add_codes = _phase("fold_codes", ValidationRun.add_codes)  # type: ignore[method-assign]
     from chukan_layout import files
 
-    conversion.BackgroundHashes.result = _phase("wait_hashes", conversion.BackgroundHashes.result)  # type: ignore[method-assign]
+    # the thread hashing the inputs: conversion imports its class in older code (A/B runs), else input_hashes
+    background: Any = getattr(conversion, "BackgroundHashes", None)
+    if background is None:
+        from chukan_layout.input_hashes import BackgroundHashes as background
+    background.result = _phase("wait_hashes", background.result)
     files.sha256_file = _phase("sha256_input", files.sha256_file)  # Dask workers' WorkerHashes import it late
     # the inputs' hashes are in their own module since 12-07 (A/B runs with older code: in files)
     with contextlib.suppress(ImportError):

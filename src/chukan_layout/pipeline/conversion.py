@@ -50,9 +50,10 @@ from ..adapt.engine import AdaptEngine, LookupTable
 from ..adapt.loader import Adapter, LayoutProvider, load_adapter
 from ..errors import OptionsError
 from ..findings import FindingSet
-from ..input_hashes import BackgroundHashes, ForkedHashes, complete_digests
+from ..input_hashes import ForkedHashes
 from ..spec.model import Layout
 from ..write.rejects import redact_rejects
+from ._convert_inputs import RunHashes, RunInputs
 from ._convert_options import report_extra, run_findings, worker_options
 from ._convert_plan import ConvertPlan
 from ._lookups import load_lookups
@@ -70,7 +71,7 @@ from .executors import CAN_FORK, Background, Chores, Job, executor_session, n_wo
 from .options import ConvertOptions, Hooks, Progress
 from .plan import Partition
 from .publish import Publication, published
-from .structure import alias_duplicates, warn_unchecked_trailers
+from .structure import warn_unchecked_trailers
 
 if TYPE_CHECKING:
     from ._dask import DaskSession
@@ -165,13 +166,7 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
     tables = gaiji_tables(ad.name, opts.gaiji_tables) if do_gaiji else []
     run_opts = worker_options(opts, fs, tables)
     assigned = ad.assign(inputs)
-    # the inputs' SHA-256 (for the report): on the Dask workers when the run has them (the client
-    # reads no input byte), else in a thread of this process beside the pool
-    worker_hashes = session.input_hashes() if session is not None else None
-    hashes = worker_hashes if worker_hashes is not None else BackgroundHashes()
-    # what the command's forked child hashes (a Dask run's workers hash every input themselves)
-    early: ForkedHashes | None = hooks.hashes if worker_hashes is None else None
-    forked = set(early.paths) if early is not None else set()
+    hashes = RunHashes(assigned, session, hooks.hashes, validate=opts.validate)
     merger: RunMerger | None = None
     tail: Background | None = None
     parts_dir = Path(tempfile.mkdtemp(prefix=".chukan-parts-", dir=out))
@@ -179,20 +174,14 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
         lookup_sink = RejectSink()
         lookups: dict[str, LookupTable] = {}
         accounts: dict[str, FileAccounting] = {}
-        # every input, lookup sources first, gets a name of its own: accounting goes by name
-        lookup_files = [(s.id, p, s.definition) for s in ad.sources.values() if s.role == "lookup"
-                        for p in assigned[s.id]]  # fmt: skip
-        data_files = [(s.id, p, s.definition) for s in ad.data_sources() for p in assigned[s.id]]
-        named, aliases = alias_duplicates(lookup_files + data_files, parts_dir, fs)  # one row per input
-        lookup_paths: dict[str, list[Path]] = {s.id: [] for s in ad.sources.values() if s.role == "lookup"}
-        for sid, p, _ in named[: len(lookup_files)]:
-            lookup_paths[sid].append(p)
-        for sid, paths in lookup_paths.items():
+        named = RunInputs.named(ad, assigned, parts_dir, fs)
+        aliases = named.aliases
+        for sid, paths in named.lookup_paths.items():
             lookups[sid], accs = load_lookups(ad.sources[sid], paths, lookup_sink, fs, opts.encoding,
                                               opts.batch_size, opts.policy, aliases)  # fmt: skip
             accounts.update({a.file: a for a in accs})
         cfg = RunConfig(
-            run_opts, ref, str(parts_dir), {s: [str(p) for p in ps] for s, ps in lookup_paths.items()}
+            run_opts, ref, str(parts_dir), {s: [str(p) for p in ps] for s, ps in named.lookup_paths.items()}
         )
         local = hooks.local or (ref is None and (not CAN_FORK or opts.executor == "dask"))
         if local and opts.executor == "dask":
@@ -216,7 +205,7 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
         )
         if session is not None:  # the Dask workers build their state while this process plans
             session.warm(job)
-        files = named[len(lookup_files) :]
+        files = named.files
         engine = AdaptEngine(ad, lookups)
         # big CSV files: the first ranges are proven here, the rest by a thread while the workers run
         partitions = ConvertPlan(files, partition_bytes=opts.partition_bytes, split=opts.limit is None,
@@ -242,13 +231,9 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
             state.placement = placement  # before the pool forks: the workers inherit the ledger
             placement.ledger.publish(0, {k: merger.sink(k).end() for k in kinds})
 
-        def start_hashing() -> None:  # after the workers are forked: no extra thread while forking
-            if opts.validate:
-                hashes.start(p for ps in assigned.values() for p in ps if str(p) not in forked)
-
         def started() -> None:
             partitions.start()
-            start_hashing()
+            hashes.start()  # after the workers are forked: no extra thread while forking
 
         dask = opts.executor == "dask"
         size = partitions.size  # a tiny run stays in this process (no pool to fork)
@@ -294,12 +279,10 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
         # outputs are completed
         tail = Background(lambda: _last_copies(chores, merger), name="chukan-last-copies")
         notes = partitions.notes
-        start_hashing()  # started already unless no partition ran
+        hashes.start()  # started already unless no partition ran
         if session is not None:  # the Dask workers are done: they close while this process finishes,
             # once they have hashed the inputs (done early in the run) — waited for by the closing thread
-            session.release(
-                after=worker_hashes.settle if worker_hashes is not None and opts.validate else None
-            )
+            session.release(after=hashes.release_after)
         for acc in accounts.values():
             acc.check()
         if opts.validate:
@@ -311,8 +294,7 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
             result.hashes[str(result.rejects_path)] = redact_rejects(result.rejects_path)
         if opts.validate:
             result.report, result.report_paths = convert_report(
-                ad, result, merger, files, complete_digests((p for ps in assigned.values() for p in ps), hashes.result(),
-                                 early.result() if early is not None else {}), opts.report_dir or out,
+                ad, result, merger, files, hashes.digests(), opts.report_dir or out,
                 encoding=opts.encoding, thresholds=opts.thresholds, raw_values=opts.raw_values,
                 extra=report_extra(opts, tables, notes), place=place,
             )  # fmt: skip
