@@ -11,12 +11,12 @@ import pytest
 
 from chukan_layout import pipeline
 from chukan_layout.adapt.loader import load_adapter
-from chukan_layout.pipeline import conversion
+from chukan_layout.pipeline import _convert_merge
 from chukan_layout.pipeline._convert_plan import ConvertPlan
 from chukan_layout.pipeline.plan import plan
 from chukan_layout.synth.generate import GenerateResult, generate
 
-drop = conversion._drop
+drop = _convert_merge.drop
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,7 @@ def test_a_late_unprovable_quote_voids_the_ranges_handed_out(vendor_b: GenerateR
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     monkeypatch.setattr(ConvertPlan, "scan_block", 1 << 12)  # cuts proven before the bad quote is read
     dropped: list[int] = []
-    monkeypatch.setattr(conversion, "_drop", lambda res: dropped.append(res.index) or drop(res))
+    monkeypatch.setattr(_convert_merge, "drop", lambda res: dropped.append(res.index) or drop(res))
     files, table = _files(vendor_b)
     jumin = next(p for p in files if p.name == "jumin.csv")
     data = jumin.read_bytes()

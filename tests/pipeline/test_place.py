@@ -207,9 +207,9 @@ def test_held_results_publish_the_next_range_of_their_file_only(
     """While a CSV file's scan goes on its results are held: the next range of that file learns where
     its rows go (after the held ones, placed or in part files); a whole-file partition never does."""
     from chukan_layout.adapt.loader import load_adapter
+    from chukan_layout.pipeline._convert_merge import place_after
     from chukan_layout.pipeline._convert_plan import ConvertPlan
     from chukan_layout.pipeline._worker_state import PartResult
-    from chukan_layout.pipeline.conversion import _place_after
 
     ad = load_adapter("vendor_b")
     jumin = next(p for p in vendor_b.vendor_files["vendor_b"] if p.name == "jumin.csv")
@@ -222,10 +222,10 @@ def test_held_results_publish_the_next_range_of_their_file_only(
     held = deque([PartResult(first.index, first.file, first.source, placed={"L": (10, 100)}),
                   PartResult(second.index, second.file, second.source, parts={"L": str(part)})])  # fmt: skip
     pl = Placement(Ledger(["L"]), {"L": str(tmp_path / "out")})
-    _place_after(held, pl, plan, {"L": 10})
+    place_after(held, pl, plan, {"L": 10})
     assert pl.ledger.start("L", third.index) == 10 + 100 + 2 * len(ROW)
     whole = dataclasses.replace(third, index=third.index + 1, start=0, end=None)
     plan._add(whole)  # the whole-file partition after a refusal: its offset waits for the void results
     held.append(PartResult(third.index, third.file, third.source, placed={"L": (10 + 100 + 2 * len(ROW), 5)}))
-    _place_after(held, pl, plan, {"L": 10})
+    place_after(held, pl, plan, {"L": 10})
     assert pl.ledger.start("L", whole.index) is None

@@ -35,10 +35,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import os
 import shutil
 import tempfile
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,13 +52,13 @@ from ..input_hashes import ForkedHashes
 from ..spec.model import Layout
 from ..write.rejects import redact_rejects
 from ._convert_inputs import RunHashes, RunInputs
+from ._convert_merge import OrderedMerge, run_placement
 from ._convert_options import report_extra, run_findings, worker_options
 from ._convert_plan import ConvertPlan
 from ._lookups import load_lookups
 from ._memory import steady_heap, use_lean_pool
 from ._merge import RunMerger, convert_report
 from ._outputs import GAIJI_NAME, REJECTS_NAME, SUMMARY_NAME, sinks, write_outputs
-from ._place import Ledger, Placement
 from ._probes import pandas_unprobed
 from ._rejects import RejectSink
 from ._result import ConvertResult, FileAccounting, OutputFile
@@ -221,15 +219,7 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
                                       remote=chores.put if chores is not None else None))  # fmt: skip
         merger.limited = opts.limit is not None  # a trial run stops early: no trailer expected
         merger.encoding = opts.encoding
-        # the process executor's workers (and this process, with one worker) write their rows
-        # straight into the outputs where the parts before them end (._place): no part to copy
-        kinds = list(dict.fromkeys(t.layout.id for t in ad.targets))
-        placement = (Placement(Ledger(kinds), {k: str(merger.sink(k).temp_path) for k in kinds})
-                     if state is not None and opts.executor != "dask" and hasattr(os, "pwrite") else None)  # fmt: skip
-        if placement is not None:
-            assert state is not None
-            state.placement = placement  # before the pool forks: the workers inherit the ledger
-            placement.ledger.publish(0, {k: merger.sink(k).end() for k in kinds})
+        placement = run_placement(ad, merger, state, opts.executor)
 
         def started() -> None:
             partitions.start()
@@ -241,38 +231,12 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
         # the plan is sized (an estimate) and iterable, all the executors use of a task sequence
         tasks = cast(Sequence[Partition], partitions)
         pooled = dask or (n or 1) > 1  # workers elsewhere report progress per partition, through the parent
-        rest_read: set[str] = set()  # files a partition read on to the end (uneven lines): later ranges void
-
-        def merge(res: PartResult) -> None:
-            part = partitions.part(res.index)
-            if part.path in rest_read or partitions.is_void(res.index):
-                _drop(res)
-            else:
-                if res.rest_of_file:
-                    rest_read.add(part.path)
-                acc = accounts.get(part.file)
-                if acc is None:
-                    acc = accounts[part.file] = FileAccounting(part.file, aliases.get(part.path, part.path),
-                                                               part.source, "data")  # fmt: skip
-                merger.add(part, res, acc)
-            if placement is not None:  # the next partition's rows may go into the outputs now
-                placement.ledger.publish(res.index + 1, {k: merger.sink(k).end() for k in kinds})
-            if pooled and hooks.progress is not None:
-                hooks.progress(part.size)
-
-        held: deque[PartResult] = deque()  # in order, waiting for their file's scan to end
-        try:
-            for res in ordered_map(job, tasks, workers=n, executor=opts.executor, scheduler=opts.scheduler,
-                                   started=started, session=session, chores=chores):  # fmt: skip
-                held.append(res)
-                while held and partitions.settled(partitions.part(held[0].index).path):
-                    merge(held.popleft())
-                if held and placement is not None:
-                    _place_after(held, placement, partitions, {k: merger.sink(k).end() for k in kinds})
-        finally:
-            partitions.stop()
-        for res in held:  # every scan is over once the last part was handed out
-            merge(res)
+        ordered = OrderedMerge(
+            partitions, merger, accounts, aliases, placement, hooks.progress if pooled else None
+        )
+        ordered.take(ordered_map(job, tasks, workers=n, executor=opts.executor, scheduler=opts.scheduler,
+                                 started=started, session=session, chores=chores))  # fmt: skip
+        ordered.drain()
         # the serial end of the run, on the core the workers left idle: the copies of the last
         # parts merged (no task left to take them; kernel copies) and then the outputs' sync to
         # disk go on in a thread while this one runs the cross-record checks; joined before the
@@ -309,36 +273,10 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
         hashes.close()
 
 
-def _place_after(
-    held: deque[PartResult], placement: Placement, partitions: ConvertPlan, ends: dict[str, int]
-) -> None:
-    """While a CSV file's scan goes on, its results wait (a later byte the scan cannot prove voids
-    them), and so would the rows of the partitions after them: publish where the next range's rows
-    go if the held ones are merged. Wrong only if the file turns out unprovable — then that range is
-    void too, and the whole-file partition that follows (never published here) gets its offset
-    once every void result is in (:mod:`._place`)."""
-    nxt = partitions.parts_get(held[-1].index + 1)
-    if nxt is None or nxt.whole or nxt.path != partitions.part(held[-1].index).path:
-        return
-    for res in held:
-        for k, (_, size) in res.placed.items():
-            ends[k] += size
-        for k, p in res.parts.items():
-            ends[k] += os.path.getsize(p)
-    placement.ledger.publish(nxt.index, ends)
-
-
 def _last_copies(chores: Chores | None, merger: RunMerger) -> None:
     if chores is not None:
         chores.run_left()
     merger.sync()  # the outputs go to disk while the cross-record checks run
-
-
-def _drop(res: PartResult) -> None:
-    """Remove the part files of a void partition (its range was read by an earlier one)."""
-    for q in (*res.parts.values(), res.rejects_part, res.gaiji_part, res.codes_part):
-        if q:
-            Path(q).unlink(missing_ok=True)
 
 
 class _StateFactory:
