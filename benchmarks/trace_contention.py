@@ -31,7 +31,7 @@ from chukan_layout.pipeline._memory import steady_heap, use_lean_pool
 from chukan_layout.pipeline._worker import run_partition
 from chukan_layout.pipeline._source_reads import header_values
 from chukan_layout.pipeline._worker_state import RunConfig, WorkerState, gaiji_tables
-use_lean_pool()  # as a run's workers are set up (conversion._StateFactory)
+use_lean_pool()  # as a run's workers are set up (_convert_workers.StateFactory)
 steady_heap()
 from chukan_layout.pipeline.options import ConvertOptions
 from chukan_layout.pipeline.plan import plan

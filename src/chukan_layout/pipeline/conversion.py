@@ -18,6 +18,12 @@ that build it. The flow of convert::
         into the outputs
       → report.json / report.html / findings.csv
 
+Here the run's outline (:func:`_convert`: options, inputs, :func:`_merge_partitions`,
+:func:`_finish`); its parts: the options resolved (:mod:`._convert_options`), the inputs named and
+hashed (:mod:`._convert_inputs`), where the partitions run and with what state
+(:mod:`._convert_workers`), the plan (:mod:`._convert_plan`), the ordered merge and the rows'
+placement (:mod:`._convert_merge`).
+
 Nothing is lost: per file, records seen == records written + rejected (read, adapt or
 validation) + control records (header / trailer / end), or :class:`AccountingError`. On
 any exception (or Ctrl-C) every output is abandoned: no half-written file appears under its
@@ -39,6 +45,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -46,7 +53,6 @@ import pyarrow as pa
 
 from ..adapt.engine import AdaptEngine, LookupTable
 from ..adapt.loader import Adapter, LayoutProvider, load_adapter
-from ..errors import OptionsError
 from ..findings import FindingSet
 from ..input_hashes import ForkedHashes
 from ..spec.model import Layout
@@ -55,6 +61,7 @@ from ._convert_inputs import RunHashes, RunInputs
 from ._convert_merge import OrderedMerge, run_placement
 from ._convert_options import report_extra, run_findings, worker_options
 from ._convert_plan import ConvertPlan
+from ._convert_workers import StateFactory, parent_state, pool_size, stays_local
 from ._lookups import load_lookups
 from ._memory import steady_heap, use_lean_pool
 from ._merge import RunMerger, convert_report
@@ -65,7 +72,7 @@ from ._result import ConvertResult, FileAccounting, OutputFile
 from ._source_reads import csv_columns, header_values, rereader
 from ._worker import run_partition
 from ._worker_state import PartResult, RunConfig, WorkerState, gaiji_tables
-from .executors import CAN_FORK, Background, Chores, Job, executor_session, n_workers, ordered_map
+from .executors import Background, Chores, Job, executor_session, ordered_map
 from .options import ConvertOptions, Hooks, Progress
 from .plan import Partition
 from .publish import Publication, published
@@ -160,135 +167,153 @@ def _convert(adapter: str | Path | Adapter, inputs: list[str | Path], out: Path,
     ref = (str(ad.path) if ad.path is not None else None) if isinstance(adapter, Adapter) else str(adapter)
     out.mkdir(parents=True, exist_ok=True)
     fs = run_findings(ad, opts, findings)
-    do_gaiji = opts.runs_gaiji
-    tables = gaiji_tables(ad.name, opts.gaiji_tables) if do_gaiji else []
+    tables = gaiji_tables(ad.name, opts.gaiji_tables) if opts.runs_gaiji else []
     run_opts = worker_options(opts, fs, tables)
     assigned = ad.assign(inputs)
     hashes = RunHashes(assigned, session, hooks.hashes, validate=opts.validate)
+    run = _Run(ad, out, opts, fs, hashes, session, Path(tempfile.mkdtemp(prefix=".chukan-parts-", dir=out)))
+    try:
+        named = RunInputs.named(ad, assigned, run.parts_dir, fs)
+        lookups = _load_lookups(run, named)
+        lookup_files = {s: [str(p) for p in ps] for s, ps in named.lookup_paths.items()}
+        cfg = RunConfig(run_opts, ref, str(run.parts_dir), lookup_files)
+        partitions, engine = _merge_partitions(run, named, cfg, lookups, hooks)
+        return _finish(run, named.files, engine, partitions, tables, place)
+    finally:
+        run.close()
+
+
+@dataclass
+class _Run:
+    """What the steps of one convert run share, and what its end undoes (:meth:`close`)."""
+
+    ad: Adapter
+    out: Path
+    opts: ConvertOptions
+    fs: FindingSet
+    hashes: RunHashes
+    session: DaskSession | None
+    parts_dir: Path  # the workers' part files, the aliases of repeated input names
+    lookup_sink: RejectSink = field(default_factory=RejectSink)  # the lookup sources' rejects
+    accounts: dict[str, FileAccounting] = field(default_factory=dict)  # per input file
+    chores: Chores | None = None
     merger: RunMerger | None = None
     tail: Background | None = None
-    parts_dir = Path(tempfile.mkdtemp(prefix=".chukan-parts-", dir=out))
-    try:
-        lookup_sink = RejectSink()
-        lookups: dict[str, LookupTable] = {}
-        accounts: dict[str, FileAccounting] = {}
-        named = RunInputs.named(ad, assigned, parts_dir, fs)
-        aliases = named.aliases
-        for sid, paths in named.lookup_paths.items():
-            lookups[sid], accs = load_lookups(ad.sources[sid], paths, lookup_sink, fs, opts.encoding,
-                                              opts.batch_size, opts.policy, aliases)  # fmt: skip
-            accounts.update({a.file: a for a in accs})
-        cfg = RunConfig(
-            run_opts, ref, str(parts_dir), {s: [str(p) for p in ps] for s, ps in named.lookup_paths.items()}
-        )
-        local = hooks.local or (ref is None and (not CAN_FORK or opts.executor == "dask"))
-        if local and opts.executor == "dask":
-            raise OptionsError("executor 'dask' cannot run custom stages or an adapter object without a file: "
-                               "they stay in this process (use executor='processes')")  # fmt: skip
-        # built once here; forked workers inherit it, spawned ones rebuild it from cfg. Dask
-        # workers forked for the run inherit it too (session.warm), then this process lets it go:
-        # it only merges. Other Dask workers build their own.
-        if opts.executor != "dask":
-            state: WorkerState | None = WorkerState(cfg, adapter=ad, hooks=hooks, lookups=lookups)
-        elif session is not None and session.forks:
-            state = WorkerState(cfg, adapter=ad, lookups=lookups).in_child()
-        else:
-            state = None
-        job: Job[WorkerState, Partition, PartResult] = Job(
-            run_partition,
-            state,
-            make_state=_StateFactory(cfg),
-            child=WorkerState.in_child,
-            key=str(parts_dir),
-        )
-        if session is not None:  # the Dask workers build their state while this process plans
-            session.warm(job)
-        files = named.files
-        engine = AdaptEngine(ad, lookups)
-        # big CSV files: the first ranges are proven here, the rest by a thread while the workers run
-        partitions = ConvertPlan(files, partition_bytes=opts.partition_bytes, split=opts.limit is None,
-                                 header_of=lambda s, p: header_values(ad, s, p, opts.encoding),
-                                 columns_of=lambda s, p: csv_columns(ad, s, p, opts.encoding),
-                                 encoding=opts.encoding)  # fmt: skip
-        # with Dask, this process hashes the parts as it merges them and the workers copy them into
-        # the outputs, with their next tasks (on a cluster: no output byte is written from here)
-        chores = Chores() if opts.executor == "dask" and not local else None
-        merger = RunMerger(ad, fs, validate=opts.validate, spill_dir=str(parts_dir),
-                           output_encoding=opts.output_encoding, raw_values=opts.raw_values,
-                           sink=sinks(ad, out, opts.output_encoding, lookup_sink,
-                                      remote=chores.put if chores is not None else None))  # fmt: skip
-        merger.limited = opts.limit is not None  # a trial run stops early: no trailer expected
-        merger.encoding = opts.encoding
-        placement = run_placement(ad, merger, state, opts.executor)
 
-        def started() -> None:
-            partitions.start()
-            hashes.start()  # after the workers are forked: no extra thread while forking
-
-        dask = opts.executor == "dask"
-        size = partitions.size  # a tiny run stays in this process (no pool to fork)
-        n = 1 if local else opts.workers if dask else n_workers(opts.workers, len(partitions), size)
-        # the plan is sized (an estimate) and iterable, all the executors use of a task sequence
-        tasks = cast(Sequence[Partition], partitions)
-        pooled = dask or (n or 1) > 1  # workers elsewhere report progress per partition, through the parent
-        ordered = OrderedMerge(
-            partitions, merger, accounts, aliases, placement, hooks.progress if pooled else None
-        )
-        ordered.take(ordered_map(job, tasks, workers=n, executor=opts.executor, scheduler=opts.scheduler,
-                                 started=started, session=session, chores=chores))  # fmt: skip
-        ordered.drain()
-        # the serial end of the run, on the core the workers left idle: the copies of the last
-        # parts merged (no task left to take them; kernel copies) and then the outputs' sync to
-        # disk go on in a thread while this one runs the cross-record checks; joined before the
-        # outputs are completed
-        tail = Background(lambda: _last_copies(chores, merger), name="chukan-last-copies")
-        notes = partitions.notes
-        hashes.start()  # started already unless no partition ran
-        if session is not None:  # the Dask workers are done: they close while this process finishes,
-            # once they have hashed the inputs (done early in the run) — waited for by the closing thread
-            session.release(after=hashes.release_after)
-        for acc in accounts.values():
-            acc.check()
-        if opts.validate:
-            merger.finish(files, lambda: rereader(ad, engine, files, opts.encoding, opts.batch_size))
-        tail.join()  # the copies' errors are the run's
-        tail = None
-        result = write_outputs(ad, out, merger, lookup_sink, accounts, fs, do_gaiji, opts.write_summary)
-        if opts.redact_rejects and result.rejects_path:  # before the report hashes it
-            result.hashes[str(result.rejects_path)] = redact_rejects(result.rejects_path)
-        if opts.validate:
-            result.report, result.report_paths = convert_report(
-                ad, result, merger, files, hashes.digests(), opts.report_dir or out,
-                encoding=opts.encoding, thresholds=opts.thresholds, raw_values=opts.raw_values,
-                extra=report_extra(opts, tables, notes), place=place,
-            )  # fmt: skip
-        return result
-    finally:
-        if tail is not None:  # an error during the checks: the copies end before the outputs go
+    def close(self) -> None:
+        """The end of the run, whatever happened: uncommitted outputs and parts removed."""
+        if self.tail is not None:  # an error during the checks: the copies end before the outputs go
             with contextlib.suppress(Exception):
-                tail.join()
-        if merger is not None:
-            merger.abort()  # outputs not committed (an error): removed
-        shutil.rmtree(parts_dir, ignore_errors=True)
-        hashes.close()
+                self.tail.join()
+        if self.merger is not None:
+            self.merger.abort()  # outputs not committed (an error): removed
+        shutil.rmtree(self.parts_dir, ignore_errors=True)
+        self.hashes.close()
+
+
+def _load_lookups(run: _Run, named: RunInputs) -> dict[str, LookupTable]:
+    """The lookup sources' tables, by source id (their files' accounting into the run's)."""
+    opts = run.opts
+    lookups: dict[str, LookupTable] = {}
+    for sid, paths in named.lookup_paths.items():
+        lookups[sid], accs = load_lookups(run.ad.sources[sid], paths, run.lookup_sink, run.fs, opts.encoding,
+                                          opts.batch_size, opts.policy, named.aliases)  # fmt: skip
+        run.accounts.update({a.file: a for a in accs})
+    return lookups
+
+
+def _merge_partitions(run: _Run, named: RunInputs, cfg: RunConfig, lookups: dict[str, LookupTable],
+                      hooks: Hooks) -> tuple[ConvertPlan, AdaptEngine]:  # fmt: skip
+    """The data files converted, partition by partition, and merged in order: the workers' state,
+    the plan, the outputs opened, the results merged as they come in."""
+    ad, opts, session = run.ad, run.opts, run.session
+    local = stays_local(hooks, cfg.adapter_ref, opts.executor)
+    state = parent_state(cfg, ad, hooks, lookups, opts.executor, session)
+    job: Job[WorkerState, Partition, PartResult] = Job(
+        run_partition, state, make_state=StateFactory(cfg), child=WorkerState.in_child, key=str(run.parts_dir)
+    )
+    if session is not None:  # the Dask workers build their state while this process plans
+        session.warm(job)
+    engine = AdaptEngine(ad, lookups)
+    # big CSV files: the first ranges are proven here, the rest by a thread while the workers run
+    partitions = ConvertPlan(named.files, partition_bytes=opts.partition_bytes, split=opts.limit is None,
+                             header_of=lambda s, p: header_values(ad, s, p, opts.encoding),
+                             columns_of=lambda s, p: csv_columns(ad, s, p, opts.encoding),
+                             encoding=opts.encoding)  # fmt: skip
+    # with Dask, this process hashes the parts as it merges them and the workers copy them into
+    # the outputs, with their next tasks (on a cluster: no output byte is written from here)
+    run.chores = Chores() if opts.executor == "dask" and not local else None
+    merger = run.merger = _run_merger(run)
+    placement = run_placement(ad, merger, state, opts.executor)
+
+    def started() -> None:
+        partitions.start()
+        run.hashes.start()  # after the workers are forked: no extra thread while forking
+
+    n = pool_size(local, opts, partitions)
+    # the plan is sized (an estimate) and iterable, all the executors use of a task sequence
+    tasks = cast(Sequence[Partition], partitions)
+    # workers elsewhere report progress per partition, through the parent
+    pooled = opts.executor == "dask" or (n or 1) > 1
+    ordered = OrderedMerge(partitions, merger, run.accounts, named.aliases, placement,
+                           hooks.progress if pooled else None)  # fmt: skip
+    ordered.take(ordered_map(job, tasks, workers=n, executor=opts.executor, scheduler=opts.scheduler,
+                             started=started, session=session, chores=run.chores))  # fmt: skip
+    ordered.drain()
+    return partitions, engine
+
+
+def _run_merger(run: _Run) -> RunMerger:
+    """The run's merger, its outputs opened in ``run.out`` (with Dask, their copies are chores)."""
+    opts, chores = run.opts, run.chores
+    merger = RunMerger(run.ad, run.fs, validate=opts.validate, spill_dir=str(run.parts_dir),
+                       output_encoding=opts.output_encoding, raw_values=opts.raw_values,
+                       sink=sinks(run.ad, run.out, opts.output_encoding, run.lookup_sink,
+                                  remote=chores.put if chores is not None else None))  # fmt: skip
+    merger.limited = opts.limit is not None  # a trial run stops early: no trailer expected
+    merger.encoding = opts.encoding
+    return merger
+
+
+def _finish(run: _Run, files: list[tuple[str, Path, Any]], engine: AdaptEngine, partitions: ConvertPlan,
+            tables: Sequence[Path], place: Callable[[Path], Path]) -> ConvertResult:  # fmt: skip
+    """The serial end of the run, once every partition is merged: the accounting and cross-record
+    checks, the outputs completed, the rejects redacted, the report."""
+    ad, opts, out, merger, chores = run.ad, run.opts, run.out, run.merger, run.chores
+    assert merger is not None
+    # the serial end of the run, on the core the workers left idle: the copies of the last
+    # parts merged (no task left to take them; kernel copies) and then the outputs' sync to
+    # disk go on in a thread while this one runs the cross-record checks; joined before the
+    # outputs are completed
+    run.tail = Background(lambda: _last_copies(chores, merger), name="chukan-last-copies")
+    notes = partitions.notes
+    run.hashes.start()  # started already unless no partition ran
+    if run.session is not None:  # the Dask workers are done: they close while this process finishes,
+        # once they have hashed the inputs (done early in the run) — waited for by the closing thread
+        run.session.release(after=run.hashes.release_after)
+    for acc in run.accounts.values():
+        acc.check()
+    if opts.validate:
+        merger.finish(files, lambda: rereader(ad, engine, files, opts.encoding, opts.batch_size))
+    run.tail.join()  # the copies' errors are the run's
+    run.tail = None
+    result = write_outputs(ad, out, merger, run.lookup_sink, run.accounts, run.fs, opts.runs_gaiji,
+                           opts.write_summary)  # fmt: skip
+    if opts.redact_rejects and result.rejects_path:  # before the report hashes it
+        result.hashes[str(result.rejects_path)] = redact_rejects(result.rejects_path)
+    if opts.validate:
+        result.report, result.report_paths = convert_report(
+            ad, result, merger, files, run.hashes.digests(), opts.report_dir or out,
+            encoding=opts.encoding, thresholds=opts.thresholds, raw_values=opts.raw_values,
+            extra=report_extra(opts, tables, notes), place=place,
+        )  # fmt: skip
+    return result
 
 
 def _last_copies(chores: Chores | None, merger: RunMerger) -> None:
     if chores is not None:
         chores.run_left()
     merger.sync()  # the outputs go to disk while the cross-record checks run
-
-
-class _StateFactory:
-    """Builds the worker state from the run's config in a fresh process (picklable)."""
-
-    def __init__(self, cfg: RunConfig) -> None:
-        self.cfg = cfg
-
-    def __call__(self) -> WorkerState:
-        use_lean_pool()  # a spawned or Dask worker: the pool that gives freed batches back
-        steady_heap()
-        return WorkerState(self.cfg)
 
 
 def validate(inputs: Sequence[str | Path], options: Any = None, **kwargs: Any) -> Any:
