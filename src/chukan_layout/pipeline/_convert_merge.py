@@ -84,9 +84,9 @@ def run_placement(
     """The process executor's workers (and this process, with one worker) write their rows
     straight into the outputs where the parts before them end (:mod:`._place`): no part to copy.
     Set on ``state`` before the pool forks (the workers inherit the ledger); None with Dask."""
-    kinds = list(dict.fromkeys(t.layout.id for t in ad.targets))
     if state is None or executor == "dask" or not hasattr(os, "pwrite"):
         return None
+    kinds = list(dict.fromkeys(t.layout.id for t in ad.targets))
     placement = Placement(Ledger(kinds), {k: str(merger.sink(k).temp_path) for k in kinds})
     state.placement = placement  # before the pool forks: the workers inherit the ledger
     placement.ledger.publish(0, {k: merger.sink(k).end() for k in kinds})

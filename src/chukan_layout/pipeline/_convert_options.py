@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..adapt.loader import Adapter
 from ..errors import OptionsError
-from ..findings import FindingSet
+from ..findings import FindingSet, check_rule_names
 from .options import ConvertOptions
 
 
@@ -25,8 +25,6 @@ def run_findings(ad: Adapter, opts: ConvertOptions, findings: FindingSet | None)
 
 def _check_rules(fs: FindingSet, ad: Adapter) -> None:
     """``rule:<id>`` overrides name row rules of the adapter's target layouts."""
-    from ..findings import check_rule_names
-
     known = [r.id for t in ad.targets for r in t.layout.rules]
     try:
         check_rule_names([*fs.severity_overrides, *fs.disabled], known)

@@ -31,14 +31,11 @@ def stays_local(hooks: Hooks, ref: str | None, executor: str) -> bool:
 
 def pool_size(local: bool, opts: ConvertOptions, partitions: ConvertPlan) -> int | None:
     """The workers the executor is asked for (Dask: as given)."""
-    size = partitions.size  # a tiny run stays in this process (no pool to fork)
-    return (
-        1
-        if local
-        else opts.workers
-        if opts.executor == "dask"
-        else n_workers(opts.workers, len(partitions), size)
-    )
+    if local:
+        return 1
+    if opts.executor == "dask":
+        return opts.workers
+    return n_workers(opts.workers, len(partitions), partitions.size)  # a tiny run: no pool to fork
 
 
 def parent_state(cfg: RunConfig, ad: Adapter, hooks: Hooks, lookups: dict[str, LookupTable], executor: str,
